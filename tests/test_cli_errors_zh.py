@@ -1218,10 +1218,13 @@ def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
 
 
-def _case_alpha_entry_repeated(tmp: Path) -> tuple[list[str], str]:
+def _case_alpha_entry_repeated(
+    tmp: Path, layout: str = "alpha", entries: int = 6, block_size: int = 2
+) -> tuple[list[str], str]:
     from yieldtrial import design
 
-    book = design.alpha_design([f"G{i}" for i in range(1, 7)], block_size=2, replicates=2, seed=1)
+    labels = [f"G{i}" for i in range(1, entries + 1)]
+    book = design.alpha_design(labels, block_size=block_size, replicates=2, seed=1)
     first = book["block"].astype(str) == "1"
     book.loc[book.index[first & (book["treatment"] == "G5")][0], "treatment"] = "G2"
     book["harvested_area_m2"] = 20.0
@@ -1230,8 +1233,14 @@ def _case_alpha_entry_repeated(tmp: Path) -> tuple[list[str], str]:
     book["impurity_pct"] = 0.0
     path = tmp / "plots.csv"
     book.to_csv(path, index=False)
-    argv = ["report", str(path), "--crop", "wheat", "--design", "alpha", "--control", "G1"]
+    argv = ["report", str(path), "--crop", "wheat", "--design", layout, "--control", "G1"]
     return [*argv, *_html(tmp)], "'G2' 在重复 '1' 中出现 2 次（小区 "
+
+
+def _case_row_column_entry_repeated(tmp: Path) -> tuple[list[str], str]:
+    # an alpha book's rows and columns; 12 entries leave the row-column model error df
+    argv, _ = _case_alpha_entry_repeated(tmp, "row_column", entries=12, block_size=3)
+    return argv, "行列设计的同一重复中有品系出现不止一次：'G2' 在重复 '1' 中出现 2 次"
 
 
 def _case_crd_ignores_blocks(tmp: Path) -> tuple[list[str], str]:
@@ -1783,6 +1792,7 @@ RUNS = {
     "header-twice (two headers)": _case_header_twice_listing,
     "design-does-not-take (latin)": _case_design_does_not_take_latin,
     "output-name-empty (folder)": _case_output_name_empty_folder,
+    "alpha-entry-repeated (row_column)": _case_row_column_entry_repeated,
 }
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's summary

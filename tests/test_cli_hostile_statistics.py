@@ -576,6 +576,29 @@ def test_alpha_declared_control_repeating_in_a_replicate_does_not_warn(tmp_path,
     assert not [w for w in _check_report(out)["results"]["warnings"] if "more than once" in w]
 
 
+def test_row_column_entry_twice_in_one_replicate_warns(tmp_path, capsys):
+    """Stop 40: a resolvable row-column book is checked as an alpha book is, same words."""
+    table, twice = _alpha_entry_twice()
+    argv, _, out = _report(tmp_path, table, ["--design", "row_column", "--control", "G01"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    said = (
+        "an entry appears more than once in one replicate of the row-column design: 'G02' "
+        f"twice in replicate '1' (plots '{twice[0]}', '{twice[1]}'). A resolvable design "
+        "plants each entry once per replicate"
+    )
+    assert [w for w in _check_report(out)["results"]["warnings"] if w.startswith(said)]
+    assert any(line.startswith(f"yieldtrial: warning: {said}") for line in lines)
+
+
+def test_row_column_book_of_design_alpha_does_not_warn(tmp_path, capsys):
+    """A `yieldtrial design alpha` book analysed as row-column: each entry once a replicate."""
+    argv, _, out = _report(tmp_path, _fill(_alpha()), ["--design", "row_column"])
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert not [w for w in _check_report(out)["results"]["warnings"] if "more than once" in w]
+
+
 # --- network -----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.network import NetworkResult, analyze_many
 
 TREATMENTS = ["CK", "N1", "N2", "N3"]
@@ -1197,3 +1197,39 @@ def test_controls_naming_every_treatment_are_refused():
                        r"'treatment' is a control \(CK, T1, T2\)"):  # fmt: skip
         analyze_many(pd.DataFrame(rows), by="site", response="y", treatment="treatment",
                      block="block", control=["CK", "T1", "T2"])  # fmt: skip
+
+
+def _additive_site_off_by(offset_kg_ha: float) -> pd.DataFrame:
+    """Return the module's network, site02 exactly additive, then 4 plots moved by +-offset.
+
+    The moves, +d at (B1, CK) and (B2, N1), -d at (B1, N1) and (B2, CK), sum to 0 in every
+    block and every treatment, so the additive fit leaves exactly them: SSE = 4 d^2 on
+    n = 16 plots, a root mean square residual of d / 2 (hand derivation).
+    """
+    df = _network()
+    site = df["site"] == "site02"
+    t_effect = df["treatment"].map(dict(zip(TREATMENTS, [0.0, 400.0, 150.0, -50.0], strict=True)))
+    b_effect = df["block"].str[1].astype(float) * 80.0
+    df.loc[site, "yield_kg_ha"] = (6300.0 + t_effect + b_effect)[site]
+    for block, trt, sign in (("B1", "CK", 1), ("B2", "N1", 1), ("B1", "N1", -1), ("B2", "CK", -1)):
+        cell = site & (df["block"] == block) & (df["treatment"] == trt)
+        df.loc[cell, "yield_kg_ha"] += sign * offset_kg_ha
+    return df
+
+
+def test_site_exactly_additive_within_1e9_is_refused_as_an_exact_fit() -> None:
+    # rms residual 5e-10 kg/ha: above 64 ulps of 7020 (1.0e-10) but far below 1e-6 of the
+    # site's SD (197 kg/ha): the one exact-fit rule of every fit (stats._common, stop 40)
+    with pytest.warns(YieldTrialWarning, match=r"site 'site02': left out of the summary"):
+        res = _analyze(_additive_site_off_by(1e-9))
+    row = res.per_trial.set_index("site").loc["site02"]
+    assert row["status"] == "failed"
+    assert "fits every yield exactly" in row["reason"]
+
+
+def test_site_off_additive_by_3e6_of_its_sd_is_analysed() -> None:
+    df = _additive_site_off_by(0.0)
+    sd = float(df.loc[df["site"] == "site02", "yield_kg_ha"].std(ddof=0))
+    # d = 6e-6 SD: rms residual d / 2 = 3e-6 of the SD, above EXACT_FIT_RATIO (1e-6)
+    res = _analyze(_additive_site_off_by(6e-6 * sd))
+    assert res.per_trial.set_index("site").loc["site02", "status"] == "ok"

@@ -676,3 +676,48 @@ def test_ammi_of_a_zero_interaction_has_no_axes():
     assert (res.ammi.singular_values == 0).all()
     assert (res.ammi.treatment_scores[["IPCA1", "IPCA2"]] == 0).all().all()
     assert any(n.startswith("AMMI: the treatment x site interaction is zero") for n in res.notes)
+
+
+def _additive_means_off_by(offset: float) -> pd.DataFrame:
+    """3 sites x 4 varieties x 2 reps, additive means, then an interaction of size ``offset``.
+
+    The within-site pattern 11 x ((v r) mod 3) (the same at each site, so the sites are no
+    exact fits) averages to a variety effect.
+
+    +d at (site 0, V1) and (site 1, V2), -d at (site 0, V2) and (site 1, V1), in both reps:
+    the table of means has the interaction d x [[1, -1, 0], [-1, 1, 0], 0, 0], rank 1, its
+    one singular value 2 d (hand derivation); AMMI calls it zero when 2 d is at most the
+    exact-fit limit x sqrt(12 cells), i.e. d <= 1.73 x limit.
+    """
+    bump = {(0, 1): 1, (1, 2): 1, (0, 2): -1, (1, 1): -1}
+    rows = [
+        {"site": s, "rep": r, "variety": f"V{v}",
+         "y": 5000 + 200 * v + 700 * s + 30 * r + 11 * ((v * r) % 3)
+              + offset * bump.get((s, v), 0)}
+        for s in range(3) for r in range(2) for v in range(1, 5)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _zero_interaction_note(data: pd.DataFrame) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        res = stability(data, env="site", treatment="variety", response="y", block="rep",
+                        blup=None)  # fmt: skip
+    return any(n.startswith("AMMI: the treatment x site interaction is zero") for n in res.notes)
+
+
+def test_ammi_interaction_of_1e9_is_an_exact_fit():
+    """The one exact-fit rule (stats._common.exact_fit_limit, stop 40), not rounding alone.
+
+    d = 1e-9 is above 64 ulps of the largest mean (about 1e-10) but far below 1e-6 of the SD
+    of the means (613).
+    """
+    assert _zero_interaction_note(_additive_means_off_by(1e-9))
+
+
+def test_ammi_interaction_of_3e6_of_the_sd_is_kept():
+    data = _additive_means_off_by(0.0)
+    sd = float(data.groupby(["site", "variety"])["y"].mean().std(ddof=0))
+    # d = 3e-6 SD: above 1.73 x EXACT_FIT_RATIO x SD
+    assert not _zero_interaction_note(_additive_means_off_by(3e-6 * sd))

@@ -161,6 +161,17 @@ def test_means_figure_is_a_histogram_above_limit(small_limit: None) -> None:
     assert [line.get_xdata()[0] for line in dashed] == [pytest.approx(ck, rel=1e-9)]
 
 
+def test_histogram_caption_names_no_hatched_bars(small_limit: None) -> None:
+    """The histogram of many entries draws no bars: no "Hatched bars" sentence (stop 40)."""
+    data = plots(EFFECTS)
+    data["data_status"] = np.where(data["treatment"] == "CK", "illustrative", "")
+    trial = FieldTrial.from_dataframe(data, crop="wheat", control="CK", design="rcbd")
+    report = build_report(trial, report_date=DATE)
+    figure = next(b for b in report.section("figures").blocks if b.key == "means")
+    assert "histogram" in figure.caption
+    assert "Hatched" not in figure.caption
+
+
 def test_chinese_summary_wording(small_limit: None) -> None:
     """A Chinese report says the same in Chinese, with no English word in the note."""
     from zh_purity import english_words

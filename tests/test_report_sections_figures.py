@@ -259,3 +259,41 @@ def test_long_labels_alone_leave_the_letters_upright(rcbd_trial: Callable[..., F
     ax = next(f for f in _figures(trial, lang="zh") if f.key == "means").draw()
     assert {tick.get_rotation() for tick in ax.get_xticklabels()} == {90.0}
     assert ax.texts and {text.get_rotation() for text in ax.texts} == {0.0}
+
+
+def _subset_trial_with_illustrative(illustrative: list[str]) -> FieldTrial:
+    """RCBD of MAX_BARS + 10 treatments, G000 lowest to G049 highest (100 kg/ha apart).
+
+    Block noise N(0, 5) kg/ha leaves the order; the figure draws the 20 lowest and 20
+    highest means, so G025 (the middle) is not drawn. ``illustrative`` plots carry
+    ``data_status = illustrative``.
+    """
+    k, blocks = MAX_BARS + 10, 2
+    labels = [f"G{i:03d}" for i in range(k)]
+    rng = np.random.default_rng(4)
+    plots = pd.DataFrame(
+        {
+            "plot": [f"{b}-{i}" for b in range(blocks) for i in range(k)],
+            "block": [f"B{b}" for b in range(blocks) for _ in range(k)],
+            "treatment": labels * blocks,
+            "yield_kg_ha": [7000.0 + 100.0 * i for _ in range(blocks) for i in range(k)]
+            + rng.normal(0.0, 5.0, k * blocks),
+        }
+    )
+    plots["data_status"] = np.where(plots["treatment"].isin(illustrative), "illustrative", "")
+    return FieldTrial.from_dataframe(plots, crop="wheat", control="G000", design="rcbd")
+
+
+def test_hatched_caption_names_only_the_hatched_bars_drawn() -> None:
+    trial = _subset_trial_with_illustrative(["G001", "G025"])
+    means = next(f for f in _figures(trial) if f.key == "means")
+    assert "Hatched bars (G001): illustrative values" in means.caption
+    assert "G025" not in means.caption
+    assert "G025" not in [tick.get_text() for tick in means.draw().get_xticklabels()]
+
+
+def test_hatched_caption_is_left_out_when_no_hatched_bar_is_drawn() -> None:
+    trial = _subset_trial_with_illustrative(["G025"])
+    means = next(f for f in _figures(trial) if f.key == "means")
+    assert "Hatched" not in means.caption
+    assert "Showing" in means.caption  # the subset note stays

@@ -177,14 +177,19 @@ def _rcbd_ignores_incomplete_blocks() -> list[str]:
     return _caught(lambda: FieldTrial(book, crop="wheat", design="rcbd"))
 
 
-def _alpha_entry_repeated() -> list[str]:
+def _alpha_entry_repeated(layout: str = "alpha") -> list[str]:
     # labels the purity check knows as data; T1 retyped as T2 in replicate 1
     book = design.alpha_design(["CK", "T1", "T2", "I0", "I1", "main"], block_size=3,
                                replicates=2, seed=1)  # fmt: skip
     first = book["block"].astype(str) == "1"
     book.loc[book.index[first & (book["treatment"] == "T1")], "treatment"] = "T2"
     book["yield_kg_ha"] = [7000.0 + 10 * (i * 7 % 5) for i in range(len(book))]
-    return _caught(lambda: FieldTrial(book, crop="wheat", design="alpha", control="CK"))
+    return _caught(lambda: FieldTrial(book, crop="wheat", design=layout, control="CK"))
+
+
+def _row_column_entry_repeated() -> list[str]:
+    # the same book as a resolvable row-column design (its rows and columns): the same check
+    return _alpha_entry_repeated("row_column")
 
 
 def _hidden_rows(tmp_path: Path) -> list[str]:
@@ -367,6 +372,10 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "date labels": (_date_labels, "block holds dates in row 2"),
     "single block": (_single_block, "block has one level"),
     "alpha entry repeated": (_alpha_entry_repeated, "'T2' twice in replicate '1' (plots"),
+    "row-column entry repeated": (
+        _row_column_entry_repeated,
+        "of the row-column design: 'T2' twice in replicate '1' (plots",
+    ),
     "crd ignores blocks": (_crd_ignores_blocks, "design 'crd' ignores the block column"),
     "rcbd ignores incomplete blocks": (
         _rcbd_ignores_incomplete_blocks,
@@ -564,7 +573,10 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
 CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
     "yieldtrial/design/resolve.py::warn_single_block": ("single block",),
-    "yieldtrial/design/resolve.py::warn_repeated_entries": ("alpha entry repeated",),
+    "yieldtrial/design/resolve.py::warn_repeated_entries": (
+        "alpha entry repeated",
+        "row-column entry repeated",
+    ),
     "yieldtrial/design/resolve.py::warn_ignored_layout": (
         "crd ignores blocks",
         "rcbd ignores incomplete blocks",

@@ -1526,11 +1526,11 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "alpha-entry-repeated",
-        r"an entry appears more than once in one replicate of the alpha design: "
-        r"(?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: check "
-        r"the treatment labels of these plots against the field book, or name the entry as a "
-        r"control \(--control, \[analysis\] control\) if it is a check meant to repeat",
-        "α 格子设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个重复中每个品系"
+        r"an entry appears more than once in one replicate of the (?P<design>alpha|row-column) "
+        r"design: (?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: "
+        r"check the treatment labels of these plots against the field book, or name the entry "
+        r"as a control \(--control, \[analysis\] control\) if it is a check meant to repeat",
+        "{design}设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个重复中每个品系"
         "只种一次：请对照田间记录簿核对这些小区的处理标签；若该品系是有意重复的对照，请将其"
         "指定为对照（--control，或 [analysis] 中的 control）",
     ),
@@ -2581,6 +2581,7 @@ def translate(message: str) -> str | None:
             from yieldtrial.report.i18n import repeated_entries_zh
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
+            values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
         if template.name == "unknown-yield-unit":  # the file or flag, when named
             where = values.get("where")
             values["where"] = (

@@ -498,25 +498,27 @@ def warn_ignored_layout(plots: pd.DataFrame, design: str, *, stacklevel: int = 2
 def warn_repeated_entries(
     plots: pd.DataFrame, design: str, controls: Sequence[str], *, stacklevel: int = 2
 ) -> None:
-    """Warn when an entry of an alpha design appears more than once in one replicate.
+    """Warn when an entry of a resolvable design appears more than once in one replicate.
 
-    A resolvable (alpha-lattice) design plants each entry once in every replicate; an
-    entry twice in one replicate is most often a mistyped label (the entry it replaced is
-    then missing there).  Declared controls (``controls``) and plots whose
-    ``entry_type`` says ``check`` may repeat: a check in every incomplete block is usual.
+    A resolvable design (alpha lattice, resolvable row-column) plants each entry once in
+    every replicate; an entry twice in one replicate is most often a mistyped label (the
+    entry it replaced is then missing there).  Declared controls (``controls``) and plots
+    whose ``entry_type`` says ``check`` may repeat: a check in every incomplete block is
+    usual.
 
     Parameters
     ----------
     plots : DataFrame
         The validated plot table.
     design : str
-        The resolved design; other designs than ``"alpha"`` pass.
+        The resolved design; other designs than ``"alpha"`` and ``"row_column"`` pass.
     controls : sequence of str
         The trial's controls (checks).
     stacklevel : int, default 2
         Passed to :func:`warnings.warn`, counted from this function.
     """
-    if design != "alpha" or "block" not in plots:
+    names = {"alpha": "alpha", "row_column": "row-column"}
+    if design not in names or "block" not in plots:
         return
     used = plots.dropna(subset=["block", "treatment"])
     used = used[~used["treatment"].astype(str).isin([str(c) for c in controls])]
@@ -535,7 +537,7 @@ def warn_repeated_entries(
         found.append(f"{str(entry)!r} {times} in replicate {str(block)!r} (plots {ids})")
     more = f"; and {len(found) - 3} more" if len(found) > 3 else ""
     warnings.warn(
-        f"an entry appears more than once in one replicate of the alpha design: "
+        f"an entry appears more than once in one replicate of the {names[design]} design: "
         f"{'; '.join(found[:3])}{more}. A resolvable design plants each entry once per "
         "replicate: check the treatment labels of these plots against the field book, or "
         "name the entry as a control (--control, [analysis] control) if it is a check "

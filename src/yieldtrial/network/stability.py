@@ -881,7 +881,7 @@ def _statistics(
     notes: list[str],
     block_ss: tuple[float, float] | None = None,
 ) -> tuple[dict[str, Any], AmmiResult, GgeResult]:
-    from yieldtrial.stats._common import rounding_limit
+    from yieldtrial.stats._common import exact_fit_limit
     from yieldtrial.stats._univariate import t_isf, t_sf  # scipy.stats', bit for bit
 
     g, e = y.shape
@@ -898,9 +898,10 @@ def _statistics(
     dev_ss = np.einsum("ij,ij->i", dev, dev)
     dev_ms = dev_ss / (e - 2) if e > 2 else np.full(g, np.nan)
     b_se = np.sqrt(dev_ms / sii)
-    # deviations at rounding noise (an exact line, as when two sites have identical means):
-    # a standard error of 1e-12 and P = 1e-13 for b = 1 would be float noise, not evidence
-    noise = float(rounding_limit(float(np.abs(y).max()) if y.size else 0.0))
+    # deviations of an exact fit (an exact line, as when two sites have identical means):
+    # a standard error of 1e-12 and P = 1e-13 for b = 1 would be float noise, not evidence;
+    # the one rule of every fit (stats._common.exact_fit_limit, on the table of means)
+    noise = exact_fit_limit(np.ravel(y))
     exact = np.sqrt(dev_ss / e) <= noise
     if e > 2 and exact.any():
         b_se = np.where(exact, np.nan, b_se)
@@ -996,7 +997,7 @@ def _ammi(
     notes: list[str],
     block_ss: tuple[float, float] | None = None,
 ) -> AmmiResult:
-    from yieldtrial.stats._common import rounding_limit
+    from yieldtrial.stats._common import exact_fit_limit
 
     g, e = y.shape
     grand = float(y.mean())
@@ -1007,7 +1008,7 @@ def _ammi(
     # no interaction (every treatment the same amount above another at every site, up to
     # rounding): the axes of a zero matrix are arbitrary, so they get no test, share or
     # score (their shares were 0/0, a NumPy warning on the command line)
-    noise = float(rounding_limit(float(np.abs(y).max()) if y.size else 0.0))
+    noise = exact_fit_limit(np.ravel(y))  # the one exact-fit rule of every fit
     flat = not sv.size or float(sv[0]) <= noise * math.sqrt(y.size)
     if flat:
         sv, u, vt = np.zeros_like(sv), np.zeros_like(u), np.zeros_like(vt)

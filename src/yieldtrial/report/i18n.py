@@ -510,10 +510,11 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"^an entry appears more than once in one replicate of the alpha design: "
+            r"^an entry appears more than once in one replicate of the "
+            r"(?P<repeated_in>alpha|row-column) design: "
             r"(?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: .+$"
         ),
-        "α 格子设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个"
+        "{repeated_in}设计的同一重复中有品系出现不止一次：{repeats}。可分组设计在每个"
         "重复中每个品系只种一次：请对照田间记录簿核对这些小区的处理标签；若该品系是有意重复的"
         "对照，请将其指定为对照。",
     ),
@@ -810,6 +811,8 @@ def translate_message(text: str, lang: str) -> str:
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
         if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
             values["repeats"] = repeated_entries_zh(values["repeats"])
+        if "repeated_in" in values:  # the resolvable design of the repeated entries
+            values["repeated_in"] = {"alpha": "α 格子", "row-column": "行列"}[values["repeated_in"]]
         if "copies" in values:  # "'S3', 'S5' and 2 more"
             copies = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["copies"])
             values["copies"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", copies)

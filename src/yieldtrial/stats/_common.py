@@ -304,7 +304,34 @@ def exact_fit_limit(y: np.ndarray) -> float:
         part = y[start : start + (1 << 20)] - mean
         centred += float(part @ part)
     spread = (centred / y.size) ** 0.5
-    return float(max(rounding_limit(scale), EXACT_FIT_RATIO * spread))
+    return float(exact_fit_bound(scale, spread))
+
+
+def exact_fit_bound(scale: Any, spread: Any) -> Any:
+    """Return the exact-fit limit from ``max |y|`` and the SD of ``y`` (arrays: per trial).
+
+    The one rule behind :func:`exact_fit_limit`, for callers that hold the two summaries
+    already (the network engine, one value per trial).
+
+    Parameters
+    ----------
+    scale : float or ndarray
+        The largest magnitude of the response.
+    spread : float or ndarray
+        The standard deviation of the response (divisor n).
+
+    Returns
+    -------
+    float or ndarray
+        The larger of :func:`rounding_limit` of ``scale`` and :data:`EXACT_FIT_RATIO` x
+        ``spread``.
+
+    Examples
+    --------
+    >>> float(exact_fit_bound(1.0, 1.0)) == EXACT_FIT_RATIO
+    True
+    """
+    return np.maximum(rounding_limit(scale), EXACT_FIT_RATIO * np.asarray(spread))
 
 
 def rounding_noise(residuals: np.ndarray, y: np.ndarray) -> bool:

@@ -173,6 +173,8 @@ def figures_section(ctx: ReportContext) -> Section:
         )
     else:  # the tables are summarised: the figure draws the entries the means table lists
         shown, subset_note = _table_entries(ctx.entries, means, lang)
+    # the caption names only the hatched bars drawn (a subset of bars leaves some out)
+    hatched = [h for h in hatched if h in set(shown["treatment"].astype(str))]
 
     def draw_means() -> Axes:
         from yieldtrial.plotting import plot_means
@@ -186,7 +188,7 @@ def figures_section(ctx: ReportContext) -> Section:
             letters="letters" if "letters" in means.columns else None,
             # plot_means refuses a control it does not draw: those of the bars shown
             control=[c for c in s.controls if c in set(shown["treatment"].astype(str))],
-            hatched=[h for h in hatched if h in set(shown["treatment"].astype(str))],
+            hatched=hatched,
             ylabel=ylabel,
         )
         # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
