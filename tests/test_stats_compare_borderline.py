@@ -20,7 +20,7 @@ from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.report.i18n import translate_message
 from yieldtrial.stats import compare
 from yieldtrial.stats.compare import compare_means_to_control, pairwise_means
-from yieldtrial.stats.distributions import MvtProbability
+from yieldtrial.stats.distributions import MvtProbability, tukey_general_note
 from yieldtrial.stats.results import MeansModel
 
 #: Three LS-means, variance 4 each, 16 error df (the compare_means_to_control doctest's).
@@ -126,3 +126,24 @@ def test_borderline_warning_is_in_the_reports_warnings(monkeypatch, tmp_path, la
     argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--control", "CK"]
     assert main([*argv, "--lang", lang, "--no-figures", "-o", str(out)]) == 0
     assert expected in out.read_text(encoding="utf-8")
+
+
+def test_tukey_note_states_the_largest_error_of_the_df_groups(monkeypatch):
+    """Pairs in two df groups (mixed models): the note states the larger group's error.
+
+    Stubbed: the pairs' df are 10 (pair CK-A) and 20 (the others); the integration states
+    9.0e-05 at 10 df and 2.0e-05 at 20 df.  The groups run in df order, so the last group
+    (20 df) stated the note before: 2.0e-05, below the first group's real bound.
+    """
+
+    def stated(statistics, cov, df, *, alpha=0.05, need_critical=True):
+        err = 9e-5 if df == 10.0 else 2e-5
+        p = np.full(np.shape(statistics), 0.5)
+        note = tukey_general_note(err)
+        return p, 3.0, note, err
+
+    monkeypatch.setattr(compare, "_tukey_adjusted", stated)
+    monkeypatch.setattr(compare, "_pairs_df", lambda mm, i, j: np.array([10.0, 20.0, 20.0]))
+    out = pairwise_means(MM, method="tukey")
+    adjustment = out.attrs["provenance"]["adjustment"]
+    assert adjustment.endswith("abs. error <= 9.0e-05)")

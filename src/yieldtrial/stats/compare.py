@@ -51,6 +51,7 @@ from yieldtrial.stats.distributions import (
     _tukey_adjusted,
     dunnett_critical_value,
     dunnett_pvalues,
+    tukey_general_note,
 )
 from yieldtrial.stats.inference import (  # the constants re-exported: first defined here
     INFERENCE_OK,
@@ -1199,6 +1200,11 @@ def _pairwise_means(
                     t[rows], mm.cov, value, alpha=alpha, **extra
                 )
                 borderline.append((p_adj[rows], error))
+            if general_note is not None and len(groups) > 1:
+                # the family's note states the largest error of its df groups
+                errors = [e for _, e in borderline if np.isfinite(e)]
+                if errors:
+                    general_note = tukey_general_note(max(errors))
             _warn_borderline("Tukey's pairwise comparisons", borderline, alpha)
         else:
             adj = "t" if method == "lsd" else method

@@ -1272,12 +1272,21 @@ def _tukey_adjusted(
     p_adj, acc = tukey_general_pvalues(t, v, df)
     if not need_critical:
         err = acc.abs_error
-        note = f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
-        return p_adj, float("nan"), note, err
+        return p_adj, float("nan"), tukey_general_note(err), err
     crit, acc_c = tukey_general_critical_value(v, df, alpha=alpha)
     err = max(acc.abs_error, acc_c.abs_error)
-    note = f"multivariate t (correlated LS-means), abs. error <= {err:.1e}"
-    return p_adj, crit, note, err
+    return p_adj, crit, tukey_general_note(err), err
+
+
+def tukey_general_note(abs_error: float) -> str:
+    """Return the adjustment note of Tukey on correlated LS-means with its stated error.
+
+    Examples
+    --------
+    >>> tukey_general_note(3.4e-5)
+    'multivariate t (correlated LS-means), abs. error <= 3.4e-05'
+    """
+    return f"multivariate t (correlated LS-means), abs. error <= {abs_error:.1e}"
 
 
 # ---------------------------------------------------- general covariance (stats._mvt_sov)
