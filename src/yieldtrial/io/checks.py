@@ -14,6 +14,7 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 
 from __future__ import annotations
 
+import decimal
 import re
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ __all__ = [
     "check_cv_thresholds",
     "check_number",
     "check_positive",
+    "check_probability",
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
@@ -60,6 +62,7 @@ __all__ = [
     "as_output",
     "check_aligned",
     "check_not_fraction",
+    "check_shrink_pct_per_point",
     "check_option",
     "check_range",
     "check_result_finite",
@@ -174,13 +177,23 @@ def check_number(
     yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4).
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
-    shown = _shown(value)
+    if isinstance(value, str) and value.strip().lower() in NON_FINITE_WORDS:
+        # "write the number without quotes (alpha = nan)" would suggest a refused value
+        raise DataValidationError(f"{prefix}{name} = {value!r}; expected a finite number.")
     if isinstance(value, str):
         raise DataValidationError(
             f"{prefix}{name} = {value!r} is text; write the number without quotes "
             f"({name} = {value.strip()})." if looks_numeric(value) else
             f"{prefix}{name} = {value!r}; expected a number."
         )  # fmt: skip
+    container = _container(value)
+    if container:  # a Series printed over several lines was no help
+        raise DataValidationError(
+            f"{prefix}{name} = {container}; expected a number (one value for the whole table)."
+        )
+    if isinstance(value, decimal.Decimal):  # a number typed exactly, as the formulas take it
+        value = float(value)
+    shown = _shown(value)
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
         raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
     number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
@@ -196,6 +209,26 @@ def check_number(
             + (f": {fix}." if fix else ".")
         )
     return number
+
+
+def _container(value: object) -> str:
+    """Describe a NumPy array or pandas object in a few words ('' for anything else).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _container(np.array([0.05, 0.01])), _container([0.05]), _container(0.05)
+    ('a NumPy array of 2 values', '', '')
+    """
+    if type(value).__module__.split(".")[0] not in ("numpy", "pandas"):
+        return ""  # a list or tuple prints short, as trial.toml shows it: [0.05]
+    shape = getattr(value, "shape", None)
+    if not shape:  # a NumPy scalar, a 0-d array, pd.NA: shown as themselves
+        return ""
+    names = {"ndarray": "NumPy array", "Series": "pandas Series", "DataFrame": "pandas DataFrame"}
+    kind = names.get(type(value).__name__, type(value).__name__)
+    size = int(shape[0])
+    return f"a {kind} of {size} value{'' if size == 1 else 's'}"
 
 
 def _shown(value: object) -> str:
@@ -340,6 +373,100 @@ def check_positive(value: object, name: str, example: str) -> float:
     if not 0 < number < float("inf"):  # NaN fails too
         raise DataValidationError(
             f"{name} must be a finite number above 0, e.g. {example}; got {value!r}"
+        )
+    return number
+
+
+def check_shrink_pct_per_point(value: object, where: str = "") -> float:
+    """Return a shrink per moisture point, or raise the one message all entry points give.
+
+    trial.toml, the command line and the formulas (:func:`yieldtrial.standardize_moisture`,
+    :func:`yieldtrial.plot_yield`, ...) call this, so ``shrink_pct_per_point = "1.2"`` gets
+    the same words wherever it is written.
+
+    Parameters
+    ----------
+    value : object
+        The value given. [% per moisture point]
+    where : str, optional
+        Where it was given (``"trial.toml [moisture]"``); empty for a function argument.
+
+    Returns
+    -------
+    float
+        ``value``, in [0, 100).
+
+    Raises
+    ------
+    DataValidationError
+        Text (even ``"1.2"``), None, a boolean, a container, NaN, infinity, or a value
+        outside [0, 100) (:func:`check_number`).
+
+    Examples
+    --------
+    >>> check_shrink_pct_per_point(1.2)
+    1.2
+    >>> check_shrink_pct_per_point(True)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: shrink_pct_per_point = True; expected a number.
+    """
+    return check_number(
+        "shrink_pct_per_point",
+        value,
+        where,
+        low=0.0,
+        high=100.0,
+        fix="expected percent per moisture point, e.g. 1.2",
+    )
+
+
+def check_probability(value: object, name: str = "confidence", where: str = "") -> float:
+    """Return a confidence level or probability in (0, 1), or raise the one message.
+
+    Used for ``confidence`` (the means' and comparisons' intervals, the environment
+    response) and the stability probabilities (``annicchiarico_alpha``), so every entry
+    point words a bad value the same way (:func:`check_number`).
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str, default "confidence"
+        Its name in the message.
+    where : str, optional
+        Where it was given.
+
+    Returns
+    -------
+    float
+        ``value``, strictly between 0 and 1.
+
+    Raises
+    ------
+    DataValidationError
+        Text, None, a boolean, a container, NaN, infinity, or a value outside (0, 1).
+
+    Examples
+    --------
+    >>> check_probability(0.95)
+    0.95
+    >>> check_probability(95)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: confidence = 95; confidence must be in (0, 1): write 95 % as 0.95.
+    """  # noqa: E501
+    number = check_number(name, value, where, low=None, high=None)
+    if not 0.0 < number < 1.0:
+        hint = f"write {number:g} % as {number / 100:g}" if 1.0 < number < 100.0 else ""
+        return check_number(
+            name,
+            value,
+            where,
+            low=0.0,
+            high=1.0,
+            low_inclusive=False,
+            fix=hint or "a probability, e.g. 0.95",
         )
     return number
 

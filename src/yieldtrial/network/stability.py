@@ -47,7 +47,13 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io.checks import check_alpha, check_number, is_real_number, real_float
+from yieldtrial.io.checks import (
+    check_alpha,
+    check_number,
+    check_probability,
+    is_real_number,
+    real_float,
+)
 from yieldtrial.stats.power import MAX_REPLICATES
 from yieldtrial.stats.results import Provenance
 
@@ -399,11 +405,7 @@ def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
 
 
 def _check_probability(name: str, value: Any) -> float:
-    if not is_real_number(value):
-        raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
-    if not 0.0 < real_float(value) < 1.0:  # 10**400 is inf here, not an OverflowError
-        raise DataValidationError(f"{name} must be in (0, 1); got {value!r}")
-    return real_float(value)
+    return check_probability(value, name)  # the one rule of every entry point
 
 
 def stability(
