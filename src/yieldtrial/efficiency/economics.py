@@ -41,7 +41,13 @@ from yieldtrial.efficiency.intervals import yield_difference_intervals
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_aligned, check_number, check_range
+from yieldtrial.io.checks import (
+    as_numeric,
+    check_aligned,
+    check_number,
+    check_range,
+    check_result_finite,
+)
 
 __all__ = [
     "ECONOMICS_COLUMNS",
@@ -92,7 +98,11 @@ def _value_and_cost(
     cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
     check_aligned(yield_difference_kg_ha=dy, grain_price_per_kg=price, cost_change_per_ha=cost)
     check_range("grain_price_per_kg", price, low=0)
+    # infinity is never a yield difference or a cost (NaN, a missing one, passes)
+    check_range("yield_difference_kg_ha", dy)
+    check_range("cost_change_per_ha", cost)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
+    check_result_finite("the extra value yield_difference_kg_ha x grain_price_per_kg", value)
     return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
 
 

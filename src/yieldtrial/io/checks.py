@@ -191,9 +191,9 @@ def check_number(
         raise DataValidationError(
             f"{prefix}{name} = {container}; expected a number (one value for the whole table)."
         )
+    shown = _shown(value)
     if isinstance(value, decimal.Decimal):  # a number typed exactly, as the formulas take it
         value = float(value)
-    shown = _shown(value)
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
         raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
     number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
@@ -228,6 +228,8 @@ def _container(value: object) -> str:
     names = {"ndarray": "NumPy array", "Series": "pandas Series", "DataFrame": "pandas DataFrame"}
     kind = names.get(type(value).__name__, type(value).__name__)
     size = int(shape[0])
+    if kind == "pandas DataFrame":
+        return f"a pandas DataFrame of {size} row{'' if size == 1 else 's'}"
     return f"a {kind} of {size} value{'' if size == 1 else 's'}"
 
 
