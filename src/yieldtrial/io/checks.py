@@ -468,7 +468,7 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
             low=0.0,
             high=1.0,
             low_inclusive=False,
-            fix=hint or "a probability, e.g. 0.95",
+            fix=hint or ("a confidence level, e.g. 0.95" if name == "confidence" else "e.g. 0.25"),
         )
     return number
 
