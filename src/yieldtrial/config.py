@@ -697,7 +697,7 @@ class TrialConfig:
             clean[name] = _coerce(name, value, where)
         return cls(**clean)
 
-    def override(self, **changes: Any) -> TrialConfig:
+    def override(self, where: str = "TrialConfig.override", **changes: Any) -> TrialConfig:
         """Return a copy with the non-``None`` values of ``changes`` replacing fields.
 
         Command-line flags are passed here, so a flag the user did not give
@@ -705,6 +705,9 @@ class TrialConfig:
 
         Parameters
         ----------
+        where : str, default "TrialConfig.override"
+            Where the changes were given, for an error message (the command line passes
+            ``"the command line"``; a notebook's call was called that too).
         **changes
             Attribute name -> value.
 
@@ -718,7 +721,7 @@ class TrialConfig:
         if bad:
             raise WrongTypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
         clean = {
-            name: _coerce(name, value, "the command line")
+            name: _coerce(name, value, where)
             for name, value in changes.items()
             if value is not None
         }

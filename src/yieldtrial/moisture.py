@@ -47,7 +47,9 @@ from yieldtrial.io.checks import (
     check_shrink_pct_per_point,
     is_python_number,
     is_series,
+    plain_number,
     real_float,
+    shown,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
@@ -624,7 +626,7 @@ def describe_method(
         ):
             raise DataValidationError(
                 f"describe_method(): {name} must be one number (e.g. 13) or None for the "
-                f"symbol; got {value!r} ({type(value).__name__})"
+                f"symbol; got {shown(value)} ({type(value).__name__})"
             )
     standard = "Ms" if standard_moisture_pct is None else _num(standard_moisture_pct)
     shrink = "s" if shrink_pct_per_point is None else _num(shrink_pct_per_point)
@@ -686,7 +688,7 @@ def _check_factor_decimals(decimals: object) -> int:
     ):
         raise DataValidationError(
             f"factor_decimals must be a whole number from 0 to {MAX_FACTOR_DECIMALS} (the "
-            f"decimals the moisture factor is rounded to, e.g. 4); got {decimals!r}. Leave it "
+            f"decimals the moisture factor is rounded to, e.g. 4); got {shown(decimals)}. Leave it "
             "None for full precision"
         )
     return int(decimals)
@@ -698,13 +700,17 @@ def _scalar(value: object, name: str) -> float:
     elif getattr(value, "shape", None) == () and hasattr(value, "item"):  # np.array(442.0)
         value = value.item()
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError as exc:
-            raise DataValidationError(f"{name} must be a number; got {value!r}") from exc
+        # as printed: ASCII digits, the command line's rule; float() also read "1_000" as 1000
+        plain = plain_number(value)
+        if plain is None:
+            raise DataValidationError(
+                f"{name} must be a number as printed, e.g. '477.36'; got {shown(value)}"
+            )
+        number = plain
     elif not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise DataValidationError(
-            f"{name} must be a single number (the audit checks one reported figure); got {value!r}"
+            f"{name} must be a single number (the audit checks one reported figure); "
+            f"got {shown(value)}"
         )
     else:
         number = real_float(value)  # 10**400 is inf, refused below

@@ -63,6 +63,7 @@ __all__ = [
     "check_aligned",
     "check_not_fraction",
     "check_shrink_pct_per_point",
+    "shown",
     "check_option",
     "check_range",
     "check_result_finite",
@@ -233,12 +234,29 @@ def _container(value: object) -> str:
     return f"a {kind} of {size} value{'' if size == 1 else 's'}"
 
 
-def _shown(value: object) -> str:
-    """``repr(value)``, an integer of more than 20 digits shortened (``10**400``)."""
+def shown(value: object) -> str:
+    """Return a value as an error message shows it: its repr, on one line and short.
+
+    An array, Series or DataFrame is described (``a pandas Series of 2 values``), not
+    printed over several lines; an integer of more than 20 digits is shortened
+    (``10**400``).  Every message that quotes a bad argument uses this.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown(0.05), shown(pd.Series([1.0, 2.0])), shown(10**40)
+    ('0.05', 'a pandas Series of 2 values', '10000000...0000 (41 digits)')
+    """
+    container = _container(value)
+    if container:
+        return container
     text = repr(value)
     if isinstance(value, int) and len(text) > 20:
         return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
     return text
+
+
+_shown = shown
 
 
 #: A number as the command line and the table reader take it: ASCII digits with an optional
@@ -335,7 +353,7 @@ def check_cv_thresholds(cv_warn_pct: object, cv_strong_pct: object) -> tuple[flo
     if not (0 < warn <= strong < float("inf")):  # NaN fails too
         raise DataValidationError(
             f"need 0 < cv_warn_pct <= cv_strong_pct (finite numbers, in %); got "
-            f"cv_warn_pct={cv_warn_pct!r}, cv_strong_pct={cv_strong_pct!r}."
+            f"cv_warn_pct={shown(cv_warn_pct)}, cv_strong_pct={shown(cv_strong_pct)}."
         )
     return warn, strong
 
@@ -527,28 +545,27 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
     yieldtrial.errors.DataValidationError: compare_to_control: margin_pct = 100; margin_pct must be in [0, 100): expected a percentage of the control mean from 0 (at least as good as the control) to below 100, e.g. 5.
     """  # noqa: E501
     prefix, name = (f"{where}: " if where else ""), "margin_pct"
+    given = shown(margin_pct)
     if isinstance(margin_pct, str):
         try:
             float(margin_pct)
             fix = f"is text; write the number without quotes ({name} = {margin_pct.strip()})."
         except ValueError:
             fix = "; expected a number."
-        raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r}{' ' if fix[0] != ';' else ''}{fix}"
-        )
+        raise DataValidationError(f"{prefix}{name} = {given}{' ' if fix[0] != ';' else ''}{fix}")
     if not is_real_number(margin_pct):
-        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a number.")
+        raise DataValidationError(f"{prefix}{name} = {given}; expected a number.")
     value = real_float(margin_pct)
     if value != value or value in (float("inf"), float("-inf")):
-        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a finite number.")
+        raise DataValidationError(f"{prefix}{name} = {given}; expected a finite number.")
     if not 0.0 <= value < 100.0:
         raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r}; {name} must be in [0, 100): expected a percentage "
+            f"{prefix}{name} = {given}; {name} must be in [0, 100): expected a percentage "
             "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
         )
     if 0.0 < value < MIN_MARGIN_PCT:
         raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r} is above 0 but below {MIN_MARGIN_PCT:g} % of the "
+            f"{prefix}{name} = {given} is above 0 but below {MIN_MARGIN_PCT:g} % of the "
             "control mean, a margin no yield trial resolves (the report would print it as "
             f"0.0 %); give 0 (at least as good as the control) or a margin of at least "
             f"{MIN_MARGIN_PCT:g}, e.g. 5."

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, check_probability, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_probability, is_real_number, real_float, shown
 from yieldtrial.io.progress import stage
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
@@ -119,7 +119,7 @@ def _check_p_value(value: Any, name: str) -> float:
     if not (is_real_number(value) and 0.0 <= real_float(value) <= 1.0):
         raise DataValidationError(
             f"{name} must be a p-value from 0 to 1 (e.g. the ANOVA's treatment p-value), or "
-            f"None to use the model's F test; got {value!r}"
+            f"None to use the model's F test; got {shown(value)}"
         )
     return real_float(value)
 
