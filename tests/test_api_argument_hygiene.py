@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import inspect
 import math
 import warnings
@@ -150,6 +151,12 @@ class Case:
 FERTILIZER = {"CK": [], "N150": [{"product": "urea", "rate_kg_ha": 326, "price_per_kg": 2.5}]}
 TRIAL_FERTILIZER = {"CK1": [], "CK2": [], "T": FERTILIZER["N150"]}
 STABILITY = {"env": "site", "treatment": "treatment", "response": "yield_kg_ha", "block": "block"}
+
+@functools.cache
+def _network_stability() -> Any:
+    """Return the shipped site network's stability analysis (about 1 s: made once)."""
+    return yt.stability(NETWORK, **STABILITY, control="CK")
+
 
 CASES: tuple[Case, ...] = (
     # units, moisture, harvest (formulas on numbers, arrays and Series)
@@ -300,8 +307,9 @@ CASES: tuple[Case, ...] = (
     Case("stability", yt.stability, {"data": NETWORK, **STABILITY}, (),
          ("alpha", "annicchiarico_alpha", "hsc_target_pct", "n_axes", "error_mean_square",
           "error_df", "replicates")),
-    Case("environment_response", yt.environment_response,
-         {"data": yt.stability(NETWORK, **STABILITY, control="CK")}, (), ("confidence",)),
+    Case("environment_response",
+         lambda **kwargs: yt.environment_response(_network_stability(), **kwargs), {}, (),
+         ("confidence",)),
 )  # fmt: skip
 
 ARGUMENTS = [
@@ -622,9 +630,7 @@ def test_shrink_per_point_is_checked_with_every_method() -> None:
         lambda value: TRIAL.means(confidence=value),
         lambda value: TRIAL.compare_to_control(confidence=value),
         lambda value: stats.means_table(MEANS_MODEL, confidence=value),
-        lambda value: yt.environment_response(
-            yt.stability(NETWORK, **STABILITY, control="CK"), confidence=value
-        ),
+        lambda value: yt.environment_response(_network_stability(), confidence=value),
     ],
     ids=["FieldTrial.means", "FieldTrial.compare_to_control", "stats.means_table",
          "environment_response"],
