@@ -152,6 +152,7 @@ FERTILIZER = {"CK": [], "N150": [{"product": "urea", "rate_kg_ha": 326, "price_p
 TRIAL_FERTILIZER = {"CK1": [], "CK2": [], "T": FERTILIZER["N150"]}
 STABILITY = {"env": "site", "treatment": "treatment", "response": "yield_kg_ha", "block": "block"}
 
+
 @functools.cache
 def _network_stability() -> Any:
     """Return the shipped site network's stability analysis (about 1 s: made once)."""
