@@ -2,8 +2,8 @@
 
 Table-driven: :data:`CASES` lists the public functions and methods (``yieldtrial.__all__``,
 FieldTrial, TrialConfig, the report builder and the documented submodules: units,
-moisture, harvest, stats comparisons, designs, network, stability, planning, nutrients,
-efficiency and economics), each with a valid call and the arguments that take numbers.
+moisture, harvest, stats comparisons, plotting, designs, network, stability, planning,
+nutrients, efficiency and economics), each with a valid call and the arguments that take numbers.
 Each argument is given each value of :data:`HOSTILE` in turn, and the outcome must be:
 
 * a :class:`~yieldtrial.errors.YieldTrialError` whose one-line message names the argument
@@ -144,7 +144,8 @@ class Case:
     settings: tuple[str, ...] = ()
     #: values this function takes although the REFUSED sets have them (documented): the
     #: audit reads a figure typed as text, as printed; None leaves a setting of replace()
-    #: and override() as it was; an infinite error df is the normal limit
+    #: and override() as it was (and is the default number of bins); an infinite error df
+    #: is the normal limit
     accepted: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -157,6 +158,27 @@ STABILITY = {"env": "site", "treatment": "treatment", "response": "yield_kg_ha",
 def _network_stability() -> Any:
     """Return the shipped site network's stability analysis (about 1 s: made once)."""
     return yt.stability(NETWORK, **STABILITY, control="CK")
+
+
+@functools.cache
+def _means_figure() -> Any:
+    """Return a figure of the trial's means (matplotlib imported only when used)."""
+    from yieldtrial import plotting
+
+    return plotting.plot_means(TRIAL.means()).figure
+
+
+def _histogram(**kwargs: Any) -> None:
+    """Draw the histogram of the trial's means and close it."""
+    from yieldtrial import plotting
+
+    plotting.close(plotting.plot_mean_histogram(TRIAL.means(), **kwargs).figure)
+
+
+def _png(**kwargs: Any) -> bytes:
+    from yieldtrial import plotting
+
+    return plotting.figure_to_png(_means_figure(), **kwargs)
 
 
 CASES: tuple[Case, ...] = (
@@ -300,6 +322,11 @@ CASES: tuple[Case, ...] = (
     Case("design.augmented_design", design.augmented_design,
          {"checks": ["C1", "C2"], "entries": ["E1", "E2", "E3", "E4"], "blocks": 2, "seed": 1},
          (), ("blocks", "seed", "plot_area_m2")),
+    # plotting: dpi was "cannot convert float NaN to integer" and True a FreeType error;
+    # bins=Series "truth value of a Series is ambiguous", bins=-1 NumPy's ValueError
+    Case("plotting.figure_to_png", _png, {}, (), ("dpi",)),
+    Case("plotting.plot_mean_histogram", _histogram, {}, (), ("bins",),
+         accepted=frozenset({"None"})),
     # networks and stability
     Case("analyze_many", yt.analyze_many,
          {"data": NETWORK, "by": "site", "response": "yield_kg_ha", "treatment": "treatment",

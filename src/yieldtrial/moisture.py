@@ -45,6 +45,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
     check_setting_finite,
     check_shrink_pct_per_point,
+    check_whole_number,
     is_python_number,
     is_series,
     plain_number,
@@ -472,7 +473,7 @@ def grain_trade_adjusted_mass(
     DataValidationError
         If a moisture is out of range or looks like a fraction; if ``gain_pct_per_step``
         or ``loss_pct_per_step`` is not a finite number in [0, 100) or
-        ``max_gain_steps`` no whole number from 0 to 199 (text, None, booleans and
+        ``max_gain_steps`` no whole number from 0 to 200 (text, None, booleans and
         arrays are refused, as trial.toml refuses them); or if the loss would make a
         mass negative.
 
@@ -500,12 +501,7 @@ def grain_trade_adjusted_mass(
     check_setting_finite("base_moisture_pct", base)
     gain = check_number("gain_pct_per_step", gain_pct_per_step, low=0.0, high=100.0)
     loss = check_number("loss_pct_per_step", loss_pct_per_step, low=0.0, high=100.0)
-    max_steps = check_number("max_gain_steps", max_gain_steps, low=0.0, high=200.0)
-    if max_steps != int(max_steps):
-        raise DataValidationError(
-            f"max_gain_steps = {max_gain_steps!r}; expected a whole number of 0.5-point "
-            "steps, e.g. 5."
-        )
+    max_steps = check_whole_number("max_gain_steps", max_gain_steps, low=0, high=200)
     check_aligned(mass=value, moisture_pct=moisture, base_moisture_pct=base)
     check_range("mass", value, low=0, fix="A grain mass cannot be negative")
     _check_moisture("moisture_pct", moisture)

@@ -63,6 +63,7 @@ __all__ = [
     "check_aligned",
     "check_not_fraction",
     "check_shrink_pct_per_point",
+    "check_whole_number",
     "shown",
     "check_option",
     "check_range",
@@ -439,6 +440,51 @@ def check_shrink_pct_per_point(value: object, where: str = "") -> float:
         high=100.0,
         fix="expected percent per moisture point, e.g. 1.2",
     )
+
+
+def check_whole_number(name: str, value: object, where: str = "", *, low: int, high: int) -> int:
+    """Return a count (steps, bins, dots per inch), or raise the one message of a setting.
+
+    :func:`check_number` first (text, None, booleans, containers, NaN and infinity get its
+    message), then the range ``[low, high]`` and a whole value (``4.0`` is 4, ``2.5`` no).
+
+    Parameters
+    ----------
+    name : str
+        The setting's name in the message.
+    value : object
+        The value given.
+    where : str, optional
+        Where it was given.
+    low, high : int
+        The smallest and largest accepted value.
+
+    Returns
+    -------
+    int
+        ``value`` as an int.
+
+    Raises
+    ------
+    DataValidationError
+        Naming ``where``, the setting and the value.
+
+    Examples
+    --------
+    >>> check_whole_number("bins", 12.0, low=1, high=1000)
+    12
+    >>> check_whole_number("bins", 2.5, low=1, high=1000)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: bins = 2.5; expected a whole number from 1 to 1000.
+    """
+    number = check_number(name, value, where, low=None, high=None)
+    if number != int(number) or not low <= number <= high:
+        prefix = f"{where}: " if where else ""
+        raise DataValidationError(
+            f"{prefix}{name} = {shown(value)}; expected a whole number from {low} to {high}."
+        )
+    return int(number)
 
 
 def check_probability(value: object, name: str = "confidence", where: str = "") -> float:
