@@ -174,6 +174,24 @@ _DESIGN_ROLES: tuple[str, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=32)
+def _option_names(
+    delegates: tuple[Callable[..., Any], ...], filled: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """Return the keyword options of ``delegates`` the caller may give (None: any)."""
+    import inspect
+
+    if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(delegates[-1]).parameters.values()):
+        return None
+    allowed: list[str] = []
+    for function in delegates:
+        for name, p in inspect.signature(function).parameters.items():
+            named = p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+            if named and name not in filled and name not in allowed:
+                allowed.append(name)
+    return tuple(allowed)
+
+
 def _check_options(
     method: str,
     options: Mapping[str, Any],
@@ -191,19 +209,12 @@ def _check_options(
         Naming ``FieldTrial.<method>``, the unknown option and the options there are (a
         :class:`TypeError` too, as Python's was).
     """
-    import inspect
-
+    if not options:
+        return
     # a delegate that passes **options on is listed with the function it passes them to
-    delegates = delegate if isinstance(delegate, Sequence) else (delegate,)
-    allowed: list[str] = []
-    for function in delegates:
-        for name, p in inspect.signature(function).parameters.items():
-            named = p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-            if named and name not in filled and name not in allowed:
-                allowed.append(name)
-    if not delegates[-1:] or any(
-        p.kind is p.VAR_KEYWORD for p in inspect.signature(delegates[-1]).parameters.values()
-    ):
+    delegates = tuple(delegate) if isinstance(delegate, Sequence) else (delegate,)
+    allowed = _option_names(delegates, tuple(filled))
+    if allowed is None:  # the last delegate takes any keyword
         return
     unknown = [name for name in options if name not in allowed]
     if unknown:
