@@ -55,6 +55,8 @@ PLOTS = pd.read_csv(example_path("replicated-rcbd"))
 NETWORK = pd.read_csv(example_path("site-network"))
 TRIAL = yt.FieldTrial.from_dataframe(PLOTS, crop="wheat", control="CK1")
 MEANS_MODEL = TRIAL.means_model()
+YIELDS = TRIAL.yields()
+COLUMNS = {"response": "yield_kg_ha", "treatment": "treatment", "block": "block"}
 
 #: The hostile values, by the name a failure is reported under.
 HOSTILE: dict[str, Any] = {
@@ -305,6 +307,20 @@ CASES: tuple[Case, ...] = (
          {"mm": MEANS_MODEL, "control": "CK1"}, (), ("confidence", "margin_pct")),
     Case("stats.significant_studentized_range", stats.significant_studentized_range,
          {"p": 3, "df": 10.0}, (), ("df", "alpha"), accepted=frozenset({"inf"})),
+    Case("stats.snk", stats.snk, {"mm": MEANS_MODEL}, (), ("alpha",)),
+    Case("stats.scheffe", stats.scheffe, {"mm": MEANS_MODEL}, (), ("alpha",)),
+    Case("stats.mean_separation", stats.mean_separation, {"mm": MEANS_MODEL}, (), ("alpha",)),
+    Case("stats.anova", stats.anova, {"data": YIELDS, **COLUMNS}, (), ("alpha",)),
+    Case("stats.means", stats.means, {"data": YIELDS, **COLUMNS}, (), ("alpha", "confidence")),
+    Case("stats.pairwise", stats.pairwise, {"data": YIELDS, **COLUMNS}, (), ("alpha",)),
+    Case("stats.compare_to_control", stats.compare_to_control,
+         {"data": YIELDS, **COLUMNS, "control": "CK1"}, (), ("confidence", "margin_pct")),
+    Case("stats.diagnostics", stats.diagnostics, {"data": YIELDS, **COLUMNS}, (),
+         ("cv_warn_pct", "cv_strong_pct", "outlier_threshold", "alpha")),
+    Case("FieldTrial.diagnostics", TRIAL.diagnostics, {}, (),
+         ("cv_warn_pct", "cv_strong_pct", "outlier_threshold", "alpha")),
+    Case("FieldTrial.suspect_plots", TRIAL.suspect_plots, {}, (),
+         ("alpha", "robust_limit", "pattern_limit")),
     # designs
     Case("design.rcbd", design.rcbd, {"treatments": ["A", "B", "C"], "blocks": 3, "seed": 1},
          (), ("blocks", "seed", "plot_area_m2")),

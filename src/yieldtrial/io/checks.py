@@ -393,7 +393,7 @@ def check_positive(value: object, name: str, example: str) -> float:
     number = real_float(value) if is_real_number(value) else float("nan")
     if not 0 < number < float("inf"):  # NaN fails too
         raise DataValidationError(
-            f"{name} must be a finite number above 0, e.g. {example}; got {value!r}"
+            f"{name} must be a finite number above 0, e.g. {example}; got {shown(value)}"
         )
     return number
 
