@@ -789,3 +789,13 @@ def test_a_huge_error_df_is_the_normal_limit(df: float) -> None:
         warnings.simplefilter("error")
         value = stats.significant_studentized_range(3, df)
     assert value == pytest.approx(stats.significant_studentized_range(3, math.inf), abs=1e-12)
+
+
+@pytest.mark.parametrize("argument", ["yields", "uptake"])
+def test_efficiency_table_refuses_a_value_far_beyond_any_yield(argument: str) -> None:
+    """A yield of 1e308 kg/ha gave a PFP of 6.6e305 kg/kg; the statistics' bound is 1e100."""
+    kwargs: dict[str, Any] = {"yields": {"CK": 4000.0, "N150": 6000.0}, "fertilizer": FERTILIZER}
+    kwargs[argument] = {"CK": 60.0 if argument == "uptake" else 4000.0, "N150": 1e308}
+    with pytest.raises(DataValidationError, match=rf"{argument}: treatment 'N150' has 1e\+308, "
+                       r"above 1e\+100, far beyond any yield"):  # fmt: skip
+        yt.efficiency_table(**kwargs)
