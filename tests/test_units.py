@@ -161,9 +161,14 @@ def test_bushel_weights_table() -> None:
     }
 
 
-def test_crop_ignored_without_bushels() -> None:
-    """A crop given for a non-bushel conversion is not needed and not checked."""
-    assert convert_yield(1, "kg/mu", "kg/ha", crop="anything") == pytest.approx(15.0)
+def test_crop_checked_without_bushels() -> None:
+    """A crop given for a non-bushel conversion is not needed, but a misspelt one is refused.
+
+    It was ignored unchecked (stop 41 API pass): plot_yield(..., crop="wehat") passed.
+    """
+    assert convert_yield(1, "kg/mu", "kg/ha", crop="Wheat") == pytest.approx(15.0)
+    with pytest.raises(DataValidationError, match="unknown crop 'anything'; known crops"):
+        convert_yield(1, "kg/mu", "kg/ha", crop="anything")
 
 
 @pytest.mark.parametrize(

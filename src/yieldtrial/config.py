@@ -697,7 +697,7 @@ class TrialConfig:
             clean[name] = _coerce(name, value, where)
         return cls(**clean)
 
-    def override(self, **changes: Any) -> TrialConfig:
+    def override(self, where: str = "TrialConfig.override", **changes: Any) -> TrialConfig:
         """Return a copy with the non-``None`` values of ``changes`` replacing fields.
 
         Command-line flags are passed here, so a flag the user did not give
@@ -705,6 +705,9 @@ class TrialConfig:
 
         Parameters
         ----------
+        where : str, default "TrialConfig.override"
+            Where the changes were given, for an error message (the command line passes
+            ``"the command line"``; a notebook's call was called that too).
         **changes
             Attribute name -> value.
 
@@ -718,7 +721,7 @@ class TrialConfig:
         if bad:
             raise WrongTypeError(f"unknown TrialConfig field(s): {', '.join(bad)}")
         clean = {
-            name: _coerce(name, value, "the command line")
+            name: _coerce(name, value, where)
             for name, value in changes.items()
             if value is not None
         }
@@ -1455,17 +1458,10 @@ def _not_text(value: object) -> bool:
 
 
 #: Number fields: (low, high, low_inclusive, high_inclusive, what a valid value looks like);
-#: alpha and margin_pct have their one rule in yieldtrial.io.checks.
+#: alpha, margin_pct and shrink_pct_per_point have their one rule in yieldtrial.io.checks.
 _NUMBER_RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "alpha": (1e-4, 0.5, True, True, "a significance level, e.g. 0.05"),
     "standard_moisture_pct": (0.0, 100.0, True, False, "percent (0-100), e.g. 13"),
-    "shrink_pct_per_point": (
-        0.0,
-        100.0,
-        True,
-        False,
-        "percent per moisture point, e.g. 1.2",
-    ),
 }
 
 
@@ -1533,6 +1529,10 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             from yieldtrial.io.checks import check_margin_pct
 
             return check_margin_pct(value, where=where)
+        if name == "shrink_pct_per_point":  # the formulas' rule too (yieldtrial.io.checks)
+            from yieldtrial.io.checks import check_shrink_pct_per_point
+
+            return check_shrink_pct_per_point(value, where)
         low, high, low_inc, high_inc, expected = _NUMBER_RANGES[name]
         if name == "alpha":  # the one rule of every entry point (yieldtrial.io.checks)
             from yieldtrial.io.checks import check_alpha

@@ -25,7 +25,9 @@ from yieldtrial.io.checks import (
     as_output,
     check_aligned,
     check_not_fraction,
+    check_number,
     check_range,
+    check_result_finite,
 )
 from yieldtrial.moisture import standardize_moisture
 from yieldtrial.units import convert_yield, yield_column
@@ -313,7 +315,8 @@ def theoretical_yield(
         the two grain weights. [g]
     factor : float, default 0.85
         Empirical discount (八五折) for harvest losses and grain weight below
-        the variety's average. [1]
+        the variety's average, one number from 0 to 1 (text, NaN and arrays are
+        refused as trial.toml refuses them). [1]
     unit : str, default "kg/mu"
         Yield unit of the result; see :func:`yieldtrial.units.yield_unit`.
     crop : str, optional
@@ -328,7 +331,8 @@ def theoretical_yield(
     Raises
     ------
     DataValidationError
-        If neither or both grain weights are given, or a component is negative.
+        If neither or both grain weights are given, a component is negative, or the
+        product overflows (an input far out of scale, e.g. 1e308).
 
     Warns
     -----
@@ -381,7 +385,18 @@ def theoretical_yield(
         weight = as_numeric(hundred_grain_weight_g, "hundred_grain_weight_g")
         check_range("hundred_grain_weight_g", weight, low=0)
         grain_g = weight / 100.0
-    check_range("factor", as_numeric(factor, "factor"), low=0, high=1, high_inclusive=True)
+    # one number for the whole table, checked as every setting is (NaN was a NaN yield)
+    factor_value = check_number("factor", factor, low=0.0, high=1.0, high_inclusive=True)
     check_aligned(heads_per_mu=heads, grains_per_head=grains, grain_weight_g=weight)
-    kg_per_mu = as_output(heads * grains * grain_g / 1000.0 * factor)
+    kg_per_mu = heads * grains * grain_g / 1000.0 * factor_value
+    # 1e308 heads overflowed to inf and was refused as "value ... got inf", naming no input
+    weight_name = (
+        "thousand_grain_weight_g / 1000"
+        if thousand_grain_weight_g is not None
+        else "hundred_grain_weight_g / 100"
+    )
+    check_result_finite(
+        f"the theoretical yield heads_per_mu x grains_per_head x {weight_name}", kg_per_mu
+    )
+    kg_per_mu = as_output(kg_per_mu)
     return as_output(convert_yield(kg_per_mu, "kg/mu", unit, crop=crop), name=yield_column(unit))

@@ -39,13 +39,18 @@ from yieldtrial.io.checks import (
     as_output,
     check_aligned,
     check_not_fraction,
+    check_number,
     check_option,
     check_range,
     check_result_finite,
     check_setting_finite,
+    check_shrink_pct_per_point,
+    check_whole_number,
     is_python_number,
     is_series,
+    plain_number,
     real_float,
+    shown,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - numpy and pandas are imported lazily (fast CLI start)
@@ -176,9 +181,7 @@ def _check_shrink(shrink_pct_per_point: float | None, method: str) -> float:
             "above standard [% per point], e.g. 1.2 (USDA RMA crop-insurance corn) or "
             "1.2-1.5 (elevator pencil shrink); there is no neutral default"
         )
-    value = _scalar(shrink_pct_per_point, "shrink_pct_per_point")
-    check_range("shrink_pct_per_point", value, low=0, high=100)
-    return value
+    return check_shrink_pct_per_point(shrink_pct_per_point)
 
 
 def moisture_factor(
@@ -225,6 +228,8 @@ def moisture_factor(
     _check_moisture("moisture_pct", moisture)
     _check_moisture("standard_moisture_pct", standard)
     _warn_implausible_standard(standard)
+    if shrink_pct_per_point is not None:  # checked with every method, as trial.toml checks it
+        check_shrink_pct_per_point(shrink_pct_per_point)
     if method == "dry_matter":
         factor = (100.0 - moisture) / (100.0 - standard)
     elif method == "percentage_point":
@@ -466,7 +471,11 @@ def grain_trade_adjusted_mass(
     Raises
     ------
     DataValidationError
-        If a moisture is out of range or looks like a fraction.
+        If a moisture is out of range or looks like a fraction; if ``gain_pct_per_step``
+        or ``loss_pct_per_step`` is not a finite number in [0, 100) or
+        ``max_gain_steps`` no whole number from 0 to 200 (text, None, booleans and
+        arrays are refused, as trial.toml refuses them); or if the loss would make a
+        mass negative.
 
     Notes
     -----
@@ -490,17 +499,24 @@ def grain_trade_adjusted_mass(
     moisture = as_numeric(moisture_pct, "moisture_pct")
     base = as_numeric(base_moisture_pct, "base_moisture_pct")
     check_setting_finite("base_moisture_pct", base)
+    gain = check_number("gain_pct_per_step", gain_pct_per_step, low=0.0, high=100.0)
+    loss = check_number("loss_pct_per_step", loss_pct_per_step, low=0.0, high=100.0)
+    max_steps = check_whole_number("max_gain_steps", max_gain_steps, low=0, high=200)
     check_aligned(mass=value, moisture_pct=moisture, base_moisture_pct=base)
     check_range("mass", value, low=0, fix="A grain mass cannot be negative")
     _check_moisture("moisture_pct", moisture)
     _check_moisture("base_moisture_pct", base)
     # full 0.5-point steps; the tiny offset keeps 8.0 / 0.5 from flooring to 15.999...
-    drier_steps = _minimum(_floor((base - moisture) / 0.5 + 1e-9), max_gain_steps)
+    drier_steps = _minimum(_floor((base - moisture) / 0.5 + 1e-9), max_steps)
     wetter_steps = _floor((moisture - base) / 0.5 + 1e-9)
     factor = (
-        1.0
-        + gain_pct_per_step * _maximum(drier_steps, 0.0) / 100.0
-        - loss_pct_per_step * _maximum(wetter_steps, 0.0) / 100.0
+        1.0 + gain * _maximum(drier_steps, 0.0) / 100.0 - loss * _maximum(wetter_steps, 0.0) / 100.0
+    )
+    check_range(
+        "adjustment factor 1 - loss_pct_per_step x steps above base / 100",
+        factor,
+        low=0,
+        fix="The loss per step is too large for this moisture gap",
     )
     return as_output(value * factor, name=mass.name if is_series(mass) else None)
 
@@ -606,7 +622,7 @@ def describe_method(
         ):
             raise DataValidationError(
                 f"describe_method(): {name} must be one number (e.g. 13) or None for the "
-                f"symbol; got {value!r} ({type(value).__name__})"
+                f"symbol; got {shown(value)} ({type(value).__name__})"
             )
     standard = "Ms" if standard_moisture_pct is None else _num(standard_moisture_pct)
     shrink = "s" if shrink_pct_per_point is None else _num(shrink_pct_per_point)
@@ -668,7 +684,7 @@ def _check_factor_decimals(decimals: object) -> int:
     ):
         raise DataValidationError(
             f"factor_decimals must be a whole number from 0 to {MAX_FACTOR_DECIMALS} (the "
-            f"decimals the moisture factor is rounded to, e.g. 4); got {decimals!r}. Leave it "
+            f"decimals the moisture factor is rounded to, e.g. 4); got {shown(decimals)}. Leave it "
             "None for full precision"
         )
     return int(decimals)
@@ -680,13 +696,17 @@ def _scalar(value: object, name: str) -> float:
     elif getattr(value, "shape", None) == () and hasattr(value, "item"):  # np.array(442.0)
         value = value.item()
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError as exc:
-            raise DataValidationError(f"{name} must be a number; got {value!r}") from exc
+        # as printed: ASCII digits, the command line's rule; float() also read "1_000" as 1000
+        plain = plain_number(value)
+        if plain is None:
+            raise DataValidationError(
+                f"{name} must be a number as printed, e.g. '477.36'; got {shown(value)}"
+            )
+        number = plain
     elif not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise DataValidationError(
-            f"{name} must be a single number (the audit checks one reported figure); got {value!r}"
+            f"{name} must be a single number (the audit checks one reported figure); "
+            f"got {shown(value)}"
         )
     else:
         number = real_float(value)  # 10**400 is inf, refused below

@@ -478,6 +478,10 @@ def plot_mean_histogram(
     controls = _controls_in(labels.tolist(), control)
     values = means[col].to_numpy(dtype=float)
     entries = values[(~isin(labels, controls)).to_numpy() & np.isfinite(values)]
+    if bins is not None:  # a Series was "truth value ... ambiguous", -1 NumPy's ValueError
+        from yieldtrial.io.checks import check_whole_number
+
+        bins = check_whole_number("bins", bins, "plot_mean_histogram", low=1, high=1000)
     ax = _new_axes(ax, (7.0, 3.6))
     count = bins or int(min(max(round(np.sqrt(max(len(entries), 1))), 10), 60))
     ax.hist(entries, bins=count, color="#9ecae1", edgecolor="#4a7fa8", linewidth=0.5)
@@ -1004,10 +1008,14 @@ def figure_to_png(figure: Figure | Any, *, dpi: int = 150) -> bytes:
     bytes
         The PNG image.
     """
+    from yieldtrial.io.checks import check_number
+
+    # NaN was "cannot convert float NaN to integer", True a FreeType RuntimeError
+    dots = check_number("dpi", dpi, "figure_to_png", low=1.0, high=2400.0, high_inclusive=True)
     fig = getattr(figure, "figure", figure) if not hasattr(figure, "savefig") else figure
     buffer = io.BytesIO()
     with rc_fonts():
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        fig.savefig(buffer, format="png", dpi=dots, bbox_inches="tight")
     return buffer.getvalue()
 
 

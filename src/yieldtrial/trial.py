@@ -158,6 +158,76 @@ def _reemit(
             )
 
 
+#: Arguments of the statistics functions that a FieldTrial fills from its own design.
+_DESIGN_ROLES: tuple[str, ...] = (
+    "data",
+    "response",
+    "treatment",
+    "block",
+    "design",
+    "row",
+    "column",
+    "whole_plot",
+    "sub_plot",
+    "horizontal",
+    "vertical",
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _option_names(
+    delegates: tuple[Callable[..., Any], ...], filled: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """Return the keyword options of ``delegates`` the caller may give (None: any)."""
+    import inspect
+
+    if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(delegates[-1]).parameters.values()):
+        return None
+    allowed: list[str] = []
+    for function in delegates:
+        for name, p in inspect.signature(function).parameters.items():
+            named = p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+            if named and name not in filled and name not in allowed:
+                allowed.append(name)
+    return tuple(allowed)
+
+
+def _check_options(
+    method: str,
+    options: Mapping[str, Any],
+    delegate: Callable[..., Any] | Sequence[Callable[..., Any]],
+    filled: Sequence[str],
+) -> None:
+    """Refuse an option the delegate does not take, in the words of the FieldTrial method.
+
+    Python's own message named the delegate (``trial_economics() got an unexpected keyword
+    argument``), a function the caller never called, and listed nothing to use instead.
+
+    Raises
+    ------
+    WrongTypeError
+        Naming ``FieldTrial.<method>``, the unknown option and the options there are (a
+        :class:`TypeError` too, as Python's was).
+    """
+    if not options:
+        return
+    # a delegate that passes **options on is listed with the function it passes them to
+    delegates = tuple(delegate) if isinstance(delegate, Sequence) else (delegate,)
+    allowed = _option_names(delegates, tuple(filled))
+    if allowed is None:  # the last delegate takes any keyword
+        return
+    unknown = [name for name in options if name not in allowed]
+    if unknown:
+        from yieldtrial.io.checks import did_you_mean
+
+        name = unknown[0]
+        why = " (the trial sets it)" if name in filled else did_you_mean(name, allowed)
+        raise WrongTypeError(
+            f"FieldTrial.{method}() got an unknown option {name!r}{why}; its options: "
+            f"{', '.join(allowed)}"
+        )
+
+
 def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
     """Attribute the warnings a method's delegates raise to the method's caller.
 
@@ -1128,6 +1198,9 @@ class FieldTrial:
         fixed; a split or strip plot with missing plots is checked on the innermost-stratum
         residuals of its stratum model fitted by least squares to the observed plots.
         """
+        from yieldtrial.stats.residual_checks import diagnostics as check
+
+        _check_options("diagnostics", kwargs, check, (*_DESIGN_ROLES, "intra_block"))
         return _analysis.diagnostics(
             self._analysis_data(unit),
             columns=self.design_columns(),
@@ -1164,6 +1237,9 @@ class FieldTrial:
             typical, ratio, statistic, p_value, p_value_adjusted, rule, pattern,
             message`` (empty when nothing is suspect).
         """
+        from yieldtrial.stats.screening import suspect_plots as screen
+
+        _check_options("suspect_plots", kwargs, screen, (*_DESIGN_ROLES, "raw"))
         return _analysis.suspect_plots(
             self._analysis_data(unit),
             columns=self.design_columns(),
@@ -1447,8 +1523,15 @@ class FieldTrial:
         DataFrame
             One row per treatment and metric with its inputs and notes.
         """
+        from yieldtrial.efficiency.table import efficiency_table
         from yieldtrial.efficiency.trial_tables import trial_efficiency
 
+        _check_options(
+            "efficiency",
+            kwargs,
+            (trial_efficiency, efficiency_table),
+            ("trial", "fertilizer", "nutrient", "yields"),
+        )
         return trial_efficiency(self, fertilizer, nutrient=nutrient, **kwargs)
 
     @_warns_at_caller
@@ -1485,6 +1568,12 @@ class FieldTrial:
         """
         from yieldtrial.efficiency.economics import trial_economics
 
+        _check_options(
+            "economics",
+            kwargs,
+            trial_economics,
+            ("trial", "fertilizer", "grain_price_per_kg", "currency"),
+        )
         return trial_economics(
             self, fertilizer, grain_price_per_kg=grain_price_per_kg, currency=currency, **kwargs
         )
@@ -1525,6 +1614,9 @@ class FieldTrial:
                 YieldTrialWarning,
                 stacklevel=2,  # moved to the caller by _warns_at_caller
             )
+        _check_options(
+            "analyze_sites", kwargs, analyze_many, ("data", "by", "response", "treatment")
+        )
         options: dict[str, Any] = {
             "block": "block" if design == "rcbd" else None,
             "control": self.control[0] if self.control else None,
@@ -1567,4 +1659,5 @@ class FieldTrial:
         """
         from yieldtrial.report.build import build_report
 
+        _check_options("report", kwargs, build_report, ("trial", "config"))
         return build_report(self, config, **kwargs)

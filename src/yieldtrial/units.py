@@ -417,8 +417,9 @@ def convert_yield(
     Raises
     ------
     DataValidationError
-        If a unit is unknown, or ``bu/ac`` is used without a crop that has a
-        bushel weight.
+        If a unit is unknown, ``bu/ac`` is used without a crop that has a
+        bushel weight, or ``crop`` is given and is no known crop (checked with any
+        units, so a misspelt crop is never silently ignored).
 
     References
     ----------
@@ -436,6 +437,8 @@ def convert_yield(
     >>> round(convert_yield(482.64, "kg/mu", "bu/ac", crop="wheat"), 1)
     107.7
     """
+    if crop is not None:  # checked even when no bushel is involved: a typo is never ignored
+        canonical_crop(crop)
     from_mass, from_area = _parse_yield_unit(from_unit)
     to_mass, to_area = _parse_yield_unit(to_unit)
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)

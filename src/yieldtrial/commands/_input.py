@@ -400,7 +400,7 @@ def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfi
         "unit": getattr(args, "unit", None),
         "columns": {**config.columns, **columns} if columns else None,
     }
-    return config.override(**{**flags, **overrides})
+    return config.override("the command line", **{**flags, **overrides})
 
 
 #: Moisture flags (``args`` attribute) and the trial.toml setting each one overrides.

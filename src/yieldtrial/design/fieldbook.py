@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float
+from yieldtrial.io.checks import is_real_number, real_float, shown
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -116,7 +116,7 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
 
 def _count(value: object, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise DataValidationError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+        raise DataValidationError(f"{name} must be an integer >= {minimum}; got {shown(value)}.")
     if value > MAX_PLOTS:
         raise DataValidationError(
             f"{name} = {value:,} is more than any field trial has (at most {MAX_PLOTS:,})."
@@ -128,7 +128,7 @@ def _rng(seed: int | None) -> tuple[np.random.Generator, int]:
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise DataValidationError(f"seed must be a non-negative integer; got {seed!r}.")
+        raise DataValidationError(f"seed must be a non-negative integer; got {shown(seed)}.")
     return np.random.default_rng(int(seed)), int(seed)
 
 
@@ -156,7 +156,7 @@ def _finish(
         area = real_float(plot_area_m2) if is_real_number(plot_area_m2) else float("nan")
         if not 0 < area < float("inf"):  # NaN fails too; 10**400 and Fraction(1, 3) are numbers
             raise DataValidationError(
-                f"plot_area_m2 must be a positive area in m2; got {plot_area_m2!r}."
+                f"plot_area_m2 must be a positive area in m2; got {shown(plot_area_m2)}."
             )
         low, high = PLOT_AREA_RANGE_M2
         if not low <= area <= high:

@@ -41,7 +41,14 @@ from yieldtrial.efficiency.intervals import yield_difference_intervals
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_aligned, check_number, check_range
+from yieldtrial.io.checks import (
+    as_numeric,
+    check_aligned,
+    check_number,
+    check_probability,
+    check_range,
+    check_result_finite,
+)
 
 __all__ = [
     "ECONOMICS_COLUMNS",
@@ -92,7 +99,11 @@ def _value_and_cost(
     cost = as_numeric(cost_change_per_ha, "cost_change_per_ha")
     check_aligned(yield_difference_kg_ha=dy, grain_price_per_kg=price, cost_change_per_ha=cost)
     check_range("grain_price_per_kg", price, low=0)
+    # infinity is never a yield difference or a cost (NaN, a missing one, passes)
+    check_range("yield_difference_kg_ha", dy)
+    check_range("cost_change_per_ha", cost)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
+    check_result_finite("the extra value yield_difference_kg_ha x grain_price_per_kg", value)
     return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
 
 
@@ -325,6 +336,11 @@ def economics_table(
     [-450.0, 450.0]
     """
     y_map = _as_mapping(yields, "yields")  # numbers by treatment, or a clear error
+    if not isinstance(control, str | int):  # a list was "unhashable type: 'list'"
+        raise DataValidationError(
+            f"economics_table: control = {control!r}; expected one treatment label, e.g. "
+            f"control = {next(iter(y_map), 'CK')!r}."
+        )
     if control not in y_map:
         raise DataValidationError(
             f"control {control!r} has no yield; treatments: {', '.join(y_map)}."
@@ -339,11 +355,12 @@ def economics_table(
         fix=f"rates and prices are zero or positive; more than {MAX_RATE:g} is a typing error",
     )  # the rule and message of [economics] in trial.toml
     if confidence is not None:  # the level of the intervals, stated in the table
-        confidence = check_number(
-            "confidence", confidence, "economics_table", low=0.0, high=1.0,
-            low_inclusive=False, fix="a confidence level, e.g. 0.95",
-        )  # fmt: skip
-    if not str(currency).strip():
+        confidence = check_probability(confidence, "confidence", "economics_table")
+    if not isinstance(currency, str):  # a list or True was printed as "['CNY']" and "True"
+        raise DataValidationError(
+            f'economics_table: currency = {currency!r}; expected text, e.g. currency = "CNY".'
+        )
+    if not currency.strip():
         raise DataValidationError('currency must be stated, e.g. currency="CNY".')
     costs = fertilizer_cost_per_ha(fertilizer, prices=prices)
     missing = [t for t in y_map if t not in costs.index]

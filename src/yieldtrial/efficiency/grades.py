@@ -23,7 +23,14 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_aligned, check_option, check_range, real_float
+from yieldtrial.io.checks import (
+    as_numeric,
+    check_aligned,
+    check_option,
+    check_range,
+    check_result_finite,
+    real_float,
+)
 
 __all__ = [
     "ADDITIVE_N_PCT",
@@ -155,7 +162,10 @@ def _template(*values: Numeric) -> Numeric:
 def _scale(value: Numeric, name: str, *, times: float = 1.0, per: float = 1.0) -> Numeric:
     """Return ``value x times / per``, keeping the input's kind and index."""
     checked = as_numeric(value, name)
-    return like_input(np.asarray(checked, dtype=float) * times / per, checked)
+    check_range(name, checked)  # infinity is never an amount (NaN, a missing one, passes)
+    result = np.asarray(checked, dtype=float) * times / per
+    check_result_finite(f"the converted {name}", result)  # 1e308 overflowed to inf
+    return like_input(result, checked)
 
 
 def phosphorus_from_p2o5(p2o5: Numeric) -> Numeric:
@@ -293,6 +303,7 @@ def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) ->
         fix="Give the nutrient content in percent of product mass (15, not 0.15).",
     )
     result = np.asarray(rate, dtype=float) * np.asarray(content, dtype=float) / 100.0
+    check_result_finite("the nutrient rate product_rate_kg_ha x content_pct / 100", result)
     return like_input(result, _template(rate, content))
 
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from yieldtrial._typing import Numeric, like_input
+from yieldtrial.efficiency.grades import NUTRIENTS
 from yieldtrial.efficiency.nutrients import _template
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, check_aligned, check_range
+from yieldtrial.io.checks import as_numeric, check_aligned, check_option, check_range
 
 __all__ = [
     "agronomic_efficiency",
@@ -85,6 +86,11 @@ def _need_uptake(nutrient: str) -> str:
     )
 
 
+def _nutrient(nutrient: object) -> str:
+    """``nutrient`` as one of :data:`NUTRIENTS`, or the message efficiency_table gives."""
+    return check_option("nutrient", nutrient, NUTRIENTS)
+
+
 def _check_rate(rate: Numeric, nutrient: str) -> None:
     check_range(
         "nutrient_rate_kg_ha",
@@ -136,6 +142,7 @@ def partial_factor_productivity(
     >>> round(partial_factor_productivity(6000.0, nutrient_rate_kg_ha=120.0), 6)
     50.0
     """
+    nutrient = _nutrient(nutrient)
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
     check_aligned(yield_kg_ha=y, nutrient_rate_kg_ha=f)
@@ -191,6 +198,7 @@ def agronomic_efficiency(
     ...                            zero_nutrient_yield_kg_ha=3600.0), 6)
     20.0
     """
+    nutrient = _nutrient(nutrient)
     y0 = _require_zero_plot(zero_nutrient_yield_kg_ha, "agronomic efficiency", nutrient, "yield")
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
@@ -247,6 +255,7 @@ def recovery_efficiency(
     ...                           zero_nutrient_uptake_kg_ha=60.0), 4)
     0.3333
     """
+    nutrient = _nutrient(nutrient)
     u = _require_uptake(uptake_kg_ha, "recovery efficiency", nutrient)
     u0 = _require_zero_plot(zero_nutrient_uptake_kg_ha, "recovery efficiency", nutrient, "uptake")
     f = as_numeric(nutrient_rate_kg_ha, "nutrient_rate_kg_ha")
@@ -304,6 +313,7 @@ def physiological_efficiency(
     ...       zero_nutrient_yield_kg_ha=3600.0, zero_nutrient_uptake_kg_ha=60.0), 6)
     60.0
     """
+    nutrient = _nutrient(nutrient)
     metric = "physiological efficiency"
     y0 = _require_zero_plot(zero_nutrient_yield_kg_ha, metric, nutrient, "yield")
     u = _require_uptake(uptake_kg_ha, metric, nutrient)
@@ -358,6 +368,7 @@ def internal_efficiency(
     >>> round(internal_efficiency(6000.0, uptake_kg_ha=100.0), 6)
     60.0
     """
+    nutrient = _nutrient(nutrient)
     u = _require_uptake(uptake_kg_ha, "internal efficiency", nutrient)
     y = as_numeric(yield_kg_ha, "yield_kg_ha")
     check_aligned(yield_kg_ha=y, uptake_kg_ha=u)
@@ -408,6 +419,7 @@ def partial_nutrient_balance(
     >>> round(partial_nutrient_balance(84.0, nutrient_rate_kg_ha=120.0), 6)
     0.7
     """
+    nutrient = _nutrient(nutrient)
     r = _require(
         removal_kg_ha,
         "removal_kg_ha",

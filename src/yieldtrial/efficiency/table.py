@@ -74,6 +74,7 @@ from yieldtrial.efficiency.nutrients import (
 )
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import (
+    MAX_ANALYSED_YIELD,
     check_number,
     check_option,
     check_range,
@@ -187,12 +188,19 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
                 f"{name}: treatment {label!r} is given twice; give one value per treatment "
                 "(for plot yields, pass the treatment means, e.g. trial.means())."
             )
-        if not is_real_number(value) or not 0 <= real_float(value) < float("inf"):
-            shown = "not a number" if not is_real_number(value) else "not a finite number >= 0"
+        if not is_real_number(value) or not 0 <= real_float(value) <= MAX_ANALYSED_YIELD:
+            shown = (
+                "not a number"
+                if not is_real_number(value)
+                else f"above {MAX_ANALYSED_YIELD:g}, far beyond any yield"
+                if MAX_ANALYSED_YIELD < real_float(value) < float("inf")
+                else "not a finite number >= 0"
+            )
             raise DataValidationError(
                 f"{name}: treatment {label!r} has {value!r}, {shown} [kg/ha]; give each "
                 "treatment's value (leave out a treatment that has none)."
-            )  # text, True, NaN and inf gave rows of NaN or inf marked computed
+            )  # text, True, NaN and inf gave rows of NaN or inf marked computed, 1e308 a
+            # PFP of 6.6e305 kg/kg (the statistics' own bound, stop 41)
         out[label] = real_float(value)
     return out
 

@@ -14,6 +14,7 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 
 from __future__ import annotations
 
+import decimal
 import re
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ __all__ = [
     "check_cv_thresholds",
     "check_number",
     "check_positive",
+    "check_probability",
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
@@ -60,6 +62,9 @@ __all__ = [
     "as_output",
     "check_aligned",
     "check_not_fraction",
+    "check_shrink_pct_per_point",
+    "check_whole_number",
+    "shown",
     "check_option",
     "check_range",
     "check_result_finite",
@@ -174,13 +179,23 @@ def check_number(
     yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4).
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
-    shown = _shown(value)
+    if isinstance(value, str) and value.strip().lower() in NON_FINITE_WORDS:
+        # "write the number without quotes (alpha = nan)" would suggest a refused value
+        raise DataValidationError(f"{prefix}{name} = {value!r}; expected a finite number.")
     if isinstance(value, str):
         raise DataValidationError(
             f"{prefix}{name} = {value!r} is text; write the number without quotes "
             f"({name} = {value.strip()})." if looks_numeric(value) else
             f"{prefix}{name} = {value!r}; expected a number."
         )  # fmt: skip
+    container = _container(value)
+    if container:  # a Series printed over several lines was no help
+        raise DataValidationError(
+            f"{prefix}{name} = {container}; expected a number (one value for the whole table)."
+        )
+    shown = _shown(value)
+    if isinstance(value, decimal.Decimal):  # a number typed exactly, as the formulas take it
+        value = float(value)
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
         raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
     number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
@@ -198,12 +213,51 @@ def check_number(
     return number
 
 
-def _shown(value: object) -> str:
-    """``repr(value)``, an integer of more than 20 digits shortened (``10**400``)."""
+def _container(value: object) -> str:
+    """Describe a NumPy array or pandas object in a few words ('' for anything else).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _container(np.array([0.05, 0.01])), _container([0.05]), _container(0.05)
+    ('a NumPy array of 2 values', '', '')
+    """
+    if type(value).__module__.split(".")[0] not in ("numpy", "pandas"):
+        return ""  # a list or tuple prints short, as trial.toml shows it: [0.05]
+    shape = getattr(value, "shape", None)
+    if not shape:  # a NumPy scalar, a 0-d array, pd.NA: shown as themselves
+        return ""
+    names = {"ndarray": "NumPy array", "Series": "pandas Series", "DataFrame": "pandas DataFrame"}
+    kind = names.get(type(value).__name__, type(value).__name__)
+    size = int(shape[0])
+    if kind == "pandas DataFrame":
+        return f"a pandas DataFrame of {size} row{'' if size == 1 else 's'}"
+    return f"a {kind} of {size} value{'' if size == 1 else 's'}"
+
+
+def shown(value: object) -> str:
+    """Return a value as an error message shows it: its repr, on one line and short.
+
+    An array, Series or DataFrame is described (``a pandas Series of 2 values``), not
+    printed over several lines; an integer of more than 20 digits is shortened
+    (``10**400``).  Every message that quotes a bad argument uses this.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown(0.05), shown(pd.Series([1.0, 2.0])), shown(10**40)
+    ('0.05', 'a pandas Series of 2 values', '10000000...0000 (41 digits)')
+    """
+    container = _container(value)
+    if container:
+        return container
     text = repr(value)
     if isinstance(value, int) and len(text) > 20:
         return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
     return text
+
+
+_shown = shown
 
 
 #: A number as the command line and the table reader take it: ASCII digits with an optional
@@ -300,7 +354,7 @@ def check_cv_thresholds(cv_warn_pct: object, cv_strong_pct: object) -> tuple[flo
     if not (0 < warn <= strong < float("inf")):  # NaN fails too
         raise DataValidationError(
             f"need 0 < cv_warn_pct <= cv_strong_pct (finite numbers, in %); got "
-            f"cv_warn_pct={cv_warn_pct!r}, cv_strong_pct={cv_strong_pct!r}."
+            f"cv_warn_pct={shown(cv_warn_pct)}, cv_strong_pct={shown(cv_strong_pct)}."
         )
     return warn, strong
 
@@ -339,7 +393,146 @@ def check_positive(value: object, name: str, example: str) -> float:
     number = real_float(value) if is_real_number(value) else float("nan")
     if not 0 < number < float("inf"):  # NaN fails too
         raise DataValidationError(
-            f"{name} must be a finite number above 0, e.g. {example}; got {value!r}"
+            f"{name} must be a finite number above 0, e.g. {example}; got {shown(value)}"
+        )
+    return number
+
+
+def check_shrink_pct_per_point(value: object, where: str = "") -> float:
+    """Return a shrink per moisture point, or raise the one message all entry points give.
+
+    trial.toml, the command line and the formulas (:func:`yieldtrial.standardize_moisture`,
+    :func:`yieldtrial.plot_yield`, ...) call this, so ``shrink_pct_per_point = "1.2"`` gets
+    the same words wherever it is written.
+
+    Parameters
+    ----------
+    value : object
+        The value given. [% per moisture point]
+    where : str, optional
+        Where it was given (``"trial.toml [moisture]"``); empty for a function argument.
+
+    Returns
+    -------
+    float
+        ``value``, in [0, 100).
+
+    Raises
+    ------
+    DataValidationError
+        Text (even ``"1.2"``), None, a boolean, a container, NaN, infinity, or a value
+        outside [0, 100) (:func:`check_number`).
+
+    Examples
+    --------
+    >>> check_shrink_pct_per_point(1.2)
+    1.2
+    >>> check_shrink_pct_per_point(True)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: shrink_pct_per_point = True; expected a number.
+    """
+    return check_number(
+        "shrink_pct_per_point",
+        value,
+        where,
+        low=0.0,
+        high=100.0,
+        fix="expected percent per moisture point, e.g. 1.2",
+    )
+
+
+def check_whole_number(name: str, value: object, where: str = "", *, low: int, high: int) -> int:
+    """Return a count (steps, bins, dots per inch), or raise the one message of a setting.
+
+    :func:`check_number` first (text, None, booleans, containers, NaN and infinity get its
+    message), then the range ``[low, high]`` and a whole value (``4.0`` is 4, ``2.5`` no).
+
+    Parameters
+    ----------
+    name : str
+        The setting's name in the message.
+    value : object
+        The value given.
+    where : str, optional
+        Where it was given.
+    low, high : int
+        The smallest and largest accepted value.
+
+    Returns
+    -------
+    int
+        ``value`` as an int.
+
+    Raises
+    ------
+    DataValidationError
+        Naming ``where``, the setting and the value.
+
+    Examples
+    --------
+    >>> check_whole_number("bins", 12.0, low=1, high=1000)
+    12
+    >>> check_whole_number("bins", 2.5, low=1, high=1000)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: bins = 2.5; expected a whole number from 1 to 1000.
+    """
+    number = check_number(name, value, where, low=None, high=None)
+    if number != int(number) or not low <= number <= high:
+        prefix = f"{where}: " if where else ""
+        raise DataValidationError(
+            f"{prefix}{name} = {shown(value)}; expected a whole number from {low} to {high}."
+        )
+    return int(number)
+
+
+def check_probability(value: object, name: str = "confidence", where: str = "") -> float:
+    """Return a confidence level or probability in (0, 1), or raise the one message.
+
+    Used for ``confidence`` (the means' and comparisons' intervals, the environment
+    response) and the stability probabilities (``annicchiarico_alpha``), so every entry
+    point words a bad value the same way (:func:`check_number`).
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str, default "confidence"
+        Its name in the message.
+    where : str, optional
+        Where it was given.
+
+    Returns
+    -------
+    float
+        ``value``, strictly between 0 and 1.
+
+    Raises
+    ------
+    DataValidationError
+        Text, None, a boolean, a container, NaN, infinity, or a value outside (0, 1).
+
+    Examples
+    --------
+    >>> check_probability(0.95)
+    0.95
+    >>> check_probability(95)
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: confidence = 95; confidence must be in (0, 1): write 95 % as 0.95.
+    """  # noqa: E501
+    number = check_number(name, value, where, low=None, high=None)
+    if not 0.0 < number < 1.0:
+        hint = f"write {number:g} % as {number / 100:g}" if 1.0 < number < 100.0 else ""
+        return check_number(
+            name,
+            value,
+            where,
+            low=0.0,
+            high=1.0,
+            low_inclusive=False,
+            fix=hint or ("a confidence level, e.g. 0.95" if name == "confidence" else "e.g. 0.25"),
         )
     return number
 
@@ -398,28 +591,27 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
     yieldtrial.errors.DataValidationError: compare_to_control: margin_pct = 100; margin_pct must be in [0, 100): expected a percentage of the control mean from 0 (at least as good as the control) to below 100, e.g. 5.
     """  # noqa: E501
     prefix, name = (f"{where}: " if where else ""), "margin_pct"
+    given = shown(margin_pct)
     if isinstance(margin_pct, str):
         try:
             float(margin_pct)
             fix = f"is text; write the number without quotes ({name} = {margin_pct.strip()})."
         except ValueError:
             fix = "; expected a number."
-        raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r}{' ' if fix[0] != ';' else ''}{fix}"
-        )
+        raise DataValidationError(f"{prefix}{name} = {given}{' ' if fix[0] != ';' else ''}{fix}")
     if not is_real_number(margin_pct):
-        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a number.")
+        raise DataValidationError(f"{prefix}{name} = {given}; expected a number.")
     value = real_float(margin_pct)
     if value != value or value in (float("inf"), float("-inf")):
-        raise DataValidationError(f"{prefix}{name} = {margin_pct!r}; expected a finite number.")
+        raise DataValidationError(f"{prefix}{name} = {given}; expected a finite number.")
     if not 0.0 <= value < 100.0:
         raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r}; {name} must be in [0, 100): expected a percentage "
+            f"{prefix}{name} = {given}; {name} must be in [0, 100): expected a percentage "
             "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
         )
     if 0.0 < value < MIN_MARGIN_PCT:
         raise DataValidationError(
-            f"{prefix}{name} = {margin_pct!r} is above 0 but below {MIN_MARGIN_PCT:g} % of the "
+            f"{prefix}{name} = {given} is above 0 but below {MIN_MARGIN_PCT:g} % of the "
             "control mean, a margin no yield trial resolves (the report would print it as "
             f"0.0 %); give 0 (at least as good as the control) or a margin of at least "
             f"{MIN_MARGIN_PCT:g}, e.g. 5."

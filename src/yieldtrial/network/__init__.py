@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
-from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float, shown
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
 from yieldtrial.network._engine import (
     EXACT_FIT_REASON,
@@ -912,7 +912,7 @@ def _check_cv_options(warn: Any, strong: Any, exclude: Any) -> None:
     check_cv_thresholds(warn, strong)  # the rule and message of diagnostics
     if exclude is not None and not (number(exclude) and exclude > 0):
         raise DataValidationError(
-            f"exclude_cv_above must be a CV in % above 0 (e.g. 15.0) or None; got {exclude!r}."
+            f"exclude_cv_above must be a CV in % above 0 (e.g. 15.0) or None; got {shown(exclude)}."
         )
 
 

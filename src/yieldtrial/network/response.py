@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float
+from yieldtrial.io.checks import check_probability
 
 __all__ = ["ENVIRONMENT_INDICES", "environment_response"]
 
@@ -174,8 +174,7 @@ def environment_response(
         raise DataValidationError(
             f"on must be one of {', '.join(map(repr, ENVIRONMENT_INDICES))}; got {on!r}"
         )
-    if not (is_real_number(confidence) and 0.0 < real_float(confidence) < 1.0):
-        raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
+    confidence = check_probability(confidence)  # the one rule of every entry point
     if control is None:
         stab = _stability_result(data)
         if stab is not None:

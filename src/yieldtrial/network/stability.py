@@ -47,7 +47,14 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io.checks import check_alpha, check_number, is_real_number, real_float
+from yieldtrial.io.checks import (
+    check_alpha,
+    check_number,
+    check_probability,
+    is_real_number,
+    real_float,
+    shown,
+)
 from yieldtrial.stats.power import MAX_REPLICATES
 from yieldtrial.stats.results import Provenance
 
@@ -399,11 +406,7 @@ def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
 
 
 def _check_probability(name: str, value: Any) -> float:
-    if not is_real_number(value):
-        raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
-    if not 0.0 < real_float(value) < 1.0:  # 10**400 is inf here, not an OverflowError
-        raise DataValidationError(f"{name} must be in (0, 1); got {value!r}")
-    return real_float(value)
+    return check_probability(value, name)  # the one rule of every entry point
 
 
 def stability(
@@ -593,14 +596,14 @@ def stability(
     if not (is_real_number(hsc_target_pct) and -100.0 < real_float(hsc_target_pct) < math.inf):
         raise DataValidationError(
             f"hsc_target_pct must be a percentage above -100 (10 for the usual 1.10); "
-            f"got {hsc_target_pct!r}"
+            f"got {shown(hsc_target_pct)}"
         )
     if n_axes is not None and not (
         is_real_number(n_axes)
         and math.isfinite(real_float(n_axes))
         and real_float(n_axes) == round(real_float(n_axes))
     ):  # int(2.5) was 2 axes, int('a') a ValueError
-        raise DataValidationError(f"n_axes must be a whole number or None; got {n_axes!r}")
+        raise DataValidationError(f"n_axes must be a whole number or None; got {shown(n_axes)}")
     env_list = [env] if isinstance(env, str) else list(env)
     table, env_frame, err, notes = _table_of_means(
         data, env_list, treatment=treatment, response=response, block=block

@@ -146,7 +146,8 @@ def report_from_files(
     _check_report_options(options)
     cfg = config if isinstance(config, TrialConfig) else load_config(config)
     given = {"crop": crop or None, "control": control or None}
-    cfg = cfg.override(**{**(overrides or {}), **{k: v for k, v in given.items() if v}})
+    changes = {**(overrides or {}), **{k: v for k, v in given.items() if v}}
+    cfg = cfg.override("report_from_files", **changes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         with stage("reading the plot table"):

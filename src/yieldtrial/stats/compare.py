@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_probability, is_real_number, real_float, shown
 from yieldtrial.io.progress import stage
 from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
@@ -120,16 +120,14 @@ def _check_p_value(value: Any, name: str) -> float:
     if not (is_real_number(value) and 0.0 <= real_float(value) <= 1.0):
         raise DataValidationError(
             f"{name} must be a p-value from 0 to 1 (e.g. the ANOVA's treatment p-value), or "
-            f"None to use the model's F test; got {value!r}"
+            f"None to use the model's F test; got {shown(value)}"
         )
     return real_float(value)
 
 
 def _check_level(value: float, name: str) -> float:
     """Return a confidence level as a float in (0, 1) (10**400 is refused, not an OverflowError)."""
-    if not (is_real_number(value) and 0.0 < real_float(value) < 1.0):
-        raise DataValidationError(f"{name} must be a number in (0, 1); got {value!r}")
-    return real_float(value)
+    return check_probability(value, name)  # the one rule of every entry point
 
 
 def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float
+from yieldtrial.io.checks import is_real_number, real_float, shown
 from yieldtrial.stats._common import check_alpha
 from yieldtrial.stats._pair_scan import (
     _ZERO_ERROR_HINT,
@@ -212,7 +212,7 @@ def significant_studentized_range(
             f"got {p!r}"
         )
     if not (is_real_number(df) and real_float(df) > 0):  # NaN fails; inf is the normal limit
-        raise DataValidationError(f"error df must be a positive number, got {df!r}")
+        raise DataValidationError(f"error df must be a positive number, got {shown(df)}")
     df = real_float(df)  # 10**400 is the normal limit (inf), not an OverflowError
     level = (1.0 - alpha) ** (p_arr - 1.0) if key == "duncan" else np.full_like(p_arr, 1 - alpha)
     flat = [

@@ -56,7 +56,7 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
-from yieldtrial.io.checks import check_alpha, real_float
+from yieldtrial.io.checks import check_alpha, real_float, shown
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -109,7 +109,7 @@ MAX_POWER = 0.9999
 def _real(value: Any, what: str) -> float:
     """``value`` as a finite float, or a DataValidationError naming ``what``."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
-        raise DataValidationError(f"{what} must be a number; got {value!r}")
+        raise DataValidationError(f"{what} must be a number; got {shown(value)}")
     out = real_float(value)  # 10**400 is inf, refused below
     if not np.isfinite(out):
         raise DataValidationError(f"{what} must be a finite number; got {value!r}")
@@ -119,11 +119,11 @@ def _real(value: Any, what: str) -> float:
 def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     """``value`` as an int in [minimum, maximum] (whole floats such as 4.0 accepted)."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
-        raise DataValidationError(f"{what} must be a whole number; got {value!r}")
+        raise DataValidationError(f"{what} must be a whole number; got {shown(value)}")
     number = real_float(value)  # 10**400 is inf, refused below
     if not (np.isfinite(number) and number == int(number) and minimum <= number <= maximum):
         raise DataValidationError(
-            f"{what} must be a whole number from {minimum} to {maximum:,}; got {value!r}"
+            f"{what} must be a whole number from {minimum} to {maximum:,}; got {shown(value)}"
         )
     return int(number)
 
@@ -131,12 +131,12 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
 def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_PCT) -> np.ndarray:
     """``value`` (number or array-like) as a float array of percentages in [minimum, maximum]."""
     if isinstance(value, bool | np.bool_ | str | bytes):
-        raise DataValidationError(f"{what} must be a percentage (a number); got {value!r}")
+        raise DataValidationError(f"{what} must be a percentage (a number); got {shown(value)}")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an int such as 10**400
         raise DataValidationError(
-            f"{what} must be a percentage (a number); got {value!r}"
+            f"{what} must be a percentage (a number); got {shown(value)}"
         ) from None
     bad = ~(np.isfinite(arr) & (arr >= minimum) & (arr <= maximum))
     if np.any(bad):
@@ -254,7 +254,7 @@ def validate_plan_arguments(
     cv = _check_cv(cv_pct, names)
     if cv.ndim:  # a list or Series: one trial is planned from one CV
         raise DataValidationError(
-            f"{names['cv_pct']} (CV of plot yields) must be one number; got {cv_pct!r}"
+            f"{names['cv_pct']} (CV of plot yields) must be one number; got {shown(cv_pct)}"
         )
     warn_fraction_pct(names["cv_pct"], float(cv), example="8")  # 0.08?
     _check_treatments(n_treatments, names)

@@ -50,6 +50,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._compat import isin
+from yieldtrial.io.checks import check_positive
 from yieldtrial.stats.outliers import OUTLIER_ALPHA
 
 _CHUNK = 1 << 20  # plots per elementwise step where temporaries would be n-sized
@@ -103,6 +104,10 @@ ROBUST_Z_LIMIT = 6.0
 
 #: Robust z a doubled/halved value or a digit swap must also exceed.
 PATTERN_Z_LIMIT = 3.0
+
+#: Largest accepted robust_limit / pattern_limit: no plot is a million robust SDs out, and
+#: 1e308 overflowed when raised to a large table's limit (RuntimeWarning, stop 41).
+MAX_Z_LIMIT = 1e6
 
 #: A ratio to typical beyond this factor (or below its inverse) is a typing or unit slip,
 #: whatever the plot-to-plot spread.
@@ -445,7 +450,8 @@ def suspect_plots(
     Raises
     ------
     DataValidationError
-        A column the design needs is not given, or ``alpha`` outside (0, 1).
+        A column the design needs is not given, ``alpha`` outside (0, 1), or
+        ``robust_limit`` / ``pattern_limit`` not a finite number in (0, 1e6].
 
     Notes
     -----
@@ -501,6 +507,15 @@ def suspect_plots(
     from yieldtrial.stats.outliers import outlier_test
 
     alpha = check_alpha(alpha)
+    # NaN or "3" flagged nothing or raised from a comparison; 1e308 overflowed (stop 41)
+    robust_limit = check_positive(robust_limit, "robust_limit", str(ROBUST_Z_LIMIT))
+    pattern_limit = check_positive(pattern_limit, "pattern_limit", str(PATTERN_Z_LIMIT))
+    for name, limit in (("robust_limit", robust_limit), ("pattern_limit", pattern_limit)):
+        if limit > MAX_Z_LIMIT:
+            raise DataValidationError(
+                f"{name} = {limit:g}; a limit on |z| above {MAX_Z_LIMIT:g} flags nothing: "
+                f"give a limit such as {ROBUST_Z_LIMIT:g}."
+            )
     if response not in data.columns:
         raise DataValidationError(
             f"column {response!r} not found; available columns: {', '.join(map(str, data.columns))}"

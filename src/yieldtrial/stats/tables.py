@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_alpha, is_real_number, real_float
+from yieldtrial.io.checks import check_alpha, check_probability
 from yieldtrial.stats._common import default_design
 from yieldtrial.stats.compare import (
     PAIRWISE_METHODS,
@@ -153,9 +153,7 @@ def means_table(
             f"got {letters!r}{hint}"
         )
     check_alpha(alpha)  # the one rule of every entry point
-    if not (is_real_number(confidence) and 0.0 < real_float(confidence) < 1.0):
-        raise DataValidationError(f"confidence must be in (0, 1); got {confidence!r}")
-    confidence = real_float(confidence)
+    confidence = check_probability(confidence)  # the one rule of every entry point
     u = unit_suffix(mm.response)
     k = len(mm.levels)
     est = np.asarray(mm.estimates, dtype=float)
