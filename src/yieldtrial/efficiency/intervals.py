@@ -74,7 +74,7 @@ def yields_to_kg_ha(values: Any, where: str) -> Any:
 
 
 def _limit_columns(columns: list[str]) -> tuple[str, str, str] | None:
-    """The low and high limit columns of a comparisons table and their yield unit.
+    """Return the low and high limit columns of a comparisons table and their yield unit.
 
     ``ci_low_kg_ha`` first, else the first ``ci_low_<mass>_<area>`` with its ``ci_high_``.
     """
