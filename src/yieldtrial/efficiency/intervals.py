@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
@@ -32,7 +33,7 @@ def _kg_ha_factor(unit: str, what: str, where: str) -> float:
             f"{where}: {what} is in {unit}, which needs the crop to convert; give it in kg/ha "
             f"(yieldtrial.convert_yield(values, {unit!r}, 'kg/ha', crop=...))"
         )
-    return float(convert_yield(1.0, unit, "kg/ha"))
+    return float(np.asarray(convert_yield(1.0, unit, "kg/ha")))
 
 
 def yields_to_kg_ha(values: Any, where: str) -> Any:
