@@ -362,6 +362,8 @@ def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
     grouped = "#,##" + decimals
+    if column.kind == "signed" and style.group_from <= 1000:  # as format_value groups it
+        return f"+{grouped};-{grouped};{decimals}"
     if column.kind in ("signed", "signed_pct"):
         return f"+{decimals};-{decimals};{decimals}"
     if column.kind == "pvalue":
