@@ -67,11 +67,54 @@ def test_a_table_of_two_controls_is_refused(trial) -> None:
                            **MONEY)  # fmt: skip
 
 
-def test_a_table_in_kg_per_mu_is_refused_naming_the_unit(trial) -> None:
-    """The tables work in kg/ha; limits in kg/mu would be read 15 times too narrow."""
+def test_a_table_in_kg_per_mu_is_converted_to_kg_per_ha(trial) -> None:
+    """Stop 41: limits in kg/mu (the unit their column names state) are converted.
+
+    Stop 39 refused them (read as kg/ha they were 15 times too narrow), but a network's
+    ``summary.comparisons`` has no ``unit=`` to ask for kg/ha.  1 kg/mu = 15 kg/ha (a mu is
+    10000/15 m2), so the converted table equals the one compared in kg/ha.
+    """
     per_mu = trial.compare_to_control(control="CK1", unit="kg/mu")
-    with pytest.raises(DataValidationError, match=r"'ci_low_kg_mu': compare in kg/ha"):
-        yt.efficiency_table(_yields(trial), FERTILIZER, yield_difference_ci=per_mu)
+    per_ha = trial.compare_to_control(control="CK1")
+    kw = {"control": "CK1", "confidence": 0.95, **MONEY}
+    table = yt.economics_table(_yields(trial), FERTILIZER, yield_difference_ci=per_mu, **kw)
+    expected = yt.economics_table(_yields(trial), FERTILIZER, yield_difference_ci=per_ha, **kw)
+    pd.testing.assert_frame_equal(table, expected, rtol=1e-12)
+
+
+def test_a_network_comparisons_table_in_kg_per_mu_is_taken(trial) -> None:
+    """summary.comparisons of the farm network (kg/mu): each limit x 15 in kg/ha."""
+    plots = pd.read_csv(example_path("farm-network"))
+    res = yt.analyze_many(plots, by="site", response="yield_kg_mu", treatment="treatment",
+                          control=["CK1", "CK2"], design="crd")  # fmt: skip
+    vs_ck1 = res.summary.comparisons[res.summary.comparisons["control"] == "CK1"]
+    yields = res.summary.treatments.set_index("treatment")["across_site_mean"] * 15.0
+    table = yt.economics_table(yields, FERTILIZER, control="CK1", yield_difference_ci=vs_ck1,
+                               **MONEY)  # fmt: skip
+    row = table.set_index("treatment").loc["T"]
+    source = vs_ck1.set_index("treatment").loc["T"]
+    assert row["yield_difference_ci_low_kg_ha"] == pytest.approx(15.0 * source["ci_low_kg_mu"])
+    assert row["yield_difference_ci_high_kg_ha"] == pytest.approx(15.0 * source["ci_high_kg_mu"])
+
+
+def test_a_table_in_bushels_is_refused_naming_the_unit(trial) -> None:
+    """bu/ac needs the crop's bushel weight, which the tables do not know."""
+    per_bu = trial.compare_to_control(control="CK1", unit="bu/ac")
+    with pytest.raises(DataValidationError, match=r"'ci_low_bu_ac'.*bu/ac, which needs the crop"):
+        yt.efficiency_table(_yields(trial), FERTILIZER, yield_difference_ci=per_bu)
+
+
+@pytest.mark.parametrize("function", ["efficiency_table", "economics_table"])
+def test_yields_named_yield_kg_mu_are_converted(trial, function) -> None:
+    """Stop 41: trial.means()'s yield_kg_mu Series was read as kg/ha (PFP 15 times too low).
+
+    The column name states the unit; the table equals the one of the kg/ha column.
+    """
+    per_mu = trial.means(letters=None, unit="kg/mu").set_index("treatment")["yield_kg_mu"]
+    kw = {"control": "CK1", **MONEY} if function == "economics_table" else {}
+    table = getattr(yt, function)(per_mu, FERTILIZER, **kw)
+    expected = getattr(yt, function)(_yields(trial), FERTILIZER, **kw)
+    pd.testing.assert_frame_equal(table, expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,15 +101,21 @@ def test_notebook_executes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert stale == [], "saved outputs are stale: run python examples/run_notebook.py"
 
 
+#: Lines of the report's Markdown the notebook prints: bullets, table rows and captions
+#: ("表 5　..."). Stop 41: only bullets were compared, and the saved file kept a moisture of
+#: 13.9 (14.0 since stop 37) and a caption without its number.
+_REPORT_LINE = re.compile(r"^(- |\| |表 \d+|Table \d+)")
+
+
 def _bullets(cells: list[Any]) -> set[str]:
-    """Return the report bullet lines (``- ...``) the notebook's code cells printed."""
+    """Return the report lines (bullets, table rows, captions) the code cells printed."""
     found: set[str] = set()
     for cell in cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             texts = [output.get("text", "")] + list(output.get("data", {}).values())
             for text in texts:
                 if isinstance(text, str):
-                    found |= {line for line in text.splitlines() if line.startswith("- ")}
+                    found |= {line for line in text.splitlines() if _REPORT_LINE.match(line)}
     return found
 
 

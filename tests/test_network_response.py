@@ -148,3 +148,14 @@ def test_an_infinite_site_mean_is_refused_with_its_site_and_treatment() -> None:
     means.loc["f2", "T"] = np.inf
     with pytest.raises(DataValidationError, match=r"the mean of 'T' at site 'f2' is inf"):
         environment_response(means, control="CK1")
+
+
+def test_a_transposed_means_table_is_named_with_the_fix(network):
+    """Stop 41: res.summary.means.T (layout G) listed every site as a "treatment".
+
+    The message now says the check is a row label and to transpose, with at most 20 labels.
+    """
+    _, res = network
+    with pytest.raises(DataValidationError, match=r"'CK1' is a row label.*table\.T") as info:
+        environment_response(res.summary.means.T, control="CK1")
+    assert "(40 in all)" in str(info.value)

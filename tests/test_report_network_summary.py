@@ -330,3 +330,49 @@ def test_win_rate_has_the_same_decimals_in_every_table():
         at = [c.key for c in table.columns].index("win_rate_pct")
         shown |= {row[at] for row in table.formatted(NETWORK_NUMBER_STYLE)} - {"–", ""}
     assert shown == {"66.7"}
+
+
+@pytest.fixture(scope="module")
+def two_checks(farms_csv):
+    from yieldtrial.network import analyze_many
+
+    return analyze_many(
+        pd.read_csv(farms_csv),
+        by="site",
+        response="yield_kg_mu",
+        treatment="treatment",
+        control=["CK1", "CK2"],
+        design="crd",
+        margin_pct=5.0,
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_second_check_gets_its_comparisons_table(two_checks, lang):
+    """Stop 41: with --control CK1,CK2 the report showed T against CK1 only.
+
+    T - CK2 (the synergist effect of the farm network) is the row of summary.comparisons
+    (compare_means_to_control, CK2's family {T}); the table prints its numbers rounded.
+    """
+    from yieldtrial.report.network import network_report
+
+    report = network_report(two_checks, lang=lang)
+    table = report.section("other_checks").blocks[0]
+    expected = two_checks.summary.comparisons.set_index("control").loc["CK2"]
+    assert [row["treatment"] for row in table.rows] == ["T"]
+    row = table.rows[0]
+    assert row["control"] == "CK2"
+    assert row["difference"] == pytest.approx(expected["difference_kg_mu"], rel=1e-12)
+    assert row["ci_low"] == pytest.approx(expected["ci_low_kg_mu"], rel=1e-12)
+    assert row["p_dunnett"] == pytest.approx(expected["p_value_adjusted"], rel=1e-12)
+    facts = dict(report.section("header").blocks[0].items)
+    assert facts["Other checks" if lang == "en" else "其他对照"] == "CK2"
+
+
+def test_one_check_has_no_other_checks_section(farms_result):
+    """The section and the header fact appear only with a second check."""
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, lang="en")
+    assert "other_checks" not in [s.key for s in report.sections]
+    assert "Other checks" not in dict(report.section("header").blocks[0].items)

@@ -112,3 +112,21 @@ def test_p_values_below_0_001_and_missing_values_are_unchanged() -> None:
     assert fmt_p(0.0004) == "<0.001" and fmt_p(float("nan")) == "–" and fmt_p(None) == "–"
     assert fmt_number(float("nan")) == "–" and fmt_number(None) == "None"
     assert fmt_signed(float("inf")) == "–"
+
+
+def test_signed_numbers_group_as_the_numbers_beside_them() -> None:
+    """Stop 41: a network table printed "+1225.8" beside the grouped "1,125.4" (HTML and Excel).
+
+    Signed differences are grouped when the table's number style groups from 1,000; the
+    Excel cell's format groups alike (Excel shows +1,225.8 for the stored 1225.8).
+    """
+    from yieldtrial.report.model import NumberStyle, format_value
+    from yieldtrial.report.render_xlsx import _number_format
+
+    grouped = NumberStyle(group_from=1000.0)
+    diff = Column("d", "Difference", "signed", 1)
+    assert format_value(1225.8, diff, grouped) == "+1,225.8"
+    assert format_value(-1225.8, diff, grouped) == "-1,225.8"
+    assert format_value(1225.8, diff) == "+1225.8"  # the single-trial default: ungrouped
+    assert _number_format(diff, grouped) == "+#,##0.0;-#,##0.0;0.0"
+    assert _number_format(diff, NumberStyle()) == "+0.0;-0.0;0.0"

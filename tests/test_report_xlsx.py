@@ -16,7 +16,7 @@ from yieldtrial.cli import main  # noqa: E402
 from yieldtrial.datasets import example_path  # noqa: E402
 from yieldtrial.errors import MissingExtraError  # noqa: E402
 from yieldtrial.report._widths import excel_digits  # noqa: E402
-from yieldtrial.report.model import Column, KeyValues, Report, Section, Table  # noqa: E402
+from yieldtrial.report.model import Column, KeyValues, Report, Section, Table, format_value  # noqa: E402
 from yieldtrial.report.render_xlsx import neutralise, sheet_name  # noqa: E402
 
 
@@ -429,3 +429,21 @@ def test_rank_cells_are_centred(rcbd: Any, workbook: Any) -> None:
     for r in range(header_index + 2, header_index + 2 + len(table.rows)):
         assert sheet.cell(r, 1).alignment.horizontal == "center", r
         assert isinstance(sheet.cell(r, 1).value, int)  # still a number
+
+
+def test_a_p_value_below_0_001_shows_as_in_the_other_files() -> None:
+    """Stop 41: a P of 6.2e-12 showed "0.000" (format 0.000); the other files print "<0.001".
+
+    The stored number stays the double; its format shows "<0.001".
+    """
+    table = Table(
+        "p",
+        [Column("entry", "Entry", "text"), Column("p", "P", "pvalue")],
+        [{"entry": "V3", "p": 6.2e-12}, {"entry": "V1", "p": 0.0149}],
+    )
+    report = Report("T", "en", [Section("s", "S", [table])], {"report_date": "2024-06-01"})
+    sheet = openpyxl.load_workbook(io.BytesIO(report.render("xlsx"))).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, float)]
+    assert [c.value for c in cells] == [6.2e-12, 0.0149]
+    assert {c.number_format for c in cells} == {'[<0.001]"<0.001";0.000'}
+    assert [format_value(c.value, table.columns[1]) for c in cells] == ["<0.001", "0.015"]

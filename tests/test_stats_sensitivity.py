@@ -61,6 +61,20 @@ def test_sensitivity_names_the_verdicts_that_rest_on_the_doubled_plot():
     assert (out.loc[~out["changed"], "statement"] == "").all()
 
 
+def test_a_letters_statement_reads_as_the_report_says_it():
+    """Stop 41: "the letters of CK vs N0 is not different" became the report's wording.
+
+    The report's sentence (strings.toml, sens.what.letters) is "The letter comparison CK vs
+    N0 is ..."; the API's statement is the same words in lower case.
+    """
+    out = doubled_trial().sensitivity(["201"], margin_pct=5)
+    row = out[(out["verdict"] == "letters") & out["changed"]].iloc[0]
+    assert row["statement"].startswith(
+        f"the letter comparison {row['subject']} is not different (shared letter) with plot 201"
+        " but different (no shared letter) without it"
+    )
+
+
 def test_sensitivity_refit_equals_the_fit_without_the_plot():
     """p_without of N0 vs CK equals compare_to_control on the table without plot 201."""
     trial = doubled_trial()

@@ -37,7 +37,7 @@ import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.config import MAX_RATE
-from yieldtrial.efficiency.intervals import yield_difference_intervals
+from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
@@ -288,6 +288,8 @@ def economics_table(
     yields : mapping or Series
         Treatment -> grain yield at the standard moisture (LS-means when
         replicated). [kg/ha]
+        A Series named for a yield column in another unit (``yield_kg_mu``, the
+        column of ``trial.means()`` in kg/mu) is converted to kg/ha.
     fertilizer : mapping
         Treatment -> product(s) with rates (and optionally ``price_per_kg``).
     control : str
@@ -304,7 +306,8 @@ def economics_table(
     yield_difference_ci : mapping or DataFrame, optional
         Treatment -> (low, high) confidence limits of its yield difference from
         ``control`` [kg/ha], or the table of ``compare_to_control`` as it is (its
-        ``ci_low_kg_ha`` and ``ci_high_kg_ha``); carried through to the net return change
+        ``ci_low_kg_ha`` and ``ci_high_kg_ha``, or limits in another unit such as
+        ``ci_low_kg_mu``, converted to kg/ha); carried through to the net return change
         and the VCR.
     confidence : float, optional
         Confidence level of those intervals (stated in the table).
@@ -335,7 +338,8 @@ def economics_table(
     >>> t[["cost_change_per_ha", "net_return_change_per_ha"]].iloc[0].tolist()
     [-450.0, 450.0]
     """
-    y_map = _as_mapping(yields, "yields")  # numbers by treatment, or a clear error
+    # numbers by treatment, or a clear error; a Series named yield_kg_mu (trial.means()) in kg/ha
+    y_map = _as_mapping(yields_to_kg_ha(yields, "economics_table"), "yields")
     if not isinstance(control, str | int):  # a list was "unhashable type: 'list'"
         raise DataValidationError(
             f"economics_table: control = {control!r}; expected one treatment label, e.g. "

@@ -2,7 +2,10 @@
 
 ``efficiency_table`` and ``economics_table`` take ``yield_difference_ci``: treatment ->
 (low, high) [kg/ha], or the table :meth:`FieldTrial.compare_to_control` (and
-:func:`yieldtrial.stats.compare_to_control`) returns, as it is.
+:func:`yieldtrial.stats.compare_to_control`, ``NetworkResult.summary.comparisons``) returns,
+as it is: its limits are converted to kg/ha from the unit their column names state
+(``ci_low_kg_mu``).  Their ``yields`` may likewise be a Series named for a yield column
+(``yield_kg_mu`` of ``trial.means()``): :func:`yields_to_kg_ha`.
 """
 
 from __future__ import annotations
@@ -11,40 +14,103 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import is_real_number
+from yieldtrial.units import convert_yield, unit_from_yield_column
 
-__all__ = ["yield_difference_intervals"]
+__all__ = ["yield_difference_intervals", "yields_to_kg_ha"]
 
 _LOW, _HIGH = "ci_low_kg_ha", "ci_high_kg_ha"
+
+
+def _kg_ha_factor(unit: str, what: str, where: str) -> float:
+    """Factor from a yield ``unit`` named by a column (``kg/mu``) to kg/ha."""
+    if unit.startswith("bu/"):  # a bushel's mass depends on the crop, which is not known here
+        raise DataValidationError(
+            f"{where}: {what} is in {unit}, which needs the crop to convert; give it in kg/ha "
+            f"(yieldtrial.convert_yield(values, {unit!r}, 'kg/ha', crop=...))"
+        )
+    return float(np.asarray(convert_yield(1.0, unit, "kg/ha")))
+
+
+def yields_to_kg_ha(values: Any, where: str) -> Any:
+    """Return ``values`` in kg/ha when it is a Series named for a yield column.
+
+    Parameters
+    ----------
+    values : mapping, Series or other
+        The ``yields`` given to ``efficiency_table`` / ``economics_table``.
+    where : str
+        The function named in the messages.
+
+    Returns
+    -------
+    same as ``values``
+        A Series named ``yield_<mass>_<area>`` (the yield column of ``trial.means()`` or
+        ``FieldTrial.yields()`` in the trial's display unit, e.g. ``yield_kg_mu``) converted
+        to kg/ha and renamed ``yield_kg_ha``; anything else unchanged (taken as kg/ha).
+
+    Raises
+    ------
+    DataValidationError
+        For a Series in bushels (``yield_bu_ac``): the conversion needs the crop.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> yields_to_kg_ha(pd.Series({"CK": 442.0}, name="yield_kg_mu"), "efficiency_table")
+    CK    6630.0
+    Name: yield_kg_ha, dtype: float64
+    """
+    if not isinstance(values, pd.Series):
+        return values
+    unit = unit_from_yield_column(str(values.name)) if values.name is not None else None
+    if unit is None or unit == "kg/ha":
+        return values
+    factor = _kg_ha_factor(unit, f"yields (Series {values.name!r})", where)
+    return (values.astype("float64") * factor).rename("yield_kg_ha")
+
+
+def _limit_columns(columns: list[str]) -> tuple[str, str, str] | None:
+    """Return the low and high limit columns of a comparisons table and their yield unit.
+
+    ``ci_low_kg_ha`` first, else the first ``ci_low_<mass>_<area>`` with its ``ci_high_``.
+    """
+    if _LOW in columns and _HIGH in columns:
+        return _LOW, _HIGH, "kg/ha"
+    for column in columns:
+        suffix = column.removeprefix("ci_low_")
+        unit = unit_from_yield_column(f"yield_{suffix}") if column != suffix else None
+        if unit is not None and f"ci_high_{suffix}" in columns:
+            return column, f"ci_high_{suffix}", unit
+    return None
 
 
 def _from_comparisons(table: pd.DataFrame, where: str) -> dict[str, tuple[float, float]]:
     """Treatment -> (low, high) of a ``compare_to_control`` table (one control, kg/ha)."""
     columns = [str(c) for c in table.columns]
-    if "treatment" not in columns or _LOW not in columns or _HIGH not in columns:
-        other = [c for c in columns if c.startswith("ci_low_") and not c.endswith("_pct")]
-        hint = (
-            f"; its limits are {other[0]!r}: compare in kg/ha (compare_to_control(unit='kg/ha'))"
-            if other
-            else ""
-        )
+    limits = _limit_columns(columns)
+    if "treatment" not in columns or limits is None:
         raise DataValidationError(
             f"{where}: yield_difference_ci as a DataFrame must be the table of "
-            f"compare_to_control, with columns treatment, {_LOW} and {_HIGH}{hint}; columns "
-            f"present: {', '.join(columns)}"
+            f"compare_to_control, with columns treatment, {_LOW} and {_HIGH} (or the limits "
+            f"in another yield unit, e.g. ci_low_kg_mu); columns present: {', '.join(columns)}"
         )
+    low_column, high_column, unit = limits
+    factor = _kg_ha_factor(unit, f"yield_difference_ci ({low_column!r})", where)
     if "control" in columns and table["control"].astype(str).nunique() > 1:
         controls = ", ".join(map(repr, dict.fromkeys(table["control"].astype(str))))
         raise DataValidationError(
             f"{where}: the yield_difference_ci table compares with {controls}; pass the rows of "
             "one control, e.g. table[table['control'] == 'CK1']"
         )
+    lows = table[low_column].astype("float64") * factor
+    highs = table[high_column].astype("float64") * factor
     return {
-        str(t): (low, high)
-        for t, low, high in zip(table["treatment"], table[_LOW], table[_HIGH], strict=True)
+        str(t): (low, high) for t, low, high in zip(table["treatment"], lows, highs, strict=True)
     }
 
 

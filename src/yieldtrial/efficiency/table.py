@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial._typing import Numeric
-from yieldtrial.efficiency.intervals import yield_difference_intervals
+from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
 from yieldtrial.efficiency.metrics import (
     agronomic_efficiency,
     internal_efficiency,
@@ -171,8 +171,8 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
         items = list(values.items())
     else:
         hint = (
-            " For a means table (trial.means()) pass "
-            "table.set_index('treatment')['yield_kg_ha'] (its kg/ha column)."
+            " For a means table (trial.means()) pass its yield column, e.g. "
+            "table.set_index('treatment')['yield_kg_ha'] (a yield_kg_mu column is converted)."
             if isinstance(values, pd.DataFrame)
             else ""
         )
@@ -246,6 +246,8 @@ def efficiency_table(
     yields : mapping or Series
         Treatment -> grain yield at the standard moisture (LS-means for a
         replicated trial). [kg/ha]
+        A Series named for a yield column in another unit (``yield_kg_mu``, the
+        column of ``trial.means()`` in kg/mu) is converted to kg/ha.
     fertilizer : mapping
         Treatment -> product(s) applied (see :func:`products_by_treatment`); every
         treatment in ``yields`` must be described.
@@ -272,7 +274,8 @@ def efficiency_table(
         Yields within this percentage of the reference's count as equal in the notes. [%]
     yield_difference_ci : mapping or DataFrame, optional
         Treatment -> (low, high) confidence interval of its yield difference from
-        ``reference`` [kg/ha], or the table of ``compare_to_control`` as it is; an interval
+        ``reference`` [kg/ha], or the table of ``compare_to_control`` as it is (limits
+        in another unit, ``ci_low_kg_mu``, are converted to kg/ha); an interval
         containing 0 counts as equal yield.
 
     Returns
@@ -319,7 +322,7 @@ def efficiency_table(
         high=100.0, fix="a percentage of the reference yield, e.g. 0.5",
     )  # fmt: skip
     wanted, explicit = _resolve_metrics(metrics)
-    y_map = _as_mapping(yields, "yields")
+    y_map = _as_mapping(yields_to_kg_ha(yields, "efficiency_table"), "yields")
     if not y_map:
         raise DataValidationError("yields is empty; give treatment -> yield [kg/ha].")
     u_map = _as_mapping(uptake, "uptake")

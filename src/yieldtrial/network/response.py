@@ -190,8 +190,19 @@ def environment_response(
     means = _means_table(data)
     labels = [str(c) for c in means.columns]
     if str(control) not in labels:
+        # the layout-G table (res.summary.means.T, treatments as rows) names the check in
+        # its index: say to transpose it rather than list 60 sites as "treatments"
+        turned = str(control) in [str(i) for i in means.index]
+        shown = labels if len(labels) <= 20 else [*labels[:20], f"... ({len(labels)} in all)"]
         raise DataValidationError(
-            f"control {control!r} is not a treatment of the table; treatments: {', '.join(labels)}"
+            f"control {control!r} is not a treatment of the table; treatments: "
+            f"{', '.join(shown)}"
+            + (
+                f". {control!r} is a row label: the table has treatments as rows; pass it "
+                "transposed (table.T), sites as rows and treatments as columns"
+                if turned
+                else ""
+            )
         )
     m = means.to_numpy(dtype=float)  # (sites, treatments)
     c = labels.index(str(control))

@@ -659,6 +659,11 @@ def format_value(value: Any, column: Column, style: NumberStyle | None = None) -
     if column.kind == "pct":
         return fixed(number, column.digits)
     if column.kind in ("signed", "signed_pct"):
+        style = style or DEFAULT_NUMBER_STYLE
+        if column.kind == "signed" and style.group_from <= 1000:
+            # grouped as the number columns beside it ("+1,225.8" next to "1,125.4", stop
+            # 41); the Excel format groups alike (render_xlsx._number_format)
+            return fixed(number, column.digits, sign=True, group=style.separator)
         return fixed(number, column.digits, sign=True)
     return (style or DEFAULT_NUMBER_STYLE).number(number, column.digits)
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._rounding import fixed
-from yieldtrial.report._format import fmt_count, report_date_text
+from yieldtrial.report._format import fmt_count, join_list, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
 from yieldtrial.report.i18n import capitalized, full_stop
@@ -183,6 +183,11 @@ def network_report(
         (t("network.fact.response", lang), _response_label(str(opts["response"]), lang)),
         (t("network.fact.design", lang), _design(str(opts["design"]), lang)),
         (t("network.fact.check", lang), str(control) if control else t("network.none", lang)),
+        *(
+            [(t("network.fact.other_checks", lang), join_list(others, lang))]
+            if (others := [str(c) for c in opts.get("controls") or []][1:])
+            else []
+        ),
         (t("network.fact.model", lang), _method(s.method, s.site_effects, lang)),
         (t("network.fact.p_treatment", lang), _p(s.p_treatment) or "–"),
         (t("network.fact.p_interaction", lang), _p(s.p_treatment_by_site) or "–"),
@@ -223,6 +228,11 @@ def network_report(
     u = _unit_suffix(result, lang)
     if summary_table is not None:
         sections.append(Section("summary", t("network.section.summary", lang), [summary_table]))
+    other_checks = _other_checks_table(result, lang)
+    if other_checks is not None:
+        sections.append(
+            Section("other_checks", t("network.section.other_checks", lang), [other_checks])
+        )
     if response is not None and len(response):
         sections.append(
             Section(
@@ -534,6 +544,69 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
             )  # fmt: skip
         rows.append(row)
     return Table("across_sites", columns, rows, t("network.caption.summary", lang))
+
+
+def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
+    """Each treatment against each check after the first (``summary.comparisons``).
+
+    The first check's comparisons are the summary table's (its family holds every other
+    level, the other checks included, as in the per-trial tables); this table gives the
+    comparisons with the further checks, which the report left out before stop 41 (the
+    synergist T against the reduced rate CK2 of the farm network).  Each check's family is
+    the treatments that are not checks (``compare_means_to_control`` with several controls).
+    """
+    from yieldtrial.report.i18n import t
+
+    s = result._summary()
+    others = [str(c) for c in result.options.get("controls") or []][1:]
+    table = s.comparisons
+    if not others or table is None or not len(table):
+        return None
+    table = table[table["control"].astype(str).isin(others)]
+    if not len(table):
+        return None
+    suffix = next(
+        c.removeprefix("difference")
+        for c in table.columns
+        if str(c).startswith("difference_") and str(c) != "difference_pct"
+    )
+    pct = f"{100 * (1 - float(result.options['alpha'])):g}"
+    margin = result.options.get("margin_pct")
+    u = _unit_suffix(result, lang)
+    ci = t("network.group.ci", lang, pct=pct) + u
+    columns = [
+        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("control", t("network.fact.check", lang), "text"),
+        Column("difference", t("network.col.difference", lang) + u, "signed", 1),
+        Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
+        Column("ci_low", t("network.col.ci_low", lang), "number", 1, group=ci),
+        Column("ci_high", t("network.col.ci_high", lang), "number", 1, group=ci),
+        Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
+    ]
+    if margin is not None:
+        columns.append(
+            Column("noninferior", t("network.col.noninferior", lang, margin=f"{margin:g}"), "text")
+        )
+    rows = []
+    for r in table.to_dict("records"):
+        row: dict[str, Any] = {
+            "treatment": str(r["treatment"]),
+            "control": str(r["control"]),
+            "difference": _num(r[f"difference{suffix}"]),
+            "vs_check_pct": _num(r["difference_pct"]),
+            "ci_low": _num(r[f"ci_low{suffix}"]),
+            "ci_high": _num(r[f"ci_high{suffix}"]),
+            "p_dunnett": _num(r["p_value_adjusted"]),
+        }
+        if margin is not None:
+            ni = r.get("noninferior")
+            row["noninferior"] = (
+                "" if ni is pd.NA or ni is None
+                else t("network.yes" if bool(ni) else "network.no", lang)
+            )  # fmt: skip
+        rows.append(row)
+    caption = t("network.caption.other_checks", lang, checks=join_list(others, lang))
+    return Table("other_checks", columns, rows, caption)
 
 
 def _response_table(response: Any, lang: str, unit: str = "") -> Table:

@@ -362,10 +362,14 @@ def _number_format(column: Column, style: NumberStyle) -> str:
     digits = 0 if column.kind == "int" else (3 if column.kind == "pvalue" else column.digits)
     decimals = "0" + ("." + "0" * digits if digits else "")
     grouped = "#,##" + decimals
+    if column.kind == "signed" and style.group_from <= 1000:  # as format_value groups it
+        return f"+{grouped};-{grouped};{decimals}"
     if column.kind in ("signed", "signed_pct"):
         return f"+{decimals};-{decimals};{decimals}"
     if column.kind == "pvalue":
-        return decimals
+        # "<0.001" as the other files print it (format_value); "0.000" read as P = 0 (stop 41).
+        # A P value is never negative, so the last section's lost minus (below) cannot bite
+        return f'[<0.001]"<0.001";{decimals}'
     # no condition where none is needed: LibreOffice shows a negative number of a conditional
     # format's last section without its minus ("-50.75" of a contrast's CI as "50.75", t
     # "-2.93" as "2.93", stop 37). A number column's style groups from 1,000 (what "#,##"

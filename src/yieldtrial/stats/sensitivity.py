@@ -353,7 +353,9 @@ def _statement(verdict: str, subject: str, with_: str, without: str, plot: str) 
         "anova_f": f"the F test of {subject}",
         "dunnett": f"the difference {subject}",
         "noninferiority": f"non-inferiority of {subject}",
-        "letters": f"the letters of {subject}",
+        # as the report says it ("The letter comparison CK vs N0"): "the letters of CK vs N0
+        # is not different" was not English
+        "letters": f"the letter comparison {subject}",
         "contrast": f"the contrast {subject!r}",
     }[verdict]
     return (
