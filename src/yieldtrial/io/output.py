@@ -853,7 +853,13 @@ def check_output(
     check_manifest_slot(target.parent)
     info = _probe(target)
     if info is None:
-        return target  # new, or a dangling symbolic link: replacing it loses nothing
+        if force or not os.path.islink(target):
+            return target  # a new file (--force: a dangling link is replaced by the file)
+        raise DataValidationError(
+            f"{str(target)!r} is a symbolic link to {os.readlink(target)!r}, which does not "
+            "exist; yieldtrial writes a file in place of the link, never through it. Choose "
+            "another output name, or add --force (force=True in Python) to replace the link"
+        )
     _refuse_folder(target, example)
     if not stat.S_ISREG(info.st_mode) or _is_stream_alias(target):
         raise FileAccessError(
