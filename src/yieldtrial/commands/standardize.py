@@ -32,6 +32,7 @@ from yieldtrial.commands._input import (
     settings_from_args,
     table_only_flags,
     whole_number_option,
+    write_stdout,
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io._rounding import fixed, round_frame
@@ -182,7 +183,7 @@ def _emit(
     output stays plain UTF-8 (no BOM), so pipes and other tools are unaffected.
     """
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     write_output(
         output, text, force=force, inputs=inputs, encoding="utf-8-sig" if csv else "utf-8",
@@ -662,6 +663,7 @@ def _emit_csv(table: pd.DataFrame, args: argparse.Namespace, source: Path) -> No
     progress = _Progress("writing") if args.output is not None and stderr_is_terminal() else None
     if args.output is None:
         write_csv(_TextSink(sys.stdout), table)
+        sys.stdout.flush()  # a reader that has gone: the broken pipe here, not at exit
         return
     write_output(
         args.output,
