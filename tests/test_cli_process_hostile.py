@@ -312,7 +312,7 @@ def test_missing_chinese_input_name_under_the_c_locale_is_one_line(tmp_path: Pat
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize("locale", ["C", "POSIX"])
+@pytest.mark.parametrize("locale", ["C", pytest.param("POSIX", marks=pytest.mark.slow)])
 def test_chinese_labels_and_paths_under_a_posix_locale(trial: Path, locale: str) -> None:
     folder = trial / "产量"
     folder.mkdir()
@@ -392,7 +392,14 @@ def _signal_mid_run(
 ) -> subprocess.CompletedProcess[bytes]:
     """Start ``argv``; send ``sent`` once a temporary file is in ``wait_for`` (or after 3 s)."""
     child = subprocess.Popen(  # noqa: S603
-        command(*argv), cwd=cwd, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        command(*argv),
+        cwd=cwd,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # a shell without job control starts background jobs with SIGINT ignored, and
+        # Python (rightly) keeps it ignored: give the child Ctrl-C back
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
     deadline = time.monotonic() + TIMEOUT_S
     started = time.monotonic()
@@ -527,6 +534,7 @@ def test_output_that_is_the_input_under_another_name(trial: Path, output: str) -
     assert (trial / "link.csv").is_symlink()
 
 
+@pytest.mark.slow
 def test_dangling_symlink_as_output_needs_force(trial: Path) -> None:
     # was: replaced by the output without --force (the user's link was lost)
     (trial / "out.csv").symlink_to("nowhere.csv")
@@ -585,7 +593,9 @@ def test_missing_input_with_a_newline_in_its_name_is_one_line(tmp_path: Path) ->
     assert_one_line(result, 1, "'in\\nput.csv'")
 
 
-@pytest.mark.parametrize("where", ["name", "folders", "companion"])
+@pytest.mark.parametrize(
+    "where", ["name", "folders", pytest.param("companion", marks=pytest.mark.slow)]
+)
 def test_very_long_output_names(trial: Path, where: str) -> None:
     output = {
         "name": "a" * 300 + ".csv",
