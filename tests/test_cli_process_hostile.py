@@ -654,3 +654,30 @@ def test_errno_of_a_full_disk_is_said_for_free_inodes_only_when_none_are_left(
 
     message = describe_os_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path, "write")
     assert message.endswith("(the disk is full; free some space or write to another disk)")
+
+
+@pytest.mark.slow
+def test_output_that_fits_when_its_manifest_does_not_warns(tmp_path: Path) -> None:
+    # one free page: the field book fits, the manifest does not; the run used to say
+    # nothing, and the next run refused to replace "a file yieldtrial did not write"
+    with mounted(tmp_path / "full", "size=12k") as full:
+        (full / "filler").write_bytes(b"\0" * 8192)
+        argv = ["design", "crd", "--treatments", "A", "B", "--replicates", "2"]
+        result = run([*argv, "-o", "full/b.csv"], tmp_path)
+        assert result.returncode == 0
+        warning = lines_of(result.stderr)[0]
+        assert warning.startswith("yieldtrial: warning: full/b.csv was written, but it could")
+        assert "needs --force" in warning
+        assert listing(full) == ["b.csv", "filler"]
+
+
+@pytest.mark.slow
+def test_full_disk_keeps_the_previous_output_whole(trial: Path) -> None:
+    with mounted(trial / "full", "size=80k") as full:
+        argv = ["report", "plots.csv", "--config", "trial.toml", "-o", "full/r.html"]
+        assert run(argv, trial).returncode == 0
+        before = digest(full / "r.html")
+        (full / "filler").write_bytes(b"\0" * (8 << 10))  # no room for a second copy
+        assert_one_line(run([*argv, "--lang", "zh"], trial), 1, "磁盘已满")
+        assert digest(full / "r.html") == before
+        assert temporaries(full) == []

@@ -1089,6 +1089,10 @@ def _record_next(target: Path, digest: str, size: int) -> None:
 def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None = None) -> None:
     """Add ``target`` to its folder's manifest; a failure only costs a later --force.
 
+    That failure (a disk with room for the output but not for the manifest) is a
+    :class:`~yieldtrial.errors.YieldTrialWarning`: the run succeeded, and a later run's
+    refusal to replace the file would otherwise come as a surprise.
+
     ``written`` (device, inode, size, modification time in ns) is the file this run
     wrote, as it was after its ``fsync``: when another run has replaced it since, its
     hash is not recorded (that run records its own).  A large output that is still
@@ -1096,7 +1100,28 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
     was written to since (another size or modification time) only with its hash.
     """
     folder = target.parent
-    with contextlib.suppress(OSError), _folder_lock(folder):
+    try:
+        _record_entry(target, digest, written)
+    except OSError as exc:  # the file is whole; only its record is missing: say so
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        reason = describe_os_error(exc, folder / MANIFEST_NAME, "write")
+        warnings.warn(
+            f"{shown_path(target)} was written, but it could not be recorded as yieldtrial's "
+            f"output ({reason}); replacing it later needs --force (force=True in Python)",
+            YieldTrialWarning,
+            stacklevel=3,
+        )
+
+
+def _record_entry(
+    target: Path, digest: str, written: tuple[int, int, int, int] | None = None
+) -> None:
+    """Write the manifest entry of :func:`_record` (an OSError is the caller's to report)."""
+    folder = target.parent
+    with _folder_lock(folder):
         entry: dict[str, Any] = {"sha256": digest}
         if written is not None:
             info = os.lstat(target)
