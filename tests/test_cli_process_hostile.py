@@ -287,6 +287,54 @@ def test_a_closed_standard_descriptor_is_never_given_to_a_file(tmp_path: Path) -
     assert result.stdout.decode().splitlines()[-1] == os.devnull
 
 
+def _run_with_unread_stderr(
+    argv: Sequence[str], cwd: Path, sent: int | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run with standard error a pipe whose reader has gone (``2>&1 | head -c1``)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        child = subprocess.Popen(  # noqa: S603
+            command(*argv),
+            cwd=cwd,
+            env=environment(),
+            stdout=subprocess.PIPE,
+            stderr=writer,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        )
+    finally:
+        os.close(writer)
+    if sent is not None:
+        time.sleep(2.0)
+        if child.poll() is not None:
+            pytest.skip("the run ended before the signal")
+        child.send_signal(sent)
+    out, _ = child.communicate(timeout=TIMEOUT_S)
+    return subprocess.CompletedProcess(child.args, child.returncode, out, b"")
+
+
+def test_success_with_an_unread_standard_error_is_a_success(trial: Path) -> None:
+    # was exit 1 with the output written: the `wrote` line hit the broken pipe
+    argv = ["standardize", "plots.csv", "--config", "trial.toml", "-o", "out.csv"]
+    assert _run_with_unread_stderr(argv, trial).returncode == 0
+    assert (trial / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfplot_id,")
+
+
+def test_failure_with_an_unread_standard_error_keeps_its_status(trial: Path) -> None:
+    argv = ["standardize", "plots.csv", "--config", "trial.toml", "--method", "shrink"]
+    assert _run_with_unread_stderr(argv, trial).returncode == 1
+
+
+@pytest.mark.slow
+def test_interrupt_with_an_unread_standard_error_keeps_its_status(
+    large_table: Path, tmp_path: Path
+) -> None:
+    # was 1: printing the "interrupted" line raised BrokenPipeError out of main
+    argv = ["standardize", str(large_table), "--crop", "wheat", "-o", "yields.csv"]
+    assert _run_with_unread_stderr(argv, tmp_path, signal.SIGINT).returncode == 130
+    assert os.listdir(tmp_path) == []
+
+
 # ------------------------------------------------------------------ encodings and locales
 def test_chinese_text_on_an_ascii_standard_output_is_one_english_line(tmp_path: Path) -> None:
     # --lang zh on an ASCII stderr: the line was printed as \u9519\u8bef escapes

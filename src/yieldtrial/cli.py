@@ -251,7 +251,12 @@ def _main(argv: Sequence[str] | None) -> int:
         if held is not None and debug:  # --debug: everything the run said, then the traceback
             held.release(failed=False)
         command = getattr(args, "command", None)
-        return _report_error(exc, debug=debug, argv=argv, command=command)
+        real = sys.stderr
+        sys.stderr = _TolerantStream(real)  # type: ignore[assignment]
+        try:  # the status stands when the line cannot be shown (a pipe nobody reads)
+            return _report_error(exc, debug=debug, argv=argv, command=command)
+        finally:
+            sys.stderr = real
     finally:
         if closed:
             sys.stdout = None  # type: ignore[assignment]
@@ -439,10 +444,50 @@ class _HeldLines:
         self.lines, self._part = [], ""
         if failed:  # the error line the command printed itself (a usage error, exit 2)
             lines = [line for line in lines if _ERROR_LINE.match(line)] or lines
-        for line in lines:
-            self.stream.write(line + "\n")
-        with contextlib.suppress(OSError, ValueError):
+        try:
+            for line in lines:
+                self.stream.write(line + "\n")
             self.stream.flush()
+        except (OSError, ValueError):
+            # standard error is a pipe nobody reads (`2>&1 | head -c1`, a closed log
+            # reader): the lines cannot be shown, but a run that succeeded succeeded (it
+            # exited 1 with its output written); what is still buffered goes nowhere
+            _silence(self.stream)
+
+
+class _TolerantStream:
+    """Standard error for the error line: a pipe nobody reads does not change the status.
+
+    Printing the line of Ctrl-C (130) or of a data error (1) into a broken pipe raised
+    BrokenPipeError out of :func:`main`: Python's traceback went nowhere, and the status
+    was 1 whatever the cause.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.broken = stream is None
+
+    def write(self, text: str) -> int:
+        """Write ``text``; after the first failure, nothing."""
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except (OSError, ValueError):
+                self.broken = True
+                _silence(self.stream)
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush; a failure silences the stream."""
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.broken = True
+                _silence(self.stream)
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno
+        return getattr(self.stream, name)
 
 
 class _ClosedOutput:
@@ -799,9 +844,15 @@ def _cwd_exists() -> bool:
 
 
 def _silence_stdout() -> None:
+    _silence(sys.stdout)
+
+
+def _silence(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device (its reader has gone)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
 
