@@ -497,6 +497,13 @@ def test_signal_during_a_report_leaves_no_report_and_no_figures(
 
 
 @pytest.mark.slow
+def test_sigterm_during_the_demo_leaves_no_folder(tmp_path: Path) -> None:
+    result = _signal_mid_run(["demo", "-o", "demo"], tmp_path, signal.SIGTERM)
+    assert_one_line(result, 143, "stopped by SIGTERM")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.slow
 def test_temporary_file_of_a_killed_run_is_removed_by_the_next(
     large_table: Path, trial: Path
 ) -> None:
@@ -717,6 +724,22 @@ def test_output_that_fits_when_its_manifest_does_not_warns(tmp_path: Path) -> No
         assert warning.startswith("yieldtrial: warning: full/b.csv was written, but it could")
         assert "needs --force" in warning
         assert listing(full) == ["b.csv", "filler"]
+
+
+@pytest.mark.slow
+def test_output_known_by_its_entry_before_the_rename_does_not_warn(trial: Path) -> None:
+    # room for the manifest's entry written before the rename, not for the final one:
+    # the file is recognised as yieldtrial's own, so no warning and no --force later
+    sites = trial / "sites.csv"
+    table = (trial / "plots.csv").read_text(encoding="utf-8").splitlines()
+    rows = [f"site,{table[0]}"] + [f"S{s},{row}" for s in (1, 2, 3) for row in table[1:]]
+    sites.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with mounted(trial / "full", "size=12k") as full:
+        argv = ["network", "sites.csv", "--config", "trial.toml", "-o", "full/n.md"]
+        result = run(argv, trial)
+        assert result.returncode == 0
+        assert "could not be recorded" not in result.stderr.decode()
+        assert listing(full) == [".yieldtrial-outputs", "n.md"]
 
 
 @pytest.mark.slow

@@ -1103,6 +1103,9 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
     try:
         _record_entry(target, digest, written)
     except OSError as exc:  # the file is whole; only its record is missing: say so
+        with contextlib.suppress(OSError):
+            if is_own_output(target):  # known by the entry written before the rename
+                return
         import warnings
 
         from yieldtrial.errors import YieldTrialWarning
