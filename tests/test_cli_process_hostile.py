@@ -600,6 +600,27 @@ def test_dangling_symlink_as_output_needs_force(trial: Path) -> None:
     assert not (trial / "out.csv").is_symlink() and not (trial / "nowhere.csv").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("standardize", "plots.csv", "--config", "trial.toml", "-o", "gone/y.csv"),
+        pytest.param(
+            ("report", "plots.csv", "--config", "trial.toml", "-o", "gone/r.md"),
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(("demo", "-o", "gone/demo"), marks=pytest.mark.slow),
+        pytest.param(("demo", "-o", "gone"), marks=pytest.mark.slow),
+    ],
+    ids=["standardize", "report", "demo-below", "demo"],
+)
+def test_output_folder_that_is_a_dangling_symlink(trial: Path, argv: tuple[str, ...]) -> None:
+    # was "cannot create the folder 'gone': File exists" (or 'gone/r_files', or "it is a
+    # file, not a folder"): the link to a missing folder was never named as such
+    (trial / "gone").symlink_to("missing-folder")
+    assert_one_line(run(argv, trial), 1, "'gone': it is a symbolic link to 'missing-folder'")
+    assert not (trial / "missing-folder").exists()
+
+
 @pytest.mark.parametrize("kind", ["dir-link", "fifo", "devnull", "file-as-folder"])
 def test_output_that_cannot_be_a_file(trial: Path, kind: str) -> None:
     (trial / "folder").mkdir()

@@ -424,6 +424,8 @@ def _check_parent(target: Path) -> None:
         try:
             info = os.stat(folder)
         except (FileNotFoundError, NotADirectoryError):
+            if os.path.islink(folder):  # mkdir would say "File exists"
+                raise _dangling_folder(folder) from None
             continue
         except OSError as exc:
             raise file_error(exc, folder, "write into") from None
@@ -433,6 +435,18 @@ def _check_parent(target: Path) -> None:
                 "the path"
             )
         return
+
+
+def _dangling_folder(folder: Path) -> FileAccessError:
+    """Return the error of an output folder that is a symbolic link to nothing."""
+    try:
+        pointed = f" to {os.readlink(folder)!r}"
+    except OSError:  # pragma: no cover - removed meanwhile
+        pointed = ""
+    return FileAccessError(
+        f"cannot write into {str(folder)!r}: it is a symbolic link{pointed}, which does not "
+        "exist; create that folder, or give another output folder"
+    )
 
 
 #: The start of every manifest yieldtrial writes (``json.dumps`` keeps the key order); a
@@ -928,7 +942,12 @@ def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path
         raise FileAccessError("the output folder name is empty; give a folder name")
     target = Path(folder)
     if not os.path.lexists(target):
+        for above in target.parents:  # mkdir would say "File exists"
+            if os.path.islink(above) and not os.path.exists(above):
+                raise _dangling_folder(above)
         return target
+    if os.path.islink(target) and not os.path.exists(target):
+        raise _dangling_folder(target)
     if not target.is_dir():
         raise FileAccessError(
             f"cannot write into {str(target)!r}: it is a file, not a folder; give a folder name"
