@@ -345,6 +345,20 @@ def test_chinese_text_on_an_ascii_standard_output_is_one_english_line(tmp_path: 
     assert result.stdout == b""
 
 
+def test_chinese_label_far_down_a_table_on_ascii_output_prints_nothing(tmp_path: Path) -> None:
+    # was: the header (and every block before the label) printed, then "nothing was written"
+    table = many_plots(tmp_path)
+    with table.open("a", encoding="utf-8") as handle:
+        handle.write("99999,1,对照,20,14.1,13.2\n")
+    result = run(
+        ["standardize", table.name, "--crop", "wheat"],
+        tmp_path,
+        env=environment(PYTHONIOENCODING="ascii"),
+    )
+    assert_one_line(result, 1, "nothing was written")
+    assert result.stdout == b""
+
+
 def test_usage_error_under_zh_on_an_ascii_terminal_is_english(tmp_path: Path) -> None:
     argv = ["plan", "--cv", "8", "--difference", "5", "--treatments", "3", "--lang", "zh"]
     argv += ["--format", "bogus"]  # a usage line catalogued in Chinese (参数 --format：...)

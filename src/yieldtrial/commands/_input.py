@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UsageError",
+    "stdout_is_utf8",
     "write_stdout",
     "check_file_options",
     "check_shrink_flag",
@@ -529,6 +530,27 @@ def write_stdout(text: str) -> None:
     text : str
         The whole result.
     """
+    if not stdout_is_utf8():  # all or nothing: a label it cannot show fails before a byte
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        text.encode(encoding, getattr(sys.stdout, "errors", None) or "strict")
     for start in range(0, len(text), _STDOUT_PIECE):
         sys.stdout.write(text[start : start + _STDOUT_PIECE])
     sys.stdout.flush()
+
+
+def stdout_is_utf8() -> bool:
+    """Whether standard output encodes UTF-8 (any text can be written to it piece by piece).
+
+    Under ``PYTHONIOENCODING=ascii`` (or a legacy locale) a Chinese label far down a
+    table failed after the rows above it were printed; such a result is checked whole
+    first (:func:`write_stdout`).
+    """
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
