@@ -7,20 +7,25 @@ Handlers parse, call the library and write output; they hold no formulas.
 Exit status: 0 success; 1 bad data or a file that cannot be read or written (one
 line on stderr saying what to fix, no traceback); 2 usage error; 3 an internal error
 (a bug: one line naming the bug-report file; the traceback only with ``--debug``);
-130 interrupted (Ctrl-C).
+130 interrupted (Ctrl-C); 143 stopped by SIGTERM and 129 by SIGHUP (``kill``, a closed
+terminal): like Ctrl-C, one line, and the files of the run are removed (128 + the signal's
+number, as a shell reports a process the signal killed).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import logging
 import math
 import os
 import platform
 import re
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -163,8 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success, 1 on bad input data or a file problem, 2 on a usage error,
-        3 on an internal error (a bug), 130 when interrupted.
+        3 on an internal error (a bug), 130 when interrupted, 143 (129) when stopped by
+        SIGTERM (SIGHUP).
     """
+    _reserve_standard_descriptors()
+    with _termination_as_interrupt(), _standard_error_sink():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """:func:`main` once the standard streams and the signals are in place."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     arguments, debug = _take_debug(arguments)
     arguments = _lang_after_command(arguments)
@@ -222,7 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a failure prints one line: the warnings and notes of the run are held until it ends
         held = _HeldLines.install()
         try:
-            with output_group(), _one_line_warnings(), heartbeat(str(args.command)):
+            with (
+                output_group(),
+                _one_line_warnings(),
+                _quiet_library_logs(),
+                heartbeat(str(args.command)),
+            ):
                 status = int(args.handler(args) or 0)
         finally:
             _HeldLines.uninstall(held)
@@ -233,12 +251,136 @@ def main(argv: Sequence[str] | None = None) -> int:
         if held is not None and debug:  # --debug: everything the run said, then the traceback
             held.release(failed=False)
         command = getattr(args, "command", None)
-        return _report_error(exc, debug=debug, argv=argv, command=command)
+        real = sys.stderr
+        sys.stderr = _TolerantStream(real)  # type: ignore[assignment]
+        try:  # the status stands when the line cannot be shown (a pipe nobody reads)
+            return _report_error(exc, debug=debug, argv=argv, command=command)
+        finally:
+            sys.stderr = real
     finally:
         if closed:
             sys.stdout = None  # type: ignore[assignment]
         if "yieldtrial.commands._zh_messages" in sys.modules:  # the next run starts in English
             sys.modules["yieldtrial.commands._zh_messages"].set_language(None, None)
+
+
+class _Terminated(KeyboardInterrupt):
+    """A termination signal (SIGTERM, SIGHUP) raised as an exception in the main thread.
+
+    A subclass of :class:`KeyboardInterrupt`, so a run stopped by ``kill`` (or by a
+    closed terminal) cleans up as after Ctrl-C: :func:`~yieldtrial.io.output.output_group`
+    removes the files it created and a temporary file is deleted, where the signal's
+    default action ended the process at once, silently, leaving them behind.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: Signals that stop a run as Ctrl-C does (present on POSIX only).
+_TERMINATING: tuple[str, ...] = ("SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while the command runs.
+
+    Only a signal whose action is the default is taken over: a handler the calling
+    program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
+    actions are restored at the end.  A second signal while the first one's clean-up runs
+    is ignored (SIGKILL still ends the process).
+    """
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signum, signal.SIG_IGN)  # the clean-up runs to its end
+        raise _Terminated(signum)
+
+    previous: dict[int, Any] = {}
+    for name in _TERMINATING:
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - Windows has no SIGHUP
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            if signal.getsignal(number) is signal.SIG_DFL:
+                previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, action in previous.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, action)
+
+
+def _reserve_standard_descriptors() -> None:
+    """Open the null device on a closed standard descriptor (``yieldtrial ... >&- 2>&-``).
+
+    With descriptor 1 or 2 closed, the next file the run opens (the temporary file of an
+    output) would get that number, and anything written to standard output or error below
+    Python (a C library, :mod:`faulthandler`) would land in the user's file.
+    """
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError as exc:
+            if exc.errno != errno.EBADF:
+                continue
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
+
+
+@contextlib.contextmanager
+def _standard_error_sink() -> Iterator[None]:
+    """Give a run whose standard error is closed (``2>&-``) a null stream as ``sys.stderr``.
+
+    Python sets ``sys.stderr`` to None then, and ``print(..., file=None)`` writes to
+    standard *output*: the error and warning lines went into the result (``yieldtrial
+    standardize plots.csv 2>&- > yields.csv`` put an error line in yields.csv).
+    """
+    if sys.stderr is not None:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        sys.stderr = sink
+        try:
+            yield
+        finally:
+            if sys.stderr is sink:
+                sys.stderr = None  # type: ignore[assignment]
+
+
+#: Loggers of libraries that would print on standard error: matplotlib says, on two lines,
+#: that it made a temporary cache folder when MPLCONFIGDIR (or HOME) is not writable.
+_QUIET_LOGGERS = ("matplotlib",)
+
+
+@contextlib.contextmanager
+def _quiet_library_logs() -> Iterator[None]:
+    """Keep library log records below ERROR off standard error while a command runs.
+
+    The command line speaks in its own one-line messages; matplotlib's note about its
+    cache folder (``mkdir -p failed ...``, ``Matplotlib created a temporary cache
+    directory ...``) is no news about the user's data, and the figures are made anyway.
+    """
+    levels = {name: logging.getLogger(name).level for name in _QUIET_LOGGERS}
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 #: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:
@@ -302,10 +444,50 @@ class _HeldLines:
         self.lines, self._part = [], ""
         if failed:  # the error line the command printed itself (a usage error, exit 2)
             lines = [line for line in lines if _ERROR_LINE.match(line)] or lines
-        for line in lines:
-            self.stream.write(line + "\n")
-        with contextlib.suppress(OSError, ValueError):
+        try:
+            for line in lines:
+                self.stream.write(line + "\n")
             self.stream.flush()
+        except (OSError, ValueError):
+            # standard error is a pipe nobody reads (`2>&1 | head -c1`, a closed log
+            # reader): the lines cannot be shown, but a run that succeeded succeeded (it
+            # exited 1 with its output written); what is still buffered goes nowhere
+            _silence(self.stream)
+
+
+class _TolerantStream:
+    """Standard error for the error line: a pipe nobody reads does not change the status.
+
+    Printing the line of Ctrl-C (130) or of a data error (1) into a broken pipe raised
+    BrokenPipeError out of :func:`main`: Python's traceback went nowhere, and the status
+    was 1 whatever the cause.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.broken = stream is None
+
+    def write(self, text: str) -> int:
+        """Write ``text``; after the first failure, nothing."""
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except (OSError, ValueError):
+                self.broken = True
+                _silence(self.stream)
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush; a failure silences the stream."""
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.broken = True
+                _silence(self.stream)
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno
+        return getattr(self.stream, name)
 
 
 class _ClosedOutput:
@@ -480,6 +662,18 @@ def _report_error(
     """Print one line for ``exc`` and return the exit status (see the module docstring)."""
     if isinstance(exc, SystemExit):
         return int(exc.code) if isinstance(exc.code, int) else 1
+    if isinstance(exc, _Terminated):
+        import signal
+
+        name = signal.Signals(exc.signum).name
+        print(
+            _in_language(
+                f"yieldtrial: stopped by {name}; no output was written",
+                f"yieldtrial: 已被 {name} 终止；没有写出任何输出",
+            ),
+            file=sys.stderr,
+        )
+        return 128 + exc.signum
     if isinstance(exc, KeyboardInterrupt):
         print(
             _in_language(
@@ -650,9 +844,15 @@ def _cwd_exists() -> bool:
 
 
 def _silence_stdout() -> None:
+    _silence(sys.stdout)
+
+
+def _silence(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device (its reader has gone)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UsageError",
+    "stdout_is_utf8",
+    "write_stdout",
     "check_file_options",
     "check_shrink_flag",
     "add_control_option",
@@ -507,3 +510,47 @@ def require_crop(config: TrialConfig) -> None:
             'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
             "[trial] table of trial.toml (--config); it sets the standard moisture."
         )
+
+
+#: Characters handed to standard output at a time by :func:`write_stdout`.
+_STDOUT_PIECE = 1 << 15
+
+
+def write_stdout(text: str) -> None:
+    """Write a command's result to standard output in pieces, then flush it.
+
+    One ``sys.stdout.write`` of a text larger than a pipe holds (a field book of 10,000
+    plots) reported success when the reader had gone (``yieldtrial design ... | head
+    -c1``): the buffered writer kept the short first write and dropped the broken pipe of
+    the rest, so the command exited 0 with its output cut.  In pieces, the broken pipe is
+    raised here, and :func:`yieldtrial.cli.main` exits 1 as for every other command.
+
+    Parameters
+    ----------
+    text : str
+        The whole result.
+    """
+    if not stdout_is_utf8():  # all or nothing: a label it cannot show fails before a byte
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        text.encode(encoding, getattr(sys.stdout, "errors", None) or "strict")
+    for start in range(0, len(text), _STDOUT_PIECE):
+        sys.stdout.write(text[start : start + _STDOUT_PIECE])
+    sys.stdout.flush()
+
+
+def stdout_is_utf8() -> bool:
+    """Whether standard output encodes UTF-8 (any text can be written to it piece by piece).
+
+    Under ``PYTHONIOENCODING=ascii`` (or a legacy locale) a Chinese label far down a
+    table failed after the rows above it were printed; such a result is checked whole
+    first (:func:`write_stdout`).
+    """
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False

@@ -19,6 +19,7 @@ The terms are those of the Chinese report (``report/templates/strings.toml``): �
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -2330,6 +2331,9 @@ _OS_HINTS_ZH = {
     "另一个磁盘",
     "your disk quota is exceeded; free some space or write to another disk": "磁盘配额已用完；"
     "请释放空间或写入另一个磁盘",
+    "the disk can hold no more files: all its inodes are used, even if space is left; delete "
+    "some files or write to another disk": "磁盘无法再容纳更多文件：索引节点（inode）已全部用完，"
+    "即使仍有空间；请删除一些文件或写入另一个磁盘",
     "the file system is read-only; write to another folder (e.g. in your home folder)": "文件"
     "系统为只读；请写入另一个文件夹（如主目录中的文件夹）",
     "the file is larger than this file system allows; write to another disk": "文件超出该文件"
@@ -2463,12 +2467,34 @@ STATUS_ZH: dict[str, str] = {
 
 
 def set_language(lang: str | None, command: str | None) -> None:
-    """Set the language and the command name of this run's error, warning and status lines."""
+    r"""Set the language and the command name of this run's error, warning and status lines.
+
+    Under ``zh`` the lines stay English when standard error cannot show Chinese
+    (``PYTHONIOENCODING=ascii``, an ASCII-only terminal): Python would print them as
+    backslash escapes (``\u9519``).  The reports themselves are still written in Chinese.
+    """
     from yieldtrial.io.progress import set_status_words
 
-    _state["lang"] = lang or "en"
+    _state["lang"] = "zh" if lang == "zh" and _stderr_shows_chinese() else "en"
     _state["command"] = command or ""
     set_status_words(STATUS_ZH if _state["lang"] == "zh" else None)
+
+
+def _stderr_shows_chinese() -> bool:
+    """Whether standard error's encoding can hold Chinese text (unknown: assume it can)."""
+    import codecs
+
+    encoding = getattr(sys.stderr, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        codecs.lookup(encoding)
+        "错误：已写入".encode(encoding)
+    except LookupError:
+        return True
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _translate_list(text: str) -> str | None:

@@ -35,6 +35,7 @@ from yieldtrial.commands._input import (
     option_number_text,
     settings_from_args,
     table_only_flags,
+    write_stdout,
 )
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
@@ -216,7 +217,7 @@ def _write(
     text: str, output: str | None, inputs: Sequence[str | Path] = (), *, force: bool = False
 ) -> None:
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     from yieldtrial.commands._zh_messages import wrote_line
 

@@ -16,6 +16,7 @@ from yieldtrial.commands._input import (
     add_control_option,
     number_option,
     whole_number_option,
+    write_stdout,
 )
 from yieldtrial.io._rounding import fixed
 
@@ -284,7 +285,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.map is not None:  # a failure here removes the new field book (cli.output_group)
         write_output(args.map, figure, force=force, inputs=[args.output])
     if args.output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
     else:
         shown = shown_path(args.output)
         english = f"field book: {shown} ({len(book)} plots, {args.layout}, seed {seed})"

@@ -31,6 +31,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     number_option,
     settings_from_args,
+    write_stdout,
 )
 from yieldtrial.commands._zh_messages import network_warning_line, warning_line
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
@@ -284,7 +285,7 @@ def _run(args: argparse.Namespace) -> int:
             data = render(result, fmt, title=args.title, **options)
     written: list[Path] = []
     if args.output is None:
-        sys.stdout.write(str(data))
+        write_stdout(str(data))
     else:
         force = getattr(args, "force", False)
         with stage(f"writing {shown_path(args.output)}"):

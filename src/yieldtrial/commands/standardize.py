@@ -30,8 +30,10 @@ from yieldtrial.commands._input import (
     number_option,
     option_number_text,
     settings_from_args,
+    stdout_is_utf8,
     table_only_flags,
     whole_number_option,
+    write_stdout,
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io._rounding import fixed, round_frame
@@ -182,7 +184,7 @@ def _emit(
     output stays plain UTF-8 (no BOM), so pipes and other tools are unaffected.
     """
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     write_output(
         output, text, force=force, inputs=inputs, encoding="utf-8-sig" if csv else "utf-8",
@@ -661,7 +663,15 @@ def _emit_csv(table: pd.DataFrame, args: argparse.Namespace, source: Path) -> No
 
     progress = _Progress("writing") if args.output is not None and stderr_is_terminal() else None
     if args.output is None:
-        write_csv(_TextSink(sys.stdout), table)
+        if stdout_is_utf8():
+            write_csv(_TextSink(sys.stdout), table)
+            sys.stdout.flush()  # a reader that has gone: the broken pipe here, not at exit
+        else:  # an ASCII standard output: a Chinese label in row 100,000 fails before row 1
+            import io
+
+            whole = io.BytesIO()
+            write_csv(whole, table)
+            write_stdout(whole.getvalue().decode("utf-8"))
         return
     write_output(
         args.output,

@@ -36,6 +36,11 @@ _HINTS: dict[int, str] = {
     errno.EEXIST: "a file of that name already exists",
     errno.EINVAL: "the name is not valid on this file system; choose another name",
 }
+#: ENOSPC on a disk with free bytes but no free file entries (inodes): "full" would mislead.
+_NO_INODES_HINT = (
+    "the disk can hold no more files: all its inodes are used, even if space is left; delete "
+    "some files or write to another disk"
+)
 
 
 # ------------------------------------------------------------------------- error messages
@@ -69,7 +74,28 @@ another folder (e.g. in your home folder))"
     shown = f" {str(os.fspath(where))!r}" if where is not None else ""
     reason = exc.strerror or str(exc) or type(exc).__name__
     hint = _HINTS.get(exc.errno) if exc.errno is not None else None
+    if exc.errno == errno.ENOSPC and where is not None and _no_free_inodes(where):
+        hint = _NO_INODES_HINT
     return f"cannot {action}{shown}: {reason}" + (f" ({hint})" if hint else "")
+
+
+def _no_free_inodes(path: str | os.PathLike[str]) -> bool:
+    """Whether the file system of ``path`` (or of its nearest existing folder) has no free inode."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:  # pragma: no cover - Windows
+        return False
+    place = os.path.abspath(os.fspath(path))
+    while True:
+        try:
+            info = statvfs(place)
+        except OSError:
+            parent = os.path.dirname(place)
+            if parent == place:
+                return False
+            place = parent
+            continue
+        # f_files == 0: a file system without an inode count (btrfs, some network drives)
+        return bool(info.f_files > 0 and info.f_ffree == 0)
 
 
 def file_error(exc: OSError, path: str | os.PathLike[str] | None, action: str) -> FileAccessError:

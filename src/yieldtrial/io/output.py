@@ -424,6 +424,8 @@ def _check_parent(target: Path) -> None:
         try:
             info = os.stat(folder)
         except (FileNotFoundError, NotADirectoryError):
+            if os.path.islink(folder):  # mkdir would say "File exists"
+                raise _dangling_folder(folder) from None
             continue
         except OSError as exc:
             raise file_error(exc, folder, "write into") from None
@@ -433,6 +435,18 @@ def _check_parent(target: Path) -> None:
                 "the path"
             )
         return
+
+
+def _dangling_folder(folder: Path) -> FileAccessError:
+    """Return the error of an output folder that is a symbolic link to nothing."""
+    try:
+        pointed = f" to {os.readlink(folder)!r}"
+    except OSError:  # pragma: no cover - removed meanwhile
+        pointed = ""
+    return FileAccessError(
+        f"cannot write into {str(folder)!r}: it is a symbolic link{pointed}, which does not "
+        "exist; create that folder, or give another output folder"
+    )
 
 
 #: The start of every manifest yieldtrial writes (``json.dumps`` keeps the key order); a
@@ -853,7 +867,13 @@ def check_output(
     check_manifest_slot(target.parent)
     info = _probe(target)
     if info is None:
-        return target  # new, or a dangling symbolic link: replacing it loses nothing
+        if force or not os.path.islink(target):
+            return target  # a new file (--force: a dangling link is replaced by the file)
+        raise DataValidationError(
+            f"{str(target)!r} is a symbolic link to {os.readlink(target)!r}, which does not "
+            "exist; yieldtrial writes a file in place of the link, never through it. Choose "
+            "another output name, or add --force (force=True in Python) to replace the link"
+        )
     _refuse_folder(target, example)
     if not stat.S_ISREG(info.st_mode) or _is_stream_alias(target):
         raise FileAccessError(
@@ -922,7 +942,12 @@ def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path
         raise FileAccessError("the output folder name is empty; give a folder name")
     target = Path(folder)
     if not os.path.lexists(target):
+        for above in target.parents:  # mkdir would say "File exists"
+            if os.path.islink(above) and not os.path.exists(above):
+                raise _dangling_folder(above)
         return target
+    if os.path.islink(target) and not os.path.exists(target):
+        raise _dangling_folder(target)
     if not target.is_dir():
         raise FileAccessError(
             f"cannot write into {str(target)!r}: it is a file, not a folder; give a folder name"
@@ -1083,6 +1108,10 @@ def _record_next(target: Path, digest: str, size: int) -> None:
 def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None = None) -> None:
     """Add ``target`` to its folder's manifest; a failure only costs a later --force.
 
+    That failure (a disk with room for the output but not for the manifest) is a
+    :class:`~yieldtrial.errors.YieldTrialWarning`: the run succeeded, and a later run's
+    refusal to replace the file would otherwise come as a surprise.
+
     ``written`` (device, inode, size, modification time in ns) is the file this run
     wrote, as it was after its ``fsync``: when another run has replaced it since, its
     hash is not recorded (that run records its own).  A large output that is still
@@ -1090,7 +1119,31 @@ def _record(target: Path, digest: str, written: tuple[int, int, int, int] | None
     was written to since (another size or modification time) only with its hash.
     """
     folder = target.parent
-    with contextlib.suppress(OSError), _folder_lock(folder):
+    try:
+        _record_entry(target, digest, written)
+    except OSError as exc:  # the file is whole; only its record is missing: say so
+        with contextlib.suppress(OSError):
+            if is_own_output(target):  # known by the entry written before the rename
+                return
+        import warnings
+
+        from yieldtrial.errors import YieldTrialWarning
+
+        reason = describe_os_error(exc, folder / MANIFEST_NAME, "write")
+        warnings.warn(
+            f"{shown_path(target)} was written, but it could not be recorded as yieldtrial's "
+            f"output ({reason}); replacing it later needs --force (force=True in Python)",
+            YieldTrialWarning,
+            stacklevel=3,
+        )
+
+
+def _record_entry(
+    target: Path, digest: str, written: tuple[int, int, int, int] | None = None
+) -> None:
+    """Write the manifest entry of :func:`_record` (an OSError is the caller's to report)."""
+    folder = target.parent
+    with _folder_lock(folder):
         entry: dict[str, Any] = {"sha256": digest}
         if written is not None:
             info = os.lstat(target)
