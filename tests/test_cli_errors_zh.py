@@ -74,6 +74,16 @@ def _case_write_not_regular(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--format", "html", "-o", os.devnull), os.devnull
 
 
+def _case_write_dangling_link(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "报告.html").symlink_to(tmp / "不存在.html")
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.html")), "报告.html"
+
+
+def _case_write_folder_dangling_link(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "输出").symlink_to(tmp / "不存在")
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "输出" / "r.html")), "输出"
+
+
 def _case_read_folder(tmp: Path) -> tuple[list[str], str]:
     (tmp / "数据 2024").mkdir()
     return _report(tmp, tmp / "数据 2024", *_html(tmp)), "数据 2024"
@@ -1551,6 +1561,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "output-is-input": _case_output_is_input,
     "read-not-regular": _case_read_not_regular,
     "write-not-regular": _case_write_not_regular,
+    "write-dangling-link": _case_write_dangling_link,
+    "write-folder-dangling-link": _case_write_folder_dangling_link,
     "read-folder": _case_read_folder,
     "no-such-file": _case_no_such_file,
     "unknown-encoding": _case_unknown_encoding,

@@ -223,6 +223,21 @@ TEMPLATES: tuple[Template, ...] = (
         "无法写入 {path}：它不是普通文件（而是设备、管道、套接字或标准流）；请给出要创建的文件名",
     ),
     Template(
+        "write-dangling-link",
+        r"(?P<path>" + _Q + r") is a symbolic link to (?P<link>" + _Q + r"), which does not "
+        r"exist; yieldtrial writes a file in place of the link, never through it\. Choose "
+        r"another output name, or add --force \(force=True in Python\) to replace the link",
+        "{path} 是指向 {link} 的符号链接，而该目标不存在；yieldtrial 会用文件替换链接本身，"
+        "从不通过链接写入。请换一个输出文件名，或加 --force 以替换该链接",
+    ),
+    Template(
+        "write-folder-dangling-link",
+        r"cannot write into (?P<path>" + _Q + r"): it is a symbolic link to (?P<link>" + _Q
+        + r"), which does not exist; create that folder, or give another output folder",
+        "无法写入 {path}：它是指向 {link} 的符号链接，而该目标不存在；请创建该文件夹，或另选输出"
+        "文件夹",
+    ),
+    Template(
         "read-folder",
         r"cannot read (?P<path>" + _Q + r"): it is a folder; give the plot table file inside it",
         "无法读取 {path}：这是一个文件夹；请给出其中的小区数据表文件",
