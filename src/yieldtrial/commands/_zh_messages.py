@@ -232,7 +232,10 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "write-folder-dangling-link",
-        r"cannot write into (?P<path>" + _Q + r"): it is a symbolic link to (?P<link>" + _Q
+        r"cannot write into (?P<path>"
+        + _Q
+        + r"): it is a symbolic link to (?P<link>"
+        + _Q
         + r"), which does not exist; create that folder, or give another output folder",
         "无法写入 {path}：它是指向 {link} 的符号链接，而该目标不存在；请创建该文件夹，或另选输出"
         "文件夹",
