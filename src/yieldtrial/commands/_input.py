@@ -36,6 +36,7 @@ __all__ = [
     "add_table_options",
     "parse_columns",
     "require_crop",
+    "require_control_for_margin",
     "settings_from_args",
     "fill_from_config",
     "table_only_flags",
@@ -507,3 +508,21 @@ def require_crop(config: TrialConfig) -> None:
             'the crop is not known: give --crop (e.g. --crop wheat) or crop = "wheat" in the '
             "[trial] table of trial.toml (--config); it sets the standard moisture."
         )
+
+
+def require_control_for_margin(config: TrialConfig) -> None:
+    """Refuse a margin without a control, naming ``--control`` (the library says ``control=``).
+
+    The command's controls are the description's (``--control`` or trial.toml), so the
+    library's check (:func:`~yieldtrial.io.checks.margin_without_control`) is made here
+    first, in the flag's words.
+
+    Raises
+    ------
+    DataValidationError
+        ``--margin-pct`` or trial.toml ``margin_pct`` given, and no control.
+    """
+    if config.margin_pct is not None and not config.control:
+        from yieldtrial.io.checks import CONTROL_FLAG, margin_without_control
+
+        raise margin_without_control(config.margin_pct, give=CONTROL_FLAG)

@@ -48,6 +48,8 @@ __all__ = [
     "PLAIN_NUMBER",
     "MAX_ANALYSED_YIELD",
     "MIN_ANALYSED_YIELD",
+    "CONTROL_ARGUMENT",
+    "CONTROL_FLAG",
     "check_alpha",
     "check_cv_thresholds",
     "check_number",
@@ -600,23 +602,43 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
     return number
 
 
-def margin_without_control(margin: float) -> DataValidationError:
+#: How a Python caller gives a control, in :func:`margin_without_control`'s message.
+CONTROL_ARGUMENT = "control="
+
+#: How the command line gives one (``report``, ``network``).
+CONTROL_FLAG = "--control (or control = in [analysis] of trial.toml)"
+
+
+def margin_without_control(
+    margin: float, where: str = "", *, give: str = CONTROL_ARGUMENT
+) -> DataValidationError:
     """Return the error of a margin given without a control (report, network and the API).
 
     Parameters
     ----------
     margin : float
         The margin. [% of the control mean]
+    where : str, optional
+        The function called (``"analyze_many"``), put before the message.
+    give : str, default :data:`CONTROL_ARGUMENT`
+        How the caller names a control: ``control=`` for Python, :data:`CONTROL_FLAG`
+        on the command line (which adds its flag name, as ``TrialConfig.override`` is
+        given ``"the command line"``).
 
     Returns
     -------
     DataValidationError
         The one message every entry point raises.
-    """
+
+    Examples
+    --------
+    >>> print(margin_without_control(5, "analyze_many"))
+    analyze_many: a non-inferiority margin (5 %) is set but no control: the verdict compares each treatment with a control. Give control=, or leave the margin out.
+    """  # noqa: E501
+    prefix = f"{where}: " if where else ""
     return DataValidationError(
-        f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
-        "compares each treatment with a control. Give --control (or control = in "
-        "[analysis] of trial.toml), or leave the margin out."
+        f"{prefix}a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        f"compares each treatment with a control. Give {give}, or leave the margin out."
     )
 
 
