@@ -178,8 +178,9 @@ def significant_studentized_range(
     Returns
     -------
     float or ndarray
-        Critical value ``q`` [-] (a float for one ``p``, a 1-D array for several); multiply by ``SED / sqrt(2)`` (``sqrt(MSE / r)``
-        for ``r`` replicates) to get the least significant range.
+        Critical value ``q`` [-] (a float for one ``p``, a 1-D array for several);
+        multiply by ``SED / sqrt(2)`` (``sqrt(MSE / r)`` for ``r`` replicates) to get the
+        least significant range.
 
     References
     ----------
