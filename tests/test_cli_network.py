@@ -327,7 +327,8 @@ def test_network_margin_without_a_control_is_refused_as_in_report(tmp_path, caps
     assert_one_line_error(
         ["network", str(path), "--margin-pct", "5", "-o", str(out)],
         capsys,
-        match=r"a non-inferiority margin \(5 %\) is set but no control: the verdict compares",
+        match=r"a non-inferiority margin \(5 %\) is set but no control: the verdict compares "
+        r"each treatment with a control\. Give --control \(or control = in \[analysis\]",
         untouched=[path],
         absent=[out],
     )

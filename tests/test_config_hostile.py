@@ -80,7 +80,9 @@ def test_margin_without_control_is_refused(tmp_path, capsys):
     """A margin with no control would describe a test that is never run: refused."""
     argv, inputs = _report(tmp_path, '[trial]\ncrop = "wheat"\n[analysis]\nmargin_pct = 5\n')
     assert_one_line_error(
-        argv, capsys, match=r"a non-inferiority margin \(5 %\) is set but no control"
+        argv,
+        capsys,
+        match=r"a non-inferiority margin \(5 %\) is set but no control: .* Give --control ",
     )
 
 

@@ -378,3 +378,24 @@ def test_a_missing_treatment_label_is_refused(missing) -> None:
     """None / NaN were written as 'None' / 'nan' cells, read back as an empty treatment."""
     with pytest.raises(DataValidationError, match=r"treatments contains a missing label"):
         rcbd(["CK", missing], blocks=2, seed=1)
+
+
+@pytest.mark.parametrize("blocks", [4.0, np.int64(4), np.float64(4.0)])
+def test_layout_takes_a_whole_number_given_as_a_float(blocks):
+    """blocks=4.0 (as a notebook computes it) is 4 blocks, as planning takes replicates=4.0."""
+    expected = rcbd(TREATMENTS, blocks=4, seed=1)
+    pd.testing.assert_frame_equal(rcbd(TREATMENTS, blocks=blocks, seed=1), expected)
+
+
+@pytest.mark.parametrize("blocks", [4.5, True, "4", float("nan")])
+def test_layout_refuses_what_is_not_a_whole_number(blocks):
+    """4.5 is not read as 4, True not as 1, text not as a number (the rule of io.checks)."""
+    with pytest.raises(DataValidationError, match=r"^blocks must be an integer >= 1; got "):
+        rcbd(TREATMENTS, blocks=blocks, seed=1)
+
+
+def test_layout_takes_a_whole_seed_given_as_a_float():
+    """seed=1.0 is seed 1: the same rule as the counts."""
+    pd.testing.assert_frame_equal(
+        rcbd(TREATMENTS, blocks=2, seed=1.0), rcbd(TREATMENTS, blocks=2, seed=1)
+    )

@@ -371,3 +371,19 @@ def test_series_result_keeps_the_index_and_is_named(compute, name):
     result = compute()
     assert result.name == name
     assert result.index.equals(_INDEX)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: plot_yield(3392, harvested_area_m2=LINFEN_AREA_M2, **{**LINFEN, "unit": "kg/x"}),
+        lambda: theoretical_yield(
+            heads_per_mu=400_000, grains_per_head=35, thousand_grain_weight_g=45, unit="kg/x"
+        ),
+    ],
+    ids=["plot_yield", "theoretical_yield"],
+)
+def test_bad_unit_is_named_unit_not_to_unit(call: Callable[[], object]) -> None:
+    """The harvest formulas' argument is ``unit``: convert_yield's ``to_unit`` is not named."""
+    with pytest.raises(DataValidationError, match=r"^unit: unknown yield unit 'kg/x'; valid"):
+        call()

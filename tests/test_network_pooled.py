@@ -346,3 +346,13 @@ def test_benchmark_sections_run_at_tiny_size(capsys):
     bench.section_regional(6, 4, 2, mixedlm=False)
     text = capsys.readouterr().out
     assert "unreplicated farms" in text and "speed-up" in text and "MB" in text
+
+
+def test_margin_without_control_is_worded_for_the_python_caller(farms):
+    """analyze_many says control= (the command line's --control is not an argument here)."""
+    with pytest.raises(DataValidationError) as caught:
+        _pool(farms, margin_pct=5.0, control=None)
+    message = str(caught.value)
+    assert message.startswith("analyze_many: a non-inferiority margin (5 %) is set but no control")
+    assert "Give control=, or leave the margin out." in message
+    assert "--control" not in message

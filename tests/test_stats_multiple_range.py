@@ -430,3 +430,24 @@ def test_two_level_tukey_letters_are_the_verdicts_of_the_tukey_pairs() -> None:
     prov = frame.attrs["provenance"]
     for name in ("test", "adjustment", "error_term"):
         assert prov[name] == pairs.attrs["provenance"][name]
+
+
+@pytest.mark.parametrize(
+    ("p", "given"),
+    [
+        (pd.DataFrame({"p": [2, 3]}), "a pandas DataFrame of 2 rows"),
+        (np.array([[2, 3], [4, 5]]), r"an array of shape \(2, 2\)"),
+    ],
+    ids=["dataframe", "2-d-array"],
+)
+def test_significant_studentized_range_refuses_a_table_for_p(p, given):
+    """A DataFrame gave a 2-D result; p is one family size or a 1-D list, as its siblings."""
+    with pytest.raises(DataValidationError, match=rf"must be one whole number or a list.*{given}"):
+        significant_studentized_range(p, 10)
+
+
+def test_significant_studentized_range_takes_a_series_as_its_values():
+    """A Series of p is read as a 1-D list (Harter 1960 at 10 df: 3.15, 3.29)."""
+    got = significant_studentized_range(pd.Series([2, 3], index=["a", "b"]), 10)
+    assert isinstance(got, np.ndarray)
+    assert np.round(got, 2).tolist() == [3.15, 3.29]

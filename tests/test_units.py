@@ -396,3 +396,36 @@ def test_convert_yield_renames_a_canonical_yield_series_for_the_new_unit() -> No
 def test_convert_yield_keeps_a_users_own_series_name() -> None:
     own = pd.Series([6630.0], name="plot yield")
     assert convert_yield(own, "kg/ha", "kg/mu").name == "plot yield"
+
+
+@pytest.mark.parametrize(
+    ("convert", "from_unit", "to_unit", "match"),
+    [
+        (convert_area, "rood", "m2", r"^from_unit: unknown area unit 'rood'; valid area units"),
+        (convert_area, "m2", "rood", r"^to_unit: unknown area unit 'rood'; valid area units"),
+        (convert_mass, "stone", "kg", r"^from_unit: unknown mass unit 'stone'; valid mass"),
+        (convert_mass, "kg", "stone", r"^to_unit: unknown mass unit 'stone'; valid mass"),
+        (convert_yield, "kg/muu", "kg/ha", r"^from_unit: unknown yield unit 'kg/muu' \(did you"),
+        (convert_yield, "kg/ha", "kg/muu", r"^to_unit: unknown yield unit 'kg/muu' \(did you"),
+        (convert_area, 5, "m2", r"^from_unit: area unit must be text such as 'm2'; got 5\."),
+    ],
+    ids=["area-from", "area-to", "mass-from", "mass-to", "yield-from", "yield-to", "not-text"],
+)
+def test_unit_error_names_the_argument(
+    convert: Callable[..., object], from_unit: object, to_unit: object, match: str
+) -> None:
+    """Two units in one call: the message says which argument holds the bad one.
+
+    The text after the name is yield_unit's (area_unit's, mass_unit's) own message, the one
+    trial.toml and the command line end with.
+    """
+    with pytest.raises(DataValidationError, match=match):
+        convert(1, from_unit, to_unit)
+
+
+def test_unit_error_shows_a_numpy_string_as_text() -> None:
+    """A unit read from a table (np.str_) is quoted 'kg/foo', not np.str_('kg/foo')."""
+    with pytest.raises(DataValidationError) as caught:
+        convert_yield(1, np.str_("kg/foo"), "kg/ha")
+    assert "unknown yield unit 'kg/foo';" in str(caught.value)
+    assert "np.str_" not in str(caught.value)

@@ -30,7 +30,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
 )
 from yieldtrial.moisture import standardize_moisture
-from yieldtrial.units import convert_yield, yield_column
+from yieldtrial.units import _named, convert_yield, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     from yieldtrial._typing import Numeric
@@ -252,7 +252,8 @@ def plot_yield(
         low=0,
         fix="A mass or area is far out of scale (e.g. 1e308); correct it",
     )
-    return as_output(convert_yield(per_m2, "kg/m2", unit, crop=crop), name=yield_column(unit))
+    target = _named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
+    return as_output(convert_yield(per_m2, "kg/m2", target, crop=crop), name=yield_column(target))
 
 
 def _ignore_overflow() -> Any:
@@ -399,4 +400,7 @@ def theoretical_yield(
         f"the theoretical yield heads_per_mu x grains_per_head x {weight_name}", kg_per_mu
     )
     kg_per_mu = as_output(kg_per_mu)
-    return as_output(convert_yield(kg_per_mu, "kg/mu", unit, crop=crop), name=yield_column(unit))
+    target = _named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
+    return as_output(
+        convert_yield(kg_per_mu, "kg/mu", target, crop=crop), name=yield_column(target)
+    )

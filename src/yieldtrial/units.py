@@ -23,14 +23,17 @@ References
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import as_numeric, as_output, check_range, check_result_finite
+from yieldtrial.io.checks import as_numeric, as_output, check_range, check_result_finite, shown
 from yieldtrial.protocols import canonical_crop
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     from yieldtrial._typing import Numeric
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AREA_UNITS",
@@ -124,7 +127,7 @@ _BUSHEL_ALIASES = ("bu", "bushel", "bushels")
 def _clean(unit: object, kind: str, valid: tuple[str, ...]) -> str:
     if not isinstance(unit, str):
         raise DataValidationError(
-            f"{kind} unit must be text such as {valid[0]!r}; got {unit!r}. "
+            f"{kind} unit must be text such as {valid[0]!r}; got {shown(unit)}. "
             f"Valid {kind} units: {', '.join(valid)}"
         )
     text = unit.strip().lower()
@@ -159,7 +162,7 @@ def area_unit(unit: str) -> str:
     found = _AREA_ALIASES.get(_clean(unit, "area", AREA_UNITS))
     if found is None:
         raise DataValidationError(
-            f"unknown area unit {unit!r}; valid area units: {', '.join(AREA_UNITS)} "
+            f"unknown area unit {shown(unit)}; valid area units: {', '.join(AREA_UNITS)} "
             "(aliases such as m², hectare, 亩, ac are accepted)"
         )
     return found
@@ -191,7 +194,7 @@ def mass_unit(unit: str) -> str:
     found = _mass_only.get(_clean(unit, "mass", MASS_UNITS))
     if found is None:
         raise DataValidationError(
-            f"unknown mass unit {unit!r}; valid mass units: {', '.join(MASS_UNITS)} "
+            f"unknown mass unit {shown(unit)}; valid mass units: {', '.join(MASS_UNITS)} "
             "(aliases such as 公斤, 斤, tonne, lbs are accepted)"
         )
     return found
@@ -220,7 +223,7 @@ def _parse_yield_unit(unit: object) -> tuple[str, str]:
     area = _AREA_ALIASES.get(area_text)
     if mass is None or area is None:
         raise DataValidationError(
-            f"unknown yield unit {unit!r}{_close_unit(unit)}; valid yield units: "
+            f"unknown yield unit {shown(unit)}{_close_unit(unit)}; valid yield units: "
             f"{', '.join(YIELD_UNITS)}, or any "
             f"mass unit ({', '.join(MASS_UNITS)}) per area unit "
             f"({', '.join(_AREA_SHORT.values())}) such as 'g/m2'"
@@ -317,6 +320,19 @@ def _rescaled(value: Numeric, factor: float, quantity: str) -> Numeric:
     return as_output(result)
 
 
+def _named(parse: Callable[[Any], _T], unit: object, name: str) -> _T:
+    """``parse(unit)``; its error names the argument (``from_unit: unknown area unit ...``).
+
+    The message after the name is the one :func:`area_unit`, :func:`mass_unit` and
+    :func:`yield_unit` give (and trial.toml and the command line end with), so a call with
+    two units says which of them is wrong.
+    """
+    try:
+        return parse(unit)
+    except DataValidationError as error:
+        raise DataValidationError(f"{name}: {error}") from None
+
+
 def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     """Convert an area between units.
 
@@ -344,7 +360,11 @@ def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     >>> round(convert_area(1, "mu", "m2"), 4)
     666.6667
     """
-    factor = _M2_PER[area_unit(from_unit)] / _M2_PER[area_unit(to_unit)]
+    from_area, to_area = (
+        _named(area_unit, from_unit, "from_unit"),
+        _named(area_unit, to_unit, "to_unit"),
+    )
+    factor = _M2_PER[from_area] / _M2_PER[to_area]
     return _rescaled(value, factor, "an area")
 
 
@@ -375,7 +395,11 @@ def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     >>> convert_mass(1, "lb", "g")
     453.59237
     """
-    factor = _KG_PER[mass_unit(from_unit)] / _KG_PER[mass_unit(to_unit)]
+    from_mass, to_mass = (
+        _named(mass_unit, from_unit, "from_unit"),
+        _named(mass_unit, to_unit, "to_unit"),
+    )
+    factor = _KG_PER[from_mass] / _KG_PER[to_mass]
     return _rescaled(value, factor, "an amount of mass")
 
 
@@ -439,8 +463,8 @@ def convert_yield(
     """
     if crop is not None:  # checked even when no bushel is involved: a typo is never ignored
         canonical_crop(crop)
-    from_mass, from_area = _parse_yield_unit(from_unit)
-    to_mass, to_area = _parse_yield_unit(to_unit)
+    from_mass, from_area = _named(_parse_yield_unit, from_unit, "from_unit")
+    to_mass, to_area = _named(_parse_yield_unit, to_unit, "to_unit")
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)

@@ -39,6 +39,7 @@ __all__ = [
     "add_table_options",
     "parse_columns",
     "require_crop",
+    "require_control_for_margin",
     "settings_from_args",
     "fill_from_config",
     "table_only_flags",
@@ -554,3 +555,21 @@ def stdout_is_utf8() -> bool:
         return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
     except LookupError:
         return False
+
+
+def require_control_for_margin(config: TrialConfig) -> None:
+    """Refuse a margin without a control, naming ``--control`` (the library says ``control=``).
+
+    The command's controls are the description's (``--control`` or trial.toml), so the
+    library's check (:func:`~yieldtrial.io.checks.margin_without_control`) is made here
+    first, in the flag's words.
+
+    Raises
+    ------
+    DataValidationError
+        ``--margin-pct`` or trial.toml ``margin_pct`` given, and no control.
+    """
+    if config.margin_pct is not None and not config.control:
+        from yieldtrial.io.checks import CONTROL_FLAG, margin_without_control
+
+        raise margin_without_control(config.margin_pct, give=CONTROL_FLAG)

@@ -30,6 +30,7 @@ from yieldtrial.commands._input import (
     add_table_options,
     check_file_options,
     number_option,
+    require_control_for_margin,
     settings_from_args,
     write_stdout,
 )
@@ -214,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
             return 2
     # --control (split at commas), --alpha and --margin-pct are checked as in report
     config = settings_from_args(args, alpha=args.alpha, margin_pct=args.margin_pct)
+    require_control_for_margin(config)  # in the flag's words (the library says control=)
     if config.crop:  # as report: an unknown crop is refused on yield tables too
         from yieldtrial.protocols import canonical_crop
 

@@ -18,6 +18,7 @@ from yieldtrial.commands._input import (
     number_option,
     one_line,
     print_warning,
+    require_control_for_margin,
     require_crop,
     settings_from_args,
 )
@@ -171,6 +172,7 @@ def _report(args: argparse.Namespace) -> int:
 
     refuse_document(args.plots, sheet=args.sheet)  # a report given back: say so, not "no crop"
     require_crop(config)
+    require_control_for_margin(config)  # in the flag's words, before the table is read
     from yieldtrial.errors import DataValidationError
 
     try:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float, shown
+from yieldtrial.io.checks import is_real_number, real_float, shown, whole_number
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -115,21 +115,24 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
 
 
 def _count(value: object, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+    # the rule of planning (power) and settings: 4.0 and np.int64(4) are 4; 4.5 and True no
+    count = whole_number(value)
+    if count is None or count < minimum:
         raise DataValidationError(f"{name} must be an integer >= {minimum}; got {shown(value)}.")
-    if value > MAX_PLOTS:
+    if count > MAX_PLOTS:
         raise DataValidationError(
-            f"{name} = {value:,} is more than any field trial has (at most {MAX_PLOTS:,})."
+            f"{name} = {count:,} is more than any field trial has (at most {MAX_PLOTS:,})."
         )
-    return int(value)
+    return count
 
 
-def _rng(seed: int | None) -> tuple[np.random.Generator, int]:
+def _rng(seed: object) -> tuple[np.random.Generator, int]:
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    number = whole_number(seed)  # 42.0 is seed 42, as blocks=4.0 is 4 blocks
+    if number is None or number < 0:
         raise DataValidationError(f"seed must be a non-negative integer; got {shown(seed)}.")
-    return np.random.default_rng(int(seed)), int(seed)
+    return np.random.default_rng(number), number
 
 
 def _series_base(plots_per_row: int) -> int:

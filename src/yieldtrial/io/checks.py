@@ -48,6 +48,8 @@ __all__ = [
     "PLAIN_NUMBER",
     "MAX_ANALYSED_YIELD",
     "MIN_ANALYSED_YIELD",
+    "CONTROL_ARGUMENT",
+    "CONTROL_FLAG",
     "check_alpha",
     "check_cv_thresholds",
     "check_number",
@@ -58,6 +60,7 @@ __all__ = [
     "looks_numeric",
     "number_text",
     "plain_number",
+    "plain_scalar",
     "as_numeric",
     "as_output",
     "check_aligned",
@@ -65,6 +68,7 @@ __all__ = [
     "check_shrink_pct_per_point",
     "check_whole_number",
     "shown",
+    "whole_number",
     "check_option",
     "check_range",
     "check_result_finite",
@@ -121,7 +125,7 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     if not low <= value <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
-            f"{prefix}{name} = {alpha!r}; a significance level must be from {low:g} to "
+            f"{prefix}{name} = {shown(alpha)}; a significance level must be from {low:g} to "
             f"{high:g}, e.g. 0.05 or 0.01."
         )
     return value
@@ -181,12 +185,12 @@ def check_number(
     prefix = f"{where}: " if where else ""
     if isinstance(value, str) and value.strip().lower() in NON_FINITE_WORDS:
         # "write the number without quotes (alpha = nan)" would suggest a refused value
-        raise DataValidationError(f"{prefix}{name} = {value!r}; expected a finite number.")
+        raise DataValidationError(f"{prefix}{name} = {_shown(value)}; expected a finite number.")
     if isinstance(value, str):
         raise DataValidationError(
-            f"{prefix}{name} = {value!r} is text; write the number without quotes "
+            f"{prefix}{name} = {_shown(value)} is text; write the number without quotes "
             f"({name} = {value.strip()})." if looks_numeric(value) else
-            f"{prefix}{name} = {value!r}; expected a number."
+            f"{prefix}{name} = {_shown(value)}; expected a number."
         )  # fmt: skip
     container = _container(value)
     if container:  # a Series printed over several lines was no help
@@ -251,6 +255,7 @@ def shown(value: object) -> str:
     container = _container(value)
     if container:
         return container
+    value = plain_scalar(value)  # np.str_('x') is shown as 'x', np.float64(0.5) as 0.5
     text = repr(value)
     if isinstance(value, int) and len(text) > 20:
         return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
@@ -258,6 +263,27 @@ def shown(value: object) -> str:
 
 
 _shown = shown
+
+
+def plain_scalar(value: object) -> object:
+    """Return a NumPy scalar (or 0-d array) as the Python scalar it holds; else ``value``.
+
+    A label or setting read from a table is often a NumPy scalar, whose repr names its type
+    (``np.str_('CK')``, ``np.float64(0.5)`` under NumPy 2); a message shows the value as the
+    user wrote it (``'CK'``, ``0.5``).  NumPy is not imported.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain_scalar(np.str_("CK")), plain_scalar(np.float64(0.5)), plain_scalar([1])
+    ('CK', 0.5, [1])
+    """
+    if type(value).__module__ == "numpy" and getattr(value, "shape", None) == ():
+        try:
+            return value.item()  # type: ignore[attr-defined]
+        except (AttributeError, TypeError, ValueError):  # pragma: no cover - no NumPy scalar
+            return value
+    return value
 
 
 #: A number as the command line and the table reader take it: ASCII digits with an optional
@@ -479,11 +505,50 @@ def check_whole_number(name: str, value: object, where: str = "", *, low: int, h
     yieldtrial.errors.DataValidationError: bins = 2.5; expected a whole number from 1 to 1000.
     """
     number = check_number(name, value, where, low=None, high=None)
-    if number != int(number) or not low <= number <= high:
+    if whole_number(value) is None or not low <= number <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
             f"{prefix}{name} = {shown(value)}; expected a whole number from {low} to {high}."
         )
+    return int(number)
+
+
+def whole_number(value: object) -> int | None:
+    """Return a whole number as an int, or None: the one rule of every count argument.
+
+    An int, a NumPy integer and an integral float (``4.0``, ``np.float64(4.0)``, as a
+    notebook computes it) are whole numbers; ``4.5``, booleans, text, None, NaN, infinity
+    and containers are not.  An int is taken exactly (``10**400`` stays an int, for the
+    caller's own "too large" message).  Layouts, planning (power) and the settings
+    (:func:`check_whole_number`) share it.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+
+    Returns
+    -------
+    int or None
+        ``value`` as an int, or None when it is not a whole number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> whole_number(4), whole_number(4.0), whole_number(np.int64(4)), whole_number(4.5)
+    (4, 4, 4, None)
+    >>> whole_number(True), whole_number("4"), whole_number(float("inf"))
+    (None, None, None)
+    """
+    import numbers
+
+    if not is_real_number(value):
+        return None
+    if isinstance(value, numbers.Integral):  # int and NumPy integers: exact
+        return int(value)
+    number = real_float(value)
+    if number != number or number in (float("inf"), float("-inf")) or number != int(number):
+        return None
     return int(number)
 
 
@@ -537,23 +602,43 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
     return number
 
 
-def margin_without_control(margin: float) -> DataValidationError:
+#: How a Python caller gives a control, in :func:`margin_without_control`'s message.
+CONTROL_ARGUMENT = "control="
+
+#: How the command line gives one (``report``, ``network``).
+CONTROL_FLAG = "--control (or control = in [analysis] of trial.toml)"
+
+
+def margin_without_control(
+    margin: float, where: str = "", *, give: str = CONTROL_ARGUMENT
+) -> DataValidationError:
     """Return the error of a margin given without a control (report, network and the API).
 
     Parameters
     ----------
     margin : float
         The margin. [% of the control mean]
+    where : str, optional
+        The function called (``"analyze_many"``), put before the message.
+    give : str, default :data:`CONTROL_ARGUMENT`
+        How the caller names a control: ``control=`` for Python, :data:`CONTROL_FLAG`
+        on the command line (which adds its flag name, as ``TrialConfig.override`` is
+        given ``"the command line"``).
 
     Returns
     -------
     DataValidationError
         The one message every entry point raises.
-    """
+
+    Examples
+    --------
+    >>> print(margin_without_control(5, "analyze_many"))
+    analyze_many: a non-inferiority margin (5 %) is set but no control: the verdict compares each treatment with a control. Give control=, or leave the margin out.
+    """  # noqa: E501
+    prefix = f"{where}: " if where else ""
     return DataValidationError(
-        f"a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
-        "compares each treatment with a control. Give --control (or control = in "
-        "[analysis] of trial.toml), or leave the margin out."
+        f"{prefix}a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        f"compares each treatment with a control. Give {give}, or leave the margin out."
     )
 
 
@@ -1324,7 +1409,7 @@ def check_option(name: str, value: object, options: Sequence[str], *, fold: bool
     found = match_option(value, options) if fold else value
     if not isinstance(found, str) or found not in options:
         raise DataValidationError(
-            f"unknown {name} {value!r}{did_you_mean(value, options)}; expected one of: "
+            f"unknown {name} {shown(value)}{did_you_mean(value, options)}; expected one of: "
             f"{', '.join(options)}"
         )
     return found

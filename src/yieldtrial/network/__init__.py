@@ -433,7 +433,7 @@ def analyze_many(
         if control is None:  # no check to be non-inferior to: the margin would go unused
             from yieldtrial.io.checks import margin_without_control
 
-            raise margin_without_control(margin)
+            raise margin_without_control(margin, "analyze_many")
     by_list = _column_args(by, response, treatment, block)
     if not by_list:
         raise DataValidationError("by must name at least one trial key column")

@@ -159,8 +159,12 @@ def significant_studentized_range(
 
     Parameters
     ----------
-    p : int or ndarray of int
-        Number of means in the range (2 for adjacent means). [-]
+    p : int or 1-D array-like of int
+        Number of means in the range (2 for adjacent means): one whole number, or a list,
+        1-D array or Series of them (a Series gives an array of its values).  A table
+        (DataFrame, 2-D array) is refused, as the other critical values
+        (:func:`~yieldtrial.stats.distributions.tukey_critical_value`) take one family
+        size, not a table. [-]
     df : float
         Error degrees of freedom of the design model. [-]
     alpha : float, default 0.05
@@ -174,8 +178,9 @@ def significant_studentized_range(
     Returns
     -------
     float or ndarray
-        Critical value ``q`` [-]; multiply by ``SED / sqrt(2)`` (``sqrt(MSE / r)``
-        for ``r`` replicates) to get the least significant range.
+        Critical value ``q`` [-] (a float for one ``p``, a 1-D array for several);
+        multiply by ``SED / sqrt(2)`` (``sqrt(MSE / r)`` for ``r`` replicates) to get the
+        least significant range.
 
     References
     ----------
@@ -204,12 +209,18 @@ def significant_studentized_range(
         p_arr = np.asarray(p, dtype=float)
     except (TypeError, ValueError, OverflowError):
         p_arr = np.asarray(np.nan)
+    if p_arr.ndim > 1:  # a DataFrame (even of one column) gave a 2-D table of values
+        table = type(p).__name__ == "DataFrame"
+        raise DataValidationError(
+            f"p (number of means in the range) must be one whole number or a list of them "
+            f"(1-D), got {shown(p) if table else f'an array of shape {p_arr.shape}'}"
+        )
     if p_arr.dtype.kind != "f" or not np.all(
         (p_arr >= 2) & (p_arr <= _MAX_MEANS) & (p_arr == np.round(p_arr))
     ):  # NaN fails too
         raise DataValidationError(
             f"p (number of means in the range) must be whole numbers from 2 to {_MAX_MEANS:,}, "
-            f"got {p!r}"
+            f"got {shown(p)}"
         )
     if not (is_real_number(df) and real_float(df) > 0):  # NaN fails; inf is the normal limit
         raise DataValidationError(f"error df must be a positive number, got {shown(df)}")

@@ -56,7 +56,7 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
-from yieldtrial.io.checks import check_alpha, real_float, shown
+from yieldtrial.io.checks import check_alpha, real_float, shown, whole_number
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -120,12 +120,12 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     """``value`` as an int in [minimum, maximum] (whole floats such as 4.0 accepted)."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
         raise DataValidationError(f"{what} must be a whole number; got {shown(value)}")
-    number = real_float(value)  # 10**400 is inf, refused below
-    if not (np.isfinite(number) and number == int(number) and minimum <= number <= maximum):
+    number = whole_number(value)  # the layouts' rule too (io.checks): 4.0 is 4, 4.5 no
+    if number is None or not minimum <= number <= maximum:
         raise DataValidationError(
             f"{what} must be a whole number from {minimum} to {maximum:,}; got {shown(value)}"
         )
-    return int(number)
+    return number
 
 
 def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_PCT) -> np.ndarray:
