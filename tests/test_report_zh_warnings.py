@@ -585,6 +585,9 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     # a RuntimeWarning about the installation (pyarrow failing to import), never a
     # YieldTrialWarning, so no report shows it; tests/test_io_arrow.py checks it
     "yieldtrial/io/_arrow.py::pyarrow_usable": ("not a data warning: pyarrow fails to import",),
+    "yieldtrial/io/output.py::_record": (
+        "not a data warning: the record of outputs cannot be written after the output is",
+    ),
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
