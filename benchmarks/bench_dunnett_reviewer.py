@@ -24,8 +24,9 @@ Each case runs twice, each time in a fresh child process (one BLAS thread), whic
   a second call on a new, equal trial object in the same process (caches warm), and of the
   Dunnett step alone inside them (``dunnett_pvalues`` + ``dunnett_critical_value`` as
   called by ``stats.compare``: ``dun1`` / ``dun2``);
-* the method of the Dunnett probabilities and the stated error
-  (``attrs["accuracy_abs_error"]``).
+* the method of the Dunnett probabilities, the stated error
+  (``attrs["accuracy_abs_error"]``) and the general-correlation curves built (``curves``:
+  points per scramble / nodes and the df class they were built for).
 
 The parent checks that both children gave the same bits (p-values and critical values:
 ``same``), times scipy.stats.multivariate_t.cdf (default settings) for the family and prints
@@ -37,6 +38,10 @@ largest and the middle adjusted p below 0.999), ``ref`` being scipy.stats.multiv
 .cdf with ``--ref-points`` points, the mean of ``random_state`` 1 and 2 (``ref_sd``: half
 their difference, the reference's own noise).  Exact-product-form families (no lost plot,
 CRD, Latin square) get the reference too: a check that they are product form.
+
+``--before REV`` instead compares the first call's CPU time (whole call and Dunnett step)
+of revision ``REV`` (``git archive``) with this tree's, each in its own child process,
+alternated, best of ``--rounds``, with the largest difference of their p-values.
 """
 
 from __future__ import annotations
@@ -281,6 +286,19 @@ def _child(name: str) -> None:
             calls[-1]["confidence"] = kw.get("confidence", 0.95)
         return out
 
+    from yieldtrial.stats import distributions
+
+    built: list[str] = []
+    make_curve = distributions._dunnett_curve_cached
+
+    def recorded(*key: Any) -> Any:  # the curves built: points per scramble / nodes
+        curve = make_curve(*key)
+        kind = getattr(curve, "method", "qmc")
+        points = f" {curve.points}/{curve.coef.shape[1]}" if hasattr(curve, "points") else ""
+        built.append(f"{kind}{points} (df {key[3]:g})")
+        return curve
+
+    distributions._dunnett_curve_cached = recorded  # type: ignore[assignment]
     compare.dunnett_pvalues = timed_pvalues  # type: ignore[assignment]
     compare.dunnett_critical_value = timed_critical  # type: ignore[assignment]
     runs = []
@@ -301,8 +319,8 @@ def _child(name: str) -> None:
         runs.append({"build": build, "cpu": cpu, "wall": wall, "dun_cpu": spent["cpu"],
                      "dun_wall": spent["wall"], "digest": digest.hexdigest()[:16],
                      "stated": float(table.attrs.get("accuracy_abs_error", np.nan))})  # fmt: skip
-    out = {"import": import_cpu, "runs": runs, "calls": calls, "design": trial.design,
-           "total_wall": time.perf_counter() - wall0}  # fmt: skip
+    out = {"import": import_cpu, "runs": runs, "curves": sorted(set(built)), "calls": calls,
+           "design": trial.design, "total_wall": time.perf_counter() - wall0}  # fmt: skip
     print(json.dumps(out))
 
 
@@ -317,11 +335,13 @@ def _pycache_prefix() -> str:
     return os.path.join(tempfile.gettempdir(), "yt-bench-pyc")
 
 
-def _run_child(name: str) -> dict[str, Any]:
+def _run_child(name: str, src: str | None = None) -> dict[str, Any]:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # an installed package imports from bytecode: write it (outside the tree) and use it
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("PYTHONPYCACHEPREFIX", _pycache_prefix())
+    if src is not None:  # another revision's package (``--before``)
+        env["PYTHONPATH"] = os.pathsep.join([src, os.path.dirname(os.path.abspath(__file__))])
     done = subprocess.run(
         [sys.executable, __file__, "--child", name], env=env, capture_output=True, text=True,
         check=False,
@@ -363,21 +383,72 @@ def _reference(call: dict[str, Any], points: int) -> tuple[float, float, float]:
     return worst, noise, time.process_time() - c0
 
 
+def _export(rev: str) -> str:
+    """``src`` of revision ``rev`` from ``git archive``, in a temporary directory."""
+    import io
+    import tarfile
+
+    root = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # fmt: skip
+    data = subprocess.run(["git", "-C", root, "archive", rev, "src"], capture_output=True,
+                          check=True).stdout  # fmt: skip
+    target = tempfile.mkdtemp(prefix="yt-before-")
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(target, filter="data")
+    return os.path.join(target, "src")
+
+
+def _before_after(rev: str, names: list[str], rounds: int) -> None:
+    """First call's CPU (whole call and Dunnett step) of ``rev`` against this tree.
+
+    Each side in its own child process, alternated, best of ``rounds``; ``max|dp|`` is the
+    largest difference of the adjusted p-values and critical values of the two sides.
+    """
+    import compileall
+
+    before = _export(rev)
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    sys.pycache_prefix = os.environ.setdefault("PYTHONPYCACHEPREFIX", _pycache_prefix())
+    for src in (before, here):
+        compileall.compile_dir(os.path.join(src, "yieldtrial"), quiet=1)
+    print(f"before = {rev}, load {os.getloadavg()[0]:.1f}; CPU s, best of {rounds}")
+    print("case | call before | after | dunnett before | after | ratio | max|dp|")
+    for name in names:
+        sides: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+        for _ in range(rounds):
+            sides["before"].append(_run_child(name, before))
+            sides["after"].append(_run_child(name, here))
+        best = {k: (min(r["runs"][0]["cpu"] for r in v), min(r["runs"][0]["dun_cpu"] for r in v))
+                for k, v in sides.items()}  # fmt: skip
+        diff = 0.0
+        for a, b in zip(sides["before"][0]["calls"], sides["after"][0]["calls"], strict=True):
+            diff = max(diff, float(np.max(np.abs(np.subtract(a["p"], b["p"])))))
+            diff = max(diff, abs(a.get("critical", 0.0) - b.get("critical", 0.0)))
+        (c0, d0), (c1, d1) = best["before"], best["after"]
+        print(f"{name} | {c0:.3f} | {c1:.3f} | {d0:.3f} | {d1:.3f} | {d0 / d1:.2f} | {diff:.1e}",
+              flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child")
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--ref-points", type=int, default=2_000_000)
     parser.add_argument("--no-ref", action="store_true")
+    parser.add_argument("--before", help="compare the first call's CPU with revision REV")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
+        return
+    if args.before:
+        _before_after(args.before, args.cases.split(","), args.rounds)
         return
     now = time.strftime("%H:%M UTC", time.gmtime())
     print(f"python {sys.version.split()[0]}, OPENBLAS_NUM_THREADS=1 in the children, "
           f"load {os.getloadavg()[0]:.1f}, {now}")  # fmt: skip
     head = ("case", "design", "df", "method", "import", "first", "dun1", "again", "dun2",
-            "wall1", "stated", "real", "ref_sd", "ratio", "same")  # fmt: skip
+            "wall1", "stated", "real", "ref_sd", "ratio", "same", "curves")  # fmt: skip
     print(" | ".join(head))
     names = args.cases.split(",")
     import compileall
@@ -411,8 +482,8 @@ def main() -> None:
         print(f"{name} | {one['design']} | {dfs} | {methods} | {one['import']:.2f} | "
               f"{first['cpu']:.3f} | {first['dun_cpu']:.3f} | {again['cpu']:.3f} | "
               f"{again['dun_cpu']:.3f} | {first['wall']:.3f} | {first['stated']:.1e} | "
-              f"{real:.1e} | {sd:.1e} | {ratio:.0f} | {'yes' if same else 'NO'}",
-              flush=True)  # fmt: skip
+              f"{real:.1e} | {sd:.1e} | {ratio:.0f} | {'yes' if same else 'NO'} | "
+              f"{', '.join(one['curves'])}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
