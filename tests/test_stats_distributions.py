@@ -213,7 +213,6 @@ def test_tukey_hsd_check_of_a_low_rank_covariance_is_not_made_dense(
     assert pairwise_is_tukey_hsd(cov) is expected
 
 
-
 def test_product_form_integral_in_small_blocks_matches_one_block(monkeypatch) -> None:
     """Stop 41: the product-form integral runs in blocks of 16,384 elements (in cache).
 
