@@ -211,3 +211,32 @@ def test_tukey_hsd_check_of_a_low_rank_covariance_is_not_made_dense(
 
     monkeypatch.setattr(LowRankUpdateCovariance, "__array__", refuse)
     assert pairwise_is_tukey_hsd(cov) is expected
+
+
+def test_product_form_integral_in_small_blocks_matches_one_block(monkeypatch) -> None:
+    """Stop 41: the product-form integral runs in blocks of 16,384 elements (in cache).
+
+    20 thresholds x 192 normal nodes x 208 chi nodes (one factor 0.777, 39 df: an RCBD 21 x 3
+    that lost one control plot) are 40 blocks instead of one; the sum over the chi nodes is
+    split, so the values agree to rounding, not bit for bit.  One of them against an
+    independent double integral (scipy.integrate.dblquad over y ~ N(0, 1) and
+    s = sqrt(chi2_39 / 39), Dunnett 1955 eq. 3).
+    """
+    from yieldtrial.stats import distributions
+
+    lam = np.full(20, 0.7771488892352632)
+    t = np.linspace(0.5, 4.0, 20)
+    blocks = distributions._exact_exceedances(t, lam, 39.0, True)
+    monkeypatch.setattr(distributions, "_EXACT_BLOCK_ELEMENTS", 1_500_000)
+    whole = distributions._exact_exceedances(t, lam, 39.0, True)
+    np.testing.assert_allclose(blocks, whole, rtol=0.0, atol=1e-14)
+
+    c, a, root = t[14], lam[0], math.sqrt(1.0 - lam[0] ** 2)
+    chi = stats.chi(39, scale=1.0 / math.sqrt(39.0))
+
+    def inside(y: float, s: float) -> float:
+        box = special.ndtr((c * s - a * y) / root) - special.ndtr((-c * s - a * y) / root)
+        return float(box**20 * math.exp(-0.5 * y * y) / math.sqrt(2 * math.pi) * chi.pdf(s))
+
+    reference, _ = integrate.dblquad(inside, 0.2, 2.2, -9.0, 9.0, epsabs=1e-11)
+    assert abs(blocks[14] - (1.0 - reference)) < 1e-8

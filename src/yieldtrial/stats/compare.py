@@ -233,6 +233,9 @@ def _adjust(
     crit = np.full(t.shape, np.nan)
     notes = []
     errors = []
+    # one general-correlation curve for the family, built for its largest df (stop 41: a
+    # row-column design's Satterthwaite df 12.6-19.4 built two identical curves, 16 and 32)
+    curve_df = float(np.max(dfs, initial=-np.inf, where=~np.isnan(dfs)))
     for value, rows in groups:
         if method == "holm":  # step-down over the whole family's unadjusted p-values
             _, _, c_g, note, err = _adjust_one_df(
@@ -240,8 +243,9 @@ def _adjust(
             )
         elif method == "dunnett":  # each row's P from the family's curve: only its rows
             _, pa_g, c_g, note, err = _adjust_one_df(
-                method, t[rows], corr, value, alternative, confidence, need_critical=need_critical
-            )
+                method, t[rows], corr, value, alternative, confidence,
+                need_critical=need_critical, curve_df=curve_df,
+            )  # fmt: skip
             p_adj[rows] = pa_g
         else:
             _, pa_g, c_g, note, err = _adjust_one_df(
@@ -316,8 +320,13 @@ def _adjust_one_df(
     confidence: float,
     *,
     need_critical: bool = True,
+    curve_df: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float, str, float]:
-    """:func:`_adjust` for one df shared by the whole family."""
+    """:func:`_adjust` for one df shared by the whole family.
+
+    ``curve_df``: the family's largest df when its rows have several (Dunnett: the df the
+    general-correlation curve is built for, :func:`dunnett_pvalues`).
+    """
     from yieldtrial.stats._univariate import t_isf
 
     p = _t_pvalues(t, df, alternative)
@@ -330,11 +339,11 @@ def _adjust_one_df(
         if corr is None:  # pragma: no cover - internal misuse
             raise ValueError("Dunnett needs the family's correlation")
         with stage(DUNNETT_STAGE):  # seconds on large or irregular designs: say so
-            p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative)
+            p_adj, acc = dunnett_pvalues(t, corr, df, alternative=alternative, curve_df=curve_df)
             crit, acc_c = float("nan"), acc
             if need_critical:
                 crit, acc_c = dunnett_critical_value(
-                    corr, df, alternative=alternative, confidence=confidence
+                    corr, df, alternative=alternative, confidence=confidence, curve_df=curve_df
                 )
         if acc.method == "qmc" or acc_c.method == "qmc":
             error = max(acc.abs_error, acc_c.abs_error)

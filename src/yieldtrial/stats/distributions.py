@@ -322,6 +322,13 @@ def _exceedances_many_cached(
     return out
 
 
+#: Array elements per block of :func:`_exact_exceedances`: 16,384 (128 kB per temporary, in
+#: cache) instead of 1,500,000 (12 MB, fresh pages on a first call) makes a family of 20
+#: thresholds 1.3-1.6 times faster (stop 41, ``benchmarks/bench_dunnett_reviewer.py``); the
+#: sums over the chi nodes split into blocks, so the values move at rounding level (5e-15).
+_EXACT_BLOCK_ELEMENTS = 16_384
+
+
 def _exact_exceedances(cs: np.ndarray, lam: np.ndarray, df: float, two_sided: bool) -> np.ndarray:
     """P(max_i T_i > c) (or max |T_i|) for every ``c`` in ``cs`` (Dunnett 1955, eq. 3).
 
@@ -341,7 +348,7 @@ def _exact_exceedances(cs: np.ndarray, lam: np.ndarray, df: float, two_sided: bo
     y_nodes, y_weights = _gauss_legendre_nodes(lam)
     s_nodes, s_weights = _chi_nodes(df)
     values, counts = _lambda_groups(lam)
-    budget = 1_500_000  # array elements per block (about 12 MB per temporary)
+    budget = _EXACT_BLOCK_ELEMENTS
     s_step = max(1, min(s_nodes.size, budget // max(y_nodes.size, 1)))
     c_step = max(1, budget // (y_nodes.size * s_step))
     for start in range(0, todo.size, c_step):
@@ -523,6 +530,7 @@ def dunnett_pvalues(
     df: float,
     *,
     alternative: str = "two-sided",
+    curve_df: float | None = None,
 ) -> tuple[np.ndarray, MvtProbability]:
     """Single-step (Dunnett) adjusted p-values of correlated t statistics.
 
@@ -537,6 +545,11 @@ def dunnett_pvalues(
         Error degrees of freedom.
     alternative : {"two-sided", "greater", "less"}
         Direction of the alternative hypotheses.
+    curve_df : float, optional
+        A general correlation's curve is built until its stated error meets the target at
+        the power of two at or above ``df``; a family whose comparisons have several df
+        (mixed models) passes its largest, so that one curve serves every df of the family
+        (a smaller df's stated error is at most about the larger one's).  Default ``df``.
 
     Returns
     -------
@@ -583,7 +596,7 @@ def dunnett_pvalues(
         return out, MvtProbability(np.nan, "none", np.nan)
 
     # every statistic from one pass of the separated integrand (the exceedance curve)
-    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided", curve_df=curve_df)
     values, errors = curve.exceedance(thresholds[ok])
     out[ok] = values
     method = getattr(curve, "method", "qmc")
@@ -596,6 +609,7 @@ def dunnett_critical_value(
     *,
     alternative: str = "two-sided",
     confidence: float = 0.95,
+    curve_df: float | None = None,
 ) -> tuple[float, MvtProbability]:
     """Critical value ``c`` with ``P(max T_i <= c) = confidence`` (``|T_i|`` when two-sided).
 
@@ -609,6 +623,8 @@ def dunnett_critical_value(
         ``"greater"`` and ``"less"`` give the same one-sided value.
     confidence : float
         Simultaneous coverage, in (0, 1).
+    curve_df : float, optional
+        The df a general correlation's curve is built for, as in :func:`dunnett_pvalues`.
 
     Returns
     -------
@@ -634,18 +650,24 @@ def dunnett_critical_value(
         key = tuple(np.round(np.sort(lam), 13).tolist())
         return _dunnett_critical_cached(key, float(df), sided, float(confidence))
     # general correlation (seeded QMC, deterministic): cache on the rounded matrix
+    build = _build_df(float(df if curve_df is None else max(df, curve_df)))
     return _dunnett_critical_qmc_cached(
-        np.round(r, 12).tobytes(), r.shape[0], float(df), sided, float(confidence)
+        np.round(r, 12).tobytes(), r.shape[0], float(df), sided, float(confidence), build
     )
 
 
 @lru_cache(maxsize=64)
 def _dunnett_critical_qmc_cached(
-    corr_bytes: bytes, k: int, df: float, alternative: str, confidence: float
+    corr_bytes: bytes,
+    k: int,
+    df: float,
+    alternative: str,
+    confidence: float,
+    build_df: float | None = None,
 ) -> tuple[float, MvtProbability]:
     """Critical value for a general correlation given as bytes (cached)."""
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
-    return _dunnett_critical(r, df, alternative, confidence)
+    return _dunnett_critical(r, df, alternative, confidence, build_df)
 
 
 @lru_cache(maxsize=256)
@@ -680,7 +702,7 @@ def _dunnett_critical_cached(
 
 
 def _dunnett_critical(
-    r: np.ndarray, df: float, alternative: str, confidence: float
+    r: np.ndarray, df: float, alternative: str, confidence: float, build_df: float | None = None
 ) -> tuple[float, MvtProbability]:
     """Root of ``P(max T > c) = 1 - confidence`` by Brent's method."""
     from yieldtrial.stats._roots import brentq
@@ -698,13 +720,19 @@ def _dunnett_critical(
         return max_t_exceedance(c, r, df, alternative=alternative).value - alpha
 
     if product_form_lambdas(r) is None:
-        return _dunnett_critical_lattice(r, df, alternative, confidence, lo, hi)
+        return _dunnett_critical_lattice(r, df, alternative, confidence, lo, hi, build_df)
     root = float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     return root, max_t_exceedance(root, r, df, alternative=alternative)
 
 
 def _dunnett_critical_lattice(
-    r: np.ndarray, df: float, alternative: str, confidence: float, lo: float, hi: float
+    r: np.ndarray,
+    df: float,
+    alternative: str,
+    confidence: float,
+    lo: float,
+    hi: float,
+    build_df: float | None = None,
 ) -> tuple[float, MvtProbability]:
     """Critical value for a general correlation: a bracketed root of a fixed function.
 
@@ -713,7 +741,7 @@ def _dunnett_critical_lattice(
     deterministic, smooth function of ``c``, so Brent's method finds its root to 1e-10
     between the single-test and Bonferroni bounds.
     """
-    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided")
+    curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided", curve_df=build_df)
     root, value, error = _curve_root(curve, 1.0 - confidence, lo, hi)
     return root, MvtProbability(value, getattr(curve, "method", "qmc"), error)
 
@@ -1341,17 +1369,21 @@ def _build_df(df: float) -> float:
     return float(2.0 ** np.ceil(np.log2(max(df, 0.5))))
 
 
-def _dunnett_curve(corr: np.ndarray, df: float, *, two_sided: bool) -> Any:
+def _dunnett_curve(
+    corr: np.ndarray, df: float, *, two_sided: bool, curve_df: float | None = None
+) -> Any:
     """Curve of ``max_i T_i`` (or ``|T_i|``) for t statistics with correlation ``corr``.
 
     The control variate is the nearest product-form correlation (Dunnett 1955), whose normal
     curve is the exact one-dimensional integral, with the Taylor terms (to fourth order) of the
     separated-variables integrand around it (:mod:`yieldtrial.stats._mvt_taylor`); cached
-    on the rounded matrix.
+    on the rounded matrix.  It is built for the class (:func:`_build_df`) of ``df``, or of
+    ``curve_df`` when that is larger (a family's largest df: one curve for the family).
     """
     r = np.atleast_2d(np.asarray(corr, dtype=float))
     key = np.round(r, 12).tobytes()
-    curve = _dunnett_curve_cached(key, r.shape[0], two_sided, _build_df(float(df)))
+    build = float(df) if curve_df is None else max(float(df), float(curve_df))
+    curve = _dunnett_curve_cached(key, r.shape[0], two_sided, _build_df(build))
     return _with_chi_rule(curve, float(df))
 
 
