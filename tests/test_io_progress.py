@@ -174,3 +174,28 @@ def test_chinese_status_line_is_erased_over_its_width_in_cells(terminal, chinese
     err = capsys.readouterr().err
     progress.end_status()
     assert err == "\ryieldtrial: 正在折算 1/2 行" + "\r" + " " * 27 + "\r" + "done\n"
+
+
+def test_percentage_line_is_cut_to_the_terminal_width(terminal, capsys, monkeypatch):
+    """A line wider than the terminal would wrap; a carriage return redraws only its last row.
+
+    COLUMNS=40: at most 39 cells; the start ("yieldtrial: ") and the percentage are kept.
+    """
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr(progress, "PROGRESS_MIN_ROWS", 1)
+    with progress.terminal_progress("reading /a/very/long/folder/name/plots.csv", 10) as done:
+        done(5)
+        drawn = capsys.readouterr().err
+    assert drawn == "\ryieldtrial: ...ots.csv: 50 % of 10 rows"
+    assert len(drawn) - 1 <= 39
+
+
+def test_chinese_line_is_cut_in_cells(terminal, chinese, capsys, monkeypatch):
+    """Chinese characters take two cells each: the cut counts cells, not characters."""
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr(progress, "PROGRESS_MIN_ROWS", 1)
+    with progress.terminal_progress("reading 一个很长的文件夹/小区数据表.csv", 10) as done:
+        done(5)
+        drawn = capsys.readouterr().err
+    assert progress._cells(drawn[1:]) <= 39
+    assert drawn.startswith("\ryieldtrial: ...") and drawn.endswith("已完成 50%（共 10 行）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import sys
 import threading
 import time
@@ -63,6 +64,36 @@ def _cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def fit_to_width(text: str, columns: int) -> str:
+    """Return ``text`` cut in the middle to at most ``columns`` terminal cells (at least 20).
+
+    The start (the command and the step) and the end (the percentage) are kept.
+
+    Examples
+    --------
+    >>> fit_to_width("yieldtrial: reading /a/very/long/folder/plots.csv: 45 % of 100 rows", 40)
+    'yieldtrial: ...ots.csv: 45 % of 100 rows'
+    >>> fit_to_width("short", 40)
+    'short'
+    """
+    columns = max(columns, 20)
+    if _cells(text) <= columns:
+        return text
+    room = columns - 3  # the "..."
+    head_room = room // 3  # the end (the percentage and the total) gets the rest
+    head = ""
+    for char in text:
+        if _cells(head + char) > head_room:
+            break
+        head += char
+    tail = ""
+    for char in reversed(text):
+        if _cells(tail + char) > room - _cells(head):
+            break
+        tail = char + tail
+    return head + "..." + tail
+
+
 class _Line:
     """The status line on standard error, shared by the heartbeat and the percentages."""
 
@@ -83,7 +114,12 @@ class _Line:
 
     @classmethod
     def _write(cls, text: str) -> None:
-        """Draw ``text`` over the last line, padded to its width in cells (CJK: two)."""
+        """Draw ``text`` over the last line, padded to its width in cells (CJK: two).
+
+        A line wider than the terminal would wrap, and a carriage return would redraw only its
+        last row: it is cut to the terminal's width (:func:`fit_to_width`).
+        """
+        text = fit_to_width(text, shutil.get_terminal_size((80, 24)).columns - 1)
         cells = _cells(text)
         sys.stderr.write("\r" + text + " " * max(0, cls.width - cells))
         sys.stderr.flush()
