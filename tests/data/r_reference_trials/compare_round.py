@@ -170,10 +170,11 @@ def extras(ref: pd.DataFrame, case: str, man: pd.Series, ddf: str, res: dict[str
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         trial = FieldTrial.from_csv(HERE / man["file"], crop="wheat", control=man["control"], **kw)
-        if "tukey" in ex:
-            pairs = trial.pairwise(method="tukey", unit="kg/ha")
-            r = {s: r_table(ref, case, "tukey", s, ddf, man["spec"])
-                 for s in ("estimate", "SE", "df", "p_none", "p_tukey", "p_mvt", "p_hi")}  # fmt: skip
+        r = {s: r_table(ref, case, "tukey", s, ddf, man["spec"])
+             for s in ("estimate", "SE", "df", "p_none", "p_tukey", "p_mvt", "p_hi")}  # fmt: skip
+        if "tukey" in ex and len(r["SE"]):
+            kind = "nitrogen" if man["spec"] == "nitrogen" else None  # the whole-plot family
+            pairs = trial.pairwise(method="tukey", unit="kg/ha", kind=kind)
             kramer = pairs.attrs["provenance"]["test"] == "Tukey-Kramer"
             adj = {}
             for _, row in pairs.iterrows():
@@ -207,7 +208,8 @@ def extras(ref: pd.DataFrame, case: str, man: pd.Series, ddf: str, res: dict[str
                     note("report letters: pairs disagreeing with cld", float(share != bool(value)),
                          0.0, f"{where} {label}", kind="abs")  # fmt: skip
         if "greater" in ex:
-            rows = trial.compare_to_control(alternative="greater", unit="kg/ha")
+            kind = "nitrogen" if man["spec"] == "nitrogen" else None
+            rows = trial.compare_to_control(alternative="greater", unit="kg/ha", kind=kind)
             r = {s: r_table(ref, case, "dunnett_greater", s, ddf, man["spec"])
                  for s in ("t", "p_none", "p_hi")}  # fmt: skip
             for _, row in rows.iterrows():
