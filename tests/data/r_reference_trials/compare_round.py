@@ -245,10 +245,12 @@ def lm_case(ref: pd.DataFrame, case: str, man: pd.Series) -> None:
         (second["block (eliminating treatments)"], "anova_treatment_first", "block"),
     ):
         w = f"{case} {table} {term}"
-        note("lm sum of squares", row["sum_sq"], r_table(ref, case, table, "Sum Sq", "residual")[term], w)
+        r = {s: r_table(ref, case, table, s, "residual")[term]
+             for s in ("Sum Sq", "F value", "Pr(>F)")}  # fmt: skip
+        note("lm sum of squares", row["sum_sq"], r["Sum Sq"], w)
         if term != "Residuals":
-            note("F", row["f"], r_table(ref, case, table, "F value", "residual")[term], w)
-            note("F p (rel)", row["p_value"], r_table(ref, case, table, "Pr(>F)", "residual")[term], w)
+            note("F", row["f"], r["F value"], w)
+            note("F p (rel)", row["p_value"], r["Pr(>F)"], w)
     em = r_table(ref, case, "emmeans", "emmean", "residual", "treatment")
     es = r_table(ref, case, "emmeans", "SE", "residual", "treatment")
     for m in res["means"]:
