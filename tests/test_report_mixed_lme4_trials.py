@@ -30,7 +30,7 @@ squares with blocks random and several plots missing; and the report's letters a
 ``multcomp::cld`` (the report's two-level Tukey letters had used the studentized range at
 the smallest pair's df).
 
-A fourth pass (stop 41) added 22 trials built by hand (README.md there, "Fourth round"):
+A fourth pass (stop 41) added 21 trials built by hand (README.md there, "Fourth round"):
 the published rice split plot of Gomez & Gomez with 1 and 3 sub-plots deleted (in one whole
 plot, in three whole plots, one variety in each block), a whole plot lost, two plots of the
 control lost, a cell left on one plot and the block effects taken out, each with the control
@@ -175,7 +175,6 @@ CASES: dict[str, tuple[list[str], str, str]] = {
     **{f"gomez_sp_{n}_main": (_GOMEZ, "N0", "nitrogen")
        for n in ("m1", "m3_same_wp", "m3_diff_wp", "m3_same_sub", "wp_lost", "ctrl_m2",
                  "block_zero_m3")},
-    "alpha24_k4_r3_field_m3": (["--design", "alpha"], "G01", "treatment"),
     "alpha24_k4_r3_field_ctrl_one_left": (["--design", "alpha"], "G01", "treatment"),
     "alpha24_k4_r3_field_m3_random": (_ALPHA_RANDOM, "G01", "treatment"),
     "aug_4ck_4b_20_field_ckmiss_random": (_AUG_RANDOM, "CK1", "treatment"),
@@ -519,8 +518,6 @@ TUKEY = [
                        "rowcol_4x3_r3_m4_random", "rcbd_random_7x5_m4", "rcbd_random_6x3_m4",
                        "latin5_random_m3") for d in DDF],
     *[(c, "residual") for c in LEAST_SQUARES],
-    # fourth round (stop 41)
-    *[("alpha24_k4_r3_field_m3", d) for d in DDF],
     # the rice split plot: varieties (sub-plot family), nitrogen rates (whole-plot family)
     *[(f"gomez_sp_{n}", d) for n in ("m1", "m3_same_wp", "m3_diff_wp", "m1_main") for d in DDF],
 ]  # fmt: skip
@@ -622,7 +619,7 @@ GREATER = [
       for d in DDF],
     ("rcbd_fixed_6x4_ckmiss", "residual"),
     # fourth round (stop 41): the rice split plot's whole-plot family (control N0)
-    *[(c, d) for c in ("alpha24_k4_r3_field_m3", "gomez_sp_m1_main", "gomez_sp_m3_same_wp_main",
+    *[(c, d) for c in ("gomez_sp_m1_main", "gomez_sp_m3_same_wp_main",
                        "gomez_sp_m3_diff_wp_main", "gomez_sp_m3_same_sub_main") for d in DDF],
 ]  # fmt: skip
 
