@@ -30,6 +30,16 @@ squares with blocks random and several plots missing; and the report's letters a
 ``multcomp::cld`` (the report's two-level Tukey letters had used the studentized range at
 the smallest pair's df).
 
+A fourth pass (stop 41) added 21 trials built by hand (README.md there, "Fourth round"):
+the published rice split plot of Gomez & Gomez with 1 and 3 sub-plots deleted (in one whole
+plot, in three whole plots, one variety in each block), a whole plot lost, two plots of the
+control lost, a cell left on one plot and the block effects taken out, each with the control
+a sub-plot level and (``_main``) a whole-plot level; its whole-plot variance is at zero in
+all of them (error a below error b in the published data).  Also a 24-entry alpha-lattice and
+an augmented RCBD from ``yieldtrial design`` with yields on a field gradient (the control
+left on one plot; a check lost in a block), and strip plots with a cell lost in two blocks
+and a whole horizontal strip lost.
+
 Every expected value is R's (``make_reference.R``: lme4 1.1-31, lmerTest 3.1-3, pbkrtest
 0.5.2, emmeans 1.8.4-1, mvtnorm 1.1-3, R 4.2.2), stored with 17 significant digits in
 ``reference.csv``; no R at test time.  Tolerances are those of
@@ -82,6 +92,10 @@ _SPLIT = ["--design", "split_plot", "--factors", "main,sub"]
 _STRIP = ["--design", "strip_plot", "--factors", "h,v"]
 _RANDOM = ["--design", "rcbd", "--block-effects", "random"]
 _ALPHA_RANDOM = ["--design", "alpha", "--block-effects", "random"]
+#: the published rice split plot (fourth round): its ``variety`` header is read as the
+#: treatment column, so yieldtrial names that factor ``treatment`` (docs/cli.md, --factors)
+_GOMEZ = ["--design", "split_plot", "--factors", "nitrogen,variety"]
+_AUG_RANDOM = ["--design", "augmented", "--block-effects", "random"]
 #: case -> (report flags, control, R spec of the control's family)
 CASES: dict[str, tuple[list[str], str, str]] = {
     "sp_3x4_b4_m1": (_SPLIT, "S1", "sub"),
@@ -153,6 +167,19 @@ CASES: dict[str, tuple[list[str], str, str]] = {
     "rcbd_random_6x3_m4": (_RANDOM, "T01", "treatment"),
     "latin5_random_m3": (["--design", "latin", "--block-effects", "random"], "A", "treatment"),
     "latin7_random_m4": (["--design", "latin", "--block-effects", "random"], "A", "treatment"),
+    # fourth round (stop 41): built by hand; the rice split plot with the control a sub-plot
+    # level (V1) and a whole-plot level (N0)
+    **{f"gomez_sp_{n}": (_GOMEZ, "V1", "treatment")
+       for n in ("m1", "m3_same_wp", "m3_diff_wp", "m3_same_sub", "wp_lost", "ctrl_m2",
+                 "cell_one_left", "block_zero_m3")},
+    **{f"gomez_sp_{n}_main": (_GOMEZ, "N0", "nitrogen")
+       for n in ("m1", "m3_same_wp", "m3_diff_wp", "m3_same_sub", "wp_lost", "ctrl_m2",
+                 "block_zero_m3")},
+    "alpha24_k4_r3_field_ctrl_one_left": (["--design", "alpha"], "G01", "treatment"),
+    "alpha24_k4_r3_field_m3_random": (_ALPHA_RANDOM, "G01", "treatment"),
+    "aug_4ck_4b_20_field_ckmiss_random": (_AUG_RANDOM, "CK1", "treatment"),
+    "strip_3x4_b4_cell2": (_STRIP, "V1", "v"),
+    "strip_3x4_b4_hstrip_lost": (_STRIP, "V1", "v"),
 }  # fmt: skip
 FEDERER = (
     "aug_4ck_3b_10_ckmiss_fixed",
@@ -161,6 +188,7 @@ FEDERER = (
     "aug_4ck_4b_8_unequal_fixed",
     "aug_3ck_6b_14_entrymiss_fixed",
     "aug_2ck_5b_10_entrymiss_fixed",
+    "aug_4ck_4b_20_field_ckmiss_fixed",
 )
 #: least squares with missing plots (blocks, or rows and columns, fixed): case -> (report
 #: flags, control); R: lm, drop1(test = "F") (Latin square) or anova(lm(y ~ block +
@@ -174,11 +202,21 @@ LEAST_SQUARES: dict[str, tuple[list[str], str]] = {
 DDF = ("satterthwaite", "kenward-roger")
 
 
+@functools.cache
+def reference() -> pd.DataFrame:
+    """reference.csv; the rice split plot's ``variety`` named ``treatment`` as yieldtrial does."""
+    ref = read_reference(DATA / "reference.csv").copy()
+    gomez = ref["case"].str.startswith("gomez_")
+    for col in ("term", "spec"):
+        ref.loc[gomez, col] = ref.loc[gomez, col].str.replace("variety", "treatment")
+    return ref
+
+
 def r_values(
     case: str, table: str, stat: str, *, ddf: str = "", spec: str = "", by: str = ""
 ) -> pd.Series:
     """Values of one statistic of one R table, indexed by ``term``."""
-    return select(read_reference(DATA / "reference.csv"), case, table, stat, ddf=ddf,
+    return select(reference(), case, table, stat, ddf=ddf,
                   spec=spec, by=by)  # fmt: skip
 
 
@@ -244,12 +282,21 @@ ZERO_SECOND_ROUND = {
     "alpha20_k4_r3_m4_random": ["block"],
     "ribd_10_r4_m4_random": ["block"],
     "rowcol_2x5_r4_m5": ["block:column"],
+    # fourth round (stop 41): the published rice split plot's error (a) mean square (141,968)
+    # lies below error (b)'s (349,580): its whole-plot variance is at zero in every case; the
+    # blocks too with a whole plot lost in block II (N3) and with the block effects taken out
+    **{c: ["block:nitrogen"] for c in CASES if c.startswith("gomez_")},
+    "gomez_sp_wp_lost": ["block", "block:nitrogen"],
+    "gomez_sp_block_zero_m3": ["block", "block:nitrogen"],
+    "gomez_sp_block_zero_m3_main": ["block", "block:nitrogen"],
+    "aug_4ck_4b_20_field_ckmiss_random": ["block"],
+    "strip_3x4_b4_hstrip_lost": ["block"],
 }
 
 
 @pytest.mark.parametrize("ddf", DDF)
 def test_second_round_zero_estimates_are_flagged_under_both_df_methods(ddf: str, tmp: str) -> None:
-    """Each trial of the second and third rounds has exactly these components at the boundary."""
+    """Each trial of the second to fourth rounds has exactly these components at the boundary."""
     second = list(CASES)[list(CASES).index("sp_2x6_b4_m3") :]
     for case in second:
         rows = report(case, ddf, tmp)["results"]["anova"]["variance_components"]
@@ -268,7 +315,7 @@ def test_zero_estimates_are_the_designed_ones(tmp: str) -> None:
 def test_f_tests_match_lmertest(case: str, ddf: str, tmp: str) -> None:
     """F, numerator df, denominator df and p = lmerTest's anova(type = 3, ddf = ...)."""
     table = pd.DataFrame(report(case, ddf, tmp)["results"]["anova"]["table"]).set_index("source")
-    assert_f_tests(table, read_reference(DATA / "reference.csv"), case, ddf)
+    assert_f_tests(table, reference(), case, ddf)
 
 
 @pytest.mark.parametrize(("case", "ddf"), _cases_ddf())
@@ -277,7 +324,7 @@ def test_lsmeans_match_emmeans(case: str, ddf: str, tmp: str) -> None:
     _, _, spec = CASES[case]
     results = report(case, ddf, tmp)["results"]
     means = pd.DataFrame(results["means"]).set_index("treatment")
-    ref = read_reference(DATA / "reference.csv")
+    ref = reference()
     # same levels; the Latin square lists them in the field book's order (B first)
     assert_lsmeans(means, ref, case, ddf, spec, same_order=False)
     assert_design_means(results.get("design_means") or [], ref, case, ddf)
@@ -365,6 +412,8 @@ def test_methods_name_model_reml_and_df_method(case: str, ddf: str, tmp: str) ->
     data = report(case, ddf, tmp)
     manifest = pd.read_csv(DATA / "manifest.tsv", sep="\t", dtype=str).set_index("case")
     formula = manifest.loc[case, "formula"]
+    if case.startswith("gomez_"):
+        formula = formula.replace("variety", "treatment")
     assert data["results"]["anova"]["model"] == formula
     section = next(s for s in data["sections"] if s["key"] == "methods")
     text = " ".join(b["text"] for b in section["blocks"] if b["type"] == "paragraph")
@@ -427,7 +476,7 @@ def test_least_squares_with_missing_plots_match_lm(case: str, tmp: str) -> None:
     assert table.loc["treatment", "df"] == df
     assert table.loc["treatment", "p_value"] == pytest.approx(p, rel=1e-7)
     means = pd.DataFrame(data["means"]).set_index("treatment")
-    assert_lsmeans(means, read_reference(DATA / "reference.csv"), case, "residual",
+    assert_lsmeans(means, reference(), case, "residual",
                    "treatment", same_order=False)  # fmt: skip
     rows = pd.DataFrame(data["control_comparisons"]).set_index("treatment")
     stated = data["control_comparisons_accuracy"]["abs_error"] or 1e-6
@@ -453,6 +502,12 @@ def _trial(case: str, ddf: str) -> Any:
     return FieldTrial.from_csv(DATA / f"{case}.csv", crop="wheat", control=control, **kwargs)
 
 
+def _family(case: str) -> tuple[str, str | None]:
+    """R's spec of the control's family and FieldTrial's ``kind`` for it (whole plots)."""
+    spec = CASES[case][2] if case in CASES else "treatment"
+    return spec, (None if spec == "treatment" else spec)
+
+
 #: (case, df key) whose all-pairs family is checked against emmeans' pairs() and
 #: multcomp::cld (manifest extras "tukey")
 TUKEY = [
@@ -463,6 +518,8 @@ TUKEY = [
                        "rowcol_4x3_r3_m4_random", "rcbd_random_7x5_m4", "rcbd_random_6x3_m4",
                        "latin5_random_m3") for d in DDF],
     *[(c, "residual") for c in LEAST_SQUARES],
+    # the rice split plot: varieties (sub-plot family), nitrogen rates (whole-plot family)
+    *[(f"gomez_sp_{n}", d) for n in ("m1", "m3_same_wp", "m3_diff_wp", "m1_main") for d in DDF],
 ]  # fmt: skip
 
 
@@ -485,11 +542,13 @@ def test_tukey_pairs_and_letters_match_emmeans_and_cld(case: str, ddf: str) -> N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # few error df; borderline p near alpha
         trial = _trial(case, ddf)
-        pairs = trial.pairwise(method="tukey", unit="kg/ha")
-        letters = trial.means(letters="tukey", unit="kg/ha").set_index("treatment")["letters"]
+        spec, kind = _family(case)
+        pairs = trial.pairwise(method="tukey", unit="kg/ha", kind=kind)
+        means = trial.means(letters="tukey", unit="kg/ha", kind=kind)
+        letters = means.set_index("treatment")["letters"]  # the family's levels
     prov = pairs.attrs["provenance"]
     names = ("estimate", "SE", "df", "p_none", "p_tukey", "p_mvt", "p_hi", "p_hi_err")
-    r = {s: r_values(case, "tukey", s, ddf=ddf, spec="treatment") for s in names}
+    r = {s: r_values(case, "tukey", s, ddf=ddf, spec=spec) for s in names}
     kramer = prov["test"] == "Tukey-Kramer"
     stated = 0.0 if kramer else float(prov["adjustment"].split("<= ")[1].rstrip(")"))
     adjusted = {}
@@ -540,7 +599,7 @@ def test_report_letters_match_cld(case: str, ddf: str, tmp: str) -> None:
     got = {row["level"]: row["letters_05"] for row in letters["table"]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pairs = _trial(case, ddf).pairwise(method="tukey", unit="kg/ha")
+        pairs = _trial(case, ddf).pairwise(method="tukey", unit="kg/ha", kind=_family(case)[1])
     kramer = pairs.attrs["provenance"]["test"] == "Tukey-Kramer"
     adjusted = {frozenset((r["group1"], r["group2"])): r["p_value_adjusted"]
                 for _, r in pairs.iterrows()}  # fmt: skip
@@ -559,6 +618,9 @@ GREATER = [
                        "sp_4x3_b4_m4_main", "alpha15_k3_r4_m5_random", "rcbd_random_7x5_m4")
       for d in DDF],
     ("rcbd_fixed_6x4_ckmiss", "residual"),
+    # fourth round (stop 41): the rice split plot's whole-plot family (control N0)
+    *[(c, d) for c in ("gomez_sp_m1_main", "gomez_sp_m3_same_wp_main",
+                       "gomez_sp_m3_diff_wp_main", "gomez_sp_m3_same_sub_main") for d in DDF],
 ]  # fmt: skip
 
 
@@ -575,7 +637,9 @@ def test_one_sided_dunnett_matches_emmeans(case: str, ddf: str) -> None:
     spec = CASES[case][2] if case in CASES else "treatment"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rows = _trial(case, ddf).compare_to_control(alternative="greater", unit="kg/ha")
+        rows = _trial(case, ddf).compare_to_control(
+            alternative="greater", unit="kg/ha", kind=_family(case)[1]
+        )
     rows = rows.set_index("treatment")
     stated = float(rows.attrs.get("accuracy_abs_error") or "nan")
     stated = 1e-6 if np.isnan(stated) else stated  # NaN: exact (product form)

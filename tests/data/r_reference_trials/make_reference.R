@@ -41,6 +41,9 @@
 #            (estimate, SE, df, t, raw p); sed: root mean of the pair variances
 #            (vcov(emm)) of each kind: two checks, two entries in the same block, in
 #            different blocks, an entry and a check.
+# Fourth round (stop 41): factors "nitrogen" and "variety" (the published rice split plot);
+#   R_REFERENCE_EXTRAS_ONLY=1 writes only the extras sections (tukey, greater, bestcheck) of
+#   the cases named, for a case whose other sections were written before.
 # The pass of stop 39 ran the script on every trial of make_trial_inputs.py --all DIR with
 # R_REFERENCE_TRIALS_DIR=DIR (reads and writes there).
 suppressPackageStartupMessages({
@@ -247,7 +250,8 @@ run_extras <- function(case, m, keys, extras, control, d, spec) {
     if ("bestcheck" %in% extras) best_check_section(case, m, key, d)
   }
 }
-FACTORS <- c("plot_id", "treatment", "block", "row", "column", "main", "sub", "h", "v", "incomplete_block", "entry_type")
+FACTORS <- c("plot_id", "treatment", "block", "row", "column", "main", "sub", "h", "v", "incomplete_block", "entry_type",
+  "nitrogen", "variety")
 read <- function(name) {
   d <- read.csv(file.path(here, name), colClasses = "character")
   for (f in names(d)) if (!(f %in% FACTORS)) d[[f]] <- as.numeric(d[[f]])
@@ -287,6 +291,9 @@ for (i in seq_len(nrow(man))) {
     }
     emm_dunnett(case, m, r$spec, r$control, "residual")
     run_extras(case, m, "residual", extras, r$control, d, r$spec)
+  } else if (nchar(Sys.getenv("R_REFERENCE_EXTRAS_ONLY"))) {  # stop 41: the extras of a case done before
+    m <- lmerTest::lmer(f, data = d, REML = TRUE, control = tight)
+    run_extras(case, m, c("satterthwaite", "kenward-roger"), extras, r$control, d, r$spec)
   } else {
     m <- fit_lmer(case, f, d)
     variance_components(case, m)

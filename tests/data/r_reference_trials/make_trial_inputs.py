@@ -99,6 +99,18 @@ KEEP_CASES = {
     "latin5_random_m3",
     "latin7_random_m4",
 }
+#: fourth round (stop 41): every trial is kept
+FOURTH_ROUND = {
+    *[f"gomez_sp_{n}{m}" for n in ("m1", "m3_same_wp", "m3_diff_wp", "m3_same_sub",
+                                   "wp_lost", "ctrl_m2", "block_zero_m3") for m in ("", "_main")],
+    "gomez_sp_cell_one_left",
+    "alpha24_k4_r3_field_ctrl_one_left",
+    "alpha24_k4_r3_field_m3_random",
+    "aug_4ck_4b_20_field_ckmiss_random",
+    "aug_4ck_4b_20_field_ckmiss_fixed",
+    "strip_3x4_b4_cell2",
+    "strip_3x4_b4_hstrip_lost",
+}  # fmt: skip
 KEEP = ["plot_id", "treatment", "block", "row", "column"]
 MAN: list[dict] = []
 #: case -> extra R sections (make_reference.R): "tukey" (pairwise Tukey and compact
@@ -633,6 +645,153 @@ def third_round():
     latin("latin7_random_m4", 7, s + 13, s + 563, 4)
 
 
+# ------------------------------------------------------------- fourth round (stop 41)
+GOMEZ = HERE.parents[2] / "src" / "yieldtrial" / "datasets" / "gomez-rice-split-plot" / "plots.csv"
+_GOMEZ_F = "yield_kg_ha ~ nitrogen * variety + (1 | block) + (1 | block:nitrogen)"
+_GOMEZ_FLAGS = ["--design", "split_plot", "--factors", "nitrogen,variety"]
+
+
+def gomez(case, lost=(), control_main=False, flat_blocks=False, extras=()):
+    """Gomez & Gomez (1984) Table 3.7 rice split plot, sub-plots deleted BY HAND.
+
+    ``lost``: (block, nitrogen, variety) triples whose yield is blanked (variety ``None``:
+    the whole plot).  ``flat_blocks``: each yield minus its block mean plus the grand mean
+    (the published data with the block effects taken out exactly: sigma^2_block at 0).
+    Control V1 (sub-plot family) or N0 (whole-plot family).
+    """
+    src = pd.read_csv(GOMEZ, dtype=str)
+    df = pd.DataFrame(
+        {
+            "plot_id": [
+                f"{b}-{n}-{v}"
+                for b, n, v in zip(src["block"], src["nitrogen"], src["variety"], strict=True)
+            ],
+            "block": src["block"],
+            "nitrogen": src["nitrogen"],
+            "variety": src["variety"],
+            "yield_kg_ha": src["yield_kg_ha"].astype(float),
+        }
+    )
+    if flat_blocks:
+        y = df["yield_kg_ha"]
+        df["yield_kg_ha"] = y - df.groupby("block")["yield_kg_ha"].transform("mean") + y.mean()
+    for b, n, v in lost:
+        hit = (df["block"] == b) & (df["nitrogen"] == n) & ((df["variety"] == v) if v else True)
+        assert hit.sum() == (1 if v else 4)
+        df.loc[hit, "yield_kg_ha"] = np.nan
+    if control_main:
+        specs = ["variety", "variety | nitrogen", "nitrogen:variety"]
+        add(case, df, _GOMEZ_FLAGS, _GOMEZ_F, "N0", "nitrogen", specs, extras=extras)
+    else:
+        specs = ["nitrogen", "variety | nitrogen", "nitrogen:variety"]
+        add(case, df, _GOMEZ_FLAGS, _GOMEZ_F, "V1", "variety", specs, extras=extras)
+
+
+def field_gradient(df, rng, base, row_slope, col_slope):
+    """Return a smooth fertility surface over the field book's rows and columns (kg/ha)."""
+    r = df["row"].astype(float).to_numpy()
+    c = df["column"].astype(float).to_numpy()
+    wave = 180 * np.sin(c / 2.5) + 120 * np.cos(r / 1.7)
+    return base + row_slope * (r - r.mean()) + col_slope * (c - c.mean()) + wave
+
+
+def alpha_field(case, entries, k, r, seed, ys, lost, random=False):
+    """Write an alpha-lattice of ``yieldtrial design alpha`` with realistic yields.
+
+    Genotypes, a fertility gradient over rows and columns (not the model's incomplete
+    blocks), plot noise; ``lost``: (replicate, entry) pairs blanked.
+    """
+    gens = [f"G{i:02d}" for i in range(1, entries + 1)]
+    bk = book("alpha", "--treatments", *gens, "--block-size", str(k), "--replicates", str(r),
+              "--seed", str(seed))  # fmt: skip
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(gens, rng.normal(0, 420, entries), strict=True))
+    df = bk[[*KEEP, "incomplete_block"]].copy()
+    trend = field_gradient(df, rng, 6100, -45, 22)
+    y = trend + np.array([eg[g] for g in df["treatment"]]) + rng.normal(0, 260, len(df))
+    df["yield_kg_ha"] = np.round(y, -1)  # weighed to 10 kg/ha
+    for b, g in lost:
+        hit = (df["block"] == b) & (df["treatment"] == g)
+        assert hit.sum() == 1
+        df.loc[hit, "yield_kg_ha"] = np.nan
+    _add_alpha(case, df, random)
+
+
+def augmented_field(case, checks, entries, blocks, seed, ys, lost):
+    """Write an augmented RCBD of ``yieldtrial design augmented`` with realistic yields.
+
+    Field gradient as :func:`alpha_field`; ``lost``: (block, label) pairs blanked.
+    """
+    ck = [f"CK{i}" for i in range(1, checks + 1)]
+    en = [f"E{i:02d}" for i in range(1, entries + 1)]
+    bk = book("augmented", "--checks", *ck, "--treatments", *en, "--blocks", str(blocks),
+              "--seed", str(seed))  # fmt: skip
+    rng = np.random.default_rng(ys)
+    eg = dict(zip(ck + en, rng.normal(0, 450, len(ck) + len(en)), strict=True))
+    df = bk[[*KEEP, "entry_type"]].copy()
+    trend = field_gradient(df, rng, 5400, 60, -30)
+    y = trend + np.array([eg[g] for g in df["treatment"]]) + rng.normal(0, 240, len(df))
+    df["yield_kg_ha"] = np.round(y, -1)
+    for b, g in lost:
+        hit = (df["block"] == b) & (df["treatment"] == g)
+        assert hit.sum() == 1
+        df.loc[hit, "yield_kg_ha"] = np.nan
+    add(case + "_random", df, ["--design", "augmented", "--block-effects", "random"],
+        "yield_kg_ha ~ treatment + (1 | block)", "CK1", "treatment")  # fmt: skip
+    add(case + "_fixed", df, ["--design", "augmented"], "yield_kg_ha ~ block + treatment",
+        "CK1", "treatment", kind="lm")  # fmt: skip
+
+
+def fourth_round():
+    """Stop 41: shapes a reviewer builds BY HAND (README.md, "Fourth round")."""
+    s = 46000
+    KEEP_CASES.update(FOURTH_ROUND)
+    EXTRAS.update(
+        {
+            "aug_4ck_4b_20_field_ckmiss_fixed": ("bestcheck",),
+            # all pairs of the control's family (varieties; nitrogen rates for _main)
+            **{f"gomez_sp_{n}": ("tukey",) for n in ("m1", "m3_same_wp", "m3_diff_wp")},
+            "gomez_sp_m1_main": ("tukey",),
+        }
+    )
+    # the acceptance shapes on the published rice split plot; each also with the control
+    # a whole-plot level (N0)
+    deletions = {
+        "m1": [("II", "N2", "V3")],
+        "m3_same_wp": [("I", "N3", "V1"), ("I", "N3", "V2"), ("I", "N3", "V4")],
+        "m3_diff_wp": [("I", "N1", "V2"), ("II", "N4", "V4"), ("III", "N5", "V1")],
+        "m3_same_sub": [("I", "N2", "V3"), ("II", "N5", "V3"), ("III", "N0", "V3")],
+    }
+    for name, lost in deletions.items():
+        gomez(f"gomez_sp_{name}", lost)
+        gomez(f"gomez_sp_{name}_main", lost, control_main=True, extras=("greater",))
+    # edge shapes
+    gomez("gomez_sp_wp_lost", [("II", "N3", None)])
+    gomez("gomez_sp_wp_lost_main", [("II", "N0", None)], control_main=True)
+    gomez("gomez_sp_ctrl_m2", [("I", "N1", "V1"), ("III", "N4", "V1")])
+    gomez("gomez_sp_ctrl_m2_main", [("II", "N0", "V2"), ("III", "N0", "V4")], control_main=True)
+    gomez("gomez_sp_cell_one_left", [("I", "N5", "V4"), ("III", "N5", "V4")])
+    gomez("gomez_sp_block_zero_m3", deletions["m3_diff_wp"], flat_blocks=True)
+    gomez("gomez_sp_block_zero_m3_main", deletions["m3_diff_wp"], control_main=True,
+          flat_blocks=True)  # fmt: skip
+    # alpha-lattice from `yieldtrial design alpha`, realistic yields (field gradient); the
+    # first (replicates fixed) is not kept: R's Tukey family of 276 pairs (emmeans mvt and
+    # cld, both df methods) had not finished after 35 min
+    alpha_field("alpha24_k4_r3_field_m3", 24, 4, 3, s + 1, s + 501,
+                [("1", "G07"), ("2", "G15"), ("3", "G22")])  # fmt: skip
+    alpha_field("alpha24_k4_r3_field_ctrl_one_left", 24, 4, 3, s + 1, s + 501,
+                [("1", "G01"), ("3", "G01"), ("2", "G09")])  # fmt: skip
+    alpha_field("alpha24_k4_r3_field_m3_random", 24, 4, 3, s + 1, s + 501,
+                [("1", "G07"), ("2", "G15"), ("3", "G22")], random=True)  # fmt: skip
+    # augmented RCBD from `yieldtrial design augmented`: a check lost in one block
+    augmented_field("aug_4ck_4b_20_field_ckmiss", 4, 20, 4, s + 2, s + 502, [("3", "CK2")])
+    # strip plot: one h x v cell lost in two blocks, and a whole horizontal strip lost
+    strip("strip_3x4_b4_cell2", 3, 4, 4, s + 520, 0,
+          extra=[("1", "H2", "V3"), ("3", "H2", "V3")])  # fmt: skip
+    strip("strip_3x4_b4_hstrip_lost", 3, 4, 4, s + 521, 0,
+          extra=[("2", "H3", v) for v in ("V1", "V2", "V3", "V4")])  # fmt: skip
+
+
 def main():
     s = 43000
     # split plots: 1, 2, 3, 5 missing; whole plot lost; a sub-plot treatment lost in two blocks
@@ -735,6 +894,7 @@ def main():
     augmented("aug_3ck_4b_17_tinyblock", 3, 17, 4, s + 40, s + 547, sd_b=1)
     second_round()
     third_round()
+    fourth_round()
     with open(OUT / "manifest.tsv", "w", encoding="utf-8", newline="") as f:
         f.write("case\tfile\tformula\tkind\tcontrol\tspec\tspecs\tflags\textras\n")
         for m in MAN:
