@@ -65,8 +65,10 @@ def alpha(out: Path, entries: int, reps: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     rep = pd.factorize(book["block"], sort=True)[0]
     ib = book["block"].astype(str) + ":" + book["incomplete_block"].astype(str)
-    book["yield_kg_ha"] = (7000.0 + _effects(rng, book["treatment"], 600.0) + 100.0 * rep
-                           + _effects(rng, ib, 250.0) + rng.normal(0.0, 400.0, len(book)))  # fmt: skip
+    entry = _effects(rng, book["treatment"], 600.0)
+    block = _effects(rng, ib, 250.0)
+    noise = rng.normal(0.0, 400.0, len(book))
+    book["yield_kg_ha"] = 7000.0 + entry + 100.0 * rep + block + noise
     book.to_csv(out, index=False)
 
 
@@ -88,7 +90,7 @@ ROW_COLUMN_GRIDS = {300: (15, 20), 500: (20, 25)}
 
 
 def row_column(out: Path, entries: int, reps: int = 2, seed: int = 1) -> None:
-    """A resolvable row-column layout: each replicate a rows x columns grid."""
+    """Write a resolvable row-column layout: each replicate a rows x columns grid."""
     rows, cols = ROW_COLUMN_GRIDS[entries]
     rng = np.random.default_rng(seed)
     frames = []
@@ -117,21 +119,23 @@ def split(out: Path, subs: int, seed: int = 1) -> None:
                          "--blocks", "3"])  # fmt: skip
     rng = np.random.default_rng(seed)
     whole = book["block"].astype(str) + ":" + book["main"].astype(str)
-    book["yield_kg_ha"] = (7000.0 + 300.0 * (book["main"] == "I1")
-                           + _effects(rng, book["sub"].astype(str), 600.0)
-                           + _effects(rng, whole, 250.0) + rng.normal(0.0, 400.0, len(book)))  # fmt: skip
+    sub = _effects(rng, book["sub"].astype(str), 600.0)
+    plot = _effects(rng, whole, 250.0)
+    noise = rng.normal(0.0, 400.0, len(book))
+    book["yield_kg_ha"] = 7000.0 + 300.0 * (book["main"] == "I1") + sub + plot + noise
     book.to_csv(out, index=False)
 
 
 def network(out: Path, sites: int, entries: int, blocks: int = 3, seed: int = 1) -> None:
-    """A network of RCBD trials: ``sites`` sites x ``entries`` entries x ``blocks``."""
+    """Write a network of RCBD trials: ``sites`` sites x ``entries`` entries x ``blocks``."""
     rng = np.random.default_rng(seed)
     labels = np.array(["CK"] + [f"E{i:03d}" for i in range(1, entries)])
     s, b, e = np.meshgrid(np.arange(sites), np.arange(blocks), np.arange(entries), indexing="ij")
     s, b, e = s.ravel(), b.ravel(), e.ravel()
     y = (7000.0 + rng.normal(0.0, 800.0, sites)[s] + rng.normal(0.0, 400.0, entries)[e]
          + rng.normal(0.0, 150.0, (sites, entries))[s, e]
-         + rng.normal(0.0, 100.0, (sites, blocks))[s, b] + rng.normal(0.0, 300.0, s.size))  # fmt: skip
+         + rng.normal(0.0, 100.0, (sites, blocks))[s, b]
+         + rng.normal(0.0, 300.0, s.size))  # fmt: skip
     pd.DataFrame({"site": [f"S{i:04d}" for i in s], "block": [f"B{i + 1}" for i in b],
                   "treatment": labels[e], "yield_kg_ha": y}).to_csv(out, index=False)  # fmt: skip
 

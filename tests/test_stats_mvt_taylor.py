@@ -586,7 +586,7 @@ def test_a_steep_product_form_keeps_its_stated_error_with_the_coarse_score_table
 
 
 def _random_family_box(k, seed):
-    """A TaylorBox of a dense k-comparison family near a product form (rows in blocks)."""
+    """Build a TaylorBox of a dense k-comparison family near a product form (rows in blocks)."""
     rng = np.random.default_rng(seed)
     lam0 = rng.uniform(0.3, 0.6, k)
     noise = rng.normal(0.0, 0.01, (k, k))

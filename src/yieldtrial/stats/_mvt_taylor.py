@@ -546,8 +546,11 @@ def _rows_ahead(
     yb_f: np.ndarray,
     y1_f: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The part of rows ``j0..j0 + TAYLOR_ROW_BLOCK`` of :func:`taylor_sums`' products from rows
-    before ``j0``: ``chol @ yt``, ``d1 @ yb``, ``d2 @ yb`` and ``d1 @ y1`` (each (B, m n))."""
+    """Return the products of :func:`taylor_sums` of a block's rows with the rows before it.
+
+    For rows ``j0..j0 + TAYLOR_ROW_BLOCK``: ``chol @ yt``, ``d1 @ yb``, ``d2 @ yb`` and
+    ``d1 @ y1`` over rows ``:j0`` (each of shape (B, m n)).
+    """
     hi = min(j0 + TAYLOR_ROW_BLOCK, chol.shape[0])
     both = np.vstack((d1[j0:hi, :j0], d2[j0:hi, :j0])) @ yb_f[:j0]
     b = hi - j0
