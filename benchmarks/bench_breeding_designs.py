@@ -89,7 +89,8 @@ def cli_case(case: str, folder: Path, srcs: list[str], figures: bool, out: Path)
     for kind, argv, suffix in runs:
         written = []
         for i, src in enumerate(srcs):
-            target = out / f"{case}_{kind}_{i}"
+            (out / f"src{i}").mkdir(exist_ok=True)
+            target = out / f"src{i}" / f"{case}_{kind}"  # same name: the report cites it
             reading = run_child(src, [a.replace("{out}", str(target)) for a in argv])
             written.append(Path(f"{target}{suffix}"))
             print(f"{case}_{kind:4s} src{i}: {reading['wall']:7.1f} s wall "
