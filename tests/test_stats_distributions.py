@@ -240,3 +240,44 @@ def test_product_form_integral_in_small_blocks_matches_one_block(monkeypatch) ->
 
     reference, _ = integrate.dblquad(inside, 0.2, 2.2, -9.0, 9.0, epsabs=1e-11)
     assert abs(blocks[14] - (1.0 - reference)) < 1e-8
+
+
+def _near_product_form_corr(k, seed):
+    """Build a correlation near (not of) product form: lam lam' plus small symmetric noise."""
+    rng = np.random.default_rng(seed)
+    lam = rng.uniform(0.3, 0.6, k)
+    noise = rng.normal(0.0, 0.01, (k, k))
+    corr = np.outer(lam, lam) + (noise + noise.T) / 2.0
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+def test_dunnett_on_the_same_matrix_per_df_gives_the_floats_of_fresh_calls():
+    # one df per comparison (Satterthwaite): the p-values and critical value of each df on
+    # the same correlation reuse its product-form test and curve key; against a cleared memo
+    from yieldtrial.stats import distributions as D
+
+    corr = _near_product_form_corr(6, seed=1)
+    t = np.array([0.5, 1.5, 2.5, 3.0, -2.0, 1.0])
+    kept = [(dunnett_pvalues(t, corr, df)[0], dunnett_critical_value(corr, df)[0])
+            for df in (12.0, 15.5, 30.0)]  # fmt: skip
+    fresh = []
+    for df in (12.0, 15.5, 30.0):
+        D._SAME_MATRIX.clear()
+        p = dunnett_pvalues(t, corr, df)[0]
+        D._SAME_MATRIX.clear()
+        fresh.append((p, dunnett_critical_value(corr, df)[0]))
+    for (p1, c1), (p2, c2) in zip(kept, fresh, strict=True):
+        np.testing.assert_array_equal(p1, p2)
+        assert c1 == c2
+
+
+def test_dunnett_on_a_matrix_changed_in_place_is_not_served_the_last_result():
+    corr = np.full((4, 4), 0.5)
+    np.fill_diagonal(corr, 1.0)
+    t = np.array([1.0, 2.0, 2.5, 0.5])
+    dunnett_pvalues(t, corr, 20.0)  # product form
+    corr[:] = _near_product_form_corr(4, seed=2)  # same object, no longer product form
+    p, acc = dunnett_pvalues(t, corr, 20.0)
+    assert acc.method != "exact-product-form"
+    np.testing.assert_array_equal(p, dunnett_pvalues(t, corr.copy(), 20.0)[0])

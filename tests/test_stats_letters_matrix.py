@@ -84,3 +84,15 @@ def test_matrix_version_on_a_larger_family():
     columns = L._insert_absorb(60, sig)
     assert columns == _insert_absorb_sets(60, sig)
     assert L._sweep(columns, 60) == _sweep_sets(columns)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_absorbing_only_the_split_copies_keeps_the_columns_of_the_full_absorb(seed, monkeypatch):
+    # after each split only the copies can repeat or lie inside another column: the same
+    # columns, in the same order, as absorbing every column against every other
+    rng = np.random.default_rng(100 + seed)
+    k = 40
+    sig = _random_sig(k, rng.uniform(0.2, 0.6), rng) if seed % 2 else _means_sig(k, rng)
+    incremental = L._insert_absorb(k, sig)
+    monkeypatch.setattr(L, "_absorb_split", lambda rows, new: L._absorb_rows(rows))
+    assert incremental == L._insert_absorb(k, sig)

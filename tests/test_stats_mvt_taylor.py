@@ -583,3 +583,43 @@ def test_a_steep_product_form_keeps_its_stated_error_with_the_coarse_score_table
     p, stated = curve.exceedance(c)
     expected = np.array([np.mean(references[x]) for x in c])
     assert np.all(np.abs(p - expected) <= stated)
+
+
+def _random_family_box(k, seed):
+    """Build a TaylorBox of a dense k-comparison family near a product form (rows in blocks)."""
+    rng = np.random.default_rng(seed)
+    lam0 = rng.uniform(0.3, 0.6, k)
+    noise = rng.normal(0.0, 0.01, (k, k))
+    # off-diagonal noise of spectral norm about 2 * 0.01 * sqrt(2 k) < 0.64 <= 1 - lam0^2
+    target = np.outer(lam0, lam0) + (noise + noise.T) / 2.0
+    np.fill_diagonal(target, 1.0)
+    lam = _mvt_sov.nearest_product_form(target)
+    base = np.outer(lam, lam)
+    np.fill_diagonal(base, 1.0)
+    d1, d2 = _mvt_taylor.cholesky_path(base, target)
+    chol0 = np.linalg.cholesky(base)
+    lo, hi = np.full(k, -2.5), np.full(k, 2.5)
+    return _mvt_taylor.TaylorBox(np.linalg.cholesky(target), chol0, lam, d1, d2, lo, hi, lam,
+                                 target, np.zeros(1), np.ones(1), True, None)  # fmt: skip
+
+
+def test_taylor_sums_in_row_blocks_match_the_row_by_row_recursion(monkeypatch):
+    # 150 comparisons: 3 blocks of 64 rows (products of the earlier blocks at once) against
+    # one block of all rows (each row's products from every earlier row, the plain recursion)
+    box = _random_family_box(150, seed=4)
+    thresholds = np.array([1.5, 2.5, 3.5])
+    w = _mvt_sov._sobol_rows(149, 5)[0][:, :24]
+    blocked = _mvt_taylor.taylor_sums(thresholds, box, w, groups=2)
+    monkeypatch.setattr(_mvt_taylor, "TAYLOR_ROW_BLOCK", 10_000)
+    by_row = _mvt_taylor.taylor_sums(thresholds, box, w, groups=2)
+    np.testing.assert_allclose(blocked, by_row, rtol=1e-11, atol=1e-14)
+
+
+def test_taylor_sums_up_to_one_row_block_are_the_row_by_row_recursion_bit_for_bit(monkeypatch):
+    # a family within the first block never takes the block products: the same floats
+    box = _random_family_box(40, seed=5)
+    thresholds = np.array([1.5, 2.5])
+    w = _mvt_sov._sobol_rows(39, 4)[0][:, :16]
+    first = _mvt_taylor.taylor_sums(thresholds, box, w)
+    monkeypatch.setattr(_mvt_taylor, "TAYLOR_ROW_BLOCK", 10_000)
+    np.testing.assert_array_equal(_mvt_taylor.taylor_sums(thresholds, box, w), first)

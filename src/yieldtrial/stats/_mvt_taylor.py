@@ -530,6 +530,34 @@ _N_STATS_4 = 20
 CONTROL_COST = {"alone": 0.04, "plain": 1.0, "second": 1.6, "third": 2.0, "fourth": 2.4}
 
 
+#: Rows of the Cholesky recursion per block in :func:`taylor_sums`: the conditional means of
+#: a block's rows take the rows before the block in one matrix product each (read once per
+#: block, not once per row: 499 comparisons, 8 thresholds, 2,048 points: 5.9 s -> 2.3 s CPU,
+#: 32 rows 2.2 s, 128 rows 3.1 s); the first block (families of up to this many
+#: comparisons) is summed row by row as before, bit for bit.
+TAYLOR_ROW_BLOCK = 64
+
+
+def _rows_ahead(
+    chol: np.ndarray,
+    d1: np.ndarray,
+    d2: np.ndarray,
+    j0: int,
+    yt_f: np.ndarray,
+    yb_f: np.ndarray,
+    y1_f: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Return the products of :func:`taylor_sums` of a block's rows with the rows before it.
+
+    For rows ``j0..j0 + TAYLOR_ROW_BLOCK``: ``chol @ yt``, ``d1 @ yb``, ``d2 @ yb`` and
+    ``d1 @ y1`` over rows ``:j0`` (each of shape (B, m n)).
+    """
+    hi = min(j0 + TAYLOR_ROW_BLOCK, chol.shape[0])
+    both = np.vstack((d1[j0:hi, :j0], d2[j0:hi, :j0])) @ yb_f[:j0]
+    b = hi - j0
+    return (chol[j0:hi, :j0] @ yt_f[:j0], both[:b], both[b:], d1[j0:hi, :j0] @ y1_f[:j0])
+
+
 def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -> np.ndarray:
     """Sum the control statistics over the points ``w`` (d - 1, n): shape (groups, 8, M).
 
@@ -575,17 +603,26 @@ def taylor_sums(r: np.ndarray, box: TaylorBox, w: np.ndarray, groups: int = 1) -
     p2 = [np.empty(shape), np.empty(shape)]
     pt = [np.empty(shape), np.empty(shape)]
     a, a1, a2, dens, tmp = (np.empty(shape) for _ in range(5))
+    st_f, s1_f, s2_f, tmp_f = (x.reshape(m * n) for x in (st, s1, s2, tmp))
     for i in range(d):
         if i:
-            np.dot(chol[i, :i], yt_f[:i], out=st.reshape(m * n))
+            j0 = i - i % TAYLOR_ROW_BLOCK  # first row of i's block
+            if i == j0:  # the rows before the block, for all its rows: one product each
+                ahead = _rows_ahead(chol, d1, d2, j0, yt_f, yb_f, y1_f)
+            np.dot(chol[i, j0:i], yt_f[j0:i], out=st_f)
             run0 += g[i - 1] * yb[i - 1]
             run1 += g[i - 1] * y1[i - 1]
             run2 += g[i - 1] * y2[i - 1]
             np.multiply(run0, lam[i], out=s0)
-            np.dot(d1[i, :i], yb_f[:i], out=s1.reshape(m * n))
+            np.dot(d1[i, j0:i], yb_f[j0:i], out=s1_f)
+            np.dot(d2[i, j0:i], yb_f[j0:i], out=s2_f)
+            np.dot(d1[i, j0:i], y1_f[j0:i], out=tmp_f)
+            if j0:
+                st_f += ahead[0][i - j0]
+                s1_f += ahead[1][i - j0]
+                s2_f += ahead[2][i - j0]
+                tmp_f += ahead[3][i - j0]
             s1 += lam[i] * run1
-            np.dot(d2[i, :i], yb_f[:i], out=s2.reshape(m * n))
-            np.dot(d1[i, :i], y1_f[:i], out=tmp.reshape(m * n))
             tmp *= 2.0
             s2 += tmp
             s2 += lam[i] * run2

@@ -82,6 +82,33 @@ ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 
 _PRODUCT_FORM_TOL = 1e-9
 
+#: Largest correlation (elements) whose last product-form factors and curve key are kept
+#: (:func:`_on_same_matrix`): a family of up to 1,000 comparisons (8 MB per copy).
+_SAME_MATRIX_MAX_ELEMENTS = 1_000_000
+
+#: The last matrix (a copy) and value of each :func:`_on_same_matrix` computation.
+_SAME_MATRIX: dict[str, tuple[np.ndarray, Any]] = {}
+
+
+def _on_same_matrix(name: str, r: np.ndarray, compute: Any) -> Any:
+    """Return ``compute(r)``, reused when the last call of ``name`` had an equal matrix.
+
+    A Dunnett family with one df per comparison (Satterthwaite) asks for its p-values and
+    critical value once per distinct df, each time on the same correlation: its
+    product-form test (``product_form_lambdas``, several passes over ``k x k``) and its
+    curve's cache key (the rounded matrix) then cost one comparison of the matrices
+    instead (950 df groups of a 500-entry alpha-lattice).  The value is the one computed
+    from an equal matrix: the same numbers, bit for bit.
+    """
+    if r.size > _SAME_MATRIX_MAX_ELEMENTS:
+        return compute(r)
+    last = _SAME_MATRIX.get(name)
+    if last is not None and last[0].shape == r.shape and np.array_equal(last[0], r):
+        return last[1]
+    value = compute(r)
+    _SAME_MATRIX[name] = (r.copy(), value)
+    return value
+
 
 @dataclass(frozen=True)
 class MvtProbability:
@@ -521,7 +548,8 @@ def _correlation_and_lambdas(corr: Any) -> tuple[np.ndarray, np.ndarray | None]:
             f"the correlation of the comparisons holds {r[bad]} at {bad}: every element must "
             "be a finite number (check the covariance of the estimates)"
         )
-    return r, product_form_lambdas(r)
+    lam = _on_same_matrix("lambdas", r, product_form_lambdas)
+    return r, None if lam is None else lam.copy()
 
 
 def dunnett_pvalues(
@@ -651,9 +679,8 @@ def dunnett_critical_value(
         return _dunnett_critical_cached(key, float(df), sided, float(confidence))
     # general correlation (seeded QMC, deterministic): cache on the rounded matrix
     build = _build_df(float(df if curve_df is None else max(df, curve_df)))
-    return _dunnett_critical_qmc_cached(
-        np.round(r, 12).tobytes(), r.shape[0], float(df), sided, float(confidence), build
-    )
+    key = _on_same_matrix("curve_key", r, lambda m: np.round(m, 12).tobytes())
+    return _dunnett_critical_qmc_cached(key, r.shape[0], float(df), sided, float(confidence), build)
 
 
 @lru_cache(maxsize=64)
@@ -719,7 +746,8 @@ def _dunnett_critical(
     def f(c: float) -> float:
         return max_t_exceedance(c, r, df, alternative=alternative).value - alpha
 
-    if product_form_lambdas(r) is None:
+    # r is the rounded matrix of the cache key: its own last value (not the unrounded one's)
+    if _on_same_matrix("lambdas_rounded", r, product_form_lambdas) is None:
         return _dunnett_critical_lattice(r, df, alternative, confidence, lo, hi, build_df)
     root = float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
     return root, max_t_exceedance(root, r, df, alternative=alternative)
@@ -1381,7 +1409,7 @@ def _dunnett_curve(
     ``curve_df`` when that is larger (a family's largest df: one curve for the family).
     """
     r = np.atleast_2d(np.asarray(corr, dtype=float))
-    key = np.round(r, 12).tobytes()
+    key = _on_same_matrix("curve_key", r, lambda m: np.round(m, 12).tobytes())
     build = float(df) if curve_df is None else max(float(df), float(curve_df))
     curve = _dunnett_curve_cached(key, r.shape[0], two_sided, _build_df(build))
     return _with_chi_rule(curve, float(df))

@@ -159,6 +159,33 @@ def _absorb_rows(rows: np.ndarray) -> np.ndarray:
     return unique[~inside.any(axis=1)]
 
 
+def _absorb_split(rows: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """:func:`_absorb_rows` of an absorbed set of columns after some were split in two.
+
+    The rows not flagged ``new`` are pairwise distinct and none lies inside another (the
+    columns before the split, absorbed); a split copy is a column minus one level, so no
+    unchanged row can lie inside a copy (it would lie inside the column it came from).
+    Only pairs with a ``new`` row can then be equal or nested: their shared counts are
+    ``rows x new`` instead of ``rows x rows``, and the rows kept are the same, in the same
+    order (the first of equal rows; a row strictly inside another dropped).
+    """
+    idx = np.flatnonzero(new)
+    if idx.size == 0:
+        return rows
+    counts = rows.astype(np.float64)
+    size = counts.sum(axis=1)
+    inter = counts @ counts[idx].T  # levels row a shares with new row b (exact integers)
+    size_new = size[idx]
+    pos = np.arange(len(rows))
+    equal = (inter == size[:, None]) & (inter == size_new[None, :])
+    before = pos[:, None] < idx[None, :]  # row a comes before new row b
+    after = pos[:, None] > idx[None, :]
+    drop = (equal & after).any(axis=1)  # a row equal to an earlier new row
+    drop[idx] |= (equal & before).any(axis=0)  # a new row equal to an earlier row
+    drop[idx] |= ((inter == size_new[None, :]) & (size_new[None, :] < size[:, None])).any(axis=0)
+    return rows[~drop]
+
+
 def _as_sets(rows: np.ndarray) -> list[frozenset[int]]:
     return [frozenset(np.flatnonzero(row).tolist()) for row in rows]
 
@@ -168,7 +195,7 @@ def _insert_absorb(k: int, sig: np.ndarray) -> list[frozenset[int]]:
 
     For each significant pair (i < j, row by row) every column holding both levels is
     replaced, in place, by a copy without ``j`` and a copy without ``i``; then repeated
-    and contained columns are absorbed (:func:`_absorb_rows`).
+    and contained columns are absorbed (:func:`_absorb_split`: only the copies can be).
     """
     columns = np.ones((1, k), dtype=bool)
     rows_i, rows_j = np.nonzero(np.triu(sig == 1.0, 1))
@@ -181,7 +208,10 @@ def _insert_absorb(k: int, sig: np.ndarray) -> list[frozenset[int]]:
         first = (np.cumsum(copies) - copies)[both]
         split[first, j] = False
         split[first + 1, i] = False
-        columns = _absorb_rows(split)
+        new = np.zeros(len(split), dtype=bool)
+        new[first] = True
+        new[first + 1] = True
+        columns = _absorb_split(split, new)
     return _as_sets(columns)
 
 
