@@ -12,7 +12,7 @@ import pytest
 
 from reference_cases import SEEDRATE_Y, seedrate_frame
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.stats.model import DESIGNS, fit, least_squares
+from yieldtrial.stats.model import DESIGNS, fit, least_squares, model_matrix, reference_grid_means
 from yieldtrial.stats.results import MeansModel
 
 
@@ -479,3 +479,32 @@ def test_latin_square_with_two_plots_at_one_position_is_refused():
     data.loc[4, ["row", "column"]] = [0, 0]
     with pytest.raises(DataValidationError, match=r"plots '00' and '11' \(row 0, column 0\)"):
         fit(data, response="y", treatment="treatment", design="latin", row="row", column="column")
+
+
+def _grid_means(focus: str, n_levels: dict[str, int], terms: list[tuple[str, ...]]) -> np.ndarray:
+    """Average the model-matrix rows of every grid cell per focus level (the definition)."""
+    factors = list(n_levels)
+    grid = np.array(list(product(*(range(n_levels[f]) for f in factors))), dtype=int)
+    grid_codes = {f: grid[:, i] for i, f in enumerate(factors)}
+    x_grid, _ = model_matrix(grid_codes, n_levels, terms)
+    return np.vstack([x_grid[grid_codes[focus] == j].mean(axis=0) for j in range(n_levels[focus])])
+
+
+@pytest.mark.parametrize(
+    ("n_levels", "terms"),
+    [
+        ({"t": 304, "b": 6}, [("t",), ("b",)]),  # an augmented design's model
+        ({"a": 3, "b": 7, "c": 6}, [("a",), ("b",), ("a", "b"), ("c",), ("b", "c")]),
+        ({"a": 3, "b": 4, "c": 5}, [("a",), ("b",), ("c",), ("a", "b", "c")]),
+        ({"a": 2, "b": 1}, [("a",), ("b",)]),  # a one-level factor has no column
+    ],
+)
+def test_reference_grid_means_equal_grid_average_bitwise(
+    n_levels: dict[str, int], terms: list[tuple[str, ...]]
+) -> None:
+    # formed without the grid (issue 13), the weights are the grid's column means bit for bit
+    for focus in n_levels:
+        expected = _grid_means(focus, n_levels, terms)
+        got = reference_grid_means(focus, n_levels, terms)
+        assert got.shape == expected.shape
+        assert np.array_equal(got, expected)

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Any
 
 import numpy as np
@@ -471,12 +470,26 @@ def reference_grid_means(
     ndarray, shape (n_levels[focus], p)
         One row of model-matrix weights per level of ``focus``.
     """
-    factors = list(n_levels)
-    grid = np.array(list(product(*(range(n_levels[f]) for f in factors))), dtype=int)
-    grid_codes = {f: grid[:, i] for i, f in enumerate(factors)}
-    x_grid, _ = model_matrix(grid_codes, n_levels, terms)
-    focus_codes = grid_codes[focus]
-    return np.vstack([x_grid[focus_codes == j].mean(axis=0) for j in range(n_levels[focus])])
+    # The grid is the full product of the levels, so the average of a column (a product of
+    # 0/1 dummies) over the cells of focus level j factorizes: the focus dummy at j times
+    # 1 / (product of the other factors' level counts in the term).  Formed directly, with
+    # no grid (issue 13: 10,000 treatments x 200 blocks made a 2-million-row grid matrix);
+    # count / cells and 1 / product are the same real number, so the rounded weights are
+    # the ones the grid's column means gave.
+    n_focus = n_levels[focus]
+    pieces: list[np.ndarray] = [np.ones((n_focus, 1))]
+    for term in terms:
+        cols = np.ones((n_focus, 1))
+        others = 1
+        for factor in term:
+            if factor == focus:
+                d = _dummies(np.arange(n_focus), n_focus)
+                cols = (cols[:, :, None] * d[:, None, :]).reshape(n_focus, -1)
+            else:
+                others *= n_levels[factor]
+                cols = np.repeat(cols, max(n_levels[factor] - 1, 0), axis=1)
+        pieces.append(cols * (1.0 / others) if others > 1 else cols)
+    return np.hstack(pieces)
 
 
 # --------------------------------------------------------------------------- data checks
