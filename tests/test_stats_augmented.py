@@ -266,3 +266,33 @@ def test_block_without_observed_checks_is_named_with_its_entries() -> None:
     assert message.startswith(
         "block '2' has no check plot with a yield, so its entries '5', '9' cannot be adjusted"
     )
+
+
+def test_pair_variances_same_values_and_order_as_the_pair_loop() -> None:
+    # the definition (the loop over combinations this replaced, issue 13) on a random
+    # covariance with an entry in two blocks (-1) and blocks of 1-3 entries: equal bit for bit
+    from itertools import combinations
+
+    from yieldtrial.stats.augmented import _pair_variances
+
+    rng = np.random.default_rng(46)
+    c, blocks = 3, np.array([0, 0, 1, -1, 2, 2, 2, 1, 0, 3])
+    n_t = c + blocks.size
+    a = rng.normal(size=(n_t, n_t))
+    cov = a @ a.T
+    d = np.diag(cov)
+    var = d[:, None] + d[None, :] - 2.0 * cov
+    expected: dict[str, list[float]] = {k: [] for k in AUGMENTED_COMPARISONS}
+    for i, j in combinations(range(n_t), 2):
+        if j < c:
+            expected["two_checks"].append(var[i, j])
+        elif i < c:
+            expected["entry_vs_check"].append(var[i, j])
+        elif blocks[i - c] == blocks[j - c] != -1:
+            expected["two_entries_same_block"].append(var[i, j])
+        else:
+            expected["two_entries_different_blocks"].append(var[i, j])
+    got = _pair_variances(cov, d, c, blocks)
+    for kind in AUGMENTED_COMPARISONS:
+        assert np.array_equal(got[kind], np.array(expected[kind]))
+        assert np.mean(got[kind]) == np.mean(expected[kind])

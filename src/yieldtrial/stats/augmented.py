@@ -60,7 +60,6 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -294,6 +293,46 @@ def _wald_ss(x: np.ndarray, y: np.ndarray, lmat: np.ndarray) -> float:
     return float(est @ np.linalg.lstsq(a @ a.T, est, rcond=None)[0])
 
 
+def _pair_variances(
+    cov: np.ndarray, d: np.ndarray, c: int, entry_block: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Variances of the differences of all pairs, by kind, in ``combinations`` order.
+
+    Row by row (issue 13: no t x t matrix of variances, no Python list of t^2 / 2
+    floats); each kind's values come out in the order of ``combinations(range(t), 2)``,
+    so their means are the same sums as before, bit for bit.  ``entry_block``: the
+    block of each entry (``-1`` for an entry in more than one block).
+    """
+    n_t = d.size
+    n_e = n_t - c
+    counts = np.bincount(entry_block[entry_block >= 0])
+    n_same = int((counts * (counts - 1) // 2).sum()) if counts.size else 0
+    same = np.empty(n_same)
+    diff = np.empty(n_e * (n_e - 1) // 2 - n_same)
+    checks = []
+    versus = []
+    at_same = at_diff = 0
+    for i in range(n_t - 1):
+        row = (d[i] + d[i + 1 :]) - 2.0 * cov[i, i + 1 :]
+        if i < c:
+            checks.append(row[: c - 1 - i])
+            versus.append(row[c - 1 - i :])
+            continue
+        e = i - c
+        hit = (entry_block[e + 1 :] == entry_block[e]) & (entry_block[e] != -1)
+        k = int(hit.sum())
+        same[at_same : at_same + k] = row[hit]
+        diff[at_diff : at_diff + row.size - k] = row[~hit]
+        at_same += k
+        at_diff += row.size - k
+    return {
+        "two_checks": np.concatenate(checks) if checks else np.empty(0),
+        "two_entries_same_block": same,
+        "two_entries_different_blocks": diff,
+        "entry_vs_check": np.concatenate(versus) if versus else np.empty(0),
+    }
+
+
 def _contrast_rows(idx: list[int], p_trt: int, start: int, width: int) -> np.ndarray:
     """Successive differences among treatment levels ``idx`` in treatment coding."""
     rows = []
@@ -520,22 +559,11 @@ def augmented_anova(
 
     # SED per kind from the LS-means covariance
     d = np.diag(cov)
-    var = d[:, None] + d[None, :] - 2.0 * cov
     entry_block = {}
     for i in entry_idx:
         blocks_i = np.unique(b_codes[t_codes == i])
         entry_block[i] = int(blocks_i[0]) if blocks_i.size == 1 else -1
-    groups: dict[str, list[float]] = {k: [] for k in AUGMENTED_COMPARISONS}
-    for i, j in combinations(range(n_t), 2):
-        if i < c and j < c:
-            groups["two_checks"].append(var[i, j])
-        elif i < c <= j:
-            groups["entry_vs_check"].append(var[i, j])
-        else:
-            same = entry_block[i] == entry_block[j] != -1
-            groups["two_entries_same_block" if same else "two_entries_different_blocks"].append(
-                var[i, j]
-            )
+    groups = _pair_variances(cov, d, c, np.array([entry_block[i] for i in entry_idx], dtype=int))
     t_crit = float(t_ppf(1 - alpha / 2, df_e))
     textbook = {
         "two_checks": 2.0 / n_b,
@@ -546,7 +574,7 @@ def augmented_anova(
     sed_rows = []
     for kind in AUGMENTED_COMPARISONS:
         values = groups[kind]
-        sed = float(np.sqrt(np.mean(values))) if values else float("nan")
+        sed = float(np.sqrt(np.mean(values))) if values.size else float("nan")
         sed_rows.append(
             {
                 "comparison": kind,
