@@ -96,3 +96,14 @@ def test_absorbing_only_the_split_copies_keeps_the_columns_of_the_full_absorb(se
     incremental = L._insert_absorb(k, sig)
     monkeypatch.setattr(L, "_absorb_split", lambda rows, new: L._absorb_rows(rows))
     assert incremental == L._insert_absorb(k, sig)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_float32_shared_counts_give_the_columns_of_float64(seed, monkeypatch):
+    # the float32 product is exact below 2**24 levels; forcing float64 must not change a column
+    rng = np.random.default_rng(200 + seed)
+    k = 40
+    sig = _random_sig(k, rng.uniform(0.2, 0.6), rng) if seed % 2 else _means_sig(k, rng)
+    single = L._insert_absorb(k, sig)
+    monkeypatch.setattr(L, "_FLOAT32_EXACT", 0)
+    assert single == L._insert_absorb(k, sig)
