@@ -91,6 +91,7 @@ __all__ = [
     "MIXED_DESIGNS",
     "MixedModelFit",
     "mixed_model",
+    "pooled_strata_messages",
 ]
 
 #: Designs :func:`mixed_model` fits.
@@ -1007,7 +1008,88 @@ def mixed_model(
     object.__setattr__(result, "provenance", prov.replace(df_error=df_main))
     table.attrs["provenance"] = result.provenance.to_dict()
     vc.attrs["provenance"] = result.provenance.to_dict()
+    warn_pooled_strata(result)
     return result
+
+
+#: The error strata of the two-factor designs that a variance component at zero pools with
+#: the residual: (design, position of the factor in the treatments) -> the stratum, its
+#: error key, the residual stratum and its key (stats.splitplot's names).
+_POOLED_STRATA: dict[tuple[str, int], tuple[str, str, str, str]] = {
+    ("split_plot", 0): ("whole-plot", "error_a", "sub-plot", "error_b"),
+    ("strip_plot", 0): ("horizontal-strip", "error_a", "intersection-plot", "error_c"),
+    ("strip_plot", 1): ("vertical-strip", "error_b", "intersection-plot", "error_c"),
+}
+
+#: The start of :func:`pooled_strata_messages`' messages (a :mod:`warnings` filter).
+POOLED_STRATUM_MESSAGE = r"REML estimates the [a-z-]+ variance \(.+\) at zero, so "
+
+
+def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
+    """Say which error stratum a variance component estimated at zero pools, and what follows.
+
+    A split plot's whole-plot variance (``block:A``), or a strip plot's strip variances
+    (``block:A``, ``block:B``), estimated at zero by REML (the boundary, as the
+    ``boundary`` column of :attr:`MixedModelFit.variance_components` flags it, the
+    methods text's source too) pools that stratum's error with the residual: the F test
+    of the factor tested against it then uses the pooled error, so it differs from the
+    stratum ANOVA of a published table of balanced data (the rice split plot of Gomez &
+    Gomez with one sub-plot deleted: nitrogen F = 20.11 on 5 and 45.0 df against 42.87
+    on 5 and 10 df with no plot missing; lmerTest gives the same 20.11 on 45.0).
+
+    The other designs' components are not named: no factor is tested against the blocks
+    of an RCBD or Latin square, and the incomplete blocks, rows or columns of an
+    alpha-lattice or row-column design at zero mean no recovery of inter-block
+    information, the analysis the classical lattice ANOVA also falls back to (unadjusted
+    means when the block mean square is below the error's); the methods text names them.
+
+    Parameters
+    ----------
+    fit : MixedModelFit
+        The REML fit.
+
+    Returns
+    -------
+    list of str
+        One message per pooled stratum (none when no such component is at zero).
+    """
+    vc = fit.variance_components
+    zero = set(vc.loc[vc["boundary"].astype(bool), "component"].astype(str))
+    block = fit.block
+    if not zero or block is None:
+        return []
+    messages = []
+    method = "Kenward-Roger" if fit.ddf == "kenward-roger" else "Satterthwaite"
+    for position, factor in enumerate(fit.treatments):
+        strata = _POOLED_STRATA.get((fit.design, position))
+        component = f"{block}:{factor}"
+        if strata is None or component not in zero:
+            continue
+        stratum, key, inner, inner_key = strata
+        rows = fit.table.loc[fit.table["source"] == factor]
+        test = ""
+        if len(rows):
+            row = rows.iloc[0]
+            f, df_den = float(row["f"]), float(row["df_denominator"])
+            if np.isfinite(f) and np.isfinite(df_den):
+                test = f" (F = {f:.2f} on {int(row['df'])} and {df_den:.1f} df)"
+        messages.append(
+            f"REML estimates the {stratum} variance ({component}) at zero, so the {stratum} "
+            f"error ({key}) is pooled with the {inner} error ({inner_key}): the F test of "
+            f"{factor} uses the pooled error with {method} df{test}, as lme4 and lmerTest "
+            f"do. The stratum ANOVA of balanced data tests {factor} against {key} alone, so "
+            f"a published table of the complete trial gives another F; compare with the "
+            f"stratum ANOVA of the complete data if it is known"
+        )
+    return messages
+
+
+def warn_pooled_strata(fit: MixedModelFit) -> None:
+    """Issue :func:`pooled_strata_messages` as YieldTrialWarnings at the library's caller."""
+    from yieldtrial.stats._common import warn_at_caller
+
+    for message in pooled_strata_messages(fit):
+        warn_at_caller(message)
 
 
 #: Largest plot count for which the exact rank check of :func:`_check_residual_df` runs.

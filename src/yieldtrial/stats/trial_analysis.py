@@ -451,20 +451,40 @@ def _model_fit(
     response: str,
 ) -> MixedModelFit | AugmentedAnova:
     """:func:`model_fit` without the cache."""
+    import warnings
+
     from yieldtrial.stats.augmented import augmented_anova
-    from yieldtrial.stats.mixed import mixed_model
 
     design = str(columns["design"])
     if analysis_model(data, columns=columns, response=response) == "augmented":
         return augmented_anova(
             data, response=response, treatment="treatment", block="block", alpha=alpha
         )
+
+    from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.stats.mixed import POOLED_STRATUM_MESSAGE
+
+    with warnings.catch_warnings():
+        # said by FieldTrial.anova on every call (this fit is cached: a warning here would
+        # reach only the first of the ANOVA, means and comparisons that share it)
+        warnings.filterwarnings("ignore", POOLED_STRATUM_MESSAGE, YieldTrialWarning)
+        fit = _mixed_model_fit(data, columns=columns, alpha=alpha, response=response)
+    return _as_augmented(fit) if design == "augmented" else fit
+
+
+def _mixed_model_fit(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], alpha: float, response: str
+) -> MixedModelFit:
+    """:func:`yieldtrial.stats.mixed.mixed_model` of the trial's design and columns."""
+    from yieldtrial.stats.mixed import mixed_model
+
+    design = str(columns["design"])
     named: dict[str, str] = {"treatment": "treatment"}
     if _two_factors(columns):
         first, second = columns["factors"]
         names = _FACTOR_KEYWORDS[design]
         named = {names[0]: first, names[1]: second}
-    fit = mixed_model(
+    return mixed_model(
         data,
         response=response,
         design="rcbd" if design == "augmented" else design,
@@ -477,7 +497,6 @@ def _model_fit(
         ddf=columns.get("ddf") or "satterthwaite",
         **named,
     )
-    return _as_augmented(fit) if design == "augmented" else fit
 
 
 def _as_augmented(fit: MixedModelFit) -> MixedModelFit:
