@@ -245,6 +245,7 @@ _TERM_GROUPS = frozenset(
         "consequence",
         "lost",
         "source",
+        "inner_name",
     }
 )
 _TERMS_ZH: dict[str, str] = {
@@ -284,6 +285,10 @@ _TERMS_ZH: dict[str, str] = {
     "vertical strips": "纵向条区",
     "sub-plot": "副区",
     "intersection-plot": "交叉小区",
+    # the strata a variance component at zero pools (stats.mixed.pooled_strata_messages)
+    "whole-plot": "主区",
+    "horizontal-strip": "横向条区",
+    "vertical-strip": "纵向条区",
     "whole plot": "主区",
     "strip": "条区",
     "block": "区组",
@@ -315,6 +320,25 @@ _REPR = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _TRIAL_KEYS_ZH: dict[str, str] = {"site": "试点", "year": "年份", "season": "季节", "trial": "试验"}
 
 _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        # stats.mixed.pooled_strata_messages: a whole-plot or strip variance at zero
+        re.compile(
+            r"^REML estimates the (?P<stratum>[a-z-]+) variance \((?P<block>[^:()]+):"
+            r"(?P<factor>[^()]+)\) at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
+            r"is pooled with the (?P<inner>[a-z-]+) error \((?P<inner_name>error_[abc])\): the "
+            r"F test of (?P=factor) uses the pooled error with (?P<method>Satterthwaite|"
+            r"Kenward-Roger) df(?P<pooled_test> \(F = (?P<f>[\d.]+) on (?P<df>\d+) and "
+            r"(?P<ddf>[\d.]+) df\))?, as lme4 and lmerTest do\. The stratum ANOVA of balanced "
+            r"data tests (?P=factor) against (?P=name) alone, so a published table of the "
+            r"complete trial gives another F; compare with the stratum ANOVA of the complete "
+            r"data if it is known\.?$"
+        ),
+        "REML 将{stratum}方差（{block} × {factor}）估计为零，因此{stratum}误差（{name}）与"
+        "{inner}误差（{inner_name}）合并：对{factor_in_text}的 F 检验采用合并误差及 {method} "
+        "自由度{pooled_test}，与 lmerTest 相同。均衡数据的误差层方差分析检验{factor_in_text}时"
+        "只用{name}，故已发表的完整试验方差分析表给出的 F 值与此不同；如已知完整数据的误差层"
+        "方差分析，请与之比较。",
+    ),
     (
         re.compile(
             r"^(?P<kind>Dunnett's comparisons with the control|Tukey's pairwise comparisons): "
@@ -869,6 +893,12 @@ def translate_message(text: str, lang: str) -> str:
                 r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest
             )
             values["rest"] = rest
+        if "pooled_test" in values:  # the F test of a pooled stratum, when it has one
+            values["pooled_test"] = (
+                ""
+                if values["f"] is None
+                else f"（F = {values['f']}，自由度 {values['df']} 和 {values['ddf']}）"
+            )
         return template.format(**values)
     return text
 
