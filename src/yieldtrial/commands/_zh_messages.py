@@ -1860,6 +1860,13 @@ TEMPLATES: tuple[Template, ...] = (
         "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}。"
         "请检查对照、处理和区组列以及产量数据",
     ),
+    Template(
+        # stats.mixed.pooled_strata_messages, worded by the report's catalogue (one text for
+        # the report's data-quality section and this line): see translate()
+        "pooled-stratum",
+        r"REML estimates the [a-z-]+ variance \(.+\) at zero, so the .+",
+        "{chinese}",
+    ),
 )
 
 #: Why ``network`` could not analyse a trial: the report's catalogue
@@ -2590,6 +2597,11 @@ def translate(message: str) -> str | None:
         match = template.regex.fullmatch(message)
         if match is None:
             continue
+        if template.name == "pooled-stratum":  # the report's Chinese text, when it has one
+            from yieldtrial.report.i18n import translate_message
+
+            chinese = translate_message(message, "zh")
+            return None if chinese == message else chinese
         values = match.groupdict()
         for name in template.lists:
             if values[name] is None:  # an optional group that did not match

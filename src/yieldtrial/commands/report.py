@@ -188,6 +188,8 @@ def _report(args: argparse.Namespace) -> int:
         raise _factors_of_the_file(error, args, config) from None
     for message in warnings:
         print_warning(message)
+    for message in _pooled_strata(report.results.get("warnings") or []):
+        print_warning(message)
     from yieldtrial.io.progress import stage
 
     with stage(f"writing {shown_path(args.output)}"):
@@ -313,3 +315,18 @@ def _factors_of_the_file(error: Exception, args: argparse.Namespace, config: Any
         f"designs ({match['designs']}); this trial's design is {match['design']}. Set design "
         '= "split_plot", "strip_plot" or "factorial" in [analysis], or remove factors'
     )
+
+
+def _pooled_strata(messages: list[str]) -> list[str]:
+    """The report's warnings that an error stratum was pooled (REML, a component at zero).
+
+    The analyses' other warnings (CV, error df, residual checks) stay in the report's
+    data-quality section; this one is printed too, because it changes what the whole-plot
+    (strip) F test in the report means: a reader comparing it with the stratum ANOVA of a
+    published table would otherwise take it for an error.
+    """
+    import re
+
+    from yieldtrial.stats.mixed import POOLED_STRATUM_MESSAGE
+
+    return [m for m in messages if re.match(POOLED_STRATUM_MESSAGE, m)]
