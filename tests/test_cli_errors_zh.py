@@ -1555,6 +1555,19 @@ def _case_label_case_site(tmp: Path) -> tuple[list[str], str]:
     return ["network", str(path), "-o", str(tmp / "n.md")], "'TAIGU'"
 
 
+def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
+    """The rice split plot (Gomez & Gomez) without sub-plot II/N2:V3: error a pooled (stop 42)."""
+    source = Path(__file__).parent / "data" / "r_reference_trials" / "gomez_sp_m1.csv"
+    text = source.read_text(encoding="utf-8").replace("nitrogen,", "main,", 1)
+    path = tmp / "plots.csv"
+    path.write_text(text, encoding="utf-8")
+    argv = [
+        "report", str(path), "--crop", "rice_indica", "--design", "split_plot",
+        "--factors", "main,variety", "--control", "V1", "--no-figures", "-o", str(tmp / "r.md"),
+    ]  # fmt: skip
+    return argv, "F = 20.11"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -1761,6 +1774,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-file-names-repeat": _case_network_file_names_repeat,
     "network-column-two-roles": _case_network_column_two_roles,
     "network-none-analysed": _case_network_none_analysed,
+    "pooled-stratum": _case_pooled_stratum,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -1813,6 +1827,8 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
+    # the estimation and df methods and the R package, as Chinese text names them
+    "pooled-stratum": r"REML|Satterthwaite|lmerTest",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
@@ -1924,6 +1940,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "pooled-stratum",
     "augmented-lost-entry",
     "augmented-few-df",
     "implausible-moisture",

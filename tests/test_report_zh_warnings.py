@@ -357,6 +357,19 @@ def _borderline_dunnett() -> list[str]:
     return [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
 
 
+def _pooled_whole_plot_stratum() -> list[str]:
+    """The rice split plot (Gomez & Gomez) with one sub-plot deleted: error a pooled (stop 42).
+
+    Its factors renamed ``main`` and ``sub`` (the names ``yieldtrial design split_plot``
+    writes), which the Chinese text names 主区因素 and 副区因素.
+    """
+    path = Path(__file__).parent / "data" / "r_reference_trials" / "gomez_sp_m1.csv"
+    plots = pd.read_csv(path).rename(columns={"nitrogen": "main", "variety": "sub"})
+    plots["treatment"] = plots["main"] + ":" + plots["sub"]  # as the design's field book
+    trial = FieldTrial(plots, crop="rice_indica", design="split_plot", factors=("main", "sub"))
+    return _caught(trial.anova)
+
+
 #: Report-reaching warnings: the case and a fragment of the English text it must raise.
 CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "impurity as fractions": (_impurity_fractions, "every impurity_pct value lies in [0, 1)"),
@@ -399,6 +412,10 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     ),
     "copied site": (_copied_site, "site '祁县' has the same plot data as site '太谷'"),
     "borderline Dunnett P": (_borderline_dunnett, "their verdict at alpha is uncertain"),
+    "pooled whole-plot stratum": (
+        _pooled_whole_plot_stratum,
+        "REML estimates the whole-plot variance (block:main) at zero",
+    ),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),
 }
@@ -441,6 +458,17 @@ def test_lookalike_letters_named_in_chinese() -> None:
     assert translate_message(message, "zh") == (
         "处理标签中拉丁字母与形近的西里尔或希腊字母混用：'TС' 中的 С（西里尔字母）。用拉丁"
         "字母输入的对照或处理名将无法与之匹配；请在文件中重新输入该标签。"
+    )
+
+
+def test_pooled_stratum_warning_in_chinese() -> None:
+    """The whole-plot stratum pooled by REML, word for word in Chinese (stop 42)."""
+    (message,) = _pooled_whole_plot_stratum()
+    assert translate_message(message, "zh") == (
+        "REML 将主区方差（区组 × 主区因素）估计为零，因此主区误差（误差 a）与副区误差（误差 b）"
+        "合并：对主区因素的 F 检验采用合并误差及 Satterthwaite 自由度（F = 20.11，自由度 5 和 "
+        "45.0），与 lmerTest 相同。均衡数据的误差层方差分析检验主区因素时只用误差 a，故已发表的"
+        "完整试验方差分析表给出的 F 值与此不同；如已知完整数据的误差层方差分析，请与之比较。"
     )
 
 
@@ -621,6 +649,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
+    "yieldtrial/stats/mixed.py::warn_pooled_strata": ("pooled whole-plot stratum",),
 }
 
 

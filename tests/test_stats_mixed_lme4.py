@@ -67,6 +67,13 @@ from yieldtrial.stats.compare import compare_means_to_control
 from yieldtrial.stats.mixed import MixedModelFit, mixed_model
 from yieldtrial.stats.results import MeansModel
 
+#: The trials with a whole-plot or strip variance at zero warn that its stratum is pooled
+#: (stats.mixed.pooled_strata_messages, tests/test_stats_mixed_pooled_strata.py); the
+#: numbers against R are checked here
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:REML estimates the:yieldtrial.errors.YieldTrialWarning"
+)
+
 DATA = Path(__file__).parent / "data" / "r_reference"
 
 # Line numbers in tests/data/r_reference/make_reference.R of the calls that produced each
