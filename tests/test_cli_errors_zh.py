@@ -1556,7 +1556,7 @@ def _case_label_case_site(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
-    """The rice split plot (Gomez & Gomez) without sub-plot II/N2:V3: error a pooled (stop 42)."""
+    """Run the rice split plot (Gomez & Gomez) without sub-plot II/N2:V3: error a pooled."""
     source = Path(__file__).parent / "data" / "r_reference_trials" / "gomez_sp_m1.csv"
     text = source.read_text(encoding="utf-8").replace("nitrogen,", "main,", 1)
     path = tmp / "plots.csv"

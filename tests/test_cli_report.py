@@ -721,3 +721,42 @@ def test_lang_help_names_the_printed_lines_and_messages(
     assert "the lines printed (" in help_text
     assert "and the messages (default en" in help_text
     assert "report language (default en" not in help_text
+
+
+@pytest.mark.parametrize("case", ["gomez_sp_m1", "gomez_sp_m3_diff_wp"])
+def test_pooled_whole_plot_stratum_is_one_warning_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """The rice split plot with sub-plots deleted: REML pools error a, said on one line (stop 42).
+
+    The report's F test of nitrogen is then not the book's (42.87 on 10 df) but the pooled
+    error's (gomez_sp_m1: 20.11 on 45.0 Satterthwaite df, lmerTest's in
+    tests/data/r_reference_trials/reference.csv).
+    """
+    table = Path(__file__).parent / "data" / "r_reference_trials" / f"{case}.csv"
+    out = tmp_path / "r.md"
+    argv = [
+        "report", str(table), "--crop", "rice_indica", "--design", "split_plot",
+        "--factors", "nitrogen,variety", "--control", "V1", "--no-figures", "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "REML" in line]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "yieldtrial: warning: REML estimates the whole-plot variance (block:nitrogen) at zero"
+    )
+    assert "the F test of nitrogen uses the pooled error with Satterthwaite df" in lines[0]
+
+
+def test_complete_split_plot_prints_no_pooled_stratum_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No plot missing: the stratum ANOVA, nothing pooled, no warning line."""
+    out = tmp_path / "r.md"
+    argv = [
+        "report", str(_gomez_with_plot_ids(tmp_path)), "--crop", "rice_indica",
+        "--design", "split_plot", "--factors", "nitrogen,variety", "--control", "V1",
+        "--no-figures", "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    assert "REML" not in capsys.readouterr().err

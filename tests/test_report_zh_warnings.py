@@ -358,7 +358,7 @@ def _borderline_dunnett() -> list[str]:
 
 
 def _pooled_whole_plot_stratum() -> list[str]:
-    """The rice split plot (Gomez & Gomez) with one sub-plot deleted: error a pooled (stop 42).
+    """Fit the rice split plot (Gomez & Gomez) without one sub-plot: error a pooled (stop 42).
 
     Its factors renamed ``main`` and ``sub`` (the names ``yieldtrial design split_plot``
     writes), which the Chinese text names 主区因素 and 副区因素.

@@ -6,8 +6,9 @@ mean square (141,968) below error (b)'s (349,580).  Complete, the trial keeps th
 ANOVA (nitrogen F = 42.87 on 5 and 10 df, as the book).  With sub-plots deleted it is
 fitted by REML, which holds the whole-plot variance at zero; the whole-plot stratum then
 pools with the sub-plot one and nitrogen is tested on the pooled error, as lmerTest does
-(one sub-plot deleted: F = 20.11 on 44.995 df).  :func:`yieldtrial.stats.mixed.pooled_strata_messages`
-says so; :meth:`FieldTrial.anova` and :func:`mixed_model` warn with it.
+(one sub-plot deleted: F = 20.11 on 44.995 df).
+:func:`yieldtrial.stats.mixed.pooled_strata_messages` says so; :meth:`FieldTrial.anova` and
+:func:`mixed_model` warn with it.
 
 Expected F and df are R's (lme4 1.1-31, lmerTest 3.1-3, pbkrtest 0.5.2:
 ``tests/data/r_reference_trials/reference.csv``, cases ``gomez_sp_m1`` (II/N2:V3 deleted)
@@ -102,9 +103,14 @@ def test_kenward_roger_warning_names_its_df() -> None:
     plots = pd.read_csv(DATA / "gomez_sp_m1.csv")
     _, messages = _caught(
         lambda: mixed_model(
-            plots, response="yield_kg_ha", design="split_plot", whole_plot="nitrogen",
-            sub_plot="variety", block="block", ddf="kenward-roger",
-        )  # fmt: skip
+            plots,
+            response="yield_kg_ha",
+            design="split_plot",
+            whole_plot="nitrogen",
+            sub_plot="variety",
+            block="block",
+            ddf="kenward-roger",
+        )
     )
     f, den = _r_test("gomez_sp_m1", "kenward-roger")  # 20.090816500370423 on 9.9091541310330218
     (message,) = messages
@@ -129,9 +135,13 @@ def test_mixed_model_of_complete_data_warns_too() -> None:
     plots = _complete_gomez()
     _, (message,) = _caught(
         lambda: mixed_model(
-            plots, response="yield_kg_ha", design="split_plot", whole_plot="nitrogen",
-            sub_plot="variety", block="block",
-        )  # fmt: skip
+            plots,
+            response="yield_kg_ha",
+            design="split_plot",
+            whole_plot="nitrogen",
+            sub_plot="variety",
+            block="block",
+        )
     )
     # docs/mixed-models.md: lmerTest on the complete data, F = 19.99 on 46 df
     assert "(F = 19.99 on 5 and 46.0 df)" in message
@@ -142,9 +152,13 @@ def test_positive_whole_plot_variance_gives_no_warning() -> None:
     plots = pd.read_csv(DATA / "sp_3x4_b4_m1.csv")
     fit, messages = _caught(
         lambda: mixed_model(
-            plots, response="yield_kg_ha", design="split_plot", whole_plot="main",
-            sub_plot="sub", block="block",
-        )  # fmt: skip
+            plots,
+            response="yield_kg_ha",
+            design="split_plot",
+            whole_plot="main",
+            sub_plot="sub",
+            block="block",
+        )
     )
     assert not fit.variance_components["boundary"].any()
     assert messages == []
@@ -156,9 +170,13 @@ def test_split_plot_block_variance_at_zero_gives_no_warning() -> None:
     plots = pd.read_csv(DATA / "sp_5x2_b4_m1.csv")
     fit, messages = _caught(
         lambda: mixed_model(
-            plots, response="yield_kg_ha", design="split_plot", whole_plot="main",
-            sub_plot="sub", block="block",
-        )  # fmt: skip
+            plots,
+            response="yield_kg_ha",
+            design="split_plot",
+            whole_plot="main",
+            sub_plot="sub",
+            block="block",
+        )
     )
     boundary = fit.variance_components.set_index("component")["boundary"]
     assert boundary["block"] and not boundary["block:main"]
@@ -217,9 +235,13 @@ def test_strip_plot_strip_variance_at_zero_warns(factor: str, stratum: str, key:
     """A strip plot's strip variance at zero pools its stratum with the intersections'."""
     fit, messages = _caught(
         lambda: mixed_model(
-            _strip_without(factor), response="yield_kg_ha", design="strip_plot",
-            horizontal="h", vertical="v", block="block",
-        )  # fmt: skip
+            _strip_without(factor),
+            response="yield_kg_ha",
+            design="strip_plot",
+            horizontal="h",
+            vertical="v",
+            block="block",
+        )
     )
     assert fit.variance_components.set_index("component").loc[f"block:{factor}", "boundary"]
     (message,) = messages

@@ -68,9 +68,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.results import MeansModel
     from yieldtrial.stats.splitplot import StrataAnova
 
-#: The designs whose REML fit can pool an error stratum that a factor is tested against.
-TWO_FACTOR_REML: tuple[str, ...] = ("split_plot", "strip_plot")
-
 __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTrial"]
 # (the constants are re-exported from yieldtrial.design.detect and yieldtrial.io.yields)
 
@@ -1113,12 +1110,13 @@ class FieldTrial:
             response=self._result_response(unit),
             treatment_order=self.treatment_order,
         )
-        if hasattr(result, "variance_components") and result.design in TWO_FACTOR_REML:
-            # a REML fit's pooled error strata, said on every call: the fit is cached (and
-            # shared with the means and comparisons), so it cannot warn once for all
-            from yieldtrial.stats.mixed import warn_pooled_strata
+        if hasattr(result, "variance_components"):  # a REML fit
+            from yieldtrial.stats.mixed import MixedModelFit, warn_pooled_strata
 
-            warn_pooled_strata(result)
+            if isinstance(result, MixedModelFit):
+                # an error stratum pooled, said on every call: the fit is cached (and shared
+                # with the means and comparisons), so it cannot warn once for all
+                warn_pooled_strata(result)
         return result
 
     @_warns_at_caller

@@ -318,7 +318,7 @@ def _factors_of_the_file(error: Exception, args: argparse.Namespace, config: Any
 
 
 def _pooled_strata(messages: list[str]) -> list[str]:
-    """The report's warnings that an error stratum was pooled (REML, a component at zero).
+    """Return the report's warnings that an error stratum was pooled (REML, a component at 0).
 
     The analyses' other warnings (CV, error df, residual checks) stay in the report's
     data-quality section; this one is printed too, because it changes what the whole-plot

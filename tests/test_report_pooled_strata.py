@@ -1,0 +1,95 @@
+"""The report's data-quality warnings say when REML pooled the whole-plot stratum (issue 15).
+
+The published rice split plot of Gomez & Gomez with one sub-plot deleted
+(``tests/data/r_reference_trials/gomez_sp_m1.csv``, II/N2:V3) is fitted by REML, whose
+whole-plot variance is at zero: nitrogen is tested on the pooled error (F = 20.11 on
+44.995 df, lmerTest's numbers in ``reference.csv`` there) instead of error a (the book's
+42.87 on 10 df).  The warning is in the data-quality section of the Markdown and HTML
+reports, in English and in Chinese, and once in the JSON's ``warnings``; the complete
+trial's report (stratum ANOVA) has none.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.datasets import example_path
+
+DATA = Path(__file__).parent / "data" / "r_reference_trials"
+FACTORS = ("nitrogen", "variety")
+ENGLISH = (
+    "REML estimates the whole-plot variance (block:nitrogen) at zero, so the whole-plot error "
+    "(Error a) is pooled with the sub-plot error (Error b): the F test of nitrogen uses the "
+    "pooled error with Satterthwaite df (F = 20.11 on 5 and 45.0 df)"
+)
+CHINESE = (
+    "REML 将主区方差（区组 × nitrogen）估计为零，因此主区误差（误差 a）与副区误差（误差 b）合并："
+    "对 nitrogen 的 F 检验采用合并误差及 Satterthwaite 自由度（F = 20.11，自由度 5 和 45.0）"
+)
+
+
+@functools.cache
+def _report(case: str, lang: str) -> tuple[str, str, str]:
+    """Markdown, HTML and JSON of the report of ``case`` (a file of r_reference_trials)."""
+    if case == "complete":
+        plots = pd.read_csv(example_path("gomez-rice-split-plot"))
+        plots.insert(
+            0, "plot_id", plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
+        )
+    else:
+        plots = pd.read_csv(DATA / f"{case}.csv")
+    trial = FieldTrial(
+        plots, crop="rice_indica", design="split_plot", factors=FACTORS, control=("V1",)
+    )
+    report = trial.report(lang=lang, figures=False)
+    return report.to_markdown(), report.to_html(), report.to_json()
+
+
+def _quality(markdown: str) -> str:
+    """Return the data-quality section of a Markdown report."""
+    heading = re.search(r"^## (Data quality|数据质量)$", markdown, re.M)
+    assert heading is not None
+    rest = markdown[heading.end() :]
+    end = rest.find("\n## ")
+    return rest if end < 0 else rest[:end]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", ENGLISH), ("zh", CHINESE)])
+def test_markdown_quality_section_says_the_stratum_is_pooled(lang: str, text: str) -> None:
+    markdown, _, _ = _report("gomez_sp_m1", lang)
+    quality = _quality(markdown)
+    assert f"> - {text}" in quality, quality
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", ENGLISH), ("zh", CHINESE)])
+def test_html_warning_list_says_the_stratum_is_pooled(lang: str, text: str) -> None:
+    _, page, _ = _report("gomez_sp_m1", lang)
+    section = re.search(r'<section id="quality">.*?</section>', page, re.S)
+    assert section is not None
+    items = re.search(r'<ul class="warning">(.*?)</ul>', section.group(0), re.S)
+    assert items is not None
+    # the HTML keeps "F = 20.11" on one line (no-break spaces around the sign)
+    assert f"<li>{text}" in items.group(1).replace("\xa0", " "), items.group(1)
+
+
+def test_json_lists_the_warning_once() -> None:
+    """The ANOVA is fitted once per report: one warning, though means and letters share it."""
+    _, _, document = _report("gomez_sp_m1", "en")
+    warnings = json.loads(document)["results"]["warnings"]
+    pooled = [w for w in warnings if w.startswith("REML estimates the whole-plot variance")]
+    assert len(pooled) == 1, warnings
+
+
+def test_complete_trial_report_has_no_pooled_stratum_warning() -> None:
+    """No plot missing: the book's stratum ANOVA (nitrogen F = 42.87 on 5 and 10 df)."""
+    markdown, _, document = _report("complete", "en")
+    assert "REML estimates" not in markdown
+    assert not any("REML" in w for w in json.loads(document)["results"]["warnings"])
+    assert "42.87" in markdown
