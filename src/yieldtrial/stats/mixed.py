@@ -1053,8 +1053,7 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
     list of str
         One message per pooled stratum (none when no such component is at zero).
     """
-    vc = fit.variance_components
-    zero = set(vc.loc[vc["boundary"].astype(bool), "component"].astype(str))
+    zero = set(zero_components(fit.variance_components))
     block = fit.block
     if not zero or block is None:
         return []
@@ -1082,6 +1081,17 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
             f"stratum ANOVA of the complete data if it is known"
         )
     return messages
+
+
+def zero_components(variance_components: pd.DataFrame) -> list[str]:
+    """Return the variance components REML estimated at zero (the ``boundary`` column).
+
+    One rule for the methods paragraph's "estimated at zero" sentence
+    (:mod:`yieldtrial.report.sections.models`) and :func:`pooled_strata_messages`: a
+    component below 1e-12 of the residual variance is set to zero by the fit and flagged.
+    """
+    vc = variance_components
+    return [str(c) for c in vc.loc[vc["boundary"].astype(bool), "component"]]
 
 
 def warn_pooled_strata(fit: MixedModelFit) -> None:

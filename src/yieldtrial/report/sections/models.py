@@ -69,8 +69,10 @@ def model_methods_text(ctx: ReportContext) -> str:
             # an augmented design's blocks hold every check and one share of the entries:
             # its own sentence, not the alpha-lattice's "incomplete blocks"
             text += space + t(key + ("_augmented" if augmented else "_incomplete"), lang)
-        vc = ctx.anova.variance_components
-        zero = [str(c) for c in vc.loc[vc["boundary"].astype(bool), "component"]]
+        from yieldtrial.stats.mixed import zero_components
+
+        # the rule stats.mixed.pooled_strata_messages warns on too (the data-quality section)
+        zero = zero_components(ctx.anova.variance_components)
         if zero:
             # a component estimated at zero: the two df methods part ways (lmerTest's
             # Satterthwaite df pool its stratum, pbkrtest's Kenward-Roger df do not)
