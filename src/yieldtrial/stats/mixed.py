@@ -1053,9 +1053,11 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
     list of str
         One message per pooled stratum (none when no such component is at zero).
     """
-    zero = set(zero_components(fit.variance_components))
     block = fit.block
-    if not zero or block is None:
+    if fit.design not in ("split_plot", "strip_plot") or block is None:
+        return []
+    zero = set(zero_components(fit.variance_components))
+    if not zero:
         return []
     messages = []
     method = "Kenward-Roger" if fit.ddf == "kenward-roger" else "Satterthwaite"
@@ -1065,13 +1067,15 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
         if strata is None or component not in zero:
             continue
         stratum, key, inner, inner_key = strata
-        rows = fit.table.loc[fit.table["source"] == factor]
+        table = fit.table
+        at = np.flatnonzero(table["source"].to_numpy() == factor)
         test = ""
-        if len(rows):
-            row = rows.iloc[0]
-            f, df_den = float(row["f"]), float(row["df_denominator"])
+        if at.size:
+            f = float(table["f"].to_numpy()[at[0]])
+            df_den = float(table["df_denominator"].to_numpy()[at[0]])
             if np.isfinite(f) and np.isfinite(df_den):
-                test = f" (F = {f:.2f} on {int(row['df'])} and {df_den:.1f} df)"
+                df_num = int(table["df"].to_numpy()[at[0]])
+                test = f" (F = {f:.2f} on {df_num} and {df_den:.1f} df)"
         messages.append(
             f"REML estimates the {stratum} variance ({component}) at zero, so the {stratum} "
             f"error ({key}) is pooled with the {inner} error ({inner_key}): the F test of "
@@ -1090,8 +1094,9 @@ def zero_components(variance_components: pd.DataFrame) -> list[str]:
     (:mod:`yieldtrial.report.sections.models`) and :func:`pooled_strata_messages`: a
     component below 1e-12 of the residual variance is set to zero by the fit and flagged.
     """
-    vc = variance_components
-    return [str(c) for c in vc.loc[vc["boundary"].astype(bool), "component"]]
+    flags = variance_components["boundary"].to_numpy(dtype=bool)
+    names = variance_components["component"].to_numpy()
+    return [str(c) for c in names[flags]]
 
 
 def warn_pooled_strata(fit: MixedModelFit) -> None:
