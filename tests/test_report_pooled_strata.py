@@ -93,3 +93,21 @@ def test_complete_trial_report_has_no_pooled_stratum_warning() -> None:
     assert "REML estimates" not in markdown
     assert not any("REML" in w for w in json.loads(document)["results"]["warnings"])
     assert "42.87" in markdown
+
+
+def test_chinese_text_of_a_strip_plot_without_an_f_test() -> None:
+    """A vertical strip pooled with the intersections, Kenward-Roger with no F: Chinese too."""
+    from yieldtrial.report.i18n import translate_message
+
+    message = (
+        "REML estimates the vertical-strip variance (rep:v) at zero, so the vertical-strip "
+        "error (error_b) is pooled with the intersection-plot error (error_c): the F test of v "
+        "uses the pooled error with Kenward-Roger df, as lme4 and lmerTest do. The stratum "
+        "ANOVA of balanced data tests v against error_b alone, so a published table of the "
+        "complete trial gives another F; compare with the stratum ANOVA of the complete data "
+        "if it is known"
+    )
+    assert translate_message(message, "zh").startswith(
+        "REML 将纵向条区方差（rep × v）估计为零，因此纵向条区误差（误差 b）与交叉小区误差"
+        "（误差 c）合并：对 v 的 F 检验采用合并误差及 Kenward-Roger 自由度，与 lmerTest 相同。"
+    )
