@@ -1102,6 +1102,14 @@ class FieldTrial:
             plots with missing plots: a ``MixedModelFit`` (REML; F tests with
             Satterthwaite df, variance components).  Augmented designs: an
             ``AugmentedAnova`` (Federer).
+
+        Warns
+        -----
+        YieldTrialWarning
+            A split plot (strip plot) fitted by REML whose whole-plot (strip) variance is
+            estimated at zero: that error stratum is pooled with the residual, so the F test
+            of the factor tested against it differs from the stratum ANOVA of the complete
+            data (:func:`yieldtrial.stats.mixed.pooled_strata_messages`).  Said on every call.
         """
         result = _analysis.trial_anova(
             self._analysis_data(unit),

@@ -797,6 +797,14 @@ def mixed_model(
         treatment (or treatment combination) without observed plots, duplicated plots in a
         split/strip plot, LS-means that are not estimable, or no convergence.
 
+    Warns
+    -----
+    YieldTrialWarning
+        When a split plot's whole-plot variance or a strip plot's strip variance is
+        estimated at zero: its error stratum is pooled with the residual, so the factor
+        tested against it is not tested as in the stratum ANOVA
+        (:func:`pooled_strata_messages`).
+
     Notes
     -----
     The LS-means are generalized least-squares estimates (BLUEs) of the treatment means
