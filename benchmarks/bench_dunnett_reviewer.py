@@ -12,7 +12,8 @@ such trials (synthetic yields, seeds fixed; the control ``CK`` among the lost pl
 21 x 3 and 21 x 4 blocks with 1, 3 and 7 lost plots, a 21 x 21 Latin square (complete and
 with 3 lost plots), a CRD with unequal replication, a split plot and a strip plot with 21
 sub-plot (vertical) levels (with lost sub-plots: REML), alpha-lattices of 21 entries in
-blocks of 3 and 7 with 2 and 3 replicates (with and without lost plots; REML), row-column
+blocks of 3 and 7 with 2 and 3 replicates (with and without lost plots; REML; blocks of 3
+and 2 replicates also with 1, 5 and 7 lost plots and other seeds of the yields), row-column
 designs (3 x 7 per replicate, 2 and 3 replicates), an augmented RCBD (20 entries, checks
 ``CK`` and ``CK2``, compared with ``CK``) and an RCBD with two controls.
 
@@ -246,6 +247,12 @@ CASES: dict[str, Callable[[], Any]] = {
     "alpha_k7_r3": lambda: alpha(7, 3, 0),
     "alpha_k3_r2_lost3": lambda: alpha(3, 2, 3),
     "alpha_k7_r3_lost3": lambda: alpha(7, 3, 3),
+    # stop 42: the reviewer's alpha-lattice will not be ours (other lost plots and seeds)
+    "alpha_k3_r2_lost1_s2": lambda: alpha(3, 2, 1, seed=2),
+    "alpha_k3_r2_lost3_s1": lambda: alpha(3, 2, 3, seed=1),
+    "alpha_k3_r2_lost3_s2": lambda: alpha(3, 2, 3, seed=2),
+    "alpha_k3_r2_lost5": lambda: alpha(3, 2, 5),
+    "alpha_k3_r2_lost7_s2": lambda: alpha(3, 2, 7, seed=2),
     "row_column_r2": lambda: alpha(7, 2, 0, design="row_column"),
     "row_column_r3_lost3": lambda: alpha(7, 3, 3, design="row_column"),
     "augmented_20": augmented,

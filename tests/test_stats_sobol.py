@@ -19,11 +19,11 @@ from yieldtrial.stats import _mvt_sov, _sobol
 
 @pytest.fixture
 def fresh_cache():
-    """Clear the direction-number caches before and after a test that fakes the data file."""
-    for f in (_sobol._raw_direction_numbers, _sobol.direction_numbers):
+    """Clear the direction-number and scramble caches around a test that fakes the data file."""
+    for f in (_sobol._raw_direction_numbers, _sobol.direction_numbers, _sobol._scrambled):
         f.cache_clear()
     yield
-    for f in (_sobol._raw_direction_numbers, _sobol.direction_numbers):
+    for f in (_sobol._raw_direction_numbers, _sobol.direction_numbers, _sobol._scrambled):
         f.cache_clear()
 
 
@@ -42,6 +42,18 @@ def test_large_level_equals_scipy() -> None:
     seed = _mvt_sov.SOBOL_SEED + 3
     expected = qmc.Sobol(19, scramble=True, seed=seed).random_base2(14)
     assert np.array_equal(_sobol.sobol_points(19, 14, seed), expected)
+
+
+def test_every_level_from_the_cached_scrambles_equals_scipy() -> None:
+    # stop 42: the scrambles are cached (a curve asks for levels 6 to 10 with the same
+    # seeds); each level's points stay scipy's, and the cached arrays are read-only
+    _sobol._scrambled.cache_clear()
+    for level in (6, 7, 8):
+        expected = qmc.Sobol(19, scramble=True, seed=3).random_base2(level)
+        assert np.array_equal(_sobol.sobol_points(19, level, 3), expected)
+    assert _sobol._scrambled.cache_info().hits == 2
+    shift, scrambled = _sobol._scrambled(19, 3)
+    assert not shift.flags.writeable and not scrambled.flags.writeable
 
 
 def test_direction_numbers_come_from_scipy_data_file() -> None:
