@@ -438,6 +438,33 @@ def test_unwritable_matplotlib_folder_no_home_no_tmpdir_still_one_report(trial: 
     assert sorted(os.listdir(trial / "r_files"))[-2:] == ["fig1.svg", "fig2.svg"]
 
 
+def test_matplotlib_imported_mid_command_logs_nothing(tmp_path: Path) -> None:
+    # the CLI no longer imports logging up front (4 ms on every command): the guard is set
+    # when matplotlib is first imported, here with logging not loaded before
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from yieldtrial.cli import _quiet_library_logs\n"
+        "assert 'logging' not in sys.modules\n"
+        "with _quiet_library_logs():\n"
+        "    import matplotlib.pyplot\n"
+        "import logging\n"
+        "print(logging.getLogger('matplotlib').level)\n"  # restored afterwards: NOTSET, 0
+    )
+    env = environment(MPLCONFIGDIR=str(tmp_path / "a-file" / "mpl"), HOME=None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    assert result.returncode == 0, lines_of(result.stderr)
+    assert lines_of(result.stderr) == []
+    assert result.stdout == b"0\n"
+
+
 @pytest.mark.slow
 def test_read_only_current_folder(trial: Path) -> None:
     folder = trial / "ro"

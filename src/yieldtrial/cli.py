@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import errno
 import importlib
-import logging
 import math
 import os
 import platform
@@ -365,6 +364,23 @@ def _standard_error_sink() -> Iterator[None]:
 _QUIET_LOGGERS = ("matplotlib",)
 
 
+class _BeforeImport:
+    """A :data:`sys.meta_path` entry calling ``action`` before ``names`` are first imported.
+
+    It finds nothing itself (the import goes on as usual); it only lets the command line act
+    at the moment a library arrives, whichever module of yieldtrial imports it first.
+    """
+
+    def __init__(self, names: Sequence[str], action: Any) -> None:
+        self.names = frozenset(names)
+        self.action = action
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        """Run the action when a watched top-level package is about to be imported."""
+        if name in self.names:
+            self.action()
+
+
 @contextlib.contextmanager
 def _quiet_library_logs() -> Iterator[None]:
     """Keep library log records below ERROR off standard error while a command runs.
@@ -372,15 +388,37 @@ def _quiet_library_logs() -> Iterator[None]:
     The command line speaks in its own one-line messages; matplotlib's note about its
     cache folder (``mkdir -p failed ...``, ``Matplotlib created a temporary cache
     directory ...``) is no news about the user's data, and the figures are made anyway.
+    The note comes while matplotlib is imported, so the level must be set before that;
+    :mod:`logging` (about 4 ms) is imported only then, or now when it is already loaded:
+    a command that draws nothing (``audit``, ``--help``) never imports it.
     """
-    levels = {name: logging.getLogger(name).level for name in _QUIET_LOGGERS}
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
+    levels: dict[str, int] = {}
+
+    def quiet() -> None:
+        import logging
+
+        for name in _QUIET_LOGGERS:
+            if name not in levels:
+                levels[name] = logging.getLogger(name).level
+                logging.getLogger(name).setLevel(logging.ERROR)
+
+    hook = None
+    if "logging" in sys.modules:
+        quiet()
+    else:
+        hook = _BeforeImport(_QUIET_LOGGERS, quiet)
+        sys.meta_path.insert(0, hook)
     try:
         yield
     finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
+        if hook is not None:
+            with contextlib.suppress(ValueError):
+                sys.meta_path.remove(hook)
+        if levels:
+            import logging
+
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
 
 
 #: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:
