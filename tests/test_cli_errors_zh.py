@@ -600,6 +600,37 @@ def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
 
 
+#: The start of the name of an output whose record of outputs cannot be written (a disk
+#: with room for the output, not for the record; see the fixture below).
+NOT_RECORDED = "无法记录"
+
+
+@pytest.fixture(autouse=True)
+def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs named ``NOT_RECORDED...`` are written, but their record fails with ENOSPC."""
+    import errno
+
+    record_next, record_entry = output._record_next, output._record_entry
+
+    def no_next(target: Path, *args: Any) -> None:
+        if not target.name.startswith(NOT_RECORDED):
+            record_next(target, *args)
+
+    def full(target: Path, *args: Any) -> None:
+        if target.name.startswith(NOT_RECORDED):
+            raise OSError(errno.ENOSPC, "No space left on device", str(target.parent))
+        record_entry(target, *args)
+
+    monkeypatch.setattr(output, "_record_next", no_next)
+    monkeypatch.setattr(output, "_record_entry", full)
+
+
+def _case_output_not_recorded(tmp: Path) -> tuple[list[str], str]:
+    # the warning printed after the output is written (io.output._record): exit 0
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat"]
+    return [*argv, "-o", str(tmp / f"{NOT_RECORDED}.csv")], f"{NOT_RECORDED}.csv"
+
+
 def _chinese_site_files(tmp: Path) -> Path:
     folder = tmp / "试点"
     folder.mkdir()
@@ -1559,6 +1590,7 @@ def _case_label_case_site(tmp: Path) -> tuple[list[str], str]:
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
     "output-is-input": _case_output_is_input,
+    "output-not-recorded": _case_output_not_recorded,
     "read-not-regular": _case_read_not_regular,
     "write-not-regular": _case_write_not_regular,
     "write-dangling-link": _case_write_dangling_link,
@@ -1812,6 +1844,7 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "output-not-recorded": r"^\S+(?= 已写入)",  # the output's path, as the wrote line shows it
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
@@ -1924,6 +1957,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "output-not-recorded",
     "augmented-lost-entry",
     "augmented-few-df",
     "implausible-moisture",

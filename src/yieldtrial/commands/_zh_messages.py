@@ -209,6 +209,12 @@ TEMPLATES: tuple[Template, ...] = (
         "输出清单，yieldtrial 从不替换它；请将其移走或改名，或写入另一个文件夹",
     ),
     Template(
+        "output-not-recorded",
+        r"(?P<path>.+?) was written, but it could not be recorded as yieldtrial's output "
+        r"\((?P<reason>.+)\); replacing it later needs --force \(force=True in Python\)",
+        "{path} 已写入，但未能记入 yieldtrial 的输出清单（{reason}）；以后替换它需加 --force",
+    ),
+    Template(
         "read-not-regular",
         r"cannot read (?P<path>" + _Q + r"): it is not a regular file \(a pipe, device or "
         r"socket\); save the (?P<what>plot table|trial description|file) to a file and give "
@@ -2693,6 +2699,11 @@ def translate(message: str) -> str | None:
                 if reasons is None:
                     return None
                 values["reasons"] = reasons
+        if template.name == "output-not-recorded":  # why the record could not be written
+            reason = translate(values["reason"])
+            if reason is None:
+                return None
+            values["reason"] = reason
         if template.name == "network-all-invalid":  # the first trial's reason
             reason = translate(values["reason"])
             if reason is None:
