@@ -28,7 +28,10 @@ from hostile import (
 )
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
+from yieldtrial.errors import DataValidationError
+from yieldtrial.harvest import plot_yield
 from yieldtrial.io import output
+from yieldtrial.units import convert_yield
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
@@ -607,7 +610,7 @@ NOT_RECORDED = "无法记录"
 
 @pytest.fixture(autouse=True)
 def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outputs named ``NOT_RECORDED...`` are written, but their record fails with ENOSPC."""
+    """Let outputs named ``NOT_RECORDED...`` be written but fail their record (ENOSPC)."""
     import errno
 
     record_next, record_entry = output._record_next, output._record_entry
@@ -2056,6 +2059,31 @@ def test_listing_with_an_unknown_english_word_stays_english():
         "sample '102' = -3. Masses and yields cannot be negative"
     )
     assert translate(message) is None
+
+
+@pytest.mark.parametrize(
+    ("call", "start"),
+    [
+        (lambda: convert_yield(1.0, "kg/muu", "kg/ha"), "from_unit：未知的产量单位 'kg/muu'（是否"),
+        (lambda: convert_yield(1.0, "kg/mu", "kg/hq"), "to_unit：未知的产量单位 'kg/hq'（是否"),
+        (lambda: convert_yield(1.0, "kg/mu", "xx"), "to_unit：未知的产量单位 'xx'；可用"),
+        (
+            lambda: plot_yield(
+                14.0, harvested_area_m2=20.0, moisture_pct=15, standard_moisture_pct=13, unit="kg/x"
+            ),
+            "unit：未知的产量单位 'kg/x'；可用",
+        ),
+    ],
+    ids=["from_unit", "to_unit", "to_unit-no-close", "plot_yield-unit"],
+)
+def test_unknown_yield_unit_named_by_its_argument_is_chinese(
+    call: Callable[[], object], start: str
+) -> None:
+    """The API's ``from_unit:`` / ``to_unit:`` / ``unit:`` prefix (stop 41) keeps the entry."""
+    with pytest.raises(DataValidationError) as raised:
+        call()
+    chinese = translate(str(raised.value)) or ""
+    assert chinese.startswith(start), (str(raised.value), chinese)
 
 
 def test_user_value_with_english_words_is_kept_verbatim():

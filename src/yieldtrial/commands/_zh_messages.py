@@ -761,7 +761,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "unknown-yield-unit",
-        r"(?:" + _WHERE + r": )?unknown yield unit (?P<unit>" + _R + r")(?: \(did you mean "
+        r"(?:" + _WHERE + r": |(?P<argument>from_unit|to_unit|unit): )?unknown yield unit "
+        r"(?P<unit>" + _R + r")(?: \(did you mean "
         r"(?P<close>" + _Q + r")\?\))?; valid yield units: (?P<units>[\w/, ]+), or any mass unit "
         r"\((?P<masses>[\w, ]+)\) per area unit \((?P<areas>[\w, ]+)\) such as 'g/m2'",
         "{where}未知的产量单位 {unit}{close}；可用的产量单位：{units}，"
@@ -2632,11 +2633,13 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
-        if template.name == "unknown-yield-unit":  # the file or flag, when named
+        if template.name == "unknown-yield-unit":  # the file or flag, or the argument, when named
             where = values.get("where")
             values["where"] = (
                 "" if where is None else ("命令行" if where == "the command line" else where) + "："
             )
+            if values["argument"]:  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
+                values["where"] = f"{values['argument']}："
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
         if template.name == "toml-unknown-key":  # "[[exclude]] entry 2", "(see docs/...)"
