@@ -216,7 +216,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
         problem = (
-            _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
+            _non_finite_argument(parser, args)
+            or _standard_output(args)
+            or _standard_input(args)
+            or _text_output_name(args)
         )
         if problem:
             prog = f"yieldtrial {args.command}"
@@ -642,6 +645,39 @@ def _standard_output(args: argparse.Namespace) -> str:
         f"argument -o: '-' (standard output) is not possible here: {args.command} writes "
         f"a {what}; give a {what} name (one named '-' can be given as ./-)"
     )
+
+
+#: The arguments of each command that name an input file: (destination, name, what it holds);
+#: every command with --config also reads the trial description.
+_INPUT_ARGUMENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "standardize": (("source", "MASS_OR_FILE", "plot table"),),
+    "audit": (("mass", "MASS_OR_FILE", "plot table"),),
+    "report": (("plots", "PLOTS", "plot table"),),
+    "network": (("plots", "PLOTS", "plot table"),),
+}
+
+
+def _standard_input(args: argparse.Namespace) -> str:
+    """Refuse ``-`` as an input file: yieldtrial does not read standard input.
+
+    Decided (stop 42): ``-`` was read as a file named ``-`` ("no such file").  Reading
+    standard input would give up what a file allows: the reader stats the input (inputs
+    that are not regular files are refused: a pipe never ends, a device neither), sniffs
+    its head for a workbook or an encoding, reads it again as GB18030 when it is not
+    UTF-8, streams a large table in two passes, and refuses an output that is the input.
+    A file named ``-`` can still be given as ``./-``.
+    """
+    inputs = (*_INPUT_ARGUMENTS.get(str(args.command), ()), ("config", "--config", ""))
+    for dest, name, what in inputs:
+        given = getattr(args, dest, None)
+        if given == "-" or (isinstance(given, list) and "-" in given):
+            held = what or "trial description"
+            return (
+                f"argument {name}: '-' (standard input) is not supported: yieldtrial reads the "
+                f"{held} from a file; save the {held} to a file and give its name (one named "
+                "'-' can be given as ./-)"
+            )
+    return ""
 
 
 #: Suffixes of files that are not text (workbooks, documents, images, archives).

@@ -1986,6 +1986,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "（名为 '-' 的{what}可写作 ./-）",
     ),
     Template(
+        "usage-dash-input",
+        r"argument (?P<name>MASS_OR_FILE|PLOTS|--config): '-' \(standard input\) is not "
+        r"supported: yieldtrial reads the (?P<held>plot table|trial description) from a file; "
+        r"save the (?P=held) to a file and give its name \(one named '-' can be given as \./-\)",
+        "参数 {name}：不支持 '-'（标准输入）：只能从文件读取{held}；请把{held}保存为文件，"
+        "再给出文件名（名为 '-' 的文件可写作 ./-）",
+    ),
+    Template(
         "usage-text-output-name",
         r"argument -o: (?P<given>" + _R + r"): (?P<command>\w+) writes (?P<kind>CSV text|JSON "
         r"text|plain text), not a (?P<suffix>\.\w+) file \(it could not be opened as one\); "
@@ -2261,6 +2269,10 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["named"] = named.replace(" and ", " 和 ")
         if "excel" in values:
             values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
+        if "held" in values:  # what an input file holds
+            values["held"] = {"plot table": "小区数据表", "trial description": "试验描述"}[
+                values["held"]
+            ]
         chinese = template.chinese.format(**values)
         hint = f"（参见 '{prog} --help'）" if help_hint else ""
         return f"{prog}: 错误：{chinese}{hint}"
