@@ -8,7 +8,8 @@ of ``replicated-rcbd`` and of the unreplicated ``jinzhong-2024``, ``demo``,
 ``standardize --example``, ``audit``, ``plan``) and ``FieldTrial.anova()`` of the RCBD
 example in a fresh Python.  A command runs as the console script does
 (``sys.exit(yieldtrial.cli.main(argv))``) and then prints which of scipy.stats,
-scipy.optimize, statsmodels and matplotlib it loaded.  Wall time is measured
+scipy.optimize, statsmodels and matplotlib it loaded (and logging: about 4 ms, which
+the light commands no longer import since stop 42).  Wall time is measured
 around the process, CPU time (user + system) from ``getrusage(RUSAGE_CHILDREN)``; the
 median of ``--runs`` runs is printed (and the CPU time of each), after one unmeasured run
 that writes the bytecode caches.  With several ``--src`` folders (each put first on
@@ -34,7 +35,7 @@ RUN_CLI = (
 )
 RUN_CODE = "import json, sys\n{code}\n{tail}"
 TAIL = (
-    "HEAVY = ('scipy.stats', 'scipy.optimize', 'statsmodels', 'matplotlib')\n"
+    "HEAVY = ('scipy.stats', 'scipy.optimize', 'statsmodels', 'matplotlib', 'logging')\n"
     "print('LOADED ' + json.dumps([m for m in HEAVY if m in sys.modules]), file=sys.stderr)\n"
 )
 
@@ -69,6 +70,7 @@ def _cases(example: Path) -> dict[str, tuple[str, list[str] | str]]:
         "standardize": ("cli", ["standardize", "--example", "jinzhong-2024", "--unit", "kg/mu"]),
         "audit": ("cli", ["audit", "442", "477.36", "--moisture", "5", "--crop", "wheat"]),
         "plan": ("cli", ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"]),
+        "help": ("cli", ["--help"]),
         "api_anova": (
             "code",
             "import yieldtrial\n"

@@ -425,6 +425,29 @@ def test_hostile_values_are_refused_by_name_or_computed(
     assert not problems, f"{case.name}({argument}=...):\n" + "\n".join(problems)
 
 
+#: Integers no float holds: 10**5000 is also past the 4,300 digits Python prints.
+HUGE_INTEGERS = {"10**400": 10**400, "-10**400": -(10**400), "10**5000": 10**5000}
+
+
+@pytest.mark.parametrize(("case", "argument", "kind"), ARGUMENTS)
+def test_a_huge_integer_is_refused_in_a_short_message_or_computed(
+    case: Case, argument: str, kind: str
+) -> None:
+    """A huge integer is shown shortened (``1.000e+400 (a 401-digit integer)``).
+
+    ``blocks=10**400`` was a 595-character message of grouped digits; ``10**5000`` a
+    ValueError of Python's (an integer too long to convert to text) from the message.
+    """
+    problems = []
+    for label, value in HUGE_INTEGERS.items():
+        outcome, detail = _outcome(case, argument, value)
+        if outcome == "escaped":
+            problems.append(f"{label}: not a yieldtrial error: {detail}")
+        elif outcome == "refused" and (len(detail) > 300 or "0" * 21 in detail):
+            problems.append(f"{label}: a message of {len(detail)} characters: {detail[:120]}")
+    assert not problems, f"{case.name}({argument}=...):\n" + "\n".join(problems)
+
+
 MEASUREMENTS = [
     pytest.param(case, argument, id=f"{case.name}-{argument}")
     for case in CASES

@@ -402,3 +402,41 @@ def test_far_choice_gets_no_suggestion(capsys):
     """--lang fr is near no choice: the line lists the choices only."""
     assert main(["report", "p.csv", "-o", "r.html", "--lang", "fr"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "held"),
+    [
+        (["standardize", "-", "--crop", "wheat"], "MASS_OR_FILE", "plot table"),
+        (["audit", "-"], "MASS_OR_FILE", "plot table"),
+        (["report", "-", "-o", "{tmp}/r.html"], "PLOTS", "plot table"),
+        (["network", "{plots}", "-", "--crop", "wheat"], "PLOTS", "plot table"),
+        (["report", "{plots}", "--config", "-", "-o", "{tmp}/r.html"], "--config", "trial "),
+    ],
+    ids=["standardize", "audit", "report", "network-second-file", "config"],
+)
+def test_dash_as_an_input_is_refused_not_read_as_a_file_named_dash(
+    tmp_path, capsys, monkeypatch, argv, name, held
+):
+    """``-`` was read as a file named ``-`` ("no such file"); standard input is not read.
+
+    Decided (stop 42): refused in one line (exit 2), before anything is read; a file that
+    is really named ``-`` is ``./-``.
+    """
+    plots = plot_table(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("not a table\n", encoding="utf-8")  # never opened
+    argv = [a.format(tmp=tmp_path, plots=plots) for a in argv]
+    line = assert_one_line_error(
+        argv, capsys, code=2, untouched=[plots], absent=[tmp_path / "r.html"]
+    )
+    assert line.startswith(f"yieldtrial {argv[0]}: error: argument {name}: '-' (standard input) ")
+    assert f"save the {held}" in line and "./-" in line
+
+
+def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, capsys, monkeypatch):
+    """The way out the message names: ``./-`` reads the file called ``-``."""
+    plot_table(tmp_path).rename(tmp_path / "-")
+    monkeypatch.chdir(tmp_path)
+    assert main(["standardize", "./-", "--crop", "wheat", "-o", "yields.csv"]) == 0
+    assert (tmp_path / "yields.csv").read_text(encoding="utf-8-sig").startswith("plot_id,")

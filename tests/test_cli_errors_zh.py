@@ -28,7 +28,10 @@ from hostile import (
 )
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
+from yieldtrial.errors import DataValidationError
+from yieldtrial.harvest import plot_yield
 from yieldtrial.io import output
+from yieldtrial.units import convert_yield
 
 #: Words that may stay in a Chinese line: the program, flags, file and format names.
 _KEPT_WORDS = re.compile(
@@ -598,6 +601,37 @@ def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
     book = tmp / f"{NO_READ}.csv"
     book.write_text("plot_id,treatment,block,fresh_mass_kg\n1,A,1,14.2\n", encoding="utf-8")
     return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
+
+
+#: The start of the name of an output whose record of outputs cannot be written (a disk
+#: with room for the output, not for the record; see the fixture below).
+NOT_RECORDED = "无法记录"
+
+
+@pytest.fixture(autouse=True)
+def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let outputs named ``NOT_RECORDED...`` be written but fail their record (ENOSPC)."""
+    import errno
+
+    record_next, record_entry = output._record_next, output._record_entry
+
+    def no_next(target: Path, *args: Any) -> None:
+        if not target.name.startswith(NOT_RECORDED):
+            record_next(target, *args)
+
+    def full(target: Path, *args: Any) -> None:
+        if target.name.startswith(NOT_RECORDED):
+            raise OSError(errno.ENOSPC, "No space left on device", str(target.parent))
+        record_entry(target, *args)
+
+    monkeypatch.setattr(output, "_record_next", no_next)
+    monkeypatch.setattr(output, "_record_entry", full)
+
+
+def _case_output_not_recorded(tmp: Path) -> tuple[list[str], str]:
+    # the warning printed after the output is written (io.output._record): exit 0
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat"]
+    return [*argv, "-o", str(tmp / f"{NOT_RECORDED}.csv")], f"{NOT_RECORDED}.csv"
 
 
 def _chinese_site_files(tmp: Path) -> Path:
@@ -1572,6 +1606,7 @@ def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
     "output-is-input": _case_output_is_input,
+    "output-not-recorded": _case_output_not_recorded,
     "read-not-regular": _case_read_not_regular,
     "write-not-regular": _case_write_not_regular,
     "write-dangling-link": _case_write_dangling_link,
@@ -1826,6 +1861,7 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "output-not-recorded": r"^\S+(?= 已写入)",  # the output's path, as the wrote line shows it
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     # the estimation and df methods and the R package, as Chinese text names them
     "pooled-stratum": r"REML|Satterthwaite|lmerTest",
@@ -1941,6 +1977,7 @@ NAMES = {
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
     "pooled-stratum",
+    "output-not-recorded",
     "augmented-lost-entry",
     "augmented-few-df",
     "implausible-moisture",
@@ -2039,6 +2076,31 @@ def test_listing_with_an_unknown_english_word_stays_english():
         "sample '102' = -3. Masses and yields cannot be negative"
     )
     assert translate(message) is None
+
+
+@pytest.mark.parametrize(
+    ("call", "start"),
+    [
+        (lambda: convert_yield(1.0, "kg/muu", "kg/ha"), "from_unit：未知的产量单位 'kg/muu'（是否"),
+        (lambda: convert_yield(1.0, "kg/mu", "kg/hq"), "to_unit：未知的产量单位 'kg/hq'（是否"),
+        (lambda: convert_yield(1.0, "kg/mu", "xx"), "to_unit：未知的产量单位 'xx'；可用"),
+        (
+            lambda: plot_yield(
+                14.0, harvested_area_m2=20.0, moisture_pct=15, standard_moisture_pct=13, unit="kg/x"
+            ),
+            "unit：未知的产量单位 'kg/x'；可用",
+        ),
+    ],
+    ids=["from_unit", "to_unit", "to_unit-no-close", "plot_yield-unit"],
+)
+def test_unknown_yield_unit_named_by_its_argument_is_chinese(
+    call: Callable[[], object], start: str
+) -> None:
+    """The API's ``from_unit:`` / ``to_unit:`` / ``unit:`` prefix (stop 41) keeps the entry."""
+    with pytest.raises(DataValidationError) as raised:
+        call()
+    chinese = translate(str(raised.value)) or ""
+    assert chinese.startswith(start), (str(raised.value), chinese)
 
 
 def test_user_value_with_english_words_is_kept_verbatim():

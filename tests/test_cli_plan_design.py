@@ -730,3 +730,18 @@ def test_plan_prints_a_tiny_detectable_difference_with_two_significant_digits(ca
     argv = ["plan", "--cv", "8", "--treatments", "3", "--replicates", "1000000"]
     assert main([*argv, "--comparison", "t", "--lang", lang]) == 0
     assert capsys.readouterr().out.splitlines()[0] == line
+
+
+@pytest.mark.parametrize("option", ["--blocks", "--alpha"])
+def test_design_and_plan_show_a_huge_integer_shortened(option, capsys):
+    """``--blocks 1000...0`` (401 digits) printed its 534 characters cut in the middle."""
+    huge = "1" + "0" * 400
+    if option == "--blocks":
+        argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", huge]
+    else:
+        argv = ["plan", "--cv", "8", "--difference", "5", "--treatments", "3", "--alpha", huge]
+    assert main(argv) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert "1.000e+400 (a 401-digit integer)" in lines[0]
+    assert len(lines[0]) < 150, lines[0]

@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,6 +91,53 @@ def run(
         timeout=TIMEOUT_S,
         check=False,
     )
+
+
+def _default_sigint() -> None:
+    """``preexec_fn``: give the child Ctrl-C back.
+
+    A shell without job control starts background jobs with SIGINT ignored, and Python
+    (rightly) keeps it ignored in the child.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def started(
+    argv: Sequence[str | bytes],
+    cwd: Path,
+    *,
+    env: dict[str, str] | None = None,
+    stdin: Any = subprocess.DEVNULL,
+    stdout: Any = subprocess.PIPE,
+    stderr: Any = subprocess.PIPE,
+    ctrl_c: bool = False,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``yieldtrial argv`` in ``cwd``; on leaving, however, end it and close its pipes.
+
+    Leaving the block (a return, a failed assertion, a ``pytest.skip``, a timeout) kills
+    the child if it still runs, closes every pipe of it and reaps it: a pipe left open
+    warns (ResourceWarning) in whichever later test the collector runs, and a child left
+    running outlives the test.  ``ctrl_c``: the child gets SIGINT's default action back.
+    """
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command(*argv),
+        cwd=cwd,
+        env=env or environment(),
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
+        preexec_fn=_default_sigint if ctrl_c else None,  # noqa: PLW1509 - single-threaded
+    )
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+        child.wait()
 
 
 def lines_of(data: bytes | None) -> list[str]:
@@ -180,6 +228,18 @@ def listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
+def test_started_child_left_early_is_killed_reaped_and_its_pipes_closed(tmp_path: Path) -> None:
+    # the helper every Popen of this module goes through: a skip (or a failed assertion)
+    # inside it used to leave pipes open (a ResourceWarning in a later test)
+    many_plots(tmp_path)  # more output than a pipe holds: the child cannot end by itself
+    argv = ["standardize", "many.csv", "--crop", "wheat"]
+    with pytest.raises(pytest.skip.Exception), started(argv, tmp_path) as child:
+        pytest.skip("left before the child ended")
+    assert child.returncode == -signal.SIGKILL
+    assert child.stdout is not None and child.stdout.closed
+    assert child.stderr is not None and child.stderr.closed
+
+
 # ------------------------------------------------------------------ closed pipes, streams
 @pytest.mark.parametrize(
     "argv",
@@ -197,19 +257,12 @@ def test_standard_output_into_a_pipe_closed_early_is_quiet(
     # design wrote its 230 kB book in one write and exited 0: the broken pipe was lost
     table = many_plots(tmp_path)
     before = digest(table)
-    child = subprocess.Popen(  # noqa: S603
-        command(*argv),
-        cwd=tmp_path,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    assert len(os.read(child.stdout.fileno(), 1)) == 1  # one byte, as `head -c1` reads
-    child.stdout.close()
-    err = child.stderr.read()
-    child.stderr.close()
-    assert child.wait(timeout=TIMEOUT_S) == 1
+    with started(argv, tmp_path) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert len(os.read(child.stdout.fileno(), 1)) == 1  # one byte, as `head -c1` reads
+        child.stdout.close()
+        err = child.stderr.read()
+        assert child.wait(timeout=TIMEOUT_S) == 1
     assert err == b""
     assert digest(table) == before
 
@@ -293,24 +346,13 @@ def _run_with_unread_stderr(
     """Run with standard error a pipe whose reader has gone (``2>&1 | head -c1``)."""
     reader, writer = os.pipe()
     os.close(reader)
-    try:
-        child = subprocess.Popen(  # noqa: S603
-            command(*argv),
-            cwd=cwd,
-            env=environment(),
-            stdout=subprocess.PIPE,
-            stderr=writer,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-        )
-    finally:
-        os.close(writer)
-    if sent is not None:
-        time.sleep(2.0)
-        if child.poll() is not None:
-            child.communicate()  # close the pipe: an unclosed one warns in a later test
-            pytest.skip("the run ended before the signal")
-        child.send_signal(sent)
-    out, _ = child.communicate(timeout=TIMEOUT_S)
+    with os.fdopen(writer, "wb") as unread, started(argv, cwd, stderr=unread, ctrl_c=True) as child:
+        if sent is not None:
+            time.sleep(2.0)
+            if child.poll() is not None:
+                pytest.skip("the run ended before the signal")
+            child.send_signal(sent)
+        out, _ = child.communicate(timeout=TIMEOUT_S)
     return subprocess.CompletedProcess(child.args, child.returncode, out, b"")
 
 
@@ -401,21 +443,19 @@ def test_terminal_variables_do_not_break_help_or_usage_lines(tmp_path: Path, col
 def test_progress_on_a_narrow_pseudo_terminal(tmp_path: Path) -> None:
     table = many_plots(tmp_path, 200_000)
     primary, secondary = pty.openpty()
-    child = subprocess.Popen(  # noqa: S603
-        command("standardize", table.name, "--crop", "wheat", "-o", "out.csv"),
-        cwd=tmp_path,
-        env=environment(COLUMNS="1", TERM="dumb"),
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-    )
-    os.close(secondary)
-    shown = b""
-    with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
-        while chunk := os.read(primary, 65536):
-            shown += chunk
-    os.close(primary)
-    assert child.wait(timeout=TIMEOUT_S) == 0
+    argv = ["standardize", table.name, "--crop", "wheat", "-o", "out.csv"]
+    env = environment(COLUMNS="1", TERM="dumb")
+    with (
+        os.fdopen(primary, "rb", buffering=0) as screen,
+        os.fdopen(secondary, "wb", buffering=0) as terminal,
+        started(argv, tmp_path, env=env, stdin=terminal, stdout=terminal, stderr=terminal) as child,
+    ):
+        terminal.close()  # ours: reading ends (EIO) once the child's copies close too
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+            while chunk := os.read(screen.fileno(), 65536):
+                shown += chunk
+        assert child.wait(timeout=TIMEOUT_S) == 0
     text = shown.decode("utf-8")
     assert "Traceback" not in text
     assert text.rstrip().splitlines()[-1].startswith("wrote out.csv (200000 plots")
@@ -438,6 +478,33 @@ def test_unwritable_matplotlib_folder_no_home_no_tmpdir_still_one_report(trial: 
     assert sorted(os.listdir(trial / "r_files"))[-2:] == ["fig1.svg", "fig2.svg"]
 
 
+def test_matplotlib_imported_mid_command_logs_nothing(tmp_path: Path) -> None:
+    # the CLI no longer imports logging up front (4 ms on every command): the guard is set
+    # when matplotlib is first imported, here with logging not loaded before
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from yieldtrial.cli import _quiet_library_logs\n"
+        "assert 'logging' not in sys.modules\n"
+        "with _quiet_library_logs():\n"
+        "    import matplotlib.pyplot\n"
+        "import logging\n"
+        "print(logging.getLogger('matplotlib').level)\n"  # restored afterwards: NOTSET, 0
+    )
+    env = environment(MPLCONFIGDIR=str(tmp_path / "a-file" / "mpl"), HOME=None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    assert result.returncode == 0, lines_of(result.stderr)
+    assert lines_of(result.stderr) == []
+    assert result.stdout == b"0\n"
+
+
 @pytest.mark.slow
 def test_read_only_current_folder(trial: Path) -> None:
     folder = trial / "ro"
@@ -454,29 +521,19 @@ def _signal_mid_run(
     argv: Sequence[str], cwd: Path, sent: int, *, wait_for: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     """Start ``argv``; send ``sent`` once a temporary file is in ``wait_for`` (or after 3 s)."""
-    child = subprocess.Popen(  # noqa: S603
-        command(*argv),
-        cwd=cwd,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        # a shell without job control starts background jobs with SIGINT ignored, and
-        # Python (rightly) keeps it ignored: give the child Ctrl-C back
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-    )
-    deadline = time.monotonic() + TIMEOUT_S
-    started = time.monotonic()
-    while time.monotonic() < deadline and child.poll() is None:
-        if wait_for is not None and temporaries(wait_for):
-            break
-        if wait_for is None and time.monotonic() - started > 3.0:
-            break
-        time.sleep(0.02)
-    if child.poll() is not None:
-        child.communicate()  # close the pipes: an unclosed one warns in a later test
-        pytest.skip("the run ended before the signal (a machine faster than expected)")
-    child.send_signal(sent)
-    out, err = child.communicate(timeout=TIMEOUT_S)
+    with started(argv, cwd, ctrl_c=True) as child:
+        begun = time.monotonic()
+        deadline = begun + TIMEOUT_S
+        while time.monotonic() < deadline and child.poll() is None:
+            if wait_for is not None and temporaries(wait_for):
+                break
+            if wait_for is None and time.monotonic() - begun > 3.0:
+                break
+            time.sleep(0.02)
+        if child.poll() is not None:
+            pytest.skip("the run ended before the signal (a machine faster than expected)")
+        child.send_signal(sent)
+        out, err = child.communicate(timeout=TIMEOUT_S)
     if b"wrote " in err:
         # the signal came after the output was in place (a fast machine, no wait_for):
         # what the run does then is the interpreter's exit, not this test's subject
@@ -723,14 +780,10 @@ def test_input_name_that_is_not_utf8_is_read(trial: Path) -> None:
 @pytest.mark.slow
 def test_concurrent_runs_writing_the_same_output(trial: Path) -> None:
     many_plots(trial, 100_000)
-    argv = command("standardize", "many.csv", "--crop", "wheat", "-o", "out/y.csv")
-    children = [
-        subprocess.Popen(  # noqa: S603
-            argv, cwd=trial, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        for _ in range(3)
-    ]
-    results = [child.communicate(timeout=TIMEOUT_S) for child in children]
+    argv = ["standardize", "many.csv", "--crop", "wheat", "-o", "out/y.csv"]
+    with contextlib.ExitStack() as stack:
+        children = [stack.enter_context(started(argv, trial)) for _ in range(3)]
+        results = [child.communicate(timeout=TIMEOUT_S) for child in children]
     for child, (_, err) in zip(children, results, strict=True):
         assert child.returncode in (0, 1), err
         if child.returncode == 1:  # the loser of a race: one clean line, never a traceback

@@ -355,14 +355,17 @@ def test_missing_column_message_names_the_cli_option(tmp_path, capsys):
     ids=["standardize-number", "standardize-help", "audit", "audit-json", "version"],
 )
 def test_light_commands_do_not_import_pandas(argv):
-    """A single number, the audit and the help import neither pandas nor heavy libraries."""
+    """A single number, the audit and the help import neither pandas nor heavy libraries.
+
+    Nor :mod:`logging` (4 ms): the CLI quiets matplotlib's logger only when it is imported.
+    """
     import subprocess
     import sys
 
     code = (
         "import sys\nfrom yieldtrial.cli import main\n"
         f"main({argv!r})\n"
-        "heavy = ('pandas', 'scipy', 'matplotlib', 'statsmodels')\n"
+        "heavy = ('pandas', 'scipy', 'matplotlib', 'statsmodels', 'logging')\n"
         "print('HEAVY:' + ','.join(m for m in heavy if m in sys.modules))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

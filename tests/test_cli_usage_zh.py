@@ -67,6 +67,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-not-finite": lambda tmp: _report(tmp, "--alpha", "nan"),
     "usage-ambiguous": lambda tmp: _report(tmp, "--l", "x"),
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
+    "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-config-twice": lambda tmp: _report(tmp, "--config", "a.toml", "--config", "b.toml"),
     "usage-config-empty": lambda tmp: _report(tmp, "--config", ""),
@@ -126,6 +127,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
 NO_HELP = (
     "usage-not-finite",
     "usage-dash-output",
+    "usage-dash-input",
     "usage-text-output-name",
     "usage-sheet-csv",
     "usage-format-suffix",

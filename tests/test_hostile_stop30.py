@@ -34,13 +34,19 @@ def test_trial_toml_integer_beyond_a_float_is_a_data_error(tmp_path, capsys, key
     out = tmp_path / "r.md"
     argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)]
     assert_one_line_error(
-        argv, capsys, match=rf"{key} = 1000", untouched=[plots, config], absent=[out]
+        argv,
+        capsys,
+        match=rf"{key} = 1\.000e\+400 \(a 401-digit integer\)",
+        untouched=[plots, config],
+        absent=[out],
     )
 
 
 def test_trialconfig_integer_beyond_a_float_is_refused():
     """The API gives the same message as the file (no OverflowError)."""
-    with pytest.raises(DataValidationError, match="alpha = 1000.*expected a finite number"):
+    with pytest.raises(
+        DataValidationError, match=r"alpha = 1\.000e\+400 .*expected a finite number"
+    ):
         TrialConfig.from_text(f"[analysis]\nalpha = {HUGE}\n")
 
 
@@ -70,7 +76,9 @@ def test_check_alpha_integer_beyond_a_float():
     """``check_alpha(10**400)`` is trial.toml's "expected a finite number", not an OverflowError."""
     from yieldtrial.io.checks import check_alpha
 
-    with pytest.raises(DataValidationError, match=r"alpha = 1000.*\(401 digits\); expected a fin"):
+    with pytest.raises(
+        DataValidationError, match=r"alpha = 1\.000e\+400 \(a 401-digit integer\); expected a fin"
+    ):
         check_alpha(10**400)
 
 

@@ -12,6 +12,7 @@ from yieldtrial.io.checks import (
     margin_without_control,
     plain_scalar,
     shown,
+    shown_count,
     whole_number,
 )
 
@@ -24,6 +25,30 @@ from yieldtrial.io.checks import (
 def test_shown_gives_a_numpy_scalar_as_python_writes_it(value, expected):
     """NumPy 2 reprs (np.str_('CK'), np.float64(0.5)) named a type the user never typed."""
     assert shown(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # hand-counted: 10**20 - 1 is twenty 9s (the longest shown whole), 10**20 has 21 digits
+        (10**20 - 1, "99999999999999999999"),
+        (10**20, "1.000e+20 (a 21-digit integer)"),
+        (10**400 - 1, "9.999e+399 (a 400-digit integer)"),  # log10 rounds it to 400.0
+        (10**400, "1.000e+400 (a 401-digit integer)"),
+        (-(10**400), "-1.000e+400 (a 401-digit integer)"),  # was "(402 digits)": the sign
+        (12345 * 10**396, "1.234e+400 (a 401-digit integer)"),  # first four digits, cut
+        (10**5000, "1.000e+5000 (a 5,001-digit integer)"),  # repr() refuses > 4,300 digits
+    ],
+    ids=["20-digits", "21-digits", "400-nines", "401-digits", "negative", "lead", "5001-digits"],
+)
+def test_shown_shortens_a_huge_integer(value, expected):
+    """blocks=10**400 printed 400 digits; 10**5000 made repr() raise ValueError."""
+    assert shown(value) == expected
+
+
+def test_shown_count_groups_a_count_a_trial_can_have():
+    """Counts are grouped by thousands (12,000 plots) up to 20 digits."""
+    assert (shown_count(12_000), shown_count(-5)) == ("12,000", "-5")
 
 
 def test_plain_scalar_leaves_other_values_alone():

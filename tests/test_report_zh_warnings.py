@@ -613,6 +613,8 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     # a RuntimeWarning about the installation (pyarrow failing to import), never a
     # YieldTrialWarning, so no report shows it; tests/test_io_arrow.py checks it
     "yieldtrial/io/_arrow.py::pyarrow_usable": ("not a data warning: pyarrow fails to import",),
+    # printed after the output is written, in no report; its --lang zh line is the CLI
+    # catalogue's "output-not-recorded" (tests/test_cli_errors_zh.py)
     "yieldtrial/io/output.py::_record": (
         "not a data warning: the record of outputs cannot be written after the output is",
     ),

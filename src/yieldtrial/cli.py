@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import errno
 import importlib
-import logging
 import math
 import os
 import platform
@@ -217,7 +216,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
         problem = (
-            _non_finite_argument(parser, args) or _standard_output(args) or _text_output_name(args)
+            _non_finite_argument(parser, args)
+            or _standard_output(args)
+            or _standard_input(args)
+            or _text_output_name(args)
         )
         if problem:
             prog = f"yieldtrial {args.command}"
@@ -365,6 +367,23 @@ def _standard_error_sink() -> Iterator[None]:
 _QUIET_LOGGERS = ("matplotlib",)
 
 
+class _BeforeImport:
+    """A :data:`sys.meta_path` entry calling ``action`` before ``names`` are first imported.
+
+    It finds nothing itself (the import goes on as usual); it only lets the command line act
+    at the moment a library arrives, whichever module of yieldtrial imports it first.
+    """
+
+    def __init__(self, names: Sequence[str], action: Any) -> None:
+        self.names = frozenset(names)
+        self.action = action
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        """Run the action when a watched top-level package is about to be imported."""
+        if name in self.names:
+            self.action()
+
+
 @contextlib.contextmanager
 def _quiet_library_logs() -> Iterator[None]:
     """Keep library log records below ERROR off standard error while a command runs.
@@ -372,15 +391,37 @@ def _quiet_library_logs() -> Iterator[None]:
     The command line speaks in its own one-line messages; matplotlib's note about its
     cache folder (``mkdir -p failed ...``, ``Matplotlib created a temporary cache
     directory ...``) is no news about the user's data, and the figures are made anyway.
+    The note comes while matplotlib is imported, so the level must be set before that;
+    :mod:`logging` (about 4 ms) is imported only then, or now when it is already loaded:
+    a command that draws nothing (``audit``, ``--help``) never imports it.
     """
-    levels = {name: logging.getLogger(name).level for name in _QUIET_LOGGERS}
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
+    levels: dict[str, int] = {}
+
+    def quiet() -> None:
+        import logging
+
+        for name in _QUIET_LOGGERS:
+            if name not in levels:
+                levels[name] = logging.getLogger(name).level
+                logging.getLogger(name).setLevel(logging.ERROR)
+
+    hook = None
+    if "logging" in sys.modules:
+        quiet()
+    else:
+        hook = _BeforeImport(_QUIET_LOGGERS, quiet)
+        sys.meta_path.insert(0, hook)
     try:
         yield
     finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
+        if hook is not None:
+            with contextlib.suppress(ValueError):
+                sys.meta_path.remove(hook)
+        if levels:
+            import logging
+
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
 
 
 #: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:
@@ -604,6 +645,39 @@ def _standard_output(args: argparse.Namespace) -> str:
         f"argument -o: '-' (standard output) is not possible here: {args.command} writes "
         f"a {what}; give a {what} name (one named '-' can be given as ./-)"
     )
+
+
+#: The arguments of each command that name an input file: (destination, name, what it holds);
+#: every command with --config also reads the trial description.
+_INPUT_ARGUMENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "standardize": (("source", "MASS_OR_FILE", "plot table"),),
+    "audit": (("mass", "MASS_OR_FILE", "plot table"),),
+    "report": (("plots", "PLOTS", "plot table"),),
+    "network": (("plots", "PLOTS", "plot table"),),
+}
+
+
+def _standard_input(args: argparse.Namespace) -> str:
+    """Refuse ``-`` as an input file: yieldtrial does not read standard input.
+
+    Decided (stop 42): ``-`` was read as a file named ``-`` ("no such file").  Reading
+    standard input would give up what a file allows: the reader stats the input (inputs
+    that are not regular files are refused: a pipe never ends, a device neither), sniffs
+    its head for a workbook or an encoding, reads it again as GB18030 when it is not
+    UTF-8, streams a large table in two passes, and refuses an output that is the input.
+    A file named ``-`` can still be given as ``./-``.
+    """
+    inputs = (*_INPUT_ARGUMENTS.get(str(args.command), ()), ("config", "--config", ""))
+    for dest, name, what in inputs:
+        given = getattr(args, dest, None)
+        if given == "-" or (isinstance(given, list) and "-" in given):
+            held = what or "trial description"
+            return (
+                f"argument {name}: '-' (standard input) is not supported: yieldtrial reads the "
+                f"{held} from a file; save the {held} to a file and give its name (one named "
+                "'-' can be given as ./-)"
+            )
+    return ""
 
 
 #: Suffixes of files that are not text (workbooks, documents, images, archives).

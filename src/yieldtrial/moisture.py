@@ -712,7 +712,7 @@ def _scalar(value: object, name: str) -> float:
         number = real_float(value)  # 10**400 is inf, refused below
     if not math.isfinite(number):
         raise DataValidationError(
-            f"{name} must be a finite number; got {value!r}. Give the figure as printed, "
+            f"{name} must be a finite number; got {shown(value)}. Give the figure as printed, "
             "e.g. 477.36"
         )
     return number

@@ -209,6 +209,12 @@ TEMPLATES: tuple[Template, ...] = (
         "输出清单，yieldtrial 从不替换它；请将其移走或改名，或写入另一个文件夹",
     ),
     Template(
+        "output-not-recorded",
+        r"(?P<path>.+?) was written, but it could not be recorded as yieldtrial's output "
+        r"\((?P<reason>.+)\); replacing it later needs --force \(force=True in Python\)",
+        "{path} 已写入，但未能记入 yieldtrial 的输出清单（{reason}）；以后替换它需加 --force",
+    ),
+    Template(
         "read-not-regular",
         r"cannot read (?P<path>" + _Q + r"): it is not a regular file \(a pipe, device or "
         r"socket\); save the (?P<what>plot table|trial description|file) to a file and give "
@@ -755,7 +761,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "unknown-yield-unit",
-        r"(?:" + _WHERE + r": )?unknown yield unit (?P<unit>" + _R + r")(?: \(did you mean "
+        r"(?:" + _WHERE + r": |(?P<argument>from_unit|to_unit|unit): )?unknown yield unit "
+        r"(?P<unit>" + _R + r")(?: \(did you mean "
         r"(?P<close>" + _Q + r")\?\))?; valid yield units: (?P<units>[\w/, ]+), or any mass unit "
         r"\((?P<masses>[\w, ]+)\) per area unit \((?P<areas>[\w, ]+)\) such as 'g/m2'",
         "{where}未知的产量单位 {unit}{close}；可用的产量单位：{units}，"
@@ -1986,6 +1993,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "（名为 '-' 的{what}可写作 ./-）",
     ),
     Template(
+        "usage-dash-input",
+        r"argument (?P<name>MASS_OR_FILE|PLOTS|--config): '-' \(standard input\) is not "
+        r"supported: yieldtrial reads the (?P<held>plot table|trial description) from a file; "
+        r"save the (?P=held) to a file and give its name \(one named '-' can be given as \./-\)",
+        "参数 {name}：不支持 '-'（标准输入）：只能从文件读取{held}；请把{held}保存为文件，"
+        "再给出文件名（名为 '-' 的文件可写作 ./-）",
+    ),
+    Template(
         "usage-text-output-name",
         r"argument -o: (?P<given>" + _R + r"): (?P<command>\w+) writes (?P<kind>CSV text|JSON "
         r"text|plain text), not a (?P<suffix>\.\w+) file \(it could not be opened as one\); "
@@ -2261,6 +2276,10 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["named"] = named.replace(" and ", " 和 ")
         if "excel" in values:
             values["excel"] = "（Excel 可打开 CSV 文件）" if values["excel"] else ""
+        if "held" in values:  # what an input file holds
+            values["held"] = {"plot table": "小区数据表", "trial description": "试验描述"}[
+                values["held"]
+            ]
         chinese = template.chinese.format(**values)
         hint = f"（参见 '{prog} --help'）" if help_hint else ""
         return f"{prog}: 错误：{chinese}{hint}"
@@ -2638,11 +2657,13 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
-        if template.name == "unknown-yield-unit":  # the file or flag, when named
+        if template.name == "unknown-yield-unit":  # the file or flag, or the argument, when named
             where = values.get("where")
             values["where"] = (
                 "" if where is None else ("命令行" if where == "the command line" else where) + "："
             )
+            if values["argument"]:  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
+                values["where"] = f"{values['argument']}："
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
         if template.name == "toml-unknown-key":  # "[[exclude]] entry 2", "(see docs/...)"
@@ -2705,6 +2726,11 @@ def translate(message: str) -> str | None:
                 if reasons is None:
                     return None
                 values["reasons"] = reasons
+        if template.name == "output-not-recorded":  # why the record could not be written
+            reason = translate(values["reason"])
+            if reason is None:
+                return None
+            values["reason"] = reason
         if template.name == "network-all-invalid":  # the first trial's reason
             reason = translate(values["reason"])
             if reason is None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float, shown, whole_number
+from yieldtrial.io.checks import is_real_number, real_float, shown, shown_count, whole_number
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -121,7 +121,8 @@ def _count(value: object, name: str, *, minimum: int = 1) -> int:
         raise DataValidationError(f"{name} must be an integer >= {minimum}; got {shown(value)}.")
     if count > MAX_PLOTS:
         raise DataValidationError(
-            f"{name} = {count:,} is more than any field trial has (at most {MAX_PLOTS:,})."
+            f"{name} = {shown_count(count)} is more than any field trial has (at most "
+            f"{MAX_PLOTS:,})."
         )
     return count
 

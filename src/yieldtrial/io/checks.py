@@ -68,6 +68,7 @@ __all__ = [
     "check_shrink_pct_per_point",
     "check_whole_number",
     "shown",
+    "shown_count",
     "whole_number",
     "check_option",
     "check_range",
@@ -244,22 +245,58 @@ def shown(value: object) -> str:
 
     An array, Series or DataFrame is described (``a pandas Series of 2 values``), not
     printed over several lines; an integer of more than 20 digits is shortened
-    (``10**400``).  Every message that quotes a bad argument uses this.
+    (:func:`shown_count`).  Every message that quotes a bad argument uses this.
 
     Examples
     --------
     >>> import pandas as pd
     >>> shown(0.05), shown(pd.Series([1.0, 2.0])), shown(10**40)
-    ('0.05', 'a pandas Series of 2 values', '10000000...0000 (41 digits)')
+    ('0.05', 'a pandas Series of 2 values', '1.000e+40 (a 41-digit integer)')
     """
     container = _container(value)
     if container:
         return container
     value = plain_scalar(value)  # np.str_('x') is shown as 'x', np.float64(0.5) as 0.5
-    text = repr(value)
-    if isinstance(value, int) and len(text) > 20:
-        return f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
-    return text
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INTEGER:
+        return shown_count(value)
+    return repr(value)
+
+
+#: Integers from here on (21 digits and more) are shown shortened by :func:`shown_count`.
+_HUGE_INTEGER = 10**20
+#: Beyond this many digits the digit count is the logarithm's (10**exponent costs time).
+_EXACT_DIGITS_UP_TO = 100_000
+
+
+def shown_count(value: int) -> str:
+    """Return an integer as a message shows it: grouped, or shortened when huge.
+
+    Up to 20 digits the number is grouped by thousands (``12,000``); a longer one, which
+    no count in a field trial reaches, is shown by its first four digits and its length
+    (``1.000e+400 (a 401-digit integer)``) instead of a line of hundreds of digits.
+    Python refuses to print an integer of more than 4,300 digits at all.
+
+    Examples
+    --------
+    >>> shown_count(12000), shown_count(10**400), shown_count(-(10**5000) * 3)
+    ('12,000', '1.000e+400 (a 401-digit integer)', '-3.000e+5000 (a 5,001-digit integer)')
+    """
+    magnitude = abs(value)
+    if magnitude < _HUGE_INTEGER:
+        return f"{value:,}"
+    import math
+
+    exponent = int(math.log10(magnitude))  # the float logarithm: one off next to a power of 10
+    sign = "-" if value < 0 else ""
+    if exponent > _EXACT_DIGITS_UP_TO:
+        mantissa = min(10 ** (math.log10(magnitude) - exponent), 9.999)
+        return f"{sign}{mantissa:.3f}e+{exponent} (an integer of about {exponent + 1:,} digits)"
+    if 10**exponent > magnitude:
+        exponent -= 1
+    elif 10 ** (exponent + 1) <= magnitude:
+        exponent += 1
+    lead = str(magnitude // 10 ** (exponent - 3))  # the first four digits
+    return f"{sign}{lead[0]}.{lead[1:]}e+{exponent} (a {exponent + 1:,}-digit integer)"
 
 
 _shown = shown

@@ -112,7 +112,7 @@ def _real(value: Any, what: str) -> float:
         raise DataValidationError(f"{what} must be a number; got {shown(value)}")
     out = real_float(value)  # 10**400 is inf, refused below
     if not np.isfinite(out):
-        raise DataValidationError(f"{what} must be a finite number; got {value!r}")
+        raise DataValidationError(f"{what} must be a finite number; got {shown(value)}")
     return out
 
 
