@@ -227,3 +227,19 @@ def test_rho_histogram_keeps_the_total() -> None:
     hist = rho_histogram(dev, rho)
     assert hist.shape == (RHO_BINS,)
     assert hist.sum() == pytest.approx(dev.sum())
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3)], ids=["vector", "matrix"])
+def test_low_rank_solve_with_zero_diagonal_entries(shape: tuple[int, ...]) -> None:
+    """``V^-1 b`` with some ``d_i = 0`` (an absorbed augmented fit's checks): numpy's solve.
+
+    Expected: ``numpy.linalg.solve`` of the dense ``diag(d) + F F'`` (nonsingular: the two
+    zero-diagonal rows of ``F`` are independent).
+    """
+    from yieldtrial.stats._covariance import LowRankUpdateCovariance
+
+    rng = np.random.default_rng(47)
+    d = np.array([0.0, 0.0, 1.5, 2.0, 1.0, 3.0, 0.5])
+    cov = LowRankUpdateCovariance(d, rng.normal(size=(7, 3)))
+    b = rng.normal(size=shape)
+    np.testing.assert_allclose(cov.solve(b), np.linalg.solve(np.asarray(cov), b), rtol=1e-10)

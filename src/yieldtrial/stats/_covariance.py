@@ -225,7 +225,8 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     Parameters
     ----------
     diag : array_like, shape (k,)
-        The diagonal part ``d`` (positive).
+        The diagonal part ``d`` (positive, or 0 for a mean that is a combination of the
+        low-rank part only: an augmented design's checks; ``V`` must stay nonsingular).
     factor : array_like, shape (k, q)
         The low-rank factor ``F``.
 
@@ -306,11 +307,38 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         2013, sec. 2.1.4); the inner matrix is ``q x q``.
         """
         b = np.asarray(rhs, dtype=float)
+        if np.any(self.diag_part == 0.0):
+            return self._solve_with_zeros(b)
         inv_d = 1.0 / self.diag_part
         scaled = b * (inv_d if b.ndim == 1 else inv_d[:, None])
         g = self.factor * inv_d[:, None]
         inner = np.eye(self.rank) + self.factor.T @ g
         return np.asarray(scaled - g @ np.linalg.solve(inner, self.factor.T @ scaled))
+
+    def _solve_with_zeros(self, b: np.ndarray) -> np.ndarray:
+        """``V^-1 b`` when some ``d_i`` are 0 (an augmented design's checks: ``Z``).
+
+        With ``u = F' x``, ``V x = b`` reads ``F_Z u = b_Z`` and
+        ``x_P = D_P^-1 (b_P - F_P u)`` on the rest; so ``(I + F_P' D_P^-1 F_P) u - F_Z' x_Z =
+        F_P' D_P^-1 b_P``: a bordered system of ``q + |Z|`` unknowns ``(u, x_Z)``.
+        """
+        zero = self.diag_part == 0.0
+        pos = ~zero
+        f_z, f_p = self.factor[zero], self.factor[pos]
+        inv_d = 1.0 / self.diag_part[pos]
+        q, nz = self.rank, int(zero.sum())
+        col = b.reshape(b.shape[0], -1)
+        b_p = col[pos] * inv_d[:, None]
+        system = np.zeros((q + nz, q + nz))
+        system[:q, :q] = np.eye(q) + f_p.T @ (f_p * inv_d[:, None])
+        system[:q, q:] = -f_z.T
+        system[q:, :q] = f_z
+        rhs = np.vstack([f_p.T @ b_p, col[zero]])
+        sol = np.linalg.solve(system, rhs)
+        out = np.empty_like(col)
+        out[zero] = sol[q:]
+        out[pos] = b_p - (f_p @ sol[:q]) * inv_d[:, None]
+        return out.reshape(b.shape)
 
 
 class NearProductFormCorrelation(ProductFormCorrelation):

@@ -645,7 +645,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
         w = 1.0 / var
         centred = basis - float(w @ basis) / float(w.sum())
         f = float(w @ centred**2) / (k - 1)
-    elif isinstance(mm.cov, LowRankUpdateCovariance) and np.all(mm.cov.diag_part > 0):
+    elif isinstance(mm.cov, LowRankUpdateCovariance) and np.all(mm.cov.diag_part >= 0):
         # diag + low rank (unbalanced, many treatments): the generalized least-squares sum
         # of squares about the weighted mean, b'V^-1 b - (1'V^-1 b)^2 / 1'V^-1 1, with V^-1
         # applied by Woodbury; equal to (Cb)'(CVC')^-1(Cb) for any basis C of contrasts
