@@ -229,6 +229,11 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         low-rank part only: an augmented design's checks; ``V`` must stay nonsingular).
     factor : array_like, shape (k, q)
         The low-rank factor ``F``.
+    origin : {"missing_plots", "augmented"}, default "missing_plots"
+        What the low-rank part is: the block adjustment of entries with missing plots, or
+        of every entry of an augmented design (its checks' means have ``d = 0``); it names
+        the source of a vs-control family's near product form
+        (:class:`NearProductFormCorrelation`).
 
     Examples
     --------
@@ -239,7 +244,8 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     ([1, 2], 1.0)
     """
 
-    def __init__(self, diag: Any, factor: Any) -> None:
+    def __init__(self, diag: Any, factor: Any, origin: str = "missing_plots") -> None:
+        self.origin = origin
         d = np.array(diag, dtype=float).ravel()
         f = np.array(factor, dtype=float).reshape(d.size, -1)
         d.setflags(write=False)
@@ -289,12 +295,12 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     def take(self, index: Any) -> LowRankUpdateCovariance:
         """Return the covariance of a subset of the means (``v[np.ix_(index, index)]``)."""
         idx = np.asarray(index, dtype=int)
-        return LowRankUpdateCovariance(self.diag_part[idx], self.factor[idx])
+        return LowRankUpdateCovariance(self.diag_part[idx], self.factor[idx], self.origin)
 
     def __mul__(self, other: Any) -> LowRankUpdateCovariance:
         if np.ndim(other) == 0 and float(other) >= 0.0:
             return LowRankUpdateCovariance(
-                self.diag_part * float(other), self.factor * np.sqrt(float(other))
+                self.diag_part * float(other), self.factor * np.sqrt(float(other)), self.origin
             )
         return NotImplemented
 
@@ -385,9 +391,10 @@ class NearProductFormCorrelation(ProductFormCorrelation):
         Number of those pairs.
     deviation_by_rho : array_like, shape (RHO_BINS,), optional
         The same sum split by :math:`\rho_{ij}` (:func:`rho_histogram`).
-    source : {"missing_plots", "dense_family"}
-        Why the correlation differs from the product form: entries with missing plots, or
-        a general correlation replaced by its nearest product form.
+    source : {"missing_plots", "augmented", "dense_family"}
+        Why the correlation differs from the product form: entries with missing plots, an
+        augmented design's entries (each adjusted by its block's effect from the checks),
+        or a general correlation replaced by its nearest product form.
 
     References
     ----------

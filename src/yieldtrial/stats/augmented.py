@@ -477,7 +477,7 @@ def _absorbed_fit(
         rank_tb=rank_tb,
         residuals=residuals,
         adj_centred=adj,
-        cov=LowRankUpdateCovariance(diag, factor),
+        cov=LowRankUpdateCovariance(diag, factor, origin="augmented"),
         block_effects=beff,
         ss_check=ss_check,
         ss_check_ign=_between_ss(yk, tk, c) if c > 1 else 0.0,
