@@ -35,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "PAIR_CHUNK",
+    "ROW_GROUPS_MAX",
     "DiagonalCovariance",
     "LowRankUpdateCovariance",
     "NearProductFormCorrelation",
@@ -52,6 +53,10 @@ __all__ = [
 
 #: Pairs handled per chunk by the chunked pairwise helpers (about 8 MB per float array).
 PAIR_CHUNK = 1_000_000
+
+#: Most distinct rows of a low-rank factor for the pairwise lookup table
+#: (:meth:`LowRankUpdateCovariance.row_groups`: 8 MB of ``|F_g - F_h|^2``).
+ROW_GROUPS_MAX = 1_000
 
 
 class _StructuredMatrix:
@@ -256,6 +261,27 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         touched.setflags(write=False)
         #: Rows of ``F`` that are not zero (the entries the low-rank part reaches).
         self.touched = touched
+
+    def row_groups(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Equal rows of ``F``: ``(label, dist2)``, or None above :data:`ROW_GROUPS_MAX`.
+
+        ``label[i]`` numbers the distinct rows of ``F``; ``dist2[g, h]`` is
+        ``|F_g - F_h|^2`` between two of them.  An augmented design's entries share the
+        row of their block (about checks + blocks distinct rows for thousands of means),
+        so a pair's variance is ``d_i + d_j + dist2[label_i, label_j]``: no ``q`` factor
+        per pair.  Computed once, on first use.
+        """
+        if not hasattr(self, "_row_groups"):
+            unique, label = np.unique(self.factor, axis=0, return_inverse=True)
+            groups = None
+            if unique.shape[0] <= ROW_GROUPS_MAX:
+                dist2 = np.empty((unique.shape[0], unique.shape[0]))
+                for g in range(unique.shape[0]):  # differences summed (no cancellation)
+                    diff = unique - unique[g]
+                    dist2[g] = np.einsum("hq,hq->h", diff, diff)
+                groups = (np.asarray(label, dtype=int).ravel(), dist2)
+            self._row_groups = groups
+        return self._row_groups
 
     @property
     def rank(self) -> int:
@@ -534,6 +560,11 @@ def _low_rank_pair_variances(
     d = cov.diag_part
     out = np.where(i == j, 0.0, d[i] + d[j])
     if cov.touched.size == 0 or out.size == 0:
+        return out
+    groups = cov.row_groups() if cov.touched.size > ROW_GROUPS_MAX else None
+    if groups is not None:  # few distinct rows (augmented entries absorbed): a lookup
+        label, dist2 = groups
+        out += np.where(i == j, 0.0, dist2[label[i], label[j]])
         return out
     reached = np.zeros(d.size, dtype=bool)
     reached[cov.touched] = True
