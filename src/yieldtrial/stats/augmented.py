@@ -345,7 +345,11 @@ def _pair_variances(
 #: ones keep the general fit of the full model matrix, whose numbers they agree with to
 #: rounding (1e-10 relative, tested), so their reports stay as they were.  The general fit
 #: costs O(t^3) time and O(t^2) memory: 23.5 s and 383 MiB at 2,000 entries (stop 41).
-ABSORB_MIN_TREATMENTS = 500
+#: 502: a vs-control family of up to 500 comparisons (``compare.FAMILY_QMC_MAX``) keeps the
+#: dense correlation, whose Dunnett curve is exact for up to three checks (nested
+#: quadrature); the absorbed covariance gives the near product form with the Li-Shao bound,
+#: which is loose on small families (about 0.1 on 62 comparisons).
+ABSORB_MIN_TREATMENTS = 502
 
 
 @dataclass(frozen=True)
