@@ -13,7 +13,11 @@ the error; each entry is adjusted for the block it sits in:
 (:math:`\bar y_{C,j}` mean of the checks in block *j*, :math:`\bar y_C` their overall
 mean).  These are the least-squares means of the model ``response ~ treatment + block``
 (blocks weighted equally), which is how they are computed here, so missing plots and
-checks absent from a block are handled too.
+checks absent from a block are handled too.  From :data:`ABSORB_MIN_TREATMENTS` treatments
+on (thousands of entries, issue 13) the entries are absorbed when each has one plot and
+every block a check plot: the check and block effects are then the least squares of the
+check plots alone and the LS-means covariance is diagonal plus rank ``c + b - 1``, the same
+numbers without any ``t x t`` step (:func:`_absorbed_fit`).
 
 The analysis of variance splits the treatments into checks, entries and checks vs
 entries, in two tables (as Federer and the R package augmentedRCBD print them):
