@@ -417,3 +417,20 @@ def test_absorbed_means_model_subset_stays_structured(monkeypatch: pytest.Monkey
     idx = [res.means_model().index(level) for level in levels]
     full = np.asarray(res.means_model().cov)
     np.testing.assert_array_equal(np.asarray(sub.cov), full[np.ix_(idx, idx)])
+
+
+def test_large_trial_absorbed_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From ABSORB_MIN_TREATMENTS treatments on the default fit is the absorbed one.
+
+    3 checks + 500 entries: the general fit's means, SEs and SEDs to 1e-10 relative.
+    """
+    import yieldtrial.stats.augmented as aug
+
+    df = _synthetic(3, 10, 50, 8)
+    res = augmented_anova(df, response="y", treatment="treatment", block="block")
+    assert len(res.checks) + len(res.entries) >= aug.ABSORB_MIN_TREATMENTS
+    assert type(res._means_model.cov).__name__ == "LowRankUpdateCovariance"
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
+    general = augmented_anova(df, response="y", treatment="treatment", block="block")
+    pd.testing.assert_frame_equal(res.means, general.means, rtol=1e-10)
+    pd.testing.assert_frame_equal(res.sed, general.sed, rtol=1e-10)
