@@ -5,15 +5,26 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_augmented_memory.py TABLE.
 ``block``, ``yield_kg_ha``).
 
 Prints, for each step of the fit (model matrices, least squares, LS-means weights,
-Wald sums of squares), its process CPU (``time.process_time``) and its peak of traced
-memory above the memory held when it started (``tracemalloc``; numpy reports its arrays),
-then the total.  The peer is the fit's own least-squares step on the same model matrix.
+Wald sums of squares; with the entries absorbed, stop 42: the absorbed fit), its process
+CPU (``time.process_time``) and its peak of traced memory above the memory held when it
+started (``tracemalloc``; numpy reports its arrays), then the total.  The peer is the
+fit's own least-squares step on the same model matrix.
+
+``--report SRC [--report SRC ...]`` (stop 42) instead runs ``yieldtrial report TABLE
+--crop wheat --control CK1 --no-figures --format json`` in a fresh child process per
+source tree (``PYTHONPATH=SRC``, one BLAS thread), one after the other, and prints each
+child's CPU (user + system, ``os.wait4``), wall time and peak RSS (``ru_maxrss``): e.g.
+the tree before a change (``git archive``) and the worktree's ``src``.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -43,13 +54,44 @@ def _traced(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def report_child(src: str, table: str, out: str) -> dict[str, float]:
+    """Run ``yieldtrial report`` on ``table`` with ``src`` first on the path; its usage."""
+    env = dict(os.environ, PYTHONPATH=src, OPENBLAS_NUM_THREADS="1")
+    argv = ["report", table, "--crop", "wheat", "--control", "CK1", "--no-figures",
+            "--format", "json", "-o", out, "--force"]  # fmt: skip
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", "yieldtrial", *argv], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=err)  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            print(f"    exit {code}: {err.read().decode()[-300:]}")
+    return {
+        "wall": time.perf_counter() - start,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
+
+
 def main() -> None:
-    """Fit the table once with every step traced."""
+    """Fit the table once with every step traced (or time the report per source tree)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("table")
+    parser.add_argument("--report", action="append", metavar="SRC", help="source tree")
     args = parser.parse_args()
+    if args.report:
+        with tempfile.TemporaryDirectory() as folder:
+            for i, src in enumerate(args.report):
+                reading = report_child(src, args.table, os.path.join(folder, f"r{i}.json"))
+                print(f"report src{i} ({src}): {reading['cpu']:7.1f} s CPU "
+                      f"{reading['wall']:7.1f} s wall  peak {reading['peak_mb']:6.0f} MB",
+                      flush=True)  # fmt: skip
+        return
     data = pd.read_csv(args.table)
-    for name in ("model_matrix", "least_squares", "reference_grid_means", "_wald_ss"):
+    traced = ("model_matrix", "least_squares", "reference_grid_means", "_wald_ss")
+    for name in (*traced, "_absorbed_fit") if hasattr(aug, "_absorbed_fit") else traced:
         setattr(aug, name, _traced(name, getattr(aug, name)))
     tracemalloc.start()
     start = time.process_time()

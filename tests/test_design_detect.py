@@ -58,3 +58,23 @@ def test_entry_type_case_and_blanks_are_accepted() -> None:
     book.loc[book.index[0], "entry_type"] = None
     check_entry_types(book)
     assert detect_design(book)[0] == "augmented"
+
+
+def test_first_treatment_breaking_a_rule_is_named() -> None:
+    """Two treatments break rules: the one that appears first in the table is named.
+
+    (The check is vectorised over treatments; it named the same one as the per-treatment
+    loop it replaced: order of appearance, rules checked in the loop's order.)
+    """
+    plots = pd.DataFrame(
+        {
+            "block": [1, 1, 1, 2, 2, 2],
+            "treatment": ["CK", "E2", "E1", "CK", "E1", "E3"],
+            "entry_type": ["check", "check", "entry", "check", "entry", "entry"],
+        }
+    )
+    with pytest.raises(DataValidationError, match=r"^treatment 'E2' is marked 'check'"):
+        check_entry_types(plots)
+    plots.loc[1, "entry_type"] = "entry"
+    with pytest.raises(DataValidationError, match=r"^treatment 'E1' is marked 'entry' .* 2 plots"):
+        check_entry_types(plots)

@@ -28,3 +28,35 @@ def test_factor_analytic_note_gives_the_approximation_sentence() -> None:
 def test_missing_plot_note_keeps_the_missing_plot_sentence() -> None:
     text = _dunnett_accuracy(_ctx("product-form correlation ... missing plots ..."), "en")
     assert "missing plots" in text
+
+
+def test_augmented_note_gives_the_block_adjustment_sentence(monkeypatch) -> None:
+    """An absorbed augmented trial's vs-control note and methods sentence name the design.
+
+    62 comparisons (> 50: the near product form); on so small a family the Li-Shao bound
+    is loose (about 0.1, a borderline warning, ignored here), which is why such trials
+    keep the general fit (``ABSORB_MIN_TREATMENTS``).
+    """
+    import warnings
+
+    import numpy as np
+
+    import yieldtrial.stats.augmented as aug
+    from yieldtrial.errors import YieldTrialWarning
+
+    rng = np.random.default_rng(47)
+    rows = [(f"B{j}", f"CK{k}", 7000.0 + 300 * k + rng.normal(0, 400)) for j in range(5)
+            for k in range(3)]  # fmt: skip
+    rows += [(f"B{e % 5}", f"E{e:03d}", 7000.0 + rng.normal(0, 700)) for e in range(60)]
+    df = pd.DataFrame(rows, columns=["block", "treatment", "y"])
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)
+    res = aug.augmented_anova(df, response="y", treatment="treatment", block="block")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", YieldTrialWarning)
+        out = res.vs_best_check(method="dunnett")
+    note = str(out.attrs.get("accuracy", ""))
+    assert "augmented design" in note and "missing plots" not in note
+    for lang, word in (("en", "block's effect"), ("zh", "区组的效应")):
+        text = _dunnett_accuracy(_ctx(note), lang)
+        assert word in text and "2.5e-04" in text
+        assert "missing plots" not in text and "缺区" not in text

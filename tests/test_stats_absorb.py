@@ -474,3 +474,43 @@ def test_structured_means_model_replaced_by_dense_gives_same_dunnett_se(pair: tu
     d = compare_means_to_control(dense, control="CK")
     np.testing.assert_allclose(a["se_kg_ha"], d["se_kg_ha"], rtol=1e-12)
     np.testing.assert_allclose(a["statistic"], d["statistic"], rtol=1e-12)
+
+
+def test_near_product_form_groups_equal_rows_as_the_pair_loop(monkeypatch) -> None:
+    """Members with equal (d_i, F_i) visited once per group pair: the per-pair sums.
+
+    An augmented trial fitted with the entries absorbed (3 checks, 5 blocks of 12 entries:
+    every row of F non-zero, one distinct row per block): deviation sum, pair count and
+    largest rho against every pair of the dense family correlation ``w V w'``.
+    """
+    import yieldtrial.stats.augmented as aug
+
+    rng = np.random.default_rng(47)
+    rows = [(f"B{j}", f"CK{k}", 7000.0 + 300 * k + rng.normal(0, 400)) for j in range(5)
+            for k in range(3)]  # fmt: skip
+    rows += [(f"B{e % 5}", f"E{e:03d}", 7000.0 + rng.normal(0, 700)) for e in range(60)]
+    df = pd.DataFrame(rows, columns=["block", "treatment", "y"])
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)
+    res = aug.augmented_anova(df, response="y", treatment="treatment", block="block")
+    cov = res.means_model().cov
+    assert isinstance(cov, LowRankUpdateCovariance) and cov.origin == "augmented"
+    k = len(cov)
+    idx = list(range(1, k))
+    se, corr = _near_product_form_family(cov, idx, 0, 1.0)
+    w = np.zeros((k - 1, k))
+    w[np.arange(k - 1), idx] = 1.0
+    w[:, 0] -= 1.0
+    vc = w @ np.asarray(cov) @ w.T
+    np.testing.assert_allclose(se, np.sqrt(np.diag(vc)), rtol=1e-12)
+    i, j = np.triu_indices(k - 1, 1)
+    r = np.clip((vc / np.outer(se, se))[i, j], -1.0, 1.0)
+    prod = corr.lam[i] * corr.lam[j]
+    dev = np.abs(np.arcsin(r) - np.arcsin(prod))
+    np.testing.assert_allclose(corr.arcsin_deviation, dev.sum(), rtol=1e-10)
+    # pairs exactly of product form in exact arithmetic (a check's comparison with an entry)
+    # may come out 1e-17 off it in either computation: count the clearly different ones
+    assert int(np.count_nonzero(dev > 1e-9)) <= corr.pairs <= dev.size
+    rho = np.maximum(np.abs(r), np.abs(prod))
+    assert float(np.max(rho[dev > 1e-9])) <= corr.rho_max + 1e-12
+    assert corr.rho_max <= float(np.max(rho)) + 1e-12
+    assert corr.source == "augmented"

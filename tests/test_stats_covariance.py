@@ -227,3 +227,41 @@ def test_rho_histogram_keeps_the_total() -> None:
     hist = rho_histogram(dev, rho)
     assert hist.shape == (RHO_BINS,)
     assert hist.sum() == pytest.approx(dev.sum())
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3)], ids=["vector", "matrix"])
+def test_low_rank_solve_with_zero_diagonal_entries(shape: tuple[int, ...]) -> None:
+    """``V^-1 b`` with some ``d_i = 0`` (an absorbed augmented fit's checks): numpy's solve.
+
+    Expected: ``numpy.linalg.solve`` of the dense ``diag(d) + F F'`` (nonsingular: the two
+    zero-diagonal rows of ``F`` are independent).
+    """
+    from yieldtrial.stats._covariance import LowRankUpdateCovariance
+
+    rng = np.random.default_rng(47)
+    d = np.array([0.0, 0.0, 1.5, 2.0, 1.0, 3.0, 0.5])
+    cov = LowRankUpdateCovariance(d, rng.normal(size=(7, 3)))
+    b = rng.normal(size=shape)
+    np.testing.assert_allclose(cov.solve(b), np.linalg.solve(np.asarray(cov), b), rtol=1e-10)
+
+
+def test_low_rank_pair_variances_by_row_groups_equal_the_rows(monkeypatch) -> None:
+    """Few distinct rows of F (an absorbed augmented fit): the lookup's pair variances.
+
+    Expected: ``V_ii + V_jj - 2 V_ij`` of the dense matrix, for every pair.
+    """
+    from yieldtrial.stats import _covariance
+    from yieldtrial.stats._covariance import LowRankUpdateCovariance
+
+    rng = np.random.default_rng(47)
+    rows = rng.normal(size=(4, 3))
+    label = rng.integers(0, 4, size=30)
+    cov = LowRankUpdateCovariance(rng.uniform(1.0, 2.0, 30), rows[label])
+    monkeypatch.setattr(_covariance, "ROW_GROUPS_MAX", 5)  # 30 touched rows > 5: lookup
+    i, j = np.triu_indices(30, 1)
+    dense = np.asarray(cov)
+    expected = np.diag(dense)[i] + np.diag(dense)[j] - 2.0 * dense[i, j]
+    got = pair_variances(cov, i, j)
+    assert cov.row_groups() is not None
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.all(pair_variances(cov, np.arange(30), np.arange(30)) == 0.0)

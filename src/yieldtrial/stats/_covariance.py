@@ -35,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "PAIR_CHUNK",
+    "ROW_GROUPS_MAX",
     "DiagonalCovariance",
     "LowRankUpdateCovariance",
     "NearProductFormCorrelation",
@@ -52,6 +53,10 @@ __all__ = [
 
 #: Pairs handled per chunk by the chunked pairwise helpers (about 8 MB per float array).
 PAIR_CHUNK = 1_000_000
+
+#: Most distinct rows of a low-rank factor for the pairwise lookup table
+#: (:meth:`LowRankUpdateCovariance.row_groups`: 8 MB of ``|F_g - F_h|^2``).
+ROW_GROUPS_MAX = 1_000
 
 
 class _StructuredMatrix:
@@ -225,9 +230,15 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     Parameters
     ----------
     diag : array_like, shape (k,)
-        The diagonal part ``d`` (positive).
+        The diagonal part ``d`` (positive, or 0 for a mean that is a combination of the
+        low-rank part only: an augmented design's checks; ``V`` must stay nonsingular).
     factor : array_like, shape (k, q)
         The low-rank factor ``F``.
+    origin : {"missing_plots", "augmented"}, default "missing_plots"
+        What the low-rank part is: the block adjustment of entries with missing plots, or
+        of every entry of an augmented design (its checks' means have ``d = 0``); it names
+        the source of a vs-control family's near product form
+        (:class:`NearProductFormCorrelation`).
 
     Examples
     --------
@@ -238,7 +249,8 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     ([1, 2], 1.0)
     """
 
-    def __init__(self, diag: Any, factor: Any) -> None:
+    def __init__(self, diag: Any, factor: Any, origin: str = "missing_plots") -> None:
+        self.origin = origin
         d = np.array(diag, dtype=float).ravel()
         f = np.array(factor, dtype=float).reshape(d.size, -1)
         d.setflags(write=False)
@@ -249,6 +261,27 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         touched.setflags(write=False)
         #: Rows of ``F`` that are not zero (the entries the low-rank part reaches).
         self.touched = touched
+
+    def row_groups(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Equal rows of ``F``: ``(label, dist2)``, or None above :data:`ROW_GROUPS_MAX`.
+
+        ``label[i]`` numbers the distinct rows of ``F``; ``dist2[g, h]`` is
+        ``|F_g - F_h|^2`` between two of them.  An augmented design's entries share the
+        row of their block (about checks + blocks distinct rows for thousands of means),
+        so a pair's variance is ``d_i + d_j + dist2[label_i, label_j]``: no ``q`` factor
+        per pair.  Computed once, on first use.
+        """
+        if not hasattr(self, "_row_groups"):
+            unique, label = np.unique(self.factor, axis=0, return_inverse=True)
+            groups = None
+            if unique.shape[0] <= ROW_GROUPS_MAX:
+                dist2 = np.empty((unique.shape[0], unique.shape[0]))
+                for g in range(unique.shape[0]):  # differences summed (no cancellation)
+                    diff = unique - unique[g]
+                    dist2[g] = np.einsum("hq,hq->h", diff, diff)
+                groups = (np.asarray(label, dtype=int).ravel(), dist2)
+            self._row_groups = groups
+        return self._row_groups
 
     @property
     def rank(self) -> int:
@@ -288,12 +321,12 @@ class LowRankUpdateCovariance(_StructuredMatrix):
     def take(self, index: Any) -> LowRankUpdateCovariance:
         """Return the covariance of a subset of the means (``v[np.ix_(index, index)]``)."""
         idx = np.asarray(index, dtype=int)
-        return LowRankUpdateCovariance(self.diag_part[idx], self.factor[idx])
+        return LowRankUpdateCovariance(self.diag_part[idx], self.factor[idx], self.origin)
 
     def __mul__(self, other: Any) -> LowRankUpdateCovariance:
         if np.ndim(other) == 0 and float(other) >= 0.0:
             return LowRankUpdateCovariance(
-                self.diag_part * float(other), self.factor * np.sqrt(float(other))
+                self.diag_part * float(other), self.factor * np.sqrt(float(other)), self.origin
             )
         return NotImplemented
 
@@ -306,11 +339,38 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         2013, sec. 2.1.4); the inner matrix is ``q x q``.
         """
         b = np.asarray(rhs, dtype=float)
+        if np.any(self.diag_part == 0.0):
+            return self._solve_with_zeros(b)
         inv_d = 1.0 / self.diag_part
         scaled = b * (inv_d if b.ndim == 1 else inv_d[:, None])
         g = self.factor * inv_d[:, None]
         inner = np.eye(self.rank) + self.factor.T @ g
         return np.asarray(scaled - g @ np.linalg.solve(inner, self.factor.T @ scaled))
+
+    def _solve_with_zeros(self, b: np.ndarray) -> np.ndarray:
+        """``V^-1 b`` when some ``d_i`` are 0 (an augmented design's checks: ``Z``).
+
+        With ``u = F' x``, ``V x = b`` reads ``F_Z u = b_Z`` and
+        ``x_P = D_P^-1 (b_P - F_P u)`` on the rest; so ``(I + F_P' D_P^-1 F_P) u - F_Z' x_Z =
+        F_P' D_P^-1 b_P``: a bordered system of ``q + |Z|`` unknowns ``(u, x_Z)``.
+        """
+        zero = self.diag_part == 0.0
+        pos = ~zero
+        f_z, f_p = self.factor[zero], self.factor[pos]
+        inv_d = 1.0 / self.diag_part[pos]
+        q, nz = self.rank, int(zero.sum())
+        col = b.reshape(b.shape[0], -1)
+        b_p = col[pos] * inv_d[:, None]
+        system = np.zeros((q + nz, q + nz))
+        system[:q, :q] = np.eye(q) + f_p.T @ (f_p * inv_d[:, None])
+        system[:q, q:] = -f_z.T
+        system[q:, :q] = f_z
+        rhs = np.vstack([f_p.T @ b_p, col[zero]])
+        sol = np.linalg.solve(system, rhs)
+        out = np.empty_like(col)
+        out[zero] = sol[q:]
+        out[pos] = b_p - (f_p @ sol[:q]) * inv_d[:, None]
+        return out.reshape(b.shape)
 
 
 class NearProductFormCorrelation(ProductFormCorrelation):
@@ -357,9 +417,10 @@ class NearProductFormCorrelation(ProductFormCorrelation):
         Number of those pairs.
     deviation_by_rho : array_like, shape (RHO_BINS,), optional
         The same sum split by :math:`\rho_{ij}` (:func:`rho_histogram`).
-    source : {"missing_plots", "dense_family"}
-        Why the correlation differs from the product form: entries with missing plots, or
-        a general correlation replaced by its nearest product form.
+    source : {"missing_plots", "augmented", "dense_family"}
+        Why the correlation differs from the product form: entries with missing plots, an
+        augmented design's entries (each adjusted by its block's effect from the checks),
+        or a general correlation replaced by its nearest product form.
 
     References
     ----------
@@ -499,6 +560,11 @@ def _low_rank_pair_variances(
     d = cov.diag_part
     out = np.where(i == j, 0.0, d[i] + d[j])
     if cov.touched.size == 0 or out.size == 0:
+        return out
+    groups = cov.row_groups() if cov.touched.size > ROW_GROUPS_MAX else None
+    if groups is not None:  # few distinct rows (augmented entries absorbed): a lookup
+        label, dist2 = groups
+        out += np.where(i == j, 0.0, dist2[label[i], label[j]])
         return out
     reached = np.zeros(d.size, dtype=bool)
     reached[cov.touched] = True

@@ -13,7 +13,11 @@ the error; each entry is adjusted for the block it sits in:
 (:math:`\bar y_{C,j}` mean of the checks in block *j*, :math:`\bar y_C` their overall
 mean).  These are the least-squares means of the model ``response ~ treatment + block``
 (blocks weighted equally), which is how they are computed here, so missing plots and
-checks absent from a block are handled too.
+checks absent from a block are handled too.  From :data:`ABSORB_MIN_TREATMENTS` treatments
+on (thousands of entries, issue 13) the entries are absorbed when each has one plot and
+every block a check plot: the check and block effects are then the least squares of the
+check plots alone and the LS-means covariance is diagonal plus rank ``c + b - 1``, the same
+numbers without any ``t x t`` step (:func:`_absorbed_fit`).
 
 The analysis of variance splits the treatments into checks, entries and checks vs
 entries, in two tables (as Federer and the R package augmentedRCBD print them):
@@ -67,6 +71,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.stats._common import check_alpha, rounding_noise
+from yieldtrial.stats._covariance import LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.model import (
     _check_columns,
     _levels_of,
@@ -187,7 +192,11 @@ class AugmentedAnova:
             mm,
             levels=tuple(mm.levels[i] for i in idx),
             estimates=mm.estimates[idx],
-            cov=mm.cov[np.ix_(idx, idx)],
+            cov=(
+                mm.cov.take(idx)  # structured (entries absorbed): no dense subset
+                if isinstance(mm.cov, LowRankUpdateCovariance)
+                else mm.cov[np.ix_(idx, idx)]
+            ),
             n=mm.n[idx],
             estimates_centred=(None if mm.estimates_centred is None else mm.estimates_centred[idx]),
         )
@@ -333,6 +342,198 @@ def _pair_variances(
     }
 
 
+#: Augmented trials with at least this many treatments (checks + entries) are fitted with the
+#: entries absorbed (:func:`_absorbed_fit`: a (checks + blocks)-sized least-squares problem,
+#: the LS-means covariance diagonal plus rank checks + blocks - 1) when the layout allows it
+#: (each entry one plot, every block a check plot, the checks and blocks connected); smaller
+#: ones keep the general fit of the full model matrix, whose numbers they agree with to
+#: rounding (1e-10 relative, tested), so their reports stay as they were.  The general fit
+#: costs O(t^3) time and O(t^2) memory: 23.5 s and 383 MiB at 2,000 entries (stop 41).
+#: 502: a vs-control family of up to 500 comparisons (``compare.FAMILY_QMC_MAX``) keeps the
+#: dense correlation, whose Dunnett curve is exact for up to three checks (nested
+#: quadrature); the absorbed covariance gives the near product form with the Li-Shao bound,
+#: which is loose on small families (about 0.1 on 62 comparisons).
+ABSORB_MIN_TREATMENTS = 502
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What :func:`augmented_anova` needs from a fit (general or entries absorbed)."""
+
+    total: float
+    rss_b: float
+    rss_t: float
+    rank_t: int
+    rss_tb: float
+    rank_tb: int
+    residuals: np.ndarray
+    adj_centred: np.ndarray
+    cov: Any
+    block_effects: np.ndarray
+    ss_check: float
+    ss_check_ign: float
+    ss_entries_ign: float
+    entry_block: np.ndarray
+    pair_variance: dict[str, float]
+
+
+def _absorbable(t_codes: np.ndarray, b_codes: np.ndarray, n_t: int, n_b: int, c: int) -> bool:
+    """Whether the entries can be absorbed: one plot each, a check plot in every block."""
+    if n_t < ABSORB_MIN_TREATMENTS:
+        return False
+    n = np.bincount(t_codes, minlength=n_t)
+    if np.any(n[c:] != 1):
+        return False
+    with_check = np.zeros(n_b, dtype=bool)
+    with_check[b_codes[t_codes < c]] = True
+    return bool(with_check.all())
+
+
+def _between_ss(values: np.ndarray, groups: np.ndarray, n_groups: int) -> float:
+    """Sum of squares between group means, ``sum_k n_k (mean_k - mean)^2`` (one-way)."""
+    n = np.bincount(groups, minlength=n_groups).astype(float)
+    sums = np.bincount(groups, weights=values, minlength=n_groups)
+    keep = n > 0
+    means = sums[keep] / n[keep]
+    grand = float(values.mean())
+    return float(n[keep] @ (means - grand) ** 2)
+
+
+def _within_ss(values: np.ndarray, groups: np.ndarray, n_groups: int) -> float:
+    """Residual sum of squares of ``values ~ groups`` (one-way)."""
+    n = np.bincount(groups, minlength=n_groups).astype(float)
+    means = np.bincount(groups, weights=values, minlength=n_groups) / np.maximum(n, 1.0)
+    dev = values - means[groups]
+    return float(dev @ dev)
+
+
+def _absorbed_fit(
+    yc: np.ndarray, t_codes: np.ndarray, b_codes: np.ndarray, n_t: int, n_b: int, c: int
+) -> _Fit | None:
+    r"""Fit ``y ~ treatment + block`` with each entry's own parameter absorbed (issue 13).
+
+    An entry with one plot is fitted exactly by its own effect (residual 0), so the check
+    and block effects are the least-squares fit of the check plots alone, ``y ~ check +
+    block`` with ``c + b - 1`` parameters, and an entry's adjusted mean is its yield minus
+    its block's effect (a deviation from the blocks' mean; Federer 1961, eq. 3):
+
+    .. math:: \hat y_e^{adj} = y_e - (\hat\beta_{j(e)} - \bar{\hat\beta}).
+
+    Every LS-mean is a linear function of the small fit, ``g_i' z`` (check ``k``:
+    ``gamma_k + mean(beta)``; entry: ``-(beta_j - mean(beta))``), plus the entry's own
+    independent plot, so their covariance is ``diag(d) + F F'`` with ``d`` = MSE for an
+    entry and 0 for a check, and ``F = sqrt(MSE) G V S^{-1}`` from the small fit's SVD
+    (``G`` of t x (c + b - 1)): :class:`~yieldtrial.stats._covariance.LowRankUpdateCovariance`.
+    The sums of squares of the two tables are the one-way within/between sums of squares
+    and the small fit's residual and Wald sum of squares.  Returns None when the check
+    plots do not connect every block (rank below ``c + b - 1``): the general fit then.
+    """
+    is_check = t_codes < c
+    yk, tk, bk = yc[is_check], t_codes[is_check], b_codes[is_check]
+    p = c + n_b - 1
+    xs = np.zeros((yk.size, p))
+    xs[np.arange(yk.size), tk] = 1.0
+    dummy = bk > 0
+    xs[np.flatnonzero(dummy), c + bk[dummy] - 1] = 1.0
+    sol = least_squares(xs, yk)
+    if sol.rank < p:
+        return None
+    gamma, delta = sol.coef[:c], np.concatenate([[0.0], sol.coef[c:]])
+    beff = delta - delta.mean()
+    # rows g of the LS-means in the small parameters (gamma, delta_2..delta_b)
+    g_check = np.zeros((c, p))
+    g_check[:, :c] = np.eye(c)
+    g_check[:, c:] = 1.0 / n_b
+    g_block = np.zeros((n_b, p))  # -(delta_j - mean(delta)) for an entry of block j
+    g_block[:, c:] = 1.0 / n_b
+    g_block[np.arange(1, n_b), c + np.arange(n_b - 1)] -= 1.0
+    half = sol.right.T / sol.singular_values  # (X'X)^-1 = half half'
+    rss_tb = sol.rss
+    n = yc.size
+    rank_tb = (n_t - c) + p
+    df_e = n - rank_tb
+    mse = rss_tb / df_e if df_e > 0 else float("nan")
+    root = np.sqrt(mse) if df_e > 0 else float("nan")
+    u_check = root * (g_check @ half)
+    u_block = root * (g_block @ half)
+    entry_block = np.empty(n_t - c, dtype=int)
+    entry_block[t_codes[~is_check] - c] = b_codes[~is_check]
+    factor = np.vstack([u_check, u_block[entry_block]])
+    diag = np.concatenate([np.zeros(c), np.full(n_t - c, mse)])
+    adj = np.empty(n_t)
+    adj[:c] = gamma + delta.mean()
+    adj[t_codes[~is_check]] = yc[~is_check] - beff[b_codes[~is_check]]
+    residuals = np.zeros(n)
+    residuals[is_check] = sol.residuals
+    # checks (eliminating blocks): Wald sum of squares of their successive differences
+    if c > 1:
+        diffs = np.zeros((c - 1, p))
+        diffs[np.arange(c - 1), np.arange(c - 1)] = 1.0
+        diffs[np.arange(c - 1), np.arange(1, c)] = -1.0
+        est = diffs @ sol.coef
+        a = diffs @ half
+        ss_check = float(est @ np.linalg.solve(a @ a.T, est))
+    else:
+        ss_check = 0.0
+    n_e = n_t - c
+    return _Fit(
+        total=float(yc @ yc),
+        rss_b=_within_ss(yc, b_codes, n_b),
+        rss_t=_within_ss(yk, tk, c),
+        rank_t=n_t,
+        rss_tb=rss_tb,
+        rank_tb=rank_tb,
+        residuals=residuals,
+        adj_centred=adj,
+        cov=LowRankUpdateCovariance(diag, factor, origin="augmented"),
+        block_effects=beff,
+        ss_check=ss_check,
+        ss_check_ign=_between_ss(yk, tk, c) if c > 1 else 0.0,
+        ss_entries_ign=(
+            float(np.sum((yc[~is_check] - yc[~is_check].mean()) ** 2)) if n_e > 1 else 0.0
+        ),
+        entry_block=entry_block,
+        pair_variance=_absorbed_pair_variances(mse, u_check, u_block, entry_block, n_b),
+    )
+
+
+def _absorbed_pair_variances(
+    mse: float, u_check: np.ndarray, u_block: np.ndarray, entry_block: np.ndarray, n_b: int
+) -> dict[str, float]:
+    """Mean variance of a difference, by kind, from the factor rows (no pair visited).
+
+    A check's row of ``F`` is ``u_check[k]``, an entry's ``u_block[j]`` of its block, so
+    ``Var(m_i - m_k) = d_i + d_k + |F_i - F_k|^2`` takes ``c(c-1)/2 + c b`` distinct
+    values besides ``2 MSE`` (same block); over the entry pairs in different blocks the
+    sum of ``n_j n_j' |u_j - u_j'|^2`` over the block pairs ``j < j'`` is
+    ``N sum_j n_j |u_j|^2 - |sum_j n_j u_j|^2`` (``N`` entries; Lagrange's identity).
+    """
+    c = u_check.shape[0]
+    n_j = np.bincount(entry_block, minlength=n_b).astype(float)
+    n_e = float(n_j.sum())
+    out = {kind: float("nan") for kind in AUGMENTED_COMPARISONS}
+    if c > 1:
+        i, j = np.triu_indices(c, 1)
+        diff = u_check[i] - u_check[j]
+        out["two_checks"] = float(np.mean(np.einsum("pq,pq->p", diff, diff)))
+    if float(n_j @ (n_j - 1.0)) > 0:
+        out["two_entries_same_block"] = 2.0 * mse
+    pairs_diff = (n_e * n_e - float(n_j @ n_j)) / 2.0
+    if pairs_diff > 0:
+        norms = np.einsum("jq,jq->j", u_block, u_block)
+        weighted = n_j @ u_block
+        spread = n_e * float(n_j @ norms) - float(weighted @ weighted)
+        out["two_entries_different_blocks"] = 2.0 * mse + spread / pairs_diff
+    if n_e > 0:
+        # sum over checks k and entries e of |u_k - u_j(e)|^2
+        norms_k = np.einsum("kq,kq->k", u_check, u_check)
+        norms_j = np.einsum("jq,jq->j", u_block, u_block)
+        cross = float((u_check.sum(axis=0)) @ (n_j @ u_block))
+        total = n_e * float(norms_k.sum()) + c * float(n_j @ norms_j) - 2.0 * cross
+        out["entry_vs_check"] = mse + total / (c * n_e)
+    return out
+
+
 def _contrast_rows(idx: list[int], p_trt: int, start: int, width: int) -> np.ndarray:
     """Successive differences among treatment levels ``idx`` in treatment coding."""
     rows = []
@@ -344,6 +545,117 @@ def _contrast_rows(idx: list[int], p_trt: int, start: int, width: int) -> np.nda
             r[start + j - 1] -= 1.0
         rows.append(r)
     return np.array(rows).reshape(-1, width)
+
+
+def _check_residual(df_e: int, residuals: np.ndarray, y: np.ndarray, response: str) -> None:
+    """Raise when the fit leaves no residual df or fits every yield exactly."""
+    if df_e <= 0:
+        raise DataValidationError(
+            "the augmented design leaves no residual degrees of freedom; the checks must be "
+            "repeated in at least two blocks."
+        )
+    if rounding_noise(residuals, y):
+        raise DataValidationError(
+            f"the augmented design's model of {response!r} fits every yield exactly (error "
+            "sum of squares 0: the checks yield the same in every block once the blocks are "
+            "allowed for), as when the yields were copied; no F test or standard error is "
+            "possible: check the yield values"
+        )
+
+
+def _general_fit(
+    yc: np.ndarray,
+    y: np.ndarray,
+    t_codes: np.ndarray,
+    b_codes: np.ndarray,
+    labels: tuple[str, ...],
+    b_labels: tuple[str, ...],
+    n_t: int,
+    n_b: int,
+    c: int,
+    *,
+    response: str,
+) -> _Fit:
+    """Fit ``y ~ treatment + block`` on the full model matrix (any layout; O(t^3))."""
+    codes = {"t": t_codes, "b": b_codes}
+    n_levels = {"t": n_t, "b": n_b}
+    x_b, _ = model_matrix(codes, n_levels, [("b",)])
+    x_t, _ = model_matrix(codes, n_levels, [("t",)])
+    x_tb, sl = model_matrix(codes, n_levels, [("t",), ("b",)])
+    total = float(yc @ yc)
+    rss_b, _ = _rss(x_b, yc)
+    rss_t, rank_t = _rss(x_t, yc)
+    sol = least_squares(x_tb, yc)
+    rss_tb, rank_tb = sol.rss, sol.rank
+    df_e = y.size - rank_tb
+    _check_residual(df_e, sol.residuals, y, response)
+    mse = rss_tb / df_e
+
+    lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
+    ok = sol.estimable(lmat)
+    if not ok.all():
+        with_check = np.zeros(n_b, dtype=bool)
+        with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
+        for j in np.flatnonzero(~with_check)[:1]:
+            entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
+            raise DataValidationError(
+                f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
+                f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
+                "effect estimated). Every block of an augmented design needs its checks: fill "
+                "in their yields, or fit the blocks as random (block_effects = 'random' in "
+                "FieldTrial or under [analysis] in trial.toml)."
+            )
+        bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
+        raise DataValidationError(
+            f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
+            "check plot. Every block of an augmented design needs the checks."
+        )
+    adj_centred = lmat @ sol.coef
+    a = lmat @ (sol.right.T / sol.singular_values)
+    cov = mse * (a @ a.T)
+
+    # block effects as deviations (block LS-means minus their mean)
+    lb = reference_grid_means("b", n_levels, [("t",), ("b",)])
+    beff = lb @ sol.coef
+    beff = beff - beff.mean()
+
+    check_idx = list(range(c))
+    entry_idx = list(range(c, n_t))
+    width = x_tb.shape[1]
+    start_t = sl[("t",)][0]
+    ss_check = _wald_ss(x_tb, yc, _contrast_rows(check_idx, n_t, start_t, width)) if c > 1 else 0.0
+    ss_check_ign = (
+        _wald_ss(x_t, yc, _contrast_rows(check_idx, n_t, 1, x_t.shape[1])) if c > 1 else 0.0
+    )
+    ss_entries_ign = (
+        _wald_ss(x_t, yc, _contrast_rows(entry_idx, n_t, 1, x_t.shape[1]))
+        if len(entry_idx) > 1
+        else 0.0
+    )
+    entry_block = np.empty(len(entry_idx), dtype=int)
+    for e, i in enumerate(entry_idx):
+        blocks_i = np.unique(b_codes[t_codes == i])
+        entry_block[e] = int(blocks_i[0]) if blocks_i.size == 1 else -1
+    groups = _pair_variances(cov, np.diag(cov), c, entry_block)
+    return _Fit(
+        total=total,
+        rss_b=rss_b,
+        rss_t=rss_t,
+        rank_t=rank_t,
+        rss_tb=rss_tb,
+        rank_tb=rank_tb,
+        residuals=sol.residuals,
+        adj_centred=adj_centred,
+        cov=cov,
+        block_effects=beff,
+        ss_check=ss_check,
+        ss_check_ign=ss_check_ign,
+        ss_entries_ign=ss_entries_ign,
+        entry_block=entry_block,
+        pair_variance={
+            kind: float(np.mean(v)) if v.size else float("nan") for kind, v in groups.items()
+        },
+    )
 
 
 def augmented_anova(
@@ -449,73 +761,27 @@ def augmented_anova(
     y = y_all[observed]
     centre = float(np.mean(y))
     yc = y - centre
-    codes = {"t": t_codes, "b": b_codes}
-    n_levels = {"t": n_t, "b": n_b}
-    x_b, _ = model_matrix(codes, n_levels, [("b",)])
-    x_t, _ = model_matrix(codes, n_levels, [("t",)])
-    x_tb, sl = model_matrix(codes, n_levels, [("t",), ("b",)])
-    total = float(yc @ yc)
-    rss_b, _ = _rss(x_b, yc)
-    rss_t, rank_t = _rss(x_t, yc)
-    sol = least_squares(x_tb, yc)
-    rss_tb, rank_tb = sol.rss, sol.rank
+    fit = (
+        _absorbed_fit(yc, t_codes, b_codes, n_t, n_b, c)
+        if _absorbable(t_codes, b_codes, n_t, n_b, c)
+        else None
+    )
+    if fit is None:
+        fit = _general_fit(
+            yc, y, t_codes, b_codes, labels, b_labels, n_t, n_b, c, response=response
+        )
+    else:
+        _check_residual(y.size - fit.rank_tb, fit.residuals, y, response)
+    total, rss_b, rss_t, rank_t = fit.total, fit.rss_b, fit.rss_t, fit.rank_t
+    rss_tb, rank_tb = fit.rss_tb, fit.rank_tb
     df_e = y.size - rank_tb
-    if df_e <= 0:
-        raise DataValidationError(
-            "the augmented design leaves no residual degrees of freedom; the checks must be "
-            "repeated in at least two blocks."
-        )
-    if rounding_noise(sol.residuals, y):
-        raise DataValidationError(
-            f"the augmented design's model of {response!r} fits every yield exactly (error "
-            "sum of squares 0: the checks yield the same in every block once the blocks are "
-            "allowed for), as when the yields were copied; no F test or standard error is "
-            "possible: check the yield values"
-        )
     mse = rss_tb / df_e
-
-    lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
-    ok = sol.estimable(lmat)
-    if not ok.all():
-        with_check = np.zeros(n_b, dtype=bool)
-        with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
-        for j in np.flatnonzero(~with_check)[:1]:
-            entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
-            raise DataValidationError(
-                f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
-                f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
-                "effect estimated). Every block of an augmented design needs its checks: fill "
-                "in their yields, or fit the blocks as random (block_effects = 'random' in "
-                "FieldTrial or under [analysis] in trial.toml)."
-            )
-        bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
-        raise DataValidationError(
-            f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
-            "check plot. Every block of an augmented design needs the checks."
-        )
-    adj_centred = lmat @ sol.coef
+    adj_centred = fit.adj_centred
     adj = adj_centred + centre
-    a = lmat @ (sol.right.T / sol.singular_values)
-    cov = mse * (a @ a.T)
-
-    # block effects as deviations (block LS-means minus their mean)
-    lb = reference_grid_means("b", n_levels, [("t",), ("b",)])
-    beff = lb @ sol.coef
-    beff = beff - beff.mean()
-
-    check_idx = list(range(c))
+    cov = fit.cov
+    beff = fit.block_effects
+    ss_check, ss_check_ign, ss_entries_ign = fit.ss_check, fit.ss_check_ign, fit.ss_entries_ign
     entry_idx = list(range(c, n_t))
-    width = x_tb.shape[1]
-    start_t = sl[("t",)][0]
-    ss_check = _wald_ss(x_tb, yc, _contrast_rows(check_idx, n_t, start_t, width)) if c > 1 else 0.0
-    ss_check_ign = (
-        _wald_ss(x_t, yc, _contrast_rows(check_idx, n_t, 1, x_t.shape[1])) if c > 1 else 0.0
-    )
-    ss_entries_ign = (
-        _wald_ss(x_t, yc, _contrast_rows(entry_idx, n_t, 1, x_t.shape[1]))
-        if len(entry_idx) > 1
-        else 0.0
-    )
     ss_trt_elim = rss_b - rss_tb
     ss_trt_ign = total - rss_t
     df_trt = rank_tb - n_b  # treatments eliminating blocks
@@ -558,12 +824,8 @@ def augmented_anova(
     )
 
     # SED per kind from the LS-means covariance
-    d = np.diag(cov)
-    entry_block = {}
-    for i in entry_idx:
-        blocks_i = np.unique(b_codes[t_codes == i])
-        entry_block[i] = int(blocks_i[0]) if blocks_i.size == 1 else -1
-    groups = _pair_variances(cov, d, c, np.array([entry_block[i] for i in entry_idx], dtype=int))
+    d = diagonal(cov)
+    entry_block = fit.entry_block
     t_crit = float(t_ppf(1 - alpha / 2, df_e))
     textbook = {
         "two_checks": 2.0 / n_b,
@@ -573,8 +835,7 @@ def augmented_anova(
     }
     sed_rows = []
     for kind in AUGMENTED_COMPARISONS:
-        values = groups[kind]
-        sed = float(np.sqrt(np.mean(values))) if values.size else float("nan")
+        sed = float(np.sqrt(fit.pair_variance[kind]))
         sed_rows.append(
             {
                 "comparison": kind,
@@ -589,10 +850,7 @@ def augmented_anova(
 
     n = np.bincount(t_codes, minlength=n_t)
     raw = np.bincount(t_codes, weights=y, minlength=n_t) / n
-    block_of = [
-        "" if i < c else (b_labels[entry_block[i]] if entry_block[i] >= 0 else "")
-        for i in range(n_t)
-    ]
+    block_of = [""] * c + [b_labels[j] if j >= 0 else "" for j in entry_block.tolist()]
     means = pd.DataFrame(
         {
             "treatment": list(labels),

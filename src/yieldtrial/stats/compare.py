@@ -366,6 +366,13 @@ def _adjust_one_df(
                     f"standard errors; the correlations of {corr.pairs} pair(s) differ from "
                     "it; error (Li-Shao normal comparison bound)"
                 )
+            elif corr.source == "augmented":
+                note = (
+                    "product-form correlation (1-D integration) with the exact standard errors; "
+                    f"the correlations of {corr.pairs} pair(s) of entries adjusted by the "
+                    "checks' block effects (augmented design) differ from it; error (Li-Shao "
+                    "normal comparison bound)"
+                )
             else:
                 note = (
                     "product-form correlation (1-D integration) with the exact standard errors; "
@@ -533,9 +540,11 @@ def _near_product_form_family(
 
     ``Cov(c_i, c_j) = V_ij - s V_ic - s V_jc + s^2 V_cc``; with ``V = diag(d) + F F'`` it is
     ``lam_i lam_j se_i se_j`` (``lam_i = (s sqrt(V_cc) - V_ic / sqrt(V_cc)) / se_i``) unless
-    the rows ``F_i`` and ``F_j`` are both non-zero; those pairs (entries with missing plots)
-    are visited in chunks for the Li-Shao bound of
-    :class:`~yieldtrial.stats._covariance.NearProductFormCorrelation`.
+    the rows ``F_i`` and ``F_j`` are both non-zero; those pairs (entries with missing plots,
+    or every entry of an augmented trial fitted with the entries absorbed) are visited for
+    the Li-Shao bound of :class:`~yieldtrial.stats._covariance.NearProductFormCorrelation`,
+    once per pair of groups of members with equal ``(d_i, F_i)`` (memory and time of the
+    number of such groups squared times ``q``, in chunks).
     """
     rows = np.asarray(idx, dtype=int)
     f = cov.factor
@@ -550,24 +559,35 @@ def _near_product_form_family(
     reached = np.zeros(len(cov), dtype=bool)
     reached[cov.touched] = True
     special = np.flatnonzero(reached[rows])  # positions in the family
+    # members with the same (d_i, F_i) have the same se, lam and correlations: visit each
+    # pair of such groups once, weighted by its number of pairs (an augmented trial's
+    # entries: one group per block, so ~b^2/2 pairs instead of ~t^2/2, issue 13)
+    keys = np.column_stack([cov.diag_part[rows[special]], f[rows[special]]])
+    _, first, count = np.unique(keys, axis=0, return_index=True, return_counts=True)
+    rep = special[first]  # a member (position in the family) of each group
     total, rho_max, pairs = 0.0, 0.0, 0
     by_rho = np.zeros(RHO_BINS)
-    for a, b in pair_chunks(special.size):
-        pa, pb = special[a], special[b]
+    within = np.flatnonzero(count > 1)
+    chunks = [(within, within, count[within] * (count[within] - 1) / 2.0)]
+    chunks += [(a, b, count[a] * count[b] * 1.0) for a, b in pair_chunks(rep.size)]
+    for a, b, weight in chunks:
+        pa, pb = rep[a], rep[b]
         ia, ib = rows[pa], rows[pb]
         v_ab = np.einsum("pq,pq->p", f[ia], f[ib])
         cov_ab = v_ab - scale * v_ic[pa] - scale * v_ic[pb] + scale**2 * v_cc
         r = np.clip(cov_ab / (se[pa] * se[pb]), -1.0, 1.0)
         prod = lam[pa] * lam[pb]
         dev = np.abs(np.arcsin(r) - np.arcsin(prod))
-        total += float(dev.sum())
+        total += float(dev @ weight)
         moved = dev > 0
-        pairs += int(np.count_nonzero(moved))
+        pairs += int(weight[moved].sum())
         if np.any(moved):
             rho = np.maximum(np.abs(r), np.abs(prod))[moved]
             rho_max = max(rho_max, float(np.max(rho)))
-            by_rho += rho_histogram(dev[moved], rho)
-    return se, NearProductFormCorrelation(lam, total, rho_max, pairs, deviation_by_rho=by_rho)
+            by_rho += rho_histogram(dev[moved] * weight[moved], rho)
+    return se, NearProductFormCorrelation(
+        lam, total, rho_max, pairs, deviation_by_rho=by_rho, source=cov.origin
+    )
 
 
 def _family_corr(cov: np.ndarray) -> np.ndarray:
@@ -645,7 +665,7 @@ def _treatment_f(mm: MeansModel) -> tuple[float, float, float, float]:
         w = 1.0 / var
         centred = basis - float(w @ basis) / float(w.sum())
         f = float(w @ centred**2) / (k - 1)
-    elif isinstance(mm.cov, LowRankUpdateCovariance) and np.all(mm.cov.diag_part > 0):
+    elif isinstance(mm.cov, LowRankUpdateCovariance) and np.all(mm.cov.diag_part >= 0):
         # diag + low rank (unbalanced, many treatments): the generalized least-squares sum
         # of squares about the weighted mean, b'V^-1 b - (1'V^-1 b)^2 / 1'V^-1 1, with V^-1
         # applied by Woodbury; equal to (Cb)'(CVC')^-1(Cb) for any basis C of contrasts

@@ -342,6 +342,8 @@ def _dunnett_accuracy(ctx: Any, lang: str) -> str:
         if "nested quadrature" in note
         else "approx"
         if "factor-analytic" in note
+        else "augmented"
+        if "augmented design" in note
         else "bound"
     )
     key = f"methods.dunnett_accuracy_{kind}"
