@@ -156,3 +156,24 @@ def test_demo_rerun_after_a_kill_between_report_rename_and_record(
     assert len(list(tmp_path.glob("*.html"))) == 1
     build_demo(tmp_path, report_date="2024-06-01")  # refused the report before stop 40
     assert (tmp_path / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_demo_draws_each_figure_svg_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML and the Markdown file of a demo report share one SVG drawing per figure.
+
+    Every SVG drawn is one figure file beside a Markdown report (the HTML embeds the same
+    string), so the drawings are as many as those files; before stop 42, twice as many.
+    """
+    from yieldtrial import plotting
+    from yieldtrial.commands.demo import build_demo
+
+    drawn: list[None] = []
+    real = plotting.figure_to_svg
+    monkeypatch.setattr(
+        plotting, "figure_to_svg", lambda figure: (drawn.append(None), real(figure))[1]
+    )
+    build_demo(tmp_path / "demo")
+    figure_files = list((tmp_path / "demo").glob("*_files/*.svg"))
+    assert figure_files
+    assert len(drawn) == len(figure_files)

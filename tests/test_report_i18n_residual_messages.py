@@ -157,3 +157,16 @@ def test_few_df_finding_of_an_augmented_design_in_chinese() -> None:
         "误差自由度仅 2（少于 10）：误差方差估计不准，检验功效低；"
         "应增加每个区组的对照数或增加区组数（增广设计的误差自由度来自对照）。"
     )
+
+
+def test_message_patterns_are_compiled_on_the_first_chinese_message() -> None:
+    """The report's message patterns are plain strings at import, compiled once when needed.
+
+    An English report never matches them; compiling them at import cost 0.006 s (stop 42).
+    """
+    from yieldtrial.report import i18n
+
+    assert all(isinstance(pattern, str) for pattern, _ in i18n._MESSAGES_ZH)
+    compiled = i18n._messages_zh()
+    assert [p.pattern for p, _ in compiled] == [p for p, _ in i18n._MESSAGES_ZH]
+    assert i18n._messages_zh() is compiled

@@ -245,3 +245,13 @@ def test_failed_trial_reason_in_the_site_strip_is_chinese() -> None:
     text = str(render(res, "markdown", lang="zh"))
     assert "都是同一个值（6000）：没有变异就没有误差方差" in text
     assert "has the same value" not in text
+
+
+def test_note_patterns_are_compiled_on_the_first_chinese_note() -> None:
+    """The notes' patterns are plain strings at import and compiled, once, when needed."""
+    from yieldtrial.report import _network_zh
+
+    assert all(isinstance(pattern, str) for pattern, _ in _network_zh._NOTES)
+    compiled = _network_zh._compiled(_network_zh._NOTES)
+    assert [p.pattern for p, _ in compiled] == [p for p, _ in _network_zh._NOTES]
+    assert _network_zh._compiled(_network_zh._NOTES) is compiled

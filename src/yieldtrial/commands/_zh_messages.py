@@ -18,10 +18,11 @@ The terms are those of the Chinese report (``report/templates/strings.toml``): å
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
 
@@ -70,10 +71,15 @@ class Template:
     lists: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern))
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled ``pattern``, compiled on first use.
+
+        Compiling the 260 templates at import cost 0.04 s of every command's start, also
+        in English, where none of them is ever matched.
+        """
+        return re.compile(self.pattern)
 
 
 _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string

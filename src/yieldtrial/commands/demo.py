@@ -6,6 +6,7 @@ yieldtrial demo -o yieldtrial-demo
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import sys
 from pathlib import Path
@@ -92,6 +93,7 @@ def build_demo(
             plots = example_path(name)
             config = example_path(name, "trial.toml")
             report, _ = report_from_files(plots, config, lang=lang, report_date=report_date)
+            _draw_each_svg_once(report)
             for fmt, suffix in formats:
                 target = folder / f"{name}{_lang_suffix(lang)}{suffix}"
                 written.append(write_report_file(report, target, fmt=fmt, force=force))
@@ -207,6 +209,22 @@ def index_page(folder: Path, lang: str) -> str:
         + "".join(others)
         + f"<h2>{html.escape(heading)}</h2>\n<ul>\n{body}\n</ul>\n</body>\n</html>\n"
     )
+
+
+def _draw_each_svg_once(report: Any) -> None:
+    """Let the HTML and the Markdown file of a demo report share each figure's SVG.
+
+    Both hold the same picture (inline in the HTML, a file beside the Markdown); drawing
+    it twice cost the demo about 0.4 s of its 3.2 s of CPU.  Only here, where the files
+    are written one after the other in one process: a report a user renders again after
+    changing matplotlib's settings is drawn again.
+    """
+    from yieldtrial.report.model import Figure
+
+    for section in report.sections:
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                block.svg = functools.cache(block.svg)  # type: ignore[method-assign]
 
 
 def _run(args: argparse.Namespace) -> int:

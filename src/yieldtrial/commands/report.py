@@ -146,13 +146,15 @@ def _large_table(args: argparse.Namespace | None) -> bool:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the report of ``args.plots`` (the command's work, see :func:`_run`)."""
-    if not args.no_figures:  # no figures: matplotlib is not imported at all (13 MiB)
-        _use_file_backend()
     from yieldtrial.io.output import check_output, shown_path
     from yieldtrial.report.files import report_from_files, write_report_file
     from yieldtrial.report.formats import check_format, format_for_path
 
     fmt = check_format(args.format) if args.format else format_for_path(args.output)
+    if not args.no_figures and fmt in DRAWING_FORMATS:
+        # no figures, or a format that only names them (JSON, Excel): matplotlib is not
+        # imported at all (13 MiB, 0.1-0.15 s of CPU)
+        _use_file_backend()
     _check_suffix_matches(args.output, fmt)
     check_file_options(args.sheet, args.encoding, [args.plots])
     inputs = [args.plots] + ([args.config] if args.config else [])
@@ -281,6 +283,11 @@ def _check_suffix_matches(output: str, fmt: str) -> None:
             f"-o {output!r} names a {named} file but --format is {fmt}; give the output the "
             f"suffix of {fmt} ({', '.join(FORMATS[fmt])}) or leave --format out"
         )
+
+
+#: The report formats whose files hold the figures' pictures (SVG in HTML and beside the
+#: Markdown file, PNG in Word); JSON and Excel reports name the figures without drawing.
+DRAWING_FORMATS = frozenset({"html", "markdown", "docx"})
 
 
 def _use_file_backend() -> None:

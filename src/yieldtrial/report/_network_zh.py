@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -59,10 +60,24 @@ def _missing(found: re.Match[str]) -> str:
     return f"；{missing} 个处理-试点组合缺失，由模型处理（最小二乘均值）" if missing else ""
 
 
+#: What a pattern of :data:`_NOTES` and :data:`_TRIAL_WARNINGS` turns its match into.
+_Build = Callable[[re.Match[str]], str]
+
+
+@functools.cache
+def _compiled(table: tuple[tuple[str, _Build], ...]) -> tuple[tuple[re.Pattern[str], _Build], ...]:
+    """``table`` with each pattern compiled, on the first Chinese note that needs it.
+
+    An English report shows the notes as written: compiling the 41 patterns at import
+    cost every report's start about 0.005 s for nothing.
+    """
+    return tuple((re.compile(pattern), build) for pattern, build in table)
+
+
 #: English note pattern -> Chinese sentence built from the match.
-_NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+_NOTES: tuple[tuple[str, _Build], ...] = (
     (
-        re.compile(
+        (
             r"^(?P<n>[\d,]+) more warning\(s\) about (?P<m>[\d,]+) trial\(s\) not shown; "
             r"analyse those trials alone \(yieldtrial report\) to see them$"
         ),
@@ -72,14 +87,14 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             rf"^(?P<n>[\d,]+) site\(s\) excluded for CV above (?P<cv>{_NUM}) % "
             r"\(exclude_cv_above\): (?P<items>.+)\.$"
         ),
         lambda m: f"{m['n']} 个试点因变异系数高于 {m['cv']}% 未纳入汇总：{_sites(m['items'])}。",
     ),
     (
-        re.compile(
+        (
             rf"^(?P<n>[\d,]+) included site\(s\) have no CV \(unreplicated: one plot per "
             rf"treatment\), so exclude_cv_above \((?P<cv>{_NUM}) %\) cannot judge them; "
             r"they stay in\.$"
@@ -90,7 +105,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             rf"^CV above (?P<warn>{_NUM}) % \(strong: above (?P<strong>{_NUM}) %\) at included "
             r"site\(s\): (?P<items>.+); their comparisons are imprecise .*$"
         ),
@@ -100,21 +115,19 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
-            r"^(?P<n>[\d,]+) site\(s\) excluded from the across-site analysis \(see the strip\)\.$"
-        ),
+        r"^(?P<n>[\d,]+) site\(s\) excluded from the across-site analysis \(see the strip\)\.$",
         lambda m: f"{m['n']} 个试点未纳入多点汇总分析（见各试点试验质量表）。",
     ),
     (
-        re.compile(r"^fewer than two usable sites: no combined model\.$"),
+        r"^fewer than two usable sites: no combined model\.$",
         lambda m: "可用试点少于两个：不作联合分析。",
     ),
     (
-        re.compile(r"^the unreplicated sites do not connect the treatments .*$"),
+        r"^the unreplicated sites do not connect the treatments .*$",
         lambda m: "各无重复试点的处理互不相连（各处理只出现在不同的试点）：无法建立多点汇总模型。",
     ),
     (
-        re.compile(
+        (
             r"^every site is unreplicated \(one plot per treatment\): the (?P<n>[\d,]+) sites are "
             r"the replicates of a randomized complete block design with sites as blocks "
             r"\(response ~ treatment \+ site\); the treatment x site interaction "
@@ -128,7 +141,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^(?P<unrep>[\d,]+) site\(s\) are unreplicated and (?P<rep>[\d,]+) replicated: "
             r"two-stage analysis\. .* the pooled plot error variance of the replicated sites, "
             rf"(?P<pooled>{_NUM}) on (?P<dfp>{_NUM}) df\)\. .* var_GE = (?P<ge>{_NUM}) "
@@ -146,32 +159,32 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(r"^two-stage analysis of the site LS-means \(sites unbalanced or incomplete\)"),
+        r"^two-stage analysis of the site LS-means \(sites unbalanced or incomplete\)",
         lambda m: (
             "对各试点最小二乘均值作两阶段分析（试点间不均衡或不完全）；处理×试点互作的 F 检验"
             "以试点均值的试点内方差平均值为误差（近似方法）。"
         ),
     ),
     (
-        re.compile(r"^the NY/T 1536-style rule .* these sites are unreplicated, so it is not"),
+        r"^the NY/T 1536-style rule .* these sites are unreplicated, so it is not",
         lambda m: (
             "“三分之二以上试点显著增产”的判定（参照 NY/T 1536）需要各试点设重复；本网络各试点"
             "无重复，故不作此判定，以多点汇总检验为依据。"
         ),
     ),
     (
-        re.compile(r"^the NY/T 1536-style rule .* some sites are not, so it is not applied"),
+        r"^the NY/T 1536-style rule .* some sites are not, so it is not applied",
         lambda m: (
             "“三分之二以上试点显著增产”的判定（参照 NY/T 1536）需要所有试点设重复；"
             "部分试点无重复，故不作此判定。"
         ),
     ),
     (
-        re.compile(r"^MixedLM requested but the plot data are not available\.$"),
+        r"^MixedLM requested but the plot data are not available\.$",
         lambda m: "已要求混合线性模型分析，但缺少小区数据。",
     ),
     (
-        re.compile(
+        (
             r"^stability computed on the (?P<n>\d+) sites with every treatment "
             r"\((?P<dropped>\d+) site\(s\) lacking a treatment left out\)\.$"
         ),
@@ -181,14 +194,14 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^the (?P<n>\d+) sites have the same mean yield, so there is no environmental "
             r"gradient to regress on: stability not computed\.$"
         ),
         lambda m: f"{m['n']} 个试点的平均产量相同，没有可供回归的环境梯度：未作稳定性分析。",
     ),
     (
-        re.compile(
+        (
             rf"^pooled error supplied by the caller: MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) "
             rf"df, (?P<r>{_NUM}) replicates per cell\.$"
         ),
@@ -198,7 +211,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^pooled error of the (?P<n>\d+) replicated site\(s\) \(their within-site "
             rf"analyses\): MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) df, (?P<r>{_NUM}) plots per "
             r"cell \(harmonic mean\)\.$"
@@ -209,13 +222,11 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
-            r"^(?P<n>\d+) environment\(s\) left out \(their own analysis failed\): (?P<items>.+)$"
-        ),
+        r"^(?P<n>\d+) environment\(s\) left out \(their own analysis failed\): (?P<items>.+)$",
         lambda m: f"{m['n']} 个环境未纳入（其单点分析失败）：{m['items']}",
     ),
     (
-        re.compile(
+        (
             r"^unequal plots per cell \((?P<low>\d+) to (?P<high>\d+)\): the harmonic mean "
             rf"(?P<r>{_NUM}) is used .*$"
         ),
@@ -225,21 +236,21 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^(?P<n>\d+) environment\(s\) are unreplicated: the pooled error comes from the "
             r"(?P<m>\d+) replicated one\(s\)\.$"
         ),
         lambda m: f"{m['n']} 个环境无重复：合并误差来自 {m['m']} 个有重复的环境。",
     ),
     (
-        re.compile(r"^no environment is replicated: no pooled error, .*$"),
+        r"^no environment is replicated: no pooled error, .*$",
         lambda m: (
             "各环境均无重复，没有合并误差：S2d 和 Shukla 稳定性方差包含均值的误差，"
             "无法作 F 检验（已知时可给出误差均方、误差自由度和重复数）。"
         ),
     ),
     (
-        re.compile(
+        (
             rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
             r"the closed form's\): the closed form is used instead\.$"
         ),
@@ -249,7 +260,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             rf"^MixedLM stopped short of the REML optimum \(log-likelihood (?P<d>{_NUM}) below "
             r"the closed form's, blup='closed_form'\)\.$"
         ),
@@ -259,7 +270,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(r"^REML at the boundary: the variance of (?P<what>.+) is estimated as 0\.$"),
+        r"^REML at the boundary: the variance of (?P<what>.+) is estimated as 0\.$",
         lambda m: (
             "约束最大似然估计位于边界："
             + m["what"]
@@ -270,7 +281,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^The regression on the site index fits (?P<items>.+) exactly \(deviations at "
             r"rounding noise, as when sites have identical means\): no standard error or test "
             r"of b for them\.$"
@@ -281,7 +292,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^AMMI stability value \(ASV\) not computed: the second interaction axis is zero "
             r"\(rounding noise\); the treatment x site interaction has one dimension only\.$"
         ),
@@ -291,7 +302,7 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(
+        (
             r"^AMMI: the treatment x site interaction is zero \(rounding noise: every treatment "
             r"differs from another by the same amount at every site\), so it has no axes; no "
             r"IPCA test or share is computed and every IPCA score is 0\.$"
@@ -302,60 +313,60 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
         ),
     ),
     (
-        re.compile(r"^Shukla's stability variance needs at least 3 treatments\.$"),
+        r"^Shukla's stability variance needs at least 3 treatments\.$",
         lambda m: "Shukla 稳定性方差至少需要 3 个处理。",
     ),
     (
-        re.compile(r"^AMMI without a pooled error: .*$"),
+        r"^AMMI without a pooled error: .*$",
         lambda m: (
             "AMMI 分析无合并误差：处理以互作为误差检验，各 IPCA 轴以其后各轴的均方检验"
             "（最后一轴不检验）。"
         ),
     ),
     (
-        re.compile(r"^no control given: HSC and pct_of_control are not computed\.$"),
+        r"^no control given: HSC and pct_of_control are not computed\.$",
         lambda m: "未指定对照：不计算高稳系数 HSC 和比对照百分比。",
     ),
     (
-        re.compile(r"^MixedLM: Maximum Likelihood optimization failed to converge"),
+        r"^MixedLM: Maximum Likelihood optimization failed to converge",
         lambda m: "混合线性模型：最大似然优化未收敛，结果仅供参考。",
     ),
     (
-        re.compile(r"^MixedLM: Retrying MixedLM optimization with (?P<method>\w+)"),
+        r"^MixedLM: Retrying MixedLM optimization with (?P<method>\w+)",
         lambda m: "混合线性模型：改用其他优化算法重新拟合。",
     ),
     (
-        re.compile(
+        (
             r"^MixedLM: The Hessian matrix at the estimated parameter values is not positive "
             r"definite\.?$"
         ),
         lambda m: "混合线性模型：参数估计值处的海森矩阵非正定，结果仅供参考。",
     ),
     (
-        re.compile(r"^MixedLM: The MLE may be on the boundary of the parameter space\.?$"),
+        r"^MixedLM: The MLE may be on the boundary of the parameter space\.?$",
         lambda m: "混合线性模型：最大似然估计可能位于参数空间的边界上（如某方差分量估计为 0）。",
     ),
     (
-        re.compile(
+        (
             r"^MixedLM: (?:The random effects covariance matrix is singular\.?|Random effects "
             r"covariance is singular)$"
         ),
         lambda m: "混合线性模型：随机效应协方差矩阵奇异。",
     ),
     (
-        re.compile(rf"^MixedLM: Gradient optimization failed, \|grad\| = (?P<grad>{_NUM})$"),
+        rf"^MixedLM: Gradient optimization failed, \|grad\| = (?P<grad>{_NUM})$",
         lambda m: f"混合线性模型：梯度优化失败（梯度范数 {m['grad']}），结果仅供参考。",
     ),
     (
-        re.compile(r"^MixedLM failed: (?P<why>.*)$"),
+        r"^MixedLM failed: (?P<why>.*)$",
         lambda m: f"混合线性模型拟合失败（statsmodels：{m['why']}）。",
     ),
     (
-        re.compile(r"^MixedLM failed; the closed form is used instead\.$"),
+        r"^MixedLM failed; the closed form is used instead\.$",
         lambda m: "混合线性模型拟合失败，改用解析解。",
     ),
     (
-        re.compile(r"^the residual variance of a cell mean is below MS_e/r: .*$"),
+        r"^the residual variance of a cell mean is below MS_e/r: .*$",
         lambda m: "组合均值的残差方差低于误差均方/重复数：处理×环境方差估计为负（未检出互作）。",
     ),
 )
@@ -378,7 +389,7 @@ def network_note(text: str, lang: str) -> str:
     """
     if lang != "zh":
         return text
-    for pattern, build in _NOTES:
+    for pattern, build in _compiled(_NOTES):
         found = pattern.match(text)
         if found is not None:
             return build(found)
@@ -402,9 +413,9 @@ _MODELS = {
 }
 
 #: The network's own warnings about some trials -> Chinese.
-_TRIAL_WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+_TRIAL_WARNINGS: tuple[tuple[str, _Build], ...] = (
     (
-        re.compile(
+        (
             r"^(?P<n>[\d,]+) trials? (?:have|has) incomplete blocks \(an incomplete_block "
             r"column: an alpha design\); the network analysis ignores them and analyses every "
             r"trial as (?P<model>.+?)\. For the incomplete-block model analyse such a trial "
@@ -417,7 +428,7 @@ _TRIAL_WARNINGS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], .
         ),
     ),
     (
-        re.compile(
+        (
             r"^row and column are numbered within each replicate in (?P<n>[\d,]+) trials? "
             r"\(a row-column design\); the network analysis ignores rows and columns and "
             r"analyses every trial as (?P<model>.+?)\. For the row-column model analyse such a "
@@ -449,7 +460,7 @@ def _trials_warning(found: re.Match[str]) -> str:
     by = "/".join({"site": "试点", "year": "年份"}.get(k, k) for k in found["by"].split("/"))
     keys = re.sub(r" and ([\d,]+) more$", r" 等，另有 \1 个", found["keys"]).replace(", ", "、")
     text = found["text"]
-    for pattern, build in _TRIAL_WARNINGS:
+    for pattern, build in _compiled(_TRIAL_WARNINGS):
         own = pattern.match(text)
         if own is not None:
             return f"{by} {keys}：{build(own)}"
@@ -598,7 +609,10 @@ FAILURE_REASONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-_FAILURE_REGEXES = tuple((re.compile(pattern), chinese) for _, pattern, chinese in FAILURE_REASONS)
+@functools.cache
+def _failure_regexes() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compile the patterns of :data:`FAILURE_REASONS` (on the first Chinese reason)."""
+    return tuple((re.compile(pattern), chinese) for _, pattern, chinese in FAILURE_REASONS)
 
 
 def failure_reason_zh(reason: str) -> str | None:
@@ -611,7 +625,7 @@ def failure_reason_zh(reason: str) -> str | None:
     >>> failure_reason_zh("something new") is None
     True
     """
-    for regex, chinese in _FAILURE_REGEXES:
+    for regex, chinese in _failure_regexes():
         match = regex.fullmatch(reason)
         if match is None:
             continue

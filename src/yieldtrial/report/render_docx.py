@@ -36,7 +36,6 @@ from __future__ import annotations
 import io
 import re
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from yieldtrial.errors import MissingExtraError
 from yieldtrial.report._ooxml import deterministic_package, package_datetime
@@ -184,6 +183,10 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     >>> _text_xml("Line-25", glue_words=True)
     '<w:t xml:space="preserve">Line</w:t><w:noBreakHyphen/><w:t xml:space="preserve">25</w:t>'
     """  # noqa: E501
+    # here, not at the top: xml.sax.saxutils imports urllib.request (0.015 s), which only a
+    # Word report needs, and every report format loads this module (report/renderers.py)
+    from xml.sax.saxutils import escape
+
     text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(_SPACE_BEFORE_MARK.sub("\u00a0", line)))
     if glue_words:
         text = _WORD_HYPHEN.sub(_NO_BREAK_HYPHEN, text)
