@@ -171,7 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         SIGTERM (SIGHUP).
     """
     _reserve_standard_descriptors()
-    with _termination_as_interrupt(), _standard_error_sink():
+    from yieldtrial.io.stops import keeping_stops
+
+    with _termination_as_interrupt(), _standard_error_sink(), keeping_stops():
         return _main(argv)
 
 

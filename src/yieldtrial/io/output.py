@@ -48,6 +48,7 @@ from typing import IO, TYPE_CHECKING, Any
 from yieldtrial.errors import DataValidationError, FileAccessError
 from yieldtrial.io.oserrors import describe_os_error, file_error
 from yieldtrial.io.progress import stderr_is_terminal, terminal_progress
+from yieldtrial.io.stops import raise_kept_stop
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -258,6 +259,7 @@ def _write_atomically(
         os.chmod(tmp, mode)
         if before_rename is not None:
             before_rename(target, writer.hash.hexdigest(), info.st_size)
+        raise_kept_stop()  # a stop that came where it could not be raised: not put in place
         existed = os.path.lexists(target)
         os.replace(tmp, target)
         _note_created(target, replaced=existed)
@@ -328,6 +330,7 @@ def output_group() -> Iterator[list[Path]]:
     token = _GROUPS.set((*_GROUPS.get(), (created, identity)))
     try:
         yield created
+        raise_kept_stop()  # a stop swallowed by a __del__ inside the block: undo it too
     except BaseException:
         _remove_created(created, identity)
         raise

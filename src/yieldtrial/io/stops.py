@@ -1,0 +1,80 @@
+"""A stop (Ctrl-C, SIGTERM, SIGHUP) that Python could not raise where it arrived.
+
+A signal's exception (:class:`KeyboardInterrupt`, or the command line's exception for
+SIGTERM and SIGHUP, a subclass of it) is raised in whatever Python code runs at that
+moment.  When that code is a weakref callback or a ``__del__`` method (the garbage
+collector running matplotlib's clean-up while a report is drawn, say), Python cannot pass
+it on: it prints ``Exception ignored in ...`` with a traceback and goes on, and the run
+would finish and exit 0 as if nobody had asked it to stop.
+
+:func:`keeping_stops` catches such a stop (through :data:`sys.unraisablehook`, printing
+nothing) and :func:`raise_kept_stop` raises it again where it can be handled: before an
+output is renamed into place and when a group of outputs completes
+(:func:`yieldtrial.io.output.output_group`), so the run stops and removes its files as
+after any other stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["keeping_stops", "raise_kept_stop"]
+
+#: The stop caught by :func:`keeping_stops` and not raised again yet (one per process).
+_kept: list[BaseException] = []
+
+
+@contextlib.contextmanager
+def keeping_stops() -> Iterator[None]:
+    """Keep a stop that arrives where it cannot be raised, for :func:`raise_kept_stop`.
+
+    Other unraisable exceptions go to the hook that was in place before.  A stop still
+    kept when the block ends is forgotten: the command line's block holds the whole
+    command, whose outputs are written in an :func:`~yieldtrial.io.output.output_group`
+    that raises it at its end.
+
+    Examples
+    --------
+    >>> class Finalised:
+    ...     def __del__(self):
+    ...         raise KeyboardInterrupt
+    >>> try:
+    ...     with keeping_stops():
+    ...         finalised = Finalised()
+    ...         del finalised  # the stop arrives in __del__; nothing is printed
+    ...         raise_kept_stop()
+    ... except KeyboardInterrupt:
+    ...     print("stopped")
+    stopped
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            if not _kept:
+                _kept.append(unraisable.exc_value)
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+        _kept.clear()
+
+
+def raise_kept_stop() -> None:
+    """Raise the stop :func:`keeping_stops` caught, if any (and forget it).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        The kept stop.
+    """
+    if _kept:
+        stop = _kept.pop()
+        raise stop.with_traceback(None)
