@@ -230,6 +230,13 @@ _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 #: A stratum's error term as the library names it (``error_a``); "Error a" in English reports.
 _ERROR_KEY = re.compile(r"\berror_([abc])\b")
 
+#: The component a pooled-stratum warning names (:func:`yieldtrial.stats.mixed.
+#: pooled_strata_messages`): ``(Blocks x nitrogen; block:nitrogen in variance_components)``;
+#: the report shows the variance-components table's label of the term alone.
+_POOLED_COMPONENT = re.compile(
+    r"\((?P<label>[^;()]+); (?P<term>[^\s;()]+) in variance_components\)"
+)
+
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
 _TERM_GROUPS = frozenset(
     {
@@ -323,17 +330,17 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # stats.mixed.pooled_strata_messages: a whole-plot or strip variance at zero
         re.compile(
-            r"^REML estimates the (?P<stratum>[a-z-]+) variance \((?P<block>[^:()]+):"
-            r"(?P<factor>[^()]+)\) at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
+            r"^REML estimates the (?P<stratum>[a-z-]+) variance " + _POOLED_COMPONENT.pattern
+            + r" at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
             r"is pooled with the (?P<inner>[a-z-]+) error \((?P<inner_name>error_[abc])\): the "
-            r"F test of (?P=factor) uses the pooled error with (?P<method>Satterthwaite|"
+            r"F test of (?P<factor>.+?) uses the pooled error with (?P<method>Satterthwaite|"
             r"Kenward-Roger) df(?P<pooled_test> \(F = (?P<f>[\d.]+) on (?P<df>\d+) and "
             r"(?P<ddf>[\d.]+) df\))?, as lme4 and lmerTest do\. The stratum ANOVA of balanced "
             r"data tests (?P=factor) against (?P=name) alone, so a published table of the "
             r"complete trial gives another F; compare with the stratum ANOVA of the complete "
             r"data if it is known\.?$"
         ),
-        "REML 将{stratum}方差（{block} × {factor}）估计为零，因此{stratum}误差（{name}）与"
+        "REML 将{stratum}方差（{component}）估计为零，因此{stratum}误差（{name}）与"
         "{inner}误差（{inner_name}）合并：对{factor_in_text}的 F 检验采用合并误差及 {method} "
         "自由度{pooled_test}，与 lmerTest 相同。均衡数据的误差层方差分析检验{factor_in_text}时"
         "只用{name}，故已发表的完整试验方差分析表给出的 F 值与此不同；如已知完整数据的误差层"
@@ -803,6 +810,10 @@ def translate_message(text: str, lang: str) -> str:
     'Error a (whole plots, block x main-plot factor) has only 2 df'
     """
     if lang != "zh":  # the strata's library keys as the report's tables name them
+        if _POOLED_COMPONENT.search(text):  # the variance-components table's label of a term
+            from yieldtrial.report._format import source_label
+
+            text = _POOLED_COMPONENT.sub(lambda m: f"({source_label(m['term'], lang)})", text)
         text = _DEFAULT_FACTOR_IN_MESSAGE.sub(lambda m: DEFAULT_FACTORS_EN[m.group()], text)
         return _ERROR_KEY.sub(lambda found: f"Error {found.group(1)}", text)
     for pattern, template in _MESSAGES_ZH:
@@ -893,6 +904,10 @@ def translate_message(text: str, lang: str) -> str:
                 r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest
             )
             values["rest"] = rest
+        if "term" in values:  # a variance component: the label of the report's table
+            from yieldtrial.report._format import source_label
+
+            values["component"] = source_label(values["term"], lang)
         if "pooled_test" in values:  # the F test of a pooled stratum, when it has one
             values["pooled_test"] = (
                 ""
