@@ -120,10 +120,10 @@ def test_chinese_text_of_a_strip_plot_without_an_f_test() -> None:
     message = (
         "REML estimates the vertical-strip variance (Blocks x v; rep:v in variance_components) "
         "at zero, so the vertical-strip error (error_b) is pooled with the intersection-plot "
-        "error (error_c): the F test of v uses the pooled error with Kenward-Roger df, as lme4 and lmerTest do. The stratum "
-        "ANOVA of balanced data tests v against error_b alone, so a published table of the "
-        "complete trial gives another F; compare with the stratum ANOVA of the complete data "
-        "if it is known"
+        "error (error_c): the F test of v uses the pooled error with Kenward-Roger df, as lme4 "
+        "and lmerTest do. The stratum ANOVA of balanced data tests v against error_b alone, so "
+        "a published table of the complete trial gives another F; compare with the stratum "
+        "ANOVA of the complete data if it is known"
     )
     assert translate_message(message, "zh").startswith(
         "REML 将纵向条区方差（rep × v）估计为零，因此纵向条区误差（误差 b）与交叉小区误差"

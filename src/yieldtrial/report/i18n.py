@@ -330,7 +330,8 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         # stats.mixed.pooled_strata_messages: a whole-plot or strip variance at zero
         re.compile(
-            r"^REML estimates the (?P<stratum>[a-z-]+) variance " + _POOLED_COMPONENT.pattern
+            r"^REML estimates the (?P<stratum>[a-z-]+) variance "
+            + _POOLED_COMPONENT.pattern
             + r" at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
             r"is pooled with the (?P<inner>[a-z-]+) error \((?P<inner_name>error_[abc])\): the "
             r"F test of (?P<factor>.+?) uses the pooled error with (?P<method>Satterthwaite|"
