@@ -150,3 +150,25 @@ def test_default_factor_names_read_as_the_table_labels_them(lang: str, label: st
     assert label[1:-1] == source_label("block:main", lang)  # the variance-components row
     assert label in translate_message(message, lang)
     assert "block:main" not in translate_message(message, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("case", "df"), [("gomez_sp_m1", 35), ("gomez_sp_m3_same_wp", 33)])
+def test_not_checked_note_gives_error_a_no_complete_data_df(case: str, df: int, lang: str) -> None:
+    """Sub-plots deleted, REML fit: the note names error a without the complete data's 10 df.
+
+    Error a of the complete trial has (3 - 1)(6 - 1) = 10 df (the book's ANOVA); REML tests
+    nitrogen on 45.0 (m1) or 43.4 (m3) Satterthwaite df.  The sub-plot residuals checked
+    are the least-squares fit's: 71 - 36 = 35 and 69 - 36 = 33 df (36 = the rank of block +
+    nitrogen + block:nitrogen + variety + nitrogen:variety: 1 + 2 + 5 + 10 + 3 + 15, hand).
+    """
+    markdown, _, _ = _report(case, lang)
+    quality = _quality(markdown)
+    (note,) = [line for line in quality.splitlines() if "Not checked" in line or "未检验" in line]
+    if lang == "en":
+        assert "the Error a stratum (whole plots, block x nitrogen) has no" in note, note
+        assert f"(Error b, {df} df)" in note
+    else:
+        assert "误差 a 层（主区，区组 × nitrogen）没有" in note, note
+        assert f"（误差 b，{df} 自由度）" in note
+    assert "10 df" not in markdown and "10 自由度" not in markdown

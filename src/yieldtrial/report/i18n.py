@@ -629,12 +629,13 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"^not checked: the (?P<name>error_[abc]) stratum \((?P<what>[a-z ]+), "
-            r"(?P<block>.+?) x (?P<factor>.+?), (?P<df>[\d.]+) df\) has no plot-level residuals "
+            r"(?P<block>.+?) x (?P<factor>.+?)(?:, (?P<stratum_df>[\d.]+) df)?\) has no plot-level "
+            r"residuals "
             r"of its own; normality, equal variances and outliers are tested on the "
             r"(?P<stratum>[a-z-]+) residuals \((?P<inner>error_[abc]), (?P<df_inner>[\d.]+) df\) "
             r"only\. Look at the .+? means per .+? for a suspicious (?P<unit>[a-z ]+)\.?$"
         ),
-        "未检验：{name} 层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
+        "未检验：{name} 层（{what}，{block} × {factor}{stratum_df}）没有自身的小区残差；"
         "正态性、方差齐性和异常值仅按{stratum}残差（{inner}，{df_inner} 自由度）检验。"
         "请按{block}查看{factor_in_text}的均值，找出可疑的{unit}。",
     ),
@@ -909,6 +910,9 @@ def translate_message(text: str, lang: str) -> str:
             from yieldtrial.report._format import source_label
 
             values["component"] = source_label(values["term"], lang)
+        if "stratum_df" in values:  # an outer stratum's df: none for a REML fit's (pooled)
+            df = values["stratum_df"]
+            values["stratum_df"] = "" if df is None else f"，{df} 自由度"
         if "pooled_test" in values:  # the F test of a pooled stratum, when it has one
             values["pooled_test"] = (
                 ""
