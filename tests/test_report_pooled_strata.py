@@ -111,6 +111,8 @@ def test_complete_trial_report_has_no_pooled_stratum_warning() -> None:
     assert "REML estimates" not in markdown
     assert not any("REML" in w for w in json.loads(document)["results"]["warnings"])
     assert "42.87" in markdown
+    # the stratum ANOVA's error a: (3 - 1)(6 - 1) = 10 df, in the diagnostics' note too
+    assert "the Error a stratum (whole plots, block x nitrogen, 10 df) has no" in markdown
 
 
 def test_chinese_text_of_a_strip_plot_without_an_f_test() -> None:
