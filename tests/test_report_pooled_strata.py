@@ -174,3 +174,22 @@ def test_not_checked_note_gives_error_a_no_complete_data_df(case: str, df: int, 
         assert "误差 a 层（主区，区组 × nitrogen）没有" in note, note
         assert f"（误差 b，{df} 自由度）" in note
     assert "10 df" not in markdown and "10 自由度" not in markdown
+
+
+def test_chinese_names_the_treatment_factor_as_the_tables() -> None:
+    """A strip plot's vertical factor ``treatment``: 处理 throughout, as the tables name it."""
+    from yieldtrial.report.i18n import translate_message
+
+    message = (
+        "REML estimates the vertical-strip variance (Blocks x treatment; block:treatment in "
+        "variance_components) at zero, so the vertical-strip error (error_b) is pooled with the "
+        "intersection-plot error (error_c): the F test of treatment uses the pooled error with "
+        "Satterthwaite df (F = 98.48 on 3 and 45.0 df), as lme4 and lmerTest do. The stratum "
+        "ANOVA of balanced data tests treatment against error_b alone, so a published table "
+        "of the complete trial gives another F; compare with the stratum ANOVA of the complete "
+        "data if it is known"
+    )
+    chinese = translate_message(message, "zh")
+    assert chinese.startswith("REML 将纵向条区方差（区组 × 处理）估计为零，"), chinese
+    assert "对处理的 F 检验" in chinese and "检验处理时只用误差 b" in chinese
+    assert "treatment" not in chinese

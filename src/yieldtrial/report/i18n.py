@@ -827,7 +827,10 @@ def translate_message(text: str, lang: str) -> str:
             for key, value in found.groupdict().items()
         }
         if "factor" in values:
-            factor = DEFAULT_FACTORS_ZH.get(values["factor"], values["factor"])
+            from yieldtrial.report._format import factor_label
+
+            # as the report's tables name it: main -> 主区因素, treatment -> 处理
+            factor = factor_label(values["factor"], "zh")
             values["factor"] = factor
             # inside Chinese text: a space only next to a Latin end ("查看 N 的均值")
             values["factor_in_text"] = (
