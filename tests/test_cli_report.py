@@ -793,7 +793,7 @@ def test_pooled_whole_plot_stratum_is_one_warning_line(
     lines = [line for line in capsys.readouterr().err.splitlines() if "REML" in line]
     assert len(lines) == 1, lines
     assert lines[0].startswith(
-        "yieldtrial: warning: REML estimates the whole-plot variance (block:nitrogen) at zero"
+        "yieldtrial: warning: REML estimates the whole-plot variance (Blocks x nitrogen) at zero"
     )
     assert "the F test of nitrogen uses the pooled error with Satterthwaite df" in lines[0]
 

@@ -64,6 +64,21 @@ def test_outer_stratum_not_checked_in_chinese() -> None:
     )
 
 
+def test_outer_stratum_of_a_reml_fit_not_checked_in_chinese() -> None:
+    """Plots missing (REML): the outer stratum is named without df, in Chinese too."""
+    text = (
+        "not checked: the error_a stratum (whole plots, block x nitrogen) has no "
+        "plot-level residuals of its own; normality, equal variances and outliers are tested "
+        "on the sub-plot residuals (error_b, 35 df) only. Look at the nitrogen means per block "
+        "for a suspicious whole plot."
+    )
+    assert translate_message(text, "zh") == (
+        "未检验：误差 a 层（主区，区组 × nitrogen）没有自身的小区残差；"
+        "正态性、方差齐性和异常值仅按副区残差（误差 b，35 自由度）检验。"
+        "请按区组查看 nitrogen 的均值，找出可疑的主区。"
+    )
+
+
 def test_outer_stratum_low_df_in_chinese() -> None:
     text = (
         "error_b (vertical strips, block x nitrogen) has only 6 df (fewer than 10): tests "

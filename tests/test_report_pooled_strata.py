@@ -25,7 +25,7 @@ from yieldtrial.datasets import example_path
 DATA = Path(__file__).parent / "data" / "r_reference_trials"
 FACTORS = ("nitrogen", "variety")
 ENGLISH = (
-    "REML estimates the whole-plot variance (block:nitrogen) at zero, so the whole-plot error "
+    "REML estimates the whole-plot variance (Blocks x nitrogen) at zero, so the whole-plot error "
     "(Error a) is pooled with the sub-plot error (Error b): the F test of nitrogen uses the "
     "pooled error with Satterthwaite df (F = 20.11 on 5 and 45.0 df)"
 )
@@ -79,6 +79,24 @@ def test_html_warning_list_says_the_stratum_is_pooled(lang: str, text: str) -> N
     assert f"<li>{text}" in items.group(1).replace("\xa0", " "), items.group(1)
 
 
+def _component_labels(markdown: str) -> list[str]:
+    """Return the first column of the report's variance-components table."""
+    table = re.search(r"^\| (?:Variance component|方差组分) \|.*?\n\n", markdown, re.M | re.S)
+    assert table is not None
+    return [row.split(" | ")[0].lstrip("| ") for row in table.group(0).splitlines()[2:]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_warning_names_the_component_as_the_variance_components_table(lang: str) -> None:
+    """The warning's component is the table's row (Blocks x nitrogen; 区组 × nitrogen)."""
+    markdown, _, _ = _report("gomez_sp_m1", lang)
+    labels = _component_labels(markdown)
+    assert labels[1] == {"en": "Blocks x nitrogen", "zh": "区组 × nitrogen"}[lang], labels
+    opening = {"en": "variance ({})", "zh": "方差（{}）"}[lang].format(labels[1])
+    assert opening in _quality(markdown)
+    assert "block:nitrogen" not in _quality(markdown)
+
+
 def test_json_lists_the_warning_once() -> None:
     """The ANOVA is fitted once per report: one warning, though means and letters share it."""
     _, _, document = _report("gomez_sp_m1", "en")
@@ -93,6 +111,8 @@ def test_complete_trial_report_has_no_pooled_stratum_warning() -> None:
     assert "REML estimates" not in markdown
     assert not any("REML" in w for w in json.loads(document)["results"]["warnings"])
     assert "42.87" in markdown
+    # the stratum ANOVA's error a: (3 - 1)(6 - 1) = 10 df, in the diagnostics' note too
+    assert "the Error a stratum (whole plots, block x nitrogen, 10 df) has no" in markdown
 
 
 def test_chinese_text_of_a_strip_plot_without_an_f_test() -> None:
@@ -100,14 +120,76 @@ def test_chinese_text_of_a_strip_plot_without_an_f_test() -> None:
     from yieldtrial.report.i18n import translate_message
 
     message = (
-        "REML estimates the vertical-strip variance (rep:v) at zero, so the vertical-strip "
-        "error (error_b) is pooled with the intersection-plot error (error_c): the F test of v "
-        "uses the pooled error with Kenward-Roger df, as lme4 and lmerTest do. The stratum "
-        "ANOVA of balanced data tests v against error_b alone, so a published table of the "
-        "complete trial gives another F; compare with the stratum ANOVA of the complete data "
-        "if it is known"
+        "REML estimates the vertical-strip variance (Blocks x v; rep:v in variance_components) "
+        "at zero, so the vertical-strip error (error_b) is pooled with the intersection-plot "
+        "error (error_c): the F test of v uses the pooled error with Kenward-Roger df, as lme4 "
+        "and lmerTest do. The stratum ANOVA of balanced data tests v against error_b alone, so "
+        "a published table of the complete trial gives another F; compare with the stratum "
+        "ANOVA of the complete data if it is known"
     )
     assert translate_message(message, "zh").startswith(
         "REML 将纵向条区方差（rep × v）估计为零，因此纵向条区误差（误差 b）与交叉小区误差"
         "（误差 c）合并：对 v 的 F 检验采用合并误差及 Kenward-Roger 自由度，与 lmerTest 相同。"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "(Blocks x main-plot factor)"), ("zh", "（区组 × 主区因素）")]
+)
+def test_default_factor_names_read_as_the_table_labels_them(lang: str, label: str) -> None:
+    """``main`` (``yieldtrial design split_plot``'s name): the table's label, not the term."""
+    from yieldtrial.report._format import source_label
+    from yieldtrial.report.i18n import translate_message
+
+    message = (
+        "REML estimates the whole-plot variance (Blocks x main; block:main in "
+        "variance_components) at zero, so the whole-plot error (error_a) is pooled with the "
+        "sub-plot error (error_b): the F test of main uses the pooled error with Satterthwaite "
+        "df, as lme4 and lmerTest do. The stratum ANOVA of balanced data tests main against "
+        "error_a alone, so a published table of the complete trial gives another F; compare "
+        "with the stratum ANOVA of the complete data if it is known"
+    )
+    assert label[1:-1] == source_label("block:main", lang)  # the variance-components row
+    assert label in translate_message(message, lang)
+    assert "block:main" not in translate_message(message, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("case", "df"), [("gomez_sp_m1", 35), ("gomez_sp_m3_same_wp", 33)])
+def test_not_checked_note_gives_error_a_no_complete_data_df(case: str, df: int, lang: str) -> None:
+    """Sub-plots deleted, REML fit: the note names error a without the complete data's 10 df.
+
+    Error a of the complete trial has (3 - 1)(6 - 1) = 10 df (the book's ANOVA); REML tests
+    nitrogen on 45.0 (m1) or 43.4 (m3) Satterthwaite df.  The sub-plot residuals checked
+    are the least-squares fit's: 71 - 36 = 35 and 69 - 36 = 33 df (36 = the rank of block +
+    nitrogen + block:nitrogen + variety + nitrogen:variety: 1 + 2 + 5 + 10 + 3 + 15, hand).
+    """
+    markdown, _, _ = _report(case, lang)
+    quality = _quality(markdown)
+    (note,) = [line for line in quality.splitlines() if "Not checked" in line or "未检验" in line]
+    if lang == "en":
+        assert "the Error a stratum (whole plots, block x nitrogen) has no" in note, note
+        assert f"(Error b, {df} df)" in note
+    else:
+        assert "误差 a 层（主区，区组 × nitrogen）没有" in note, note
+        assert f"（误差 b，{df} 自由度）" in note
+    assert "10 df" not in markdown and "10 自由度" not in markdown
+
+
+def test_chinese_names_the_treatment_factor_as_the_tables() -> None:
+    """A strip plot's vertical factor ``treatment``: 处理 throughout, as the tables name it."""
+    from yieldtrial.report.i18n import translate_message
+
+    message = (
+        "REML estimates the vertical-strip variance (Blocks x treatment; block:treatment in "
+        "variance_components) at zero, so the vertical-strip error (error_b) is pooled with the "
+        "intersection-plot error (error_c): the F test of treatment uses the pooled error with "
+        "Satterthwaite df (F = 98.48 on 3 and 45.0 df), as lme4 and lmerTest do. The stratum "
+        "ANOVA of balanced data tests treatment against error_b alone, so a published table "
+        "of the complete trial gives another F; compare with the stratum ANOVA of the complete "
+        "data if it is known"
+    )
+    chinese = translate_message(message, "zh")
+    assert chinese.startswith("REML 将纵向条区方差（区组 × 处理）估计为零，"), chinese
+    assert "对处理的 F 检验" in chinese and "检验处理时只用误差 b" in chinese
+    assert "treatment" not in chinese

@@ -414,7 +414,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "borderline Dunnett P": (_borderline_dunnett, "their verdict at alpha is uncertain"),
     "pooled whole-plot stratum": (
         _pooled_whole_plot_stratum,
-        "REML estimates the whole-plot variance (block:main) at zero",
+        "REML estimates the whole-plot variance (Blocks x main; block:main in",
     ),
     # API only (a network report does not go through FieldTrial.analyze_sites)
     "analyze_sites design": (_analyze_sites_design, "analyze_sites analyses each site as"),

@@ -85,7 +85,8 @@ def test_rice_split_plot_with_subplots_deleted_warns_naming_the_component(case: 
     (message,) = messages
     f, den = _r_test(case)  # gomez_sp_m1: 20.111906701568419 on 44.995228713394873 df
     assert message.startswith(
-        "REML estimates the whole-plot variance (block:nitrogen) at zero, so the whole-plot "
+        "REML estimates the whole-plot variance (Blocks x nitrogen; block:nitrogen in "
+        "variance_components) at zero, so the whole-plot "
         "error (error_a) is pooled with the sub-plot error (error_b): the F test of nitrogen "
         f"uses the pooled error with Satterthwaite df (F = {f:.2f} on 5 and {den:.1f} df)"
     ), message
@@ -246,7 +247,8 @@ def test_strip_plot_strip_variance_at_zero_warns(factor: str, stratum: str, key:
     assert fit.variance_components.set_index("component").loc[f"block:{factor}", "boundary"]
     (message,) = messages
     assert message.startswith(
-        f"REML estimates the {stratum} variance (block:{factor}) at zero, so the {stratum} "
+        f"REML estimates the {stratum} variance (Blocks x {factor}; block:{factor} in "
+        f"variance_components) at zero, so the {stratum} "
         f"error ({key}) is pooled with the intersection-plot error (error_c): the F test of "
         f"{factor} uses the pooled error"
     ), message

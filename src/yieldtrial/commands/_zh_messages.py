@@ -2841,10 +2841,18 @@ def error_line(message: str) -> str | None:
     return None if chinese is None else error_prefix() + chinese
 
 
+#: A pooled-stratum warning (:func:`yieldtrial.stats.mixed.pooled_strata_messages`).
+_POOLED_STRATUM = next(t.regex for t in TEMPLATES if t.name == "pooled-stratum")
+
+
 def warning_line(message: str) -> str:
     """Return the warning line for ``message``: Chinese under ``--lang zh`` when catalogued."""
     chinese = translate(message) if _state["lang"] == "zh" else None
     if chinese is None:
+        if _POOLED_STRATUM.match(message):  # the report's words: the table's "Blocks x N"
+            from yieldtrial.report.i18n import translate_message
+
+            message = translate_message(message, "en")
         return f"yieldtrial: warning: {message}"
     return f"yieldtrial: 警告：{chinese}"
 

@@ -231,6 +231,13 @@ _FRACTION_NOTE = re.compile(r" \(([\d.]+) % written as a fraction\?\)")
 #: A stratum's error term as the library names it (``error_a``); "Error a" in English reports.
 _ERROR_KEY = re.compile(r"\berror_([abc])\b")
 
+#: The component a pooled-stratum warning names (:func:`yieldtrial.stats.mixed.
+#: pooled_strata_messages`): ``(Blocks x nitrogen; block:nitrogen in variance_components)``;
+#: the report shows the variance-components table's label of the term alone.
+_POOLED_COMPONENT = re.compile(
+    r"\((?P<label>[^;()]+); (?P<term>[^\s;()]+) in variance_components\)"
+)
+
 #: Named groups of :data:`_MESSAGES_ZH` that hold a fixed library term, and their Chinese.
 _TERM_GROUPS = frozenset(
     {
@@ -324,17 +331,18 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     (
         # stats.mixed.pooled_strata_messages: a whole-plot or strip variance at zero
         (
-            r"^REML estimates the (?P<stratum>[a-z-]+) variance \((?P<block>[^:()]+):"
-            r"(?P<factor>[^()]+)\) at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
+            r"^REML estimates the (?P<stratum>[a-z-]+) variance "
+            + _POOLED_COMPONENT.pattern
+            + r" at zero, so the (?P=stratum) error \((?P<name>error_[abc])\) "
             r"is pooled with the (?P<inner>[a-z-]+) error \((?P<inner_name>error_[abc])\): the "
-            r"F test of (?P=factor) uses the pooled error with (?P<method>Satterthwaite|"
+            r"F test of (?P<factor>.+?) uses the pooled error with (?P<method>Satterthwaite|"
             r"Kenward-Roger) df(?P<pooled_test> \(F = (?P<f>[\d.]+) on (?P<df>\d+) and "
             r"(?P<ddf>[\d.]+) df\))?, as lme4 and lmerTest do\. The stratum ANOVA of balanced "
             r"data tests (?P=factor) against (?P=name) alone, so a published table of the "
             r"complete trial gives another F; compare with the stratum ANOVA of the complete "
             r"data if it is known\.?$"
         ),
-        "REML 将{stratum}方差（{block} × {factor}）估计为零，因此{stratum}误差（{name}）与"
+        "REML 将{stratum}方差（{component}）估计为零，因此{stratum}误差（{name}）与"
         "{inner}误差（{inner_name}）合并：对{factor_in_text}的 F 检验采用合并误差及 {method} "
         "自由度{pooled_test}，与 lmerTest 相同。均衡数据的误差层方差分析检验{factor_in_text}时"
         "只用{name}，故已发表的完整试验方差分析表给出的 F 值与此不同；如已知完整数据的误差层"
@@ -620,12 +628,13 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     (
         (
             r"^not checked: the (?P<name>error_[abc]) stratum \((?P<what>[a-z ]+), "
-            r"(?P<block>.+?) x (?P<factor>.+?), (?P<df>[\d.]+) df\) has no plot-level residuals "
+            r"(?P<block>.+?) x (?P<factor>.+?)(?:, (?P<stratum_df>[\d.]+) df)?\) has no plot-level "
+            r"residuals "
             r"of its own; normality, equal variances and outliers are tested on the "
             r"(?P<stratum>[a-z-]+) residuals \((?P<inner>error_[abc]), (?P<df_inner>[\d.]+) df\) "
             r"only\. Look at the .+? means per .+? for a suspicious (?P<unit>[a-z ]+)\.?$"
         ),
-        "未检验：{name} 层（{what}，{block} × {factor}，{df} 自由度）没有自身的小区残差；"
+        "未检验：{name} 层（{what}，{block} × {factor}{stratum_df}）没有自身的小区残差；"
         "正态性、方差齐性和异常值仅按{stratum}残差（{inner}，{df_inner} 自由度）检验。"
         "请按{block}查看{factor_in_text}的均值，找出可疑的{unit}。",
     ),
@@ -812,6 +821,10 @@ def translate_message(text: str, lang: str) -> str:
     'Error a (whole plots, block x main-plot factor) has only 2 df'
     """
     if lang != "zh":  # the strata's library keys as the report's tables name them
+        if _POOLED_COMPONENT.search(text):  # the variance-components table's label of a term
+            from yieldtrial.report._format import source_label
+
+            text = _POOLED_COMPONENT.sub(lambda m: f"({source_label(m['term'], lang)})", text)
         text = _DEFAULT_FACTOR_IN_MESSAGE.sub(lambda m: DEFAULT_FACTORS_EN[m.group()], text)
         return _ERROR_KEY.sub(lambda found: f"Error {found.group(1)}", text)
     for pattern, template in _messages_zh():
@@ -823,7 +836,10 @@ def translate_message(text: str, lang: str) -> str:
             for key, value in found.groupdict().items()
         }
         if "factor" in values:
-            factor = DEFAULT_FACTORS_ZH.get(values["factor"], values["factor"])
+            from yieldtrial.report._format import factor_label
+
+            # as the report's tables name it: main -> 主区因素, treatment -> 处理
+            factor = factor_label(values["factor"], "zh")
             values["factor"] = factor
             # inside Chinese text: a space only next to a Latin end ("查看 N 的均值")
             values["factor_in_text"] = (
@@ -902,6 +918,13 @@ def translate_message(text: str, lang: str) -> str:
                 r"\[(\d+) steps, gain capped at 5\]", r"[共 \1 档，增量最多按 5 档计]", rest
             )
             values["rest"] = rest
+        if "term" in values:  # a variance component: the label of the report's table
+            from yieldtrial.report._format import source_label
+
+            values["component"] = source_label(values["term"], lang)
+        if "stratum_df" in values:  # an outer stratum's df: none for a REML fit's (pooled)
+            df = values["stratum_df"]
+            values["stratum_df"] = "" if df is None else f"，{df} 自由度"
         if "pooled_test" in values:  # the F test of a pooled stratum, when it has one
             values["pooled_test"] = (
                 ""

@@ -1045,6 +1045,11 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
     Gomez with one sub-plot deleted: nitrogen F = 20.11 on 5 and 45.0 df against 42.87
     on 5 and 10 df with no plot missing; lmerTest gives the same 20.11 on 45.0).
 
+    The component is named as the report's variance-components table labels it
+    (``Blocks x nitrogen``), followed by its term in :attr:`MixedModelFit.variance_components`
+    (``block:nitrogen in variance_components``); the report and ``yieldtrial report`` show
+    the label alone (in Chinese ``区组 × nitrogen``).
+
     The other designs' components are not named: no factor is tested against the blocks
     of an RCBD or Latin square, and the incomplete blocks, rows or columns of an
     alpha-lattice or row-column design at zero mean no recovery of inter-block
@@ -1084,8 +1089,11 @@ def pooled_strata_messages(fit: MixedModelFit) -> list[str]:
             if np.isfinite(f) and np.isfinite(df_den):
                 df_num = int(table["df"].to_numpy()[at[0]])
                 test = f" (F = {f:.2f} on {df_num} and {df_den:.1f} df)"
+        # the variance-components table's label (report.source_label: "Blocks x nitrogen"),
+        # then the term as variance_components names it, for a Python user's look-up
+        label = f"Blocks x {factor}; {component} in variance_components"
         messages.append(
-            f"REML estimates the {stratum} variance ({component}) at zero, so the {stratum} "
+            f"REML estimates the {stratum} variance ({label}) at zero, so the {stratum} "
             f"error ({key}) is pooled with the {inner} error ({inner_key}): the F test of "
             f"{factor} uses the pooled error with {method} df{test}, as lme4 and lmerTest "
             f"do. The stratum ANOVA of balanced data tests {factor} against {key} alone, so "

@@ -951,7 +951,7 @@ def _outer_strata(
 def _unchecked_stratum(
     name: str,
     outer: tuple[str, str, str],
-    df: float,
+    df: float | None,
     *,
     stratum: str,
     inner: str,
@@ -961,12 +961,13 @@ def _unchecked_stratum(
     """Say that an outer stratum's residuals are not checked (balanced and missing-plot paths).
 
     ``outer`` is the stratum's ``what, factor, unit`` (:func:`_outer_strata`) and ``df`` its
-    df; ``stratum``, ``inner`` and ``inner_df`` name the innermost stratum, whose residuals
-    are checked, and its error df.
+    df (None: not said, the missing-plot path); ``stratum``, ``inner`` and ``inner_df`` name
+    the innermost stratum, whose residuals are checked, and its error df.
     """
     what, factor, unit = outer
+    said = "" if df is None else f", {df:g} df"
     return (
-        f"not checked: the {name} stratum ({what}, {df:g} df) has no plot-level residuals "
+        f"not checked: the {name} stratum ({what}{said}) has no plot-level residuals "
         f"of its own; normality, equal variances and outliers are tested on the {stratum} "
         f"residuals ({inner}, {inner_df:g} df) only. Look at the {factor} means per "
         f"{block} for a suspicious {unit}."
@@ -1025,7 +1026,6 @@ def _missing_strata_residuals(
     fit's provenance and the findings about the outer strata (not checked).
     """
     from yieldtrial.stats._stratum_fit import stratum_table
-    from yieldtrial.stats.model import model_matrix
     from yieldtrial.stats.results import Provenance
 
     ls_fit = stratum_table(
@@ -1037,19 +1037,19 @@ def _missing_strata_residuals(
     observed = np.isfinite(y)
     mean = float(np.mean(y[observed]))
     groups = data[second].astype(object).map(str).to_numpy(dtype=object)[observed]
-    # df of each outer stratum in this fit: the rank block x A (block x B) adds to the
-    # main effects (with no plot missing, (r - 1)(a - 1) as in the stratum ANOVA)
+    # the outer strata are named without df: the analysis of these plots is REML
+    # (stats.trial_analysis.analysis_model), whose whole-plot (strip) test has Satterthwaite
+    # or Kenward-Roger df, pooled with the residual when that variance is at zero; the rank
+    # block x A adds to this least-squares fit is the complete data's (r - 1)(a - 1) as long
+    # as no whole plot is lost (the rice split plot with 1 or 3 sub-plots deleted: 10), a df
+    # no test of the report uses
     outer, stratum, _ = _outer_strata(design, block=block, first=first, second=second)
-    findings: list[str] = []
-    for name, (what, factor, unit) in outer.items():
-        main: list[tuple[str, ...]] = [(block,), (factor,)]
-        x_main, _ = model_matrix(ls_fit.codes, ls_fit.sizes, main)
-        x_full, _ = model_matrix(ls_fit.codes, ls_fit.sizes, [*main, (block, factor)])
-        outer_df = int(np.linalg.matrix_rank(x_full) - np.linalg.matrix_rank(x_main))
-        findings.append(_unchecked_stratum(
-            name, (what, factor, unit), outer_df, stratum=stratum, inner=inner, inner_df=df,
-            block=block,
-        ))  # fmt: skip
+    findings = [
+        _unchecked_stratum(
+            name, outer_stratum, None, stratum=stratum, inner=inner, inner_df=df, block=block
+        )
+        for name, outer_stratum in outer.items()
+    ]
     provenance = Provenance(
         design=design,
         model=ls_fit.formula,
