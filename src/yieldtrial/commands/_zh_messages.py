@@ -1987,6 +1987,15 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "参数 {option}：应为有限的数值，现为 {given}；请给出数值，如 13 或 0.05",
     ),
     Template(
+        "usage-out-of-range",
+        r"argument " + _ARG + r": (?P<given>" + _R + r"|-?\d\.\d{3}e\+\d+ \(a [\d,]+-digit "
+        r"integer\)) is out of range \((?P<why>far above any value yieldtrial takes|far below "
+        r"any value yieldtrial takes|a seed is at most 2\*\*128 - 1, 39 digits)\); give "
+        r"(?P<example>a whole number such as 4|a number such as 13 or 0\.05|a mass such as 442|"
+        r"the figure as printed, e\.g\. 477\.36)",
+        "参数 {option}：{given}超出范围（{why}）；请给出{example}",
+    ),
+    Template(
         "usage-ambiguous",
         r"ambiguous option: (?P<given>\S+) could match (?P<matches>.+)",
         "选项 {given} 有歧义，可能是 {matches}",
@@ -2106,8 +2115,9 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "usage-decimals-range",
-        r"--decimals must be a whole number from 0 to (?P<high>\d+); got (?P<given>-?\d+) \(a "
-        r"float holds about (?P=high) significant digits\)",
+        r"--decimals must be a whole number from 0 to (?P<high>\d+); got (?P<given>-?\d+|"
+        r"-?\d\.\d{3}e\+\d+ \(a [\d,]+-digit integer\)) \(a float holds about "
+        r"(?P=high) significant digits\)",
         "--decimals 应为 0 到 {high} 之间的整数；现为 {given}（浮点数约有 {high} 位有效数字）",
     ),
     Template(
@@ -2223,6 +2233,16 @@ _NEEDED_ZH = {
 }
 
 #: The kinds of number in argparse's messages, in Chinese.
+#: The reasons and examples of the out-of-range line (a number of 401 digits, 1e400).
+_OUT_OF_RANGE_ZH = {
+    "far above any value yieldtrial takes": "远大于 yieldtrial 接受的任何数值",
+    "far below any value yieldtrial takes": "远小于 yieldtrial 接受的任何数值",
+    "a seed is at most 2**128 - 1, 39 digits": "随机种子最大为 2**128 - 1，即 39 位",
+    "a whole number such as 4": "整数，如 4",
+    "a number such as 13 or 0.05": "数值，如 13 或 0.05",
+    "a mass such as 442": "质量，如 442",
+    "the figure as printed, e.g. 477.36": "报告中印出的数值，如 477.36",
+}
 _NUMBER_KINDS_ZH = {
     "float": "有效的数值",
     "int": "有效的整数",
@@ -2286,6 +2306,13 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["held"] = {"plot table": "小区数据表", "trial description": "试验描述"}[
                 values["held"]
             ]
+        if "given" in values and values["given"].endswith("-digit integer)"):  # 10**400
+            values["given"] = re.sub(r" \(a ([\d,]+)-digit integer\)$", r"（\1 位整数）",
+                                     values["given"])  # fmt: skip
+        if template.name == "usage-out-of-range":
+            values["given"] += "" if values["given"].endswith("）") else " "
+            values["why"] = _OUT_OF_RANGE_ZH[values["why"]]
+            values["example"] = _OUT_OF_RANGE_ZH[values["example"]]
         chinese = template.chinese.format(**values)
         hint = f"（参见 '{prog} --help'）" if help_hint else ""
         return f"{prog}: 错误：{chinese}{hint}"
