@@ -196,10 +196,11 @@ def huge_number_problem(text: str, *, whole: bool, example: str = "") -> str:
     """Return why a number's text is out of range ('' when it is not, or is no number).
 
     A whole number of more than 4,300 digits (Python's int() refuses it: argparse said
-    "invalid int value") and, unless ``whole``, a number float() reads as infinite
-    (``1e400``, 401 digits: the user typed no ``inf``) are far beyond any value an option
-    takes.  ``example`` ends the message (default: ``a whole number such as 4`` when
-    ``whole``, else ``a number such as 13 or 0.05``).
+    "invalid int value"), a number float() reads as infinite (``1e400``: the user typed no
+    ``inf``) and, unless ``whole`` (the library says what a whole number allows), one of
+    over 308 digits are far beyond any value an option takes.  ``example`` ends the message
+    (default: ``a whole number such as 4`` when ``whole``, else ``a number such as 13 or
+    0.05``).
     """
     import math
 
@@ -212,9 +213,7 @@ def huge_number_problem(text: str, *, whole: bool, example: str = "") -> str:
         else:
             if whole or math.isfinite(float(normal)):
                 return ""
-    elif whole:
-        return ""
-    else:
+    else:  # 1e400 is no whole number either, but the message says what is wrong with it
         try:
             value = float(normal)
         except ValueError:
@@ -270,8 +269,8 @@ def seed_option(text: str) -> int:
     value = whole_number_option(text)
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(
-            f"{shown_number_text(text)} is out of range (a seed is at most 2**128 - 1, "
-            "39 digits); give a whole number such as 4"
+            f"{shown_number_text(text)} is out of range (a seed is at most 2**128 - 1); "
+            "give a whole number such as 4"
         )
     return value
 
