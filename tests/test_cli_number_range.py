@@ -296,3 +296,21 @@ def test_huge_number_problem_leaves_ordinary_numbers() -> None:
     texts = ("13", "0.05", "-2", "1e308", "9" * 308, "inf", "nan", "abc", "")
     assert [huge_number_problem(t, whole=False) for t in texts] == [""] * len(texts)
     assert huge_number_problem("9" * 4300, whole=True) == ""  # int() reads it: the library's
+
+
+def test_design_range_error_with_a_huge_integer_is_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The library's "blocks = 1.000e+400 (a 401-digit integer) is more than ..." stayed English."""
+    argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", HUGE["1e+400"], "--lang", "zh"]
+    assert main(argv) == 1
+    assert _one_line(capsys)[0] == (
+        "yieldtrial: 错误：blocks = 1.000e+400（401 位整数）超过了任何田间试验的规模"
+        "（最多 100,000）。"
+    )
+
+
+def test_negative_seed_is_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--seed", "-1"]
+    assert main([*argv, "--lang", "zh"]) == 1
+    assert _one_line(capsys)[0] == "yieldtrial: 错误：随机种子（seed）应为非负整数；现为 -1。"

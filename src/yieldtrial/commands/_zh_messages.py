@@ -2878,7 +2878,8 @@ def translate(message: str) -> str | None:
 
             crop = values["crop"]
             values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
-        return template.chinese.format(**values)
+        chinese = template.chinese.format(**values)
+        return chinese.replace("位整数） ", "位整数）")  # 1.000e+400（401 位整数）超过...
     return None
 
 
