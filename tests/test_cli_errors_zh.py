@@ -806,6 +806,10 @@ def _case_design_integer_min(tmp: Path) -> tuple[list[str], str]:
     return argv, "columns"
 
 
+def _case_design_seed_negative(tmp: Path) -> tuple[list[str], str]:
+    return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "--seed", "-1"], "-1"
+
+
 def _case_design_too_many(tmp: Path) -> tuple[list[str], str]:
     return ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "9" * 12], "999,999"
 
@@ -1702,6 +1706,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "control-blank": _case_control_blank,
     "unknown-yield-unit": _case_unknown_yield_unit,
     "design-integer-min": _case_design_integer_min,
+    "design-seed-negative": _case_design_seed_negative,
     "design-too-many": _case_design_too_many,
     "design-plot-area": _case_design_plot_area,
     "design-plot-area-positive": _case_design_plot_area_positive,
@@ -1891,6 +1896,7 @@ NAMES = {
     "unknown-yield-unit": r"可用的产量单位：.*",  # the units to type, as they are typed
     "design-integer-min": r"^\w+ ",
     "design-too-many": r"^\w+ ",
+    "design-seed-negative": r"（seed）",
     "design-plot-area": r"\bm2\b",
     "design-plot-area-positive": r"\bm2\b",
     "factors-one-factor": r"factorial",  # the design names to type

@@ -65,6 +65,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-invalid-number": lambda tmp: _report(tmp, "--alpha", "abc"),
     "usage-not-plain-number": lambda tmp: _report(tmp, "--alpha", "٠.٠٥"),
     "usage-not-finite": lambda tmp: _report(tmp, "--alpha", "nan"),
+    "usage-out-of-range": lambda tmp: _report(tmp, "--alpha", "1" + "0" * 400),
     "usage-ambiguous": lambda tmp: _report(tmp, "--l", "x"),
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],

@@ -168,6 +168,66 @@ def option_number_text(text: str) -> str:
     return number_text(text)
 
 
+#: Largest ``--seed``: NumPy's fresh seeds (SeedSequence entropy) are 128-bit numbers.
+MAX_SEED = 2**128 - 1
+
+
+def shown_number_text(text: str) -> str:
+    """Return a number's text as a message shows it: a long integer shortened, else its repr.
+
+    ``shown_count`` needs the integer, which Python refuses to make of more than 4,300
+    digits; the digits themselves give the same ``1.000e+5000 (a 5,001-digit integer)``.
+
+    Examples
+    --------
+    >>> shown_number_text("1" + "0" * 5000), shown_number_text("-" + "9" * 25)
+    ('1.000e+5000 (a 5,001-digit integer)', '-9.999e+24 (a 25-digit integer)')
+    >>> shown_number_text("1e400")
+    "'1e400'"
+    """
+    match = re.fullmatch(r"\s*([+-]?)0*([0-9]+)\s*", option_number_text(text))
+    if match is None or len(match[2]) <= 20:
+        return repr(text)
+    sign, digits = ("-" if match[1] == "-" else ""), match[2]
+    return f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1} (a {len(digits):,}-digit integer)"
+
+
+def huge_number_problem(text: str, *, whole: bool, example: str = "") -> str:
+    """Return why a number's text is out of range ('' when it is not, or is no number).
+
+    A whole number of more than 4,300 digits (Python's int() refuses it: argparse said
+    "invalid int value"), a number float() reads as infinite (``1e400``: the user typed no
+    ``inf``) and, unless ``whole`` (the library says what a whole number allows), one of
+    over 308 digits are far beyond any value an option takes.  ``example`` ends the message
+    (default: ``a whole number such as 4`` when ``whole``, else ``a number such as 13 or
+    0.05``).
+    """
+    import math
+
+    normal = option_number_text(text).strip()
+    if re.fullmatch(r"[+-]?[0-9]+", normal):
+        try:
+            int(normal)
+        except ValueError:
+            pass  # beyond the int-string limit
+        else:
+            if whole or math.isfinite(float(normal)):
+                return ""
+    else:  # 1e400 is no whole number either, but the message says what is wrong with it
+        try:
+            value = float(normal)
+        except ValueError:
+            return ""
+        if not math.isinf(value) or normal.lstrip("+-").lower() in ("inf", "infinity"):
+            return ""
+    side = "below" if normal.startswith("-") else "above"
+    example = example or ("a whole number such as 4" if whole else "a number such as 13 or 0.05")
+    return (
+        f"{shown_number_text(text)} is out of range (far {side} any value yieldtrial takes); "
+        f"give {example}"
+    )
+
+
 def number_option(text: str) -> float:
     """Argparse type of a numeric option: a plain decimal number (see :data:`PLAIN_NUMBER`).
 
@@ -175,7 +235,7 @@ def number_option(text: str) -> float:
     float() reads otherwise (``1_3``, ``١٣``) is a usage error naming the option and the
     value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.
     """
-    problem = ascii_number_problem(text)
+    problem = ascii_number_problem(text) or huge_number_problem(text, whole=False)
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return float(option_number_text(text))  # ValueError: argparse's "invalid float value"
@@ -186,6 +246,8 @@ number_option.__name__ = "float"  # argparse names the type in "invalid float va
 
 def whole_number_option(text: str) -> int:
     """Argparse type of a whole-number option: ASCII digits (``"4"``, ``"-1"``; full-width too)."""
+    if problem := huge_number_problem(text, whole=True):
+        raise argparse.ArgumentTypeError(problem)
     normal = option_number_text(text)
     value = int(normal)  # ValueError: argparse's "invalid int value: 'x'"
     if not re.fullmatch(r"[+-]?[0-9]+", normal):
@@ -196,6 +258,24 @@ def whole_number_option(text: str) -> int:
 
 
 whole_number_option.__name__ = "int"
+
+
+def seed_option(text: str) -> int:
+    """Argparse type of ``--seed``: a whole number, at most :data:`MAX_SEED` (39 digits).
+
+    A seed of 10**400 reached NumPy (which takes any size) and was printed whole on the
+    field book's line; no fresh seed has more than 39 digits.
+    """
+    value = whole_number_option(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{shown_number_text(text)} is out of range (a seed is at most 2**128 - 1); "
+            "give a whole number such as 4"
+        )
+    return value
+
+
+seed_option.__name__ = "int"
 
 
 def add_table_options(parser: argparse.ArgumentParser, *, config: bool = True) -> None:

@@ -85,6 +85,8 @@ class Template:
 _Q = r"(?:'[^']*'|\"[^\"]*\")"  # a Python repr of a string
 #: A Python repr of any string (a quote inside the other quote, or escaped: "O'Brien").
 _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+#: A huge integer as ``io.checks.shown_count`` shows it: ``1.000e+400 (a 401-digit integer)``.
+_HUGE = r"-?\d\.\d{3}e\+\d+ \((?:a [\d,]+-digit integer|an integer of about [\d,]+ digits)\)"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
@@ -777,12 +779,18 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "design-integer-min",
         r"(?P<name>blocks|replicates|block_size|columns|treatments|checks) must be an integer "
-        r">= (?P<minimum>\d+); got (?P<value>\S+)\.",
+        r">= (?P<minimum>\d+); got (?P<value>" + _HUGE + r"|\S+)\.",
         "{name} 应为不小于 {minimum} 的整数；现为 {value}。",
     ),
     Template(
+        "design-seed-negative",
+        r"seed must be a non-negative integer; got (?P<value>" + _HUGE + r"|\S+)\.",
+        "随机种子（seed）应为非负整数；现为 {value}。",
+    ),
+    Template(
         "design-too-many",
-        r"(?P<name>blocks|replicates|block_size|columns) = (?P<value>[\d,]+) is more than any "
+        r"(?P<name>blocks|replicates|block_size|columns) = (?P<value>[\d,]+|" + _HUGE + r") is "
+        r"more than any "
         r"field trial has \(at most (?P<maximum>[\d,]+)\)\.",
         "{name} = {value} 超过了任何田间试验的规模（最多 {maximum}）。",
     ),
@@ -1987,6 +1995,15 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "参数 {option}：应为有限的数值，现为 {given}；请给出数值，如 13 或 0.05",
     ),
     Template(
+        "usage-out-of-range",
+        r"argument " + _ARG + r": (?P<given>" + _R + r"|" + _HUGE + r") is out of range \("
+        r"(?P<why>far above any value yieldtrial takes|far below any value yieldtrial takes|"
+        r"a seed is at most 2\*\*128 - 1)\); give "
+        r"(?P<example>a whole number such as 4|a number such as 13 or 0\.05|a mass such as 442|"
+        r"the figure as printed, e\.g\. 477\.36)",
+        "参数 {option}：{given}超出范围（{why}）；请给出{example}",
+    ),
+    Template(
         "usage-ambiguous",
         r"ambiguous option: (?P<given>\S+) could match (?P<matches>.+)",
         "选项 {given} 有歧义，可能是 {matches}",
@@ -2106,8 +2123,10 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "usage-decimals-range",
-        r"--decimals must be a whole number from 0 to (?P<high>\d+); got (?P<given>-?\d+) \(a "
-        r"float holds about (?P=high) significant digits\)",
+        r"--decimals must be a whole number from 0 to (?P<high>\d+); got (?P<given>-?\d+|"
+        + _HUGE
+        + r") \(a float holds about "
+        r"(?P=high) significant digits\)",
         "--decimals 应为 0 到 {high} 之间的整数；现为 {given}（浮点数约有 {high} 位有效数字）",
     ),
     Template(
@@ -2223,6 +2242,16 @@ _NEEDED_ZH = {
 }
 
 #: The kinds of number in argparse's messages, in Chinese.
+#: The reasons and examples of the out-of-range line (a number of 401 digits, 1e400).
+_OUT_OF_RANGE_ZH = {
+    "far above any value yieldtrial takes": "远大于任何可接受的数值",
+    "far below any value yieldtrial takes": "远小于任何可接受的数值",
+    "a seed is at most 2**128 - 1": "随机种子最大为 2**128 - 1",
+    "a whole number such as 4": "整数，如 4",
+    "a number such as 13 or 0.05": "数值，如 13 或 0.05",
+    "a mass such as 442": "质量，如 442",
+    "the figure as printed, e.g. 477.36": "报告中印出的数值，如 477.36",
+}
 _NUMBER_KINDS_ZH = {
     "float": "有效的数值",
     "int": "有效的整数",
@@ -2232,6 +2261,22 @@ _NUMBER_KINDS_ZH = {
     "JSON text": " JSON 文本",
     "plain text": "纯文本",
 }
+
+
+def huge_integer_zh(shown: str) -> str:
+    """Return a huge integer as ``shown_count`` shows it, in Chinese; other text unchanged.
+
+    Examples
+    --------
+    >>> huge_integer_zh("1.000e+400 (a 401-digit integer)"), huge_integer_zh("'x'")
+    ('1.000e+400（401 位整数）', "'x'")
+    >>> huge_integer_zh("1.000e+200000 (an integer of about 200,001 digits)")
+    '1.000e+200000（约 200,001 位整数）'
+    """
+    number = r"(-?\d\.\d{3}e\+\d+)"
+    shown = re.sub(number + r" \(a ([\d,]+)-digit integer\)$", r"\1（\2 位整数）", shown)
+    about = r" \(an integer of about ([\d,]+) digits\)$"
+    return re.sub(number + about, r"\1（约 \2 位整数）", shown)
 
 
 def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None:
@@ -2286,6 +2331,12 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             values["held"] = {"plot table": "小区数据表", "trial description": "试验描述"}[
                 values["held"]
             ]
+        if "given" in values:  # 10**400: 1.000e+400（401 位整数）
+            values["given"] = huge_integer_zh(values["given"])
+        if template.name == "usage-out-of-range":
+            values["given"] += "" if values["given"].endswith("）") else " "
+            values["why"] = _OUT_OF_RANGE_ZH[values["why"]]
+            values["example"] = _OUT_OF_RANGE_ZH[values["example"]]
         chinese = template.chinese.format(**values)
         hint = f"（参见 '{prog} --help'）" if help_hint else ""
         return f"{prog}: 错误：{chinese}{hint}"
@@ -2819,12 +2870,16 @@ def translate(message: str) -> str | None:
             values["where"] = "小区数据表中的处理" if factor is None else f"因素 {factor} 的水平"
         if template.name == "mixed-fraction":
             values["never"] = _NEVER_ZH[values["column"]]
+        for name, value in values.items():  # 10**400: 1.000e+400（401 位整数）
+            if isinstance(value, str) and value.endswith(("-digit integer)", " digits)")):
+                values[name] = huge_integer_zh(value)
         if values.get("crop"):  # the crop as the Chinese report names it (小麦), else as given
             from yieldtrial.report.i18n import CROPS_ZH
 
             crop = values["crop"]
             values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
-        return template.chinese.format(**values)
+        chinese = template.chinese.format(**values)
+        return chinese.replace("位整数） ", "位整数）")  # 1.000e+400（401 位整数）超过...
     return None
 
 

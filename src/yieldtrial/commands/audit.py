@@ -31,6 +31,7 @@ from yieldtrial.commands._input import (
     ascii_number_problem,
     check_file_options,
     fill_from_config,
+    huge_number_problem,
     number_option,
     option_number_text,
     settings_from_args,
@@ -134,7 +135,10 @@ def _is_number(text: str) -> bool:
         float(option_number_text(text))  # full-width '１２．５' too
     except ValueError:
         return False
-    return not Path(text).exists()
+    try:
+        return not Path(text).exists()
+    except OSError:  # a name no file can have (401 digits: "File name too long") is a number
+        return True
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -152,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         return _run_file(args)
     if problem := ascii_number_problem(args.mass):
         return _usage_error(f"MASS {problem}")
+    if problem := huge_number_problem(args.mass, whole=False, example="a mass such as 442"):
+        return _usage_error(f"argument MASS_OR_FILE: {problem}")
     args.mass = float(option_number_text(args.mass))
     flags = (("reported_column", "--reported"), ("control", "--control"),
              ("column", "--column"), ("sheet", "--sheet"), ("encoding", "--encoding"))  # fmt: skip
@@ -163,6 +169,9 @@ def _run(args: argparse.Namespace) -> int:
             return _usage_error(f"a single MASS needs {flag}")
     if problem := ascii_number_problem(args.reported):  # '4_77.36' and '٣' read as numbers
         return _usage_error(f"REPORTED {problem}")
+    if problem := huge_number_problem(args.reported, whole=False, example="the figure as "
+                                      "printed, e.g. 477.36"):  # fmt: skip
+        return _usage_error(f"argument REPORTED: {problem}")
     args.reported = option_number_text(args.reported)  # as MASS: '４７７．３６' is 477.36
     if not math.isfinite(args.mass):
         return _usage_error(f"MASS must be a finite number; got {args.mass!r}")

@@ -15,6 +15,7 @@ from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
     number_option,
+    seed_option,
     whole_number_option,
     write_stdout,
 )
@@ -108,7 +109,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=whole_number_option,
+        type=seed_option,
         help="random seed; the same seed gives the same layout (default: a "
         "fresh seed, printed so the layout can be reproduced)",
     )

@@ -30,9 +30,14 @@ def _number(text: str) -> float | int:
     Whole numbers stay ints so that ``--replicates 4`` reaches the library as 4; a value that
     is not a number at all is a usage error.
     """
-    from yieldtrial.commands._input import ascii_number_problem, option_number_text
+    from yieldtrial.commands._input import (
+        ascii_number_problem,
+        huge_number_problem,
+        option_number_text,
+    )
 
-    problem = ascii_number_problem(text)  # '1_3', '١٣': refused, as in a table cell
+    # '1_3', '١٣': refused, as in a table cell; 1e400 and 10**5000 are out of range (not inf)
+    problem = ascii_number_problem(text) or huge_number_problem(text, whole=False)
     if problem:
         raise argparse.ArgumentTypeError(problem)
     text = option_number_text(text)  # full-width '１３' is 13, as in a table cell

@@ -27,6 +27,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     check_shrink_flag,
     fill_from_config,
+    huge_number_problem,
     number_option,
     option_number_text,
     settings_from_args,
@@ -165,7 +166,10 @@ def _is_number(text: str) -> bool:
         float(option_number_text(text))  # full-width '１２．５' too
     except ValueError:
         return False
-    return not Path(text).exists()
+    try:
+        return not Path(text).exists()
+    except OSError:  # a name no file can have (401 digits: "File name too long") is a number
+        return True
 
 
 def _emit(
@@ -193,7 +197,7 @@ def _emit(
 
 
 def _run(args: argparse.Namespace) -> int:
-    from yieldtrial.io.checks import match_option
+    from yieldtrial.io.checks import match_option, shown
     from yieldtrial.moisture import METHODS
     from yieldtrial.protocols import PROTOCOLS
 
@@ -209,8 +213,8 @@ def _run(args: argparse.Namespace) -> int:
         args.protocol = protocol
     if args.decimals is not None and not 0 <= args.decimals <= MAX_DECIMALS:
         return _usage_error(
-            f"--decimals must be a whole number from 0 to {MAX_DECIMALS}; got {args.decimals} "
-            "(a float holds about 15 significant digits)"
+            f"--decimals must be a whole number from 0 to {MAX_DECIMALS}; got "
+            f"{shown(args.decimals)} (a float holds about 15 significant digits)"
         )
     if args.example is not None and args.source is not None:
         return _usage_error("give either MASS_OR_FILE or --example, not both")
@@ -219,6 +223,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.source is not None and _is_number(args.source):
         if problem := ascii_number_problem(args.source):
             return _usage_error(f"MASS {problem}")
+        if problem := huge_number_problem(args.source, whole=False, example="a mass such as 442"):
+            return _usage_error(f"argument MASS_OR_FILE: {problem}")
         args.source = option_number_text(args.source)
         return _run_single(args)
     if (
