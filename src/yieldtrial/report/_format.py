@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from yieldtrial.io._rounding import fixed
-from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, DEFAULT_FACTORS_ZH, t
+from yieldtrial.report.i18n import (
+    factor_label,
+    source_label,
+    spaced,
+    t,
+)
 from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
 
 __all__ = [
@@ -127,99 +131,6 @@ def status_label(value: Any, lang: str) -> str:
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     key = f"status.{text.lower()}"
     return t(key, lang) if key in string_keys() else text
-
-
-def spaced(label: str, lang: str, *, before: bool = False, after: bool = False) -> str:
-    """Space a label from the Chinese text around it where the label has Latin at that end.
-
-    Chinese reports put a space between Latin and Chinese ("REML 估计", "Dunnett 检验");
-    a label filled into a Chinese template ("{error}均方", "基于{error}") gets it too.
-
-    Examples
-    --------
-    >>> spaced("误差 a", "zh", after=True) + "均方", "基于" + spaced("REML", "zh", before=True)
-    ('误差 a 均方', '基于 REML')
-    >>> spaced("误差", "zh", after=True), spaced("Error a", "en", after=True)
-    ('误差', 'Error a')
-    """
-    if lang != "zh" or not label:
-        return label
-    if after and label[-1].isascii() and label[-1].isalnum():
-        label += " "
-    if before and label[0].isascii() and label[0].isalnum():
-        label = " " + label
-    return label
-
-
-def source_label(source: str, lang: str) -> str:
-    """Return the display label of an ANOVA source, stratum or error term (factors as named).
-
-    ``satterthwaite(error_a, error_b)`` (a combined error) reads "Error a and Error b
-    combined (Satterthwaite df)".
-
-    Examples
-    --------
-    >>> source_label("error_a", "en"), source_label("irrigation", "en")
-    ('Error a', 'irrigation')
-    >>> source_label("satterthwaite(error_a, error_b)", "en")
-    'Error a and Error b combined (Satterthwaite df)'
-    >>> source_label("block:tillage", "en"), source_label("block:incomplete_block", "en")
-    ('Blocks x tillage', 'Incomplete blocks (within replicates)')
-    >>> source_label("irrigation:treatment", "zh")
-    'irrigation × 处理'
-    >>> source_label("main", "en"), source_label("main:sub", "en")
-    ('Main-plot factor', 'Main-plot factor x sub-plot factor')
-    """
-    combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
-    if combined:
-        first, second = (source_label(name, lang) for name in combined.groups())
-        first = spaced(first, lang, after=True)  # 误差 a 与误差 b 合并
-        second = spaced(second, lang, after=True)
-        return t("source.combined", lang, first=first, second=second)
-    key = f"source.{source}"
-    if key in string_keys():
-        return t(key, lang)
-    by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
-    if by_block:
-        return t("source.block_by", lang, factor=factor_label(by_block.group(1), lang))
-    parts = source.split(":")
-    if lang == "zh" and len(parts) > 1:  # an interaction: irrigation:treatment -> irrigation × 处理
-        return " × ".join(factor_label(part, lang) for part in parts)
-    if len(parts) > 1 and any(part in DEFAULT_FACTORS_EN for part in parts):  # main:sub
-        first, *rest = parts
-        return " x ".join(
-            [factor_label(first, lang, capital=True)] + [factor_label(part, lang) for part in rest]
-        )
-    return factor_label(source, lang, capital=True)
-
-
-def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
-    """Return the display name of a design factor: its column name, ``treatment`` translated.
-
-    The columns ``main`` and ``sub`` that ``yieldtrial design split_plot`` writes read
-    main-plot factor and sub-plot factor (主区因素 and 副区因素 in Chinese); in Chinese the
-    canonical ``treatment`` column reads 处理; any other name is shown as typed.
-
-    ``capital``: a label that starts a sentence, a heading or a table cell (Main-plot
-    factor); a name as typed keeps its case.
-
-    Examples
-    --------
-    >>> factor_label("treatment", "zh"), factor_label("irrigation", "zh")
-    ('处理', 'irrigation')
-    >>> factor_label("main", "zh"), factor_label("sub", "zh"), factor_label("Main", "zh")
-    ('主区因素', '副区因素', 'Main')
-    >>> factor_label("treatment", "en"), factor_label("main", "en"), factor_label("Main", "en")
-    ('treatment', 'main-plot factor', 'Main')
-    >>> factor_label("sub", "en", capital=True), factor_label("irrigation", "en", capital=True)
-    ('Sub-plot factor', 'irrigation')
-    """
-    if lang != "zh":
-        label = DEFAULT_FACTORS_EN.get(name, name)
-        return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label
-    if name == "treatment":
-        return t("col.treatment", lang)
-    return DEFAULT_FACTORS_ZH.get(name, name)
 
 
 def report_date_text(report_date: object) -> str:
