@@ -340,8 +340,15 @@ class ReportContext:
             controls=s.controls,
             alpha=s.alpha,
             difference=f"difference{s.ycol.removeprefix('yield')}",
+            checks=self._augmented_checks(),
         )
         self._store_results()
+
+    def _augmented_checks(self) -> tuple[str, ...]:
+        """Return an augmented design's checks (the entries are the others), else ()."""
+        if str(self.s.design) != "augmented" or self.anova is None:
+            return ()
+        return tuple(str(c) for c in getattr(self.anova, "checks", ()))
 
     def _add_letters(self) -> None:
         """Letters of the main means on their design model's error term."""
