@@ -305,3 +305,15 @@ def test_breeding_trial_chinese(breeding: dict[str, Any]) -> None:
     assert f"参试材料显著高于对照 {better} 个，显著低于对照 {worse} 个，差异不显著 {ns} 个" in note
     items = breeding["zh"].results["conclusions"]
     assert any(f"600 个参试材料中 {better} 个显著增产" in item for item in items)
+
+
+def test_histogram_axis_counts_entries_and_checks(small_limit: None) -> None:
+    """The histogram's y axis counts entries and checks (the other checks are bars too)."""
+    trial = FieldTrial.from_dataframe(
+        _small_plots(), crop="wheat", control="CK1", design="augmented"
+    )
+    report = build_report(trial, report_date=DATE)
+    figure = next(b for b in report.section("figures").blocks if b.key == "means")
+    ax = figure.draw()
+    assert ax.get_ylabel() == "Entries and checks"
+    assert sum(patch.get_height() for patch in ax.patches) == 26  # 24 entries, CK2, CK3

@@ -406,6 +406,9 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
     s, lang = ctx.s, ctx.s.lang
     marks = figure_marks(ctx)
     data = means[["treatment", "mean"]].copy()
+    selection = ctx.entries
+    augmented = selection is not None and bool(selection.checks)  # entries and checks apart
+    ylabel = "axis.n_entries_augmented" if augmented else "axis.n_entries"
 
     def draw() -> Axes:
         from yieldtrial.plotting import plot_mean_histogram
@@ -415,13 +418,12 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
             mean="mean",
             control=[c for c in s.controls if c in set(data["treatment"].astype(str))],
             xlabel=xlabel,
-            ylabel=t("axis.n_entries", lang),
+            ylabel=t(ylabel, lang),
         )
         return marks.apply(ax, ticks=False)
 
     controls = join_list(list(s.controls), lang) if s.controls else "–"
-    selection = ctx.entries
-    if selection is not None and selection.checks:  # augmented: entries and checks apart
+    if selection is not None and augmented:
         caption = t(
             "entries.fig_histogram_augmented",
             lang,
