@@ -317,3 +317,11 @@ def test_histogram_axis_counts_entries_and_checks(small_limit: None) -> None:
     ax = figure.draw()
     assert ax.get_ylabel() == "Entries and checks"
     assert sum(patch.get_height() for patch in ax.patches) == 26  # 24 entries, CK2, CK3
+
+
+def test_noninferiority_counts_the_entries(small_limit: None) -> None:
+    """With a margin the conclusions' non-inferiority count is "of the 24 entries"."""
+    items = _small(margin_pct=5.0).results["conclusions"]
+    counts = [item for item in items if item.startswith("Non-inferiority to CK1")]
+    assert len(counts) == 1
+    assert "of the 24 entries are non-inferior" in counts[0]

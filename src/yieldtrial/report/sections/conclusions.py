@@ -259,6 +259,8 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
                   items=checks_verdicts(selection, control, lang)),
             ))  # fmt: skip
         if s.margin_pct is not None and "noninferior" in mine.columns:
+            if selection.checks:  # augmented: "of the N entries", the checks not among them
+                mine = mine.loc[~isin(mine["treatment"].astype(str), set(selection.checks))]
             yes = sum(
                 1
                 for v in mine["noninferior"]
