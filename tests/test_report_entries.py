@@ -293,3 +293,10 @@ def test_yields_figure_caption_in_chinese(small_limit: None) -> None:
     assert re.search(rf"仅显示均值表（表 \d+）列出的 {n} 个处理（平均产量最高的 3 个", caption)
     labels = frozenset(["CK", *[f"E{i:02d}" for i in range(1, 30)]])
     assert english_words(caption, labels) == []
+
+
+def test_one_more_better_entry_is_singular(small_limit: None) -> None:
+    """E01-E04 better than CK, the top 3 named: E01 is "1 more entry ... lists it" (stop 42)."""
+    items = _report().results["conclusions"]
+    assert "1 more entry yielded significantly more than CK; the means table lists it." in items
+    assert not any("1 more entries" in item for item in items)

@@ -340,8 +340,24 @@ class ReportContext:
             controls=s.controls,
             alpha=s.alpha,
             difference=f"difference{s.ycol.removeprefix('yield')}",
+            checks=self._augmented_checks(),
         )
         self._store_results()
+
+    def _augmented_checks(self) -> tuple[str, ...]:
+        """Return an augmented design's checks (the entries are the others), else ()."""
+        if str(self.s.design) != "augmented":
+            return ()
+        checks = getattr(self.anova, "checks", None)
+        if checks is not None:  # Federer's fit (fixed blocks)
+            return tuple(str(c) for c in checks)
+        # random blocks (REML): the checks are the treatments with more than one plot,
+        # as augmented_anova() takes them by default
+        means = self.means
+        if means is None or "n" not in means.columns:
+            return ()
+        n = pd.to_numeric(means["n"], errors="coerce").to_numpy(dtype=float)
+        return tuple(str(v) for v, k in zip(means["treatment"], n, strict=True) if k > 1)
 
     def _add_letters(self) -> None:
         """Letters of the main means on their design model's error term."""

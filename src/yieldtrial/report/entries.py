@@ -84,6 +84,15 @@ class EntrySelection:
         how many were compared with it.
     tested : bool
         Whether the comparisons with the control(s) have p-values.
+    checks : tuple of str
+        An augmented design's checks (Federer), empty otherwise.  With checks,
+        :attr:`better`, :attr:`n_better`, :attr:`n_worse` and :attr:`n_compared` count
+        the entries (the unreplicated test lines) only, and the other checks' verdicts
+        against each control are kept apart in :attr:`checks_better`,
+        :attr:`checks_worse` and :attr:`checks_compared`.
+    checks_better, checks_worse, checks_compared : dict
+        Control -> the other checks significantly better / worse than it (Dunnett),
+        and those compared with it (augmented designs only).
     """
 
     n_entries: int
@@ -97,6 +106,15 @@ class EntrySelection:
     n_worse: dict[str, int] = field(default_factory=dict)
     n_compared: dict[str, int] = field(default_factory=dict)
     tested: bool = False
+    checks: tuple[str, ...] = ()
+    checks_better: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    checks_worse: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    checks_compared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def n_checks(self) -> int:
+        """How many of the :attr:`n_entries` rows are an augmented design's checks."""
+        return len(self.checks)
 
     def rank_of(self) -> dict[str, int]:
         """Position of each shown entry in :attr:`shown` (display order)."""
@@ -104,7 +122,7 @@ class EntrySelection:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON record ``results.means_listing``."""
-        return {
+        out: dict[str, Any] = {
             "summarised": True,
             "n_entries": self.n_entries,
             "listed": len(self.shown),
@@ -118,6 +136,11 @@ class EntrySelection:
             "n_significantly_worse": dict(self.n_worse),
             "n_compared": dict(self.n_compared),
         }
+        if self.checks:  # augmented: the counts above are the entries', the checks apart
+            out["checks"] = list(self.checks)
+            out["checks_significantly_better"] = {c: list(v) for c, v in self.checks_better.items()}
+            out["checks_significantly_worse"] = {c: list(v) for c, v in self.checks_worse.items()}
+        return out
 
 
 def select_entries(
@@ -127,6 +150,7 @@ def select_entries(
     controls: Sequence[str],
     alpha: float,
     difference: str,
+    checks: Sequence[str] = (),
 ) -> EntrySelection | None:
     """Pick the entries a summarised per-entry table shows (None at or below the limit).
 
@@ -143,6 +167,9 @@ def select_entries(
         Significance level of the comparisons.
     difference : str
         Name of the difference column of ``comparisons``.
+    checks : sequence of str
+        An augmented design's checks: counted apart from the entries (the unreplicated
+        test lines), and every check significantly better than a control is shown.
 
     Returns
     -------
@@ -171,6 +198,11 @@ def select_entries(
     bottom = tuple(finite[len(finite) - max(bottom_n, 0) :]) if bottom_n > 0 else ()
     present = set(ranked)
     ctrl = tuple(c for c in controls if c in present)
+    check_set = {str(c) for c in checks if str(c) in present}
+    check_list = tuple(str(c) for c in checks if str(c) in check_set)
+    checks_better: dict[str, tuple[str, ...]] = {}
+    checks_worse: dict[str, tuple[str, ...]] = {}
+    checks_compared: dict[str, tuple[str, ...]] = {}
     better: dict[str, tuple[str, ...]] = {}
     n_better: dict[str, int] = {}
     n_worse: dict[str, int] = {}
@@ -183,9 +215,20 @@ def select_entries(
         tested = bool(np.isfinite(p).any())
         significant = np.isfinite(p) & (p < alpha)
         position = {label: i for i, label in enumerate(ranked)}
+        compared = comparisons["treatment"].astype(str).to_numpy()
+        is_check = np.array([v in check_set for v in compared], dtype=bool)
         for control in ctrl:
             mine = comparisons["control"].astype(str).to_numpy() == control
-            compared = comparisons["treatment"].astype(str).to_numpy()
+            if check_set:  # augmented: the other checks apart from the entries
+
+                def named(mask: Any) -> tuple[str, ...]:
+                    found = {str(v) for v in compared[mask]}
+                    return tuple(c for c in check_list if c in found)
+
+                checks_better[control] = named(mine & is_check & significant & (diff > 0))
+                checks_worse[control] = named(mine & is_check & significant & (diff < 0))
+                checks_compared[control] = named(mine & is_check)
+                mine = mine & ~is_check
             up = [str(v) for v in compared[mine & significant & (diff > 0)]]
             up.sort(key=lambda v: position.get(v, len(position)))
             better[control] = tuple(up[:limit])
@@ -193,7 +236,7 @@ def select_entries(
             n_worse[control] = int(np.count_nonzero(mine & significant & (diff < 0)))
             n_compared[control] = int(np.count_nonzero(mine))
     keep = set(top) | set(bottom) | set(ctrl)
-    for listed in better.values():
+    for listed in (*better.values(), *checks_better.values()):
         keep.update(listed)
     shown = tuple(v for v in ranked if v in keep)
     return EntrySelection(
@@ -208,7 +251,55 @@ def select_entries(
         n_worse=n_worse,
         n_compared=n_compared,
         tested=tested,
+        checks=check_list,
+        checks_better=checks_better,
+        checks_worse=checks_worse,
+        checks_compared=checks_compared,
     )
+
+
+def _names(labels: Sequence[str], lang: str) -> str:
+    return t("list.sep", lang).join(labels)
+
+
+def population(selection: EntrySelection, lang: str) -> str:
+    """Name the trial's treatments: "604 entries", or "600 entries and 4 checks" (augmented)."""
+    n = selection.n_entries
+    if not selection.checks:
+        return t("entries.population", lang, n=f"{n:,}")
+    k = selection.n_checks
+    key = "entries.population_augmented_one" if k == 1 else "entries.population_augmented"
+    return t(key, lang, entries=f"{n - k:,}", checks=f"{k:,}")
+
+
+def _better_part(selection: EntrySelection, control: str, lang: str) -> str | None:
+    """Name the shown entries (and checks) significantly better than ``control``."""
+    n = selection.n_better.get(control, 0)
+    shown = len(selection.better.get(control, ()))
+    if not selection.checks:
+        if n and shown < n:
+            return t("entries.better_some", lang, n=f"{n:,}", shown=shown, control=control)
+        if n == 1:
+            return t("entries.better_one", lang, control=control)
+        if n:
+            return t("entries.better_all", lang, n=f"{n:,}", control=control)
+        return None
+    up = selection.checks_better.get(control, ())
+    checks = ""
+    if up:
+        key = "entries.and_check" if len(up) == 1 else "entries.and_checks"
+        checks = t(key, lang, checks=_names(up, lang))
+    if n and shown < n:
+        key = "entries.aug_better_some"
+        return t(key, lang, n=f"{n:,}", shown=shown, control=control, checks=checks)
+    if n == 1:
+        return t("entries.aug_better_one", lang, control=control, checks=checks)
+    if n:
+        return t("entries.aug_better_all", lang, n=f"{n:,}", control=control, checks=checks)
+    if up:
+        key = "entries.aug_better_check" if len(up) == 1 else "entries.aug_better_checks"
+        return t(key, lang, control=control, checks=_names(up, lang))
+    return None
 
 
 def shown_parts(selection: EntrySelection, lang: str) -> str:
@@ -218,14 +309,9 @@ def shown_parts(selection: EntrySelection, lang: str) -> str:
     if selection.top:
         parts.append(t("entries.top", lang, n=len(selection.top)))
     for control in selection.controls:
-        n = selection.n_better.get(control, 0)
-        shown = len(selection.better.get(control, ()))
-        if n and shown < n:
-            parts.append(t("entries.better_some", lang, n=f"{n:,}", shown=shown, control=control))
-        elif n == 1:
-            parts.append(t("entries.better_one", lang, control=control))
-        elif n:
-            parts.append(t("entries.better_all", lang, n=f"{n:,}", control=control))
+        part = _better_part(selection, control, lang)
+        if part is not None:
+            parts.append(part)
     if selection.controls:
         key = "entries.control" if len(selection.controls) == 1 else "entries.controls"
         parts.append(t(key, lang, controls=sep.join(selection.controls)))
@@ -234,8 +320,31 @@ def shown_parts(selection: EntrySelection, lang: str) -> str:
     return sep.join(parts)
 
 
+def checks_verdicts(selection: EntrySelection, control: str, lang: str) -> str:
+    """Give the other checks' verdicts against ``control`` ("CK2 significantly better; ...")."""
+    up = selection.checks_better.get(control, ())
+    down = selection.checks_worse.get(control, ())
+    same = tuple(
+        c for c in selection.checks_compared.get(control, ()) if c not in up and c not in down
+    )
+    items = [
+        t(key, lang, checks=_names(labels, lang))
+        for key, labels in (
+            ("entries.checks_better", up),
+            ("entries.checks_worse", down),
+            ("entries.checks_ns", same),
+        )
+        if labels
+    ]
+    return t("list.semicolon", lang).join(items)
+
+
 def count_sentences(selection: EntrySelection, lang: str, alpha: float) -> str:
-    """Say how many entries are significantly better / worse than each control ("" untested)."""
+    """Say how many entries are significantly better / worse than each control ("" untested).
+
+    In an augmented design the entries are counted, and the other checks' verdicts
+    follow by name.
+    """
     if not selection.tested:
         return ""
     out = []
@@ -244,19 +353,40 @@ def count_sentences(selection: EntrySelection, lang: str, alpha: float) -> str:
         worse = selection.n_worse.get(control, 0)
         ns = selection.n_compared.get(control, 0) - better - worse
         key = "entries.counts_one" if better == 1 else "entries.counts"
+        if selection.checks:  # zh names the entries (参试材料) apart from the checks
+            key = "entries.aug_counts_one" if better == 1 else "entries.aug_counts"
         out.append(
             t(key, lang, control=control, alpha=f"{alpha:g}", better=f"{better:,}",
               worse=f"{worse:,}", ns=f"{max(ns, 0):,}")
         )  # fmt: skip
+        if selection.checks_compared.get(control):
+            verdicts = checks_verdicts(selection, control, lang)
+            out.append(t("entries.checks_counts", lang, control=control, items=verdicts))
     return "".join(out)
 
 
-def where_text(lang: str, n: int, json_keys: str, file: str | None) -> str:
+def more_better(selection: EntrySelection, control: str, more: int, lang: str) -> str:
+    """Say that ``more`` further entries were significantly better than ``control``."""
+    key = "concl.better_more_augmented" if selection.checks else "concl.better_more"
+    if more == 1:
+        key += "_one"
+    return t(key, lang, more=f"{more:,}", control=control)
+
+
+def where_text(
+    lang: str, n: int, json_keys: str, file: str | None, selection: EntrySelection | None = None
+) -> str:
     """Say where the complete table of ``n`` entries is (the companion file, JSON, Excel).
 
-    ``json_keys`` (``"results.means"``) is named in English reports only.
+    ``json_keys`` (``"results.means"``) is named in English reports only.  With an
+    augmented ``selection`` the entries and checks are counted apart.
     """
     keys = f" ({json_keys})" if lang == "en" else ""
+    if selection is not None and selection.checks:
+        what = population(selection, lang)
+        if file is None:
+            return t("entries.where_reports_augmented", lang, population=what, json=keys)
+        return t("entries.where_file_augmented", lang, population=what, file=file, json=keys)
     if file is None:
         return t("entries.where_reports", lang, n=f"{n:,}", json=keys)
     return t("entries.where_file", lang, n=f"{n:,}", file=file, json=keys)

@@ -21,6 +21,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
+from yieldtrial.report.entries import checks_verdicts, more_better, population
 from yieldtrial.report.i18n import letters_name as i18n_letters_name
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Paragraph, Section
@@ -161,8 +162,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
             ranking = (
                 t("concl.ranking", lang, order=order, letters=letters_name)
                 if ctx.entries is None
-                else t("concl.ranking_top", lang, k=len(ranked), order=order, letters=letters_name,
-                       n=f"{ctx.entries.n_entries:,}")
+                else t("concl.ranking_top_augmented" if ctx.entries.checks else "concl.ranking_top",
+                       lang, k=len(ranked), order=order, letters=letters_name,
+                       n=f"{ctx.entries.n_entries:,}", population=population(ctx.entries, lang))
             )  # fmt: skip
             moved = [
                 str(r["plot_id"])
@@ -226,11 +228,13 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
             continue
         better = selection.n_better.get(control, 0)
         worse = selection.n_worse.get(control, 0)
+        # an augmented design's entries only: the other checks follow apart
+        n = selection.n_compared.get(control, len(mine)) if selection.checks else len(mine)
+        key = "concl.dunnett_counts_augmented" if selection.checks else "concl.dunnett_counts"
         items.append((
             "entries_count",
-            t("concl.dunnett_counts", lang, control=control, alpha=f"{s.alpha:g}",
-              n=f"{len(mine):,}", better=f"{better:,}", worse=f"{worse:,}",
-              ns=f"{len(mine) - better - worse:,}"),
+            t(key, lang, control=control, alpha=f"{s.alpha:g}", n=f"{n:,}",
+              better=f"{better:,}", worse=f"{worse:,}", ns=f"{n - better - worse:,}"),
         ))  # fmt: skip
         named = [v for v in selection.better.get(control, ()) if v in top]
         by_name = {str(r["treatment"]): r for r in mine.to_dict("records")}
@@ -245,9 +249,18 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
                 + _depends(ctx, "dunnett", f"{treatment} vs {control}"),
             ))  # fmt: skip
         if better > len(named):
-            items.append(("entries_more", t("concl.better_more", lang,
-                          more=f"{better - len(named):,}", control=control)))  # fmt: skip
+            items.append(
+                ("entries_more", more_better(selection, control, better - len(named), lang))
+            )
+        if selection.checks_compared.get(control):
+            items.append((
+                "entries_checks",
+                t("concl.checks_counts", lang, control=control, alpha=f"{s.alpha:g}",
+                  items=checks_verdicts(selection, control, lang)),
+            ))  # fmt: skip
         if s.margin_pct is not None and "noninferior" in mine.columns:
+            if selection.checks:  # augmented: "of the N entries", the checks not among them
+                mine = mine.loc[~isin(mine["treatment"].astype(str), set(selection.checks))]
             yes = sum(
                 1
                 for v in mine["noninferior"]

@@ -822,10 +822,12 @@ def _summarised_by_treatment(ctx: ReportContext) -> list[Any]:
 
     def note(file: str | None) -> str:
         return t(
-            "entries.table_note",
+            "entries.table_note_augmented" if selection.checks else "entries.table_note",
             lang,
             shown=len(selection.shown),
-            where=where_text(lang, selection.n_entries, "results.plots_by_treatment", file),
+            where=where_text(
+                lang, selection.n_entries, "results.plots_by_treatment", file, selection
+            ),
         )
 
     paragraph, summary, companion = summarise_table(

@@ -33,6 +33,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
+from yieldtrial.report.entries import more_better
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
 from yieldtrial.report.sections.data import design_name
@@ -359,7 +360,7 @@ def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str
             return
         more = int(selection.n_better.get(control, 0)) - shown
         if more > 0:
-            out.append(t("concl.better_more", lang, more=f"{more:,}", control=control))
+            out.append(more_better(selection, control, more, lang))
 
     counted = 0
     for item, kind in zip(items, kinds, strict=True):
@@ -375,6 +376,10 @@ def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str
                 shown += 1
         elif kind == "entries_more":
             continue  # counted again by close()
+        elif kind == "entries_checks":  # augmented: the other checks, after the entries
+            close()
+            control = None
+            out.append(item)
         elif kind == "ranking":
             close()
             control = None

@@ -10,7 +10,7 @@ import pandas as pd
 from yieldtrial.io._compat import isin
 from yieldtrial.report._format import factor_label, join_list, spaced
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.entries import EntrySelection, shown_parts
+from yieldtrial.report.entries import EntrySelection, population, shown_parts
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Paragraph, Section
 from yieldtrial.report.sections.marks import figure_marks
@@ -126,18 +126,23 @@ def _table_entries(
             shown=tuple(v for v in selection.shown if v in keep),
             better={c: () for c in selection.better},
             n_better={},
+            checks_better={},
         )
     rank = picked.rank_of()
     labels = means["treatment"].astype(str)
     rows = means.loc[isin(labels, rank.keys())]
     rows = rows.iloc[sorted(range(len(rows)), key=lambda i: rank[str(rows["treatment"].iat[i])])]
+    suffix = "_augmented" if selection.checks else ""
     if len(picked.shown) == len(selection.shown):
         note = t(
-            "entries.fig_subset", lang, shown=len(picked.shown), parts=shown_parts(picked, lang)
+            f"entries.fig_subset{suffix}",
+            lang,
+            shown=len(picked.shown),
+            parts=shown_parts(picked, lang),
         )
     else:
         note = t(
-            "entries.fig_subset_part",
+            f"entries.fig_subset_part{suffix}",
             lang,
             shown=len(picked.shown),
             listed=len(selection.shown),
@@ -401,6 +406,9 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
     s, lang = ctx.s, ctx.s.lang
     marks = figure_marks(ctx)
     data = means[["treatment", "mean"]].copy()
+    selection = ctx.entries
+    augmented = selection is not None and bool(selection.checks)  # entries and checks apart
+    ylabel = "axis.n_entries_augmented" if augmented else "axis.n_entries"
 
     def draw() -> Axes:
         from yieldtrial.plotting import plot_mean_histogram
@@ -410,12 +418,20 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
             mean="mean",
             control=[c for c in s.controls if c in set(data["treatment"].astype(str))],
             xlabel=xlabel,
-            ylabel=t("axis.n_entries", lang),
+            ylabel=t(ylabel, lang),
         )
         return marks.apply(ax, ticks=False)
 
     controls = join_list(list(s.controls), lang) if s.controls else "–"
-    caption = t("entries.fig_histogram", lang, n=f"{len(means):,}", controls=controls)
+    if selection is not None and augmented:
+        caption = t(
+            "entries.fig_histogram_augmented",
+            lang,
+            population=population(selection, lang),
+            controls=controls,
+        )
+    else:
+        caption = t("entries.fig_histogram", lang, n=f"{len(means):,}", controls=controls)
     return Figure("means", marks.caption(caption), draw)
 
 

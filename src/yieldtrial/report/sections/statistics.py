@@ -25,6 +25,7 @@ from yieldtrial.report._format import (
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import (
     count_sentences,
+    population,
     shown_parts,
     summarise_table,
     where_text,
@@ -479,14 +480,15 @@ def means_section(ctx: ReportContext) -> Section:
 
     def note(file: str | None) -> str:
         return t(
-            "entries.means_note",
+            "entries.means_note_augmented" if selection.checks else "entries.means_note",
             lang,
             n=f"{selection.n_entries:,}",
+            population=population(selection, lang),
             limit=f"{selection.limit:,}",
             shown=len(selection.shown),
             parts=shown_parts(selection, lang),
             counts=count_sentences(selection, lang, s.alpha),
-            where=where_text(lang, selection.n_entries, keys, file),
+            where=where_text(lang, selection.n_entries, keys, file, selection),
         )
 
     paragraph, summary, companion = summarise_table(
@@ -549,10 +551,12 @@ def noninferiority_section(ctx: ReportContext) -> Section:
 
     def note(file: str | None) -> str:
         return t(
-            "entries.table_note",
+            "entries.table_note_augmented" if selection.checks else "entries.table_note",
             lang,
             shown=len(selection.shown),
-            where=where_text(lang, selection.n_entries, "results.control_comparisons", file),
+            where=where_text(
+                lang, selection.n_entries, "results.control_comparisons", file, selection
+            ),
         )
 
     paragraph, summary, companion = summarise_table(table, selection, column="_entry", note=note)
