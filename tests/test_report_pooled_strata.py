@@ -193,3 +193,20 @@ def test_chinese_names_the_treatment_factor_as_the_tables() -> None:
     assert chinese.startswith("REML 将纵向条区方差（区组 × 处理）估计为零，"), chinese
     assert "对处理的 F 检验" in chinese and "检验处理时只用误差 b" in chinese
     assert "treatment" not in chinese
+
+
+def test_chinese_absent_plot_reason_names_the_factors_as_the_tables_do() -> None:
+    """A sub-plot row left out of the table: the zh reason says 处理, not the column name.
+
+    The sub-plot factor ``variety`` is read as the canonical ``treatment`` column, which
+    every Chinese table heads 处理; the reason said "nitrogen 与 treatment" (stop 42).
+    """
+    plots = pd.read_csv(example_path("gomez-rice-split-plot"))
+    plots.insert(0, "plot_id", plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"])
+    plots = plots.drop(index=3)  # II / N0 / V2: no row at all
+    trial = FieldTrial(
+        plots, crop="rice_indica", design="split_plot", factors=FACTORS, control=("V1",)
+    )
+    quality = _quality(trial.report(lang="zh", figures=False).to_markdown())
+    assert "每个区组应含 nitrogen 与处理的全部组合各一次" in quality
+    assert "treatment" not in quality

@@ -19,6 +19,7 @@ from yieldtrial.report._format import (
     fmt_signed,
     join_list,
     source_label,
+    spaced,
     status_label,
     string_keys,
     yield_digits,
@@ -163,6 +164,9 @@ def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
         out = out.drop(columns="site")
     factors = tuple(columns.get("factors") or ())
     first, second = (factors + ("", ""))[:2]
+    if lang == "zh":  # 处理, 主区因素 as the tables name them; spaced from Chinese
+        first = spaced(factor_label(first, lang), lang, before=True, after=True)
+        second = spaced(factor_label(second, lang), lang, before=True, after=True)
     return out.assign(reason=t(reason_key, lang, first=first, second=second))
 
 
