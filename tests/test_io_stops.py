@@ -4,6 +4,10 @@ Found at stop 42: a SIGTERM that reached the demo while the garbage collector ra
 weakref callback printed ``Exception ignored in ...`` with a traceback, and the demo went
 on, wrote every file and exited 0 (about one run in twelve sent the signal in the last
 second of the demo).
+
+Found by CI at stop 43: a SIGTERM raised inside matplotlib while the demo drew a figure;
+a ``finally`` block in matplotlib then failed on the half-drawn figure ("Invalid bounding
+box") and its ``ValueError`` took the stop's place, so the demo exited 3 as a bug.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from hostile import run_cli
-from yieldtrial.commands import standardize
+from yieldtrial import cli
+from yieldtrial.commands import demo, standardize
 from yieldtrial.io.output import output_group, write_output
-from yieldtrial.io.stops import keeping_stops, raise_kept_stop
+from yieldtrial.io.stops import keeping_stops, raise_kept_stop, stop_behind
 
 
 class _StoppedInDel:
@@ -95,6 +100,71 @@ def test_cli_run_with_a_swallowed_stop_exits_130_and_writes_nothing(
         return run(args)
 
     monkeypatch.setattr(standardize, "_run", stopped_in_a_finaliser)
+    out = tmp_path / "y.csv"
+    argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "-o", str(out)]
+    assert run_cli(argv, capsys) == (130, ["yieldtrial: interrupted; no output was written"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stop_behind_finds_a_stop_an_error_in_a_finally_block_replaced() -> None:
+    try:
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise ValueError("Invalid bounding box")  # matplotlib's clean-up failing
+    except ValueError as error:
+        assert isinstance(stop_behind(error), KeyboardInterrupt)
+
+
+def test_stop_behind_finds_a_stop_raised_from_an_error() -> None:
+    stop = KeyboardInterrupt()
+    error = RuntimeError("wrapped")
+    error.__cause__ = stop
+    assert stop_behind(error) is stop
+
+
+def test_stop_behind_is_none_for_an_error_without_a_stop() -> None:
+    first = ValueError("first")
+    second = ValueError("second")
+    first.__context__ = second
+    second.__context__ = first  # a cycle ends the walk
+    assert stop_behind(first) is None
+
+
+def test_stop_behind_returns_a_kept_stop_once() -> None:
+    with keeping_stops():
+        _stop_where_it_cannot_be_raised()
+        assert isinstance(stop_behind(ValueError("later")), KeyboardInterrupt)
+        assert stop_behind(ValueError("later")) is None
+
+
+def _terminated_then_broken_clean_up(*args: object, **kwargs: object) -> list[Path]:
+    folder = Path(str(args[0]))
+    write_output(folder / "index.html", "<p>half a demo</p>\n")
+    try:
+        raise cli._Terminated(15)  # SIGTERM, as the handler raises it
+    finally:
+        raise ValueError("Invalid bounding box; cannot be zero width")
+
+
+def test_cli_sigterm_replaced_by_a_clean_up_error_exits_143_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "build_demo", _terminated_then_broken_clean_up)
+    monkeypatch.setattr(demo, "_use_file_backend", lambda: None)
+    code, lines = run_cli(["demo", "-o", str(tmp_path / "demo")], capsys)
+    assert (code, lines) == (143, ["yieldtrial: stopped by SIGTERM; no output was written"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_swallowed_stop_then_an_error_exits_130_not_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stopped_then_broken(args: object) -> int:
+        _stop_where_it_cannot_be_raised()  # the stop is kept...
+        raise ValueError("a library's state broken by the stop")  # ...and this follows
+
+    monkeypatch.setattr(standardize, "_run", stopped_then_broken)
     out = tmp_path / "y.csv"
     argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "-o", str(out)]
     assert run_cli(argv, capsys) == (130, ["yieldtrial: interrupted; no output was written"])

@@ -252,6 +252,9 @@ def _main(argv: Sequence[str] | None) -> int:
             held.release(failed=status != 0)
         return status
     except BaseException as exc:  # noqa: BLE001 - the one place every error is turned into a line
+        from yieldtrial.io.stops import stop_behind
+
+        exc = stop_behind(exc) or exc  # a stop a library's failing clean-up replaced
         if held is not None and debug:  # --debug: everything the run said, then the traceback
             held.release(failed=False)
         command = getattr(args, "command", None)

@@ -12,6 +12,11 @@ nothing) and :func:`raise_kept_stop` raises it again where it can be handled: be
 output is renamed into place and when a group of outputs completes
 (:func:`yieldtrial.io.output.output_group`), so the run stops and removes its files as
 after any other stop.
+
+A stop can also be raised where a library's clean-up then fails: a ``finally`` block in
+matplotlib, run while the stop passes through, meets the half-drawn figure and raises a
+``ValueError`` that takes the stop's place.  :func:`stop_behind` finds the stop behind
+such an error, so the run still ends as stopped rather than as an internal error.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["keeping_stops", "raise_kept_stop"]
+__all__ = ["keeping_stops", "raise_kept_stop", "stop_behind"]
 
 #: The stop caught by :func:`keeping_stops` and not raised again yet (one per process).
 _kept: list[BaseException] = []
@@ -78,3 +83,48 @@ def raise_kept_stop() -> None:
     if _kept:
         stop = _kept.pop()
         raise stop.with_traceback(None)
+
+
+def stop_behind(exc: BaseException) -> BaseException | None:
+    """Find the stop that ``exc`` replaced, or a stop kept and not raised yet.
+
+    Follows ``exc``'s ``__context__`` and ``__cause__`` chain (an error raised while a
+    stop was being handled, or in a ``finally`` block it passed through), then looks at
+    the stop :func:`keeping_stops` caught.  A stop found is forgotten.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception that reached the command line.
+
+    Returns
+    -------
+    BaseException or None
+        The stop (:class:`KeyboardInterrupt` or a subclass; ``exc`` itself when it is
+        one), or ``None`` when there is none.
+
+    Examples
+    --------
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     finally:
+    ...         raise ValueError("Invalid bounding box")  # a library's clean-up failing
+    ... except ValueError as error:
+    ...     type(stop_behind(error)).__name__
+    'KeyboardInterrupt'
+    """
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            _kept.clear()
+            return current
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    if _kept:
+        return _kept.pop()
+    return None
