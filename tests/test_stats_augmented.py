@@ -434,3 +434,31 @@ def test_large_trial_absorbed_by_default(monkeypatch: pytest.MonkeyPatch) -> Non
     general = augmented_anova(df, response="y", treatment="treatment", block="block")
     pd.testing.assert_frame_equal(res.means, general.means, rtol=1e-10)
     pd.testing.assert_frame_equal(res.sed, general.sed, rtol=1e-10)
+
+
+def test_default_checks_is_the_rule_of_the_analysis() -> None:
+    """The checks inferred by augmented_anova are default_checks() of its own n column."""
+    from yieldtrial.stats.augmented import default_checks
+
+    res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
+    assert default_checks(res.means["treatment"].tolist(), res.means["n"]) == res.checks
+
+
+def test_report_takes_the_checks_the_analysis_used() -> None:
+    """Explicit checks unlike the n > 1 rule are the report's checks too, not re-derived.
+
+    The vignette's treatment 4 has three plots (n > 1 would make it a check); named as
+    an entry here, the analysis and the report's entry selection both leave it out.
+    """
+    from types import SimpleNamespace
+
+    from yieldtrial.report.context import ReportContext
+    from yieldtrial.stats.augmented import default_checks
+
+    res = augmented_anova(
+        vignette(), response="y1", treatment="treatment", block="block", checks=["1", "2", "3"]
+    )
+    assert res.checks == ("1", "2", "3")
+    assert default_checks(res.means["treatment"].tolist(), res.means["n"]) != res.checks
+    context = SimpleNamespace(s=SimpleNamespace(design="augmented"), anova=res, means=res.means)
+    assert ReportContext._augmented_checks(context) == res.checks  # type: ignore[arg-type]

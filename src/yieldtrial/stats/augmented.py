@@ -82,7 +82,7 @@ from yieldtrial.stats.model import (
 )
 from yieldtrial.stats.results import MeansModel, Provenance
 
-__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova"]
+__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova", "default_checks"]
 
 #: Kinds of comparison of an augmented design, in the order of :attr:`AugmentedAnova.sed`.
 AUGMENTED_COMPARISONS: tuple[str, ...] = (
@@ -658,6 +658,35 @@ def _general_fit(
     )
 
 
+def default_checks(
+    treatments: Sequence[Any], n_plots: Sequence[float] | np.ndarray
+) -> tuple[str, ...]:
+    """Return the checks of an augmented trial when none are named: treatments with n > 1.
+
+    The one rule of :func:`augmented_anova` (``checks=None``) and of the report when the
+    analysis does not record its checks (random blocks: the RCBD mixed model).
+
+    Parameters
+    ----------
+    treatments : sequence
+        Treatment labels, each once.
+    n_plots : sequence of float
+        Number of observed plots of each treatment (same order). [-]
+
+    Returns
+    -------
+    tuple of str
+        The labels with more than one plot, in the order given.
+
+    Examples
+    --------
+    >>> default_checks(["CK", "E1", "E2"], [3, 1, 1])
+    ('CK',)
+    """
+    counts = np.asarray(n_plots, dtype=float)
+    return tuple(str(t) for t, k in zip(treatments, counts, strict=True) if k > 1)
+
+
 def augmented_anova(
     data: pd.DataFrame,
     *,
@@ -732,7 +761,7 @@ def augmented_anova(
         )
     counts = np.bincount(t_codes, minlength=len(t_labels))
     if checks is None:
-        check_set = {t_labels[i] for i in np.flatnonzero(counts > 1)}
+        check_set = set(default_checks(t_labels, counts))
     else:
         check_set = {checks} if isinstance(checks, str) else {str(c) for c in checks}
         unknown = sorted(check_set - set(t_labels))
