@@ -462,3 +462,29 @@ def test_report_takes_the_checks_the_analysis_used() -> None:
     assert default_checks(res.means["treatment"].tolist(), res.means["n"]) != res.checks
     context = SimpleNamespace(s=SimpleNamespace(design="augmented"), anova=res, means=res.means)
     assert ReportContext._augmented_checks(context) == res.checks  # type: ignore[arg-type]
+
+
+def test_general_fit_entry_blocks_as_the_per_entry_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry -> block of the general fit: one block, or "" for an entry in two blocks.
+
+    Reference: the per-entry loop the vectorised code replaced (np.unique of each entry's
+    block codes; one block -> that block, else none).  E001 is in B0 and B3 (no block),
+    E002 twice in its own block (that block).
+    """
+    import yieldtrial.stats.augmented as aug
+
+    df = _synthetic(3, 4, 3, 6)
+    home = df.loc[df["treatment"] == "E002", "block"].iloc[0]
+    extra = pd.DataFrame([["B3", "E001", 7100.0], [home, "E002", 6900.0]], columns=df.columns)
+    df = pd.concat([df, extra], ignore_index=True)
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)  # the general fit all the same
+    res = augmented_anova(df, response="y", treatment="treatment", block="block",
+                          checks=["CK0", "CK1", "CK2"])  # fmt: skip
+    assert isinstance(res._means_model.cov, np.ndarray)
+    entries = res.means[res.means["kind"] == "entry"]
+    expected = []
+    for label in entries["treatment"]:
+        blocks = np.unique(df.loc[df["treatment"] == label, "block"])
+        expected.append(str(blocks[0]) if blocks.size == 1 else "")
+    assert entries["block"].tolist() == expected
+    assert entries.set_index("treatment").loc[["E001", "E002"], "block"].tolist() == ["", home]

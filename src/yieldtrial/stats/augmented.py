@@ -632,10 +632,14 @@ def _general_fit(
         if len(entry_idx) > 1
         else 0.0
     )
-    entry_block = np.empty(len(entry_idx), dtype=int)
-    for e, i in enumerate(entry_idx):
-        blocks_i = np.unique(b_codes[t_codes == i])
-        entry_block[e] = int(blocks_i[0]) if blocks_i.size == 1 else -1
+    # each entry's block (-1: plots in more than one block), as the absorbed fit: its plots'
+    # lowest and highest block codes agree
+    is_entry = t_codes >= c
+    low = np.full(n_t - c, n_b)
+    high = np.full(n_t - c, -1)
+    np.minimum.at(low, t_codes[is_entry] - c, b_codes[is_entry])
+    np.maximum.at(high, t_codes[is_entry] - c, b_codes[is_entry])
+    entry_block = np.where(low == high, low, -1)
     groups = _pair_variances(cov, np.diag(cov), c, entry_block)
     return _Fit(
         total=total,
