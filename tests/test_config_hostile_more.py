@@ -267,7 +267,7 @@ def test_contrast_of_a_treatment_with_itself_is_refused():
 @pytest.mark.parametrize(
     ("settings", "match"),
     [
-        ({"alpha": 5}, r"TrialConfig: alpha = 5\.0; a significance level must be from"),
+        ({"alpha": 5}, r"TrialConfig: alpha = 5; a significance level must be from"),
         ({"alpha": "0.05"}, "alpha = '0.05' is text"),
         ({"margin_pct": -5}, r"margin_pct must be in \[0, 100\)"),
         ({"shrink_pct_per_point": -1}, r"shrink_pct_per_point must be in \[0, 100\)"),

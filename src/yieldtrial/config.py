@@ -1537,7 +1537,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if name == "alpha":  # the one rule of every entry point (yieldtrial.io.checks)
             from yieldtrial.io.checks import check_alpha
 
-            return check_alpha(_number(name, value, where, low=None, high=None), where=where)
+            return check_alpha(value, where=where)
         number = _number(
             name,
             value,
