@@ -898,7 +898,8 @@ def _case_products_not_list(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_treatment_not_finite(tmp: Path) -> tuple[list[str], str]:
-    return _toml_case(tmp, _TREATMENT + "n_kg_ha = nan\n"), "'处理 甲'"
+    # a key of no known range (a rate such as n_kg_ha has the rate's message, stop 43)
+    return _toml_case(tmp, _TREATMENT + "plant_height_cm = nan\n"), "'处理 甲'"
 
 
 def _case_entry_not_table(tmp: Path) -> tuple[list[str], str]:

@@ -878,9 +878,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "economics-price",
-        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number >= 0> "
-        r"\[currency/kg\], got (?P<value>.+?)\.",
-        "{path}：[economics] 需要 grain_price_per_kg = <不小于 0 的数>（货币单位/kg），"
+        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number from 0 to "
+        r"(?P<high>\S+)> \[currency/kg\], got (?P<value>.+?)\.",
+        "{path}：[economics] 需要 grain_price_per_kg = <0 至 {high} 的数>（货币单位/kg），"
         "现为 {value}。",
     ),
     Template(
