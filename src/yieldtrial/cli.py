@@ -379,14 +379,12 @@ def _quiet_library_logs() -> Iterator[None]:
     """
     from yieldtrial.commands import _figures
 
-    outermost = not _figures._saved_levels
     if "logging" in sys.modules:
         _figures.quiet_library_logs()
     try:
         yield
     finally:
-        if outermost:
-            _figures.restore_library_logs()
+        _figures.restore_library_logs()
 
 
 #: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:
