@@ -34,6 +34,7 @@ import decimal
 import functools
 import inspect
 import math
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -448,6 +449,79 @@ def test_a_huge_integer_is_refused_in_a_short_message_or_computed(
     assert not problems, f"{case.name}({argument}=...):\n" + "\n".join(problems)
 
 
+#: Stop 43: out-of-range and non-number values of a setting, each message checked for its
+#: three parts (the setting, the value shortened, the values allowed).
+RANGE_PROBES = {
+    "10**400": 10**400,
+    "-10**400": -(10**400),
+    "1e400": 1e400,
+    "nan": math.nan,
+    "True": True,
+    "'0.05'": "0.05",
+}
+
+#: How a message states the values allowed: an interval, bounds, or a count's limits.
+ALLOWED_RANGE = re.compile(
+    r"must be (?:in [\[(]|from |above |at most |a (?:whole|positive) |an integer >= |a "
+    r"non-negative |a percentage (?:from|above) |one finite number within |a number of at most "
+    r"|a number (?:from|above) |a finite number (?:from|above) |a p-value from |a CV in % above )"
+    r"|a significance level must be from |need 0 < |\(at most [\d,]+\)"
+    r"|expected a whole number from |is a percentage \(0-100\)|number in [\[(]"
+)
+
+#: Settings whose refusal is about the call, not the value's range (checked before it).
+RANGE_NOT_THE_POINT = {
+    # error_mean_square, error_df and replicates go together (one without the others)
+    ("stability", "error_mean_square"), ("stability", "error_df"), ("stability", "replicates"),
+    # replicates or difference_pct: the plan takes one of them
+    ("plan_trial", "replicates"),
+}  # fmt: skip
+
+#: Accepted values (documented): any non-negative integer seeds NumPy's generator; an
+#: infinite error df is the normal limit; the audit reads a figure typed as text.
+RANGE_ACCEPTED = {
+    ("seed", "10**400"), ("df", "10**400"), ("df", "1e400"),
+    ("audit_moisture_conversion", "'0.05'"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "argument"),
+    [
+        pytest.param(case, argument, id=f"{case.name}-{argument}")
+        for case in CASES
+        for argument in case.settings
+        if (case.name, argument) not in RANGE_NOT_THE_POINT
+    ],
+)
+def test_a_refused_setting_names_itself_its_value_and_the_values_allowed(
+    case: Case, argument: str
+) -> None:
+    """``alpha=10**400`` said "must be a finite number": it is finite, out of range.
+
+    Every refusal of 10**400, -10**400, 1e400 (inf), nan, True and "0.05" names the
+    setting, shows the value shortened (``1.000e+400 (a 401-digit integer)``, never 401
+    digits) and the values the setting takes; a huge integer is never "not finite".
+    """
+    problems = []
+    for label, value in RANGE_PROBES.items():
+        outcome, detail = _outcome(case, argument, value)
+        if outcome == "escaped":
+            problems.append(f"{label}: not a yieldtrial error: {detail}")
+        elif outcome == "returned":
+            if not {(argument, label), (case.name, label)} & RANGE_ACCEPTED:
+                problems.append(f"{label}: accepted")
+        elif argument not in detail:
+            problems.append(f"{label}: the setting is not named: {detail}")
+        elif "0" * 21 in detail or (label.endswith("**400") and "401-digit" not in detail):
+            problems.append(f"{label}: the value is not shown shortened: {detail[:150]}")
+        elif label.endswith("**400") and "finite number;" in detail:
+            problems.append(f"{label}: a finite integer called not finite: {detail}")
+        elif not ALLOWED_RANGE.search(detail):
+            problems.append(f"{label}: no range named: {detail}")
+    assert not problems, f"{case.name}({argument}=...):\n" + "\n".join(problems)
+
+
 MEASUREMENTS = [
     pytest.param(case, argument, id=f"{case.name}-{argument}")
     for case in CASES
@@ -730,7 +804,8 @@ def test_a_series_as_a_setting_is_described_not_printed() -> None:
     with pytest.raises(DataValidationError) as error:
         TRIAL.means(alpha=pd.Series([0.05, 0.01]))
     assert str(error.value) == (
-        "alpha = a pandas Series of 2 values; expected a number (one value for the whole table)."
+        "alpha = a pandas Series of 2 values; expected a number (one value for the whole "
+        "table); alpha must be from 0.0001 to 0.5."
     )
 
 
@@ -738,7 +813,9 @@ def test_nan_written_as_text_is_not_suggested_as_the_fix() -> None:
     """'nan' was answered "write the number without quotes (alpha = nan)", refused again."""
     with pytest.raises(DataValidationError) as error:
         TRIAL.means(alpha="nan")
-    assert str(error.value) == "alpha = 'nan'; expected a finite number."
+    assert str(error.value) == (
+        "alpha = 'nan'; expected a finite number; alpha must be from 0.0001 to 0.5."
+    )
 
 
 def test_a_decimal_setting_is_read_as_its_number() -> None:

@@ -898,7 +898,8 @@ def _case_products_not_list(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_treatment_not_finite(tmp: Path) -> tuple[list[str], str]:
-    return _toml_case(tmp, _TREATMENT + "n_kg_ha = nan\n"), "'处理 甲'"
+    # a key of no known range (a rate such as n_kg_ha has the rate's message, stop 43)
+    return _toml_case(tmp, _TREATMENT + "plant_height_cm = nan\n"), "'处理 甲'"
 
 
 def _case_entry_not_table(tmp: Path) -> tuple[list[str], str]:
@@ -2518,7 +2519,7 @@ REASONS: dict[str, tuple[Callable[[], Any], bool]] = {
     "control-absent": (_no_control, True),
     "control-absent-listed": (_no_control, False),
     "same-value": (_copied, False),
-    "one-level": (lambda: _with_site_b(_trial_frame(("CK",))), False),
+    "network-one-level": (lambda: _with_site_b(_trial_frame(("CK",))), False),
     "negative": (lambda: _set_cell(-5.0), False),
     "boolean": (lambda: _set_cell(True), False),
     "out-of-scale-high": (lambda: _set_cell(1e200), False),
@@ -2552,6 +2553,16 @@ def _failure_reason(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
     row = result.per_trial[result.per_trial["site"] == "A"].iloc[0]
     assert row["status"] == "failed", row
     return str(row["reason"])
+
+
+def test_template_names_are_unique_across_the_catalogues():
+    """A name picks one entry: 'one-level' was a factor message and a network reason."""
+    from collections import Counter
+
+    from yieldtrial.commands._zh_messages import NETWORK_REASONS, TEMPLATES, USAGE_TEMPLATES
+
+    names = Counter(t.name for t in (*TEMPLATES, *NETWORK_REASONS, *USAGE_TEMPLATES))
+    assert [name for name, n in names.items() if n > 1] == []
 
 
 def test_every_network_reason_has_a_case():

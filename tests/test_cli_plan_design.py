@@ -750,3 +750,20 @@ def test_design_and_plan_show_a_huge_integer_shortened(option, capsys):
     assert len(lines) == 1, lines
     assert "1.000e+400 (a 401-digit integer)" in lines[0]
     assert len(lines[0]) < 200, lines[0]  # not 534 characters; plan's line names the fix
+
+
+def test_field_map_leaves_matplotlib_log_level_as_it_was(tmp_path, capsys):
+    """``design --map`` quiets matplotlib's notes while it runs, then puts the level back."""
+    import logging
+
+    logger = logging.getLogger("matplotlib")
+    saved = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        figure = tmp_path / "map.png"
+        argv = ["design", "latin", "--treatments", "A", "B", "C", "--seed", "2"]
+        assert main([*argv, "--map", str(figure), "-o", str(tmp_path / "b.csv")]) == 0
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(saved)
+    capsys.readouterr()

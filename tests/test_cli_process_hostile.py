@@ -479,14 +479,16 @@ def test_unwritable_matplotlib_folder_no_home_no_tmpdir_still_one_report(trial: 
 
 
 def test_matplotlib_imported_mid_command_logs_nothing(tmp_path: Path) -> None:
-    # the CLI no longer imports logging up front (4 ms on every command): the guard is set
-    # when matplotlib is first imported, here with logging not loaded before
+    # the CLI does not import logging up front (4 ms on every command): a command that
+    # draws sets matplotlib's level before its first import of matplotlib (use_file_backend)
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     script = (
         "import sys\n"
         "from yieldtrial.cli import _quiet_library_logs\n"
+        "from yieldtrial.commands._figures import use_file_backend\n"
         "assert 'logging' not in sys.modules\n"
         "with _quiet_library_logs():\n"
+        "    use_file_backend()\n"
         "    import matplotlib.pyplot\n"
         "import logging\n"
         "print(logging.getLogger('matplotlib').level)\n"  # restored afterwards: NOTSET, 0
@@ -503,6 +505,18 @@ def test_matplotlib_imported_mid_command_logs_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, lines_of(result.stderr)
     assert lines_of(result.stderr) == []
     assert result.stdout == b"0\n"
+
+
+def test_unwritable_matplotlib_folder_field_map_logs_nothing(tmp_path: Path) -> None:
+    # design --map draws without the report's set-up: it quiets matplotlib's notes too
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    env = environment(MPLCONFIGDIR=str(tmp_path / "a-file" / "mpl"), HOME=None)
+    argv = ["design", "latin", "--treatments", "A", "B", "C", "--seed", "2", "--map", "m.png"]
+    result = run([*argv, "-o", "book.csv"], tmp_path, env=env)
+    assert result.returncode == 0, lines_of(result.stderr)
+    shown = lines_of(result.stderr)
+    assert not any("atplotlib" in line or "mkdir" in line for line in shown), shown
+    assert (tmp_path / "m.png").stat().st_size > 0
 
 
 @pytest.mark.slow

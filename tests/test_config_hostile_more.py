@@ -267,7 +267,7 @@ def test_contrast_of_a_treatment_with_itself_is_refused():
 @pytest.mark.parametrize(
     ("settings", "match"),
     [
-        ({"alpha": 5}, r"TrialConfig: alpha = 5\.0; a significance level must be from"),
+        ({"alpha": 5}, r"TrialConfig: alpha = 5; a significance level must be from"),
         ({"alpha": "0.05"}, "alpha = '0.05' is text"),
         ({"margin_pct": -5}, r"margin_pct must be in \[0, 100\)"),
         ({"shrink_pct_per_point": -1}, r"shrink_pct_per_point must be in \[0, 100\)"),
@@ -563,3 +563,54 @@ def test_text_key_given_true_nan_or_a_list_is_one_line_error(tmp_path, capsys, t
     assert_one_line_error(
         argv, capsys, code=1, match=message, untouched=inputs, absent=[tmp_path / "r.md"]
     )
+
+
+#: trial.toml's number keys, each as a line placing ``{v}`` (stop 43): a table's key, a
+#: [[treatments]] rate and an [economics] price and cost (entries of a table).
+TOML_NUMBER_KEYS = {
+    "alpha": HEAD + "alpha = {v}\n",
+    "margin_pct": HEAD + "margin_pct = {v}\n",
+    "standard_moisture_pct": HEAD + "standard_moisture_pct = {v}\n",
+    "shrink_pct_per_point": HEAD + "shrink_pct_per_point = {v}\n",
+    "rate": HEAD + '[[treatments]]\nlabel = "T"\nrate = {v}\nrate_unit = "kg/mu"\n',
+    "n_rate_kg_ha": HEAD + '[[treatments]]\nlabel = "T"\nn_rate_kg_ha = {v}\n',
+    "latitude": HEAD + "[conditions]\nlatitude = {v}\n",
+    "grain_price_per_kg": HEAD + '[economics]\ncurrency = "CNY"\ngrain_price_per_kg = {v}\n',
+    "prices.urea": HEAD
+    + '[economics]\ncurrency = "CNY"\ngrain_price_per_kg = 2.4\nprices = {{ urea = {v} }}\n',
+    "other_costs_per_mu.seed": HEAD
+    + '[economics]\ncurrency = "CNY"\ngrain_price_per_kg = 2.4\n'
+    + "other_costs_per_mu = {{ seed = {v} }}\n",
+}
+
+#: TOML literals: a 401-digit integer (exact in TOML and Python), 1e400 (a float: inf), nan,
+#: a boolean and a number in quotes.
+TOML_HOSTILE = {
+    "10**400": "1" + "0" * 400,
+    "-10**400": "-1" + "0" * 400,
+    "1e400": "1e400",
+    "nan": "nan",
+    "true": "true",
+    "'0.05'": '"0.05"',
+}
+
+
+@pytest.mark.parametrize("value", list(TOML_HOSTILE), ids=list(TOML_HOSTILE))
+@pytest.mark.parametrize("key", list(TOML_NUMBER_KEYS))
+def test_a_hostile_number_in_trial_toml_is_one_line_naming_the_key(
+    tmp_path, capsys, key: str, value: str
+):
+    """One line, exit 1, no report: the key, the value shortened and the values allowed.
+
+    ``grain_price_per_kg = -10**400`` printed its 401 digits; ``prices = { urea = true }``
+    named neither the entry nor the value; a 400-digit integer was "not finite".
+    """
+    toml = TOML_NUMBER_KEYS[key].format(v=TOML_HOSTILE[value])
+    argv, inputs = _report(tmp_path, toml)
+    line = assert_one_line_error(argv, capsys, untouched=inputs, absent=[tmp_path / "r.md"])
+    assert key in line
+    assert "0" * 21 not in line
+    if value.endswith("**400"):
+        assert "401-digit integer" in line
+        assert "finite number;" not in line  # finite: out of range
+    assert re.search(r"must be (in [\[(]|from )|<number from ", line), line

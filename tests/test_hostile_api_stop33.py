@@ -82,7 +82,7 @@ def test_describe_method_refuses_an_integer_too_large_for_a_float() -> None:
     """10**400 was an OverflowError formatting the formula."""
     with pytest.raises(
         DataValidationError,
-        match="moisture_pct must be one number .*got 1\\.000e\\+400 \\(a 401-digit",
+        match="moisture_pct must be one finite number within .*got 1\\.000e\\+400 \\(a 401-digit",
     ):
         yt.describe_method("dry_matter", moisture_pct=10**400)
 
@@ -119,7 +119,8 @@ def test_audit_keeps_a_figure_printed_to_fifteen_decimals() -> None:
         ("13", "is text; write the number without quotes"),
         ([13], "expected a number"),
         (pd.NA, "expected a number"),
-        (10**400, "expected a finite number"),
+        # 10**400 is finite: out of range (stop 43), as 150 is
+        (10**400, r"standard_moisture_pct must be in \[0, 100\)"),
         (float("nan"), "expected a finite number"),
     ],
 )
@@ -139,7 +140,7 @@ def test_fieldtrial_standard_moisture_has_the_trial_toml_message(
 def test_fieldtrial_refuses_a_huge_shrink(plots: pd.DataFrame) -> None:
     """shrink_pct_per_point=10**400 was an OverflowError while the plots were checked."""
     with pytest.raises(
-        DataValidationError, match="shrink_pct_per_point = 1\\.000e\\+400 .*finite number"
+        DataValidationError, match="shrink_pct_per_point = 1\\.000e\\+400 .*must be in \\[0, 100\\)"
     ):
         yt.FieldTrial.from_dataframe(
             plots, crop="wheat", moisture_method="shrink", shrink_pct_per_point=10**400
@@ -158,9 +159,10 @@ def test_columns_must_be_a_mapping(plots: pd.DataFrame, columns: object) -> None
 
 def test_means_refuses_a_confidence_too_large_for_a_float(trial: yt.FieldTrial) -> None:
     """confidence=10**400 was an OverflowError."""
-    # the one message of every numeric setting (check_number), as trial.toml words it
+    # finite, out of range (stop 43): the range message of every entry point
     with pytest.raises(
-        DataValidationError, match=r"confidence = .*-digit integer\); expected a finite"
+        DataValidationError,
+        match=r"confidence = .*-digit integer\); confidence must be in \(0, 1\)",
     ):
         trial.means(confidence=10**400)
 
@@ -168,7 +170,8 @@ def test_means_refuses_a_confidence_too_large_for_a_float(trial: yt.FieldTrial) 
 def test_compare_refuses_a_confidence_too_large_for_a_float(trial: yt.FieldTrial) -> None:
     """confidence=10**400 was an OverflowError."""
     with pytest.raises(
-        DataValidationError, match=r"confidence = .*-digit integer\); expected a finite"
+        DataValidationError,
+        match=r"confidence = .*-digit integer\); confidence must be in \(0, 1\)",
     ):
         trial.compare_to_control(confidence=10**400)
 
@@ -342,7 +345,7 @@ def test_economics_refuses_a_confidence_that_is_no_level(value: object) -> None:
     [
         ("40", "rate_kg_ha = '40' is text; write the number without quotes"),
         (True, "rate_kg_ha = True; expected a number"),
-        (10**400, r"rate_kg_ha = 1\.000e\+400 \(a 401-digit integer\); expected a finite number"),
+        (10**400, r"rate_kg_ha = 1\.000e\+400 \(a 401-digit integer\); rate_kg_ha must be in \["),
     ],
 )
 def test_product_rate_has_the_trial_toml_message(value: object, message: str) -> None:
@@ -456,7 +459,11 @@ def multi_environment() -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("annicchiarico_alpha", 10**400, r"annicchiarico_alpha = 1.*; expected a finite number"),
+        (
+            "annicchiarico_alpha",
+            10**400,
+            r"annicchiarico_alpha = 1.*; annicchiarico_alpha must be in \(0, 1\)",
+        ),
         ("hsc_target_pct", 10**400, "hsc_target_pct must be a percentage above -100"),
         ("hsc_target_pct", float("inf"), "hsc_target_pct must be a percentage above -100"),
         ("hsc_target_pct", True, "hsc_target_pct must be a percentage above -100"),

@@ -45,7 +45,7 @@ def test_trial_toml_integer_beyond_a_float_is_a_data_error(tmp_path, capsys, key
 def test_trialconfig_integer_beyond_a_float_is_refused():
     """The API gives the same message as the file (no OverflowError)."""
     with pytest.raises(
-        DataValidationError, match=r"alpha = 1\.000e\+400 .*expected a finite number"
+        DataValidationError, match=r"alpha = 1\.000e\+400 .*a significance level must be from"
     ):
         TrialConfig.from_text(f"[analysis]\nalpha = {HUGE}\n")
 
@@ -73,11 +73,12 @@ def test_formula_list_with_an_integer_beyond_a_float_names_it():
 
 
 def test_check_alpha_integer_beyond_a_float():
-    """``check_alpha(10**400)`` is trial.toml's "expected a finite number", not an OverflowError."""
+    """``check_alpha(10**400)`` is out of range (finite, stop 43), not an OverflowError."""
     from yieldtrial.io.checks import check_alpha
 
     with pytest.raises(
-        DataValidationError, match=r"alpha = 1\.000e\+400 \(a 401-digit integer\); expected a fin"
+        DataValidationError,
+        match=r"alpha = 1\.000e\+400 \(a 401-digit integer\); a significance level must be from",
     ):
         check_alpha(10**400)
 
@@ -480,7 +481,9 @@ def test_analyze_many_control_given_as_a_number_is_its_label():
 @pytest.mark.parametrize("argument", ["moisture_pct", "standard_moisture_pct"])
 def test_describe_method_list_instead_of_a_number(argument):
     """A list reached float() ("float() argument must be a string or a real number")."""
-    with pytest.raises(DataValidationError, match=rf"{argument} must be one number .*got \[5\]"):
+    with pytest.raises(
+        DataValidationError, match=rf"{argument} must be one finite number .*got \[5\]"
+    ):
         yt.describe_method("dry_matter", **{argument: [5]})
 
 

@@ -19,7 +19,7 @@ def test_audit_reported_inf_is_refused(capsys):
     assert_one_line_error(
         ["audit", "442", "inf", "--moisture", "5", "--standard", "13"],
         capsys,
-        match=r"reported_mass must be a finite number; got 'inf'",
+        match=r"reported_mass must be a finite number in \(0, inf\); got 'inf'",
     )
 
 

@@ -91,9 +91,10 @@ def test_dry_matter_standard_is_stated_as_another(tmp_path: Path, lang: str, nee
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("nan", "standard_moisture_pct = nan; expected a finite number."),
+        ("nan", "standard_moisture_pct = nan; expected a finite number; standard_moisture_pct "
+                "must be in [0, 100)."),
         ('"14"', "standard_moisture_pct = '14' is text; write the number without quotes "
-                 "(standard_moisture_pct = 14)."),
+                 "(standard_moisture_pct = 14); standard_moisture_pct must be in [0, 100)."),
         ("100", "standard_moisture_pct = 100; standard_moisture_pct must be in [0, 100): "
                 "expected percent (0-100), e.g. 13."),
     ],

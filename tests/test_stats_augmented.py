@@ -434,3 +434,57 @@ def test_large_trial_absorbed_by_default(monkeypatch: pytest.MonkeyPatch) -> Non
     general = augmented_anova(df, response="y", treatment="treatment", block="block")
     pd.testing.assert_frame_equal(res.means, general.means, rtol=1e-10)
     pd.testing.assert_frame_equal(res.sed, general.sed, rtol=1e-10)
+
+
+def test_default_checks_is_the_rule_of_the_analysis() -> None:
+    """The checks inferred by augmented_anova are default_checks() of its own n column."""
+    from yieldtrial.stats.augmented import default_checks
+
+    res = augmented_anova(vignette(), response="y1", treatment="treatment", block="block")
+    assert default_checks(res.means["treatment"].tolist(), res.means["n"]) == res.checks
+
+
+def test_report_takes_the_checks_the_analysis_used() -> None:
+    """Explicit checks unlike the n > 1 rule are the report's checks too, not re-derived.
+
+    The vignette's treatment 4 has three plots (n > 1 would make it a check); named as
+    an entry here, the analysis and the report's entry selection both leave it out.
+    """
+    from types import SimpleNamespace
+
+    from yieldtrial.report.context import ReportContext
+    from yieldtrial.stats.augmented import default_checks
+
+    res = augmented_anova(
+        vignette(), response="y1", treatment="treatment", block="block", checks=["1", "2", "3"]
+    )
+    assert res.checks == ("1", "2", "3")
+    assert default_checks(res.means["treatment"].tolist(), res.means["n"]) != res.checks
+    context = SimpleNamespace(s=SimpleNamespace(design="augmented"), anova=res, means=res.means)
+    assert ReportContext._augmented_checks(context) == res.checks  # type: ignore[arg-type]
+
+
+def test_general_fit_entry_blocks_as_the_per_entry_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry -> block of the general fit: one block, or "" for an entry in two blocks.
+
+    Reference: the per-entry loop the vectorised code replaced (np.unique of each entry's
+    block codes; one block -> that block, else none).  E001 is in B0 and B3 (no block),
+    E002 twice in its own block (that block).
+    """
+    import yieldtrial.stats.augmented as aug
+
+    df = _synthetic(3, 4, 3, 6)
+    home = df.loc[df["treatment"] == "E002", "block"].iloc[0]
+    extra = pd.DataFrame([["B3", "E001", 7100.0], [home, "E002", 6900.0]], columns=df.columns)
+    df = pd.concat([df, extra], ignore_index=True)
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)  # the general fit all the same
+    res = augmented_anova(df, response="y", treatment="treatment", block="block",
+                          checks=["CK0", "CK1", "CK2"])  # fmt: skip
+    assert isinstance(res._means_model.cov, np.ndarray)
+    entries = res.means[res.means["kind"] == "entry"]
+    expected = []
+    for label in entries["treatment"]:
+        blocks = np.unique(df.loc[df["treatment"] == label, "block"])
+        expected.append(str(blocks[0]) if blocks.size == 1 else "")
+    assert entries["block"].tolist() == expected
+    assert entries.set_index("treatment").loc[["E001", "E002"], "block"].tolist() == ["", home]

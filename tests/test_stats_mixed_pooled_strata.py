@@ -62,6 +62,19 @@ def _caught(run: Callable[[], Any]) -> tuple[Any, list[str]]:
     return value, [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
 
 
+def _rice_fit(plots: pd.DataFrame, **kw: Any) -> tuple[Any, list[str]]:
+    """``mixed_model`` of a split plot and its warnings (the rice trial's columns by default).
+
+    ``kw`` overrides the defaults; another ``design`` (strip plot) takes only the response
+    and block defaults, its factors from ``kw``.
+    """
+    args: dict[str, Any] = {"response": "yield_kg_ha", "block": "block"}
+    if kw.get("design", "split_plot") == "split_plot":
+        args.update(design="split_plot", whole_plot="nitrogen", sub_plot="variety")
+    args.update(kw)
+    return _caught(lambda: mixed_model(plots, **args))
+
+
 def _gomez_trial(case: str) -> FieldTrial:
     return FieldTrial(
         pd.read_csv(DATA / f"{case}.csv"),
@@ -102,17 +115,7 @@ def test_rice_numbers_in_the_warning_are_lmertest_s() -> None:
 def test_kenward_roger_warning_names_its_df() -> None:
     """``ddf="kenward-roger"``: the same pooled F (20.09), on pbkrtest's 9.91 df."""
     plots = pd.read_csv(DATA / "gomez_sp_m1.csv")
-    _, messages = _caught(
-        lambda: mixed_model(
-            plots,
-            response="yield_kg_ha",
-            design="split_plot",
-            whole_plot="nitrogen",
-            sub_plot="variety",
-            block="block",
-            ddf="kenward-roger",
-        )
-    )
+    _, messages = _rice_fit(plots, ddf="kenward-roger")
     f, den = _r_test("gomez_sp_m1", "kenward-roger")  # 20.090816500370423 on 9.9091541310330218
     (message,) = messages
     assert f"with Kenward-Roger df (F = {f:.2f} on 5 and {den:.1f} df)" in message
@@ -134,16 +137,7 @@ def test_complete_rice_split_plot_gives_the_book_anova_and_no_warning() -> None:
 def test_mixed_model_of_complete_data_warns_too() -> None:
     """REML of the complete data pools the stratum as well (lmerTest: 19.99 on 46 df)."""
     plots = _complete_gomez()
-    _, (message,) = _caught(
-        lambda: mixed_model(
-            plots,
-            response="yield_kg_ha",
-            design="split_plot",
-            whole_plot="nitrogen",
-            sub_plot="variety",
-            block="block",
-        )
-    )
+    _, (message,) = _rice_fit(plots)
     # docs/mixed-models.md: lmerTest on the complete data, F = 19.99 on 46 df
     assert "(F = 19.99 on 5 and 46.0 df)" in message
 
@@ -151,16 +145,7 @@ def test_mixed_model_of_complete_data_warns_too() -> None:
 def test_positive_whole_plot_variance_gives_no_warning() -> None:
     """sp_3x4_b4_m1: lme4's whole-plot variance is 5,462 (kg/ha)^2, positive: no warning."""
     plots = pd.read_csv(DATA / "sp_3x4_b4_m1.csv")
-    fit, messages = _caught(
-        lambda: mixed_model(
-            plots,
-            response="yield_kg_ha",
-            design="split_plot",
-            whole_plot="main",
-            sub_plot="sub",
-            block="block",
-        )
-    )
+    fit, messages = _rice_fit(plots, whole_plot="main", sub_plot="sub")
     assert not fit.variance_components["boundary"].any()
     assert messages == []
     assert pooled_strata_messages(fit) == []
@@ -169,16 +154,7 @@ def test_positive_whole_plot_variance_gives_no_warning() -> None:
 def test_split_plot_block_variance_at_zero_gives_no_warning() -> None:
     """sp_5x2_b4_m1: only the blocks at zero (lme4 too); no factor is tested against them."""
     plots = pd.read_csv(DATA / "sp_5x2_b4_m1.csv")
-    fit, messages = _caught(
-        lambda: mixed_model(
-            plots,
-            response="yield_kg_ha",
-            design="split_plot",
-            whole_plot="main",
-            sub_plot="sub",
-            block="block",
-        )
-    )
+    fit, messages = _rice_fit(plots, whole_plot="main", sub_plot="sub")
     boundary = fit.variance_components.set_index("component")["boundary"]
     assert boundary["block"] and not boundary["block:main"]
     assert messages == []
@@ -234,15 +210,8 @@ def _strip_without(factor: str) -> pd.DataFrame:
 )
 def test_strip_plot_strip_variance_at_zero_warns(factor: str, stratum: str, key: str) -> None:
     """A strip plot's strip variance at zero pools its stratum with the intersections'."""
-    fit, messages = _caught(
-        lambda: mixed_model(
-            _strip_without(factor),
-            response="yield_kg_ha",
-            design="strip_plot",
-            horizontal="h",
-            vertical="v",
-            block="block",
-        )
+    fit, messages = _rice_fit(
+        _strip_without(factor), design="strip_plot", horizontal="h", vertical="v"
     )
     assert fit.variance_components.set_index("component").loc[f"block:{factor}", "boundary"]
     (message,) = messages

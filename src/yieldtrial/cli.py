@@ -367,66 +367,24 @@ def _standard_error_sink() -> Iterator[None]:
                 sys.stderr = None  # type: ignore[assignment]
 
 
-#: Loggers of libraries that would print on standard error: matplotlib says, on two lines,
-#: that it made a temporary cache folder when MPLCONFIGDIR (or HOME) is not writable.
-_QUIET_LOGGERS = ("matplotlib",)
-
-
-class _BeforeImport:
-    """A :data:`sys.meta_path` entry calling ``action`` before ``names`` are first imported.
-
-    It finds nothing itself (the import goes on as usual); it only lets the command line act
-    at the moment a library arrives, whichever module of yieldtrial imports it first.
-    """
-
-    def __init__(self, names: Sequence[str], action: Any) -> None:
-        self.names = frozenset(names)
-        self.action = action
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        """Run the action when a watched top-level package is about to be imported."""
-        if name in self.names:
-            self.action()
-
-
 @contextlib.contextmanager
 def _quiet_library_logs() -> Iterator[None]:
     """Keep library log records below ERROR off standard error while a command runs.
 
-    The command line speaks in its own one-line messages; matplotlib's note about its
-    cache folder (``mkdir -p failed ...``, ``Matplotlib created a temporary cache
-    directory ...``) is no news about the user's data, and the figures are made anyway.
-    The note comes while matplotlib is imported, so the level must be set before that;
-    :mod:`logging` (about 4 ms) is imported only then, or now when it is already loaded:
-    a command that draws nothing (``audit``, ``--help``) never imports it.
+    With :mod:`logging` already loaded (``main`` called from Python) the levels are set
+    now, whatever imports matplotlib later; else the commands that draw set them before
+    they import matplotlib (:func:`yieldtrial.commands._figures.use_file_backend`), so a
+    command that draws nothing never imports :mod:`logging` (about 4 ms).  The levels are
+    put back when the command ends.
     """
-    levels: dict[str, int] = {}
+    from yieldtrial.commands import _figures
 
-    def quiet() -> None:
-        import logging
-
-        for name in _QUIET_LOGGERS:
-            if name not in levels:
-                levels[name] = logging.getLogger(name).level
-                logging.getLogger(name).setLevel(logging.ERROR)
-
-    hook = None
     if "logging" in sys.modules:
-        quiet()
-    else:
-        hook = _BeforeImport(_QUIET_LOGGERS, quiet)
-        sys.meta_path.insert(0, hook)
+        _figures.quiet_library_logs()
     try:
         yield
     finally:
-        if hook is not None:
-            with contextlib.suppress(ValueError):
-                sys.meta_path.remove(hook)
-        if levels:
-            import logging
-
-            for name, level in levels.items():
-                logging.getLogger(name).setLevel(level)
+        _figures.restore_library_logs()
 
 
 #: An error line of the command line (``yieldtrial: error: ...``, ``yieldtrial report: error:

@@ -89,7 +89,7 @@ from typing import Any
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric
+from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, shown
 
 __all__ = [
     "LETTERS_METHODS",
@@ -958,11 +958,13 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     if "products" in extra:
         _check_products(extra["products"], f"{where}: treatment {label!r}")
     for key, value in extra.items():
-        if isinstance(value, float) and not math.isfinite(value):
+        rate_key = str(key).endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t"))
+        if isinstance(value, float) and not math.isfinite(value) and not rate_key:
+            # a rate or price: _rate's message below names its range too
             raise DataValidationError(
                 f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
             )
-        if str(key).endswith(("_kg_ha", "_kg_mu", "_per_kg", "_per_t")) and value is not None:
+        if rate_key and value is not None:
             _rate(key, value, f"{where}: treatment {label!r}", example=None)
     return TreatmentInfo(
         label=label,
@@ -1243,16 +1245,14 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
     price = economics.get("grain_price_per_kg")
     if economics and (isinstance(price, bool) or not isinstance(price, int | float) or price < 0):
         raise DataValidationError(
-            f"{where}: [economics] needs grain_price_per_kg = <number >= 0> [currency/kg], "
-            f"got {price!r}."
+            f"{where}: [economics] needs grain_price_per_kg = <number from 0 to {MAX_RATE:g}> "
+            f"[currency/kg], got {shown(price)}."
         )
     if economics:
         _rate("grain_price_per_kg", price, f"{where}: [economics]", example=None)
     for key in ("prices", "other_costs_per_mu", "other_costs_per_ha"):
         table = economics.get(key, {})
-        if not isinstance(table, Mapping) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in table.values()
-        ):
+        if not isinstance(table, Mapping):  # its entries: each checked below, named
             raise DataValidationError(
                 f"{where}: [economics] {key} must be a table of numbers, e.g. "
                 f'{key} = {{ "compound fertilizer" = 3.2 }}.'
@@ -1537,7 +1537,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if name == "alpha":  # the one rule of every entry point (yieldtrial.io.checks)
             from yieldtrial.io.checks import check_alpha
 
-            return check_alpha(_number(name, value, where, low=None, high=None), where=where)
+            return check_alpha(value, where=where)
         number = _number(
             name,
             value,

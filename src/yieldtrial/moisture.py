@@ -48,6 +48,7 @@ from yieldtrial.io.checks import (
     check_whole_number,
     is_python_number,
     is_series,
+    overflows,
     plain_number,
     real_float,
     shown,
@@ -621,8 +622,8 @@ def describe_method(
             or not math.isfinite(real_float(value))  # NaN, inf, 10**400 (no OverflowError)
         ):
             raise DataValidationError(
-                f"describe_method(): {name} must be one number (e.g. 13) or None for the "
-                f"symbol; got {shown(value)} ({type(value).__name__})"
+                f"describe_method(): {name} must be one finite number within +-1.8e+308 (e.g. "
+                f"13) or None for the symbol; got {shown(value)} ({type(value).__name__})"
             )
     standard = "Ms" if standard_moisture_pct is None else _num(standard_moisture_pct)
     shrink = "s" if shrink_pct_per_point is None else _num(shrink_pct_per_point)
@@ -690,7 +691,17 @@ def _check_factor_decimals(decimals: object) -> int:
     return int(decimals)
 
 
+#: The values each figure of the audit takes (said by every refusal of a figure).
+_AUDIT_RANGES = {
+    "mass": "in [0, inf)",
+    "reported_mass": "in (0, inf)",
+    "moisture_pct": "in [0, 100)",
+    "standard_moisture_pct": "in [0, 100)",
+}
+
+
 def _scalar(value: object, name: str) -> float:
+    allowed = f" {_AUDIT_RANGES[name]}" if name in _AUDIT_RANGES else ""
     if isinstance(value, decimal.Decimal):  # a figure typed exactly, e.g. Decimal("477.36")
         value = float(value)
     elif getattr(value, "shape", None) == () and hasattr(value, "item"):  # np.array(442.0)
@@ -705,14 +716,16 @@ def _scalar(value: object, name: str) -> float:
         number = plain
     elif not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise DataValidationError(
-            f"{name} must be a single number (the audit checks one reported figure); "
+            f"{name} must be a single number{allowed} (the audit checks one reported figure); "
             f"got {shown(value)}"
         )
     else:
         number = real_float(value)  # 10**400 is inf, refused below
     if not math.isfinite(number):
+        # 10**400 is finite (Python reads it exactly): out of range, not "not finite"
+        what = "a number" if overflows(value) else "a finite number"
         raise DataValidationError(
-            f"{name} must be a finite number; got {shown(value)}. Give the figure as printed, "
+            f"{name} must be {what}{allowed}; got {shown(value)}. Give the figure as printed, "
             "e.g. 477.36"
         )
     return number

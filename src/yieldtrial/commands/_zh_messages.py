@@ -88,6 +88,9 @@ _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 #: A huge integer as ``io.checks.shown_count`` shows it: ``1.000e+400 (a 401-digit integer)``.
 _HUGE = r"-?\d\.\d{3}e\+\d+ \((?:a [\d,]+-digit integer|an integer of about [\d,]+ digits)\)"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
+#: The values a number setting takes, after a refused value (io.checks.check_number):
+#: ``; alpha must be from 0.0001 to 0.5``, ``; margin_pct must be in [0, 100)``.
+_SETTING_RANGE = r"(?:; (?P=name) must be (?P<takes>in [\[(]\S+, \S+[\])]|from \S+ to \S+))?"
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
 #: Where inside trial.toml: [conditions], [economics], a [[treatments]] table, its products
@@ -676,25 +679,33 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-not-finite",
-        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number\.",
-        "{where}：{name} = {value}；应为有限的数值。",
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number"
+        + _SETTING_RANGE
+        + r"\.",
+        "{where}：{name} = {value}；应为有限的数值{takes}。",
+    ),
+    Template(
+        "setting-quoted-number",
+        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
+        r"quotes \((?P=name) = (?P<number>[^()]+)\)" + _SETTING_RANGE + r"\.",
+        "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）{takes}。",
+    ),
+    Template(
+        "setting-not-number",
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) = (?P<value>.+?); expected a number"
+        + _SETTING_RANGE
+        + r"\.",
+        "{where}：{name} = {value}；应为数值{takes}。",
     ),
     Template(
         "setting-range",
         _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
-    ),
-    Template(
-        "setting-quoted-number",
-        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
-        r"quotes \((?P=name) = (?P<number>[^()]+)\)\.",
-        "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）。",
-    ),
-    Template(
-        "setting-not-number",
-        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); expected a number\.",
-        "{where}：{name} = {value}；应为数值。",
     ),
     Template(
         "setting-not-text",
@@ -867,9 +878,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "economics-price",
-        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number >= 0> "
-        r"\[currency/kg\], got (?P<value>.+?)\.",
-        "{path}：[economics] 需要 grain_price_per_kg = <不小于 0 的数>（货币单位/kg），"
+        r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number from 0 to "
+        r"(?P<high>\S+)> \[currency/kg\], got (?P<value>.+?)\.",
+        "{path}：[economics] 需要 grain_price_per_kg = <0 至 {high} 的数>（货币单位/kg），"
         "现为 {value}。",
     ),
     Template(
@@ -942,8 +953,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "treatment-not-finite",
         r"(?P<path>" + _R + r"): treatment (?P<label>" + _R + r") has (?P<name>\w+) = "
-        r"(?P<value>.+?); expected a finite number\.",
-        "{path}：处理 {label} 的 {name} = {value}；应为有限的数值。",
+        r"(?P<value>.+?); expected a finite number" + _SETTING_RANGE + r"\.",
+        "{path}：处理 {label} 的 {name} = {value}；应为有限的数值{takes}。",
     ),
     Template(
         "entry-not-table",
@@ -1730,8 +1741,10 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "option-not-finite",
-        r"(?P<option>--alpha|--power) must be a finite number; got (?P<got>\S+)",
-        "{option} 应为有限的数值；现为 {got}",
+        r"(?P<option>--alpha|--power) must be a finite number(?: from (?P<low>\S+) to "
+        r"(?P<high>\S+)| above --alpha \((?P<alpha>\S+)\) and at most (?P<top>\S+))?; got "
+        r"(?P<got>\S+)",
+        "{option} 应为有限的数值{span}；现为 {got}",
     ),
     Template(
         "option-alpha-range",
@@ -2403,6 +2416,16 @@ def _fix_zh(fix: str | None) -> str | None:
     return f"：施肥量应为零或正数，如 {rate['example']}；大于 {rate['high']} 属输入错误"
 
 
+def _takes_zh(takes: str | None) -> str:
+    """Return ``from 0.0001 to 0.5`` (or ``in [0, 100)``) as a Chinese clause."""
+    if not takes:
+        return ""
+    if takes.startswith("from "):
+        low, high = takes.removeprefix("from ").split(" to ")
+        return f"，应在 {low} 至 {high} 之间"
+    return f"，应在 {takes.removeprefix('in ')} 之内"
+
+
 def _at_zh(at: str) -> str:
     """Return a place inside trial.toml (``: [[published]] entry 2``) in Chinese."""
     at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
@@ -2813,6 +2836,14 @@ def translate(message: str) -> str | None:
             values["why"] = why
         if values.get("at"):  # a [[treatments]] table, its products entry, a [[published]] entry
             values["where"] += _at_zh(values["at"])
+        if template.name == "option-not-finite":  # the values --alpha / --power take
+            values["span"] = (
+                f"，应在 {values['low']} 至 {values['high']} 之间" if values["low"] else
+                f"，应大于 --alpha（{values['alpha']}）且不超过 {values['top']}"
+                if values["alpha"] else ""
+            )  # fmt: skip
+        if "takes" in values:  # the values a number setting takes (check_number)
+            values["takes"] = _takes_zh(values["takes"])
         if "fix" in values:  # the valid values of a number setting (setting-range)
             fix = _fix_zh(values["fix"])
             if fix is None:

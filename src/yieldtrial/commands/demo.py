@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from yieldtrial.commands._figures import use_file_backend as _use_file_backend
+
 #: Examples the demo reports on, in index order.
 DEMO_EXAMPLES: tuple[str, ...] = ("jinzhong-2024", "replicated-rcbd")
 
@@ -237,10 +239,3 @@ def _run(args: argparse.Namespace) -> int:
     for path in written:
         print(wrote_line(shown_path(path)), file=sys.stderr)
     return 0
-
-
-def _use_file_backend() -> None:
-    """Draw figures off-screen: the command only writes files (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")

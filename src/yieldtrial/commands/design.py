@@ -316,9 +316,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _field_map(book: Any, path: str, lang: str = "en") -> bytes:
     """Draw the field map of ``book`` in the format of ``path``'s suffix."""
-    import matplotlib
+    from yieldtrial.commands._figures import use_file_backend
 
-    matplotlib.use("Agg")
+    use_file_backend()
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 

@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from yieldtrial.commands._figures import use_file_backend as _use_file_backend
 from yieldtrial.commands._input import (
     UsageError,
     add_control_option,
@@ -288,13 +289,6 @@ def _check_suffix_matches(output: str, fmt: str) -> None:
 #: The report formats whose files hold the figures' pictures (SVG in HTML and beside the
 #: Markdown file, PNG in Word); JSON and Excel reports name the figures without drawing.
 DRAWING_FORMATS = frozenset({"html", "markdown", "docx"})
-
-
-def _use_file_backend() -> None:
-    """Draw figures off-screen: the command only writes files (no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
 
 
 def _factors_of_the_file(error: Exception, args: argparse.Namespace, config: Any) -> Exception:

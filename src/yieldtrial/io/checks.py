@@ -53,6 +53,7 @@ __all__ = [
     "check_alpha",
     "check_cv_thresholds",
     "check_number",
+    "overflows",
     "check_positive",
     "check_probability",
     "check_margin_pct",
@@ -109,7 +110,8 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     ------
     DataValidationError
         Not a number (text, even ``"0.05"``, None, a boolean), not finite (:func:`check_number`,
-        the message trial.toml gives), or outside :data:`ALPHA_RANGE`.
+        the message trial.toml gives), or outside :data:`ALPHA_RANGE` (an integer too large
+        for a float too); every message names the range.
 
     Examples
     --------
@@ -121,8 +123,12 @@ def check_alpha(alpha: object, name: str = "alpha", where: str = "") -> float:
     yieldtrial.errors.DataValidationError: alpha = 0.9; a significance level must be from 0.0001 to 0.5, e.g. 0.05 or 0.01.
     """  # noqa: E501
     low, high = ALPHA_RANGE
-    # text, None, a list, NaN, infinity: the message of every numeric setting (trial.toml's)
-    value = check_number(name, alpha, where, low=None, high=None)
+    # text, None, a list, NaN, infinity: the message of every numeric setting (trial.toml's);
+    # an integer too large for a float (10**400) is finite: out of range, as 0.9 is
+    huge = overflows(alpha)
+    value = high + 1.0 if huge else check_number(
+        name, alpha, where, low=None, high=None, allowed=f"from {low:g} to {high:g}"
+    )  # fmt: skip
     if not low <= value <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
@@ -142,12 +148,15 @@ def check_number(
     low_inclusive: bool = True,
     high_inclusive: bool = False,
     fix: str = "",
+    allowed: str = "",
 ) -> float:
     """Return a finite number in the interval, else raise naming the key, value and fix.
 
     The one rule and message of a numeric setting given in trial.toml, on the command line
     or to the API: text (even ``"2.4"``), None, booleans and containers are refused, so are
-    NaN, infinity (and an integer too large for a float) and values outside the interval.
+    NaN, infinity and values outside the interval; an integer too large for a float
+    (``10**400``) is finite, so out of range.  Every message names the setting, the value
+    (:func:`shown`) and, when known, the values allowed.
 
     Parameters
     ----------
@@ -163,6 +172,10 @@ def check_number(
         Whether each bound itself is allowed.
     fix : str, optional
         What the value should be, appended to the range message.
+    allowed : str, optional
+        The values the setting takes (``"from 0.0001 to 0.5"``), said by every message when
+        ``low`` and ``high`` are None and the caller checks its range itself; default: the
+        interval (``"in [0, inf)"``) when it has a bound.
 
     Returns
     -------
@@ -181,41 +194,71 @@ def check_number(
     >>> check_number("grain_price_per_kg", "2.4", "economics_table", low=0.0, high=None)
     Traceback (most recent call last):
     ...
-    yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4).
+    yieldtrial.errors.DataValidationError: economics_table: grain_price_per_kg = '2.4' is text; write the number without quotes (grain_price_per_kg = 2.4); grain_price_per_kg must be in [0, inf).
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
+    left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
+    right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
+    bounded = low is not None or high is not None
+    rule = allowed or (f"in {left}, {right}" if bounded else "")
+    tail = f"; {name} must be {rule}" if rule else ""  # the values allowed, in every message
     if isinstance(value, str) and value.strip().lower() in NON_FINITE_WORDS:
         # "write the number without quotes (alpha = nan)" would suggest a refused value
-        raise DataValidationError(f"{prefix}{name} = {_shown(value)}; expected a finite number.")
+        raise DataValidationError(
+            f"{prefix}{name} = {_shown(value)}; expected a finite number{tail}."
+        )
     if isinstance(value, str):
         raise DataValidationError(
             f"{prefix}{name} = {_shown(value)} is text; write the number without quotes "
-            f"({name} = {value.strip()})." if looks_numeric(value) else
-            f"{prefix}{name} = {_shown(value)}; expected a number."
+            f"({name} = {value.strip()}){tail}." if looks_numeric(value) else
+            f"{prefix}{name} = {_shown(value)}; expected a number{tail}."
         )  # fmt: skip
     container = _container(value)
     if container:  # a Series printed over several lines was no help
         raise DataValidationError(
-            f"{prefix}{name} = {container}; expected a number (one value for the whole table)."
+            f"{prefix}{name} = {container}; expected a number (one value for the whole "
+            f"table){tail}."
         )
     shown = _shown(value)
+    huge = overflows(value)  # finite, beyond a float: out of range, not "not finite"
     if isinstance(value, decimal.Decimal):  # a number typed exactly, as the formulas take it
         value = float(value)
     if not is_real_number(value):  # NumPy scalars (np.float32(0.05)) are numbers too
-        raise DataValidationError(f"{prefix}{name} = {shown}; expected a number.")
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a number{tail}.")
     number = real_float(value)  # 1 followed by 400 zeros is inf, not an OverflowError
-    if number != number or number in (float("inf"), float("-inf")):
-        raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number.")
+    if huge and not bounded:
+        raise DataValidationError(
+            f"{prefix}{name} = {shown}; out of range: "
+            + (f"{name} must be {rule}." if rule else "beyond the largest number (1.8e+308).")
+        )
+    if not huge and (number != number or number in (float("inf"), float("-inf"))):
+        raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number{tail}.")
     below = low is not None and (number < low if low_inclusive else number <= low)
     above = high is not None and (number > high if high_inclusive else number >= high)
     if below or above:
-        left = ("[" if low_inclusive else "(") + ("-inf" if low is None else f"{low:g}")
-        right = ("inf" if high is None else f"{high:g}") + ("]" if high_inclusive else ")")
         raise DataValidationError(
             f"{prefix}{name} = {shown}; {name} must be in {left}, {right}"
             + (f": {fix}." if fix else ".")
         )
     return number
+
+
+def overflows(value: object) -> bool:
+    """Return whether ``value`` is a finite number too large for a float (``10**400``).
+
+    Such a value is out of range, not "not finite": Python reads ``10**400`` (and trial.toml
+    an integer of 400 digits) exactly; only ``float()`` overflows.
+
+    Examples
+    --------
+    >>> overflows(10**400), overflows(-(10**400)), overflows(1e308), overflows(True)
+    (True, True, False, False)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | decimal.Decimal):
+        return False
+    if isinstance(value, decimal.Decimal) and not value.is_finite():
+        return False
+    return real_float(value) in (float("inf"), float("-inf"))
 
 
 def _container(value: object) -> str:
@@ -493,8 +536,8 @@ def check_shrink_pct_per_point(value: object, where: str = "") -> float:
     >>> check_shrink_pct_per_point(True)
     Traceback (most recent call last):
     ...
-    yieldtrial.errors.DataValidationError: shrink_pct_per_point = True; expected a number.
-    """
+    yieldtrial.errors.DataValidationError: shrink_pct_per_point = True; expected a number; shrink_pct_per_point must be in [0, 100).
+    """  # noqa: E501
     return check_number(
         "shrink_pct_per_point",
         value,
@@ -541,7 +584,9 @@ def check_whole_number(name: str, value: object, where: str = "", *, low: int, h
     ...
     yieldtrial.errors.DataValidationError: bins = 2.5; expected a whole number from 1 to 1000.
     """
-    number = check_number(name, value, where, low=None, high=None)
+    number = float(high) + 1.0 if overflows(value) else check_number(
+        name, value, where, low=None, high=None, allowed=f"from {low} to {high}"
+    )  # fmt: skip
     if whole_number(value) is None or not low <= number <= high:
         prefix = f"{where}: " if where else ""
         raise DataValidationError(
@@ -624,7 +669,9 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
     ...
     yieldtrial.errors.DataValidationError: confidence = 95; confidence must be in (0, 1): write 95 % as 0.95.
     """  # noqa: E501
-    number = check_number(name, value, where, low=None, high=None)
+    huge = overflows(value)  # out of range, as 95 is: the range message below
+    number = float("inf") if huge else check_number(name, value, where, low=None, high=None,
+                                           allowed="in (0, 1)")  # fmt: skip
     if not 0.0 < number < 1.0:
         hint = f"write {number:g} % as {number / 100:g}" if 1.0 < number < 100.0 else ""
         return check_number(
@@ -714,23 +761,15 @@ def check_margin_pct(margin_pct: object, where: str = "") -> float:
     """  # noqa: E501
     prefix, name = (f"{where}: " if where else ""), "margin_pct"
     given = shown(margin_pct)
-    if isinstance(margin_pct, str):
-        try:
-            float(margin_pct)
-            fix = f"is text; write the number without quotes ({name} = {margin_pct.strip()})."
-        except ValueError:
-            fix = "; expected a number."
-        raise DataValidationError(f"{prefix}{name} = {given}{' ' if fix[0] != ';' else ''}{fix}")
-    if not is_real_number(margin_pct):
-        raise DataValidationError(f"{prefix}{name} = {given}; expected a number.")
-    value = real_float(margin_pct)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise DataValidationError(f"{prefix}{name} = {given}; expected a finite number.")
-    if not 0.0 <= value < 100.0:
-        raise DataValidationError(
-            f"{prefix}{name} = {given}; {name} must be in [0, 100): expected a percentage "
-            "of the control mean from 0 (at least as good as the control) to below 100, e.g. 5."
-        )
+    value = check_number(
+        name,
+        margin_pct,
+        where,
+        low=0.0,
+        high=100.0,
+        fix="expected a percentage of the control mean from 0 (at least as good as the "
+        "control) to below 100, e.g. 5",
+    )
     if 0.0 < value < MIN_MARGIN_PCT:
         raise DataValidationError(
             f"{prefix}{name} = {given} is above 0 but below {MIN_MARGIN_PCT:g} % of the "

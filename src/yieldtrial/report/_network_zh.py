@@ -561,7 +561,7 @@ FAILURE_REASONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("not-analysed", r"trial could not be analysed\.?", "试验无法分析"),
     (
-        "one-level",
+        "network-one-level",
         r"only one treatment level \((?P<level>"
         + _R
         + r")\) in column (?P<column>"

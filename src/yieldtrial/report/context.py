@@ -349,15 +349,16 @@ class ReportContext:
         if str(self.s.design) != "augmented":
             return ()
         checks = getattr(self.anova, "checks", None)
-        if checks is not None:  # Federer's fit (fixed blocks)
+        if checks is not None:  # Federer's fit (fixed blocks): the checks it used
             return tuple(str(c) for c in checks)
-        # random blocks (REML): the checks are the treatments with more than one plot,
-        # as augmented_anova() takes them by default
+        # random blocks (REML): the fit records no checks; augmented_anova()'s own default
+        from yieldtrial.stats.augmented import default_checks
+
         means = self.means
         if means is None or "n" not in means.columns:
             return ()
         n = pd.to_numeric(means["n"], errors="coerce").to_numpy(dtype=float)
-        return tuple(str(v) for v, k in zip(means["treatment"], n, strict=True) if k > 1)
+        return default_checks(means["treatment"].tolist(), n)
 
     def _add_letters(self) -> None:
         """Letters of the main means on their design model's error term."""

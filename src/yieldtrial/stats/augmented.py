@@ -82,7 +82,7 @@ from yieldtrial.stats.model import (
 )
 from yieldtrial.stats.results import MeansModel, Provenance
 
-__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova"]
+__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova", "default_checks"]
 
 #: Kinds of comparison of an augmented design, in the order of :attr:`AugmentedAnova.sed`.
 AUGMENTED_COMPARISONS: tuple[str, ...] = (
@@ -632,10 +632,14 @@ def _general_fit(
         if len(entry_idx) > 1
         else 0.0
     )
-    entry_block = np.empty(len(entry_idx), dtype=int)
-    for e, i in enumerate(entry_idx):
-        blocks_i = np.unique(b_codes[t_codes == i])
-        entry_block[e] = int(blocks_i[0]) if blocks_i.size == 1 else -1
+    # each entry's block (-1: plots in more than one block), as the absorbed fit: its plots'
+    # lowest and highest block codes agree
+    is_entry = t_codes >= c
+    low = np.full(n_t - c, n_b)
+    high = np.full(n_t - c, -1)
+    np.minimum.at(low, t_codes[is_entry] - c, b_codes[is_entry])
+    np.maximum.at(high, t_codes[is_entry] - c, b_codes[is_entry])
+    entry_block = np.where(low == high, low, -1)
     groups = _pair_variances(cov, np.diag(cov), c, entry_block)
     return _Fit(
         total=total,
@@ -656,6 +660,35 @@ def _general_fit(
             kind: float(np.mean(v)) if v.size else float("nan") for kind, v in groups.items()
         },
     )
+
+
+def default_checks(
+    treatments: Sequence[Any], n_plots: Sequence[float] | np.ndarray
+) -> tuple[str, ...]:
+    """Return the checks of an augmented trial when none are named: treatments with n > 1.
+
+    The one rule of :func:`augmented_anova` (``checks=None``) and of the report when the
+    analysis does not record its checks (random blocks: the RCBD mixed model).
+
+    Parameters
+    ----------
+    treatments : sequence
+        Treatment labels, each once.
+    n_plots : sequence of float
+        Number of observed plots of each treatment (same order). [-]
+
+    Returns
+    -------
+    tuple of str
+        The labels with more than one plot, in the order given.
+
+    Examples
+    --------
+    >>> default_checks(["CK", "E1", "E2"], [3, 1, 1])
+    ('CK',)
+    """
+    counts = np.asarray(n_plots, dtype=float)
+    return tuple(str(t) for t, k in zip(treatments, counts, strict=True) if k > 1)
 
 
 def augmented_anova(
@@ -732,7 +765,7 @@ def augmented_anova(
         )
     counts = np.bincount(t_codes, minlength=len(t_labels))
     if checks is None:
-        check_set = {t_labels[i] for i in np.flatnonzero(counts > 1)}
+        check_set = set(default_checks(t_labels, counts))
     else:
         check_set = {checks} if isinstance(checks, str) else {str(c) for c in checks}
         unknown = sorted(check_set - set(t_labels))

@@ -56,7 +56,7 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
-from yieldtrial.io.checks import check_alpha, real_float, shown, whole_number
+from yieldtrial.io.checks import check_alpha, overflows, real_float, shown, whole_number
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -106,20 +106,26 @@ MAX_POWER = 0.9999
 
 
 # ----------------------------------------------------------------------------- validation
-def _real(value: Any, what: str) -> float:
-    """``value`` as a finite float, or a DataValidationError naming ``what``."""
+def _real(value: Any, what: str, allowed: str) -> float:
+    """``value`` as a finite float, or a DataValidationError naming ``what`` and ``allowed``.
+
+    ``allowed``: the values it takes (``from 0.0001 to 0.5``), said by every message.
+    """
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
-        raise DataValidationError(f"{what} must be a number; got {shown(value)}")
-    out = real_float(value)  # 10**400 is inf, refused below
+        raise DataValidationError(f"{what} must be a number {allowed}; got {shown(value)}")
+    out = real_float(value)  # 10**400 is inf: finite, but out of range
     if not np.isfinite(out):
-        raise DataValidationError(f"{what} must be a finite number; got {shown(value)}")
+        kind = "a number" if overflows(value) else "a finite number"
+        raise DataValidationError(f"{what} must be {kind} {allowed}; got {shown(value)}")
     return out
 
 
 def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
     """``value`` as an int in [minimum, maximum] (whole floats such as 4.0 accepted)."""
     if isinstance(value, bool | str | bytes) or not isinstance(value, numbers.Real):
-        raise DataValidationError(f"{what} must be a whole number; got {shown(value)}")
+        raise DataValidationError(
+            f"{what} must be a whole number from {minimum} to {maximum:,}; got {shown(value)}"
+        )
     number = whole_number(value)  # the layouts' rule too (io.checks): 4.0 is 4, 4.5 no
     if number is None or not minimum <= number <= maximum:
         raise DataValidationError(
@@ -131,12 +137,16 @@ def _whole(value: Any, what: str, minimum: int, maximum: int) -> int:
 def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_PCT) -> np.ndarray:
     """``value`` (number or array-like) as a float array of percentages in [minimum, maximum]."""
     if isinstance(value, bool | np.bool_ | str | bytes):
-        raise DataValidationError(f"{what} must be a percentage (a number); got {shown(value)}")
+        raise DataValidationError(
+            f"{what} must be a percentage from {minimum:g} to {maximum:,g} (a number); "
+            f"got {shown(value)}"
+        )
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an int such as 10**400
         raise DataValidationError(
-            f"{what} must be a percentage (a number); got {shown(value)}"
+            f"{what} must be a percentage from {minimum:g} to {maximum:,g} (a number); "
+            f"got {shown(value)}"
         ) from None
     bad = ~(np.isfinite(arr) & (arr >= minimum) & (arr <= maximum))
     if np.any(bad):
@@ -175,16 +185,15 @@ _NAMES: dict[str, str] = {
 
 
 def _check_alpha(alpha: Any, names: Mapping[str, str] = _NAMES) -> float:
-    return check_alpha(_real(alpha, names["alpha"]), names["alpha"])
+    low, high = ALPHA_RANGE
+    return check_alpha(_real(alpha, names["alpha"], f"from {low:g} to {high:g}"), names["alpha"])
 
 
 def _check_power(power: Any, alpha: float, names: Mapping[str, str] = _NAMES) -> float:
-    p = _real(power, names["power"])
+    allowed = f"above {names['alpha']} ({alpha:g}) and at most {MAX_POWER:g}"
+    p = _real(power, names["power"], allowed)
     if not alpha < p <= MAX_POWER:
-        raise DataValidationError(
-            f"{names['power']} must be above {names['alpha']} ({alpha:g}) and at most "
-            f"{MAX_POWER:g}; got {power!r}"
-        )
+        raise DataValidationError(f"{names['power']} must be {allowed}; got {shown(power)}")
     return p
 
 
@@ -563,7 +572,12 @@ def replicates_needed(
         cv_pct=cv_pct, n_treatments=n_treatments, alpha=alpha, power=power, design=design,
         comparison=comparison, alternative=alternative, difference_pct=difference_pct,
     )  # fmt: skip
-    cv, diff = float(cv_pct), _real(difference_pct, "difference_pct (difference to detect)")
+    diff = _real(
+        difference_pct,
+        "difference_pct (difference to detect)",
+        f"from {MIN_PCT:g} to {MAX_DIFFERENCE_PCT:,g}",
+    )  # already checked by validate_plan_arguments
+    cv = float(cv_pct)
     t, a, p = int(n_treatments), float(alpha), float(power)
     limit = _whole(max_replicates, "max_replicates", 2, MAX_REPLICATES)
     power_at = _power_in_replicates(cv, diff, t, a, design, comparison, alternative)
