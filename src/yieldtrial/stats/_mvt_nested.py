@@ -56,7 +56,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EXACT_TOL", "ExactBifactor", "NestedCurve", "exact_bifactor", "nested_curve"]
+__all__ = [
+    "EXACT_TOL",
+    "ExactBifactor",
+    "NestedCurve",
+    "exact_bifactor",
+    "exact_bifactor_low_rank",
+    "nested_curve",
+]
 
 #: Largest off-diagonal difference between the correlation and its bifactor form for the
 #: exact path (the correlation is rounded to 1e-12 before it gets here).
@@ -247,6 +254,106 @@ def exact_bifactor(corr: np.ndarray, lam: np.ndarray | None = None) -> ExactBifa
         if fit is not None:
             return fit if _rule_applies(fit) else None
     return None
+
+
+#: Most distinct members (distinct ``(d_i, h_i)``) of :func:`exact_bifactor_low_rank`: its
+#: dense correlation of representatives has at most twice as many rows (16 MB at 2,000).
+LOW_RANK_TYPES_MAX = 1_000
+
+
+def exact_bifactor_low_rank(
+    d: np.ndarray, h: np.ndarray, type_of: np.ndarray | None = None
+) -> ExactBifactor | None:
+    r"""Exact bifactor form of the correlation of ``diag(d) + h h'``, without the m x m matrix.
+
+    An augmented design's vs-control family fitted with the entries absorbed has this
+    covariance (``h_i = F_i - s F_c``: one row per block for its entries, one per other
+    check), with only ``b + c - 1`` distinct members ``(d_i, h_i)``: members of a type have
+    identical rows, so every pair of the family has the correlation of a pair of
+    representatives (two of each type that has two or more members, else its one).  The
+    form is found on the representatives' correlation (:func:`exact_bifactor`: the groups,
+    loadings and the check of every off-diagonal correlation against :data:`EXACT_TOL`),
+    then each member takes its type's loadings.  Since every pair of the family is one of
+    the pairs checked, the residual is the family's; the rule's conditions are checked on
+    the whole family (the number of members without unique spread counts them all).
+
+    Parameters
+    ----------
+    d : ndarray, shape (m,)
+        Diagonal part (the entry's own plot variance, 0 for a check).
+    h : ndarray, shape (m, q)
+        Low-rank part of each member.
+    type_of : ndarray of int, shape (m,), optional
+        Type of each member (members of a type must share ``d_i`` and ``h_i``); found with
+        ``numpy.unique`` when not given.
+
+    Returns
+    -------
+    ExactBifactor or None
+        None when the correlation is not of exact bifactor form (four or more checks, a
+        check missing from a block), when there are more than :data:`LOW_RANK_TYPES_MAX`
+        types, or when the nested rule would not be exact for it.
+
+    Examples
+    --------
+    Three blocks of three entries (own variance 1, block factor 0.5) around a common part
+    0.8 (the general factor), and one more comparison that is the common part itself:
+
+    >>> h = np.zeros((10, 4))
+    >>> h[:, 0] = 0.8
+    >>> for b in range(3):
+    ...     h[3 * b : 3 * b + 3, 1 + b] = 0.5
+    >>> d = np.r_[np.ones(9), 0.0]
+    >>> fit = exact_bifactor_low_rank(d, h)
+    >>> v = h @ h.T + np.diag(d)
+    >>> r = v / np.sqrt(np.outer(np.diag(v), np.diag(v)))
+    >>> form = np.outer(fit.general, fit.general) + (
+    ...     fit.label[:, None] == fit.label) * np.outer(fit.group, fit.group)
+    >>> bool(np.allclose((r - form)[~np.eye(10, dtype=bool)], 0.0, atol=1e-12))
+    True
+    """
+    d = np.asarray(d, dtype=float)
+    h = np.asarray(h, dtype=float).reshape(d.size, -1)
+    if type_of is None:
+        keys = np.column_stack([d, h])
+        _, type_of = np.unique(keys, axis=0, return_inverse=True)
+    type_of = np.asarray(type_of, dtype=int).ravel()
+    n_types = int(type_of.max()) + 1 if type_of.size else 0
+    if n_types > LOW_RANK_TYPES_MAX or d.size < 4:
+        return None
+    order = np.argsort(type_of, kind="stable")
+    count = np.bincount(type_of, minlength=n_types)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    first = order[start]
+    second = order[start[count >= 2] + 1]
+    reps = np.concatenate([first, second])  # the first n_types are one per type
+    cov = h[reps] @ h[reps].T
+    cov[np.diag_indices_from(cov)] += d[reps]
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    if np.any(sd == 0.0):
+        return None
+    # not rounded (the dense path rounds to 1e-12 for its cache key): the stated error
+    # counts the residual once per pair of the family, 5e7 pairs at 10,000 entries
+    r = cov / np.outer(sd, sd)
+    np.fill_diagonal(r, 1.0)
+    fit = exact_bifactor(r)
+    if fit is None:
+        return None
+    # the second member of a type must share its type's loadings and group
+    twin = np.flatnonzero(count >= 2)
+    rows = np.column_stack([fit.general, fit.group, fit.sd, fit.label])
+    if not np.allclose(rows[n_types:], rows[twin], rtol=0.0, atol=1e-9):
+        return None
+    # relabel the groups so that equal labels mean one group in the family
+    _, label = np.unique(fit.label[:n_types], return_inverse=True)
+    full = ExactBifactor(
+        fit.general[:n_types][type_of],
+        fit.group[:n_types][type_of],
+        np.asarray(label, dtype=int).ravel()[type_of],
+        fit.sd[:n_types][type_of],
+        fit.residual,
+    )
+    return full if _rule_applies(full) else None
 
 
 def _refine(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
