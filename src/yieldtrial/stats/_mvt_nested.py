@@ -640,7 +640,7 @@ class NestedCurve:
 
 def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
     """Tabulate the exact normal curve of ``fit`` and state its error (module notes)."""
-    from scipy.special import ndtri
+    from scipy.special import ndtr, ndtri
 
     from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
@@ -654,6 +654,17 @@ def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
     both = nested_exceedance(np.concatenate([grid, mids]), fit, two_sided)
     at_grid, at_mid = both[: grid.size], both[grid.size :]
     at_grid = np.minimum.accumulate(at_grid)  # a curve: non-increasing in r
+    # the table ends before the first threshold whose exceedance underflows to 0 (a member
+    # that is the general factor itself bounds z0 inside [-9, 9], and the groups' products
+    # round to 1 near 1e-16): log(0) next to log(1e-19) made the spline overshoot by 1e9
+    # (stop 43, two checks, 10,000 entries).  Beyond its end the curve is 0, off by at most
+    # the Bonferroni bound there, which the stated error includes.
+    tail = 0.0
+    zero = np.flatnonzero(at_grid <= 0.0)
+    if zero.size and zero[0] >= 4:
+        keep = int(zero[0])
+        grid, at_grid, mids, at_mid = grid[:keep], at_grid[:keep], mids[: keep - 1], at_mid[: keep - 1]
+        tail = float(min(1.0, sides * k * ndtr(-grid[-1])))
     with np.errstate(divide="ignore"):
         log_ex = np.log(np.maximum(at_grid, 1e-300))
     spline = CubicSpline(grid, log_ex)
@@ -667,5 +678,5 @@ def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
         refine=2,
     )
     quad = float(np.max(np.abs(finer - at_mid[::_CHECK_EVERY])))
-    error = max(interp + 2.0 * quad + fit.residual * k * (k - 1) / 2.0, 1e-9)
+    error = max(interp + 2.0 * quad + fit.residual * k * (k - 1) / 2.0 + tail, 1e-9)
     return NestedCurve(grid, log_ex, error, two_sided)
