@@ -162,8 +162,11 @@ def test_small_absorbed_family_matches_scipy_multivariate_t(monkeypatch, alterna
 
 
 def test_four_checks_keep_the_near_product_form():
-    """Four checks: the other checks' comparisons span two dimensions beside the general
-    factor, so the form is not bifactor; the Li-Shao bounded near product form stays."""
+    """Four checks: the Li-Shao bounded near product form stays.
+
+    The other checks' comparisons span two dimensions beside the general factor, so the
+    form is not bifactor.
+    """
     mm = _means(_trial(4, 10, 50), 4)
     assert isinstance(mm.cov, LowRankUpdateCovariance)
     _, _, _, corr = _family(mm)
@@ -171,8 +174,10 @@ def test_four_checks_keep_the_near_product_form():
 
 
 def test_a_lost_check_plot_keeps_the_near_product_form():
-    """CK2 lost in block 3: that block's check mean correlates with the general factor
-    differently (not bifactor); the near product form with its bound stays."""
+    """CK2 lost in block 3: the near product form with its bound stays.
+
+    That block's check mean correlates with the general factor differently (not bifactor).
+    """
     mm = _means(_trial(3, 12, 50, drop=(2, 3)), 3)
     assert isinstance(mm.cov, LowRankUpdateCovariance)
     _, _, _, corr = _family(mm)
@@ -195,8 +200,11 @@ def test_exact_family_states_no_li_shao_bound_and_flags_nothing():
 
 
 def test_non_inferiority_family_keeps_the_near_product_form():
-    """Contrasts ``e_i - (1 - margin) e_c``: the block check means correlate with the
-    general part by ``margin / (c b)``, so the family is not bifactor (Li-Shao stays)."""
+    """Non-inferiority contrasts ``e_i - (1 - margin) e_c``: Li-Shao stays.
+
+    The block check means correlate with the general part by ``margin / (c b)``, so the
+    family is not bifactor.
+    """
     mm = _means(_trial(3, 12, 50), 3)
     ic = mm.index("CK1")
     idx = [i for i in range(len(mm.levels)) if i != ic]

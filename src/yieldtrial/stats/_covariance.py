@@ -661,12 +661,13 @@ class BifactorFamilyCorrelation:
         """Return the dense ``m x m`` matrix (only for tests and small families)."""
         fit = self.fit
         same = fit.label[:, None] == fit.label[None, :]
-        out = np.outer(fit.general, fit.general) + np.where(same, np.outer(fit.group, fit.group), 0.0)
+        out = np.outer(fit.general, fit.general)
+        out += np.where(same, np.outer(fit.group, fit.group), 0.0)
         np.fill_diagonal(out, 1.0)
         return out if dtype is None else out.astype(dtype)
 
     def normal_curve(self, *, two_sided: bool) -> Any:
-        """The exact normal curve of the family (built on first use, then kept)."""
+        """Return the exact normal curve of the family (built on first use, then kept)."""
         if two_sided not in self._curves:
             from yieldtrial.stats._mvt_nested import nested_curve
 

@@ -663,7 +663,8 @@ def nested_curve(fit: ExactBifactor, *, two_sided: bool) -> NestedCurve:
     zero = np.flatnonzero(at_grid <= 0.0)
     if zero.size and zero[0] >= 4:
         keep = int(zero[0])
-        grid, at_grid, mids, at_mid = grid[:keep], at_grid[:keep], mids[: keep - 1], at_mid[: keep - 1]
+        grid, at_grid = grid[:keep], at_grid[:keep]
+        mids, at_mid = mids[: keep - 1], at_mid[: keep - 1]
         tail = float(min(1.0, sides * k * ndtr(-grid[-1])))
     with np.errstate(divide="ignore"):
         log_ex = np.log(np.maximum(at_grid, 1e-300))

@@ -598,7 +598,7 @@ def _near_product_form_family(
 def _exact_bifactor_family(
     cov: LowRankUpdateCovariance, idx: list[int], ic: int, scale: float
 ) -> tuple[np.ndarray, BifactorFamilyCorrelation] | None:
-    """Standard errors and the exact bifactor form of ``e_i - scale e_ic`` (augmented, stop 43).
+    """Return the standard errors and exact bifactor form of ``e_i - scale e_ic`` (augmented).
 
     With ``V = diag(d) + F F'`` the contrasts have covariance ``diag(d_i) + h h'`` with
     ``h_i = (F_i - s F_c, s sqrt(d_c))``: an augmented trial's entries share the row of
