@@ -499,7 +499,9 @@ def _versus_control_family(
 
 
 #: Vs-control families of a diag + low-rank covariance up to this size use the dense
-#: correlation (general multivariate-t engine); larger ones the near product form.
+#: correlation (general multivariate-t engine); larger ones the exact bifactor form of an
+#: augmented design (up to three checks, every check in every block; stop 43) or else the
+#: near product form.
 FAMILY_DENSE_MAX = 50
 
 #: Vs-control families of a general (dense) covariance up to this size are integrated as
