@@ -663,6 +663,8 @@ class BifactorFamilyCorrelation:
         same = fit.label[:, None] == fit.label[None, :]
         out = np.outer(fit.general, fit.general)
         out += np.where(same, np.outer(fit.group, fit.group), 0.0)
+        if fit.plane is not None:
+            out += fit.plane @ fit.plane.T
         np.fill_diagonal(out, 1.0)
         return out if dtype is None else out.astype(dtype)
 

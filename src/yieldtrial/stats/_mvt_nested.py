@@ -131,6 +131,11 @@ class ExactBifactor:
         Unique spread ``sqrt(1 - lam^2 - mu^2)`` (0 for a member in its factors' span).
     residual : float
         Largest off-diagonal difference from the correlation.
+    plane : ndarray, shape (k, 2), optional
+        Loadings on a two-dimensional group factor of the members without unique spread
+        that form one group of rank two (four checks: the three other checks'
+        comparisons beside the general factor; stop 43), zero rows elsewhere; None when
+        there is no such group.
     """
 
     general: np.ndarray
@@ -138,6 +143,7 @@ class ExactBifactor:
     label: np.ndarray
     sd: np.ndarray
     residual: float
+    plane: np.ndarray | None = None
 
 
 def _components(adjacent: np.ndarray) -> np.ndarray:
@@ -353,7 +359,9 @@ def exact_bifactor_low_rank(
     np.fill_diagonal(r, 1.0)
     fit = exact_bifactor(r)
     if fit is None:
-        return None
+        fit = _with_plane(r, d[reps] == 0.0)
+        if fit is None:
+            return None
     # the second member of a type must share its type's loadings and group
     twin = np.flatnonzero(count >= 2)
     rows = np.column_stack([fit.general, fit.group, fit.sd, fit.label])
@@ -367,8 +375,59 @@ def exact_bifactor_low_rank(
         np.asarray(label, dtype=int).ravel()[type_of],
         fit.sd[:n_types][type_of],
         fit.residual,
+        None if fit.plane is None else fit.plane[:n_types][type_of],
     )
     return full if _rule_applies(full) else None
+
+
+def _with_plane(r: np.ndarray, flat: np.ndarray) -> ExactBifactor | None:
+    """Bifactor form whose members without own variance are one group of rank two.
+
+    Four checks: the three other checks' comparisons correlate with the entries only
+    through the general factor ``W`` and, beside it, span two dimensions (``W`` is their
+    mean).  The form of the other members (the entries: general factor and one group per
+    block) comes from :func:`exact_bifactor`; a flat member's general loading is the least
+    squares of its correlations with them (``r_ki = lam_k lam_i``), and what is left of the
+    flat members' correlation, ``r_FF - lam_F lam_F'`` (unit diagonal included), must be of
+    rank two: its two loadings per member come from that 3 x 3 (or so) matrix.  Accepted only
+    when every off-diagonal correlation is reproduced to :data:`EXACT_TOL`.
+    """
+    fl, rest = np.flatnonzero(flat), np.flatnonzero(~flat)
+    if fl.size < 3 or rest.size < 4:
+        return None
+    base = exact_bifactor(r[np.ix_(rest, rest)])
+    if base is None or base.plane is not None:
+        return None
+    lam_r = base.general
+    lam_f = r[np.ix_(fl, rest)] @ lam_r / float(lam_r @ lam_r)
+    left = r[np.ix_(fl, fl)] - np.outer(lam_f, lam_f)
+    w, u = np.linalg.eigh(left)  # |F| x |F|: the flat members only
+    if w[0] < -1e-9 or (w.size > 2 and w[-3] > 1e-9) or w[-2] <= 1e-9:
+        return None
+    plane_f = u[:, -2:] * np.sqrt(w[-2:])
+    k = r.shape[0]
+    general = np.zeros(k)
+    general[rest], general[fl] = lam_r, lam_f
+    group = np.zeros(k)
+    group[rest] = base.group
+    label = np.zeros(k, dtype=int)
+    label[rest] = base.label
+    label[fl] = int(base.label.max()) + 1
+    sd = np.zeros(k)
+    sd[rest] = base.sd
+    plane = np.zeros((k, 2))
+    plane[fl] = plane_f
+    same = label[:, None] == label[None, :]
+    fitted = np.outer(general, general) + np.where(same, np.outer(group, group), 0.0)
+    fitted += plane @ plane.T
+    diff = r - fitted
+    if float(np.max(np.abs(np.diag(diff)[fl]))) > 1e-9:  # flat: no variance left over
+        return None
+    np.fill_diagonal(diff, 0.0)
+    residual = float(np.max(np.abs(diff)))
+    if not residual <= EXACT_TOL:
+        return None
+    return ExactBifactor(general, group, label, sd, residual, plane)
 
 
 def _refine(r: np.ndarray, label: np.ndarray) -> np.ndarray | None:
@@ -398,8 +457,13 @@ def _rule_applies(fit: ExactBifactor) -> bool:
     flat = fit.sd == 0.0
     if int(np.sum(flat)) > _MAX_DEGENERATE:
         return False
+    in_plane = _plane_members(fit)
     for g in np.unique(fit.label):
         idx = np.flatnonzero(fit.label == g)
+        if np.any(in_plane[idx]):  # the polygon rule (four checks)
+            if not np.all(in_plane[idx] & flat[idx]):
+                return False
+            continue
         if idx.size == 1:
             if flat[idx[0]] and abs(float(fit.general[idx[0]])) < 1e-6:
                 return False  # a constant comparison
@@ -427,10 +491,11 @@ def _lines(fit: ExactBifactor, two_sided: bool) -> tuple[list[Any], np.ndarray]:
     """
     signs = (1.0, -1.0) if two_sided else (1.0,)
     flat_groups: list[Any] = []
-    slopes: list[float] = []
+    slopes: list[float] = list(_plane_slopes(fit, signs))
+    in_plane = _plane_members(fit)
     for g in np.unique(fit.label):
         idx = np.flatnonzero(fit.label == g)
-        if not np.all(fit.sd[idx] == 0.0):
+        if not np.all(fit.sd[idx] == 0.0) or np.any(in_plane[idx]):
             continue
         lam, mu = fit.general[idx], fit.group[idx]
         flat_groups.append((lam, mu))
@@ -599,8 +664,125 @@ def _nested_chunk(
                     a, b = -b, -a
                 lo, hi = np.maximum(lo, a), np.minimum(hi, b)
             total += _log_between(lo, hi)
+        if fit.plane is not None:
+            total += _log_plane(r, z0, fit, two_sided, order, refine)
         ex = -np.expm1(total)
     return np.asarray(np.clip(np.sum(ex * w0, axis=1) / np.sum(w0, axis=1), 0.0, 1.0))
+
+
+def _plane_members(fit: ExactBifactor) -> np.ndarray:
+    """Mask of the members on the two-dimensional group factor (none without one)."""
+    if fit.plane is None:
+        return np.zeros(fit.general.size, dtype=bool)
+    return np.asarray(np.any(fit.plane != 0.0, axis=1))
+
+
+def _plane_loadings(fit: ExactBifactor) -> tuple[np.ndarray, np.ndarray]:
+    """General loadings and the plane loadings, rotated so that no member is parallel to
+    the second axis (each bounds the second coordinate: ``|m_k2|`` as large as it gets).
+    """
+    assert fit.plane is not None
+    members = _plane_members(fit)
+    lam, m = fit.general[members], fit.plane[members]
+    angles = np.linspace(0.0, np.pi, 181)[:-1]
+    second = np.abs(m @ np.vstack([-np.sin(angles), np.cos(angles)]))  # (p, angles)
+    a = float(angles[int(np.argmax(np.min(second, axis=0)))])
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    # distinct members once (members of one type are equal)
+    rows, counts = np.unique(np.column_stack([lam, m @ rot]), axis=0, return_counts=True)
+    del counts  # equal members give one constraint
+    return rows[:, 0], rows[:, 1:]
+
+
+def _plane_slopes(fit: ExactBifactor, signs: tuple[float, ...]) -> list[float]:
+    """Panel edges of the ``z0`` rule where three of the plane's lines meet (``z0 / r``).
+
+    Lines ``m_j . g = s_j r - l_j z0`` of three members meet where
+    ``sum_j C_j (s_j r - l_j z0) = 0`` (``C_j`` the cofactors of the ``m`` rows): there the
+    polygon's probability has a kink in ``z0``.
+    """
+    if fit.plane is None:
+        return []
+    lam, m = _plane_loadings(fit)
+    out: list[float] = []
+    p = lam.size
+    for i in range(p):
+        for j in range(i + 1, p):
+            for k in range(j + 1, p):
+                rows = m[[i, j, k]]
+                cof = np.array(
+                    [
+                        np.linalg.det(rows[[1, 2]]),
+                        -np.linalg.det(rows[[0, 2]]),
+                        np.linalg.det(rows[[0, 1]]),
+                    ]
+                )
+                den = float(cof @ lam[[i, j, k]])
+                if abs(den) < 1e-12:
+                    continue
+                for si in signs:
+                    for sj in signs:
+                        for sk in signs:
+                            out.append(float(cof @ np.array([si, sj, sk])) / den)
+    return out
+
+
+def _log_plane(
+    r: np.ndarray, z0: np.ndarray, fit: ExactBifactor, two_sided: bool, order: int, refine: int
+) -> np.ndarray:
+    """``log P(every plane member inside | z0)``: a polygon's normal probability.
+
+    The members ``l_k z0 + m_k . g`` (``g`` standard normal in two dimensions, rotated so
+    that every ``m_k2`` bounds ``g2``) lie in the box when ``g2`` lies in an interval for
+    each ``g1`` (a closed form, ``Phi(hi) - Phi(lo)``); ``g1`` is integrated by a composite
+    Gauss-Legendre rule on [-9, 9] whose panel edges include every crossing of two of the
+    lines (the interval's bounds are piecewise linear in ``g1``, smooth between them).
+    """
+    from scipy.special import ndtr
+
+    lam, m = _plane_loadings(fit)
+    signs = (1.0, -1.0) if two_sided else (1.0,)
+    x, w = np.polynomial.legendre.leggauss(order + 2)
+    base = np.linspace(-9.0, 9.0, 18 * refine + 1)
+    out = np.empty(z0.shape)
+    step = 8
+    for start in range(0, r.size, step):
+        rr = r[start : start + step, None, None]
+        zz = z0[start : start + step, :, None]
+        # the g1 coordinates where two lines cross (shape (M, n0, E))
+        cuts = []
+        for i in range(lam.size):
+            for j in range(i + 1, lam.size):
+                det = m[i, 0] * m[j, 1] - m[i, 1] * m[j, 0]
+                if abs(det) < 1e-12:
+                    continue
+                for si in signs:
+                    for sj in signs:
+                        bi, bj = si * rr - lam[i] * zz, sj * rr - lam[j] * zz
+                        cuts.append((m[j, 1] * bi - m[i, 1] * bj) / det)
+        shape = np.broadcast(rr, zz).shape
+        edges = np.broadcast_to(base, (*shape[:2], base.size))
+        if cuts:
+            extra = np.clip(np.concatenate([np.broadcast_to(c, shape) for c in cuts], 2), -9, 9)
+            edges = np.sort(np.concatenate([edges, extra], axis=2), axis=2)
+        half = np.diff(edges, axis=2) / 2.0
+        mid = (edges[:, :, :-1] + edges[:, :, 1:]) / 2.0
+        g1 = (mid[..., None] + half[..., None] * x).reshape(*shape[:2], -1)
+        wg = (half[..., None] * w).reshape(*shape[:2], -1) * np.exp(-0.5 * g1**2)
+        wg /= np.sqrt(2.0 * np.pi)
+        lo = np.full(g1.shape, -np.inf)
+        hi = np.full(g1.shape, np.inf)
+        rr4, zz4 = rr, zz
+        for l_k, (m1, m2) in zip(lam, m, strict=True):
+            a, b = _bounds(rr4, l_k * zz4 + m1 * g1, abs(m2), two_sided)
+            if m2 < 0.0:
+                a, b = -b, -a
+            lo, hi = np.maximum(lo, a), np.minimum(hi, b)
+        outside = np.where(lo < hi, ndtr(lo) + ndtr(-hi), 1.0)
+        missed = np.clip(np.sum(outside * wg, axis=2), 0.0, 1.0)
+        with np.errstate(divide="ignore"):
+            out[start : start + step] = np.log1p(-missed)
+    return out
 
 
 # ----------------------------------------------------------------------- the curve
