@@ -124,50 +124,65 @@ def test_family_loadings_reproduce_the_dense_correlation():
     assert sorted(np.bincount(corr.fit.label).tolist()) == [2, 4, 4, 4, 4, 4]
 
 
+@pytest.mark.parametrize("checks", [3, 4])
 @pytest.mark.parametrize("alternative", ["two-sided", "greater"])
-def test_small_absorbed_family_matches_scipy_multivariate_t(monkeypatch, alternative):
-    """3 checks, 3 blocks of 2 entries: 8 comparisons against scipy's multivariate t CDF.
+def test_small_absorbed_family_matches_scipy_multivariate_t(monkeypatch, checks, alternative):
+    """3 blocks of 2 entries: 8 (9) comparisons against scipy's multivariate t CDF.
 
-    Expected: ``scipy.stats.multivariate_t(shape=corr, df=4).cdf`` (randomized QMC,
-    seeded, 400,000 points) of the dense family correlation at three thresholds; the family
-    here is absorbed (``ABSORB_MIN_TREATMENTS`` 0) and not made dense
-    (``FAMILY_DENSE_MAX`` 0), so its P values come from the loadings.  Measured: within
-    2.5e-6 of scipy at 400,000 points and 2.1e-7 at 4,000,000 (stated error 1.4e-7).
+    Expected: ``scipy.stats.multivariate_t(shape=corr, df).cdf`` (randomized QMC, seeded,
+    400,000 points) of the dense family correlation at three thresholds; the family here is
+    absorbed (``ABSORB_MIN_TREATMENTS`` 0) and not made dense (``FAMILY_DENSE_MAX`` 0), so
+    its P values come from the loadings (four checks: the other three checks' group of
+    rank two, the polygon rule).  Measured: within 2.5e-6 of scipy at 400,000 points and
+    2.1e-7 at 4,000,000 (three checks, stated error 1.4e-7); four checks 1.8e-7 at
+    4,000,000 (stated 4.4e-7 two-sided, 2.1e-6 one-sided).
     """
     monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)
     monkeypatch.setattr(compare, "FAMILY_DENSE_MAX", 0)
-    mm = _means(_trial(3, 3, 2, seed=3), 3)
+    mm = _means(_trial(checks, 3, 2, seed=3), checks)
     idx, ic, _, corr = _family(mm)
-    assert isinstance(corr, BifactorFamilyCorrelation) and len(corr) == 8
+    k = 6 + checks - 1
+    assert isinstance(corr, BifactorFamilyCorrelation) and len(corr) == k
+    assert (corr.fit.plane is not None) == (checks == 4)
     dense = np.asarray(compare._versus_control_cov(np.asarray(mm.cov), idx, ic, 1.0))
     r = compare._family_corr(dense)
     df = float(mm.df)
     c = np.array([1.8, 2.4, 3.0])
     p, acc = dunnett_pvalues(c, corr, df, alternative=alternative)
-    assert acc.method == "exact-nested" and acc.abs_error < 1e-6
+    assert acc.method == "exact-nested" and acc.abs_error < 1e-5
     dist = stats.multivariate_t(shape=r, df=df, seed=20261206)
     two = alternative == "two-sided"
     expected = [
         1.0
-        - dist.cdf(np.full(8, x), lower_limit=np.full(8, -x if two else -np.inf), maxpts=400_000)
+        - dist.cdf(np.full(k, x), lower_limit=np.full(k, -x if two else -np.inf), maxpts=400_000)
         for x in c
     ]
     np.testing.assert_allclose(p, expected, rtol=0.0, atol=1e-5)
     crit, acc_c = dunnett_critical_value(corr, df, alternative=alternative)
     assert acc_c.method == "exact-nested"
-    lower = np.full(8, -crit if two else -np.inf)
-    assert dist.cdf(np.full(8, crit), lower_limit=lower, maxpts=400_000) == pytest.approx(
+    lower = np.full(k, -crit if two else -np.inf)
+    assert dist.cdf(np.full(k, crit), lower_limit=lower, maxpts=400_000) == pytest.approx(
         0.95, abs=1e-5
     )
 
 
-def test_four_checks_keep_the_near_product_form():
-    """Four checks: the Li-Shao bounded near product form stays.
+def test_four_checks_are_exact_with_a_group_of_rank_two():
+    """Four checks, 10 blocks of 50: the three other checks' group spans a plane.
 
-    The other checks' comparisons span two dimensions beside the general factor, so the
-    form is not bifactor.
+    Expected: the loadings reproduce the dense family correlation (``W V W'`` of the
+    low-rank covariance made dense) to 1e-12.
     """
     mm = _means(_trial(4, 10, 50), 4)
+    assert isinstance(mm.cov, LowRankUpdateCovariance)
+    idx, ic, _, corr = _family(mm)
+    assert isinstance(corr, BifactorFamilyCorrelation) and corr.fit.plane is not None
+    v = compare._versus_control_cov(np.asarray(mm.cov), idx, ic, 1.0)
+    np.testing.assert_allclose(np.asarray(corr), compare._family_corr(v), rtol=0.0, atol=1e-12)
+
+
+def test_five_checks_keep_the_near_product_form():
+    """Five checks: the other checks' group has rank three; the Li-Shao bound stays."""
+    mm = _means(_trial(5, 10, 50), 5)
     assert isinstance(mm.cov, LowRankUpdateCovariance)
     _, _, _, corr = _family(mm)
     assert isinstance(corr, NearProductFormCorrelation) and corr.pairs > 0

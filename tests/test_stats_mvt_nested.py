@@ -209,12 +209,38 @@ def test_low_rank_form_equals_the_dense_form():
     np.testing.assert_array_equal(same, dense.label[:, None] == dense.label[None, :])
 
 
-def test_low_rank_form_refuses_three_other_checks():
-    """Three flat members spanning two dimensions beside W (four checks): None."""
-    d, h = _low_rank_augmented(5, 4)
-    h = np.vstack([h, np.r_[0.6, np.zeros(5), 0.0]])
-    h = np.column_stack([h, np.r_[np.zeros(h.shape[0] - 3), 0.2, 0.2, -0.4]])
-    assert _mvt_nested.exact_bifactor_low_rank(np.r_[d, 0.0], h) is None
+def _with_other_checks(d, h, rank):
+    """Add flat members so that the other checks' group has ``rank`` (W-part 0.6)."""
+    p = rank + 1
+    extra = np.zeros((p, h.shape[1] + rank))
+    extra[:, 0] = 0.6
+    extra[:, h.shape[1] :] = np.linalg.qr(np.random.default_rng(1).normal(size=(p, p)))[0][
+        :, :rank
+    ] * np.sqrt(1.0 - 0.36)
+    h = np.column_stack([h[:-2], np.zeros((h.shape[0] - 2, rank))])
+    return np.r_[d[:-2], np.zeros(p)], np.vstack([h, extra])
+
+
+def test_low_rank_form_takes_three_other_checks_as_a_plane():
+    """Three flat members spanning two dimensions beside W (four checks): plane loadings.
+
+    Expected: the dense correlation of ``diag(d) + h h'``, reproduced to 1e-12.
+    """
+    d, h = _with_other_checks(*_low_rank_augmented(5, 4), rank=2)
+    fit = _mvt_nested.exact_bifactor_low_rank(d, h)
+    assert fit is not None and fit.plane is not None
+    v = h @ h.T + np.diag(d)
+    sd = np.sqrt(np.diag(v))
+    same = fit.label[:, None] == fit.label[None, :]
+    form = np.outer(fit.general, fit.general) + np.where(same, np.outer(fit.group, fit.group), 0)
+    form += fit.plane @ fit.plane.T + np.diag(fit.sd**2)
+    np.testing.assert_allclose(form, v / np.outer(sd, sd), atol=1e-12)
+
+
+def test_low_rank_form_refuses_four_other_checks():
+    """Four flat members spanning three dimensions beside W (five checks): None."""
+    d, h = _with_other_checks(*_low_rank_augmented(5, 4), rank=3)
+    assert _mvt_nested.exact_bifactor_low_rank(d, h) is None
 
 
 def test_curve_ends_before_its_exceedance_underflows():

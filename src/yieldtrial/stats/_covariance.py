@@ -19,7 +19,7 @@ fitted with the blocks absorbed has LS-mean covariance ``diag(d) + F F'`` with `
 the comparisons whose rows of ``F`` are not zero: :class:`NearProductFormCorrelation`
 carries the product-form factors plus what a normal comparison bound on that difference
 needs.  An augmented design's family (every entry adjusted by its block's check mean) is of
-exact bifactor form when every check is in every block and there are at most three checks:
+exact bifactor form when every check is in every block and there are at most four checks:
 :class:`BifactorFamilyCorrelation` carries that form, built from the distinct rows of
 ``F`` (stop 43), so Dunnett's probabilities are integrated exactly for it.
 

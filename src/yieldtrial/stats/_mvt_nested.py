@@ -25,14 +25,21 @@ engine rounded to 1e-12; the augmented families fit to 1e-15).  A check other th
 control missing in a block makes the block's check mean correlate with ``W`` differently
 from the others, four or more checks leave the other checks' comparisons a group of rank
 two: the form then fails the test and the general engine
-(:mod:`yieldtrial.stats._mvt_sov`) is used.
+(:mod:`yieldtrial.stats._mvt_sov`) is used (a dense correlation carries no sign of which
+members have no own variance, so the plane group below is not looked for there).
 
 A family fitted with the entries absorbed (thousands of entries, covariance
 ``diag(d) + h h'`` with one row of ``h`` per block and per other check) is never made dense:
 :func:`exact_bifactor_low_rank` finds the form on two representatives of each distinct row
 (at most ``2 (b + c - 1)`` members, every pair of the family is one of their pairs) and
-gives each member its row's loadings (stop 43).  The same cases fail there (four or more
-checks, a check missing from a block) and keep the near product form with the Li-Shao bound
+gives each member its row's loadings (stop 43).  There the members without own variance
+(the other checks' comparisons, ``d = 0``) are known, so four checks are taken too: beside
+the general factor their three comparisons span a plane (``W`` is their mean), one group
+with two loadings each (``ExactBifactor.plane``), integrated given ``Z_0`` as a polygon's
+normal probability (:func:`_log_plane`: Gauss-Legendre in one coordinate with panel edges
+at every crossing of two of the lines, a closed form in the other; the ``Z_0`` rule gets
+panel edges where three lines meet).  Five or more checks (a group of rank three) and a
+check missing from a block keep the near product form with the Li-Shao bound
 (:class:`yieldtrial.stats._covariance.NearProductFormCorrelation`); so does the
 non-inferiority family ``e_i - (1 - m) e_c``, whose block check means correlate with the
 general part by ``m / (c b)``.
@@ -311,9 +318,10 @@ def exact_bifactor_low_rank(
     Returns
     -------
     ExactBifactor or None
-        None when the correlation is not of exact bifactor form (four or more checks, a
-        check missing from a block), when there are more than :data:`LOW_RANK_TYPES_MAX`
-        types, or when the nested rule would not be exact for it.
+        None when the correlation is not of exact bifactor form, not even with the
+        members without own variance (``d = 0``) as one group of rank two (five or more
+        checks, a check missing from a block), when there are more than
+        :data:`LOW_RANK_TYPES_MAX` types, or when the nested rule would not be exact for it.
 
     Examples
     --------
@@ -678,19 +686,19 @@ def _plane_members(fit: ExactBifactor) -> np.ndarray:
 
 
 def _plane_loadings(fit: ExactBifactor) -> tuple[np.ndarray, np.ndarray]:
-    """General loadings and the plane loadings, rotated so that no member is parallel to
-    the second axis (each bounds the second coordinate: ``|m_k2|`` as large as it gets).
+    """Return the plane members' general and plane loadings (each distinct member once).
+
+    The plane is rotated so that no member is near parallel to the first axis: every
+    ``|m_k2|`` (the member's bound on the second coordinate) as large as it gets.
     """
-    assert fit.plane is not None
     members = _plane_members(fit)
-    lam, m = fit.general[members], fit.plane[members]
+    plane = np.zeros((fit.general.size, 2)) if fit.plane is None else fit.plane
+    lam, m = fit.general[members], plane[members]
     angles = np.linspace(0.0, np.pi, 181)[:-1]
     second = np.abs(m @ np.vstack([-np.sin(angles), np.cos(angles)]))  # (p, angles)
     a = float(angles[int(np.argmax(np.min(second, axis=0)))])
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    # distinct members once (members of one type are equal)
-    rows, counts = np.unique(np.column_stack([lam, m @ rot]), axis=0, return_counts=True)
-    del counts  # equal members give one constraint
+    rows = np.unique(np.column_stack([lam, m @ rot]), axis=0)  # equal members: one bound
     return rows[:, 0], rows[:, 1:]
 
 

@@ -352,8 +352,8 @@ def _pair_variances(
 #: 502: a vs-control family of up to 500 comparisons (``compare.FAMILY_QMC_MAX``) keeps the
 #: dense correlation, whose Dunnett curve is exact for up to three checks (nested
 #: quadrature).  From stop 43 the absorbed covariance gives the same exact form (built from
-#: its distinct rows, ``compare._exact_bifactor_family``) for up to three checks in every
-#: block; four or more checks, or a lost check plot, give the near product form with the
+#: its distinct rows, ``compare._exact_bifactor_family``) for up to four checks in every
+#: block; five or more checks, or a lost check plot, give the near product form with the
 #: Li-Shao bound, which is loose on small families (about 0.1 on 62 comparisons).
 ABSORB_MIN_TREATMENTS = 502
 

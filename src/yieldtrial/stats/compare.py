@@ -500,7 +500,7 @@ def _versus_control_family(
 
 #: Vs-control families of a diag + low-rank covariance up to this size use the dense
 #: correlation (general multivariate-t engine); larger ones the exact bifactor form of an
-#: augmented design (up to three checks, every check in every block; stop 43) or else the
+#: augmented design (up to four checks, every check in every block; stop 43) or else the
 #: near product form.
 FAMILY_DENSE_MAX = 50
 
@@ -605,11 +605,12 @@ def _exact_bifactor_family(
     With ``V = diag(d) + F F'`` the contrasts have covariance ``diag(d_i) + h h'`` with
     ``h_i = (F_i - s F_c, s sqrt(d_c))``: an augmented trial's entries share the row of
     their block, so there are only ``b + c - 1`` distinct ``(d_i, h_i)``, and with every
-    check in every block and at most three checks the correlation is exactly of bifactor
-    form (:mod:`yieldtrial.stats._mvt_nested`); its loadings come from the distinct rows
+    check in every block and at most four checks the correlation is exactly of bifactor
+    form (:mod:`yieldtrial.stats._mvt_nested`; four checks: the other three checks'
+    comparisons a group of rank two); its loadings come from the distinct rows
     (:func:`~yieldtrial.stats._mvt_nested.exact_bifactor_low_rank`), without an ``m x m``
-    matrix.  None when the form does not hold (four or more checks: the other checks'
-    comparisons span two dimensions beside the general factor; a check missing from a
+    matrix.  None when the form does not hold (five or more checks: the other checks'
+    comparisons span three dimensions beside the general factor; a check missing from a
     block: that block's check mean correlates with the general factor differently), and
     the near product form with its Li-Shao bound is used instead.
     """
