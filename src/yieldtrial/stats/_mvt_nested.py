@@ -678,6 +678,11 @@ def _nested_chunk(
     return np.asarray(np.clip(np.sum(ex * w0, axis=1) / np.sum(w0, axis=1), 0.0, 1.0))
 
 
+#: Panels of the plane's Gauss-Legendre rule on [-9, 9] before the crossings are added, and
+#: the elements of one block of its (thresholds, z0, g1) temporaries (about 2 MB each).
+_PLANE_PANELS, _PLANE_BUDGET = 9, 250_000
+
+
 def _plane_members(fit: ExactBifactor) -> np.ndarray:
     """Mask of the members on the two-dimensional group factor (none without one)."""
     if fit.plane is None:
@@ -750,10 +755,12 @@ def _log_plane(
 
     lam, m = _plane_loadings(fit)
     signs = (1.0, -1.0) if two_sided else (1.0,)
-    x, w = np.polynomial.legendre.leggauss(order + 2)
-    base = np.linspace(-9.0, 9.0, 18 * refine + 1)
+    x, w = np.polynomial.legendre.leggauss(order)
+    base = np.linspace(-9.0, 9.0, _PLANE_PANELS * refine + 1)
     out = np.empty(z0.shape)
-    step = 8
+    crossings = lam.size * (lam.size - 1) // 2 * len(signs) ** 2
+    nodes = (base.size - 1 + crossings) * order
+    step = max(1, _PLANE_BUDGET // (z0.shape[1] * nodes))
     for start in range(0, r.size, step):
         rr = r[start : start + step, None, None]
         zz = z0[start : start + step, :, None]
