@@ -181,4 +181,4 @@ def test_large_augmented_trial_states_the_exact_integration(checks: int) -> None
     assert accuracy["note"].startswith("nested quadrature") and accuracy["abs_error"] < 1e-4
     text = _methods(report)
     assert "nested one-dimensional quadrature" in text and "Li-Shao" not in text
-    assert "borderline" not in str(data.get("warnings", ""))
+    assert "borderline" not in str(data["results"]["warnings"])
