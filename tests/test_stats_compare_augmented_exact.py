@@ -225,3 +225,10 @@ def test_non_inferiority_family_keeps_the_near_product_form():
     idx = [i for i in range(len(mm.levels)) if i != ic]
     _, corr = compare._versus_control_family(mm.cov, idx, ic, 0.95)
     assert isinstance(corr, NearProductFormCorrelation)
+
+
+def test_a_family_built_again_reuses_its_curve():
+    """A report compares with the control twice: the second family finds the first curve."""
+    mm = _means(_trial(3, 12, 50), 3)
+    first = _family(mm)[3].normal_curve(two_sided=True)
+    assert _family(mm)[3].normal_curve(two_sided=True) is first

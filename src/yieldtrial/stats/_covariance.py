@@ -669,9 +669,30 @@ class BifactorFamilyCorrelation:
         return out if dtype is None else out.astype(dtype)
 
     def normal_curve(self, *, two_sided: bool) -> Any:
-        """Return the exact normal curve of the family (built on first use, then kept)."""
+        """Return the exact normal curve of the family (built on first use, then kept).
+
+        Kept on the object and, for a family with the same loadings built again (a
+        report compares with the control twice), in a small cache of the last curves.
+        """
         if two_sided not in self._curves:
             from yieldtrial.stats._mvt_nested import nested_curve
 
-            self._curves[two_sided] = nested_curve(self.fit, two_sided=two_sided)
+            fit = self.fit
+            parts = [fit.general, fit.group, fit.sd, fit.label.astype(float), [fit.residual]]
+            if fit.plane is not None:
+                parts.append(fit.plane.ravel())
+            key = (np.round(np.concatenate(parts), 13).tobytes(), two_sided)
+            curve = _BIFACTOR_CURVES.pop(key, None)
+            if curve is None:
+                curve = nested_curve(fit, two_sided=two_sided)
+            _BIFACTOR_CURVES[key] = curve
+            while len(_BIFACTOR_CURVES) > _BIFACTOR_CURVES_MAX:
+                del _BIFACTOR_CURVES[next(iter(_BIFACTOR_CURVES))]
+            self._curves[two_sided] = curve
         return self._curves[two_sided]
+
+
+#: The last exact curves of :class:`BifactorFamilyCorrelation` by their loadings (oldest
+#: first, at most :data:`_BIFACTOR_CURVES_MAX`).
+_BIFACTOR_CURVES: dict[tuple[bytes, bool], Any] = {}
+_BIFACTOR_CURVES_MAX = 8
