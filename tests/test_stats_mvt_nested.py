@@ -170,3 +170,98 @@ def test_general_loading_above_one_in_a_pair_is_no_form_not_a_crash():
     label = np.array([0, 0, 1, 1, 2, 2])
     assert _mvt_nested._general(r, label)[0] == pytest.approx(np.sqrt(1.25))
     assert _mvt_nested._fit(r, label) is None
+
+
+def _low_rank_augmented(blocks: int, per_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(d, h)`` of a three-check augmented family in its factors (hand-built).
+
+    Columns of ``h``: the general part ``W`` (0.3), one column per block (0.5, the block's
+    check mean) and one for the two other checks' difference; the two other checks'
+    comparisons are ``W``-multiples plus or minus that column, with no own variance.
+    """
+    m = blocks * per_block + 2
+    h = np.zeros((m, blocks + 2))
+    h[:, 0] = 0.3
+    for b in range(blocks):
+        h[b * per_block : (b + 1) * per_block, 1 + b] = 0.5
+    h[-2:, 0] = 0.6
+    h[-2, -1], h[-1, -1] = 0.4, -0.4
+    d = np.r_[np.ones(blocks * per_block), 0.0, 0.0]
+    return d, h
+
+
+def test_low_rank_form_equals_the_dense_form():
+    """From the distinct rows: the loadings ``exact_bifactor`` finds on the dense matrix.
+
+    Expected: ``exact_bifactor`` of the dense correlation of ``diag(d) + h h'`` (the same
+    groups, loadings up to the sign of a group, unique spreads).
+    """
+    d, h = _low_rank_augmented(5, 4)
+    v = h @ h.T + np.diag(d)
+    sd = np.sqrt(np.diag(v))
+    dense = _mvt_nested.exact_bifactor(v / np.outer(sd, sd))
+    fit = _mvt_nested.exact_bifactor_low_rank(d, h)
+    assert dense is not None and fit is not None and fit.residual < 1e-13
+    np.testing.assert_allclose(np.abs(fit.general), np.abs(dense.general), atol=1e-12)
+    np.testing.assert_allclose(np.abs(fit.group), np.abs(dense.group), atol=1e-12)
+    np.testing.assert_allclose(fit.sd, dense.sd, atol=1e-12)
+    same = fit.label[:, None] == fit.label[None, :]
+    np.testing.assert_array_equal(same, dense.label[:, None] == dense.label[None, :])
+
+
+def _with_other_checks(d, h, rank):
+    """Add flat members so that the other checks' group has ``rank`` (W-part 0.6)."""
+    p = rank + 1
+    extra = np.zeros((p, h.shape[1] + rank))
+    extra[:, 0] = 0.6
+    extra[:, h.shape[1] :] = np.linalg.qr(np.random.default_rng(1).normal(size=(p, p)))[0][
+        :, :rank
+    ] * np.sqrt(1.0 - 0.36)
+    h = np.column_stack([h[:-2], np.zeros((h.shape[0] - 2, rank))])
+    return np.r_[d[:-2], np.zeros(p)], np.vstack([h, extra])
+
+
+def test_low_rank_form_takes_three_other_checks_as_a_plane():
+    """Three flat members spanning two dimensions beside W (four checks): plane loadings.
+
+    Expected: the dense correlation of ``diag(d) + h h'``, reproduced to 1e-12.
+    """
+    d, h = _with_other_checks(*_low_rank_augmented(5, 4), rank=2)
+    fit = _mvt_nested.exact_bifactor_low_rank(d, h)
+    assert fit is not None and fit.plane is not None
+    v = h @ h.T + np.diag(d)
+    sd = np.sqrt(np.diag(v))
+    same = fit.label[:, None] == fit.label[None, :]
+    form = np.outer(fit.general, fit.general) + np.where(same, np.outer(fit.group, fit.group), 0)
+    form += fit.plane @ fit.plane.T + np.diag(fit.sd**2)
+    np.testing.assert_allclose(form, v / np.outer(sd, sd), atol=1e-12)
+
+
+def test_low_rank_form_refuses_four_other_checks():
+    """Four flat members spanning three dimensions beside W (five checks): None."""
+    d, h = _with_other_checks(*_low_rank_augmented(5, 4), rank=3)
+    assert _mvt_nested.exact_bifactor_low_rank(d, h) is None
+
+
+def test_curve_ends_before_its_exceedance_underflows():
+    """Two checks, 200 blocks of 50 entries: the other check's comparison is ``W`` itself.
+
+    The loadings are those of a 10,000-entry augmented trial (stop 43).  From r = 9 the
+    quadrature's exceedance rounds to 0; before, log(0) next to log(1e-19) made the spline
+    overshoot and the stated error was 1.5e9.  Now the table ends there (measured: stated
+    error 1.6e-5, the finer rule's check) and the curve is 0 beyond it.
+    """
+    blocks, per = 200, 50
+    lam, mu = 0.04079085, 0.57686974
+    fit = _mvt_nested.ExactBifactor(
+        np.r_[1.0, np.full(blocks * per, lam)],
+        np.r_[0.0, np.full(blocks * per, mu)],
+        np.r_[0, 1 + np.repeat(np.arange(blocks), per)],
+        np.r_[0.0, np.full(blocks * per, np.sqrt(1.0 - lam**2 - mu**2))],
+        0.0,
+    )
+    curve = _mvt_nested.nested_curve(fit, two_sided=True)
+    assert curve.error < 1e-4
+    values, _ = curve.exceedance(np.linspace(0.5, 12.0, 200))
+    assert np.all(np.isfinite(values)) and np.all((values >= 0.0) & (values <= 1.0))
+    assert np.all(np.diff(values) <= 0.0)

@@ -18,7 +18,10 @@ fitted with the blocks absorbed has LS-mean covariance ``diag(d) + F F'`` with `
 :class:`LowRankUpdateCovariance`.  Its vs-control family is a product form except between
 the comparisons whose rows of ``F`` are not zero: :class:`NearProductFormCorrelation`
 carries the product-form factors plus what a normal comparison bound on that difference
-needs.
+needs.  An augmented design's family (every entry adjusted by its block's check mean) is of
+exact bifactor form when every check is in every block and there are at most four checks:
+:class:`BifactorFamilyCorrelation` carries that form, built from the distinct rows of
+``F`` (stop 43), so Dunnett's probabilities are integrated exactly for it.
 
 All classes convert to a dense array on request (``numpy.asarray``), so code that has no
 structured path still works for moderate ``k``; the helpers below (:func:`diagonal`,
@@ -36,6 +39,7 @@ import numpy as np
 __all__ = [
     "PAIR_CHUNK",
     "ROW_GROUPS_MAX",
+    "BifactorFamilyCorrelation",
     "DiagonalCovariance",
     "LowRankUpdateCovariance",
     "NearProductFormCorrelation",
@@ -613,3 +617,82 @@ def mean_pair_sed(cov: Any) -> float:
     for i, j in pair_chunks(k):
         total += float(np.sqrt(pair_variances(cov, i, j)).sum())
     return total / (k * (k - 1) / 2)
+
+
+class BifactorFamilyCorrelation:
+    r"""A vs-control correlation of exact bifactor form, given by its loadings (no matrix).
+
+    .. math:: C_{ij} = \lambda_i \lambda_j + [g_i = g_j]\, \mu_i \mu_j \quad (i \ne j)
+
+    (:mod:`yieldtrial.stats._mvt_nested`): the family of an augmented design fitted with
+    the entries absorbed, built from the design's low-rank covariance
+    (``compare._exact_bifactor_family``).  Dunnett's probabilities are the nested
+    quadrature's curve of ``fit`` (:func:`yieldtrial.stats._mvt_nested.nested_curve`),
+    built once per side and kept here.
+
+    Parameters
+    ----------
+    fit : yieldtrial.stats._mvt_nested.ExactBifactor
+        Loadings of every comparison (general, group, label, unique spread) and the largest
+        difference of the form from the correlation.
+
+    Examples
+    --------
+    >>> from yieldtrial.stats._mvt_nested import ExactBifactor
+    >>> lam, mu = np.full(4, 0.6), np.full(4, 0.5)
+    >>> fit = ExactBifactor(lam, mu, np.array([0, 0, 1, 1]), np.sqrt(1 - 0.61) * np.ones(4), 0.0)
+    >>> corr = BifactorFamilyCorrelation(fit)
+    >>> len(corr), round(float(np.asarray(corr)[0, 1]), 2), round(float(np.asarray(corr)[0, 2]), 2)
+    (4, 0.61, 0.36)
+    """
+
+    def __init__(self, fit: Any) -> None:
+        self.fit = fit
+        self._curves: dict[bool, Any] = {}
+
+    def __len__(self) -> int:
+        return int(self.fit.general.size)
+
+    def __repr__(self) -> str:
+        groups = int(np.unique(self.fit.label).size)
+        return f"BifactorFamilyCorrelation(m={len(self)}, groups={groups})"
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Return the dense ``m x m`` matrix (only for tests and small families)."""
+        fit = self.fit
+        same = fit.label[:, None] == fit.label[None, :]
+        out = np.outer(fit.general, fit.general)
+        out += np.where(same, np.outer(fit.group, fit.group), 0.0)
+        if fit.plane is not None:
+            out += fit.plane @ fit.plane.T
+        np.fill_diagonal(out, 1.0)
+        return out if dtype is None else out.astype(dtype)
+
+    def normal_curve(self, *, two_sided: bool) -> Any:
+        """Return the exact normal curve of the family (built on first use, then kept).
+
+        Kept on the object and, for a family with the same loadings built again (a
+        report compares with the control twice), in a small cache of the last curves.
+        """
+        if two_sided not in self._curves:
+            from yieldtrial.stats._mvt_nested import nested_curve
+
+            fit = self.fit
+            parts = [fit.general, fit.group, fit.sd, fit.label.astype(float), [fit.residual]]
+            if fit.plane is not None:
+                parts.append(fit.plane.ravel())
+            key = (np.round(np.concatenate(parts), 13).tobytes(), two_sided)
+            curve = _BIFACTOR_CURVES.pop(key, None)
+            if curve is None:
+                curve = nested_curve(fit, two_sided=two_sided)
+            _BIFACTOR_CURVES[key] = curve
+            while len(_BIFACTOR_CURVES) > _BIFACTOR_CURVES_MAX:
+                del _BIFACTOR_CURVES[next(iter(_BIFACTOR_CURVES))]
+            self._curves[two_sided] = curve
+        return self._curves[two_sided]
+
+
+#: The last exact curves of :class:`BifactorFamilyCorrelation` by their loadings (oldest
+#: first, at most :data:`_BIFACTOR_CURVES_MAX`).
+_BIFACTOR_CURVES: dict[tuple[bytes, bool], Any] = {}
+_BIFACTOR_CURVES_MAX = 8

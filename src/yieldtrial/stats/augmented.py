@@ -351,8 +351,10 @@ def _pair_variances(
 #: costs O(t^3) time and O(t^2) memory: 23.5 s and 383 MiB at 2,000 entries (stop 41).
 #: 502: a vs-control family of up to 500 comparisons (``compare.FAMILY_QMC_MAX``) keeps the
 #: dense correlation, whose Dunnett curve is exact for up to three checks (nested
-#: quadrature); the absorbed covariance gives the near product form with the Li-Shao bound,
-#: which is loose on small families (about 0.1 on 62 comparisons).
+#: quadrature).  From stop 43 the absorbed covariance gives the same exact form (built from
+#: its distinct rows, ``compare._exact_bifactor_family``) for up to four checks in every
+#: block; five or more checks, or a lost check plot, give the near product form with the
+#: Li-Shao bound, which is loose on small families (about 0.1 on 62 comparisons).
 ABSORB_MIN_TREATMENTS = 502
 
 

@@ -36,6 +36,7 @@ from yieldtrial.io.validation import as_labels
 from yieldtrial.stats._common import default_design, warn_fraction_pct
 from yieldtrial.stats._covariance import (
     RHO_BINS,
+    BifactorFamilyCorrelation,
     DiagonalCovariance,
     LowRankUpdateCovariance,
     NearProductFormCorrelation,
@@ -201,7 +202,7 @@ def _join_notes(notes: Sequence[str]) -> str:
 def _adjust(
     method: str,
     t: np.ndarray,
-    corr: np.ndarray | ProductFormCorrelation | None,
+    corr: np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation | None,
     df: float | np.ndarray,
     alternative: str,
     confidence: float,
@@ -314,7 +315,7 @@ def _largest(errors: Sequence[float]) -> float:
 def _adjust_one_df(
     method: str,
     t: np.ndarray,
-    corr: np.ndarray | ProductFormCorrelation | None,
+    corr: np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation | None,
     df: float,
     alternative: str,
     confidence: float,
@@ -470,7 +471,7 @@ def _pairs_df(mm: MeansModel, i_idx: np.ndarray, j_idx: np.ndarray) -> np.ndarra
 
 def _versus_control_family(
     cov: Any, idx: list[int], ic: int, scale: float
-) -> tuple[np.ndarray, np.ndarray | ProductFormCorrelation]:
+) -> tuple[np.ndarray, np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation]:
     """Return the standard errors and correlation of the contrasts ``e_i - scale e_ic``.
 
     A diagonal (balanced) covariance gives ``diag(d_i) + scale^2 d_c 1 1'``: the standard
@@ -485,6 +486,10 @@ def _versus_control_family(
             lam = np.where(se > 0, np.sqrt(var_c) / se, 0.0)
         return se, ProductFormCorrelation(lam)
     if isinstance(cov, LowRankUpdateCovariance) and len(idx) > FAMILY_DENSE_MAX:
+        if cov.origin == "augmented":
+            exact = _exact_bifactor_family(cov, idx, ic, scale)
+            if exact is not None:
+                return exact
         return _near_product_form_family(cov, idx, ic, scale)
     vcov = _versus_control_cov(np.asarray(cov, dtype=float), idx, ic, scale)
     se = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
@@ -494,7 +499,9 @@ def _versus_control_family(
 
 
 #: Vs-control families of a diag + low-rank covariance up to this size use the dense
-#: correlation (general multivariate-t engine); larger ones the near product form.
+#: correlation (general multivariate-t engine); larger ones the exact bifactor form of an
+#: augmented design (up to four checks, every check in every block; stop 43) or else the
+#: near product form.
 FAMILY_DENSE_MAX = 50
 
 #: Vs-control families of a general (dense) covariance up to this size are integrated as
@@ -588,6 +595,41 @@ def _near_product_form_family(
     return se, NearProductFormCorrelation(
         lam, total, rho_max, pairs, deviation_by_rho=by_rho, source=cov.origin
     )
+
+
+def _exact_bifactor_family(
+    cov: LowRankUpdateCovariance, idx: list[int], ic: int, scale: float
+) -> tuple[np.ndarray, BifactorFamilyCorrelation] | None:
+    """Return the standard errors and exact bifactor form of ``e_i - scale e_ic`` (augmented).
+
+    With ``V = diag(d) + F F'`` the contrasts have covariance ``diag(d_i) + h h'`` with
+    ``h_i = (F_i - s F_c, s sqrt(d_c))``: an augmented trial's entries share the row of
+    their block, so there are only ``b + c - 1`` distinct ``(d_i, h_i)``, and with every
+    check in every block and at most four checks the correlation is exactly of bifactor
+    form (:mod:`yieldtrial.stats._mvt_nested`; four checks: the other three checks'
+    comparisons a group of rank two); its loadings come from the distinct rows
+    (:func:`~yieldtrial.stats._mvt_nested.exact_bifactor_low_rank`), without an ``m x m``
+    matrix.  None when the form does not hold (five or more checks: the other checks'
+    comparisons span three dimensions beside the general factor; a check missing from a
+    block: that block's check mean correlates with the general factor differently), and
+    the near product form with its Li-Shao bound is used instead.
+    """
+    from yieldtrial.stats._mvt_nested import exact_bifactor_low_rank
+
+    rows = np.asarray(idx, dtype=int)
+    f = cov.factor
+    d_c = float(cov.diag_part[ic])
+    h = f[rows] - scale * f[ic]
+    if d_c > 0.0:  # a control with its own variance: a part common to every contrast
+        h = np.column_stack([h, np.full(rows.size, scale * np.sqrt(d_c))])
+    d = cov.diag_part[rows]
+    keys = np.column_stack([d, f[rows]])  # (the control's part is common to all)
+    _, type_of = np.unique(keys, axis=0, return_inverse=True)
+    fit = exact_bifactor_low_rank(d, h, np.asarray(type_of).ravel())
+    if fit is None:
+        return None
+    se = np.sqrt(np.clip(d + np.einsum("iq,iq->i", h, h), 0.0, None))
+    return se, BifactorFamilyCorrelation(fit)
 
 
 def _family_corr(cov: np.ndarray) -> np.ndarray:

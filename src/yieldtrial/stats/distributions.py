@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.stats._covariance import (
+    BifactorFamilyCorrelation,
     DiagonalCovariance,
     LowRankUpdateCovariance,
     ProductFormCorrelation,
@@ -554,7 +555,7 @@ def _correlation_and_lambdas(corr: Any) -> tuple[np.ndarray, np.ndarray | None]:
 
 def dunnett_pvalues(
     statistics: np.ndarray,
-    corr: np.ndarray | ProductFormCorrelation,
+    corr: np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation,
     df: float,
     *,
     alternative: str = "two-sided",
@@ -566,9 +567,11 @@ def dunnett_pvalues(
     ----------
     statistics : ndarray, shape (k,)
         Observed t statistics (estimate / standard error).
-    corr : ndarray, shape (k, k), or ProductFormCorrelation
+    corr : ndarray, shape (k, k), ProductFormCorrelation or BifactorFamilyCorrelation
         Correlation matrix of the contrasts (a product-form one may be given by its
-        factors, :class:`~yieldtrial.stats._covariance.ProductFormCorrelation`).
+        factors, :class:`~yieldtrial.stats._covariance.ProductFormCorrelation`, one of
+        exact bifactor form by its loadings,
+        :class:`~yieldtrial.stats._covariance.BifactorFamilyCorrelation`).
     df : float
         Error degrees of freedom.
     alternative : {"two-sided", "greater", "less"}
@@ -605,6 +608,17 @@ def dunnett_pvalues(
     else:
         thresholds = -t
     out = np.full(t.shape, np.nan)
+    if isinstance(corr, BifactorFamilyCorrelation):
+        ok = ~np.isnan(thresholds)
+        if alternative != "two-sided":
+            out[ok & (thresholds <= -40.0)] = 1.0
+            ok &= thresholds > -40.0
+        if not np.any(ok):
+            return out, MvtProbability(np.nan, "none", np.nan)
+        curve = _bifactor_family_curve(corr, float(df), two_sided=alternative == "two-sided")
+        values, errors = curve.exceedance(thresholds[ok])
+        out[ok] = values
+        return out, MvtProbability(float(np.nanmin(out)), curve.method, float(np.max(errors)))
     r, lam = _correlation_and_lambdas(corr)
     if lam is not None:
         ok = ~np.isnan(thresholds)
@@ -632,7 +646,7 @@ def dunnett_pvalues(
 
 
 def dunnett_critical_value(
-    corr: np.ndarray | ProductFormCorrelation,
+    corr: np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation,
     df: float,
     *,
     alternative: str = "two-sided",
@@ -643,8 +657,9 @@ def dunnett_critical_value(
 
     Parameters
     ----------
-    corr : ndarray, shape (k, k), or ProductFormCorrelation
-        Correlation matrix of the contrasts (or the factors of a product-form one).
+    corr : ndarray, shape (k, k), ProductFormCorrelation or BifactorFamilyCorrelation
+        Correlation matrix of the contrasts (or the factors of a product-form one, or the
+        loadings of one of exact bifactor form).
     df : float
         Error degrees of freedom.
     alternative : {"two-sided", "greater", "less"}
@@ -671,6 +686,8 @@ def dunnett_critical_value(
     2.32
     """
     _check_alternative(alternative)
+    if isinstance(corr, BifactorFamilyCorrelation):
+        return _bifactor_family_critical(corr, float(df), alternative, float(confidence))
     r, lam = _correlation_and_lambdas(corr)
     sided = "two-sided" if alternative == "two-sided" else "greater"
     if lam is not None:
@@ -772,6 +789,31 @@ def _dunnett_critical_lattice(
     curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided", curve_df=build_df)
     root, value, error = _curve_root(curve, 1.0 - confidence, lo, hi)
     return root, MvtProbability(value, getattr(curve, "method", "qmc"), error)
+
+
+def _bifactor_family_curve(corr: BifactorFamilyCorrelation, df: float, *, two_sided: bool) -> Any:
+    """Exact curve of a family of exact bifactor form: the normal curve with ``df``'s chi rule.
+
+    The normal curve (nested quadrature, :mod:`yieldtrial.stats._mvt_nested`) is built once
+    per side on the family object; the t probability only changes the average over the chi
+    scale, as for a dense correlation of this form (:func:`_dunnett_curve`).
+    """
+    return _with_chi_rule(corr.normal_curve(two_sided=two_sided), df)
+
+
+def _bifactor_family_critical(
+    corr: BifactorFamilyCorrelation, df: float, alternative: str, confidence: float
+) -> tuple[float, MvtProbability]:
+    """Critical value of a family of exact bifactor form (root of its exact curve)."""
+    from yieldtrial.stats._univariate import t_isf
+
+    alpha = 1.0 - confidence
+    sides = 2.0 if alternative == "two-sided" else 1.0
+    lo = float(t_isf(alpha / sides, df)) - 1e-9
+    hi = float(t_isf(alpha / (sides * len(corr)), df)) + 1e-9
+    curve = _bifactor_family_curve(corr, df, two_sided=alternative == "two-sided")
+    root, value, error = _curve_root(curve, alpha, lo, hi)
+    return root, MvtProbability(value, curve.method, error)
 
 
 def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, float, float]:
