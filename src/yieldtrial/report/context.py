@@ -309,6 +309,9 @@ class ReportContext:
                         # a split/strip plot whose missing plots leave too few residuals
                         # to test: the data-quality section says the checks were not run
                         self.diag = None
+                    # the library's diagnostics, studentized columns and all, referenced by
+                    # ``d`` no longer (5.9 million plots: 90 MiB held through the letters)
+                    d = None
                     self.diag = _without_studentized(self.diag)
                 with stage("letters"):
                     self._add_letters()

@@ -458,6 +458,8 @@ def sequential_screen(
     n = values.size
     positive = np.isfinite(values) & (values > 0)
     alive = positive & ~known
+    extra = known & positive
+    del positive
     findings: list[dict[str, Any]] = []
     if n == 0 or not alive.any():
         return findings
@@ -473,7 +475,6 @@ def sequential_screen(
     if not scale > 0:
         return findings
 
-    extra = known & positive
     # the sorted values are not held through the loop: a changed group reads its values
     # again (values[order], the same numbers; memory: n floats); handed over in a list,
     # they are freed inside median_of_others before its own arrays of n are made
@@ -499,27 +500,41 @@ def sequential_screen(
     def ratio(idx: Any) -> Any:
         return values[idx] / centre[idx]
 
-    thresh = np.full(n, np.inf)
-    # per plot (limit is elementwise): bounded temporaries; smaller spans than _CHUNK, as
-    # limit() makes several arrays of a span (2^20 plots: +45 MiB over the screening's
-    # held arrays, its peak at millions of plots)
-    for s in range(0, n, _LIMIT_CHUNK):
-        span = slice(s, s + _LIMIT_CHUNK)
-        part = np.flatnonzero((alive[span] | extra[span]) & valid[span]) + s
-        if part.size:
-            thresh[part] = limit(part, ratio(part), centre[part], m[part])
+    # Each plot's threshold is limit() of its (ratio, centre, m), computed for the plots
+    # asked about (limit is elementwise: the same numbers as for every plot at once), not
+    # held for every plot (5.9 million plots: 45 MiB, at the screening's peak; stop 43).
+    # ``raised`` holds the thresholds raised by a decide() that found nothing (a plot's
+    # entry is dropped when its group changes and its threshold is computed afresh); the
+    # candidate pool keeps its plots' thresholds beside it (``pool_t``).
+    raised: dict[int, float] = {}
+
+    def threshold(idx: np.ndarray) -> np.ndarray:
+        t = np.full(idx.size, np.inf)
+        ok = valid[idx]
+        if ok.any():
+            sel = idx[ok]
+            t[ok] = limit(sel, ratio(sel), centre[sel], m[sel])
+        if raised:
+            keys = np.fromiter(raised, dtype=np.int64, count=len(raised))
+            for j in np.flatnonzero(np.isin(idx, keys)):
+                t[j] = raised[int(idx[j])]
+        return t
 
     def call(i: int, z: float) -> dict[str, Any] | None:
         return decide(i, float(ratio(i)), z, float(centre[i]), int(m[i]))
 
     # first pass: the known plots, once, in plot order
-    for k in np.flatnonzero(extra & valid):
+    first = np.flatnonzero(extra & valid)
+    first_t = threshold(first)
+    del extra
+    for k, t in zip(first.tolist(), first_t.tolist(), strict=True):
         i = int(k)
         z = float(dev(i)) / (scale * float(cfac(i)))
-        if abs(z) > thresh[i]:
+        if abs(z) > t:
             found = call(i, z)
             if found is not None:
                 findings.append(found)
+    del first, first_t
 
     # sorted alive values of each group (modified groups get their own arrays)
     current: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -533,31 +548,34 @@ def sequential_screen(
 
     floor = 0.0
 
-    def pooled(idx: np.ndarray) -> np.ndarray:
-        t = thresh[idx]
+    def pooled(idx: np.ndarray, t: np.ndarray) -> np.ndarray:
         return np.isfinite(t) & (
             (t < 0) | (np.abs(dev(idx)) > t * floor * cfac(idx) * (1.0 - 1e-9))
         )
 
-    def rebuild() -> np.ndarray:
+    def rebuild() -> tuple[np.ndarray, np.ndarray]:
         # the candidates in plot order, a span of plots at a time (no index of all of them)
-        parts = []
-        for s in range(0, n, _LIMIT_CHUNK):  # (pooled() makes several arrays of a span)
+        parts, tparts = [], []
+        for s in range(0, n, _LIMIT_CHUNK):  # (limit() and pooled() make arrays of a span)
             span = slice(s, s + _LIMIT_CHUNK)
             cand = np.flatnonzero(alive[span] & valid[span]) + s
-            parts.append(cand[pooled(cand)])
-        return np.concatenate(parts)
+            t = threshold(cand)
+            keep = pooled(cand, t)
+            parts.append(cand[keep])
+            tparts.append(t[keep])
+        return np.concatenate(parts), np.concatenate(tparts)
 
     floor = 0.9 * scale
-    pool = rebuild()
+    pool, pool_t = rebuild()
     taken = 0
     while True:
         if scale < floor:
             floor = 0.9 * scale
-            pool = rebuild()
+            pool, pool_t = rebuild()
         z = dev(pool) / (scale * cfac(pool))
         absz = np.abs(z)
-        hit = absz > thresh[pool]
+        hit = absz > pool_t
+        at = np.flatnonzero(hit)
         cand = pool[hit]
         cz = z[hit]
         picked: list[int] = []
@@ -576,7 +594,7 @@ def sequential_screen(
                 continue
             found = call(i, zi)
             if found is None:
-                thresh[i] = max(thresh[i], abs(zi))
+                pool_t[at[j]] = raised[i] = max(float(pool_t[at[j]]), abs(zi))
                 continue
             findings.append(found)
             picked.append(i)
@@ -597,7 +615,10 @@ def sequential_screen(
         if not scale > 0:
             break
         changed = sorted({int(groups[i]) for i in picked})
-        fresh = []
+        if raised:  # the changed groups' thresholds are computed afresh
+            for i in [i for i in raised if int(groups[i]) in changed]:
+                del raised[i]
+        fresh, fresh_t = [], []
         for g in changed:
             plots, vals = members(g)
             keep = alive[plots]
@@ -609,11 +630,13 @@ def sequential_screen(
             centre[plots] = cg
             m[plots] = mg
             valid[plots] = (mg >= 1) & (cg > 0)
-            thresh[plots] = np.inf
             ok = plots[valid[plots]]
             if ok.size:
-                thresh[ok] = limit(ok, ratio(ok), centre[ok], m[ok])
-                fresh.append(ok[pooled(ok)])
+                t = threshold(ok)
+                keep = pooled(ok, t)
+                fresh.append(ok[keep])
+                fresh_t.append(t[keep])
         keep = alive[pool] & ~np.isin(groups[pool], changed)
         pool = np.concatenate([pool[keep], *fresh])
+        pool_t = np.concatenate([pool_t[keep], *fresh_t])
     return findings

@@ -492,6 +492,8 @@ def diagnostics(
     warn_fraction_pct("cv_strong_pct", cv_strong_pct, example="15")
     alpha = check_alpha(alpha)
     model: DesignFit | None = None
+    table: pd.DataFrame | None = None
+    deferred: tuple[DesignFit, str] | None = None
     strata: StrataAnova | None = None
     stratum_fit: Provenance | None = None
     extra_findings: list[str] = []
@@ -570,21 +572,25 @@ def diagnostics(
             row=row,
             column=column,
         )
-        table = _residual_table(model, treatment=treatment, plot_id=plot_id)
+        # the residual table (its two studentized columns: 5.9 million plots, 90 MiB) is
+        # built after the normality and Brown-Forsythe tests, which read the fit's own
+        # residuals and leverage (the table's columns, the same values): the tests'
+        # temporaries then do not come on top of it (stop 43)
+        deferred = (model, treatment)
         groups = model.codes[treatment]
         df_error, mse, mean = model.df_error, model.mse, model.grand_mean
-    e = table["residual"].to_numpy(dtype=float)
-    # |r| > threshold without a plot-sized |r| (5.9 million plots: 45 MiB), and the few
-    # flagged rows taken by position (a boolean .loc on every plot copied the columns)
-    flagged = _beyond(table["studentized_residual"].to_numpy(), outlier_threshold)
-    outliers = table.iloc[flagged][
-        ["plot_id", "treatment", "block", "residual", "studentized_residual"]
-    ].reset_index(drop=True)
-
+    if deferred is not None:
+        residual, leverage = deferred[0].residuals, deferred[0].leverage
+    elif table is not None:
+        residual, leverage = table["residual"], table["leverage"]
+    else:  # pragma: no cover - every branch above gives a table or a fit
+        raise RuntimeError("diagnostics: no residual table (a yieldtrial bug)")
+    e = residual.to_numpy(dtype=float)
     # a plot with leverage 1 (an augmented design's unreplicated entry, a treatment left
     # with one plot) has a residual of exactly zero whatever its yield: it says nothing
     # about the errors, and a heap of such zeros makes Shapiro-Wilk reject normality
-    informative = table["leverage"].to_numpy(dtype=float) < 1.0 - 1e-8
+    informative = leverage.to_numpy(dtype=float) < 1.0 - 1e-8
+    del residual, leverage
     testable = df_error >= (MIN_STRATUM_FIT_DF if stratum_fit is not None else 1)
     # every plot informative (the usual case): the residuals themselves, not a copy
     every = bool(informative.all())
@@ -596,6 +602,17 @@ def diagnostics(
         if testable
         else (float("nan"),) * 2
     )
+    del e_used
+    if deferred is not None:
+        table = _residual_table(deferred[0], treatment=deferred[1], plot_id=plot_id)
+    if table is None:  # pragma: no cover - as above
+        raise RuntimeError("diagnostics: no residual table (a yieldtrial bug)")
+    # |r| > threshold without a plot-sized |r| (5.9 million plots: 45 MiB), and the few
+    # flagged rows taken by position (a boolean .loc on every plot copied the columns)
+    flagged = _beyond(table["studentized_residual"].to_numpy(), outlier_threshold)
+    outliers = table.iloc[flagged][
+        ["plot_id", "treatment", "block", "residual", "studentized_residual"]
+    ].reset_index(drop=True)
 
     if df_error > 0 and np.isfinite(mse) and mean > 0:
         cv_pct = float(100.0 * np.sqrt(mse) / mean)
