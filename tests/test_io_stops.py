@@ -169,3 +169,14 @@ def test_cli_swallowed_stop_then_an_error_exits_130_not_3(
     argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "-o", str(out)]
     assert run_cli(argv, capsys) == (130, ["yieldtrial: interrupted; no output was written"])
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_cli_run_in_process_restores_the_signal_actions(name: str) -> None:
+    # only the program (main() without argv) keeps stops ignored once its status is decided
+    import signal
+
+    number = getattr(signal, name)
+    before = signal.getsignal(number)
+    assert cli.main(["plan", "--cv", "8", "--difference", "5", "--treatments", "3"]) == 0
+    assert signal.getsignal(number) is before

@@ -169,11 +169,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 on bad input data or a file problem, 2 on a usage error,
         3 on an internal error (a bug), 130 when interrupted, 143 (129) when stopped by
         SIGTERM (SIGHUP).
+
+    Notes
+    -----
+    Called without ``argv``, as the program (the ``yieldtrial`` console script and
+    ``python -m yieldtrial``, whose process ends when it returns), a stop (Ctrl-C, SIGTERM,
+    SIGHUP) that arrives once the command's outcome is decided is ignored: the interpreter's
+    shutdown after a report takes a tenth of a second or more, and a SIGTERM there ended
+    the process by the signal (a shell's 143, "stopped") with every output in place, or a
+    Ctrl-C printed a traceback from an exit handler.  Called with ``argv`` (in-process),
+    the signal actions in place before are restored.
     """
     _reserve_standard_descriptors()
     from yieldtrial.io.stops import keeping_stops
 
-    with _termination_as_interrupt(), _standard_error_sink(), keeping_stops():
+    with _termination_as_interrupt(final=argv is None), _standard_error_sink(), keeping_stops():
         return _main(argv)
 
 
@@ -290,13 +300,17 @@ _TERMINATING: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 
 
 @contextlib.contextmanager
-def _termination_as_interrupt() -> Iterator[None]:
+def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`_Terminated` while the command runs.
 
     Only a signal whose action is the default is taken over: a handler the calling
     program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
     actions are restored at the end.  A second signal while the first one's clean-up runs
     is ignored (SIGKILL still ends the process).
+
+    ``final``: the process ends after the command (:func:`main` run as the program), so at
+    the end the signals taken over, and Ctrl-C when Python's own handler has it, are
+    ignored instead: the command's status is decided and stands.
     """
     import signal
 
@@ -320,9 +334,24 @@ def _termination_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, action in previous.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(number, action)
+        if final:
+            _ignore_stops(previous)
+        else:
+            for number, action in previous.items():
+                with contextlib.suppress(ValueError, OSError):
+                    signal.signal(number, action)
+
+
+def _ignore_stops(taken: dict[int, Any]) -> None:
+    """Ignore Ctrl-C (when Python's own handler has it) and the signals in ``taken``."""
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in taken:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, signal.SIG_IGN)
 
 
 def _reserve_standard_descriptors() -> None:
