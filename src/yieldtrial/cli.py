@@ -306,7 +306,10 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
     Only a signal whose action is the default is taken over: a handler the calling
     program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
     actions are restored at the end.  A second signal while the first one's clean-up runs
-    is ignored (SIGKILL still ends the process).
+    is ignored (SIGKILL still ends the process).  Ctrl-C, when Python's own handler has
+    it, raises :class:`KeyboardInterrupt` as that handler does.  Every stop raised is kept
+    (:func:`yieldtrial.io.stops.stop_requested`), so C code that replaces or swallows it
+    cannot turn it into an internal error or a finished run.
 
     ``final``: the process ends after the command (:func:`main` run as the program), so at
     the end the signals taken over, and Ctrl-C when Python's own handler has it, are
@@ -318,12 +321,20 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
         yield  # signal handlers can only be set in the main thread
         return
 
+    from yieldtrial.io.stops import stop_requested
+
     def stop(signum: int, frame: object) -> None:
         with contextlib.suppress(ValueError, OSError):
             signal.signal(signum, signal.SIG_IGN)  # the clean-up runs to its end
-        raise _Terminated(signum)
+        raise stop_requested(_Terminated(signum))
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise stop_requested(KeyboardInterrupt())  # as Python's own handler, but kept
 
     previous: dict[int, Any] = {}
+    with contextlib.suppress(ValueError, OSError):
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     for name in _TERMINATING:
         number = getattr(signal, name, None)
         if number is None:  # pragma: no cover - Windows has no SIGHUP
