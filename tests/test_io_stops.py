@@ -17,7 +17,6 @@ so the demo exited 3 as a bug.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
@@ -202,8 +201,8 @@ def test_stop_behind_finds_a_requested_stop_an_unchained_error_replaced() -> Non
 def _signal_caught_by_c_code(number: int) -> None:
     """Deliver ``number`` to this process where C code catches it and fails without a chain."""
     try:
-        os.kill(os.getpid(), number)  # the handler runs at the next instruction
-        signal.pause()  # pragma: no cover - reached only if the handler did not raise
+        signal.raise_signal(number)  # its Python handler runs before this call returns
+        raise AssertionError("the CLI's handler did not raise")  # pragma: no cover
     except KeyboardInterrupt:
         pass
     raise ImportError("numpy._core.multiarray failed to import")
