@@ -627,6 +627,34 @@ def test_stop_after_the_program_decided_its_status_is_ignored(tmp_path: Path, se
     assert lines_of(result.stderr) == []
 
 
+def test_stop_while_the_program_prints_its_wrote_lines_is_ignored(trial: Path) -> None:
+    # the outputs are in place when the held lines are printed: a SIGTERM there said
+    # "stopped by SIGTERM; no output was written" and exited 143 over a complete output
+    script = (
+        "import signal, sys\n"
+        "from yieldtrial import cli\n"
+        "release = cli._HeldLines.release\n"
+        "def stopped_first(self, **kwargs):\n"
+        "    signal.raise_signal(signal.SIGTERM)\n"
+        "    return release(self, **kwargs)\n"
+        "cli._HeldLines.release = stopped_first\n"
+        "sys.argv = ['yieldtrial', 'standardize', 'plots.csv', '--config', 'trial.toml',\n"
+        "            '-o', 'out.csv']\n"
+        "raise SystemExit(cli.main())\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=trial,
+        env=environment(),
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    assert result.returncode == 0, lines_of(result.stderr)
+    assert lines_of(result.stderr)[-1].startswith("wrote out.csv")
+    assert (trial / "out.csv").is_file()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("sent", "code", "words"),

@@ -174,11 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     -----
     Called without ``argv``, as the program (the ``yieldtrial`` console script and
     ``python -m yieldtrial``, whose process ends when it returns), a stop (Ctrl-C, SIGTERM,
-    SIGHUP) that arrives once the command's outcome is decided is ignored: the interpreter's
-    shutdown after a report takes a tenth of a second or more, and a SIGTERM there ended
-    the process by the signal (a shell's 143, "stopped") with every output in place, or a
-    Ctrl-C printed a traceback from an exit handler.  Called with ``argv`` (in-process),
-    the signal actions in place before are restored.
+    SIGHUP) that arrives once the command's outputs are in place is ignored: while the
+    held lines are printed it said "no output was written" with exit 143 over a complete
+    folder, and in the interpreter's shutdown (a tenth of a second or more after a report)
+    a SIGTERM ended the process by the signal (a shell's 143, "stopped") with every
+    output in place, or a Ctrl-C printed a traceback from an exit handler.  Called with
+    ``argv`` (in-process), the signal actions in place before are restored.
     """
     _reserve_standard_descriptors()
     from yieldtrial.io.stops import keeping_stops
@@ -258,6 +259,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 status = int(args.handler(args) or 0)
         finally:
             _HeldLines.uninstall(held)
+        if argv is None:  # the program: its outputs are in place, a stop now would lie
+            _ignore_stops()
         if held is not None:
             held.release(failed=status != 0)
         return status
@@ -346,23 +349,24 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
         yield
     finally:
         if final:
-            _ignore_stops(previous)
+            _ignore_stops()
         else:
             for number, action in previous.items():
                 with contextlib.suppress(ValueError, OSError):
                     signal.signal(number, action)
 
 
-def _ignore_stops(taken: dict[int, Any]) -> None:
-    """Ignore Ctrl-C (when Python's own handler has it) and the signals in ``taken``."""
+def _ignore_stops() -> None:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP where a Python handler (ours, Python's) has them."""
     import signal
 
-    with contextlib.suppress(ValueError, OSError):
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for number in taken:
+    for name in ("SIGINT", *_TERMINATING):
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - Windows has no SIGHUP
+            continue
         with contextlib.suppress(ValueError, OSError):
-            signal.signal(number, signal.SIG_IGN)
+            if callable(signal.getsignal(number)):
+                signal.signal(number, signal.SIG_IGN)
 
 
 def _reserve_standard_descriptors() -> None:
