@@ -10,8 +10,26 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
+
+# Property tests behave the same on every machine and every run (CI: a clean clone on a
+# busy machine, the suite run twice in one tree).  No per-example deadline and no "too
+# slow" health check: both time each example by the wall clock, which a loaded machine
+# stretches tenfold.  Derandomized: the examples follow from each test's name (a seed),
+# so a failure is the code's, found again by the next run.  No example database: a
+# .hypothesis folder left by one run changed which examples the next run tried.
+# Explore with fresh random examples: ``pytest --hypothesis-profile=explore``.
+settings.register_profile(
+    "yieldtrial",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
+)
+settings.register_profile("explore", settings.get_profile("yieldtrial"), derandomize=False)
+settings.load_profile("yieldtrial")
 
 DATA_DIR = Path(__file__).parent / "data"
 

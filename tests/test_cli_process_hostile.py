@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import yieldtrial
@@ -36,8 +37,9 @@ import yieldtrial
 SRC = Path(yieldtrial.__file__).resolve().parents[1]
 #: The example whose plot table (Chinese headers) and trial.toml the reports are run on.
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "doubled-weight"
-#: The large benchmark table (its first 20 MB are the "slow" input of the signal cases).
-BENCH_TABLE = Path("/tmp/yieldtrial-bench/plots-200mb.csv")  # noqa: S108 - the bench fixture
+#: Blocks of the large table (40 treatments each): 590,000 plots, about 20 MB, the
+#: "slow" input of the signal cases (the size of the first 20 MB of the benchmark table).
+LARGE_TABLE_BLOCKS = 14_750
 #: Seconds any single run may take before the test fails instead of hanging.
 TIMEOUT_S = 240
 
@@ -188,16 +190,31 @@ def many_plots(folder: Path, plots: int = 20_000) -> Path:
     return path
 
 
+def write_large_table(path: Path, blocks: int = LARGE_TABLE_BLOCKS) -> Path:
+    """Write an RCBD plot table of ``blocks`` blocks of 40 treatments (seeded); return it.
+
+    Built here rather than read from the benchmark table in /tmp: a clean clone on a fresh
+    machine (CI) has no such file, and the signal cases were then skipped there.
+    """
+    rng = np.random.default_rng(43)
+    plots = blocks * 40
+    mass = np.round(rng.normal(15.2, 1.0, plots), 2)
+    moisture = np.round(rng.uniform(8.3, 17.8, plots), 1)
+    impurity = np.round(rng.uniform(0.0, 2.0, plots), 1)
+    rows = ["plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,impurity_pct"]
+    columns = zip(mass.tolist(), moisture.tolist(), impurity.tolist(), strict=True)
+    rows += [
+        f"{100_001 + i},{i // 40 + 1},T{i % 40},20,{m},{w},{q}"
+        for i, (m, w, q) in enumerate(columns)
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def large_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the first 20 MB of the benchmark table (whole rows): a run of seconds."""
-    if not BENCH_TABLE.is_file():
-        pytest.skip(f"{BENCH_TABLE} is missing")
-    path = tmp_path_factory.mktemp("large") / "plots-20mb.csv"
-    with BENCH_TABLE.open("rb") as source:
-        head = source.read(20_000_000)
-    path.write_bytes(head[: head.rindex(b"\n") + 1])
-    return path
+    """Return a plot table of about 20 MB (590,000 plots): a run of seconds."""
+    return write_large_table(tmp_path_factory.mktemp("large") / "plots-20mb.csv")
 
 
 @contextlib.contextmanager
@@ -348,10 +365,7 @@ def _run_with_unread_stderr(
     os.close(reader)
     with os.fdopen(writer, "wb") as unread, started(argv, cwd, stderr=unread, ctrl_c=True) as child:
         if sent is not None:
-            time.sleep(2.0)
-            if child.poll() is not None:
-                pytest.skip("the run ended before the signal")
-            child.send_signal(sent)
+            _send_mid_run(child, sent, wait_for=cwd)
         out, _ = child.communicate(timeout=TIMEOUT_S)
     return subprocess.CompletedProcess(child.args, child.returncode, out, b"")
 
@@ -531,28 +545,128 @@ def test_read_only_current_folder(trial: Path) -> None:
 
 
 # ------------------------------------------------------------------------------- signals
+def _catches_sigterm(pid: int) -> bool | None:
+    """Whether process ``pid`` has a handler for SIGTERM (``SigCgt``); None without /proc."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+    return None
+
+
+def _send_mid_run(child: subprocess.Popen[bytes], sent: int, wait_for: Path | None) -> None:
+    """Send ``sent`` to the running ``child`` once its command runs, or skip the test.
+
+    The wait is for the command line's signal handlers (SIGTERM caught, so ``main`` runs),
+    then for a temporary file in ``wait_for`` (or 3 s more).  A fixed wait from the start
+    could land, on a loaded machine, in the interpreter's start and the imports: SIGTERM
+    then ended the process by its default action (-15, no line) and Ctrl-C printed the
+    import's traceback, neither of them the case under test.
+    """
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline and child.poll() is None:
+        if _catches_sigterm(child.pid) is not False:  # None: no /proc, the 3 s below only
+            break
+        time.sleep(0.01)
+    begun = time.monotonic()
+    while time.monotonic() < deadline and child.poll() is None:
+        if wait_for is not None and temporaries(wait_for):
+            break
+        if wait_for is None and time.monotonic() - begun > 3.0:
+            break
+        time.sleep(0.02)
+    if child.poll() is not None:
+        pytest.skip("the run ended before the signal (a machine faster than expected)")
+    child.send_signal(sent)
+
+
 def _signal_mid_run(
     argv: Sequence[str], cwd: Path, sent: int, *, wait_for: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Start ``argv``; send ``sent`` once a temporary file is in ``wait_for`` (or after 3 s)."""
+    """Start ``argv``; send ``sent`` mid-run (see :func:`_send_mid_run`)."""
     with started(argv, cwd, ctrl_c=True) as child:
-        begun = time.monotonic()
-        deadline = begun + TIMEOUT_S
-        while time.monotonic() < deadline and child.poll() is None:
-            if wait_for is not None and temporaries(wait_for):
-                break
-            if wait_for is None and time.monotonic() - begun > 3.0:
-                break
-            time.sleep(0.02)
-        if child.poll() is not None:
-            pytest.skip("the run ended before the signal (a machine faster than expected)")
-        child.send_signal(sent)
+        _send_mid_run(child, sent, wait_for)
         out, err = child.communicate(timeout=TIMEOUT_S)
     if b"wrote " in err:
         # the signal came after the output was in place (a fast machine, no wait_for):
         # what the run does then is the interpreter's exit, not this test's subject
         pytest.skip("the run had written its output before the signal arrived")
     return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+
+
+def test_child_catches_sigterm_once_its_command_runs(tmp_path: Path) -> None:
+    # what _send_mid_run waits for: the handler main() installs, seen from outside
+    if _catches_sigterm(os.getpid()) is None:
+        pytest.skip("no /proc/PID/status SigCgt line on this system")
+    many_plots(tmp_path)  # more output than a pipe holds: the child waits for the reader
+    with started(["standardize", "many.csv", "--crop", "wheat"], tmp_path) as child:
+        assert child.stdout is not None
+        assert len(os.read(child.stdout.fileno(), 1)) == 1  # the command is writing
+        assert _catches_sigterm(child.pid) is True
+    bare = subprocess.Popen(  # noqa: S603 - an interpreter that never handles SIGTERM
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    try:  # Popen returns once the child has exec'd: the parent's actions are gone
+        assert _catches_sigterm(bare.pid) is False
+    finally:
+        bare.communicate(b"")
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stop_after_the_program_decided_its_status_is_ignored(tmp_path: Path, sent: int) -> None:
+    # the demo's shutdown (a tenth of a second and more) after its folder was complete:
+    # a SIGTERM ended the process by the signal (-15) with every output in place (1 of 30)
+    script = (
+        "import os, sys\n"
+        "from yieldtrial.cli import main\n"
+        "sys.argv = ['yieldtrial', 'plan', '--cv', '8', '--difference', '5', '--treatments', '3']\n"
+        "status = main()\n"  # as the console script and python -m yieldtrial call it
+        f"os.kill(os.getpid(), {int(sent)})\n"
+        "print('status', status)\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=environment(),
+        capture_output=True,
+        preexec_fn=_default_sigint,  # noqa: PLW1509
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    assert result.returncode == 0, lines_of(result.stderr)
+    assert result.stdout.decode().splitlines()[-1] == "status 0"
+    assert lines_of(result.stderr) == []
+
+
+def test_stop_while_the_program_prints_its_wrote_lines_is_ignored(trial: Path) -> None:
+    # the outputs are in place when the held lines are printed: a SIGTERM there said
+    # "stopped by SIGTERM; no output was written" and exited 143 over a complete output
+    script = (
+        "import signal, sys\n"
+        "from yieldtrial import cli\n"
+        "release = cli._HeldLines.release\n"
+        "def stopped_first(self, **kwargs):\n"
+        "    signal.raise_signal(signal.SIGTERM)\n"
+        "    return release(self, **kwargs)\n"
+        "cli._HeldLines.release = stopped_first\n"
+        "sys.argv = ['yieldtrial', 'standardize', 'plots.csv', '--config', 'trial.toml',\n"
+        "            '-o', 'out.csv']\n"
+        "raise SystemExit(cli.main())\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=trial,
+        env=environment(),
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    assert result.returncode == 0, lines_of(result.stderr)
+    assert lines_of(result.stderr)[-1].startswith("wrote out.csv")
+    assert (trial / "out.csv").is_file()
 
 
 @pytest.mark.slow

@@ -84,6 +84,36 @@ def test_atomic_write_stream_starts_writeback_in_steps(tmp_path, monkeypatch):
     assert calls == [(0, 16, os.POSIX_FADV_DONTNEED), (16, 25, os.POSIX_FADV_DONTNEED)]
 
 
+def _past_the_change_time_of(path: Path) -> None:
+    """Return once a file written next to ``path`` gets a later change time than it has.
+
+    Before Linux 6.13 file times come from a clock that moves once a tick (up to 10 ms):
+    a change within the tick of the last one keeps the change time, so a test that says
+    "the change time moved" failed on a fast machine and passed on a slow one (was: no
+    wait, or a fixed 50 ms sleep).  Polled, so it waits no longer than the tick.
+    """
+    probe = path.with_name(path.name + ".tick")
+    before = os.stat(path).st_ctime_ns
+    try:
+        while True:
+            probe.write_bytes(b"")
+            if os.stat(probe).st_ctime_ns > before:
+                return
+            time.sleep(0.001)
+    finally:
+        probe.unlink()
+
+
+def test_past_the_change_time_of_a_file_a_new_write_changes_it(tmp_path):
+    path = tmp_path / "a.bin"
+    path.write_bytes(b"a")
+    before = os.stat(path).st_ctime_ns
+    _past_the_change_time_of(path)
+    path.write_bytes(b"b")
+    assert os.stat(path).st_ctime_ns > before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]  # the probe is gone
+
+
 def test_large_file_hash_is_computed_once_per_content(tmp_path, monkeypatch):
     # check_output hashes an existing output before the work and again at the write; a
     # large file is read once while its identity and change times stay the same
@@ -113,6 +143,7 @@ def test_large_file_hash_is_computed_once_per_content(tmp_path, monkeypatch):
     first = output._file_sha256(path)
     assert output._file_sha256(path) == first
     assert updates == [100]  # read once
+    _past_the_change_time_of(path)
     path.write_bytes(b"b" * 100)  # same size, new content
     os.utime(path, ns=(1, 1))  # even with the modification time put back, ctime moved
     assert output._file_sha256(path) == real_sha256(b"b" * 100).hexdigest()
@@ -233,7 +264,7 @@ def test_large_output_edited_in_place_is_refused(tmp_path, monkeypatch):
 
     target = _large_output(tmp_path, monkeypatch)
     before = os.stat(target)
-    time.sleep(0.05)  # kernels before 6.13 move file times in clock ticks of up to 10 ms
+    _past_the_change_time_of(target)
     with target.open("r+b") as handle:
         handle.write(b"b")
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))

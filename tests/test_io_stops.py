@@ -8,10 +8,16 @@ second of the demo).
 Found by CI at stop 43: a SIGTERM raised inside matplotlib while the demo drew a figure;
 a ``finally`` block in matplotlib then failed on the half-drawn figure ("Invalid bounding
 box") and its ``ValueError`` took the stop's place, so the demo exited 3 as a bug.
+
+Found under load at stop 43 (1 of 30 demos sent SIGTERM at a random moment): the stop
+landed while NumPy's linear-algebra extension was imported; its C code printed the stop
+and raised ``ImportError: numpy._core.multiarray failed to import`` with no chain back,
+so the demo exited 3 as a bug.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -21,7 +27,7 @@ from hostile import run_cli
 from yieldtrial import cli
 from yieldtrial.commands import demo, standardize
 from yieldtrial.io.output import output_group, write_output
-from yieldtrial.io.stops import keeping_stops, raise_kept_stop, stop_behind
+from yieldtrial.io.stops import keeping_stops, raise_kept_stop, stop_behind, stop_requested
 
 
 class _StoppedInDel:
@@ -168,4 +174,87 @@ def test_cli_swallowed_stop_then_an_error_exits_130_not_3(
     out = tmp_path / "y.csv"
     argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "-o", str(out)]
     assert run_cli(argv, capsys) == (130, ["yieldtrial: interrupted; no output was written"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_cli_run_in_process_restores_the_signal_actions(name: str) -> None:
+    # only the program (main() without argv) keeps stops ignored once its status is decided
+    import signal
+
+    number = getattr(signal, name)
+    before = signal.getsignal(number)
+    assert cli.main(["plan", "--cv", "8", "--difference", "5", "--treatments", "3"]) == 0
+    assert signal.getsignal(number) is before
+
+
+def test_stop_behind_finds_a_requested_stop_an_unchained_error_replaced() -> None:
+    with keeping_stops():
+        try:
+            raise stop_requested(KeyboardInterrupt())
+        except KeyboardInterrupt:
+            pass  # C code catches it (PyErr_Print)...
+        replaced = ImportError("numpy._core.multiarray failed to import")  # ...no chain
+        assert isinstance(stop_behind(replaced), KeyboardInterrupt)
+
+
+def _signal_caught_by_c_code(number: int) -> None:
+    """Deliver ``number`` to this process where C code catches it and fails without a chain."""
+    try:
+        signal.raise_signal(number)  # its Python handler runs before this call returns
+        raise AssertionError("the CLI's handler did not raise")  # pragma: no cover
+    except KeyboardInterrupt:
+        pass
+    raise ImportError("numpy._core.multiarray failed to import")
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "line"),
+    [
+        ("SIGTERM", 143, "yieldtrial: stopped by SIGTERM; no output was written"),
+        ("SIGINT", 130, "yieldtrial: interrupted; no output was written"),
+    ],
+)
+def test_cli_signal_replaced_by_an_unchained_import_error_exits_as_stopped(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    code: int,
+    line: str,
+) -> None:
+    number = getattr(signal, name)
+    if signal.getsignal(number) not in (signal.SIG_DFL, signal.default_int_handler):
+        pytest.skip(f"{name} has a handler of the test runner's; the CLI leaves it alone")
+
+    def stopped_in_an_import(args: object) -> int:
+        write_output(tmp_path / "first.csv", "a\n")
+        _signal_caught_by_c_code(number)
+        return 0
+
+    monkeypatch.setattr(standardize, "_run", stopped_in_an_import)
+    argv = ["standardize", "442", "--moisture", "5", "--standard", "13"]
+    assert run_cli(argv, capsys) == (code, [line])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_signal_swallowed_by_c_code_still_stops_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("SIGTERM has a handler of the test runner's; the CLI leaves it alone")
+    run = standardize._run
+
+    def swallowed(args: object) -> int:
+        try:
+            _signal_caught_by_c_code(signal.SIGTERM)
+        except ImportError:
+            pass  # a library that goes on without the optional extension
+        return run(args)
+
+    monkeypatch.setattr(standardize, "_run", swallowed)
+    out = tmp_path / "y.csv"
+    argv = ["standardize", "442", "--moisture", "5", "--standard", "13", "-o", str(out)]
+    code, lines = run_cli(argv, capsys)
+    assert (code, lines) == (143, ["yieldtrial: stopped by SIGTERM; no output was written"])
     assert list(tmp_path.iterdir()) == []

@@ -169,11 +169,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 on bad input data or a file problem, 2 on a usage error,
         3 on an internal error (a bug), 130 when interrupted, 143 (129) when stopped by
         SIGTERM (SIGHUP).
+
+    Notes
+    -----
+    Called without ``argv``, as the program (the ``yieldtrial`` console script and
+    ``python -m yieldtrial``, whose process ends when it returns), a stop (Ctrl-C, SIGTERM,
+    SIGHUP) that arrives once the command's outputs are in place is ignored: while the
+    held lines are printed it said "no output was written" with exit 143 over a complete
+    folder, and in the interpreter's shutdown (a tenth of a second or more after a report)
+    a SIGTERM ended the process by the signal (a shell's 143, "stopped") with every
+    output in place, or a Ctrl-C printed a traceback from an exit handler.  Called with
+    ``argv`` (in-process), the signal actions in place before are restored.
     """
     _reserve_standard_descriptors()
     from yieldtrial.io.stops import keeping_stops
 
-    with _termination_as_interrupt(), _standard_error_sink(), keeping_stops():
+    with _termination_as_interrupt(final=argv is None), _standard_error_sink(), keeping_stops():
         return _main(argv)
 
 
@@ -248,6 +259,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 status = int(args.handler(args) or 0)
         finally:
             _HeldLines.uninstall(held)
+        if argv is None:  # the program: its outputs are in place, a stop now would lie
+            _ignore_stops()
         if held is not None:
             held.release(failed=status != 0)
         return status
@@ -290,13 +303,20 @@ _TERMINATING: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 
 
 @contextlib.contextmanager
-def _termination_as_interrupt() -> Iterator[None]:
+def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`_Terminated` while the command runs.
 
     Only a signal whose action is the default is taken over: a handler the calling
     program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
     actions are restored at the end.  A second signal while the first one's clean-up runs
-    is ignored (SIGKILL still ends the process).
+    is ignored (SIGKILL still ends the process).  Ctrl-C, when Python's own handler has
+    it, raises :class:`KeyboardInterrupt` as that handler does.  Every stop raised is kept
+    (:func:`yieldtrial.io.stops.stop_requested`), so C code that replaces or swallows it
+    cannot turn it into an internal error or a finished run.
+
+    ``final``: the process ends after the command (:func:`main` run as the program), so at
+    the end the signals taken over, and Ctrl-C when Python's own handler has it, are
+    ignored instead: the command's status is decided and stands.
     """
     import signal
 
@@ -304,12 +324,20 @@ def _termination_as_interrupt() -> Iterator[None]:
         yield  # signal handlers can only be set in the main thread
         return
 
+    from yieldtrial.io.stops import stop_requested
+
     def stop(signum: int, frame: object) -> None:
         with contextlib.suppress(ValueError, OSError):
             signal.signal(signum, signal.SIG_IGN)  # the clean-up runs to its end
-        raise _Terminated(signum)
+        raise stop_requested(_Terminated(signum))
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise stop_requested(KeyboardInterrupt())  # as Python's own handler, but kept
 
     previous: dict[int, Any] = {}
+    with contextlib.suppress(ValueError, OSError):
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     for name in _TERMINATING:
         number = getattr(signal, name, None)
         if number is None:  # pragma: no cover - Windows has no SIGHUP
@@ -320,9 +348,25 @@ def _termination_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, action in previous.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(number, action)
+        if final:
+            _ignore_stops()
+        else:
+            for number, action in previous.items():
+                with contextlib.suppress(ValueError, OSError):
+                    signal.signal(number, action)
+
+
+def _ignore_stops() -> None:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP where a Python handler (ours, Python's) has them."""
+    import signal
+
+    for name in ("SIGINT", *_TERMINATING):
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - Windows has no SIGHUP
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            if callable(signal.getsignal(number)):
+                signal.signal(number, signal.SIG_IGN)
 
 
 def _reserve_standard_descriptors() -> None:

@@ -17,6 +17,13 @@ A stop can also be raised where a library's clean-up then fails: a ``finally`` b
 matplotlib, run while the stop passes through, meets the half-drawn figure and raises a
 ``ValueError`` that takes the stop's place.  :func:`stop_behind` finds the stop behind
 such an error, so the run still ends as stopped rather than as an internal error.
+
+A stop can also land in C code that replaces it by an error of its own with no chain back
+(NumPy's extension modules, imported while the stop arrives, print it and raise
+``ImportError: numpy._core.multiarray failed to import``), or that swallows it.  The
+command line's signal handlers therefore keep each stop they raise
+(:func:`stop_requested`): :func:`stop_behind` finds it behind any error, and
+:func:`raise_kept_stop` raises it again if the run went on as if nothing had happened.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["keeping_stops", "raise_kept_stop", "stop_behind"]
+__all__ = ["keeping_stops", "raise_kept_stop", "stop_behind", "stop_requested"]
 
 #: The stop caught by :func:`keeping_stops` and not raised again yet (one per process).
 _kept: list[BaseException] = []
@@ -70,6 +77,39 @@ def keeping_stops() -> Iterator[None]:
     finally:
         sys.unraisablehook = previous
         _kept.clear()
+
+
+def stop_requested(stop: KeyboardInterrupt) -> KeyboardInterrupt:
+    """Keep ``stop``, the exception a signal handler is about to raise; return it.
+
+    Where the stop then lands cannot be known (a C extension may replace or swallow it):
+    kept, it is found by :func:`stop_behind` behind whatever error reaches the command
+    line, or raised again by :func:`raise_kept_stop` before an output is put in place.
+    A stop that reaches the command line itself is forgotten there.
+
+    Parameters
+    ----------
+    stop : KeyboardInterrupt
+        The exception the handler raises (a subclass for SIGTERM and SIGHUP).
+
+    Returns
+    -------
+    KeyboardInterrupt
+        ``stop``, for ``raise stop_requested(...)``.
+
+    Examples
+    --------
+    >>> with keeping_stops():
+    ...     try:
+    ...         raise stop_requested(KeyboardInterrupt())
+    ...     except KeyboardInterrupt:
+    ...         pass  # swallowed by C code, which then fails with an error of its own
+    ...     type(stop_behind(ImportError("failed to import"))).__name__
+    'KeyboardInterrupt'
+    """
+    if not _kept:
+        _kept.append(stop)
+    return stop
 
 
 def raise_kept_stop() -> None:
