@@ -608,35 +608,22 @@ def dunnett_pvalues(
     else:
         thresholds = -t
     out = np.full(t.shape, np.nan)
+    ok = ~np.isnan(thresholds)
+    if alternative != "two-sided":  # one-sided far below zero: certainly exceeded
+        out[ok & (thresholds <= -40.0)] = 1.0
+        ok &= thresholds > -40.0
+    if not np.any(ok):
+        return out, MvtProbability(np.nan, "none", np.nan)
     if isinstance(corr, BifactorFamilyCorrelation):
-        ok = ~np.isnan(thresholds)
-        if alternative != "two-sided":
-            out[ok & (thresholds <= -40.0)] = 1.0
-            ok &= thresholds > -40.0
-        if not np.any(ok):
-            return out, MvtProbability(np.nan, "none", np.nan)
         curve = _bifactor_family_curve(corr, float(df), two_sided=alternative == "two-sided")
         values, errors = curve.exceedance(thresholds[ok])
         out[ok] = values
         return out, MvtProbability(float(np.nanmin(out)), curve.method, float(np.max(errors)))
     r, lam = _correlation_and_lambdas(corr)
     if lam is not None:
-        ok = ~np.isnan(thresholds)
-        if alternative != "two-sided":
-            out[ok & (thresholds <= -40.0)] = 1.0
-            ok &= thresholds > -40.0
-        if not np.any(ok):
-            return out, MvtProbability(np.nan, "none", np.nan)
         out[ok] = _exceedances_many(thresholds[ok], lam, float(df), alternative == "two-sided")
         error = TABLE_ABS_ERROR if _tabulate(lam) else 1e-9
         return out, MvtProbability(float(np.nanmin(out)), "exact-product-form", error)
-    ok = ~np.isnan(thresholds)
-    if alternative != "two-sided":
-        out[ok & (thresholds <= -40.0)] = 1.0
-        ok &= thresholds > -40.0
-    if not np.any(ok):
-        return out, MvtProbability(np.nan, "none", np.nan)
-
     # every statistic from one pass of the separated integrand (the exceedance curve)
     curve = _dunnett_curve(r, float(df), two_sided=alternative == "two-sided", curve_df=curve_df)
     values, errors = curve.exceedance(thresholds[ok])
