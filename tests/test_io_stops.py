@@ -73,6 +73,53 @@ def test_other_unraisable_errors_reach_the_previous_hook(monkeypatch: pytest.Mon
     assert [type(e) for e in seen] == [ValueError]
 
 
+class _HalfBuilt:
+    """An object whose constructor a stop interrupted: its finaliser fails (``ZipFile``)."""
+
+    def __del__(self) -> None:
+        raise AttributeError("'ZipFile' object has no attribute '_writing'")
+
+
+def test_unraisable_errors_after_a_stop_are_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    # stress run at stop 43: a SIGTERM inside ZipFile() left its __del__ to print a traceback
+    # under the run's one "stopped" line
+    seen: list[BaseException] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
+    with keeping_stops():
+        with pytest.raises(KeyboardInterrupt):
+            raise stop_requested(KeyboardInterrupt())
+        half_built = _HalfBuilt()
+        del half_built
+    assert seen == []
+
+
+def test_unraisable_errors_after_a_stop_reached_the_command_line_are_not_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[BaseException] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
+    with keeping_stops():
+        assert stop_behind(KeyboardInterrupt()) is not None  # the stop reached main
+        half_built = _HalfBuilt()
+        del half_built
+    assert seen == []
+
+
+def test_a_final_block_keeps_a_silent_hook_after_a_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # restored after the test
+    before = sys.unraisablehook
+    with keeping_stops(final=True):
+        stop_requested(KeyboardInterrupt())
+    assert sys.unraisablehook is not before  # the interpreter's shutdown shows no fallout
+
+
+def test_a_final_block_without_a_stop_restores_the_hook() -> None:
+    before = sys.unraisablehook
+    with keeping_stops(final=True):
+        pass
+    assert sys.unraisablehook is before
+
+
 def test_the_hook_is_restored_and_the_stop_forgotten_after_the_block() -> None:
     before = sys.unraisablehook
     with keeping_stops():

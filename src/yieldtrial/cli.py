@@ -184,7 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _reserve_standard_descriptors()
     from yieldtrial.io.stops import keeping_stops
 
-    with _termination_as_interrupt(final=argv is None), _standard_error_sink(), keeping_stops():
+    with (
+        _termination_as_interrupt(final=argv is None),
+        _standard_error_sink(),
+        keeping_stops(final=argv is None),
+    ):
         return _main(argv)
 
 

@@ -38,15 +38,34 @@ __all__ = ["keeping_stops", "raise_kept_stop", "stop_behind", "stop_requested"]
 #: The stop caught by :func:`keeping_stops` and not raised again yet (one per process).
 _kept: list[BaseException] = []
 
+#: Non-empty once a stop arrived in the current :func:`keeping_stops` block.
+_stopping: list[bool] = []
+
+
+def _note_stop() -> None:
+    if not _stopping:
+        _stopping.append(True)
+
+
+def _silent(unraisable: Any) -> None:
+    """Show nothing: the unraisable hook for the fallout of a stop (see keeping_stops)."""
+
 
 @contextlib.contextmanager
-def keeping_stops() -> Iterator[None]:
+def keeping_stops(*, final: bool = False) -> Iterator[None]:
     """Keep a stop that arrives where it cannot be raised, for :func:`raise_kept_stop`.
 
-    Other unraisable exceptions go to the hook that was in place before.  A stop still
-    kept when the block ends is forgotten: the command line's block holds the whole
-    command, whose outputs are written in an :func:`~yieldtrial.io.output.output_group`
-    that raises it at its end.
+    Other unraisable exceptions go to the hook that was in place before, until a stop has
+    arrived: from then on they are its fallout and are not shown (a ``ZipFile`` whose
+    constructor the stop interrupted fails in its ``__del__`` with ``AttributeError: ...
+    '_writing'``, and Python would print that traceback under the run's one line).  A
+    stop still kept when the block ends is forgotten: the command line's block holds the
+    whole command, whose outputs are written in an
+    :func:`~yieldtrial.io.output.output_group` that raises it at its end.
+
+    ``final``: the process ends after the block (the command line run as the program);
+    after a stop the silent hook then stays, for the objects the interpreter's shutdown
+    finalises.
 
     Examples
     --------
@@ -68,15 +87,19 @@ def keeping_stops() -> Iterator[None]:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
             if not _kept:
                 _kept.append(unraisable.exc_value)
+            _note_stop()
             return
+        if _stopping:
+            return  # the fallout of the stop (see above)
         previous(unraisable)
 
     sys.unraisablehook = hook
     try:
         yield
     finally:
-        sys.unraisablehook = previous
+        sys.unraisablehook = _silent if final and _stopping else previous
         _kept.clear()
+        _stopping.clear()
 
 
 def stop_requested(stop: KeyboardInterrupt) -> KeyboardInterrupt:
@@ -109,6 +132,7 @@ def stop_requested(stop: KeyboardInterrupt) -> KeyboardInterrupt:
     """
     if not _kept:
         _kept.append(stop)
+    _note_stop()
     return stop
 
 
@@ -163,6 +187,7 @@ def stop_behind(exc: BaseException) -> BaseException | None:
         seen.add(id(current))
         if isinstance(current, KeyboardInterrupt):
             _kept.clear()
+            _note_stop()
             return current
         pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
     if _kept:
