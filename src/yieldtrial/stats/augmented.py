@@ -17,7 +17,11 @@ checks absent from a block are handled too.  From :data:`ABSORB_MIN_TREATMENTS` 
 on (thousands of entries, issue 13) the entries are absorbed when each has one plot and
 every block a check plot: the check and block effects are then the least squares of the
 check plots alone and the LS-means covariance is diagonal plus rank ``c + b - 1``, the same
-numbers without any ``t x t`` step (:func:`_absorbed_fit`).
+numbers without any ``t x t`` step (:func:`_absorbed_fit`).  Other layouts of that size
+(partially replicated, p-rep: some entries on two plots in different blocks; a block
+without a check that replicated entries connect) are fitted with every treatment absorbed
+(:func:`_prep_fit`, stop 43): blocks the only nuisance factor, the covariance diagonal plus
+rank ``b - 1``, again the general fit's numbers.
 
 The analysis of variance splits the treatments into checks, entries and checks vs
 entries, in two tables (as Federer and the R package augmentedRCBD print them):
@@ -355,6 +359,9 @@ def _pair_variances(
 #: its distinct rows, ``compare._exact_bifactor_family``) for up to four checks in every
 #: block; five or more checks, or a lost check plot, give the near product form with the
 #: Li-Shao bound, which is loose on small families (about 0.1 on 62 comparisons).
+#: Stop 43: the layouts the one-plot absorption refuses (entries on two or more plots,
+#: blocks without a check) take :func:`_prep_fit` from the same size on, the treatments
+#: absorbed (memory O(n b + t b)); a disconnected layout gets the general fit's error.
 ABSORB_MIN_TREATMENTS = 502
 
 
