@@ -158,9 +158,31 @@ def test_dunnett_vs_best_check_equals_general_fit(fits) -> None:
     general, absorbed = fits
     got, want = absorbed.vs_best_check(), general.vs_best_check()
     assert got.shape[0] == want.shape[0]
-    for col in ("estimate", "se"):
-        if col in want:
-            np.testing.assert_allclose(got[col], want[col], rtol=1e-10, atol=1e-9)
+    assert got["treatment"].tolist() == want["treatment"].tolist()
+    for col in ("difference", "se", "statistic"):
+        np.testing.assert_allclose(got[col], want[col], rtol=1e-10, atol=1e-9)
+    # the absorbed family's p-values (exact bifactor refused -> near product form + Li-Shao
+    # bound) against the dense family's: measured 1e-14 apart on these trials
+    np.testing.assert_allclose(got["p_value_adjusted"], want["p_value_adjusted"], atol=1e-6)
+
+
+def test_dunnett_exact_form_refused_and_near_form_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replicated entries: ``_exact_bifactor_family`` gives None, the near form answers."""
+    import yieldtrial.stats.compare as cmp
+
+    seen: list[object] = []
+    exact = cmp._exact_bifactor_family
+
+    def spy(*args, **kwargs):
+        out = exact(*args, **kwargs)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(cmp, "_exact_bifactor_family", spy)
+    res = augmented_anova(_prep(540, seed=9), **KW, checks=["CK0", "CK1", "CK2", "CK3"])
+    table = res.vs_best_check()
+    assert seen == [None]
+    assert np.isfinite(table["p_value_adjusted"]).all()
 
 
 def test_disconnected_layout_gives_the_general_error(monkeypatch: pytest.MonkeyPatch) -> None:
