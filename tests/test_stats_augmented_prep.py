@@ -206,3 +206,20 @@ def test_no_dense_treatment_step(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aug, "model_matrix", refuse)
     res = augmented_anova(_prep(510, seed=8), **KW)
     assert type(res._means_model.cov).__name__ == "LowRankUpdateCovariance"
+
+
+def test_many_checks_two_checks_sed_without_pair_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-plot absorption with thousands of checks: two-check SED by Lagrange's identity.
+
+    A p-rep table analysed without ``checks=`` takes its replicated entries as checks
+    (10,000 entries: 2,004 checks, a 2,007,006 x 2,203 array of pair rows, 32.9 GiB before);
+    ``_PAIR_ROWS_MAX = 0`` forces the identity here, compared with the general fit.
+    """
+    df = _prep(520, seed=10)
+    monkeypatch.setattr(aug, "_PAIR_ROWS_MAX", 0)
+    absorbed = augmented_anova(df, **KW)  # replicated entries become checks
+    assert len(absorbed.checks) > 100
+    assert type(absorbed._means_model.cov).__name__ == "LowRankUpdateCovariance"
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
+    general = augmented_anova(df, **KW)
+    pd.testing.assert_frame_equal(absorbed.sed, general.sed, rtol=1e-10)

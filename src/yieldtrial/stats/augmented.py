@@ -506,6 +506,12 @@ def _absorbed_fit(
     )
 
 
+#: Largest ``pairs x q`` array of check-row differences :func:`_absorbed_pair_variances`
+#: builds (4 Mi floats, 32 MiB); above it (thousands of checks: a p-rep trial analysed with
+#: its replicated entries as checks) Lagrange's identity, :func:`_pair_sum`.
+_PAIR_ROWS_MAX = 4 * 1024**2
+
+
 def _absorbed_pair_variances(
     mse: float, u_check: np.ndarray, u_block: np.ndarray, entry_block: np.ndarray, n_b: int
 ) -> dict[str, float]:
@@ -521,10 +527,12 @@ def _absorbed_pair_variances(
     n_j = np.bincount(entry_block, minlength=n_b).astype(float)
     n_e = float(n_j.sum())
     out = {kind: float("nan") for kind in AUGMENTED_COMPARISONS}
-    if c > 1:
+    if c > 1 and c * (c - 1) // 2 * u_check.shape[1] <= _PAIR_ROWS_MAX:
         i, j = np.triu_indices(c, 1)
         diff = u_check[i] - u_check[j]
         out["two_checks"] = float(np.mean(np.einsum("pq,pq->p", diff, diff)))
+    elif c > 1:  # many "checks" (p-rep entries taken as checks): no pairs x q array
+        out["two_checks"] = _pair_sum(np.zeros(c), u_check) / (c * (c - 1) / 2)
     if float(n_j @ (n_j - 1.0)) > 0:
         out["two_entries_same_block"] = 2.0 * mse
     pairs_diff = (n_e * n_e - float(n_j @ n_j)) / 2.0
