@@ -4,7 +4,8 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_augmented_memory.py TABLE.
 (a SYNTHETIC table from ``benchmarks/breeding_designs.py``: columns ``treatment``,
 ``block``, ``yield_kg_ha``).
 
-Prints, for each step of the fit (model matrices, least squares, LS-means weights,
+``--checks CK1,CK2,...`` names the checks (a p-rep table, stop 43: its replicated entries
+are not checks).  Prints, for each step of the fit (model matrices, least squares, LS-means weights,
 Wald sums of squares; with the entries absorbed, stop 42: the absorbed fit), its process
 CPU (``time.process_time``) and its peak of traced memory above the memory held when it
 started (``tracemalloc``; numpy reports its arrays), then the total.  The peer is the
@@ -80,6 +81,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("table")
     parser.add_argument("--report", action="append", metavar="SRC", help="source tree")
+    parser.add_argument(
+        "--checks",
+        help="comma-separated check labels (default: the treatments with more than one plot; "
+        "a p-rep table needs them named, stop 43)",
+    )
     args = parser.parse_args()
     if args.report:
         with tempfile.TemporaryDirectory() as folder:
@@ -91,11 +97,15 @@ def main() -> None:
         return
     data = pd.read_csv(args.table)
     traced = ("model_matrix", "least_squares", "reference_grid_means", "_wald_ss")
-    for name in (*traced, "_absorbed_fit") if hasattr(aug, "_absorbed_fit") else traced:
-        setattr(aug, name, _traced(name, getattr(aug, name)))
+    for name in (*traced, "_absorbed_fit", "_prep_fit"):
+        if hasattr(aug, name):
+            setattr(aug, name, _traced(name, getattr(aug, name)))
+    checks = args.checks.split(",") if args.checks else None
     tracemalloc.start()
     start = time.process_time()
-    res = aug.augmented_anova(data, response="yield_kg_ha", treatment="treatment", block="block")
+    res = aug.augmented_anova(
+        data, response="yield_kg_ha", treatment="treatment", block="block", checks=checks
+    )
     cpu = time.process_time() - start
     peak_mb = max(_PEAK[0], tracemalloc.get_traced_memory()[1]) / 2**20
     print(

@@ -11,6 +11,9 @@ split_plot; the resolvable row-column layout and the networks are built here) wi
 * ``augmented_{n}_c{c}.csv``: ``yieldtrial design augmented`` with n entries and c
   checks (CK1 ...) in ``max(4, n // 50)`` blocks; yield = 7000 + entry or check (SD 600)
   + block (SD 250) + plot (SD 400);
+* ``prep_augmented_{n}_c{c}.csv`` (stop 43): a partially replicated augmented layout built
+  here, c checks (CK1 ...) in each of ``max(4, n // 50)`` blocks, every entry one plot in
+  a random block and 20 % of them a second plot in another block; yield as augmented;
 * ``rowcol_{n}.csv``: a resolvable row-column layout, 2 replicates of a rows x columns
   grid (n = 300: 15 x 20, n = 500: 20 x 25), entries randomly permuted in each
   replicate; yield = 7000 + entry (SD 600) + row and column within replicate (SD 200
@@ -86,6 +89,30 @@ def augmented(out: Path, entries: int, checks: int, seed: int = 1) -> None:
     book.to_csv(out, index=False)
 
 
+def prep_augmented(
+    out: Path, entries: int, checks: int, replicated: float = 0.2, seed: int = 1
+) -> None:
+    """Write a p-rep augmented trial: a share ``replicated`` of the entries on two plots."""
+    rng = np.random.default_rng(seed)
+    blocks = max(4, entries // 50)
+    entry_labels = [f"E{i:05d}" for i in range(1, entries + 1)]
+    home = rng.integers(0, blocks, entries)
+    twice = rng.choice(entries, int(round(replicated * entries)), replace=False)
+    second = (home[twice] + rng.integers(1, blocks, twice.size)) % blocks  # another block
+    block = np.concatenate([np.repeat(np.arange(blocks), checks), home, second])
+    check_labels = np.tile([f"CK{k}" for k in range(1, checks + 1)], blocks)
+    label = np.concatenate(
+        [check_labels, np.asarray(entry_labels)[np.r_[np.arange(entries), twice]]]
+    )
+    book = pd.DataFrame({"block": block + 1, "treatment": label})
+    book = book.sort_values("block", kind="stable").reset_index(drop=True)
+    book.insert(0, "plot", np.arange(1, len(book) + 1))
+    book["yield_kg_ha"] = (7000.0 + _effects(rng, book["treatment"], 600.0)
+                           + _effects(rng, book["block"].astype(str), 250.0)
+                           + rng.normal(0.0, 400.0, len(book)))  # fmt: skip
+    book.to_csv(out, index=False)
+
+
 ROW_COLUMN_GRIDS = {300: (15, 20), 500: (20, 25)}
 
 
@@ -148,6 +175,8 @@ def write_all(folder: Path) -> None:
             alpha(folder / f"alpha_{n}_r{r}.csv", n, r)
     for n, c in ((1000, 3), (5000, 4), (10000, 4)):
         augmented(folder / f"augmented_{n}_c{c}.csv", n, c)
+    for n in (2000, 10000):
+        prep_augmented(folder / f"prep_augmented_{n}_c4.csv", n, 4)
     for n in ROW_COLUMN_GRIDS:
         row_column(folder / f"rowcol_{n}.csv", n)
     split(folder / "split_200.csv", 200)

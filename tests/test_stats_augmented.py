@@ -391,17 +391,29 @@ def test_absorbed_fit_equals_general_fit(name: str, monkeypatch: pytest.MonkeyPa
     assert absorbed.mse == pytest.approx(general.mse, rel=1e-10)
 
 
-def test_replicated_entry_falls_back_to_general_fit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An entry in two blocks cannot be absorbed (one plot each): the general fit runs."""
+def test_replicated_entry_takes_the_treatment_absorbed_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An entry in two blocks (p-rep, stop 43): the treatment-absorbed fit, general numbers.
+
+    The one-plot absorption refuses it; from ABSORB_MIN_TREATMENTS treatments on (forced to
+    0 here) ``_prep_fit`` runs instead of the full model matrix, to 1e-10 of the general fit.
+    """
     import yieldtrial.stats.augmented as aug
 
     df = _synthetic(3, 4, 3, 6)
     extra = pd.DataFrame([["B3", "E001", 7100.0]], columns=df.columns)
     df = pd.concat([df, extra], ignore_index=True)
+    kw = {"response": "y", "treatment": "treatment", "block": "block",
+          "checks": ["CK0", "CK1", "CK2"]}  # fmt: skip
     monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)
-    res = augmented_anova(df, response="y", treatment="treatment", block="block", checks=[
-        "CK0", "CK1", "CK2"])  # fmt: skip
-    assert isinstance(res._means_model.cov, np.ndarray)
+    res = augmented_anova(df, **kw)
+    assert type(res._means_model.cov).__name__ == "LowRankUpdateCovariance"
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
+    general = augmented_anova(df, **kw)
+    assert isinstance(general._means_model.cov, np.ndarray)
+    pd.testing.assert_frame_equal(res.means, general.means, rtol=1e-10)
+    pd.testing.assert_frame_equal(res.sed, general.sed, rtol=1e-10)
 
 
 def test_absorbed_means_model_subset_stays_structured(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -477,10 +489,14 @@ def test_general_fit_entry_blocks_as_the_per_entry_loop(monkeypatch: pytest.Monk
     home = df.loc[df["treatment"] == "E002", "block"].iloc[0]
     extra = pd.DataFrame([["B3", "E001", 7100.0], [home, "E002", 6900.0]], columns=df.columns)
     df = pd.concat([df, extra], ignore_index=True)
-    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)  # the general fit all the same
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)  # the general fit
     res = augmented_anova(df, response="y", treatment="treatment", block="block",
                           checks=["CK0", "CK1", "CK2"])  # fmt: skip
     assert isinstance(res._means_model.cov, np.ndarray)
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 0)  # the p-rep absorbed fit: the same
+    prep = augmented_anova(df, response="y", treatment="treatment", block="block",
+                           checks=["CK0", "CK1", "CK2"])  # fmt: skip
+    assert prep.means["block"].tolist() == res.means["block"].tolist()
     entries = res.means[res.means["kind"] == "entry"]
     expected = []
     for label in entries["treatment"]:

@@ -86,6 +86,9 @@ class AbsorbedFit:
         ``n - rank``.
     estimable : ndarray of bool, shape (k,)
         Whether each LS-mean is estimable.
+    nuisance_effects : ndarray, shape (q,) or None
+        Effects of the nuisance dummies (treatment coding, first level of each nuisance
+        factor the reference; the minimum-norm solution when ``Z`` is rank deficient).
     """
 
     fitted: np.ndarray
@@ -97,6 +100,7 @@ class AbsorbedFit:
     mse: float
     df_error: int
     estimable: np.ndarray
+    nuisance_effects: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,7 +229,8 @@ def absorbed_fit(
         d = mse / core.counts
         cov = LowRankUpdateCovariance(d, factor) if np.any(factor) else DiagonalCovariance(d)
     return AbsorbedFit(core.fitted, core.residuals, int(rank), leverage, lsmeans, cov,
-                       float(mse), int(df_error), np.asarray(estimable))  # fmt: skip
+                       float(mse), int(df_error), np.asarray(estimable),
+                       core.gamma)  # fmt: skip
 
 
 def absorbed_projection(

@@ -17,7 +17,11 @@ checks absent from a block are handled too.  From :data:`ABSORB_MIN_TREATMENTS` 
 on (thousands of entries, issue 13) the entries are absorbed when each has one plot and
 every block a check plot: the check and block effects are then the least squares of the
 check plots alone and the LS-means covariance is diagonal plus rank ``c + b - 1``, the same
-numbers without any ``t x t`` step (:func:`_absorbed_fit`).
+numbers without any ``t x t`` step (:func:`_absorbed_fit`).  Other layouts of that size
+(partially replicated, p-rep: some entries on two plots in different blocks; a block
+without a check that replicated entries connect) are fitted with every treatment absorbed
+(:func:`_prep_fit`, stop 43): blocks the only nuisance factor, the covariance diagonal plus
+rank ``b - 1``, again the general fit's numbers.
 
 The analysis of variance splits the treatments into checks, entries and checks vs
 entries, in two tables (as Federer and the R package augmentedRCBD print them):
@@ -355,6 +359,9 @@ def _pair_variances(
 #: its distinct rows, ``compare._exact_bifactor_family``) for up to four checks in every
 #: block; five or more checks, or a lost check plot, give the near product form with the
 #: Li-Shao bound, which is loose on small families (about 0.1 on 62 comparisons).
+#: Stop 43: the layouts the one-plot absorption refuses (entries on two or more plots,
+#: blocks without a check) take :func:`_prep_fit` from the same size on, the treatments
+#: absorbed (memory O(n b + t b)); a disconnected layout gets the general fit's error.
 ABSORB_MIN_TREATMENTS = 502
 
 
@@ -499,6 +506,12 @@ def _absorbed_fit(
     )
 
 
+#: Largest ``pairs x q`` array of check-row differences :func:`_absorbed_pair_variances`
+#: builds (4 Mi floats, 32 MiB); above it (thousands of checks: a p-rep trial analysed with
+#: its replicated entries as checks) Lagrange's identity, :func:`_pair_sum`.
+_PAIR_ROWS_MAX = 4 * 1024**2
+
+
 def _absorbed_pair_variances(
     mse: float, u_check: np.ndarray, u_block: np.ndarray, entry_block: np.ndarray, n_b: int
 ) -> dict[str, float]:
@@ -514,10 +527,12 @@ def _absorbed_pair_variances(
     n_j = np.bincount(entry_block, minlength=n_b).astype(float)
     n_e = float(n_j.sum())
     out = {kind: float("nan") for kind in AUGMENTED_COMPARISONS}
-    if c > 1:
+    if c > 1 and c * (c - 1) // 2 * u_check.shape[1] <= _PAIR_ROWS_MAX:
         i, j = np.triu_indices(c, 1)
         diff = u_check[i] - u_check[j]
         out["two_checks"] = float(np.mean(np.einsum("pq,pq->p", diff, diff)))
+    elif c > 1:  # many "checks" (p-rep entries taken as checks): no pairs x q array
+        out["two_checks"] = _pair_sum(np.zeros(c), u_check) / (c * (c - 1) / 2)
     if float(n_j @ (n_j - 1.0)) > 0:
         out["two_entries_same_block"] = 2.0 * mse
     pairs_diff = (n_e * n_e - float(n_j @ n_j)) / 2.0
@@ -534,6 +549,193 @@ def _absorbed_pair_variances(
         total = n_e * float(norms_k.sum()) + c * float(n_j @ norms_j) - 2.0 * cross
         out["entry_vs_check"] = mse + total / (c * n_e)
     return out
+
+
+def _absorbable_general(n_t: int) -> bool:
+    """Whether a layout the one-plot absorption refuses is fitted by :func:`_prep_fit`."""
+    return n_t >= ABSORB_MIN_TREATMENTS
+
+
+def _pair_sum(d: np.ndarray, f: np.ndarray) -> float:
+    """Sum over the pairs ``i < k`` of ``d_i + d_k + |F_i - F_k|^2`` (Lagrange's identity).
+
+    ``(m - 1) sum d + m sum |F_i|^2 - |sum F_i|^2`` with the rows centred first (the sum
+    is translation invariant), so nothing cancels beyond the spread of the rows.
+    """
+    m = d.size
+    if m < 2:
+        return 0.0
+    fc = f - f.mean(axis=0)
+    s = fc.sum(axis=0)
+    return float((m - 1) * d.sum() + m * float(np.einsum("iq,iq->", fc, fc)) - float(s @ s))
+
+
+def _low_rank_pair_variances(
+    d: np.ndarray, f: np.ndarray, c: int, entry_block: np.ndarray
+) -> dict[str, float]:
+    """Mean variance of a difference, by kind, from ``V = diag(d) + F F'`` (no pair visited).
+
+    The same pairs and kinds as :func:`_pair_variances` (an entry with plots in more than
+    one block, ``entry_block == -1``, is in different blocks from every other entry), each
+    kind's sum of ``d_i + d_k + |F_i - F_k|^2`` from sums over its rows: O(t q).
+    """
+    out = {kind: float("nan") for kind in AUGMENTED_COMPARISONS}
+    n_e = d.size - c
+    if c > 1:
+        out["two_checks"] = _pair_sum(d[:c], f[:c]) / (c * (c - 1) / 2)
+    de, fe = d[c:], f[c:]
+    all_pairs = n_e * (n_e - 1) / 2
+    same_sum, same_pairs = 0.0, 0.0
+    order = np.argsort(entry_block, kind="stable")
+    keys = entry_block[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], keys.size]
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        if keys[lo] < 0 or hi - lo < 2:
+            continue
+        rows = order[lo:hi]
+        same_sum += _pair_sum(de[rows], fe[rows])
+        same_pairs += (hi - lo) * (hi - lo - 1) / 2
+    if same_pairs > 0:
+        out["two_entries_same_block"] = same_sum / same_pairs
+    if all_pairs - same_pairs > 0:
+        out["two_entries_different_blocks"] = (_pair_sum(de, fe) - same_sum) / (
+            all_pairs - same_pairs
+        )
+    if n_e > 0:
+        centre = f.mean(axis=0)
+        fk, fe_c = f[:c] - centre, fe - centre
+        total = (
+            n_e * float(d[:c].sum())
+            + c * float(de.sum())
+            + n_e * float(np.einsum("kq,kq->", fk, fk))
+            + c * float(np.einsum("eq,eq->", fe_c, fe_c))
+            - 2.0 * float(fk.sum(axis=0) @ fe_c.sum(axis=0))
+        )
+        out["entry_vs_check"] = total / (c * n_e)
+    return out
+
+
+def _entry_blocks(
+    t_codes: np.ndarray, b_codes: np.ndarray, n_t: int, n_b: int, c: int
+) -> np.ndarray:
+    """Each entry's block, ``-1`` for an entry with plots in more than one block."""
+    is_entry = t_codes >= c
+    low = np.full(n_t - c, n_b)
+    high = np.full(n_t - c, -1)
+    np.minimum.at(low, t_codes[is_entry] - c, b_codes[is_entry])
+    np.maximum.at(high, t_codes[is_entry] - c, b_codes[is_entry])
+    return np.where(low == high, low, -1)
+
+
+def _raise_not_estimable(
+    ok: np.ndarray,
+    t_codes: np.ndarray,
+    b_codes: np.ndarray,
+    labels: tuple[str, ...],
+    b_labels: tuple[str, ...],
+    n_b: int,
+    c: int,
+) -> None:
+    """Raise the error of an augmented layout whose LS-means are not all estimable."""
+    with_check = np.zeros(n_b, dtype=bool)
+    with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
+    for j in np.flatnonzero(~with_check)[:1]:
+        entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
+        raise DataValidationError(
+            f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
+            f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
+            "effect estimated). Every block of an augmented design needs its checks: fill "
+            "in their yields, or fit the blocks as random (block_effects = 'random' in "
+            "FieldTrial or under [analysis] in trial.toml)."
+        )
+    bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
+    raise DataValidationError(
+        f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
+        "check plot. Every block of an augmented design needs the checks."
+    )
+
+
+def _prep_fit(
+    yc: np.ndarray,
+    y: np.ndarray,
+    t_codes: np.ndarray,
+    b_codes: np.ndarray,
+    labels: tuple[str, ...],
+    b_labels: tuple[str, ...],
+    n_t: int,
+    n_b: int,
+    c: int,
+    *,
+    response: str,
+) -> _Fit:
+    r"""Fit ``y ~ treatment + block`` with the treatments absorbed (any layout; stop 43).
+
+    For partially replicated (p-rep) augmented trials: entries with one or more plots,
+    blocks possibly without a check when the design stays connected.  The least squares,
+    LS-means and their covariance ``diag(d) + F F'`` come from
+    :func:`~yieldtrial.stats._absorb.absorbed_fit` (blocks the only nuisance factor:
+    memory O(n b + t b)); the sums of squares are the one-way within/between sums of
+    squares and, for the checks eliminating blocks, the Wald sum of squares of their
+    successive differences from the ``c x c`` block of the covariance (a difference of
+    treatment effects is the difference of the LS-means).  Each SED kind is the mean over
+    its pairs of the variance of the difference (:func:`_low_rank_pair_variances`), the
+    same pairs as the general fit: an entry with plots in two blocks counts as in a
+    different block from every other entry.  The numbers agree with :func:`_general_fit`
+    to rounding (1e-10 relative, tested on p-rep trials of 502-600 treatments).
+    """
+    from yieldtrial.stats._absorb import absorbed_fit
+
+    codes = {"t": t_codes, "b": b_codes}
+    sol = absorbed_fit(codes, {"t": n_t, "b": n_b}, "t", yc)
+    df_e = y.size - sol.rank
+    _check_residual(df_e, sol.residuals, y, response)
+    if not sol.estimable.all():
+        _raise_not_estimable(sol.estimable, t_codes, b_codes, labels, b_labels, n_b, c)
+    cov = sol.cov
+    if isinstance(cov, LowRankUpdateCovariance):
+        d_part, factor = cov.diag_part, cov.factor
+    else:  # every treatment in every block in equal proportion: no block adjustment
+        d_part, factor = diagonal(cov), np.zeros((n_t, 1))
+    cov = LowRankUpdateCovariance(d_part, factor, origin="augmented")
+    # block effects: the absorbed fit's block dummies (block 0 the reference), centred
+    delta = np.zeros(n_b)
+    delta[1:] = sol.nuisance_effects
+    beff = delta - delta.mean()
+    rss_tb = float(sol.residuals @ sol.residuals)
+    mse = rss_tb / df_e
+    if c > 1:
+        diffs = np.zeros((c - 1, c))
+        diffs[np.arange(c - 1), np.arange(c - 1)] = 1.0
+        diffs[np.arange(c - 1), np.arange(1, c)] = -1.0
+        est = diffs @ sol.lsmeans[:c]
+        fc = diffs @ factor[:c]
+        vc = (diffs * d_part[:c]) @ diffs.T + fc @ fc.T
+        ss_check = float(est @ np.linalg.solve(vc / mse, est))
+    else:
+        ss_check = 0.0
+    is_check = t_codes < c
+    n_e = n_t - c
+    entry_block = _entry_blocks(t_codes, b_codes, n_t, n_b, c)
+    return _Fit(
+        total=float(yc @ yc),
+        rss_b=_within_ss(yc, b_codes, n_b),
+        rss_t=_within_ss(yc, t_codes, n_t),
+        rank_t=n_t,
+        rss_tb=rss_tb,
+        rank_tb=sol.rank,
+        residuals=sol.residuals,
+        adj_centred=sol.lsmeans,
+        cov=cov,
+        block_effects=beff,
+        ss_check=ss_check,
+        ss_check_ign=_between_ss(yc[is_check], t_codes[is_check], c) if c > 1 else 0.0,
+        ss_entries_ign=(
+            _between_ss(yc[~is_check], t_codes[~is_check] - c, n_e) if n_e > 1 else 0.0
+        ),
+        entry_block=entry_block,
+        pair_variance=_low_rank_pair_variances(d_part, factor, c, entry_block),
+    )
 
 
 def _contrast_rows(idx: list[int], p_trt: int, start: int, width: int) -> np.ndarray:
@@ -596,22 +798,7 @@ def _general_fit(
     lmat = reference_grid_means("t", n_levels, [("t",), ("b",)])
     ok = sol.estimable(lmat)
     if not ok.all():
-        with_check = np.zeros(n_b, dtype=bool)
-        with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
-        for j in np.flatnonzero(~with_check)[:1]:
-            entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
-            raise DataValidationError(
-                f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
-                f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
-                "effect estimated). Every block of an augmented design needs its checks: fill "
-                "in their yields, or fit the blocks as random (block_effects = 'random' in "
-                "FieldTrial or under [analysis] in trial.toml)."
-            )
-        bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
-        raise DataValidationError(
-            f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "
-            "check plot. Every block of an augmented design needs the checks."
-        )
+        _raise_not_estimable(ok, t_codes, b_codes, labels, b_labels, n_b, c)
     adj_centred = lmat @ sol.coef
     a = lmat @ (sol.right.T / sol.singular_values)
     cov = mse * (a @ a.T)
@@ -634,14 +821,8 @@ def _general_fit(
         if len(entry_idx) > 1
         else 0.0
     )
-    # each entry's block (-1: plots in more than one block), as the absorbed fit: its plots'
-    # lowest and highest block codes agree
-    is_entry = t_codes >= c
-    low = np.full(n_t - c, n_b)
-    high = np.full(n_t - c, -1)
-    np.minimum.at(low, t_codes[is_entry] - c, b_codes[is_entry])
-    np.maximum.at(high, t_codes[is_entry] - c, b_codes[is_entry])
-    entry_block = np.where(low == high, low, -1)
+    # each entry's block (-1: plots in more than one block), as the absorbed fits
+    entry_block = _entry_blocks(t_codes, b_codes, n_t, n_b, c)
     groups = _pair_variances(cov, np.diag(cov), c, entry_block)
     return _Fit(
         total=total,
@@ -802,9 +983,8 @@ def augmented_anova(
         else None
     )
     if fit is None:
-        fit = _general_fit(
-            yc, y, t_codes, b_codes, labels, b_labels, n_t, n_b, c, response=response
-        )
+        fitter = _prep_fit if _absorbable_general(n_t) else _general_fit
+        fit = fitter(yc, y, t_codes, b_codes, labels, b_labels, n_t, n_b, c, response=response)
     else:
         _check_residual(y.size - fit.rank_tb, fit.residuals, y, response)
     total, rss_b, rss_t, rank_t = fit.total, fit.rss_b, fit.rss_t, fit.rank_t
