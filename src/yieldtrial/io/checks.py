@@ -233,8 +233,7 @@ def check_number(
         )
     if huge and (low if number < 0 else high) is None:  # [0, inf) would take 10**400 in as inf
         raise DataValidationError(
-            f"{prefix}{name} = {shown}; out of range: beyond the largest number (1.8e+308)"
-            f"{tail}."
+            f"{prefix}{name} = {shown}; out of range: beyond the largest number (1.8e+308){tail}."
         )
     if not huge and (number != number or number in (float("inf"), float("-inf"))):
         raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number{tail}.")
