@@ -89,7 +89,7 @@ from typing import Any
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, shown
+from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
 
 __all__ = [
     "LETTERS_METHODS",
@@ -1096,10 +1096,11 @@ def _check_reported(reported: object, where: str) -> None:
     if isinstance(text, str) and looks_numeric(text):
         ok = math.isfinite(float(text)) and float(text) >= 0
     elif isinstance(text, int | float) and not isinstance(text, bool):
-        ok = math.isfinite(text) and text >= 0
+        # 10**400 is not a float: math.isfinite would raise OverflowError
+        ok = not overflows(text) and math.isfinite(text) and text >= 0
     if not ok:
         raise DataValidationError(
-            f"{where}: reported = {reported!r}; expected the published figure at standard "
+            f"{where}: reported = {shown(reported)}; expected the published figure at standard "
             'moisture as printed, a number >= 0, e.g. reported = "477.36".'
         )
 

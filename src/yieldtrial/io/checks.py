@@ -231,6 +231,10 @@ def check_number(
             f"{prefix}{name} = {shown}; out of range: "
             + (f"{name} must be {rule}." if rule else "beyond the largest number (1.8e+308).")
         )
+    if huge and (low if number < 0 else high) is None:  # [0, inf) would take 10**400 in as inf
+        raise DataValidationError(
+            f"{prefix}{name} = {shown}; out of range: beyond the largest number (1.8e+308){tail}."
+        )
     if not huge and (number != number or number in (float("inf"), float("-inf"))):
         raise DataValidationError(f"{prefix}{name} = {shown}; expected a finite number{tail}.")
     below = low is not None and (number < low if low_inclusive else number <= low)

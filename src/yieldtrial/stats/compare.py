@@ -966,9 +966,16 @@ def compare_means_to_control(
                     # same adjustment and critical value (NI contrasts' correlation) as
                     # the verdict, so the displayed bound agrees with it
                     ni_df = _versus_control_df(mm, idx, ic, 1.0 - margin_pct / 100.0)
-                    _, ni_p_table, ni_crit, _, ni_error = _adjust(
+                    _, ni_p_table, ni_crit, ni_note, ni_error = _adjust(
                         method, ni_t, ni_corr, ni_df, alternative, confidence
                     )
+                    # the non-inferiority family is a family of its own (contrasts
+                    # e_i - (1 - m) e_c): its accuracy enters the stated one, which was
+                    # the superiority family's alone (an absorbed augmented trial's
+                    # margin family takes the near product form: Li-Shao bound 0.04,
+                    # stated as 1e-7)
+                    notes.append(ni_note)
+                    errors.append(ni_error)
                     borderline.append((ni_p_table, ni_error))
                     ni_low, _ = _interval(ni_est, ni_se, ni_crit, alternative)
                     ni_critical = np.broadcast_to(np.asarray(ni_crit, dtype=float), (m,)).copy()
