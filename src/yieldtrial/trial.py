@@ -1276,6 +1276,7 @@ class FieldTrial:
         kind: str | None = None,
         contrasts: Sequence[tuple[str, str, str]] = (),
         unit: str | None = None,
+        all_pairs: bool | None = None,
     ) -> pd.DataFrame:
         """Which verdicts change when one plot is treated as missing.
 
@@ -1304,6 +1305,10 @@ class FieldTrial:
         unit : str, optional
             Unit of ``estimate_with``/``estimate_without``; the trial's display unit by
             default (``"kg/ha"`` for kg/ha).
+        all_pairs : bool, optional
+            Letters rows: True every pair of treatments, False only the pairs whose
+            outcome changes, None (default) every pair up to 30 treatments and only the
+            changed ones above (the number checked in ``attrs["letter_pairs_checked"]``).
 
         Returns
         -------
@@ -1316,7 +1321,7 @@ class FieldTrial:
 
         return sensitivity(
             self, plots, control=control, kind=kind, alpha=alpha, letters=letters,
-            margin_pct=margin_pct, contrasts=contrasts, unit=unit,
+            margin_pct=margin_pct, contrasts=contrasts, unit=unit, all_pairs=all_pairs,
         )  # fmt: skip
 
     @_warns_at_caller

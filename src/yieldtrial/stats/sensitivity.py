@@ -28,7 +28,7 @@ from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is
 from yieldtrial.io.validation import augmented_checks, check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
-__all__ = ["SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
+__all__ = ["LETTER_PAIRS_LISTED_MAX_LEVELS", "SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
 
 #: Columns of :func:`verdicts`.
 VERDICT_COLUMNS: tuple[str, ...] = (
@@ -119,6 +119,30 @@ def _letters(mm: Any, test: str, alpha: float) -> dict[str, str] | None:
         return None
 
 
+#: Means with more levels than this list, in :func:`sensitivity`, only the letter
+#: comparisons whose outcome changes (the report's default): 30 treatments are 435 pairs a
+#: plot, a listing a reader can still scan; 500 entries are 124,750 pairs a plot.
+LETTER_PAIRS_LISTED_MAX_LEVELS = 30
+
+
+class _Letters:
+    """The letters verdicts' inputs: levels, LS-means, letters and the test's label."""
+
+    def __init__(self, levels: list[str], est: np.ndarray, found: dict[str, str], test: str):
+        self.levels, self.est, self.found, self.test = levels, est, found, test
+
+    def share(self) -> np.ndarray:
+        """Matrix ``[i, j]``: levels i and j share a letter (one matrix product)."""
+        alphabet = sorted({ch for lv in self.levels for ch in self.found.get(lv, "")})
+        col = {ch: k for k, ch in enumerate(alphabet)}
+        member = np.zeros((len(self.levels), len(alphabet)), dtype=np.float64)
+        for i, lv in enumerate(self.levels):
+            for ch in set(self.found.get(lv, "")):
+                member[i, col[ch]] = 1.0
+        result: np.ndarray = (member @ member.T) > 0
+        return result
+
+
 def verdicts(
     trial: Any,
     *,
@@ -168,6 +192,30 @@ def verdicts(
         one-sided NI, contrast t test; NaN for letters), ``estimate`` (difference
         [response unit]; NaN for F tests), ``test``.  Empty for an unreplicated trial.
     """
+    return _verdicts(
+        trial, control=control, kind=kind, alpha=alpha, letters=letters,
+        margin_pct=margin_pct, contrasts=contrasts, unit=unit,
+    )[0]  # fmt: skip
+
+
+def _verdicts(
+    trial: Any,
+    *,
+    control: str | Sequence[str] | None = None,
+    kind: str | None = None,
+    alpha: float = 0.05,
+    letters: str | None = "tukey",
+    margin_pct: float | None = None,
+    contrasts: Sequence[tuple[str, str, str]] = (),
+    unit: str | None = None,
+    letter_rows: bool | None = True,
+) -> tuple[pd.DataFrame, _Letters | None]:
+    """:func:`verdicts` and the letters behind its letters rows.
+
+    ``letter_rows`` False leaves the letters rows out of the table (the caller compares
+    the letters itself); None leaves them out when the means have more than
+    :data:`LETTER_PAIRS_LISTED_MAX_LEVELS` levels.
+    """
     from yieldtrial.stats.compare import compare_means_to_control
 
     if control is not None and getattr(trial, "design", None) == "augmented":
@@ -179,7 +227,7 @@ def verdicts(
     if letters is not None:  # 0, [] or pd.NA meant "no letters" or failed in pandas
         letters = check_option("letters", letters, LETTER_TESTS)
     if not trial.is_replicated:
-        return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
+        return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))), None
     anova = trial.anova(alpha=alpha, unit=unit)
     table = anova.table
     two_factor = "error_term" in table.columns
@@ -250,11 +298,18 @@ def verdicts(
                         "test": f"non-inferiority, margin {margin_pct:g} % (one-sided)",
                     }
                 )
+    letter_info = None
     if letters is not None:
         found = _letters(mm, letters, alpha)
         if found is not None:
             levels = list(mm.levels)
             est = np.asarray(mm.estimates, dtype=float)
+            letter_info = _Letters(
+                [str(v) for v in levels], est, found, f"letters ({letters}, alpha {alpha:g})"
+            )
+            if letter_rows is None:
+                letter_rows = len(levels) <= LETTER_PAIRS_LISTED_MAX_LEVELS
+        if found is not None and letter_rows:
             for i in range(len(levels)):
                 for j in range(i + 1, len(levels)):
                     a, b = levels[i], levels[j]
@@ -271,7 +326,7 @@ def verdicts(
                         }
                     )
     rows.extend(_contrast_verdicts(mm, contrasts, alpha))
-    return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS)))
+    return _typed(pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))), letter_info
 
 
 def _check_contrasts(contrasts: Any) -> tuple[tuple[str, str, str], ...]:
@@ -376,6 +431,7 @@ def sensitivity(
     margin_pct: float | None = None,
     contrasts: Sequence[tuple[str, str, str]] = (),
     unit: str | None = None,
+    all_pairs: bool | None = None,
 ) -> pd.DataFrame:
     """Refit the trial without each plot in turn and compare every verdict.
 
@@ -388,6 +444,13 @@ def sensitivity(
         flagged by :meth:`yieldtrial.FieldTrial.suspect_plots`.
     control, kind, alpha, letters, margin_pct, contrasts, unit
         As :func:`verdicts`.
+    all_pairs : bool, optional
+        Rows of the letters verdicts: True every pair of treatments, False only the
+        pairs whose outcome changes; None (default) every pair up to
+        :data:`LETTER_PAIRS_LISTED_MAX_LEVELS` treatments (435 pairs), only the changed
+        ones above (a 500-entry trial has 124,750 pairs a plot).  Every pair is checked
+        either way (the shared letters compared as one matrix); the number checked per
+        plot is ``attrs["letter_pairs_checked"]`` when only the changed ones are listed.
 
     Returns
     -------
@@ -421,7 +484,12 @@ def sensitivity(
     options: dict[str, Any] = {"control": control, "kind": kind, "alpha": alpha, "letters": letters,
                "margin_pct": margin_pct, "contrasts": _check_contrasts(contrasts),
                "unit": unit}  # fmt: skip
-    base = verdicts(trial, **options)
+    base, base_letters = _verdicts(trial, **options, letter_rows=all_pairs)
+    summarise = (
+        base_letters is not None
+        and len(base_letters.levels) > 1
+        and not bool((base["verdict"] == "letters").any())
+    )
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
         return _with_provenance(
@@ -441,7 +509,10 @@ def sensitivity(
             "block": str(where["block"].iloc[0]) if "block" in where.columns else None,
         }
         try:
-            without = verdicts(trial.exclude(pid, reason="sensitivity check"), **options)
+            without, without_letters = _verdicts(
+                trial.exclude(pid, reason="sensitivity check"), **options,
+                letter_rows=not summarise,
+            )  # fmt: skip
         except DataValidationError as exc:
             rows.append({**info, "verdict": "refit", "subject": "", "with_plot": "",
                          "without_plot": "", "p_with": np.nan, "p_without": np.nan,
@@ -451,7 +522,15 @@ def sensitivity(
                                       f"{exc}"})  # fmt: skip
             continue
         other = {(r["verdict"], r["subject"]): r for r in without.to_dict("records")}
+        pending = (
+            _changed_letter_rows(base_letters, without_letters, info, pid)
+            if summarise and base_letters is not None
+            else []
+        )
         for rec in base.to_dict("records"):
+            if pending and rec["verdict"] == "contrast":  # letters come before contrasts
+                rows.extend(pending)
+                pending = []
             alt = other.get((rec["verdict"], rec["subject"]))
             outcome = alt["outcome"] if alt is not None else "not estimable"
             changed = outcome != rec["outcome"]
@@ -474,6 +553,63 @@ def sensitivity(
                     ),
                 }
             )
-    return _with_provenance(
+        rows.extend(pending)
+    out = _with_provenance(
         _typed(pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))), trial, alpha, unit
     )
+    if summarise and base_letters is not None:
+        n = len(base_letters.levels)
+        out.attrs["letter_pairs_checked"] = n * (n - 1) // 2
+    return out
+
+
+def _changed_letter_rows(
+    base: _Letters, other: _Letters | None, info: dict[str, Any], pid: str
+) -> list[dict[str, Any]]:
+    """Return the letters rows of :func:`sensitivity` that change without plot ``pid``.
+
+    The same rows, in the same order, as the full listing's rows with ``changed`` true:
+    pair ``a vs b`` (``a`` before ``b`` in the means) is looked up without the plot
+    under the same subject, else its outcome is ``"not estimable"``.
+    """
+    n = len(base.levels)
+    iu, ju = np.triu_indices(n, 1)
+    same_with = base.share()[iu, ju]
+    if other is None:
+        exists = np.zeros(len(iu), dtype=bool)
+        same_without = np.zeros(len(iu), dtype=bool)
+        pa = pb = np.zeros(len(iu), dtype=np.intp)
+    else:
+        where = {lv: k for k, lv in enumerate(other.levels)}
+        pos = np.array([where.get(lv, -1) for lv in base.levels], dtype=np.intp)
+        pa, pb = pos[iu], pos[ju]
+        exists = (pa >= 0) & (pb >= 0) & (pa < pb)
+        same_without = np.zeros(len(iu), dtype=bool)
+        same_without[exists] = other.share()[pa[exists], pb[exists]]
+    changed = ~exists | (same_with != same_without)
+    rows = []
+    for k in np.flatnonzero(changed):
+        i, j = int(iu[k]), int(ju[k])
+        subject = f"{base.levels[i]} vs {base.levels[j]}"
+        with_ = "same letter" if same_with[k] else "differ"
+        if exists[k] and other is not None:
+            without = "same letter" if same_without[k] else "differ"
+            est_without = float(other.est[pa[k]] - other.est[pb[k]])
+        else:
+            without, est_without = "not estimable", np.nan
+        rows.append(
+            {
+                **info,
+                "verdict": "letters",
+                "subject": subject,
+                "with_plot": with_,
+                "without_plot": without,
+                "p_with": np.nan,
+                "p_without": np.nan,
+                "estimate_with": float(base.est[i] - base.est[j]),
+                "estimate_without": est_without,
+                "changed": True,
+                "statement": _statement("letters", subject, with_, without, pid),
+            }
+        )
+    return rows
