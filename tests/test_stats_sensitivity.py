@@ -179,3 +179,56 @@ def test_sensitivity_records_the_model_it_refits():
     provenance = out.attrs["provenance"]
     assert provenance["model"] == doubled_trial().anova().provenance.model
     assert "with and without each plot" in provenance["test"]
+
+
+# -- many treatments: the letter pairs that change, not all t(t-1)/2 of them (stop 43) ----------
+
+
+@pytest.fixture(scope="module")
+def sixty_treatments() -> FieldTrial:
+    """An RCBD of 60 treatments x 3 blocks, two plots mistyped (x1.8 and x0.4)."""
+    rng = np.random.default_rng(3)
+    effect = rng.normal(0.0, 500.0, 60)
+    rows = [
+        {"plot_id": f"{b}{i:03d}", "block": str(b), "treatment": f"T{i:02d}" if i else "CK",
+         "yield_kg_ha": 7000.0 + effect[i] + rng.normal(0.0, 300.0)}
+        for b in range(1, 4) for i in range(60)
+    ]  # fmt: skip
+    plots = pd.DataFrame(rows)
+    plots.loc[5, "yield_kg_ha"] *= 1.8
+    plots.loc[70, "yield_kg_ha"] *= 0.4
+    return FieldTrial.from_dataframe(plots, crop="wheat", control="CK")
+
+
+@pytest.mark.parametrize("letters", ["tukey", "lsd", "duncan"])
+def test_many_treatments_list_exactly_the_changed_rows_of_the_full_listing(
+    sixty_treatments, letters
+):
+    """Above 30 treatments the rows are the full listing's changed letters rows (same order)."""
+    trial = sixty_treatments
+    full = trial.sensitivity(["1005", "2010"], letters=letters, all_pairs=True)
+    short = trial.sensitivity(["1005", "2010"], letters=letters)
+    # the full listing: 60 * 59 / 2 = 1770 letter pairs per plot, checked one by one
+    assert (full["verdict"] == "letters").sum() == 2 * 1770
+    expected = full[full["changed"] | (full["verdict"] != "letters")].reset_index(drop=True)
+    assert full["changed"].any()  # the mistyped plots do move some letters
+    pd.testing.assert_frame_equal(short.reset_index(drop=True), expected)
+    assert short.attrs["letter_pairs_checked"] == 1770
+
+
+def test_few_treatments_keep_every_letter_pair_by_default():
+    """Up to 30 treatments the default listing is the full one (every pair, no count)."""
+    default = doubled_trial().sensitivity(["201"], margin_pct=5)
+    full = doubled_trial().sensitivity(["201"], margin_pct=5, all_pairs=True)
+    pd.testing.assert_frame_equal(default, full)
+    assert (default["verdict"] == "letters").sum() == 6  # 4 treatments: 4 * 3 / 2 pairs
+    assert "letter_pairs_checked" not in default.attrs
+
+
+def test_all_pairs_false_lists_only_the_changed_letter_pairs_of_a_small_trial():
+    """all_pairs=False: the changed letters rows of the full listing, and the count checked."""
+    full = doubled_trial().sensitivity(["201"], all_pairs=True)
+    short = doubled_trial().sensitivity(["201"], all_pairs=False)
+    expected = full[full["changed"] | (full["verdict"] != "letters")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short.reset_index(drop=True), expected)
+    assert short.attrs["letter_pairs_checked"] == 6

@@ -28,7 +28,13 @@ from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is
 from yieldtrial.io.validation import augmented_checks, check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
-__all__ = ["LETTER_PAIRS_LISTED_MAX_LEVELS", "SENSITIVITY_COLUMNS", "VERDICT_COLUMNS", "sensitivity", "verdicts"]
+__all__ = [
+    "LETTER_PAIRS_LISTED_MAX_LEVELS",
+    "SENSITIVITY_COLUMNS",
+    "VERDICT_COLUMNS",
+    "sensitivity",
+    "verdicts",
+]
 
 #: Columns of :func:`verdicts`.
 VERDICT_COLUMNS: tuple[str, ...] = (

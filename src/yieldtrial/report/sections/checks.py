@@ -348,6 +348,22 @@ def data_checks_section(ctx: ReportContext) -> Section:
         if sens is not None:
             ctx.results["sensitivity"] = records(sens)
             blocks.append(Paragraph(t("sens.intro", lang)))
+            pairs = sens.attrs.get("letter_pairs_checked")
+            if pairs is not None:  # many treatments: the changed letter pairs only
+                from yieldtrial.stats.sensitivity import LETTER_PAIRS_LISTED_MAX_LEVELS
+
+                ctx.results["sensitivity_letter_pairs"] = {
+                    "checked_per_plot": int(pairs),
+                    "listed": "changed",
+                    "listed_in_full_up_to_treatments": LETTER_PAIRS_LISTED_MAX_LEVELS,
+                }
+                blocks.append(
+                    Paragraph(
+                        t("sens.letters_changed_only", lang, n=f"{int(pairs):,}",
+                          k=LETTER_PAIRS_LISTED_MAX_LEVELS),
+                        "note",
+                    )
+                )  # fmt: skip
             names = {
                 str(c["name"]): str(
                     c["name_zh"] if lang == "zh" and c.get("name_zh") else c["name"]
