@@ -186,7 +186,7 @@ def test_sensitivity_records_the_model_it_refits():
 
 @pytest.fixture(scope="module")
 def sixty_treatments() -> FieldTrial:
-    """An RCBD of 60 treatments x 3 blocks, two plots mistyped (x1.8 and x0.4)."""
+    """Build an RCBD of 60 treatments x 3 blocks, two plots mistyped (x1.8 and x0.4)."""
     rng = np.random.default_rng(3)
     effect = rng.normal(0.0, 500.0, 60)
     rows = [
