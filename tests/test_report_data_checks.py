@@ -331,3 +331,29 @@ def test_two_blocks_of_two_treatments_name_the_checks_within_treatments_only():
     text = _first_check_sentence(build_report(trial, lang="en", figures=False))
     assert text.startswith("No plot was flagged by the checks that could run: the checks within")
     assert "outlier test" not in text
+
+
+def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(tmp_path):
+    """Above 30 treatments: JSON counts the pairs checked, the text says what is listed."""
+    rng = np.random.default_rng(3)
+    effect = rng.normal(0.0, 500.0, 40)
+    rows = [
+        {"plot_id": f"{b}{i:03d}", "block": str(b), "treatment": f"T{i:02d}" if i else "CK",
+         "yield_kg_ha": 7000.0 + effect[i] + rng.normal(0.0, 300.0)}
+        for b in range(1, 4) for i in range(40)
+    ]  # fmt: skip
+    rows[5]["yield_kg_ha"] *= 1.8
+    table = tmp_path / "forty.csv"
+    pd.DataFrame(rows).to_csv(table, index=False)
+    out = tmp_path / "forty.json"
+    argv = ["report", str(table), "--crop", "wheat", "--unit", "kg/ha", "--control", "CK",
+            "--no-figures", "--format", "json", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    # 40 treatments: 40 * 39 / 2 = 780 letter pairs checked for each flagged plot
+    assert results["sensitivity_letter_pairs"]["checked_per_plot"] == 780
+    letters = [r for r in results["sensitivity"] if r["verdict"] == "letters"]
+    assert all(r["changed"] for r in letters)
+    md = tmp_path / "forty.md"
+    assert main([*argv[:-4], "--format", "markdown", "-o", str(md)]) == 0
+    assert "only the letter comparisons that change are listed" in md.read_text("utf-8")
