@@ -356,4 +356,10 @@ def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(t
     assert all(r["changed"] for r in letters)
     md = tmp_path / "forty.md"
     assert main([*argv[:-4], "--format", "markdown", "-o", str(md)]) == 0
-    assert "only the letter comparisons that change are listed" in md.read_text("utf-8")
+    text = md.read_text("utf-8")
+    assert "only the letter comparisons that change are listed" in text
+    # one sentence per plot counts the changed pairs (the JSON rows of that plot)
+    for pid in {r["plot_id"] for r in letters}:
+        n = sum(r["plot_id"] == pid for r in letters)
+        assert f"{n:,} letter comparisons change when plot {pid} is left out" in text
+    assert "The letter comparison" not in text  # no sentence per pair

@@ -382,9 +382,26 @@ def data_checks_section(ctx: ReportContext) -> Section:
                     key = "sens.refit_too_large" if too_large else "sens.refit_failed"
                     items.append(t(key, lang, plot=pid))
                 elif len(changed):
+                    pair_rows = changed[changed["verdict"] == "letters"] if pairs else changed[:0]
                     items.extend(
-                        sensitivity_statement(r, lang, names) for r in changed.to_dict("records")
+                        sensitivity_statement(r, lang, names)
+                        for r in changed.drop(index=pair_rows.index).to_dict("records")
                     )
+                    if len(pair_rows):  # many treatments: one sentence, not one per pair
+                        involved = list(
+                            dict.fromkeys(
+                                name
+                                for subject in pair_rows["subject"].astype(str)
+                                for name in subject.split(" vs ", 1)
+                            )
+                        )
+                        shown = involved[:10]
+                        if len(involved) > len(shown):
+                            shown.append(t("sens.more", lang, n=len(involved) - len(shown)))
+                        items.append(
+                            t("sens.letters_changed", lang, plot=pid, n=f"{len(pair_rows):,}",
+                              treatments=join_list(shown, lang))
+                        )  # fmt: skip
                 else:
                     items.append(t("sens.none", lang, plot=pid))
             items.extend(t("sens.not_reanalysed", lang, plot=pid) for pid in skipped)
