@@ -46,6 +46,30 @@ def plot_table(folder: Path, name: str = "plots.csv", *, rows: Sequence[str] = R
     return path
 
 
+#: A three-block RCBD of the same columns, and the trial.toml head that analyses it.
+RCBD_ROWS = (
+    "101,1,CK,20,14.98,22.7\n",
+    "102,1,T,20,13.77,23.7\n",
+    "201,2,CK,20,14.97,23.4\n",
+    "202,2,T,20,13.89,23.8\n",
+    "301,3,CK,20,14.50,23.0\n",
+    "302,3,T,20,13.60,23.2\n",
+)
+RCBD_TOML_HEAD = '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n'
+
+
+def config_report_argv(
+    folder: Path, toml: str, *extra: str, suffix: str = "md"
+) -> tuple[list[str], list[Path]]:
+    """Write the RCBD table and ``toml`` into ``folder``; ``report --config`` argv and inputs."""
+    plots = plot_table(folder, rows=RCBD_ROWS)
+    config = folder / "trial.toml"
+    config.write_text(toml, encoding="utf-8")
+    out = folder / f"r.{suffix}"
+    argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out), *extra]
+    return argv, [plots, config]
+
+
 def standardize_argv(
     path: Path, folder: Path, *, crop: str = "wheat", out: str = "out.csv"
 ) -> list[str]:

@@ -6,28 +6,11 @@ import re
 
 import pytest
 
-from hostile import assert_one_line_error, plot_table, run_cli
+from hostile import RCBD_ROWS, assert_one_line_error, plot_table, run_cli
+from hostile import RCBD_TOML_HEAD as HEAD
+from hostile import config_report_argv as _report
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError
-
-RCBD_ROWS = (
-    "101,1,CK,20,14.98,22.7\n",
-    "102,1,T,20,13.77,23.7\n",
-    "201,2,CK,20,14.97,23.4\n",
-    "202,2,T,20,13.89,23.8\n",
-    "301,3,CK,20,14.50,23.0\n",
-    "302,3,T,20,13.60,23.2\n",
-)
-HEAD = '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n'
-
-
-def _report(tmp_path, toml: str, *extra: str, suffix: str = "md") -> tuple[list[str], list]:
-    plots = plot_table(tmp_path, rows=RCBD_ROWS)
-    config = tmp_path / "trial.toml"
-    config.write_text(toml, encoding="utf-8")
-    out = tmp_path / f"r.{suffix}"
-    argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out), *extra]
-    return argv, [plots, config]
 
 
 def test_shrink_per_point_in_trial_toml_is_read(tmp_path, capsys):

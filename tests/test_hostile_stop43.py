@@ -22,30 +22,13 @@ import pandas as pd
 import pytest
 
 import yieldtrial.stats.augmented as aug
-from hostile import assert_one_line_error, plot_table
+from hostile import RCBD_TOML_HEAD as HEAD
+from hostile import assert_one_line_error, config_report_argv
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_number
 from yieldtrial.stats.compare import compare_means_to_control
 
 HUGE = "1" + "0" * 400  # 10**400 as trial.toml writes it: an exact integer, no float
-RCBD_ROWS = (
-    "101,1,CK,20,14.98,22.7\n",
-    "102,1,T,20,13.77,23.7\n",
-    "201,2,CK,20,14.97,23.4\n",
-    "202,2,T,20,13.89,23.8\n",
-    "301,3,CK,20,14.50,23.0\n",
-    "302,3,T,20,13.60,23.2\n",
-)
-HEAD = '[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK"\n'
-
-
-def _report_argv(tmp_path, toml: str) -> tuple[list[str], list]:
-    plots = plot_table(tmp_path, rows=RCBD_ROWS)
-    config = tmp_path / "trial.toml"
-    config.write_text(toml, encoding="utf-8")
-    out = tmp_path / "r.json"
-    argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)]
-    return argv, [plots, config]
 
 
 def test_check_number_refuses_an_integer_beyond_a_float_on_an_open_side():
@@ -68,7 +51,9 @@ def test_check_number_keeps_the_range_message_below_a_finite_bound():
 
 def test_conditions_number_beyond_a_float_is_one_error_line(tmp_path, capsys):
     """[conditions] organic_matter_g_kg = 10**400: exit 1 naming the key (was exit 3)."""
-    argv, inputs = _report_argv(tmp_path, HEAD + f"[conditions]\norganic_matter_g_kg = {HUGE}\n")
+    argv, inputs = config_report_argv(
+        tmp_path, HEAD + f"[conditions]\norganic_matter_g_kg = {HUGE}\n", suffix="json"
+    )
     line = assert_one_line_error(argv, capsys, untouched=inputs, absent=[tmp_path / "r.json"])
     assert line.endswith(
         "[conditions]: organic_matter_g_kg = 1.000e+400 (a 401-digit integer); out of range: "
@@ -81,7 +66,7 @@ def test_published_reported_beyond_a_float_is_one_error_line(tmp_path, capsys):
     toml = (
         HEAD + f'[[published]]\ntreatment = "T"\nyield = 442\nmoisture_pct = 5\nreported = {HUGE}\n'
     )
-    argv, inputs = _report_argv(tmp_path, toml)
+    argv, inputs = config_report_argv(tmp_path, toml, suffix="json")
     line = assert_one_line_error(argv, capsys, untouched=inputs, absent=[tmp_path / "r.json"])
     assert line.endswith(
         "[[published]] entry 1: reported = 1.000e+400 (a 401-digit integer); expected the "
