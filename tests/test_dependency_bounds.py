@@ -65,3 +65,25 @@ def test_ci_runs_the_oldest_versions_before_the_main_test_run():
     assert oldest < oldest_tests
     assert commands[-1] == "python -m pytest -q"
     assert commands[0] == "set -euo pipefail"
+
+
+def test_ci_removes_its_work_folder_however_it_ends():
+    """.ci/run deletes its two virtual environments on exit (stop 43's CI ran out of disk).
+
+    Each run leaves about 1.8 GB otherwise; the machine that runs CI had filled up and the
+    newest-version install failed half way through a 55 MB wheel.
+    """
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "work=$(mktemp -d)\n" in text
+    assert "trap 'rm -rf \"$work\"' EXIT\n" in text
+    assert text.index("trap 'rm -rf") < text.index("python3 -m venv")
+
+
+def test_ci_retries_every_install():
+    """Every pip install in .ci/run goes through `retry` (a dropped download is not a failure)."""
+    installs = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if "pip install" in line and not line.strip().startswith("#")
+    ]
+    assert installs and all(line.startswith("retry ") for line in installs), installs
