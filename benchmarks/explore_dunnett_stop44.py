@@ -1,7 +1,7 @@
-"""Dunnett for the reviewer's slowest alpha-lattice: three levers measured (stop 44), none taken.
+"""Dunnett for the slowest reviewer alpha-lattice: where its time goes, levers (stop 44).
 
 Run: ``OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python benchmarks/explore_dunnett_stop44.py``
-(about 10 s; ``--part NAME`` runs one part).  The family is ``alpha_k3_r2_lost3`` of
+(about 20 s; ``--part NAME`` runs one part).  The family is ``alpha_k3_r2_lost3`` of
 ``bench_dunnett_reviewer.py`` (alpha-lattice, 21 entries in blocks of 3, 2 replicates, 3
 lost plots; 19 Satterthwaite df 4.8-7.3, one curve built for the df class 8), its Dunnett
 calls captured from ``FieldTrial.compare_to_control()`` as the reviewer makes them.
@@ -12,6 +12,9 @@ calls captured from ``FieldTrial.compare_to_control()`` as the reviewer makes th
 * ``phases``: the curve build's CPU split (one build, caches cleared, best of 3): the
   Taylor-controlled sums over the points (``TaylorBox.replicate_sums``), the exact Taylor
   terms ``T_1..T_3`` (``TaylorBox.expansion``) and ``T_4`` (``TaylorBox.term4``), the rest.
+* ``nodes16``: the curve with the node sets ``(16, 24)`` instead of ``(8, 12, 16, 24)`` (by
+  hand: the first pass at 16 nodes), against the current sets, alternated, best of 3: CPU
+  s, the points/nodes reached and the largest p-value difference at 20 thresholds.
 * ``factors``: how close the family's correlation is to ``K`` common factors plus a
   diagonal (principal-factor fit, 500 iterations, ``K = 1..6``): the largest and the rms
   off-diagonal residual, against the product form the engine uses as its base
@@ -122,6 +125,32 @@ def part_phases(corr: np.ndarray, dfs: list[float]) -> None:
     )
 
 
+def part_nodes16(corr: np.ndarray, dfs: list[float]) -> None:
+    from yieldtrial.stats import _mvt_sov
+    from yieldtrial.stats import distributions as dist
+
+    sets = {"current": _mvt_sov.NODE_COUNTS, "16 first": (16, 24)}
+    thresholds = np.linspace(0.5, 5.0, 20)
+    best = dict.fromkeys(sets, np.inf)
+    shape: dict[str, str] = {}
+    values: dict[str, np.ndarray] = {}
+    try:
+        for _ in range(3):
+            for name, counts in sets.items():
+                _mvt_sov.NODE_COUNTS = counts
+                _clear()
+                c0 = time.process_time()
+                curve = dist._dunnett_curve(corr, max(dfs), two_sided=True, curve_df=max(dfs))
+                best[name] = min(best[name], time.process_time() - c0)
+                shape[name] = f"{curve.points}/{curve.coef.shape[1]}"
+                values[name] = curve.exceedance(thresholds)[0]
+    finally:
+        _mvt_sov.NODE_COUNTS = sets["current"]
+    diff = float(np.max(np.abs(values["current"] - values["16 first"])))
+    print("nodes16: " + ", ".join(f"{k} {best[k]:.3f} s ({shape[k]})" for k in sets)
+          + f"; largest difference {diff:.1e}")  # fmt: skip
+
+
 def _principal_factors(corr: np.ndarray, k: int) -> np.ndarray:
     psi = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     loadings = np.zeros((corr.shape[0], k))
@@ -204,7 +233,9 @@ def part_roots(corr: np.ndarray, dfs: list[float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("split", "phases", "factors", "generic", "roots"))
+    parser.add_argument(
+        "--part", choices=("split", "phases", "nodes16", "factors", "generic", "roots")
+    )
     args = parser.parse_args()
     import scipy.special  # noqa: F401  (imported before any timing)
 
@@ -213,6 +244,8 @@ def main() -> None:
         part_split(corr, dfs)
     if args.part in (None, "phases"):
         part_phases(corr, dfs)
+    if args.part in (None, "nodes16"):
+        part_nodes16(corr, dfs)
     if args.part in (None, "factors"):
         part_factors(corr)
     if args.part in (None, "generic"):
