@@ -49,6 +49,7 @@ from yieldtrial.io.table_files import (
     NA_VALUES,
     is_workbook,
     read_table_file,
+    release_arrow_pages,
     tidy_headers,
 )
 from yieldtrial.units import (
@@ -240,6 +241,7 @@ def read_plots(
     else:
         plots = plots.reset_index(drop=True)
     plots.attrs = {"column_map": column_map, "source": name, "encoding": used_encoding}
+    release_arrow_pages(len(plots))  # the label checks' freed arrow memory, before the yields
     return plots
 
 
@@ -1366,6 +1368,11 @@ def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
     return [frame.index[int(i)] for i in rows]
 
 
+#: pandas 3 copies on write always: a shallow copy of a table can be changed without
+#: changing the table it was copied from.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
 def _build(
     raw: pd.DataFrame,
     *,
@@ -1406,7 +1413,11 @@ def _build(
         if not pd.api.types.is_numeric_dtype(cells):
             blank |= cells.astype(str).str.strip().eq("").to_numpy(dtype=bool)
         empty[candidates] = blank
-    frame = frame.loc[~empty]
+    if empty.any() or not _COPY_ON_WRITE:
+        frame = frame.loc[~empty]
+    # else no row is empty: selecting every row would copy the whole table (5.9 million
+    # plots: 180 MiB of numbers and 222 MiB of label text) to the same values; under
+    # copy-on-write the shallow copy above is as safe to change
     if frame.empty:
         raise DataValidationError(
             f"{name}: the table has no plot rows (only a header); expected one row per plot"

@@ -254,7 +254,10 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
     observed = np.isfinite(values)
     if not observed.any():
         return
-    largest = int(np.flatnonzero(observed)[values[observed].argmax()])
+    if np.isinf(values).any():
+        largest = int(np.flatnonzero(observed)[values[observed].argmax()])
+    else:  # the first plot holding the largest yield, without plot-sized copies
+        largest = int(np.argmax(values == np.fmax.reduce(values)))
     top = float(values[largest])
     if not 0 < top < TINY_YIELD_KG_HA:
         return
