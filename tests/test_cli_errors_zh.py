@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -626,6 +627,35 @@ def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(output, "_record_next", no_next)
     monkeypatch.setattr(output, "_record_entry", full)
+
+
+#: The optional packages a case hides: ``sys.modules[name] = None`` makes ``import name``
+#: fail as it does where the package is not installed; the fixture below restores them.
+EXTRAS = ("docx", "openpyxl")
+
+
+@pytest.fixture(autouse=True)
+def _extras_restored() -> Any:
+    """Put back the optional packages that a case hid (see ``EXTRAS``)."""
+    saved = {name: sys.modules.get(name) for name in EXTRAS}
+    yield
+    for name, module in saved.items():
+        if module is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = module
+
+
+def _case_missing_extra(tmp: Path) -> tuple[list[str], str]:
+    # pip install . without the docx extra, then a Word report (README's second command)
+    sys.modules["docx"] = None  # type: ignore[assignment]
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.docx")), "python-docx"
+
+
+def _case_missing_extra_xlsx(tmp: Path) -> tuple[list[str], str]:
+    sys.modules["openpyxl"] = None  # type: ignore[assignment]
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat"]
+    return [*argv, "-o", str(tmp / "产量.xlsx")], "yieldtrial[xlsx]"
 
 
 def _case_output_not_recorded(tmp: Path) -> tuple[list[str], str]:
@@ -1612,6 +1642,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
     "output-is-input": _case_output_is_input,
     "output-not-recorded": _case_output_not_recorded,
+    "missing-extra": _case_missing_extra,
     "read-not-regular": _case_read_not_regular,
     "write-not-regular": _case_write_not_regular,
     "write-dangling-link": _case_write_dangling_link,
@@ -1820,6 +1851,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
     **CASES,
+    "missing-extra (xlsx)": _case_missing_extra_xlsx,
     "treatment-no-observed-yield (more than 5)": _case_many_treatments_no_observed_yield,
     "label-case (network sites)": _case_label_case_site,
     "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
@@ -1867,6 +1899,7 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "missing-extra": r"Word|pip install",  # the format and the command, as typed
     "output-not-recorded": r"^\S+(?= 已写入)",  # the output's path, as the wrote line shows it
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     # the estimation and df methods and the R package, as Chinese text names them

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -376,3 +377,21 @@ def test_one_check_has_no_other_checks_section(farms_result):
     report = network_report(farms_result, lang="en")
     assert "other_checks" not in [s.key for s in report.sections]
     assert "Other checks" not in dict(report.section("header").blocks[0].items)
+
+
+def test_html_site_mean_and_its_letters_never_wrap_apart(tmp_path):
+    """A site column's "5,972.6 a" is one nowrap span in the HTML report.
+
+    The shipped site network printed its site means as "5,972.6" / "a" (Chromium, A4,
+    stop 44's user pass) while the across-site column beside them had room to spare.
+    """
+    out = tmp_path / "summary.html"
+    argv = ["network", str(example_path("site-network")), "--by", "site", "--control", "CK"]
+    assert main([*argv, "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('id="table-layout_g"') :]
+    table = table[: table.index("</table>")]
+    cells = re.findall(r"<td[^>]*>([^<]*(?:<span[^>]*>[^<]*</span>)?)</td>", table)
+    site_cells = [c for c in cells if re.search(r"\d [a-z]+(?:</span>)?$", c)]
+    assert len(site_cells) == 12  # 3 treatments x 4 sites, each with its letters
+    assert all(c.startswith('<span class="w">') for c in site_cells), site_cells

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
 
 __all__ = [
+    "EXTRA_FEATURES_ZH",
     "NETWORK_REASONS",
     "STATUS_ZH",
     "TEMPLATES",
@@ -194,7 +195,23 @@ NETWORK_ROLES_ZH: dict[str, str] = {
 }
 _NETWORK_ROLE = "(?:" + "|".join(re.escape(role) for role in NETWORK_ROLES_ZH) + ")"
 
+#: What needs an optional package (errors.MissingExtraError), as the command line meets it.
+EXTRA_FEATURES_ZH: dict[str, str] = {
+    "the Word (.docx) report": "Word（.docx）报告",
+    "the Excel (.xlsx) report": "Excel（.xlsx）报告",
+    "writing a .xlsx file": "写出 .xlsx 文件",
+    "reading an Excel (.xlsx) file": "读取 Excel（.xlsx）文件",
+}
+
 TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "missing-extra",
+        r"(?P<feature>" + "|".join(re.escape(f) for f in EXTRA_FEATURES_ZH) + r") needs the "
+        r"optional package '(?P<package>[\w-]+)', which is not installed; install it with: "
+        r"pip install 'yieldtrial\[(?P<extra>\w+)\]'",
+        "{feature}需要可选软件包 '{package}'，但它未安装；请用以下命令安装：pip install "
+        "'yieldtrial[{extra}]'",
+    ),
     Template(
         "existing-output",
         r"(?P<path>" + _Q + r") already exists and is not an unchanged output of yieldtrial; "
@@ -2732,6 +2749,8 @@ def translate(message: str) -> str | None:
             values["alternative"] = (
                 f"，或这 {values['these_checks']} 个对照设 {more} 个区组" if more else ""
             )
+        if template.name == "missing-extra":  # the feature that needs the package
+            values["feature"] = EXTRA_FEATURES_ZH[values["feature"]]
         if template.name == "alpha-entry-repeated":
             from yieldtrial.report.i18n import repeated_entries_zh
 

@@ -119,10 +119,19 @@ def cell_html(text: str) -> str:
 
     >>> cell_html("减量20%+增效剂"), cell_html("CK（对照）")
     ('<span class="w">减量20%+增效剂</span>', '<span class="w">CK（对照）</span>')
+
+    A mean with its letters (a network's site column, "5,972.6 ab") is one unit: it
+    printed as "5,972.6" / "a" in a column beside room to spare.
+
+    >>> cell_html("5,972.6 ab")
+    '<span class="w">5,972.6 ab</span>'
     """
     from html import escape
 
     from yieldtrial.report._widths import text_em
+
+    if _MEAN_LETTERS.fullmatch(text):
+        return f'<span class="w">{escape(text)}</span>'
 
     def whole(word: str) -> bool:
         if _WORD_HYPHEN.search(word):
@@ -159,6 +168,8 @@ def _body_cells(block: Table, style: NumberStyle) -> list[list[Any]]:
 #: A hyphen between two letters or digits ("Main-plot", "Line-25", "2024-06-01"): a browser
 #: breaks after it (Chromium breaks "Line-25" as "Line-" / "25").
 _WORD_HYPHEN = re.compile(r"[^\W_]-[^\W_]")
+#: A mean and its letters ("5,972.6 ab"), as a network's site column holds them.
+_MEAN_LETTERS = re.compile(r"\d[\d,.]* [A-Za-z]{1,26}")
 #: A Chinese (CJK) character: a browser may break a line before or after any of them.
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: Widest Chinese word of a text cell kept on one line [em] (:func:`cell_html`): a label
