@@ -767,3 +767,21 @@ def test_field_map_leaves_matplotlib_log_level_as_it_was(tmp_path, capsys):
     finally:
         logger.setLevel(saved)
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("layout", "name"),
+    [("crd", "完全随机设计"), ("latin_square", "拉丁方设计"), ("augmented", "增广设计")],
+)
+def test_design_lang_zh_names_the_layout_in_chinese(tmp_path, capsys, layout, name):
+    """Stop 44 (a user's pass): the zh field-book line showed the CLI key (``augmented``)."""
+    path = tmp_path / "book.csv"
+    if layout == "augmented":
+        extra = [*_AUGMENTED[2:], "--blocks", "2"]
+    else:
+        extra = ["--treatments", "A", "B", "C", "--replicates", "2"]
+        extra = extra[:4] if layout == "latin_square" else extra
+    argv = ["design", layout, *extra, "--seed", "1", "--lang", "zh", "-o", str(path)]
+    assert main(argv) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(f"田间记录簿：{path}（") and f"个小区，{name}，随机种子 1）" in first

@@ -97,7 +97,7 @@ def test_design_lang_zh_lines_are_chinese(tmp_path, capsys):
     assert code == 0
     seed = lines[0].rsplit("随机种子 ", 1)[1].rstrip("）")
     assert lines == [
-        f"田间记录簿：{book}（4 个小区，rcbd，随机种子 {seed}）",
+        f"田间记录簿：{book}（4 个小区，随机区组设计，随机种子 {seed}）",
         "对照：CK（`yieldtrial report` 时请用 --control CK，或在 trial.toml 的 [analysis] 中写 "
         "control）",
         f"随机种子 {seed}（用 --seed {seed} 可重现此田间排列）",

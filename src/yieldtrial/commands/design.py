@@ -245,6 +245,7 @@ def _warn_one_replicate(args: argparse.Namespace) -> None:
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line
     from yieldtrial.design.layouts import layout
+    from yieldtrial.design.maps import layout_name
     from yieldtrial.errors import DataValidationError
     from yieldtrial.io.output import check_output, csv_safe_frame, shown_path, write_output
 
@@ -290,7 +291,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         shown = shown_path(args.output)
         english = f"field book: {shown} ({len(book)} plots, {args.layout}, seed {seed})"
-        chinese = f"田间记录簿：{shown}（{len(book)} 个小区，{args.layout}，随机种子 {seed}）"
+        name = layout_name(book.attrs["design"]["design"], "zh")
+        chinese = f"田间记录簿：{shown}（{len(book)} 个小区，{name}，随机种子 {seed}）"
         print(status_line(english, chinese), file=sys.stderr)
     _describe(book.attrs["design"])
     if args.control:

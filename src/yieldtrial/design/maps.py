@@ -64,6 +64,32 @@ _DESIGN_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+
+def layout_name(layout: str, lang: str = "en") -> str:
+    """Return the name of a layout in ``lang`` (the layout key itself in English).
+
+    Parameters
+    ----------
+    layout : str
+        A layout key of :data:`yieldtrial.design.layouts.LAYOUTS` (``"rcbd"``, ...).
+    lang : {"en", "zh"}
+        Language of the name.
+
+    Returns
+    -------
+    str
+        The name (the key where the language has none).
+
+    Examples
+    --------
+    >>> layout_name("split_plot", "zh")
+    '裂区设计'
+    >>> layout_name("split_plot")
+    'split_plot'
+    """
+    return _DESIGN_NAMES.get(lang, {}).get(layout) or layout
+
+
 #: Fill of an entry's plot on a map of more than :data:`MAP_MAX_COLOURS` treatments.
 _ENTRY_GREY = "0.82"
 
