@@ -25,7 +25,8 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is_real_number
-from yieldtrial.io.validation import augmented_checks, check_augmented_control
+from yieldtrial.io.entry_types import augmented_checks
+from yieldtrial.io.validation import check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = [
