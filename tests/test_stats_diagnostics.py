@@ -785,3 +785,20 @@ def test_diagnostics_few_error_df_of_an_rcbd_that_lost_a_plot_advises_replicates
     assert d.df_error == 2
     text = " ".join(str(w.message) for w in caught)
     assert "add replicates" in text and "add checks to each block" not in text
+
+
+def test_infinite_yield_names_the_index_and_the_plot() -> None:
+    """An infinite yield: the index label and plot id, as read_plots names a frame's row.
+
+    Before stop 44 it said "at row 0" (the label, called a row, and no plot id).
+    """
+    df = pd.DataFrame(
+        {
+            "plot_id": ["101", "102", "201", "202"],
+            "block": [1, 1, 2, 2],
+            "treatment": ["A", "B", "A", "B"],
+            "yield_kg_ha": [5000.0, np.inf, 5100.0, 5200.0],
+        }
+    )
+    with pytest.raises(DataValidationError, match=r"infinite value at index 1 \(plot '102'\);"):
+        diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")
