@@ -2321,7 +2321,7 @@ def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
     argv = _report(tmp_path, plot_table(tmp_path), "--standard-moisture-pct", "1e-300")
     code, lines = _message_lines([*argv, *_html(tmp_path), "--lang", "zh"], capsys)
     assert code == 1 and len(lines) == 1, lines
-    start = "yieldtrial: 错误：命令行：standard_moisture_pct = 1e-300 不合理"
+    start = "yieldtrial: 错误：命令行：--standard-moisture-pct = 1e-300 不合理"
     assert lines[0].startswith(start), lines
 
 

@@ -190,3 +190,44 @@ def test_table_cell_with_a_superscript_digit_is_refused_like_the_option(
     argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--no-figures"]
     assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
     assert "moisture_pct row 2 (plot '1'): '¹³'; expected plain numbers" in _one_error(capsys)
+
+
+#: Every number option with two spellings (report takes all three).
+SPELLINGS = (
+    "--margin-pct",
+    "--margin",
+    "--standard-moisture-pct",
+    "--standard",
+    "--shrink-pct-per-point",
+    "--shrink-per-point",
+)
+
+
+@pytest.mark.parametrize("option", SPELLINGS)
+def test_non_finite_option_names_the_spelling_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """``--margin-pct inf`` said "argument --margin" (the last spelling), stop 43."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD, encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", option, "inf"]
+    assert main([*argv, "-o", str(tmp_path / "r.md")]) == 2
+    assert _one_error(capsys).startswith(
+        f"yieldtrial report: error: argument {option}: expected a finite number, got inf;"
+    )
+
+
+@pytest.mark.parametrize("option", SPELLINGS)
+def test_out_of_range_option_names_the_spelling_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """``--margin 200`` said "margin_pct = 200.0; margin_pct must be ..." (the toml key)."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD, encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", option, "200"]
+    if "shrink" in option:
+        argv += ["--moisture-method", "shrink"]
+    assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
+    assert _one_error(capsys).startswith(
+        f"yieldtrial: error: the command line: {option} = 200.0; {option} must be in [0, 100)"
+    )
