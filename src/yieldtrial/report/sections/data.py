@@ -12,6 +12,7 @@ from yieldtrial.io._rounding import fixed
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.report._format import (
     CV_DIGITS,
+    CV_STRATUM_DESIGNS,
     attr_or,
     design_label,
     factor_label,
@@ -393,7 +394,9 @@ def quality_section(ctx: ReportContext) -> Section:
             if np.isfinite(d.levene[1])
             else t("quality.levene_na", lang),
             t(
-                "quality.cv",
+                # a split or strip plot: the CV of the innermost error stratum (the one the
+                # residuals are checked on); the outer strata's are in the ANOVA section
+                f"quality.cv_{s.design}" if s.design in CV_STRATUM_DESIGNS else "quality.cv",
                 lang,
                 cv=fmt_number(d.cv_pct, CV_DIGITS),
                 verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
