@@ -708,6 +708,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
     Template(
+        "setting-too-long",
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) is (?P<n>[\d,]+) characters long; (?P=name) must be at most "
+        r"(?P<max>\d+) characters: shorten the note \(it fills one cell of the report's "
+        r"trial-information table\)\.",
+        "{where}：{name} 长 {n} 个字符；{name} 最多 {max} 个字符：请缩短（它是报告试验信息表中的"
+        "一个单元格）。",
+    ),
+    Template(
         "setting-not-text",
         _WHERE
         + _AT
