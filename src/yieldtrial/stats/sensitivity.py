@@ -458,6 +458,10 @@ def sensitivity(
         ones above (a 500-entry trial has 124,750 pairs a plot).  Every pair is checked
         either way (the shared letters compared as one matrix); the number checked per
         plot is ``attrs["letter_pairs_checked"]`` when only the changed ones are listed.
+        The comparisons with the control (``dunnett`` and ``noninferiority`` rows) follow
+        the same rule: above :data:`LETTER_PAIRS_LISTED_MAX_LEVELS` treatments (unless
+        True) only those whose outcome changes are listed, every one is checked, and
+        ``attrs["control_rows_checked"]`` is the number checked per plot.
 
     Returns
     -------
@@ -496,6 +500,16 @@ def sensitivity(
         base_letters is not None
         and len(base_letters.levels) > 1
         and not bool((base["verdict"] == "letters").any())
+    )
+    # many treatments: the comparisons with the control whose outcome changes only
+    control_rows = base["verdict"].isin(_CONTROL_VERDICTS).to_numpy()
+    compared = {
+        name
+        for subject in base.loc[control_rows, "subject"].astype(str)
+        for name in subject.split(" vs ", 1)
+    }
+    changed_control_only = all_pairs is not True and len(compared) > (
+        LETTER_PAIRS_LISTED_MAX_LEVELS
     )
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
@@ -541,6 +555,8 @@ def sensitivity(
             alt = other.get((rec["verdict"], rec["subject"]))
             outcome = alt["outcome"] if alt is not None else "not estimable"
             changed = outcome != rec["outcome"]
+            if changed_control_only and not changed and rec["verdict"] in _CONTROL_VERDICTS:
+                continue
             rows.append(
                 {
                     **info,
@@ -567,7 +583,13 @@ def sensitivity(
     if summarise and base_letters is not None:
         n = len(base_letters.levels)
         out.attrs["letter_pairs_checked"] = n * (n - 1) // 2
+    if changed_control_only:
+        out.attrs["control_rows_checked"] = int(control_rows.sum())
     return out
+
+
+#: The verdicts of the comparisons with the control (one row per treatment and control).
+_CONTROL_VERDICTS = ("dunnett", "noninferiority")
 
 
 def _changed_letter_rows(
