@@ -229,6 +229,16 @@ def test_many_treatments_list_only_the_changed_dunnett_rows(sixty_treatments):
     assert short.attrs["control_rows_checked"] == 59
 
 
+def test_changed_letter_pairs_compared_in_blocks_are_the_same(sixty_treatments, monkeypatch):
+    """Blocks of one row of pairs (stop 44: O(t^2) memory before) list the same rows."""
+    from yieldtrial.stats import sensitivity as module
+
+    whole = sixty_treatments.sensitivity(["1005", "2010"])
+    monkeypatch.setattr(module, "PAIR_BLOCK_PAIRS", 7)  # 7 // 60 -> one row i a block
+    blocks = sixty_treatments.sensitivity(["1005", "2010"])
+    pd.testing.assert_frame_equal(blocks, whole)
+
+
 def test_few_treatments_keep_every_letter_pair_by_default():
     """Up to 30 treatments the default listing is the full one (every pair, no count)."""
     default = doubled_trial().sensitivity(["201"], margin_pct=5)
