@@ -826,7 +826,7 @@ def test_bad_response_cell_names_the_row_plainly() -> None:
     df = john_alpha()
     df["yield"] = df["yield"].astype(object)
     df.loc[2, "yield"] = "abc"
-    with pytest.raises(DataValidationError, match=r"must be numeric; index 2 holds 'abc'"):
+    with pytest.raises(DataValidationError, match=r"must be numeric; row 2 holds 'abc'"):
         alpha_fit(df)
     df = john_alpha()
     df.loc[0, "yield"] = np.inf

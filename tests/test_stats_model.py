@@ -275,7 +275,7 @@ def test_fit_non_numeric_response_raises() -> None:
     """A text yield is reported with its row."""
     df = seedrate_frame().astype({"yield_kg_ha": object})
     df.loc[2, "yield_kg_ha"] = "lost"
-    with pytest.raises(DataValidationError, match="index 2 holds 'lost'"):
+    with pytest.raises(DataValidationError, match="row 2 holds 'lost'"):
         fit(df, response="yield_kg_ha", treatment="treatment", block="block")
 
 

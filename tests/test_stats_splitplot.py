@@ -367,7 +367,7 @@ def test_non_numeric_response_is_refused() -> None:
     """Text in the response column names the row."""
     df = oats().astype({"yield": object})
     df.loc[3, "yield"] = "n/a"
-    with pytest.raises(DataValidationError, match="index 3"):
+    with pytest.raises(DataValidationError, match="row 3"):
         split_plot_anova(df, response="yield", block="block", whole_plot="gen", sub_plot="nitro")
 
 

@@ -135,9 +135,11 @@ def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
     bad = np.isnan(values) & ~data[column].isna().to_numpy()
     if bad.any():
         row = data.index[np.flatnonzero(bad)[0]]
+        label = row.item() if isinstance(row, np.generic) else row  # 2, not np.int64(2)
+        # "row": `yieldtrial network` passes its sites with the file's row numbers as index
         raise DataValidationError(
-            f"column {column!r} must be numeric; {frame_place(data, row)} holds "
-            f"{data[column].loc[row]!r}. " + fix
+            f"column {column!r} must be numeric; row {label!r} holds {data[column].loc[row]!r}. "
+            + fix
         )
     return values
 
