@@ -22,7 +22,8 @@ from yieldtrial import FieldTrial
 from yieldtrial.cli import main
 from yieldtrial.design.resolve import resolve_control
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.validation import augmented_checks, check_augmented_control
+from yieldtrial.io.entry_types import augmented_checks
+from yieldtrial.io.validation import check_augmented_control
 
 CSV = Path(__file__).parent / "data" / "r_reference_surface" / "augmented_4x5_30.csv"
 ENTRY = r"control 'E02' is an entry of this augmented design \(planted once\), not a check"

@@ -794,6 +794,11 @@ def _case_setting_not_text(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[trial]\ncrop = ["wheat"]\n'), "['wheat']"
 
 
+def _case_setting_too_long(tmp: Path) -> tuple[list[str], str]:
+    # a 600-character [conditions] weather note (stop 44: no length limit before)
+    return _toml_case(tmp, '[conditions]\nweather = "' + "x" * 600 + '"\n'), "600"
+
+
 def _case_setting_choice_toml(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[analysis]\nprotocol = "usdaa"\n'), "'usdaa'"
 
@@ -1731,6 +1736,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "setting-quoted-number": _case_setting_quoted_number,
     "setting-not-number": _case_setting_not_number,
     "setting-not-text": _case_setting_not_text,
+    "setting-too-long": _case_setting_too_long,
     "toml-unknown-key": _case_toml_unknown_key,
     "toml-unknown-table": _case_toml_unknown_table,
     "control-twice": _case_control_twice,
@@ -1922,6 +1928,7 @@ NAMES = {
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml
     "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
+    "setting-too-long": r"\[conditions\]|\b\w+(?= 长| 最多)",  # table, key as typed
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
     "toml-unknown-table": r"应为以下各表：.*",
     "alpha-range": r"\balpha = ",
@@ -2354,7 +2361,7 @@ def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
     argv = _report(tmp_path, plot_table(tmp_path), "--standard-moisture-pct", "1e-300")
     code, lines = _message_lines([*argv, *_html(tmp_path), "--lang", "zh"], capsys)
     assert code == 1 and len(lines) == 1, lines
-    start = "yieldtrial: 错误：命令行：standard_moisture_pct = 1e-300 不合理"
+    start = "yieldtrial: 错误：命令行：--standard-moisture-pct = 1e-300 不合理"
     assert lines[0].startswith(start), lines
 
 

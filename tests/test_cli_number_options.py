@@ -190,3 +190,46 @@ def test_table_cell_with_a_superscript_digit_is_refused_like_the_option(
     argv = ["report", str(table), "--crop", "wheat", "--control", "CK", "--no-figures"]
     assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
     assert "moisture_pct row 2 (plot '1'): '¹³'; expected plain numbers" in _one_error(capsys)
+
+
+#: Every number option with two spellings (report takes all three).
+SPELLINGS = (
+    "--margin-pct",
+    "--margin",
+    "--standard-moisture-pct",
+    "--standard",
+    "--shrink-pct-per-point",
+    "--shrink-per-point",
+)
+
+
+def _report_with(tmp_path: Path, option: str, value: str) -> list[str]:
+    """Return the argv of a report of GOOD with ``option value`` (shrink: its method too)."""
+    table = tmp_path / "plots.csv"
+    table.write_text(GOOD, encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--control", "CK", option, value]
+    if "shrink" in option:  # the shrink flag applies to the shrink method only
+        argv += ["--moisture-method", "shrink"]
+    return [*argv, "-o", str(tmp_path / "r.md")]
+
+
+@pytest.mark.parametrize("option", SPELLINGS)
+def test_non_finite_option_names_the_spelling_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """``--margin-pct inf`` said "argument --margin" (the last spelling), stop 43."""
+    assert main(_report_with(tmp_path, option, "inf")) == 2
+    assert _one_error(capsys).startswith(
+        f"yieldtrial report: error: argument {option}: expected a finite number, got inf;"
+    )
+
+
+@pytest.mark.parametrize("option", SPELLINGS)
+def test_out_of_range_option_names_the_spelling_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """``--margin 200`` said "margin_pct = 200.0; margin_pct must be ..." (the toml key)."""
+    assert main(_report_with(tmp_path, option, "200")) == 1
+    assert _one_error(capsys).startswith(
+        f"yieldtrial: error: the command line: {option} = 200.0; {option} must be in [0, 100)"
+    )

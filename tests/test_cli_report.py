@@ -473,14 +473,14 @@ def test_report_of_a_report_without_crop_names_the_file(
 def test_fractional_margin_flag_is_warned_in_flag_words(
     plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--margin 0.05: the warning names --margin-pct, not trial.toml's margin_pct (user pass)."""
+    """--margin 0.05: the warning names --margin as typed (stop 44), not margin_pct."""
     out = tmp_path / "r.md"
     argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "0.05"]
     assert main([*argv, "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert (
-        "yieldtrial: warning: --margin-pct 0.05 is read as 0.05 %; if you meant 5 %, give "
-        "--margin-pct 5 (percent, e.g. 5 for 5 %)"
+        "yieldtrial: warning: --margin 0.05 is read as 0.05 %; if you meant 5 %, give "
+        "--margin 5 (percent, e.g. 5 for 5 %)"
     ) in err.splitlines()
     assert "margin_pct" not in err
 

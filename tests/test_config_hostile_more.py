@@ -72,6 +72,23 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         ("[conditions]\nlatitude = 1000\n", r"latitude = 1000; latitude must be in \[-90, 90\]"),
         ("[conditions]\nlatitude = nan\n", "latitude = nan; expected a finite number"),
         ("[conditions]\nweather = [1]\n", r"weather = \[1\]; expected text"),
+        # stop 44: a 400-digit seeding rate, a huge altitude, a content above the whole and a
+        # 100,000-character note were accepted
+        (
+            "[conditions]\nseeding_rate = 1" + "0" * 400 + "\n",
+            r"seeding_rate = 1\.000e\+400 \(a 401-digit integer\); seeding_rate must be in "
+            r"\[-1e\+09, 1e\+09\]: more than 1e\+09 is a typing error",
+        ),
+        ("[conditions]\naltitude_m = 1e300\n", r"altitude_m must be in \[-500, 9000\]"),
+        (
+            "[conditions]\norganic_matter_g_kg = 2000\n",
+            r"organic_matter_g_kg must be in \[0, 1000\]",
+        ),
+        (
+            '[conditions]\nweather = "' + "x" * 501 + '"\n',
+            r"\[conditions\]: weather is 501 characters long; weather must be at most 500 "
+            "characters: shorten the note",
+        ),
         (
             '[conditions]\nfertilization = [{ stage = "basal", rate = -5 }]\n',
             r"fertilization entry 1: rate = -5; rate must be in \[0, 1e\+09\]",
@@ -118,6 +135,10 @@ def test_shrink_per_point_check_is_shared_with_the_api():
         "latitude-range",
         "latitude-nan",
         "weather-list",
+        "seeding-rate-huge",
+        "altitude-range",
+        "organic-matter-range",
+        "weather-too-long",
         "schedule-negative-rate",
         "schedule-unknown-key",
         "reported-text",
@@ -150,8 +171,8 @@ def test_table_checks_are_the_api_checks():
     ("toml", "extra", "said"),
     [
         (HEAD + "margin_pct = 0.05\n", (), ("margin_pct = 0.05", "write margin_pct = 5")),
-        # the flag's value is said in the flag's words (stop 34 user pass)
-        (HEAD, ("--margin", "0.05"), ("--margin-pct 0.05", "give --margin-pct 5")),
+        # the flag's value is said in the flag's words (stop 34 user pass), as typed (stop 44)
+        (HEAD, ("--margin", "0.05"), ("--margin 0.05", "give --margin 5")),
     ],
     ids=["trial-toml", "flag"],
 )

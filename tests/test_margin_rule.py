@@ -65,14 +65,14 @@ def test_margin_100_same_message_everywhere(call, where):
 
 
 def test_margin_100_on_the_command_line(tmp_path, capsys):
-    """--margin-pct 100: the same message, one line, exit 1, nothing written."""
+    """--margin-pct 100: the same message in the flag's words (stop 44), one line, exit 1."""
     plots, out = tmp_path / "plots.csv", tmp_path / "r.md"
     _rcbd().to_csv(plots, index=False)
     argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin-pct", "100",
             "-o", str(out)]  # fmt: skip
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "margin_pct = 100.0; margin_pct must be in [0, 100)" in err
+    assert err.count("\n") == 1 and "--margin-pct = 100.0; --margin-pct must be in [0, 100)" in err
     assert not out.exists()
 
 
@@ -128,7 +128,9 @@ def test_margin_below_the_floor_on_the_command_line(tmp_path, capsys):
     argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--margin", "1e-320",
             "-o", str(out)]  # fmt: skip
     assert main(argv) == 1
-    assert capsys.readouterr().err == f"yieldtrial: error: the command line: {TINY_TAIL}\n"
+    # the flag as typed (stop 44), not the trial.toml key
+    tail = TINY_TAIL.replace("margin_pct", "--margin", 1)
+    assert capsys.readouterr().err == f"yieldtrial: error: the command line: {tail}\n"
     assert not out.exists()
 
 

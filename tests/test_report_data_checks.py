@@ -363,3 +363,33 @@ def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(t
         n = sum(r["plot_id"] == pid for r in letters)
         assert f"{n:,} letter comparisons change when plot {pid} is left out" in text
     assert "The letter comparison" not in text  # no sentence per pair
+
+
+def test_many_treatments_report_lists_the_changed_dunnett_rows_and_the_omitted(tmp_path):
+    """Above 30 treatments: JSON lists the changed comparisons with CK, counts the rest."""
+    rng = np.random.default_rng(3)
+    effect = rng.normal(0.0, 500.0, 40)
+    rows = [
+        {"plot_id": f"{b}{i:03d}", "block": str(b), "treatment": f"T{i:02d}" if i else "CK",
+         "yield_kg_ha": 7000.0 + effect[i] + rng.normal(0.0, 300.0)}
+        for b in range(1, 4) for i in range(40)
+    ]  # fmt: skip
+    rows[5]["yield_kg_ha"] *= 1.8
+    table = tmp_path / "forty.csv"
+    pd.DataFrame(rows).to_csv(table, index=False)
+    out = tmp_path / "forty.json"
+    argv = ["report", str(table), "--crop", "wheat", "--unit", "kg/ha", "--control", "CK",
+            "--no-figures", "--format", "json", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    counted = results["sensitivity_control_rows"]
+    assert counted["checked_per_plot"] == 39  # 39 treatments vs CK for each flagged plot
+    dunnett = [r for r in results["sensitivity"] if r["verdict"] == "dunnett"]
+    assert all(r["changed"] for r in dunnett)
+    plots = {r["plot_id"] for r in results["sensitivity"] if r["verdict"] != "refit"}
+    assert counted["omitted_unchanged"] == 39 * len(plots) - len(dunnett)
+    md = tmp_path / "forty.md"
+    assert main([*argv[:-4], "--format", "markdown", "-o", str(md)]) == 0
+    text = md.read_text("utf-8")
+    assert "only the comparisons with the control whose conclusion changes are listed" in text
+    assert f"{counted['omitted_unchanged']:,} unchanged ones are omitted" in text

@@ -185,3 +185,45 @@ def test_message_patterns_are_compiled_on_the_first_chinese_message() -> None:
     compiled = i18n._messages_zh()
     assert [p.pattern for p, _ in compiled] == [p for p, _ in i18n._MESSAGES_ZH]
     assert i18n._messages_zh() is compiled
+
+
+def test_inner_stratum_high_cv_in_chinese() -> None:
+    """A split plot's CV warning names Error b (stop 44: it said "CV = ..." alone)."""
+    text = (
+        "CV of error_b (sub-plot error) = 10.8 % is above 10 %: plot-to-plot variation is "
+        "high; only large differences will be detectable."
+    )
+    assert translate_message(text, "zh") == (
+        "误差 b（副区误差）的变异系数 10.8% 超过 10%：小区间变异较大，只有较大的差异才能检出。"
+    )
+
+
+def _split_plot_report(tmp_path: Path, lang: str) -> str:
+    """Return the Markdown report of a split plot whose sub-plot CV is above 15 %."""
+    book = design.split_plot(["I0", "I1"], ["N0", "N1", "N2"], blocks=3, seed=5)
+    book = with_harvest(book)
+    # every other plot 40 % heavier: error b's CV far above 15 %
+    book.loc[book.index[::2], "fresh_mass_kg"] *= 1.4
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "split_plot"\nfactors = ["main", "sub"]\n',
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=False, lang=lang
+    )
+    return str(report.to_markdown())
+
+
+def test_split_plot_cv_lines_name_error_b_in_english(tmp_path: Path) -> None:
+    md = _split_plot_report(tmp_path, "en")
+    assert "Coefficient of variation CV(b), of the sub-plot error (Error b):" in md
+    assert "CV of Error b (sub-plot error) = " in md  # the warning above 15 %
+    assert "The CV(b) of the sub-plot error (Error b), " in md  # the conclusion
+
+
+def test_split_plot_cv_lines_name_error_b_in_chinese(tmp_path: Path) -> None:
+    md = _split_plot_report(tmp_path, "zh")
+    assert "变异系数 CV(b)（副区误差，误差 b）：" in md
+    assert "误差 b（副区误差）的变异系数 " in md
+    assert "副区误差（误差 b）的变异系数 CV(b) 为 " in md

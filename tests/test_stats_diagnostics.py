@@ -247,8 +247,8 @@ def oats() -> pd.DataFrame:
 
 
 def split_diag(df: pd.DataFrame, **kw: Any) -> Diagnostics:
-    """Diagnostics of the oats split plot; its CV of error b (12.8 %) warns."""
-    with pytest.warns(YieldTrialWarning, match=r"CV = 12\.8 %"):
+    """Diagnostics of the oats split plot; its CV of error b (12.8 %) warns, naming error b."""
+    with pytest.warns(YieldTrialWarning, match=r"CV of error_b \(sub-plot error\) = 12\.8 %"):
         return diagnostics(
             df, response="yield", block="block", design="split_plot", whole_plot="gen",
             sub_plot="nitro", **kw,
@@ -299,7 +299,7 @@ def test_split_plot_diagnostics_flag_an_outlying_plot() -> None:
     df = oats()
     before = float(split_diag(df).residuals["residual"].iloc[10])
     df["yield"] = df["yield"] + np.where(df.index == 10, 60.0, 0.0)
-    with pytest.warns(YieldTrialWarning, match=r"CV = 14\.5 %"):
+    with pytest.warns(YieldTrialWarning, match=r"CV of error_b \(sub-plot error\) = 14\.5 %"):
         d = diagnostics(
             df, response="yield", block="block", design="split_plot", whole_plot="gen",
             sub_plot="nitro",
@@ -317,7 +317,9 @@ def test_strip_plot_diagnostics_use_the_intersection_residuals() -> None:
     import statsmodels.formula.api as smf
 
     df = oats()
-    with pytest.warns(YieldTrialWarning, match=r"CV = 13\.8 %"):
+    with pytest.warns(
+        YieldTrialWarning, match=r"CV of error_c \(intersection-plot error\) = 13\.8 %"
+    ):
         d = diagnostics(
             df, response="yield", block="block", design="strip_plot", horizontal="gen",
             vertical="nitro",
@@ -785,3 +787,20 @@ def test_diagnostics_few_error_df_of_an_rcbd_that_lost_a_plot_advises_replicates
     assert d.df_error == 2
     text = " ".join(str(w.message) for w in caught)
     assert "add replicates" in text and "add checks to each block" not in text
+
+
+def test_infinite_yield_names_the_index_and_the_plot() -> None:
+    """An infinite yield: the index label and plot id, as read_plots names a frame's row.
+
+    Before stop 44 it said "at row 0" (the label, called a row, and no plot id).
+    """
+    df = pd.DataFrame(
+        {
+            "plot_id": ["101", "102", "201", "202"],
+            "block": [1, 1, 2, 2],
+            "treatment": ["A", "B", "A", "B"],
+            "yield_kg_ha": [5000.0, np.inf, 5100.0, 5200.0],
+        }
+    )
+    with pytest.raises(DataValidationError, match=r"infinite value at index 1 \(plot '102'\);"):
+        diagnostics(df, response="yield_kg_ha", treatment="treatment", block="block")

@@ -820,7 +820,8 @@ def test_missing_incomplete_block_label_raises() -> None:
 def test_bad_response_cell_names_the_row_plainly() -> None:
     """Text or an infinite value in the response: the row label without numpy's repr.
 
-    With numpy 2 the messages said "row np.int64(2)".
+    With numpy 2 the messages said "row np.int64(2)"; since stop 44 they name the index
+    label and the plot, as the readers of a DataFrame do.
     """
     df = john_alpha()
     df["yield"] = df["yield"].astype(object)
@@ -829,7 +830,7 @@ def test_bad_response_cell_names_the_row_plainly() -> None:
         alpha_fit(df)
     df = john_alpha()
     df.loc[0, "yield"] = np.inf
-    with pytest.raises(DataValidationError, match=r"infinite value at row 0;"):
+    with pytest.raises(DataValidationError, match=r"infinite value at index 0;"):
         alpha_fit(df)
 
 

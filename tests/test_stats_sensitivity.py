@@ -210,10 +210,33 @@ def test_many_treatments_list_exactly_the_changed_rows_of_the_full_listing(
     short = trial.sensitivity(["1005", "2010"], letters=letters)
     # the full listing: 60 * 59 / 2 = 1770 letter pairs per plot, checked one by one
     assert (full["verdict"] == "letters").sum() == 2 * 1770
-    expected = full[full["changed"] | (full["verdict"] != "letters")].reset_index(drop=True)
+    # the comparisons with the control too, since stop 44 (test below)
+    listed = ~full["verdict"].isin(["letters", "dunnett", "noninferiority"])
+    expected = full[full["changed"] | listed].reset_index(drop=True)
     assert full["changed"].any()  # the mistyped plots do move some letters
     pd.testing.assert_frame_equal(short.reset_index(drop=True), expected)
     assert short.attrs["letter_pairs_checked"] == 1770
+
+
+def test_many_treatments_list_only_the_changed_dunnett_rows(sixty_treatments):
+    """Above 30 treatments the Dunnett rows are the full listing's changed ones (stop 44)."""
+    full = sixty_treatments.sensitivity(["1005", "2010"], letters=None, all_pairs=True)
+    short = sixty_treatments.sensitivity(["1005", "2010"], letters=None)
+    # 59 treatments vs CK per plot: every one checked, the unchanged ones not listed
+    assert (full["verdict"] == "dunnett").sum() == 2 * 59
+    expected = full[full["changed"] | (full["verdict"] != "dunnett")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short.reset_index(drop=True), expected)
+    assert short.attrs["control_rows_checked"] == 59
+
+
+def test_changed_letter_pairs_compared_in_blocks_are_the_same(sixty_treatments, monkeypatch):
+    """Blocks of one row of pairs (stop 44: O(t^2) memory before) list the same rows."""
+    from yieldtrial.stats import sensitivity as module
+
+    whole = sixty_treatments.sensitivity(["1005", "2010"])
+    monkeypatch.setattr(module, "PAIR_BLOCK_PAIRS", 7)  # 7 // 60 -> one row i a block
+    blocks = sixty_treatments.sensitivity(["1005", "2010"])
+    pd.testing.assert_frame_equal(blocks, whole)
 
 
 def test_few_treatments_keep_every_letter_pair_by_default():

@@ -232,6 +232,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return 2
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
+        args.option_spellings = _typed_spellings(parser, args, arguments)
         problem = (
             _non_finite_argument(parser, args)
             or _standard_output(args)
@@ -623,6 +624,29 @@ def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:
     return kept, debug
 
 
+def _typed_spellings(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, arguments: list[str]
+) -> dict[str, str]:
+    """Return the spelling the user typed of each option with several (``dest`` -> spelling).
+
+    ``--margin-pct`` and ``--margin`` are one option: its messages name the one typed (the
+    last, as argparse keeps the last value; an abbreviation counts as the spelling it stands
+    for), not the last of its option strings.
+    """
+    actions = [a for a in _command_actions(parser, getattr(args, "command", None))]
+    owner = {spelling: a for a in actions for spelling in a.option_strings}
+    typed: dict[str, str] = {}
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    for token in arguments[1:end]:
+        name = token.partition("=")[0]
+        if not name.startswith("--"):
+            continue
+        matches = [s for s in owner if s == name] or [s for s in owner if s.startswith(name)]
+        if len(matches) == 1 and len(owner[matches[0]].option_strings) > 1:
+            typed[owner[matches[0]].dest] = matches[0]
+    return typed
+
+
 def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
     """Refuse a float option given as nan or inf, like a value that is not a number."""
     for action in _command_actions(parser, getattr(args, "command", None)):
@@ -632,7 +656,10 @@ def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespa
         values = value if isinstance(value, list) else [value]
         for item in values:
             if isinstance(item, float) and not math.isfinite(item):
-                name = action.option_strings[-1] if action.option_strings else action.metavar
+                spellings = getattr(args, "option_spellings", {})
+                name = spellings.get(action.dest) or (
+                    action.option_strings[0] if action.option_strings else action.metavar
+                )
                 return (
                     f"argument {name or action.dest}: expected a finite number, got {item!r}; "
                     "give a number such as 13 or 0.05"

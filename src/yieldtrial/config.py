@@ -1327,14 +1327,22 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
 _CONDITION_RANGES: dict[str, tuple[float | None, float | None]] = {
     "latitude": (-90.0, 90.0),
     "longitude": (-180.0, 180.0),
-    "altitude_m": (None, None),
+    # the Dead Sea shore (-430 m) to above the highest fields (about 5,000 m)
+    "altitude_m": (-500.0, 9000.0),
     "soil_ph": (0.0, 14.0),
-    "organic_matter_g_kg": (0.0, None),
-    "total_n_g_kg": (0.0, None),
-    "alkali_n_mg_kg": (0.0, None),
-    "olsen_p_mg_kg": (0.0, None),
-    "available_k_mg_kg": (0.0, None),
+    # a content cannot exceed the whole: 1,000 g/kg, 1,000,000 mg/kg
+    "organic_matter_g_kg": (0.0, 1000.0),
+    "total_n_g_kg": (0.0, 1000.0),
+    "alkali_n_mg_kg": (0.0, 1e6),
+    "olsen_p_mg_kg": (0.0, 1e6),
+    "available_k_mg_kg": (0.0, 1e6),
 }
+#: Longest text of a ``[conditions]`` note (one cell of the trial-information table).
+CONDITION_TEXT_MAX_CHARS = 500
+#: A number written for a ``[conditions]`` text key is read as its text (``seeding_rate =
+#: 15``); it must be finite and at most this in absolute value (a seeding rate in seeds/ha
+#: or a date written as 20231008 fit; a 400-digit integer is a typing error).
+CONDITION_TEXT_NUMBER_MAX = 1e9
 #: Keys of one ``[conditions] fertilization`` entry.
 FERTILIZATION_KEYS: tuple[str, ...] = (
     "stage",
@@ -1355,14 +1363,24 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
             _number(key, conditions[key], at, low=low, high=high, high_inclusive=True)
     for key in CONDITION_KEYS:
         value = conditions.get(key)
-        if (
-            key not in _CONDITION_RANGES
-            and key not in ("fertilization", "illustrative")
-            and key in conditions
-            and _not_text(value)
-        ):
+        if key in _CONDITION_RANGES or key in ("fertilization", "illustrative"):
+            continue
+        if key in conditions and _not_text(value):
             raise DataValidationError(
                 f'{at}: {key} = {value!r}; expected text, e.g. {key} = "...".'
+            )
+        if isinstance(value, int | float):  # read as its text: a plausible number only
+            limit = CONDITION_TEXT_NUMBER_MAX
+            _number(
+                key, value, at, low=-limit, high=limit, high_inclusive=True,
+                fix=f'more than {limit:g} is a typing error; write the note as text, e.g. '
+                f'{key} = "15 kg/mu"',
+            )  # fmt: skip
+        if isinstance(value, str) and len(value) > CONDITION_TEXT_MAX_CHARS:
+            raise DataValidationError(
+                f"{at}: {key} is {len(value):,} characters long; {key} must be at most "
+                f"{CONDITION_TEXT_MAX_CHARS} characters: shorten the note (it fills one cell "
+                "of the report's trial-information table)."
             )
     marked = conditions.get("illustrative", [])
     if not isinstance(marked, list) or any(_not_text(v) for v in marked):

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial.errors import YieldTrialError
+from yieldtrial.errors import DataValidationError, YieldTrialError
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.config import TrialConfig
@@ -444,18 +444,20 @@ def settings_from_args(
         if not issubclass(item.category, YieldTrialWarning):  # pragma: no cover - not ours
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
             continue
-        message = _margin_flag_words(" ".join(str(item.message).split()), overrides)
+        flag = getattr(args, "option_spellings", {}).get("margin", "--margin-pct")
+        message = _margin_flag_words(" ".join(str(item.message).split()), overrides, flag)
         if message not in shown:  # the file's value and the final settings warn alike
             shown.append(message)
             print_warning(message)
     return config
 
 
-def _margin_flag_words(message: str, overrides: dict[str, Any]) -> str:
+def _margin_flag_words(message: str, overrides: dict[str, Any], flag: str = "--margin-pct") -> str:
     """Word the fractional-margin warning as the flag when the value came from the flag.
 
     ``--margin 0.05`` warned "margin_pct = 0.05 is read as 0.05 %; ... write margin_pct = 5",
-    the trial.toml wording; it now says "--margin-pct 0.05 ... give --margin-pct 5".
+    the trial.toml wording; it now says "--margin 0.05 ... give --margin 5" (``flag``: the
+    spelling typed).
     """
     value = overrides.get("margin_pct")
     if value is None or not 0 < float(value) < 1:
@@ -464,8 +466,8 @@ def _margin_flag_words(message: str, overrides: dict[str, Any]) -> str:
     if not message.startswith(given):
         return message
     meant = f"write margin_pct = {float(value) * 100:g} "
-    return message.replace(given, f"--margin-pct {float(value):g} is read as ", 1).replace(
-        meant, f"give --margin-pct {float(value) * 100:g} ", 1
+    return message.replace(given, f"{flag} {float(value):g} is read as ", 1).replace(
+        meant, f"give {flag} {float(value) * 100:g} ", 1
     )
 
 
@@ -484,7 +486,39 @@ def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfi
         "unit": getattr(args, "unit", None),
         "columns": {**config.columns, **columns} if columns else None,
     }
-    return config.override("the command line", **{**flags, **overrides})
+    try:
+        return config.override("the command line", **{**flags, **overrides})
+    except DataValidationError as exc:
+        worded = _flag_setting_words(str(exc), args)
+        if worded == str(exc):
+            raise
+        raise DataValidationError(worded) from None
+
+
+#: Numeric flags with two spellings: the trial.toml setting each overrides, its ``dest``
+#: and its first spelling (named when the typed one is not known).
+_SETTING_FLAGS: dict[str, tuple[str, str]] = {
+    "standard_moisture_pct": ("standard", "--standard-moisture-pct"),
+    "shrink_pct_per_point": ("shrink_per_point", "--shrink-pct-per-point"),
+    "margin_pct": ("margin", "--margin-pct"),
+}
+
+
+def _flag_setting_words(message: str, args: argparse.Namespace) -> str:
+    """Name the flag as typed in a refused setting given on the command line.
+
+    ``--margin 200`` said "the command line: margin_pct = 200.0; margin_pct must be in
+    [0, 100)", the trial.toml key; it now says "--margin = 200.0; --margin must be ...".
+    """
+    match = re.match(r"the command line: (\w+) = ", message)
+    if match is None or match.group(1) not in _SETTING_FLAGS:
+        return message
+    key = match.group(1)
+    dest, first = _SETTING_FLAGS[key]
+    if getattr(args, dest, None) is None:  # not given as a flag
+        return message
+    flag = getattr(args, "option_spellings", {}).get(dest, first)
+    return re.sub(rf"(?<![\w-]){key}(?= = |; | must )", flag, message)
 
 
 #: Moisture flags (``args`` attribute) and the trial.toml setting each one overrides.

@@ -720,9 +720,19 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-range",
-        _WHERE + _AT + r": (?P<name>\w+) = (?P<value>.+?); (?P=name) must be in "
+        _WHERE + _AT + r": (?P<name>\w+|--[\w-]+) = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
+    ),
+    Template(
+        "setting-too-long",
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) is (?P<n>[\d,]+) characters long; (?P=name) must be at most "
+        r"(?P<max>\d+) characters: shorten the note \(it fills one cell of the report's "
+        r"trial-information table\)\.",
+        "{where}：{name} 长 {n} 个字符；{name} 最多 {max} 个字符：请缩短（它是报告试验信息表中的"
+        "一个单元格）。",
     ),
     Template(
         "setting-not-text",
@@ -1187,17 +1197,18 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "standard-fraction",
-        _WHERE + r": standard_moisture_pct = (?P<value>\S+) looks like a fraction; "
+        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?) = "
+        r"(?P<value>\S+) looks like a fraction; "
         r"moisture is percent \(0-100\): write (?P<pct>\S+) for (?P=pct) %\.",
-        "{where}：standard_moisture_pct = {value} 像是小数；含水量应为百分数（0-100）："
-        "{pct}% 请写作 {pct}。",
+        "{where}：{name} = {value} 像是小数；含水量应为百分数（0-100）：{pct}% 请写作 {pct}。",
     ),
     Template(
         "standard-implausible",
-        _WHERE + r": standard_moisture_pct = (?P<value>\S+) is implausible: no "
+        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?) = "
+        r"(?P<value>\S+) is implausible: no "
         r"moisture standard is 1 % or lower \(grain 10-20 %, whole-plant silage 65-70 %\); "
         r"expected percent \(0-100\), e.g\. 13, or 0 for dry matter\.",
-        "{where}：standard_moisture_pct = {value} 不合理：没有任何含水量标准在 1% 或以下"
+        "{where}：{name} = {value} 不合理：没有任何含水量标准在 1% 或以下"
         "（籽粒 10-20%，全株青贮 65-70%）；应为百分数（0-100），如 13，或 0 表示按干物质计。",
     ),
     Template(
@@ -1210,10 +1221,11 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "margin-tiny",
-        _WHERE + r": margin_pct = (?P<value>\S+) is above 0 but below 0\.01 % of the control "
+        _WHERE + r": (?P<name>margin_pct|--margin(?:-pct)?) = (?P<value>\S+) is above 0 but below "
+        r"0\.01 % of the control "
         r"mean, a margin no yield trial resolves \(the report would print it as 0\.0 %\); give "
         r"0 \(at least as good as the control\) or a margin of at least 0\.01, e\.g\. 5\.",
-        "{where}：margin_pct = {value} 大于 0 但小于对照平均值的 0.01%，任何产量试验都分辨不出"
+        "{where}：{name} = {value} 大于 0 但小于对照平均值的 0.01%，任何产量试验都分辨不出"
         "这样的非劣效界值（报告中会显示为 0.0%）；请给 0（至少与对照一样好）或不小于 0.01 的"
         "界值，如 5。",
     ),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io.entry_types import marked_checks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -510,15 +511,7 @@ def _controls(fieldbook: pd.DataFrame) -> list[str]:
         return [
             t for t in levels if t in named or (split and any(p in named for p in t.split(":")))
         ]
-    return _checks(fieldbook)
-
-
-def _checks(fieldbook: pd.DataFrame) -> list[str]:
-    """Return the treatments an ``entry_type`` column marks ``"check"`` (augmented designs)."""
-    if "entry_type" not in fieldbook or "treatment" not in fieldbook:
-        return []
-    checks = fieldbook.loc[fieldbook["entry_type"].astype(str).str.strip() == "check", "treatment"]
-    return list(dict.fromkeys(checks.astype(str)))
+    return marked_checks(fieldbook) or []
 
 
 def _colours(levels: list[str], controls: list[str]) -> dict[str, object]:
@@ -581,7 +574,7 @@ def _draw(
     bold = set(controls or ())
     # an augmented field book's checks are coloured too, in the order of ``levels`` (the
     # same colour in the map of every block when ``treatments`` is given)
-    checks = set(_checks(fieldbook)) - bold
+    checks = set(marked_checks(fieldbook) or ()) - bold
     colour = _colours(levels, [*(controls or ()), *(lv for lv in levels if lv in checks)])
     cells = zip(
         fieldbook["plot_id"].astype(str),

@@ -99,7 +99,8 @@ def resolve_control(
     >>> resolve_control(book, ("CK",), list(book["treatment"]), "split_plot", ("main", "sub"))
     ('CK',)
     """
-    from yieldtrial.io.validation import augmented_checks, check_augmented_control, check_control
+    from yieldtrial.io.entry_types import augmented_checks
+    from yieldtrial.io.validation import check_augmented_control, check_control
 
     labels = tuple(control)
     if labels and design == "augmented":  # a check, never an entry (planted once)

@@ -27,7 +27,6 @@ __all__ = [
     "MAX_LISTED",
     "Problems",
     "as_labels",
-    "augmented_checks",
     "check_augmented_control",
     "check_shared_positions",
     "check_computed_finite",
@@ -1071,42 +1070,6 @@ treatments present: 'CK', 'T1'. Labels are case-sensitive: pass control= one of 
     if len(set(labels)) != len(labels):
         raise DataValidationError(f"control lists a label twice: {labels!r}; give each once")
     return labels
-
-
-def augmented_checks(plots: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Return the checks and entries of an augmented trial's plot table.
-
-    The checks are the treatments marked ``check`` in an ``entry_type`` column, else (no
-    such column) the treatments with more than one plot, as
-    :func:`yieldtrial.stats.augmented.augmented_anova` infers them; the entries are the
-    other treatments.  Both in order of first appearance.
-
-    Parameters
-    ----------
-    plots : DataFrame
-        Plot table with a ``treatment`` column (and optionally ``entry_type``).
-
-    Returns
-    -------
-    checks, entries : list of str
-
-    Examples
-    --------
-    >>> book = pd.DataFrame({"treatment": ["CK", "E1", "CK", "E2"]})
-    >>> augmented_checks(book)
-    (['CK'], ['E1', 'E2'])
-    """
-    labels = plots["treatment"].astype(str)
-    if "entry_type" in plots.columns:
-        kind = plots["entry_type"].astype(str).str.strip().str.lower()
-        checks = list(dict.fromkeys(labels[(kind == "check").to_numpy()]))
-    else:
-        counts = labels.value_counts(sort=False)
-        repeated = set(counts.index[counts.to_numpy() > 1])
-        checks = [label for label in dict.fromkeys(labels) if label in repeated]
-    known = set(checks)
-    entries = [label for label in dict.fromkeys(labels) if label not in known]
-    return checks, entries
 
 
 def check_augmented_control(

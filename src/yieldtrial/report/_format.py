@@ -17,6 +17,7 @@ from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
 
 __all__ = [
     "CV_DIGITS",
+    "CV_STRATUM_DESIGNS",
     "attr_or",
     "design_label",
     "factor_label",
@@ -40,6 +41,9 @@ def attr_or(obj: Any, name: str, default: Any = None) -> Any:
 
 #: Decimals of a coefficient of variation [%], the same in every table and sentence.
 CV_DIGITS = 1
+
+#: Designs with a CV per error stratum: the report names the innermost one's (CV(b), CV(c)).
+CV_STRATUM_DESIGNS = ("split_plot", "strip_plot")
 
 
 def fmt_number(value: Any, digits: int = 2, style: NumberStyle | None = None) -> str:

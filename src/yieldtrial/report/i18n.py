@@ -556,6 +556,25 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^CV of (?P<inner_name>error_[bc]) \((?P<inner>sub-plot|intersection-plot) error\) "
+            r"= (?P<cv>[\d.]+) % is above (?P<limit>[\d.]+) %: plot-to-plot variation is "
+            r"very high for a yield trial; check the data for errors and treat the comparisons "
+            r"with caution \(trial-validity rules often reject such sites\)\.?$"
+        ),
+        "{inner_name}（{inner}误差）的变异系数 {cv}% 超过 {limit}%：小区间变异对产量试验而言过大；"
+        "请检查数据是否有误，比较结果须谨慎对待（按试验有效性规定，此类试点常被判为无效）。",
+    ),
+    (
+        (
+            r"^CV of (?P<inner_name>error_[bc]) \((?P<inner>sub-plot|intersection-plot) error\) "
+            r"= (?P<cv>[\d.]+) % is above (?P<limit>[\d.]+) %: plot-to-plot variation is "
+            r"high; only large differences will be detectable\.?$"
+        ),
+        "{inner_name}（{inner}误差）的变异系数 {cv}% 超过 {limit}%：小区间变异较大，"
+        "只有较大的差异才能检出。",
+    ),
+    (
+        (
             r"^China grain-trade step rule \(full 0\.5-point steps from base (?P<base>[\d.]+)\): "
             r"(?P<rest>.*)$"
         ),

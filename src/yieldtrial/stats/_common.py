@@ -97,6 +97,27 @@ def reject_reserved_names(columns: Iterable[str | None], reserved: Iterable[str]
         )
 
 
+def frame_place(data: pd.DataFrame, label: Any, *, id_column: str = "plot_id") -> str:
+    """Name a row of a plot table as the readers of a DataFrame do: index label and plot id.
+
+    ``index 0 (plot '101')``, or ``index 0`` without a ``plot_id`` column (or with a blank
+    one): the label ``data.loc`` takes, not numpy's repr (``np.int64(0)``), and the plot a
+    user finds in the field book.
+
+    Examples
+    --------
+    >>> frame_place(pd.DataFrame({"plot_id": [101, 102]}), 1)
+    "index 1 (plot '102')"
+    """
+    shown = label.item() if isinstance(label, np.generic) else label
+    place = f"index {shown!r}"
+    if id_column in data.columns:
+        plot = data[id_column].loc[label]
+        if not isinstance(plot, pd.Series) and not pd.isna(plot):
+            place += f" (plot {str(plot)!r})"
+    return place
+
+
 def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
     """Values of ``column`` as floats (blank -> NaN); raise on text that is not a number.
 
@@ -115,6 +136,7 @@ def numeric_column(data: pd.DataFrame, column: str, *, fix: str) -> np.ndarray:
     if bad.any():
         row = data.index[np.flatnonzero(bad)[0]]
         label = row.item() if isinstance(row, np.generic) else row  # 2, not np.int64(2)
+        # "row": `yieldtrial network` passes its sites with the file's row numbers as index
         raise DataValidationError(
             f"column {column!r} must be numeric; row {label!r} holds {data[column].loc[row]!r}. "
             + fix

@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.entry_types import repeated_treatments as default_checks
 from yieldtrial.stats._common import check_alpha, rounding_noise
 from yieldtrial.stats._covariance import LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.model import (
@@ -843,35 +844,6 @@ def _general_fit(
             kind: float(np.mean(v)) if v.size else float("nan") for kind, v in groups.items()
         },
     )
-
-
-def default_checks(
-    treatments: Sequence[Any], n_plots: Sequence[float] | np.ndarray
-) -> tuple[str, ...]:
-    """Return the checks of an augmented trial when none are named: treatments with n > 1.
-
-    The one rule of :func:`augmented_anova` (``checks=None``) and of the report when the
-    analysis does not record its checks (random blocks: the RCBD mixed model).
-
-    Parameters
-    ----------
-    treatments : sequence
-        Treatment labels, each once.
-    n_plots : sequence of float
-        Number of observed plots of each treatment (same order). [-]
-
-    Returns
-    -------
-    tuple of str
-        The labels with more than one plot, in the order given.
-
-    Examples
-    --------
-    >>> default_checks(["CK", "E1", "E2"], [3, 1, 1])
-    ('CK',)
-    """
-    counts = np.asarray(n_plots, dtype=float)
-    return tuple(str(t) for t, k in zip(treatments, counts, strict=True) if k > 1)
 
 
 def augmented_anova(

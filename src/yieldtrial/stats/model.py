@@ -35,6 +35,7 @@ from yieldtrial.stats._absorb_blocks import block_absorbed_fit
 from yieldtrial.stats._common import (
     default_design,
     factorize_labels,
+    frame_place,
     label_texts,
     numeric_column,
     private_rows,
@@ -555,10 +556,9 @@ def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
     inf = np.isinf(values)
     if inf.any():
         row = data.index[np.flatnonzero(inf)[0]]
-        row = row.item() if isinstance(row, np.generic) else row  # 0, not np.int64(0)
         raise DataValidationError(
-            f"column {response!r} holds an infinite value at row {row!r}; expected a finite yield "
-            "or a blank for a missing plot."
+            f"column {response!r} holds an infinite value at {frame_place(data, row)}; expected "
+            "a finite yield or a blank for a missing plot."
         )
     return values
 

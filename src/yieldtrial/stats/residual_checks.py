@@ -333,6 +333,13 @@ def _levene(residuals: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
     return statistic, p
 
 
+#: How the CV warning of a split or strip plot names its (innermost) error stratum.
+_INNER_CV: dict[str, str] = {
+    "split_plot": "CV of error_b (sub-plot error)",
+    "strip_plot": "CV of error_c (intersection-plot error)",
+}
+
+
 def diagnostics(
     data: pd.DataFrame,
     *,
@@ -629,17 +636,21 @@ def diagnostics(
 
     findings: list[str] = []
     emitted: list[str] = []
+    # a split or strip plot has a CV per error stratum (Gomez & Gomez 1984, ch. 3): this one
+    # is the innermost's; the outer strata's are said by _strata_residuals
+    cv_name = _INNER_CV.get(str(design), "CV")
     if cv_flag == "strong":
         msg = (
-            f"CV = {cv_pct:.1f} % is above {cv_strong_pct:g} %: plot-to-plot variation is very "
-            "high for a yield trial; check the data for errors and treat the comparisons with "
+            f"{cv_name} = {cv_pct:.1f} % is above {cv_strong_pct:g} %: plot-to-plot variation is "
+            "very high for a yield trial; check the data for errors and treat the comparisons with "
             "caution (trial-validity rules often reject such sites)."
         )
         findings.append(msg)
         emitted.append(msg)
     elif cv_flag == "warn":
         msg = (
-            f"CV = {cv_pct:.1f} % is above {cv_warn_pct:g} %: plot-to-plot variation is high; "
+            f"{cv_name} = {cv_pct:.1f} % is above {cv_warn_pct:g} %: plot-to-plot variation is "
+            "high; "
             "only large differences will be detectable."
         )
         findings.append(msg)

@@ -25,7 +25,8 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is_real_number
-from yieldtrial.io.validation import augmented_checks, check_augmented_control
+from yieldtrial.io.entry_types import augmented_checks
+from yieldtrial.io.validation import check_augmented_control
 from yieldtrial.stats._covariance import quadratic_forms
 
 __all__ = [
@@ -137,14 +138,19 @@ class _Letters:
     def __init__(self, levels: list[str], est: np.ndarray, found: dict[str, str], test: str):
         self.levels, self.est, self.found, self.test = levels, est, found, test
 
-    def share(self) -> np.ndarray:
-        """Matrix ``[i, j]``: levels i and j share a letter (one matrix product)."""
+    def member(self) -> np.ndarray:
+        """Matrix ``[i, c]``: level i carries letter c (levels x letters, 0 or 1)."""
         alphabet = sorted({ch for lv in self.levels for ch in self.found.get(lv, "")})
         col = {ch: k for k, ch in enumerate(alphabet)}
         member = np.zeros((len(self.levels), len(alphabet)), dtype=np.float64)
         for i, lv in enumerate(self.levels):
             for ch in set(self.found.get(lv, "")):
                 member[i, col[ch]] = 1.0
+        return member
+
+    def share(self) -> np.ndarray:
+        """Matrix ``[i, j]``: levels i and j share a letter (one matrix product)."""
+        member = self.member()
         result: np.ndarray = (member @ member.T) > 0
         return result
 
@@ -457,6 +463,10 @@ def sensitivity(
         ones above (a 500-entry trial has 124,750 pairs a plot).  Every pair is checked
         either way (the shared letters compared as one matrix); the number checked per
         plot is ``attrs["letter_pairs_checked"]`` when only the changed ones are listed.
+        The comparisons with the control (``dunnett`` and ``noninferiority`` rows) follow
+        the same rule: above :data:`LETTER_PAIRS_LISTED_MAX_LEVELS` treatments (unless
+        True) only those whose outcome changes are listed, every one is checked, and
+        ``attrs["control_rows_checked"]`` is the number checked per plot.
 
     Returns
     -------
@@ -495,6 +505,16 @@ def sensitivity(
         base_letters is not None
         and len(base_letters.levels) > 1
         and not bool((base["verdict"] == "letters").any())
+    )
+    # many treatments: the comparisons with the control whose outcome changes only
+    control_rows = base["verdict"].isin(_CONTROL_VERDICTS).to_numpy()
+    compared = {
+        name
+        for subject in base.loc[control_rows, "subject"].astype(str)
+        for name in subject.split(" vs ", 1)
+    }
+    changed_control_only = all_pairs is not True and len(compared) > (
+        LETTER_PAIRS_LISTED_MAX_LEVELS
     )
     rows: list[dict[str, Any]] = []
     if base.empty or not ids:
@@ -540,6 +560,8 @@ def sensitivity(
             alt = other.get((rec["verdict"], rec["subject"]))
             outcome = alt["outcome"] if alt is not None else "not estimable"
             changed = outcome != rec["outcome"]
+            if changed_control_only and not changed and rec["verdict"] in _CONTROL_VERDICTS:
+                continue
             rows.append(
                 {
                     **info,
@@ -566,7 +588,13 @@ def sensitivity(
     if summarise and base_letters is not None:
         n = len(base_letters.levels)
         out.attrs["letter_pairs_checked"] = n * (n - 1) // 2
+    if changed_control_only:
+        out.attrs["control_rows_checked"] = int(control_rows.sum())
     return out
+
+
+#: The verdicts of the comparisons with the control (one row per treatment and control).
+_CONTROL_VERDICTS = ("dunnett", "noninferiority")
 
 
 def _changed_letter_rows(
@@ -579,43 +607,80 @@ def _changed_letter_rows(
     under the same subject, else its outcome is ``"not estimable"``.
     """
     n = len(base.levels)
-    iu, ju = np.triu_indices(n, 1)
-    same_with = base.share()[iu, ju]
-    if other is None:
-        exists = np.zeros(len(iu), dtype=bool)
-        same_without = np.zeros(len(iu), dtype=bool)
-        pa = pb = np.zeros(len(iu), dtype=np.intp)
-    else:
+    rows: list[dict[str, Any]] = []
+    if n < 2:
+        return rows
+    member = base.member()
+    if other is not None:
         where = {lv: k for k, lv in enumerate(other.levels)}
         pos = np.array([where.get(lv, -1) for lv in base.levels], dtype=np.intp)
-        pa, pb = pos[iu], pos[ju]
-        exists = (pa >= 0) & (pb >= 0) & (pa < pb)
-        same_without = np.zeros(len(iu), dtype=bool)
-        same_without[exists] = other.share()[pa[exists], pb[exists]]
-    changed = ~exists | (same_with != same_without)
-    rows = []
-    for k in np.flatnonzero(changed):
-        i, j = int(iu[k]), int(ju[k])
-        subject = f"{base.levels[i]} vs {base.levels[j]}"
-        with_ = "same letter" if same_with[k] else "differ"
-        if exists[k] and other is not None:
-            without = "same letter" if same_without[k] else "differ"
-            est_without = float(other.est[pa[k]] - other.est[pb[k]])
+        other_member = other.member()
+    # the pairs (i, j > i) a block of rows i at a time: the whole upper triangle of 10,000
+    # treatments is 50 million pairs (its index arrays alone 1.6 GB), a block ~1 million
+    step = max(1, PAIR_BLOCK_PAIRS // n)
+    for start in range(0, n - 1, step):
+        stop = min(n - 1, start + step)
+        first = np.arange(start, stop)
+        ii, jj = np.nonzero(np.arange(n)[None, :] > first[:, None])
+        share_with = (member[start:stop] @ member.T) > 0
+        same_with = share_with[ii, jj]
+        iu = ii + start
+        if other is None:
+            exists = np.zeros(len(iu), dtype=bool)
+            same_without = np.zeros(len(iu), dtype=bool)
+            pa = pb = np.zeros(len(iu), dtype=np.intp)
         else:
-            without, est_without = "not estimable", np.nan
-        rows.append(
-            {
-                **info,
-                "verdict": "letters",
-                "subject": subject,
-                "with_plot": with_,
-                "without_plot": without,
-                "p_with": np.nan,
-                "p_without": np.nan,
-                "estimate_with": float(base.est[i] - base.est[j]),
-                "estimate_without": est_without,
-                "changed": True,
-                "statement": _statement("letters", subject, with_, without, pid),
-            }
-        )
+            pa, pb = pos[iu], pos[jj]
+            exists = (pa >= 0) & (pb >= 0) & (pa < pb)
+            rows_without = pos[first]
+            share_without = (other_member[np.maximum(rows_without, 0)] @ other_member.T) > 0
+            same_without = np.zeros(len(iu), dtype=bool)
+            same_without[exists] = share_without[ii[exists], pb[exists]]
+        changed = ~exists | (same_with != same_without)
+        for k in np.flatnonzero(changed):
+            rows.append(_letter_row(base, other, info, pid, int(k), iu, jj, pa, pb, same_with,
+                                    same_without, exists))  # fmt: skip
     return rows
+
+
+#: Pairs of treatments :func:`_changed_letter_rows` compares at a time (memory: a few
+#: bytes each, ~30 MB a block, whatever the number of treatments).
+PAIR_BLOCK_PAIRS = 1 << 20
+
+
+def _letter_row(
+    base: _Letters,
+    other: _Letters | None,
+    info: dict[str, Any],
+    pid: str,
+    k: int,
+    iu: np.ndarray,
+    ju: np.ndarray,
+    pa: np.ndarray,
+    pb: np.ndarray,
+    same_with: np.ndarray,
+    same_without: np.ndarray,
+    exists: np.ndarray,
+) -> dict[str, Any]:
+    """Return the letters row of pair ``k`` of a block of :func:`_changed_letter_rows`."""
+    i, j = int(iu[k]), int(ju[k])
+    subject = f"{base.levels[i]} vs {base.levels[j]}"
+    with_ = "same letter" if same_with[k] else "differ"
+    if exists[k] and other is not None:
+        without = "same letter" if same_without[k] else "differ"
+        est_without = float(other.est[pa[k]] - other.est[pb[k]])
+    else:
+        without, est_without = "not estimable", np.nan
+    return {
+        **info,
+        "verdict": "letters",
+        "subject": subject,
+        "with_plot": with_,
+        "without_plot": without,
+        "p_with": np.nan,
+        "p_without": np.nan,
+        "estimate_with": float(base.est[i] - base.est[j]),
+        "estimate_without": est_without,
+        "changed": True,
+        "statement": _statement("letters", subject, with_, without, pid),
+    }

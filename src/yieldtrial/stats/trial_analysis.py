@@ -23,13 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.validation import (
-    MAX_LISTED,
-    as_labels,
-    augmented_checks,
-    check_augmented_control,
-    list_items,
-)
+from yieldtrial.io.entry_types import augmented_checks
+from yieldtrial.io.validation import MAX_LISTED, as_labels, check_augmented_control, list_items
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.stats.anova_tables import AnovaResult

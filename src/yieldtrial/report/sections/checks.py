@@ -364,6 +364,26 @@ def data_checks_section(ctx: ReportContext) -> Section:
                         "note",
                     )
                 )  # fmt: skip
+            checked = sens.attrs.get("control_rows_checked")
+            if checked is not None:  # many treatments: the changed comparisons with CK only
+                from yieldtrial.stats.sensitivity import LETTER_PAIRS_LISTED_MAX_LEVELS
+
+                refitted = sens.loc[sens["verdict"] != "refit", "plot_id"].astype(str).nunique()
+                listed = int(sens["verdict"].isin(["dunnett", "noninferiority"]).sum())
+                omitted = int(checked) * refitted - listed
+                ctx.results["sensitivity_control_rows"] = {
+                    "checked_per_plot": int(checked),
+                    "listed": "changed",
+                    "omitted_unchanged": omitted,
+                    "listed_in_full_up_to_treatments": LETTER_PAIRS_LISTED_MAX_LEVELS,
+                }
+                blocks.append(
+                    Paragraph(
+                        t("sens.control_changed_only", lang, n=f"{int(checked):,}",
+                          m=f"{omitted:,}", k=LETTER_PAIRS_LISTED_MAX_LEVELS),
+                        "note",
+                    )
+                )  # fmt: skip
             names = {
                 str(c["name"]): str(
                     c["name_zh"] if lang == "zh" and c.get("name_zh") else c["name"]

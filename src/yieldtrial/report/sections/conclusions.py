@@ -14,6 +14,7 @@ from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     CV_DIGITS,
+    CV_STRATUM_DESIGNS,
     fmt_number,
     fmt_p,
     source_label,
@@ -180,7 +181,10 @@ def conclusions_section(ctx: ReportContext) -> Section:
         if ctx.anova is not None and ctx.diag is not None and ctx.diag.cv_flag != "ok":
             items.append(
                 t(
-                    "concl.cv_high",
+                    # a split or strip plot: the innermost stratum's CV (Error b or c)
+                    f"concl.cv_high_{ctx.s.design}"
+                    if ctx.s.design in CV_STRATUM_DESIGNS and not ctx.single_error
+                    else "concl.cv_high",
                     lang,
                     cv=fmt_number(
                         ctx.anova.cv_pct if ctx.single_error else ctx.diag.cv_pct, CV_DIGITS

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.report._format import (
     CV_DIGITS,
+    CV_STRATUM_DESIGNS,
     attr_or,
     design_label,
     factor_label,
@@ -78,15 +80,6 @@ def _outlier_items(outliers: pd.DataFrame, lang: str) -> str:
     return join_list(items, lang)
 
 
-def _checks(plots: pd.DataFrame) -> list[str]:
-    """Check labels of an augmented design: ``entry_type`` ``check``, else repeated treatments."""
-    if "entry_type" in plots.columns:
-        kind = plots["entry_type"].astype(str).str.strip().str.lower()
-        return list(dict.fromkeys(plots.loc[kind == "check", "treatment"].astype(str)))
-    counts = plots["treatment"].astype(str).value_counts(sort=False)
-    return [str(label) for label in counts.index[counts > 1]]
-
-
 def _complete_cells(columns: dict[str, Any]) -> tuple[list[str], str] | None:
     """Return the columns whose level combinations each hold one plot, and the reason key.
 
@@ -148,7 +141,7 @@ def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
             text = _text_labels(group, keys)
             levels = [list(text[name].unique()) for name in keys]
         if columns.get("design") == "augmented":
-            levels[1] = _checks(group)
+            levels[1] = augmented_checks(group)[0]
         absent = _cells_without_rows(text, keys, levels, coded=coded)
         if absent is None:  # a product too large for a table of flags: set difference
             text = _text_labels(group, keys) if text is None else text
@@ -401,7 +394,9 @@ def quality_section(ctx: ReportContext) -> Section:
             if np.isfinite(d.levene[1])
             else t("quality.levene_na", lang),
             t(
-                "quality.cv",
+                # a split or strip plot: the CV of the innermost error stratum (the one the
+                # residuals are checked on); the outer strata's are in the ANOVA section
+                f"quality.cv_{s.design}" if s.design in CV_STRATUM_DESIGNS else "quality.cv",
                 lang,
                 cv=fmt_number(d.cv_pct, CV_DIGITS),
                 verdict=t("quality.cv_ok" if d.cv_flag == "ok" else "quality.cv_high", lang),
@@ -913,7 +908,7 @@ def check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
     blocks = list(dict.fromkeys(plots["block"].dropna().astype(str)))
     have = set(zip(used["treatment"].astype(str), used["block"].astype(str), strict=True))
     gaps = []
-    for check in _checks(plots):
+    for check in augmented_checks(plots)[0]:
         lost = [b for b in blocks if (check, b) not in have]
         if lost:
             gaps.append((check, lost))

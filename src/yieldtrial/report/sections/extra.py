@@ -23,6 +23,7 @@ import pandas as pd
 
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.entry_types import marked_checks
 from yieldtrial.report._format import (
     attr_or,
     factor_label,
@@ -1046,8 +1047,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         # an augmented field book names its checks: field_map colours every one of them
         # (the controls among them also in bold), so each is seen where it is planted
         book["entry_type"] = used["entry_type"]
-        marked = used.loc[used["entry_type"].astype(str).str.strip() == "check", "treatment"]
-        checks = sorted(set(marked.astype(str)))
+        checks = sorted(marked_checks(used) or ())
     if not controls:  # no control given: the checks are the plots to tell apart
         controls = checks
     colours = _colour_note(len(treatments), controls, lang, checks)
