@@ -167,8 +167,9 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     label = n_marks.index[int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])]
     n = int(counts[label])
     rows = np.flatnonzero((where == label).to_numpy())
-    ids = plots["plot_id"].iloc[rows] if "plot_id" in plots else pd.Series(rows + 2)
-    plots_named = ", ".join(repr(str(v)) for v in ids.tolist()[:5])
+    ids = plots["plot_id"].iloc[rows] if "plot_id" in plots else pd.Series(rows + 1)
+    shown = repr if "plot_id" in plots else str
+    plots_named = ", ".join(shown(str(v)) for v in ids.tolist()[:5])
     plots_named += ", ..." if n > 5 else ""
     kind_of = "plots" if "plot_id" in plots else "rows"
     if n_marks[label] > 1:
