@@ -140,8 +140,9 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     if odd.any():
         first = int(np.flatnonzero(odd.to_numpy())[0])
         value = plots["entry_type"].iloc[first]
+        plot = f" (plot {str(plots['plot_id'].iloc[first])!r})" if "plot_id" in plots else ""
         raise DataValidationError(
-            f"entry_type of treatment {where.iloc[first]!r} is {value!r}; an "
+            f"entry_type of treatment {where.iloc[first]!r}{plot} is {value!r}; an "
             "augmented field book marks each plot 'check' or 'entry': correct it (or remove "
             "the entry_type column)."
         )
