@@ -108,6 +108,7 @@ def test_first_treatment_breaking_a_rule_is_named() -> None:
     check_entry_types(plots)  # E1 in blocks 1 and 2: a p-rep entry (stop 44)
     plots.loc[4, "block"] = 1  # E1 twice in block 1, E3 (after it) alone in block 2
     with pytest.raises(
-        DataValidationError, match=r"^treatment 'E1' is marked 'entry' .* both its plots \(rows 3, 5\)"
+        DataValidationError,
+        match=r"^treatment 'E1' is marked 'entry' .* both its plots \(rows 3, 5\)",
     ):
         check_entry_types(plots)

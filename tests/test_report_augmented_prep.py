@@ -139,7 +139,7 @@ def test_adjusted_means_ses_and_f_equal_statsmodels_ols() -> None:
 
 @pytest.fixture(scope="module")
 def six_hundred() -> pd.DataFrame:
-    """A SYNTHETIC 600-entry p-rep table (603 treatments: the absorbed fit, stop 43)."""
+    """Return a SYNTHETIC 600-entry p-rep table (603 treatments: the absorbed fit, stop 43)."""
     return _prep(600, blocks=12, replicated=0.2, seed=3)
 
 

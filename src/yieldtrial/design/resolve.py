@@ -573,14 +573,12 @@ def augmented_design_of_checks(design: str | None) -> str:
         return "augmented"
     raise DataValidationError(
         f"checks are named, which makes the design augmented, but the design given is "
-        f"{design!r}: set design = \"augmented\" (command line: --design augmented), or "
+        f'{design!r}: set design = "augmented" (command line: --design augmented), or '
         "leave the checks out."
     )
 
 
-def mark_checks(
-    plots: pd.DataFrame, checks: Sequence[str], present: Sequence[str]
-) -> pd.DataFrame:
+def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[str]) -> pd.DataFrame:
     """Return the plots with an ``entry_type`` column marking the named checks (stop 44).
 
     The checks of an augmented trial named by the user (``FieldTrial(checks=...)``,

@@ -586,9 +586,7 @@ def _near_product_form_family(
     # chunks of pairs bounded in pairs x q (was 1 M pairs x q: 1.6 GB per operand, stop 44)
     gram = f[rows[rep]] @ f[rows[rep]].T if rep.size <= _GRAM_MAX_GROUPS else None
     step = PAIR_CHUNK if gram is not None else max(1, PAIR_CHUNK // max(f.shape[1], 1))
-    chunks += [
-        (a, b, count[a] * count[b] * 1.0) for a, b in pair_chunks(rep.size, chunk=step)
-    ]
+    chunks += [(a, b, count[a] * count[b] * 1.0) for a, b in pair_chunks(rep.size, chunk=step)]
     for a, b, weight in chunks:
         pa, pb = rep[a], rep[b]
         ia, ib = rows[pa], rows[pb]

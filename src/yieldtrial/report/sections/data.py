@@ -872,8 +872,8 @@ def _by_block_table(ctx: ReportContext) -> Table:
         row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
         rows.append(row)
     key = "plots.by_replicate" if s.resolvable else "plots.by_block"
-    if augmented:
-        key = "plots.by_block_checks"
+    if augmented:  # p-rep: the replicated entries are in the table too (stop 44)
+        key = "plots.by_block_checks_prep" if prep_entries(ctx) else "plots.by_block_checks"
     caption = t(key, lang, unit=s.unit)
     # the checks of an augmented design are in every block: their raw plot mean equals
     # their adjusted mean unless a plot is missing
