@@ -356,3 +356,41 @@ def test_checks_naming_a_one_plot_entry_is_a_one_line_error(written, capsys) -> 
         untouched=[table],
         absent=[out],
     )
+
+
+# --- the pairwise shortcuts the 10,000-entry report takes (stop 44) -------------------
+
+
+def _prep_covariance(six_hundred: pd.DataFrame):
+    mm = _trial(six_hundred).means_model()
+    return mm.cov
+
+
+def test_row_group_pair_variances_equal_the_per_pair_products(six_hundred, monkeypatch) -> None:
+    """Replicated entries' own rows: the lookup table equals ``d_i + d_j + |F_i - F_j|^2``."""
+    import yieldtrial.stats._covariance as cv
+
+    cov = _prep_covariance(six_hundred)
+    groups = cov.row_groups()
+    assert groups is not None and groups[1].shape[0] > 12 + 3  # more rows than blocks + checks
+    i, j = np.triu_indices(len(cov), k=1)
+    monkeypatch.setattr(cv, "ROW_GROUPS_MIN_TOUCHED", 0)  # the lookup from 603 rows on
+    fast = cv.pair_variances(cov, i, j)
+    monkeypatch.setattr(cv, "ROW_GROUPS_MIN_TOUCHED", 10**9)
+    slow = cv.pair_variances(cov, i, j)
+    np.testing.assert_allclose(fast, slow, rtol=1e-12)
+
+
+def test_near_product_form_gram_equals_per_pair_products(six_hundred, monkeypatch) -> None:
+    """The groups' Gram matrix gives the per-pair products' Li-Shao sums (to rounding)."""
+    import yieldtrial.stats.compare as cmp
+
+    cov = _prep_covariance(six_hundred)
+    idx = list(range(1, len(cov)))
+    se_gram, gram = cmp._near_product_form_family(cov, idx, 0, 1.0)
+    monkeypatch.setattr(cmp, "_GRAM_MAX_GROUPS", 0)
+    se_pair, pair = cmp._near_product_form_family(cov, idx, 0, 1.0)
+    np.testing.assert_array_equal(se_gram, se_pair)
+    assert gram.arcsin_deviation == pytest.approx(pair.arcsin_deviation, rel=1e-10)
+    assert gram.pairs == pair.pairs
+    np.testing.assert_allclose(gram.deviation_by_rho, pair.deviation_by_rho, rtol=1e-9, atol=1e-12)
