@@ -394,3 +394,14 @@ def test_near_product_form_gram_equals_per_pair_products(six_hundred, monkeypatc
     assert gram.arcsin_deviation == pytest.approx(pair.arcsin_deviation, rel=1e-10)
     assert gram.pairs == pair.pairs
     np.testing.assert_allclose(gram.deviation_by_rho, pair.deviation_by_rho, rtol=1e-9, atol=1e-12)
+
+
+def test_build_report_applies_the_config_checks_to_a_built_trial() -> None:
+    """``build_report(trial, TrialConfig(checks=...))`` refits with the checks named."""
+    from yieldtrial import TrialConfig
+    from yieldtrial.report.build import build_report
+
+    trial = _trial(_prep(12).drop(columns="entry_type"), design="augmented")
+    assert len(trial.anova().checks) == 3 + 4  # without the checks: every repeated treatment
+    report = build_report(trial, TrialConfig(checks=["CK1", "CK2", "CK3"]))
+    assert report.results["anova"]["checks"] == ["CK1", "CK2", "CK3"]
