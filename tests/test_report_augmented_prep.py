@@ -405,3 +405,15 @@ def test_build_report_applies_the_config_checks_to_a_built_trial() -> None:
     assert len(trial.anova().checks) == 3 + 4  # without the checks: every repeated treatment
     report = build_report(trial, TrialConfig(checks=["CK1", "CK2", "CK3"]))
     assert report.results["anova"]["checks"] == ["CK1", "CK2", "CK3"]
+
+
+def test_checks_design_error_in_chinese(written, capsys) -> None:
+    """``--lang zh``: the new messages have their Chinese form (commands._zh_messages)."""
+    from hostile import run_cli
+
+    table, out = written(_prep(12).drop(columns="entry_type"))
+    argv = _argv(table, out, "--checks", "CK1,CK2,CK3", "--design", "rcbd", "--lang", "zh")
+    status, lines = run_cli(argv, capsys)
+    assert status == 1 and len(lines) == 1, lines
+    assert "指定了对照（checks），即为增广设计，但给定的设计为 'rcbd'" in lines[0]
+    assert not out.exists()
