@@ -415,5 +415,5 @@ def test_checks_design_error_in_chinese(written, capsys) -> None:
     argv = _argv(table, out, "--checks", "CK1,CK2,CK3", "--design", "rcbd", "--lang", "zh")
     status, lines = run_cli(argv, capsys)
     assert status == 1 and len(lines) == 1, lines
-    assert "指定了对照（checks），即为增广设计，但给定的设计为 'rcbd'" in lines[0]
+    assert "指定了对照列表，即为增广设计，但给定的设计为 'rcbd'" in lines[0]
     assert not out.exists()
