@@ -55,11 +55,16 @@ def _traced(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def report_child(src: str, table: str, out: str) -> dict[str, float]:
-    """Run ``yieldtrial report`` on ``table`` with ``src`` first on the path; its usage."""
+def report_child(src: str, table: str, out: str, checks: str | None = None) -> dict[str, float]:
+    """Run ``yieldtrial report`` on ``table`` with ``src`` first on the path; its usage.
+
+    ``checks`` is passed as ``--checks`` (stop 44: a p-rep table without ``entry_type``).
+    """
     env = dict(os.environ, PYTHONPATH=src, OPENBLAS_NUM_THREADS="1")
     argv = ["report", table, "--crop", "wheat", "--control", "CK1", "--no-figures",
             "--format", "json", "-o", out, "--force"]  # fmt: skip
+    if checks:
+        argv += ["--checks", checks]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen([sys.executable, "-m", "yieldtrial", *argv], env=env,
@@ -84,13 +89,14 @@ def main() -> None:
     parser.add_argument(
         "--checks",
         help="comma-separated check labels (default: the treatments with more than one plot; "
-        "a p-rep table needs them named, stop 43)",
+        "a p-rep table needs them named, stop 43); with --report passed as report --checks",
     )
     args = parser.parse_args()
     if args.report:
         with tempfile.TemporaryDirectory() as folder:
             for i, src in enumerate(args.report):
-                reading = report_child(src, args.table, os.path.join(folder, f"r{i}.json"))
+                out = os.path.join(folder, f"r{i}.json")
+                reading = report_child(src, args.table, out, args.checks)
                 print(f"report src{i} ({src}): {reading['cpu']:7.1f} s CPU "
                       f"{reading['wall']:7.1f} s wall  peak {reading['peak_mb']:6.0f} MB",
                       flush=True)  # fmt: skip

@@ -1297,6 +1297,56 @@ def _case_augmented_lost_entry(tmp: Path) -> tuple[list[str], str]:
     return argv, f"（小区 '{ids['E07']}'）、'E05'（小区 '{ids['E05']}'）；"
 
 
+def _prep_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> Path:
+    """Write a SYNTHETIC p-rep augmented table (stop 44): CK1, CK2 in blocks 1-3, E1 twice."""
+    rows = [
+        (f"{b}0{k}", str(b), ck, "check")
+        for b in (1, 2, 3)
+        for k, ck in enumerate(("CK1", "CK2"), start=1)
+    ]
+    entries = [("104", "1", "E1"), ("204", "2", "E1"), ("105", "1", "E2"), ("205", "2", "E3"),
+               ("304", "3", "E4"), ("305", "3", "E5")]  # fmt: skip
+    rows += [(p, b, t, "entry") for p, b, t in entries]
+    rows += list(extra)
+    lines = ["plot_id,block,treatment,entry_type,yield_kg_ha\n"]
+    lines += [
+        f"{p},{b},{t},{e},{7000 + 37 * (i * 7 % 11)}\n" for i, (p, b, t, e) in enumerate(rows)
+    ]
+    path = tmp / "plots.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _prep_argv(tmp: Path, table: Path, *extra: str) -> list[str]:
+    return ["report", str(table), "--crop", "wheat", "--control", "CK1", *extra, *_html(tmp)]
+
+
+def _case_augmented_entry_three_plots(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp, [("306", "3", "E1", "entry")])
+    return _prep_argv(tmp, table), "却有 3 个小区（'104', '204', '306'）"
+
+
+def _case_augmented_entry_twice_in_block(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp, [("306", "3", "E4", "entry")])
+    return _prep_argv(tmp, table), "其两个小区（'304', '306'）却都在区组 '3'"
+
+
+def _case_augmented_checks_unknown(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp)
+    return _prep_argv(tmp, table, "--checks", "CK1,CKX"), "指定的对照 'CKX' 不是"
+
+
+def _case_augmented_checks_design(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp)
+    argv = _prep_argv(tmp, table, "--checks", "CK1,CK2", "--design", "rcbd")
+    return argv, "但给定的设计为 'rcbd'"
+
+
+def _case_augmented_checks_entry_type(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp)
+    return _prep_argv(tmp, table, "--checks", "CK1"), "而指定的对照（--checks）为 'CK1'"
+
+
 def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
@@ -1812,6 +1862,11 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "columns-same-name": _case_columns_same_name,
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
     "augmented-lost-entry": _case_augmented_lost_entry,
+    "augmented-entry-three-plots": _case_augmented_entry_three_plots,
+    "augmented-entry-twice-in-block": _case_augmented_entry_twice_in_block,
+    "augmented-checks-unknown": _case_augmented_checks_unknown,
+    "augmented-checks-design": _case_augmented_checks_design,
+    "augmented-checks-entry-type": _case_augmented_checks_entry_type,
     "single-block": _case_single_block,
     "alpha-entry-repeated": _case_alpha_entry_repeated,
     "crd-ignores-blocks": _case_crd_ignores_blocks,

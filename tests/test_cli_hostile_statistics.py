@@ -166,8 +166,10 @@ def _alpha_disconnected() -> pd.DataFrame:
 
 
 def _entry_twice() -> str:
+    """E5 and E6 mistyped as E2: an entry on three plots (two are a p-rep entry, stop 44)."""
     book = _augmented()
-    book.loc[book.index[book["treatment"] == "E5"][0], "treatment"] = "E2"
+    for label in ("E5", "E6"):
+        book.loc[book.index[book["treatment"] == label][0], "treatment"] = "E2"
     return _fill(book)
 
 
@@ -280,7 +282,7 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
      ["--design", "augmented", "--control", "CK1"],
      r"treatment 'CK1' \(plots .*\) has no observed yield"),
     ("augmented-entry-repeated", _entry_twice, ["--design", "augmented", "--control", "CK1"],
-     r"treatment 'E2' is marked 'entry' in entry_type but has 2 plots"),
+     r"treatment 'E2' is marked 'entry' in entry_type but has 3 plots"),
     # stop 40: "found 2 check(s) and 0 entr(y/ies) ... Pass checks=[...]", no entry named
     ("augmented-every-entry-lost",
      lambda: _fill(_augmented(), lost=lambda b: b.entry_type == "entry"),

@@ -425,7 +425,10 @@ def test_format_that_contradicts_the_suffix_is_a_usage_error(
 
 
 def test_report_of_augmented_book_with_entry_repeated_is_one_line_error(tmp_path, capsys):
-    """A field book edited so an entry ('E1', marked entry) has two plots stops the report."""
+    """A field book edited so an entry ('E1', marked entry) has three plots stops the report.
+
+    (Two plots in two blocks are a p-rep entry since stop 44.)
+    """
     import pandas as pd
 
     from hostile import assert_one_line_error
@@ -435,14 +438,15 @@ def test_report_of_augmented_book_with_entry_repeated_is_one_line_error(tmp_path
     book["harvested_area_m2"], book["moisture_pct"], book["impurity_pct"] = 20.0, 13.0, 0.0
     book["fresh_mass_kg"] = [14.0 + 0.1 * i for i in range(len(book))]
     extra = book[book["treatment"] == "E1"].assign(plot_id="999", block="3")
-    book = pd.concat([book, extra], ignore_index=True)
+    again = extra.assign(plot_id="998", block="4")
+    book = pd.concat([book, extra, again], ignore_index=True)
     path, out = tmp_path / "book.csv", tmp_path / "r.html"
     book.to_csv(path, index=False)
     assert_one_line_error(
         ["report", str(path), "--crop", "wheat", "-o", str(out)],
         capsys,
         code=1,
-        match=r"treatment 'E1' is marked 'entry' in entry_type but has 2 plots",
+        match=r"treatment 'E1' is marked 'entry' in entry_type but has 3 plots",
         untouched=[path],
         absent=[out],
     )

@@ -27,13 +27,42 @@ def test_entry_type_typo_is_an_error_not_an_rcbd() -> None:
         detect_design(book)
 
 
-def test_entry_repeated_in_a_new_block_is_an_error() -> None:
-    """An entry on two plots would be analysed as a check although marked 'entry'."""
+def _with_copies(book: pd.DataFrame, blocks: list[str]) -> tuple[pd.DataFrame, str]:
+    """Return the book with its first entry planted again in ``blocks``, and that entry."""
+    entry = book[book["entry_type"] == "entry"].iloc[[0]]
+    extra = [entry.assign(plot_id=f"99{i}", block=b) for i, b in enumerate(blocks)]
+    return pd.concat([book, *extra], ignore_index=True), str(entry["treatment"].iloc[0])
+
+
+def test_entry_on_two_plots_in_two_blocks_is_a_prep_entry() -> None:
+    """Stop 44: a p-rep trial's replicated entry (two blocks) stays an entry, no error."""
     book = _book()
-    entry = book[book["entry_type"] == "entry"].iloc[[0]].assign(plot_id="999", block="4")
-    book = pd.concat([book, entry], ignore_index=True)
-    label = entry["treatment"].iloc[0]
-    with pytest.raises(DataValidationError, match=rf"{label}' is marked 'entry' .* has 2 plots"):
+    home = book.loc[book["entry_type"] == "entry", "block"].iloc[0]
+    other = next(b for b in book["block"].unique() if b != home)
+    book, _ = _with_copies(book, [other])
+    check_entry_types(book)
+    assert detect_design(book)[0] == "augmented"
+
+
+def test_entry_on_three_plots_is_an_error_naming_the_plots() -> None:
+    book, label = _with_copies(_book(), ["2", "3"])
+    with pytest.raises(
+        DataValidationError,
+        match=rf"'{label}' is marked 'entry' in entry_type but has 3 plots \(plots '\d+', "
+        r"'990', '991'\); an entry has one plot, or two in different blocks",
+    ):
+        check_entry_types(book)
+
+
+def test_entry_twice_in_one_block_is_an_error_naming_the_block() -> None:
+    book = _book()
+    home = str(book.loc[book["entry_type"] == "entry", "block"].iloc[0])
+    book, label = _with_copies(book, [home])
+    with pytest.raises(
+        DataValidationError,
+        match=rf"'{label}' is marked 'entry' in entry_type but has both its plots \(plots "
+        rf"'\d+', '990'\) in block '{home}'",
+    ):
         check_entry_types(book)
 
 
@@ -76,5 +105,10 @@ def test_first_treatment_breaking_a_rule_is_named() -> None:
     with pytest.raises(DataValidationError, match=r"^treatment 'E2' is marked 'check'"):
         check_entry_types(plots)
     plots.loc[1, "entry_type"] = "entry"
-    with pytest.raises(DataValidationError, match=r"^treatment 'E1' is marked 'entry' .* 2 plots"):
+    check_entry_types(plots)  # E1 in blocks 1 and 2: a p-rep entry (stop 44)
+    plots.loc[4, "block"] = 1  # E1 twice in block 1, E3 (after it) alone in block 2
+    with pytest.raises(
+        DataValidationError,
+        match=r"^treatment 'E1' is marked 'entry' .* both its plots \(rows 3, 5\)",
+    ):
         check_entry_types(plots)

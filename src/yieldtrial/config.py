@@ -33,6 +33,7 @@ silently ignored::
     block = "rep"                   # plot-table columns of the design (renamed on reading)
     block_effects = "random"        # blocks (replicates) fixed or random (REML mixed model)
     ddf = "satterthwaite"           # mixed models: satterthwaite or kenward-roger df
+    checks = ["CK1", "CK2"]         # augmented (p-rep) trials: the checks (else entry_type)
     alpha = 0.05
     letters = "tukey"
     margin_pct = 5                  # non-inferiority margin, % of control
@@ -143,6 +144,7 @@ _ANALYSIS_KEYS: dict[str, str] = {
     "column": "column",
     "block_effects": "block_effects",
     "ddf": "ddf",
+    "checks": "checks",
     "alpha": "alpha",
     "letters": "letters",
     "margin_pct": "margin_pct",
@@ -361,6 +363,10 @@ class TrialConfig:
     ddf : str or None
         ``"satterthwaite"`` or ``"kenward-roger"``: denominator df of a mixed model's F
         tests and comparisons (default Satterthwaite).
+    checks : tuple of str
+        Augmented designs: the check labels, for a plot table without an ``entry_type``
+        column (``FieldTrial(checks=...)``); a partially replicated (p-rep) trial's entries
+        on two plots are then entries.  Implies ``design = "augmented"``.
     alpha : float or None
         Significance level.
     letters : str or None
@@ -426,6 +432,7 @@ class TrialConfig:
     column: str | None = None
     block_effects: str | None = None
     ddf: str | None = None
+    checks: tuple[str, ...] = ()
     alpha: float | None = None
     letters: str | None = None
     margin_pct: float | None = None
@@ -785,7 +792,8 @@ class TrialConfig:
         dict
             The settings the description gives (``crop``, ``control``, ``protocol``,
             ``standard_moisture_pct``, ``moisture_method``, ``shrink_pct_per_point``,
-            ``design``, ``block_effects``, ``ddf``, ``factors``, ``unit``, ``columns``); those it
+            ``design``, ``block_effects``, ``ddf``, ``checks``, ``factors``, ``unit``,
+            ``columns``); those it
             leaves open are absent.
 
         Examples
@@ -803,6 +811,7 @@ class TrialConfig:
             "design": self.design,
             "block_effects": self.block_effects,
             "ddf": self.ddf,
+            "checks": list(self.checks) or None,
             "factors": list(self.factors) or None,
             "unit": self.unit,
             "columns": self.column_renames() or None,
@@ -893,7 +902,7 @@ _FILE_KEYS: dict[str, str] = {
     "panel_illustrative": "[panel] illustrative",
 }
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
-_TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative")
+_TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative", "checks")
 _CHOICE_FIELDS = (
     "design",
     "block_effects",
@@ -1583,7 +1592,11 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     if name in _TUPLE_FIELDS:
         from yieldtrial.io.validation import clean_text, normalise_label
 
-        tidy = normalise_label if name == "control" else (lambda v: clean_text(str(v)).strip())
+        tidy = (
+            normalise_label
+            if name in ("control", "checks")
+            else (lambda v: clean_text(str(v)).strip())
+        )
         if isinstance(value, str):
             items = [tidy(part) for part in value.split(",")]
         elif isinstance(value, list | tuple):

@@ -374,6 +374,14 @@ class FieldTrial:
     ddf : {"satterthwaite", "kenward-roger"}, optional
         Denominator df of the F tests and comparisons when the trial is analysed as a mixed
         model (REML); default Satterthwaite (:func:`yieldtrial.stats.mixed.mixed_model`).
+    checks : tuple of str
+        The checks of an augmented design, for a plot table without an ``entry_type``
+        column: they are marked ``check`` and every other treatment ``entry`` (an entry
+        may then have two plots in different blocks: a partially replicated, p-rep,
+        augmented trial whose replicated entries are analysed as entries).  Implies
+        ``design="augmented"`` when no design is given.  With an ``entry_type`` column the
+        checks it marks must be these.  Empty (default): the ``entry_type`` column's
+        checks, else the treatments on more than one plot.
 
     Raises
     ------
@@ -407,6 +415,7 @@ class FieldTrial:
     block_effects: str | None = None
     exclusions: tuple[tuple[str, str], ...] = ()
     ddf: str | None = None
+    checks: tuple[str, ...] = ()
 
     # --- construction ---------------------------------------------------------------
 
@@ -444,8 +453,13 @@ class FieldTrial:
             shrink = check_setting("shrink_pct_per_point", shrink, "FieldTrial")
         method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
-        detected = detect_design(plots) if self.design is None else None
-        design = detected[0] if detected else _resolve.resolve_design(plots, self.design)
+        checks = _validation.as_labels(self.checks)
+        given_design = self.design
+        if checks:  # the checks named: the plots marked check / entry (stop 44)
+            given_design = _resolve.augmented_design_of_checks(self.design)
+            plots = _resolve.mark_checks(plots, checks, present)
+        detected = detect_design(plots) if given_design is None else None
+        design = detected[0] if detected else _resolve.resolve_design(plots, given_design)
         _resolve.check_design_labels(plots, design)
         _resolve.warn_single_block(plots, design, stacklevel=3)
         _resolve.warn_ignored_layout(plots, design, stacklevel=3)
@@ -479,6 +493,7 @@ class FieldTrial:
         _set(self, "factors", factors)
         _set(self, "block_effects", block_effects)
         _set(self, "ddf", ddf)
+        _set(self, "checks", checks)
         _set(self, "unit", unit)
         metadata = dict(self.metadata or {})
         if detected:
@@ -545,6 +560,7 @@ class FieldTrial:
         ddf: str | None = None,
         sheet: str | int | None = None,
         encoding: str | None = None,
+        checks: str | Sequence[str] | None = None,
     ) -> FieldTrial:
         """Read a plot file (CSV, or ``.xlsx`` with the ``xlsx`` extra) into a trial.
 
@@ -554,7 +570,7 @@ class FieldTrial:
             The plot table; see :func:`yieldtrial.read_plots` for formats and encodings.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
-        block_effects, ddf : see class
+        block_effects, ddf, checks : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
         sheet : str or int, optional
@@ -603,6 +619,7 @@ class FieldTrial:
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
             ddf=ddf,
+            checks=_validation.as_labels(checks),
             source=file,
             source_sha256=digest,
         ))  # fmt: skip
@@ -628,6 +645,7 @@ class FieldTrial:
         factors: str | Sequence[str] | None = None,
         block_effects: str | None = None,
         ddf: str | None = None,
+        checks: str | Sequence[str] | None = None,
     ) -> FieldTrial:
         """Build a trial from a DataFrame of plot records (never modified).
 
@@ -637,7 +655,7 @@ class FieldTrial:
             Plot records, any recognised headers; see :func:`yieldtrial.read_plots`.
         crop, control, protocol, standard_moisture_pct, moisture_method : see class
         shrink_pct_per_point, design, treatment_order, unit, metadata, factors : see class
-        block_effects, ddf : see class
+        block_effects, ddf, checks : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
 
@@ -662,6 +680,7 @@ class FieldTrial:
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
             ddf=ddf,
+            checks=_validation.as_labels(checks),
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
         return trial

@@ -1605,6 +1605,51 @@ TEMPLATES: tuple[Template, ...] = (
         "误差自由度即可达到 {least} 或以上）",
     ),
     Template(
+        "augmented-entry-three-plots",
+        r"treatment (?P<label>" + _Q + r") is marked 'entry' in entry_type but has "
+        r"(?P<n>\d+) plots \((?P<kind>plots|rows) (?P<plots>.+?)\); an entry has one plot, or "
+        r"two in different blocks \(a p-rep trial\): mark it 'check' if it is repeated on "
+        r"purpose, or correct the treatment labels\.",
+        "处理 {label} 在 entry_type 列中标为 'entry'，却有 {n} 个小区（{plots}）；参试材料只有"
+        "一个小区，部分重复试验中为不同区组的两个小区：若有意重复，请标为 'check'，"
+        "否则请更正处理标签。",
+    ),
+    Template(
+        "augmented-entry-twice-in-block",
+        r"treatment (?P<label>" + _Q + r") is marked 'entry' in entry_type but has both its "
+        r"plots \((?P<kind>plots|rows) (?P<plots>.+?)\) in block (?P<block>" + _Q + r"); a "
+        r"replicated entry of a p-rep trial has its two plots in different blocks: correct the "
+        r"block or the treatment label of one of them\.",
+        "处理 {label} 在 entry_type 列中标为 'entry'，其两个小区（{plots}）却都在区组 {block}；"
+        "部分重复试验中重复的参试材料的两个小区位于不同区组：请更正其中一个小区的区组"
+        "或处理标签。",
+    ),
+    Template(
+        "augmented-checks-unknown",
+        r"check\(s\) (?P<checks>.+?) named in checks are not treatments of the plot table "
+        r"\(column 'treatment' holds (?P<present>.+)\); name the checks by their labels in "
+        r"that column\.",
+        "指定的对照 {checks} 不是小区数据表中的处理（'treatment' 列为 {present}）；请用该列中的"
+        "标签指定对照。",
+        lists=("present",),
+    ),
+    Template(
+        "augmented-checks-design",
+        r"checks are named, which makes the design augmented, but the design given is "
+        r"(?P<design>" + _Q + r"): set design = \"augmented\" \(command line: --design "
+        r"augmented\), or leave the checks out\.",
+        "指定了对照列表，即为增广设计，但给定的设计为 {design}：请将设计改为增广设计（--design "
+        "后写 'augmented'），或不指定对照列表。",
+    ),
+    Template(
+        "augmented-checks-entry-type",
+        r"the entry_type column marks (?P<marked>.+?) as check\(s\), but checks names "
+        r"(?P<checks>.+?); correct the entry_type column, or leave the checks out \(the column "
+        r"then says which are checks\)\.",
+        "entry_type 列标为对照的是 {marked}，而指定的对照（--checks）为 {checks}；请更正 "
+        "entry_type 列，或不指定对照列表（由该列标明对照）。",
+    ),
+    Template(
         "alpha-entry-repeated",
         r"an entry appears more than once in one replicate of the (?P<design>alpha|row-column) "
         r"design: (?P<repeats>.+?)\. A resolvable design plants each entry once per replicate: "

@@ -66,6 +66,13 @@ def register(subparsers: Any) -> None:
         "columns, e.g. rcbd with a block column, alpha with an incomplete_block column)",
     )
     parser.add_argument(
+        "--checks",
+        metavar="LABELS",
+        help="augmented designs: the checks (repeated in every block), comma-separated "
+        "(CK1,CK2); for a table without an entry_type column, e.g. a partially replicated "
+        "(p-rep) trial whose entries on two plots are entries; implies --design augmented",
+    )
+    parser.add_argument(
         "--block-effects",
         choices=("fixed", "random"),
         help="blocks (replicates) as fixed or random effects; random fits a mixed model by REML "
@@ -164,6 +171,7 @@ def _report(args: argparse.Namespace) -> int:
     config = settings_from_args(
         args,
         design=args.design,
+        checks=args.checks,
         block_effects=args.block_effects,
         ddf=args.ddf,
         factors=args.factors,

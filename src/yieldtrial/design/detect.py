@@ -112,10 +112,13 @@ def is_latin_square(plots: pd.DataFrame) -> bool:
 def check_entry_types(plots: pd.DataFrame) -> None:
     """Check an augmented field book's ``entry_type`` column against its treatments.
 
-    The analysis takes the checks to be the treatments on more than one plot.  A field
-    book edited after ``yieldtrial design augmented`` can contradict its ``entry_type``
-    column: a typing error (``chek``) made the layout an RCBD without a word, and an entry
-    repeated (or a check marked ``entry``) changed which treatments are analysed as checks.
+    The analysis takes the checks to be the treatments marked ``check``.  A field book
+    edited after ``yieldtrial design augmented`` can contradict its ``entry_type`` column: a
+    typing error (``chek``) made the layout an RCBD without a word.  An entry may have one
+    plot, or two in different blocks: a partially replicated (p-rep) augmented trial
+    (Cullis et al. 2006) repeats the checks in every block and plants a share of the entries
+    twice; the replicated entries are analysed as entries (stop 44).  An entry on three or
+    more plots, or twice in one block, is taken for a labelling error.
 
     Parameters
     ----------
@@ -126,7 +129,8 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     ------
     DataValidationError
         If an ``entry_type`` is neither ``check`` nor ``entry``, or a treatment is marked
-        both ways, or one marked ``check`` has one plot, or one marked ``entry`` several.
+        both ways, or one marked ``check`` has one plot, or one marked ``entry`` more than
+        two, or two in the same block.
     """
     if "treatment" not in plots or "entry_type" not in plots:
         return
@@ -136,8 +140,9 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     if odd.any():
         first = int(np.flatnonzero(odd.to_numpy())[0])
         value = plots["entry_type"].iloc[first]
+        plot = f" (plot {str(plots['plot_id'].iloc[first])!r})" if "plot_id" in plots else ""
         raise DataValidationError(
-            f"entry_type of treatment {where.iloc[first]!r} is {value!r}; an "
+            f"entry_type of treatment {where.iloc[first]!r}{plot} is {value!r}; an "
             "augmented field book marks each plot 'check' or 'entry': correct it (or remove "
             "the entry_type column)."
         )
@@ -149,15 +154,25 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     first_mark = grouped.first()
     n_plots = counts.reindex(n_marks.index)
     single = n_marks == 1
+    same_block = pd.Series(False, index=n_marks.index)
+    if "block" in plots:  # an entry's two plots (p-rep) lie in two different blocks
+        blocks = plots["block"].astype(str).groupby(where, sort=False).nunique()
+        same_block = (n_plots == 2) & (blocks.reindex(n_marks.index) < 2)
     bad = (
         (n_marks > 1)
         | (single & (first_mark == "check") & (n_plots < 2))
-        | (single & (first_mark == "entry") & (n_plots > 1))
+        | (single & (first_mark == "entry") & ((n_plots > 2) | same_block))
     ).fillna(False)
     if not bad.any():
         return
     label = n_marks.index[int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])]
     n = int(counts[label])
+    rows = np.flatnonzero((where == label).to_numpy())
+    ids = plots["plot_id"].iloc[rows] if "plot_id" in plots else pd.Series(rows + 1)
+    shown = repr if "plot_id" in plots else str
+    plots_named = ", ".join(shown(str(v)) for v in ids.tolist()[:5])
+    plots_named += ", ..." if n > 5 else ""
+    kind_of = "plots" if "plot_id" in plots else "rows"
     if n_marks[label] > 1:
         raise DataValidationError(
             f"treatment {label!r} is marked both 'check' and 'entry' in entry_type; mark "
@@ -168,10 +183,19 @@ def check_entry_types(plots: pd.DataFrame) -> None:
             f"treatment {label!r} is marked 'check' in entry_type but has 1 plot; a check "
             "is repeated in every block: mark it 'entry', or add its plots."
         )
+    if n == 2:
+        block = str(plots["block"].iloc[rows[0]])
+        raise DataValidationError(
+            f"treatment {label!r} is marked 'entry' in entry_type but has both its plots "
+            f"({kind_of} {plots_named}) in block {block!r}; a replicated entry of a p-rep "
+            "trial has its two plots in different blocks: correct the block or the "
+            "treatment label of one of them."
+        )
     raise DataValidationError(
-        f"treatment {label!r} is marked 'entry' in entry_type but has {n} plots; an "
-        "entry appears once: mark it 'check' if it is repeated on purpose, or correct "
-        "the treatment labels."
+        f"treatment {label!r} is marked 'entry' in entry_type but has {n} plots "
+        f"({kind_of} {plots_named}); an entry has one plot, or two in different blocks "
+        "(a p-rep trial): mark it 'check' if it is repeated on purpose, or correct the "
+        "treatment labels."
     )
 
 

@@ -14,10 +14,12 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
@@ -26,6 +28,8 @@ from yieldtrial.io.validation import check_shared_positions as _check_positions
 
 __all__ = [
     "CONTROLS_FIRST",
+    "augmented_design_of_checks",
+    "mark_checks",
     "FACTOR_KEYS",
     "check_design_labels",
     "check_shared_positions",
@@ -546,6 +550,88 @@ def warn_repeated_entries(
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )
+
+
+def augmented_design_of_checks(design: str | None) -> str:
+    """Return the design of a trial whose checks are named: augmented (the default).
+
+    Parameters
+    ----------
+    design : str or None
+        The design given (None: not given).
+
+    Returns
+    -------
+    str
+        ``"augmented"``.
+
+    Raises
+    ------
+    DataValidationError
+        Another design: checks belong to an augmented design.
+    """
+    if design is None or str(design).strip().lower() == "augmented":
+        return "augmented"
+    raise DataValidationError(
+        f"checks are named, which makes the design augmented, but the design given is "
+        f'{design!r}: set design = "augmented" (command line: --design augmented), or '
+        "leave the checks out."
+    )
+
+
+def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[str]) -> pd.DataFrame:
+    """Return the plots with an ``entry_type`` column marking the named checks (stop 44).
+
+    The checks of an augmented trial named by the user (``FieldTrial(checks=...)``,
+    ``--checks``, ``[analysis] checks``) instead of an ``entry_type`` column: the plots of
+    the checks are marked ``check``, all others ``entry``, so that every later step reads
+    one rule (:func:`yieldtrial.design.detect.check_entry_types`,
+    :func:`yieldtrial.io.validation.augmented_checks`).  A table that already has an
+    ``entry_type`` column is returned as it is when its checks are the named ones.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table (not modified).
+    checks : sequence of str
+        The check labels.
+    present : sequence of str
+        The treatments of the table.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    DataValidationError
+        A check that is not a treatment of the table, or an ``entry_type`` column that
+        marks other checks.
+    """
+    known = set(present)
+    unknown = [c for c in checks if c not in known]
+    if unknown:
+        shown = list_items(repr(t) for t in present)
+        raise DataValidationError(
+            f"check(s) {', '.join(map(repr, unknown))} named in checks are not treatments of "
+            f"the plot table (column 'treatment' holds {shown}); name the checks by their "
+            "labels in that column."
+        )
+    named = set(checks)
+    labels = plots["treatment"].astype(str)
+    if "entry_type" in plots:
+        kind = plots["entry_type"].astype(str).str.strip().str.lower()
+        marked = set(labels[(kind == "check").to_numpy()])
+        if marked != named:
+            raise DataValidationError(
+                "the entry_type column marks "
+                f"{', '.join(map(repr, sorted(marked))) or 'no treatment'} as check(s), "
+                f"but checks names {', '.join(map(repr, checks))}; correct the entry_type "
+                "column, or leave the checks out (the column then says which are checks)."
+            )
+        return plots
+    is_check = isin(labels, list(named)).to_numpy()
+    return plots.assign(entry_type=np.where(is_check, "check", "entry"))
 
 
 #: Designs whose plot table needs a ``block`` (replicate) column.

@@ -124,6 +124,8 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         changes["design"] = given["design"]
     if "factors" in given and tuple(given["factors"]) != tuple(trial.factors):
         changes["factors"] = tuple(given["factors"])
+    if "checks" in given and tuple(given["checks"]) != tuple(trial.checks):
+        changes["checks"] = tuple(given["checks"])  # [analysis] checks (stop 44)
     return in_described_order(trial.replace(**changes) if changes else trial, labels)
 
 

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Version of the JSON report schema (``docs/report-json-schema.md``).
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 @dataclass(frozen=True)

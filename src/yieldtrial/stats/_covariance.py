@@ -39,6 +39,7 @@ import numpy as np
 __all__ = [
     "PAIR_CHUNK",
     "ROW_GROUPS_MAX",
+    "ROW_GROUPS_MIN_TOUCHED",
     "BifactorFamilyCorrelation",
     "DiagonalCovariance",
     "LowRankUpdateCovariance",
@@ -59,8 +60,14 @@ __all__ = [
 PAIR_CHUNK = 1_000_000
 
 #: Most distinct rows of a low-rank factor for the pairwise lookup table
-#: (:meth:`LowRankUpdateCovariance.row_groups`: 8 MB of ``|F_g - F_h|^2``).
-ROW_GROUPS_MAX = 1_000
+#: (:meth:`LowRankUpdateCovariance.row_groups`: up to 128 MiB of ``|F_g - F_h|^2``).  Was
+#: 1,000 (8 MB): a p-rep augmented trial's replicated entries have rows of their own (the
+#: mean of their two blocks' rows), 2,204 distinct rows for 10,004 treatments, and its
+#: letters then took a product of length ``q`` per pair (255 s; stop 44).
+ROW_GROUPS_MAX = 4_096
+
+#: Rows of a low-rank factor above which the pairwise variances look for equal rows.
+ROW_GROUPS_MIN_TOUCHED = 1_000
 
 
 class _StructuredMatrix:
@@ -565,7 +572,7 @@ def _low_rank_pair_variances(
     out = np.where(i == j, 0.0, d[i] + d[j])
     if cov.touched.size == 0 or out.size == 0:
         return out
-    groups = cov.row_groups() if cov.touched.size > ROW_GROUPS_MAX else None
+    groups = cov.row_groups() if cov.touched.size > ROW_GROUPS_MIN_TOUCHED else None
     if groups is not None:  # few distinct rows (augmented entries absorbed): a lookup
         label, dist2 = groups
         out += np.where(i == j, 0.0, dist2[label[i], label[j]])

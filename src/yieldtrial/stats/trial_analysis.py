@@ -452,8 +452,16 @@ def _model_fit(
 
     design = str(columns["design"])
     if analysis_model(data, columns=columns, response=response) == "augmented":
+        # the checks an entry_type column marks (a p-rep trial's replicated entries are
+        # entries, stop 44); without one, augmented_anova's own rule (n > 1)
+        checks = augmented_checks(data)[0] if "entry_type" in data.columns else None
         return augmented_anova(
-            data, response=response, treatment="treatment", block="block", alpha=alpha
+            data,
+            response=response,
+            treatment="treatment",
+            block="block",
+            checks=checks,
+            alpha=alpha,
         )
 
     from yieldtrial.errors import YieldTrialWarning

@@ -867,8 +867,8 @@ def _by_block_table(ctx: ReportContext) -> Table:
         row["mean"] = json_value(float(np.nanmean(values.to_numpy(dtype=float))))
         rows.append(row)
     key = "plots.by_replicate" if s.resolvable else "plots.by_block"
-    if augmented:
-        key = "plots.by_block_checks"
+    if augmented:  # p-rep: the replicated entries are in the table too (stop 44)
+        key = "plots.by_block_checks_prep" if prep_entries(ctx) else "plots.by_block_checks"
     caption = t(key, lang, unit=s.unit)
     # the checks of an augmented design are in every block: their raw plot mean equals
     # their adjusted mean unless a plot is missing
@@ -915,9 +915,27 @@ def check_gaps(ctx: ReportContext) -> list[tuple[str, list[str]]]:
     return gaps
 
 
+def prep_entries(ctx: ReportContext) -> int:
+    """Return the number of entries of an augmented trial with more than one observed plot.
+
+    A partially replicated (p-rep) augmented trial plants a share of its entries on two
+    plots in different blocks (stop 44); 0 for other trials.
+    """
+    used = ctx.used
+    if ctx.s.design != "augmented" or "treatment" not in used.columns:
+        return 0
+    counts = used["treatment"].astype(str).value_counts()
+    checks = set(_checks(ctx.plots))
+    return int(((counts > 1) & ~counts.index.isin(list(checks))).sum())
+
+
 def design_name(ctx: ReportContext, lang: str) -> str:
     """Return the design's name (no "checks in every block" when a check was lost in one)."""
     s = ctx.s
+    n_prep = prep_entries(ctx) if s.design == "augmented" and s.replicated else 0
+    if n_prep:  # p-rep: some entries on two plots (stop 44)
+        key = "design.augmented_prep_gaps" if check_gaps(ctx) else "design.augmented_prep"
+        return t(key, lang, n=f"{n_prep:,}")
     if s.design == "augmented" and s.replicated and check_gaps(ctx):
         return t("design.augmented_gaps", lang)
     return design_label(s.design, s.replicated, lang, one_plot_each=s.one_plot_each)

@@ -293,7 +293,9 @@ def figures_section(ctx: ReportContext) -> Section:
         replicates = str(s.design) in ("alpha", "row_column")
         key = "fig.yields_replicate" if replicates else "fig.yields"
         if augmented:  # entries have one plot each: markers by block, no lines
-            key = "fig.yields_augmented"
+            from yieldtrial.report.sections.data import prep_entries
+
+            key = "fig.yields_augmented_prep" if prep_entries(ctx) else "fig.yields_augmented"
         elif several:
             key = "fig.yields_markers_replicate" if replicates else "fig.yields_markers"
         if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
@@ -380,8 +382,13 @@ def figures_section(ctx: ReportContext) -> Section:
             caption += space + t("fig.field_missing", lang, items=items)
         if value == "residual" and str(s.design) == "augmented":
             # the entries' cells read "0" in white, like a plot the model fits perfectly
+            from yieldtrial.report.sections.data import prep_entries
+
             space = "" if lang == "zh" else " "
-            caption += space + t("fig.field_augmented_zero", lang)
+            zero = (
+                "fig.field_augmented_zero_prep" if prep_entries(ctx) else "fig.field_augmented_zero"
+            )
+            caption += space + t(zero, lang)
         from yieldtrial.plotting import empty_positions
 
         spots = data[["row", "column"]].apply(pd.to_numeric, errors="coerce").dropna()

@@ -110,6 +110,13 @@ def model_methods_text(ctx: ReportContext) -> str:
             return text
         return text + space + t("methods.mixed_adjusted_dunnett", lang)
     if kind == "augmented":
+        from yieldtrial.report._format import join_list
+        from yieldtrial.report.sections.data import prep_entries
+
+        n_prep = prep_entries(ctx)
+        if n_prep:  # p-rep: which are checks, how the replicated entries are fitted (stop 44)
+            checks = join_list([str(c) for c in ctx.anova.checks], lang)
+            return t("methods.augmented_prep", lang, n=f"{n_prep:,}", checks=checks)
         return t("methods.augmented", lang)
     return ""
 

@@ -445,7 +445,10 @@ def means_section(ctx: ReportContext) -> Section:
     if s.replicated:
         key = "means.caption_factor" if by_factor else "means.caption"
         if s.design == "augmented":  # Federer's adjusted means, not plain LS-means of blocks
+            from yieldtrial.report.sections.data import prep_entries
+
             key = "means.caption_augmented"
+            key += "_prep" if prep_entries(ctx) else ""  # some entries on two plots
         caption = t(key, lang, factor=factor, unit=s.unit, standard=f"{s.standard_pct:g}")
         notes.append(t("means.ci_note", lang, conf=f"{100 * (1 - s.alpha):g}"))
         if ccols:
