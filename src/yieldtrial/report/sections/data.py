@@ -925,7 +925,7 @@ def prep_entries(ctx: ReportContext) -> int:
     if ctx.s.design != "augmented" or "treatment" not in used.columns:
         return 0
     counts = used["treatment"].astype(str).value_counts()
-    checks = set(_checks(ctx.plots))
+    checks = set(augmented_checks(ctx.plots)[0])
     return int(((counts > 1) & ~counts.index.isin(list(checks))).sum())
 
 
