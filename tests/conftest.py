@@ -34,6 +34,32 @@ settings.load_profile("yieldtrial")
 DATA_DIR = Path(__file__).parent / "data"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run the whole suite on every CPU when pytest-xdist is installed (the ``test`` extra).
+
+    Only a run of the whole suite (``python -m pytest``, no paths: the ``testpaths``) is
+    spread over one worker process per CPU (``-n auto --dist loadgroup``); a run of named
+    files or tests, a run given ``-n``/``--dist``/``-p no:xdist``, and ``--pdb`` or
+    ``--collect-only`` runs stay in one process as before.  ``-n0`` forces one process.
+    Runs before pytest-xdist's own hook (``tryfirst``), which turns ``auto`` into a count.
+    """
+    option = config.option
+    if (
+        not config.pluginmanager.hasplugin("xdist")
+        or hasattr(config, "workerinput")  # an xdist worker: never spread again
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+        or getattr(option, "numprocesses", None) is not None
+        or getattr(option, "dist", "no") != "no"
+        or getattr(option, "tx", None)
+        or option.usepdb
+        or option.collectonly
+    ):
+        return
+    option.numprocesses = "auto"
+    option.dist = "loadgroup"
+
+
 @pytest.fixture
 def data_dir() -> Path:
     """Folder of the reference cases and sample files used by the tests."""

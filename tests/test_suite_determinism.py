@@ -7,8 +7,14 @@ first (stop 43).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import conftest
 
 
 def test_property_tests_have_no_wall_clock_deadline() -> None:
@@ -41,3 +47,46 @@ def test_a_property_test_draws_the_same_examples_twice() -> None:
         _drawn.append([])
         _draw()
     assert _drawn[0] == _drawn[1]
+
+
+def _config(*, source: str = "TESTPATHS", xdist: bool = True, **option: object) -> Any:
+    """Make a stand-in for the pytest config the conftest hook reads (options as parsed)."""
+    options = {"numprocesses": None, "dist": "no", "tx": [], "usepdb": False, "collectonly": False}
+    return SimpleNamespace(
+        option=SimpleNamespace(**{**options, **option}),
+        args_source=getattr(pytest.Config.ArgsSource, source),
+        pluginmanager=SimpleNamespace(hasplugin=lambda name: xdist and name == "xdist"),
+    )
+
+
+def test_the_whole_suite_runs_on_every_cpu_with_xdist() -> None:
+    """`python -m pytest` (no paths) becomes `-n auto --dist loadgroup` (README, Quick start)."""
+    config = _config()
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == ("auto", "loadgroup")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(_config(source="ARGS"), id="named-files"),
+        pytest.param(_config(xdist=False), id="xdist-not-installed-or-p-no-xdist"),
+        pytest.param(_config(numprocesses=0), id="n0"),
+        pytest.param(_config(numprocesses=3, dist="load"), id="own-n"),
+        pytest.param(_config(dist="loadfile"), id="own-dist"),
+        pytest.param(_config(usepdb=True), id="pdb"),
+        pytest.param(_config(collectonly=True), id="collect-only"),
+    ],
+)
+def test_other_runs_keep_their_own_process_choice(config: Any) -> None:
+    before = dict(vars(config.option))
+    conftest.pytest_cmdline_main(config)
+    assert vars(config.option) == before
+
+
+def test_an_xdist_worker_does_not_spread_again() -> None:
+    """A worker of pytest-xdist (-n reset to None) does not start workers of its own."""
+    config = _config()
+    config.workerinput = {"workerid": "gw0"}
+    conftest.pytest_cmdline_main(config)
+    assert config.option.numprocesses is None
