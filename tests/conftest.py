@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,10 +40,11 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     """Run the whole suite on every CPU when pytest-xdist is installed (the ``test`` extra).
 
     Only a run of the whole suite (``python -m pytest``, no paths: the ``testpaths``) is
-    spread over one worker process per CPU (``-n auto --dist loadgroup``); a run of named
+    spread over one worker process per usable CPU (``-n <CPUs> --dist loadgroup``, see
+    :func:`_usable_cpus`; nothing changes on one CPU); a run of named
     files or tests, a run given ``-n``/``--dist``/``-p no:xdist``, and ``--pdb`` or
     ``--collect-only`` runs stay in one process as before.  ``-n0`` forces one process.
-    Runs before pytest-xdist's own hook (``tryfirst``), which turns ``auto`` into a count.
+    Runs before pytest-xdist's own hook (``tryfirst``), which turns ``-n`` into workers.
     """
     option = config.option
     if (
@@ -56,8 +58,26 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         or option.collectonly
     ):
         return
-    option.numprocesses = "auto"
-    option.dist = "loadgroup"
+    workers = _usable_cpus()
+    if workers > 1:
+        option.numprocesses = workers
+        option.dist = "loadgroup"
+
+
+def _usable_cpus() -> int:
+    """Count the CPUs this process may run on (``PYTEST_XDIST_AUTO_NUM_WORKERS`` overrides).
+
+    Not xdist's ``-n auto``: with psutil installed (ipykernel needs it) that counts physical
+    cores, one on a 2-vCPU machine with hyper-threading; nor psutil's logical count, which
+    ignores a CPU set the process is pinned to.
+    """
+    override = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    if override.strip().isdigit():
+        return int(override)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 @pytest.fixture

@@ -59,11 +59,33 @@ def _config(*, source: str = "TESTPATHS", xdist: bool = True, **option: object) 
     )
 
 
-def test_the_whole_suite_runs_on_every_cpu_with_xdist() -> None:
-    """`python -m pytest` (no paths) becomes `-n auto --dist loadgroup` (README, Quick start)."""
+def test_the_whole_suite_runs_on_every_cpu_with_xdist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m pytest` (no paths) becomes `-n <CPUs> --dist loadgroup` (README, Quick start)."""
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
     config = _config()
     conftest.pytest_cmdline_main(config)
-    assert (config.option.numprocesses, config.option.dist) == ("auto", "loadgroup")
+    assert (config.option.numprocesses, config.option.dist) == (2, "loadgroup")
+
+
+def test_one_cpu_keeps_the_whole_suite_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 1)
+    config = _config()
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == (None, "no")
+
+
+def test_workers_are_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process pinned to 3 of 64 CPUs runs 3 workers (os.sched_getaffinity, not psutil)."""
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    monkeypatch.setattr(conftest.os, "sched_getaffinity", lambda pid: {0, 5, 9}, raising=False)
+    assert conftest._usable_cpus() == 3
+
+
+def test_the_xdist_worker_count_variable_overrides_the_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "4")
+    assert conftest._usable_cpus() == 4
 
 
 @pytest.mark.parametrize(
