@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +33,51 @@ settings.register_profile("explore", settings.get_profile("yieldtrial"), derando
 settings.load_profile("yieldtrial")
 
 DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run the whole suite on every CPU when pytest-xdist is installed (the ``test`` extra).
+
+    Only a run of the whole suite (``python -m pytest``, no paths: the ``testpaths``) is
+    spread over one worker process per usable CPU (``-n <CPUs> --dist loadgroup``, see
+    :func:`_usable_cpus`; nothing changes on one CPU); a run of named
+    files or tests, a run given ``-n``/``--dist``/``-p no:xdist``, and ``--pdb`` or
+    ``--collect-only`` runs stay in one process as before.  ``-n0`` forces one process.
+    Runs before pytest-xdist's own hook (``tryfirst``), which turns ``-n`` into workers.
+    """
+    option = config.option
+    if (
+        not config.pluginmanager.hasplugin("xdist")
+        or hasattr(config, "workerinput")  # an xdist worker: never spread again
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+        or getattr(option, "numprocesses", None) is not None
+        or getattr(option, "dist", "no") != "no"
+        or getattr(option, "tx", None)
+        or option.usepdb
+        or option.collectonly
+    ):
+        return
+    workers = _usable_cpus()
+    if workers > 1:
+        option.numprocesses = workers
+        option.dist = "loadgroup"
+
+
+def _usable_cpus() -> int:
+    """Count the CPUs this process may run on (``PYTEST_XDIST_AUTO_NUM_WORKERS`` overrides).
+
+    Not xdist's ``-n auto``: with psutil installed (ipykernel needs it) that counts physical
+    cores, one on a 2-vCPU machine with hyper-threading; nor psutil's logical count, which
+    ignores a CPU set the process is pinned to.
+    """
+    override = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    if override.strip().isdigit():
+        return int(override)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 @pytest.fixture

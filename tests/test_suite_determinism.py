@@ -7,8 +7,14 @@ first (stop 43).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import conftest
 
 
 def test_property_tests_have_no_wall_clock_deadline() -> None:
@@ -41,3 +47,68 @@ def test_a_property_test_draws_the_same_examples_twice() -> None:
         _drawn.append([])
         _draw()
     assert _drawn[0] == _drawn[1]
+
+
+def _config(*, source: str = "TESTPATHS", xdist: bool = True, **option: object) -> Any:
+    """Make a stand-in for the pytest config the conftest hook reads (options as parsed)."""
+    options = {"numprocesses": None, "dist": "no", "tx": [], "usepdb": False, "collectonly": False}
+    return SimpleNamespace(
+        option=SimpleNamespace(**{**options, **option}),
+        args_source=getattr(pytest.Config.ArgsSource, source),
+        pluginmanager=SimpleNamespace(hasplugin=lambda name: xdist and name == "xdist"),
+    )
+
+
+def test_the_whole_suite_runs_on_every_cpu_with_xdist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m pytest` (no paths) becomes `-n <CPUs> --dist loadgroup` (README, Quick start)."""
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
+    config = _config()
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == (2, "loadgroup")
+
+
+def test_one_cpu_keeps_the_whole_suite_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 1)
+    config = _config()
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == (None, "no")
+
+
+def test_workers_are_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process pinned to 3 of 64 CPUs runs 3 workers (os.sched_getaffinity, not psutil)."""
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    monkeypatch.setattr(conftest.os, "sched_getaffinity", lambda pid: {0, 5, 9}, raising=False)
+    assert conftest._usable_cpus() == 3
+
+
+def test_the_xdist_worker_count_variable_overrides_the_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "4")
+    assert conftest._usable_cpus() == 4
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(_config(source="ARGS"), id="named-files"),
+        pytest.param(_config(xdist=False), id="xdist-not-installed-or-p-no-xdist"),
+        pytest.param(_config(numprocesses=0), id="n0"),
+        pytest.param(_config(numprocesses=3, dist="load"), id="own-n"),
+        pytest.param(_config(dist="loadfile"), id="own-dist"),
+        pytest.param(_config(usepdb=True), id="pdb"),
+        pytest.param(_config(collectonly=True), id="collect-only"),
+    ],
+)
+def test_other_runs_keep_their_own_process_choice(config: Any) -> None:
+    before = dict(vars(config.option))
+    conftest.pytest_cmdline_main(config)
+    assert vars(config.option) == before
+
+
+def test_an_xdist_worker_does_not_spread_again() -> None:
+    """A worker of pytest-xdist (-n reset to None) does not start workers of its own."""
+    config = _config()
+    config.workerinput = {"workerid": "gw0"}
+    conftest.pytest_cmdline_main(config)
+    assert config.option.numprocesses is None
