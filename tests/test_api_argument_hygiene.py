@@ -743,7 +743,11 @@ def test_shrink_per_point_as_text_has_the_trial_toml_message(tmp_path: Path) -> 
 def test_shrink_per_point_out_of_range_has_the_command_line_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The command line's one stderr line ends with the formula's message."""
+    """The command line's one stderr line ends with the formula's message, naming the option.
+
+    Stop 44: the command line names the option as typed (``--shrink-pct-per-point``) where
+    the library names its argument (``shrink_pct_per_point``); the rest is the same words.
+    """
     argv = ["standardize", str(example_path("replicated-rcbd")), "--crop", "wheat",
             "--moisture-method", "shrink", "--shrink-pct-per-point", "150",
             "-o", str(tmp_path / "out.csv")]  # fmt: skip
@@ -754,7 +758,8 @@ def test_shrink_per_point_out_of_range_has_the_command_line_message(
             442, moisture_pct=15, standard_moisture_pct=13, method="shrink",
             shrink_pct_per_point=150.0,
         )  # fmt: skip
-    assert line.endswith(str(formula.value))
+    flag = str(formula.value).replace("shrink_pct_per_point", "--shrink-pct-per-point")
+    assert line.endswith(flag), line
     assert not (tmp_path / "out.csv").exists()
 
 

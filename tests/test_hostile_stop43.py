@@ -55,9 +55,10 @@ def test_conditions_number_beyond_a_float_is_one_error_line(tmp_path, capsys):
         tmp_path, HEAD + f"[conditions]\norganic_matter_g_kg = {HUGE}\n", suffix="json"
     )
     line = assert_one_line_error(argv, capsys, untouched=inputs, absent=[tmp_path / "r.json"])
+    # stop 44: a content in g/kg is at most the whole, 1000 g/kg (was [0, inf])
     assert line.endswith(
-        "[conditions]: organic_matter_g_kg = 1.000e+400 (a 401-digit integer); out of range: "
-        "beyond the largest number (1.8e+308); organic_matter_g_kg must be in [0, inf]."
+        "[conditions]: organic_matter_g_kg = 1.000e+400 (a 401-digit integer); "
+        "organic_matter_g_kg must be in [0, 1000]."
     ), line
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_alpha, check_margin_pct, check_option, is_real_number
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.io.validation import check_augmented_control
@@ -507,7 +508,7 @@ def sensitivity(
         and not bool((base["verdict"] == "letters").any())
     )
     # many treatments: the comparisons with the control whose outcome changes only
-    control_rows = base["verdict"].isin(_CONTROL_VERDICTS).to_numpy()
+    control_rows = isin(base["verdict"], _CONTROL_VERDICTS).to_numpy()
     compared = {
         name
         for subject in base.loc[control_rows, "subject"].astype(str)

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list
@@ -369,7 +370,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 from yieldtrial.stats.sensitivity import LETTER_PAIRS_LISTED_MAX_LEVELS
 
                 refitted = sens.loc[sens["verdict"] != "refit", "plot_id"].astype(str).nunique()
-                listed = int(sens["verdict"].isin(["dunnett", "noninferiority"]).sum())
+                listed = int(isin(sens["verdict"], ["dunnett", "noninferiority"]).sum())
                 omitted = int(checked) * refitted - listed
                 ctx.results["sensitivity_control_rows"] = {
                     "checked_per_plot": int(checked),

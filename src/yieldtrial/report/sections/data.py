@@ -926,7 +926,8 @@ def prep_entries(ctx: ReportContext) -> int:
         return 0
     counts = used["treatment"].astype(str).value_counts()
     checks = set(augmented_checks(ctx.plots)[0])
-    return int(((counts > 1) & ~counts.index.isin(list(checks))).sum())
+    replicated = counts[counts > 1].index.astype(str)
+    return sum(label not in checks for label in replicated)
 
 
 def design_name(ctx: ReportContext, lang: str) -> str:
