@@ -333,8 +333,11 @@ def test_two_blocks_of_two_treatments_name_the_checks_within_treatments_only():
     assert "outlier test" not in text
 
 
-def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(tmp_path):
-    """Above 30 treatments: JSON counts the pairs checked, the text says what is listed."""
+def _forty_treatment_report_argv(tmp_path):
+    """Write a 40-treatment RCBD (3 blocks, SYNTHETIC, seed 3) with plot 1005's yield x 1.8.
+
+    Return the ``report`` argv writing JSON, and the JSON path.
+    """
     rng = np.random.default_rng(3)
     effect = rng.normal(0.0, 500.0, 40)
     rows = [
@@ -348,6 +351,12 @@ def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(t
     out = tmp_path / "forty.json"
     argv = ["report", str(table), "--crop", "wheat", "--unit", "kg/ha", "--control", "CK",
             "--no-figures", "--format", "json", "-o", str(out)]  # fmt: skip
+    return argv, out
+
+
+def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(tmp_path):
+    """Above 30 treatments: JSON counts the pairs checked, the text says what is listed."""
+    argv, out = _forty_treatment_report_argv(tmp_path)
     assert main(argv) == 0
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     # 40 treatments: 40 * 39 / 2 = 780 letter pairs checked for each flagged plot
@@ -367,19 +376,7 @@ def test_many_treatments_report_lists_the_changed_letter_pairs_and_their_count(t
 
 def test_many_treatments_report_lists_the_changed_dunnett_rows_and_the_omitted(tmp_path):
     """Above 30 treatments: JSON lists the changed comparisons with CK, counts the rest."""
-    rng = np.random.default_rng(3)
-    effect = rng.normal(0.0, 500.0, 40)
-    rows = [
-        {"plot_id": f"{b}{i:03d}", "block": str(b), "treatment": f"T{i:02d}" if i else "CK",
-         "yield_kg_ha": 7000.0 + effect[i] + rng.normal(0.0, 300.0)}
-        for b in range(1, 4) for i in range(40)
-    ]  # fmt: skip
-    rows[5]["yield_kg_ha"] *= 1.8
-    table = tmp_path / "forty.csv"
-    pd.DataFrame(rows).to_csv(table, index=False)
-    out = tmp_path / "forty.json"
-    argv = ["report", str(table), "--crop", "wheat", "--unit", "kg/ha", "--control", "CK",
-            "--no-figures", "--format", "json", "-o", str(out)]  # fmt: skip
+    argv, out = _forty_treatment_report_argv(tmp_path)
     assert main(argv) == 0
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     counted = results["sensitivity_control_rows"]
