@@ -292,7 +292,7 @@ def test_check_missing_from_a_block_is_analysed_and_said(tmp_path: Path) -> None
 
 
 def test_block_without_checks_or_links_is_a_one_line_error(written, capsys) -> None:
-    """A block holding only single-plot entries: its entries cannot be adjusted."""
+    """A block holding only single-plot entries: named, with the fixes (stop 45)."""
     book = _prep(12)
     book = book[~((book["block"] == "2") & (book["entry_type"] == "check"))]
     counts = book["treatment"].value_counts()
@@ -302,7 +302,10 @@ def test_block_without_checks_or_links_is_a_one_line_error(written, capsys) -> N
     assert_one_line_error(
         _argv(table, out),
         capsys,
-        match=r"is not estimable: the design is disconnected",
+        match=r"block '2' has no check plot with a yield and no replicated entry linking it "
+        r"to the blocks with checks, so its entries '\w+'.* cannot be adjusted: the p-rep "
+        r"design is disconnected\. Fill in the yields of the checks of block '2', give one "
+        r"of its entries a second plot in a block with checks, or fit the blocks as random",
         untouched=[table],
         absent=[out],
     )

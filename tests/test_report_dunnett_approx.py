@@ -8,7 +8,6 @@ import pandas as pd
 
 from yieldtrial.report.sections.header import _dunnett_accuracy
 
-
 #: An augmented trial's plots: CK in both blocks, entries E1-E3 once; _PREP plants E2 twice.
 _AUGMENTED = pd.DataFrame(
     {

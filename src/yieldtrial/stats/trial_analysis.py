@@ -282,7 +282,9 @@ def _raise_unlinked_block(data: pd.DataFrame, response: str) -> None:
     from yieldtrial.stats.augmented import check_linked_blocks
 
     checks = augmented_checks(data)[0] if "entry_type" in data.columns else None
-    check_linked_blocks(data, response=response, treatment="treatment", block="block", checks=checks)
+    check_linked_blocks(
+        data, response=response, treatment="treatment", block="block", checks=checks
+    )
 
 
 def _counted_df_error(
