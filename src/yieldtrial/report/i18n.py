@@ -665,6 +665,17 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^augmented design without an entry_type column: (?P<sparse>.+?) (?:is|are) on "
+            r"more than one plot but not in all the blocks of the checks \((?P<full>.+?): "
+            r"(?P<most>\d+) blocks\), and analysed as check\(s\) .+$"
+        ),
+        "增广设计的数据表没有标明对照与参试材料的类型列：{sparse}有多个小区，却不像对照"
+        "（{full}，{most} 个区组）那样种在所有区组，因而按对照分析（有多个小区的处理即视为"
+        "对照）。若是参试材料的标签重复输入，请更正；若确为对照或部分重复的参试材料，请增加"
+        "类型列标明每个小区是对照还是参试材料，或指定对照列表。",
+    ),
+    (
+        (
             r"^design 'crd' ignores the block column \((?P<n>\d+) blocks\): the variation "
             r"between the blocks goes into the error, .+$"
         ),
@@ -966,6 +977,16 @@ def translate_message(text: str, lang: str) -> str:
             values["consequence"] = f"按所声明的{design}分析，不使用{what}"
         if "by" in values:  # the trial key of a network (site, site/year)
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
+        if "sparse" in values:  # "'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more"
+            sparse = re.sub(
+                r" \(blocks ([^)]*)\)",
+                lambda m: f"（区组 {m[1].replace(', ', '、')}）",
+                values["sparse"],
+            )
+            sparse = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", sparse)
+            values["sparse"] = sparse.replace("）, ", "）、").replace("） 等（", "）等（")
+            full = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["full"])
+            values["full"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", full)
         if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
             values["repeats"] = repeated_entries_zh(values["repeats"])
         if "repeated_in" in values:  # the resolvable design of the repeated entries
