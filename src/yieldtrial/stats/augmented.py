@@ -727,7 +727,20 @@ def check_linked_blocks(
     ------
     DataValidationError
         Naming the first such block, its entries and the fixes.
-    """
+
+    Examples
+    --------
+    Block 3 holds only E2, and its one plot links it to nothing (E1 links blocks 1 and 2):
+
+    >>> df = pd.DataFrame({"block": ["1", "1", "2", "2", "3"],
+    ...                    "treatment": ["CK", "E1", "CK", "E1", "E2"],
+    ...                    "y": [5.0, 6.0, 5.5, 6.5, 7.0]})
+    >>> check_linked_blocks(df, response="y", treatment="treatment", block="block",
+    ...                     checks=["CK"])
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: block '3' has no check plot with a yield and no replicated entry linking it to the blocks with checks, so its entries 'E2' cannot be adjusted: ...
+    """  # noqa: E501
     used = data.loc[~np.isnan(_numeric_response(data, response))]
     if used.empty:
         return
