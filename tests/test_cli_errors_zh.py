@@ -1375,6 +1375,18 @@ def _case_augmented_block_unlinked(tmp: Path) -> tuple[list[str], str]:
     return _prep_argv(tmp, table), "其参试材料 'E6', 'E7' 无法校正：部分重复设计不连通"
 
 
+def _case_augmented_typed_twice(tmp: Path) -> tuple[list[str], str]:
+    """Write the p-rep table without its entry_type column: E1 (two blocks) is a check."""
+    table = _prep_book(tmp)
+    lines = table.read_text("utf-8").splitlines()
+    table.write_text(
+        "".join(",".join(line.split(",")[:3] + line.split(",")[4:]) + "\n" for line in lines),
+        "utf-8",
+    )
+    argv = _prep_argv(tmp, table, "--design", "augmented")
+    return argv, "'E1'（区组 '1'、'2'）有多个小区，却不像对照（'CK1'、'CK2'，3 个区组）"
+
+
 def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
@@ -1900,6 +1912,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "augmented-check-one-plot": _case_augmented_check_one_plot,
     "augmented-block-without-checks": _case_augmented_block_without_checks,
     "augmented-block-unlinked": _case_augmented_block_unlinked,
+    "augmented-typed-twice": _case_augmented_typed_twice,
     "single-block": _case_single_block,
     "alpha-entry-repeated": _case_alpha_entry_repeated,
     "crd-ignores-blocks": _case_crd_ignores_blocks,
@@ -2114,6 +2127,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "augmented-typed-twice",
     "pooled-stratum",
     "output-not-recorded",
     "augmented-lost-entry",

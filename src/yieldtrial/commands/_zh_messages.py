@@ -1675,6 +1675,19 @@ TEMPLATES: tuple[Template, ...] = (
         "（trial.toml 的 [analysis] 下或 FieldTrial 中设 block_effects = 'random'）。",
     ),
     Template(
+        "augmented-typed-twice",
+        r"augmented design without an entry_type column: (?P<sparse>.+?) (?:is|are) on more "
+        r"than one plot but not in all the blocks of the checks \((?P<full>.+?): "
+        r"(?P<most>\d+) blocks\), and analysed as check\(s\) \(the treatments on more than one "
+        r"plot\)\. If an entry label was typed twice, correct it; if it is a check or a "
+        r"replicated \(p-rep\) entry, mark every plot check or entry in an entry_type column, "
+        r"or name the checks \(--checks, \[analysis\] checks\)",
+        "增广设计没有 entry_type 列：{sparse}有多个小区，却不像对照（{full}，{most} 个区组）那样"
+        "种在所有区组，因而按对照分析（有多个小区的处理即视为对照）。若是参试材料的标签重复"
+        "输入，请更正；若确为对照或部分重复的参试材料，请在 entry_type 列中把每个小区标为 "
+        "'check' 或 'entry'，或用 --checks（或 trial.toml 的 [analysis]）指定对照",
+    ),
+    Template(
         "augmented-checks-unknown",
         r"check\(s\) (?P<checks>.+?) named in checks are not treatments of the plot table "
         r"\(column 'treatment' holds (?P<present>.+)\); name the checks by their labels in "
@@ -2856,6 +2869,11 @@ def translate(message: str) -> str | None:
             values["alternative"] = (
                 f"，或这 {values['these_checks']} 个对照设 {more} 个区组" if more else ""
             )
+        if template.name == "augmented-typed-twice":  # the treatments, blocks and checks
+            from yieldtrial.report.i18n import quoted_labels_zh, sparse_repeats_zh
+
+            values["sparse"] = sparse_repeats_zh(values["sparse"])
+            values["full"] = quoted_labels_zh(values["full"])
         if template.name == "augmented-entry-type-value":  # the plot, when named
             values["plot"] = f"（小区 {values['plot']}）" if values["plot"] else ""
         if template.name == "augmented-block-unlinked":  # the other blocks, when named

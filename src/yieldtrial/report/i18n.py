@@ -910,6 +910,33 @@ def repeated_entries_zh(repeats: str) -> str:
     return text.replace("; ", "；")
 
 
+def quoted_labels_zh(listing: str) -> str:
+    """Chinese of a listing of quoted labels (``'CK1', 'CK2' and 3 more``).
+
+    Examples
+    --------
+    >>> quoted_labels_zh("'CK1', 'CK2', 'CK3', 'CK4', 'CK5' and 3 more")
+    "'CK1'、'CK2'、'CK3'、'CK4'、'CK5' 等（另有 3 个）"
+    """
+    listing = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", listing)
+    return re.sub(r"(?<=['\"]), (?=['\"])", "、", listing)
+
+
+def sparse_repeats_zh(listing: str) -> str:
+    """Chinese of the treatments an augmented trial took for checks, with their blocks.
+
+    Examples
+    --------
+    >>> sparse_repeats_zh("'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more")
+    "'E1'（区组 '1'、'2'）、'E7'（区组 '2'、'3'）等（另有 1 个）"
+    """
+    listing = re.sub(
+        r" \(blocks ([^)]*)\)", lambda m: f"（区组 {m[1].replace(', ', '、')}）", listing
+    )
+    listing = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", listing)
+    return listing.replace("）, ", "）、").replace("） 等（", "）等（")
+
+
 def translate_message(text: str, lang: str) -> str:
     """Translate a known English library message (warning, audit formula) for the report.
 
@@ -978,15 +1005,8 @@ def translate_message(text: str, lang: str) -> str:
         if "by" in values:  # the trial key of a network (site, site/year)
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
         if "sparse" in values:  # "'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more"
-            sparse = re.sub(
-                r" \(blocks ([^)]*)\)",
-                lambda m: f"（区组 {m[1].replace(', ', '、')}）",
-                values["sparse"],
-            )
-            sparse = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", sparse)
-            values["sparse"] = sparse.replace("）, ", "）、").replace("） 等（", "）等（")
-            full = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values["full"])
-            values["full"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", full)
+            values["sparse"] = sparse_repeats_zh(values["sparse"])
+            values["full"] = quoted_labels_zh(values["full"])
         if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
             values["repeats"] = repeated_entries_zh(values["repeats"])
         if "repeated_in" in values:  # the resolvable design of the repeated entries
