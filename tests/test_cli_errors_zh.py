@@ -1347,6 +1347,46 @@ def _case_augmented_checks_entry_type(tmp: Path) -> tuple[list[str], str]:
     return _prep_argv(tmp, table, "--checks", "CK1"), "而指定的对照（--checks）为 'CK1'"
 
 
+def _case_augmented_entry_type_value(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp, [("306", "3", "E6", "chek")])
+    return _prep_argv(tmp, table), "处理 'E6'（小区 '306'）的 entry_type 为 'chek'"
+
+
+def _case_augmented_entry_type_both(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp, [("306", "3", "CK1", "entry")])
+    return _prep_argv(tmp, table), "处理 'CK1' 在 entry_type 列中既标为 'check' 又标为 'entry'"
+
+
+def _case_augmented_check_one_plot(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp, [("306", "3", "CK3", "check")])
+    return _prep_argv(tmp, table), "处理 'CK3' 在 entry_type 列中标为 'check'，却只有 1 个小区"
+
+
+def _case_augmented_block_without_checks(tmp: Path) -> tuple[list[str], str]:
+    """Write a table without replicated entries (E1's second plot is E9), block 4 no check."""
+    table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
+    table.write_text(table.read_text("utf-8").replace(",2,E1,", ",2,E9,"), "utf-8")
+    return _prep_argv(tmp, table), "区组 '4' 没有有产量的对照小区，因此其参试材料 'E6', 'E7'"
+
+
+def _case_augmented_block_unlinked(tmp: Path) -> tuple[list[str], str]:
+    """Write a p-rep table (E1 in blocks 1 and 2) whose block 4 nothing links (stop 45)."""
+    table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
+    return _prep_argv(tmp, table), "其参试材料 'E6', 'E7' 无法校正：部分重复设计不连通"
+
+
+def _case_augmented_typed_twice(tmp: Path) -> tuple[list[str], str]:
+    """Write the p-rep table without its entry_type column: E1 (two blocks) is a check."""
+    table = _prep_book(tmp)
+    lines = table.read_text("utf-8").splitlines()
+    table.write_text(
+        "".join(",".join(line.split(",")[:3] + line.split(",")[4:]) + "\n" for line in lines),
+        "utf-8",
+    )
+    argv = _prep_argv(tmp, table, "--design", "augmented")
+    return argv, "'E1'（区组 '1'、'2'）有多个小区，却不像对照（'CK1'、'CK2'，3 个区组）"
+
+
 def _case_single_block(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",2,", ",1,", 1) for row in ROWS]
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "（'1'）"
@@ -1867,6 +1907,12 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "augmented-checks-unknown": _case_augmented_checks_unknown,
     "augmented-checks-design": _case_augmented_checks_design,
     "augmented-checks-entry-type": _case_augmented_checks_entry_type,
+    "augmented-entry-type-value": _case_augmented_entry_type_value,
+    "augmented-entry-type-both": _case_augmented_entry_type_both,
+    "augmented-check-one-plot": _case_augmented_check_one_plot,
+    "augmented-block-without-checks": _case_augmented_block_without_checks,
+    "augmented-block-unlinked": _case_augmented_block_unlinked,
+    "augmented-typed-twice": _case_augmented_typed_twice,
     "single-block": _case_single_block,
     "alpha-entry-repeated": _case_alpha_entry_repeated,
     "crd-ignores-blocks": _case_crd_ignores_blocks,
@@ -1961,6 +2007,9 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
     "missing-extra": r"Word|pip install",  # the format and the command, as typed
+    # the Python class whose block_effects argument fits random blocks, as typed
+    "augmented-block-without-checks": r"FieldTrial",
+    "augmented-block-unlinked": r"FieldTrial",
     "output-not-recorded": r"^\S+(?= 已写入)",  # the output's path, as the wrote line shows it
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     # the estimation and df methods and the R package, as Chinese text names them
@@ -2078,6 +2127,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "augmented-typed-twice",
     "pooled-stratum",
     "output-not-recorded",
     "augmented-lost-entry",
@@ -2732,3 +2782,21 @@ def test_template_compiles_its_pattern_on_first_use() -> None:
     assert "regex" not in vars(template)
     assert template.regex.fullmatch("no crop")["what"] == "crop"
     assert vars(template)["regex"] is template.regex  # compiled once, then kept
+
+
+def test_several_unlinked_p_rep_blocks_are_named_in_chinese():
+    """Blocks 4 and 5 nothing links (SYNTHETIC p-rep table): the others in brackets (stop 45)."""
+    import pandas as pd
+
+    from yieldtrial.stats.augmented import check_linked_blocks
+
+    rows = [(str(b), ck) for b in (1, 2, 3) for ck in ("CK1", "CK2")]
+    rows += [("1", "E1"), ("2", "E1"), ("4", "E2"), ("5", "E3")]
+    table = pd.DataFrame(rows, columns=["block", "treatment"]).assign(y=1.0)
+    with pytest.raises(DataValidationError) as err:
+        check_linked_blocks(table, response="y", treatment="treatment", block="block",
+                            checks=["CK1", "CK2"])  # fmt: skip
+    assert "cannot be adjusted (nor those of block(s) '5'): the p-rep" in str(err.value)
+    chinese = translate(str(err.value))
+    assert chinese is not None
+    assert "其参试材料 'E2' 无法校正（区组 '5' 的参试材料亦然）：部分重复设计不连通" in chinese

@@ -213,23 +213,27 @@ def _report_with(tmp_path: Path, option: str, value: str) -> list[str]:
     return [*argv, "-o", str(tmp_path / "r.md")]
 
 
+@pytest.mark.parametrize(
+    ("value", "code", "start"),
+    [
+        # ``--margin-pct inf`` said "argument --margin" (the last spelling), stop 43
+        ("inf", 2, "yieldtrial report: error: argument {option}: expected a finite number, "
+         "got inf;"),
+        # ``--margin 200`` said "margin_pct = 200.0; margin_pct must be ..." (the toml key)
+        ("200", 1, "yieldtrial: error: the command line: {option} = 200.0; {option} must be "
+         "in [0, 100)"),
+    ],
+    ids=["non-finite", "out-of-range"],
+)  # fmt: skip
 @pytest.mark.parametrize("option", SPELLINGS)
-def test_non_finite_option_names_the_spelling_typed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+def test_bad_option_value_names_the_spelling_typed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    code: int,
+    start: str,
 ) -> None:
-    """``--margin-pct inf`` said "argument --margin" (the last spelling), stop 43."""
-    assert main(_report_with(tmp_path, option, "inf")) == 2
-    assert _one_error(capsys).startswith(
-        f"yieldtrial report: error: argument {option}: expected a finite number, got inf;"
-    )
-
-
-@pytest.mark.parametrize("option", SPELLINGS)
-def test_out_of_range_option_names_the_spelling_typed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
-) -> None:
-    """``--margin 200`` said "margin_pct = 200.0; margin_pct must be ..." (the toml key)."""
-    assert main(_report_with(tmp_path, option, "200")) == 1
-    assert _one_error(capsys).startswith(
-        f"yieldtrial: error: the command line: {option} = 200.0; {option} must be in [0, 100)"
-    )
+    """A non-finite (usage, 2) or out-of-range (data, 1) value names the option as typed."""
+    assert main(_report_with(tmp_path, option, value)) == code
+    assert _one_error(capsys).startswith(start.format(option=option))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from yieldtrial import FieldTrial
 from yieldtrial.design import alpha_design
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 
 
 def _alpha_book():
@@ -94,3 +96,50 @@ def test_row_column_positions_repeat_from_replicate_to_replicate():
     book["row"] = book.groupby("block").cumcount() // 3 + 1
     assert book.duplicated(["row", "column"]).any()
     assert FieldTrial(book, crop="wheat", design="row_column").n_plots == 24
+
+
+def _augmented_book(entries: list[tuple[str, str]]):
+    """SYNTHETIC augmented table: CK1, CK2 in blocks 1-3, then the (block, entry) plots."""
+    import pandas as pd
+
+    rows = [(str(b), ck) for b in (1, 2, 3) for ck in ("CK1", "CK2")] + entries
+    book = pd.DataFrame(rows, columns=["block", "treatment"])
+    book.insert(0, "plot_id", [str(101 + i) for i in range(len(book))])
+    book["yield_kg_ha"] = [7000.0 + 37 * (i * 7 % 11) for i in range(len(book))]
+    return book
+
+
+#: E1 typed in blocks 1 and 2 (the table has no entry_type column).
+_TYPED_TWICE = [("1", "E1"), ("2", "E1"), ("1", "E2"), ("2", "E3"), ("3", "E4"), ("3", "E5")]
+
+
+def test_augmented_label_on_two_plots_not_in_every_block_warns():
+    """The default rule takes E1 for a check; one warning names it, its blocks, the checks."""
+    book = _augmented_book(_TYPED_TWICE)
+    with pytest.warns(YieldTrialWarning) as caught:
+        trial = FieldTrial.from_dataframe(book, crop="wheat", control="CK1", design="augmented")
+    assert len(caught) == 1
+    assert str(caught[0].message).startswith(
+        "augmented design without an entry_type column: 'E1' (blocks '1', '2') is on more "
+        "than one plot but not in all the blocks of the checks ('CK1', 'CK2': 3 blocks), and "
+        "analysed as check(s)"
+    )
+    assert trial.anova().checks == ("CK1", "CK2", "E1")  # what the warning says
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["checks named", "entry_type column", "every repeat in every block"],
+)
+def test_augmented_repeats_said_or_in_every_block_do_not_warn(how):
+    book = _augmented_book(_TYPED_TWICE)
+    kwargs = {}
+    if how == "checks named":
+        kwargs["checks"] = ["CK1", "CK2"]
+    elif how == "entry_type column":
+        book["entry_type"] = np.where(book["treatment"].str.startswith("CK"), "check", "entry")
+    else:
+        book = book[book["treatment"] != "E1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", YieldTrialWarning)
+        FieldTrial.from_dataframe(book, crop="wheat", control="CK1", design="augmented", **kwargs)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from yieldtrial.design import maps
-from yieldtrial.io.entry_types import augmented_checks, marked_checks, repeated_treatments
+from yieldtrial.io.entry_types import (
+    augmented_checks,
+    entry_kinds,
+    is_check_plot,
+    marked_checks,
+    repeated_treatments,
+)
 from yieldtrial.stats.augmented import default_checks
 
 
@@ -33,3 +39,18 @@ def test_stats_default_checks_is_the_shared_rule() -> None:
     assert default_checks(["CK", "E1", "E2"], [3, 1, 1]) == repeated_treatments(
         ["CK", "E1", "E2"], [3, 1, 1]
     )
+
+
+def test_is_check_plot_reads_blanks_as_not_checks() -> None:
+    """One value per plot; a blank or missing entry_type is not a check."""
+    book = pd.DataFrame({"treatment": ["CK", "E1", "E2"], "entry_type": [" CHECK", None, ""]})
+    assert is_check_plot(book).tolist() == [True, False, False]
+
+
+def test_is_check_plot_without_entry_type_is_all_false() -> None:
+    assert is_check_plot(pd.DataFrame({"treatment": ["CK", "CK"]})).tolist() == [False, False]
+
+
+def test_entry_kinds_keep_blanks_missing() -> None:
+    kinds = entry_kinds(pd.DataFrame({"entry_type": ["Entry ", None]}))
+    assert kinds.iloc[0] == "entry" and kinds.isna().iloc[1]

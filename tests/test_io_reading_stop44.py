@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from arrow_spy import spy_release_unused
 from yieldtrial.io import read_plots, table_files, yields
 
 
@@ -79,18 +80,7 @@ def test_read_plots_leaves_a_given_table_unchanged() -> None:
 
 def test_release_arrow_pages_only_for_large_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Below RELEASE_ROWS nothing is given back; from it on, pyarrow's pool releases once."""
-    pa = pytest.importorskip("pyarrow")
-    calls: list[str] = []
-    pool = pa.default_memory_pool()
-
-    class Spy:
-        def release_unused(self) -> None:
-            calls.append("release")
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(pool, name)
-
-    monkeypatch.setattr(pa, "default_memory_pool", lambda: Spy())
+    calls = spy_release_unused(monkeypatch)
     table_files.release_arrow_pages(table_files.RELEASE_ROWS - 1)
     assert calls == []
     table_files.release_arrow_pages(table_files.RELEASE_ROWS)

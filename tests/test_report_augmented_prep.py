@@ -26,6 +26,7 @@ import yieldtrial.stats.augmented as aug
 from hostile import assert_one_line_error
 from yieldtrial import FieldTrial
 from yieldtrial.cli import main
+from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.stats.augmented import augmented_anova
 
 
@@ -292,7 +293,7 @@ def test_check_missing_from_a_block_is_analysed_and_said(tmp_path: Path) -> None
 
 
 def test_block_without_checks_or_links_is_a_one_line_error(written, capsys) -> None:
-    """A block holding only single-plot entries: its entries cannot be adjusted."""
+    """A block holding only single-plot entries: named, with the fixes (stop 45)."""
     book = _prep(12)
     book = book[~((book["block"] == "2") & (book["entry_type"] == "check"))]
     counts = book["treatment"].value_counts()
@@ -302,7 +303,10 @@ def test_block_without_checks_or_links_is_a_one_line_error(written, capsys) -> N
     assert_one_line_error(
         _argv(table, out),
         capsys,
-        match=r"is not estimable: the design is disconnected",
+        match=r"block '2' has no check plot with a yield and no replicated entry linking it "
+        r"to the blocks with checks, so its entries '\w+'.* cannot be adjusted: the p-rep "
+        r"design is disconnected\. Fill in the yields of the checks of block '2', give one "
+        r"of its entries a second plot in a block with checks, or fit the blocks as random",
         untouched=[table],
         absent=[out],
     )
@@ -401,8 +405,10 @@ def test_build_report_applies_the_config_checks_to_a_built_trial() -> None:
     from yieldtrial import TrialConfig
     from yieldtrial.report.build import build_report
 
-    trial = _trial(_prep(12).drop(columns="entry_type"), design="augmented")
-    assert len(trial.anova().checks) == 3 + 4  # without the checks: every repeated treatment
+    # without the checks every repeated treatment is a check, which warns (stop 45)
+    with pytest.warns(YieldTrialWarning, match=r"\(blocks '\d+', '\d+'\).* analysed as check"):
+        trial = _trial(_prep(12).drop(columns="entry_type"), design="augmented")
+    assert len(trial.anova().checks) == 3 + 4
     report = build_report(trial, TrialConfig(checks=["CK1", "CK2", "CK3"]))
     assert report.results["anova"]["checks"] == ["CK1", "CK2", "CK3"]
 

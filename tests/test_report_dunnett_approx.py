@@ -8,12 +8,23 @@ import pandas as pd
 
 from yieldtrial.report.sections.header import _dunnett_accuracy
 
+#: An augmented trial's plots: CK in both blocks, entries E1-E3 once; _PREP plants E2 twice.
+_AUGMENTED = pd.DataFrame(
+    {
+        "block": ["1", "1", "1", "2", "2"],
+        "treatment": ["CK", "E1", "E2", "CK", "E3"],
+        "entry_type": ["check", "entry", "entry", "check", "entry"],
+    }
+)
+_PREP = pd.concat([_AUGMENTED, _AUGMENTED.iloc[[2]].assign(block="2")], ignore_index=True)
 
-def _ctx(note: str) -> SimpleNamespace:
+
+def _ctx(note: str, plots: pd.DataFrame = _AUGMENTED) -> SimpleNamespace:
     frame = pd.DataFrame({"p_adj": [0.5]})
     frame.attrs["accuracy"] = note
     frame.attrs["accuracy_abs_error"] = 2.5e-4
-    return SimpleNamespace(comparisons=frame)
+    design = SimpleNamespace(design="augmented")
+    return SimpleNamespace(comparisons=frame, s=design, plots=plots, used=plots)
 
 
 def test_factor_analytic_note_gives_the_approximation_sentence() -> None:
@@ -64,3 +75,14 @@ def test_augmented_note_gives_the_block_adjustment_sentence(monkeypatch) -> None
         text = _dunnett_accuracy(_ctx(note), lang)
         assert word in text and "2.5e-04" in text
         assert "missing plots" not in text and "缺区" not in text
+
+
+def test_p_rep_note_says_the_replicated_entries_estimate_the_blocks() -> None:
+    """A p-rep trial (E2 on two plots): blocks from the checks and the replicated entries."""
+    note = "product-form correlation ... checks' block effects (augmented design) differ ..."
+    for lang, words in (
+        ("en", "(estimated from the checks and the replicated entries)"),
+        ("zh", "（由对照和重复的参试材料估计）"),
+    ):
+        assert words in _dunnett_accuracy(_ctx(note, _PREP), lang)
+        assert words not in _dunnett_accuracy(_ctx(note), lang)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arrow_spy import spy_release_unused
+
 
 def test_fitted_buffer_keeps_the_values_and_drops_the_tail() -> None:
     from yieldtrial.io.table_files import _fitted
@@ -57,26 +59,15 @@ def test_read_numeric_columns_hold_no_spare_rows(tmp_path: object) -> None:
 def test_large_arrow_read_gives_the_allocators_free_pages_back(
     tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pa = pytest.importorskip("pyarrow")
     import pandas as pd
 
     from yieldtrial.io import read_plots, table_files
 
+    calls = spy_release_unused(monkeypatch)  # skips without pyarrow
     try:
         pd.StringDtype("pyarrow", na_value=np.nan)
     except TypeError:  # pandas < 2.3: the arrow reader is not used
         pytest.skip("the arrow reader is not used with this pandas")
-    calls: list[str] = []
-    pool = pa.default_memory_pool()
-
-    class Spy:
-        def release_unused(self) -> None:
-            calls.append("release")
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(pool, name)
-
-    monkeypatch.setattr(pa, "default_memory_pool", lambda: Spy())
     path = tmp_path / "plots.csv"  # type: ignore[operator]
     rows = ["plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct"]
     rows += [f"{i},{1 + i % 2},T{i % 3},20,{10 + i % 7}.5,13" for i in range(1, 13)]

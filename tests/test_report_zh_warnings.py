@@ -192,6 +192,16 @@ def _row_column_entry_repeated() -> list[str]:
     return _alpha_entry_repeated("row_column")
 
 
+def _augmented_label_typed_twice() -> list[str]:
+    # no entry_type column: T1 typed in blocks 1 and 2 is taken for a check (stop 45)
+    rows = [(str(b), ck) for b in (1, 2, 3) for ck in ("CK", "main")]
+    rows += [("1", "T1"), ("2", "T1"), ("1", "T2"), ("2", "I0"), ("3", "I1"), ("3", "sub")]
+    book = pd.DataFrame(rows, columns=["block", "treatment"])
+    book.insert(0, "plot_id", [str(101 + i) for i in range(len(book))])
+    book["yield_kg_ha"] = [7000.0 + 37 * (i * 7 % 11) for i in range(len(book))]
+    return _caught(lambda: FieldTrial(book, crop="wheat", design="augmented", control="CK"))
+
+
 def _hidden_rows(tmp_path: Path) -> list[str]:
     def hide(sheet: object) -> None:
         for row in (3, 5):
@@ -385,6 +395,10 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "date labels": (_date_labels, "block holds dates in row 2"),
     "single block": (_single_block, "block has one level"),
     "alpha entry repeated": (_alpha_entry_repeated, "'T2' twice in replicate '1' (plots"),
+    "augmented label typed twice": (
+        _augmented_label_typed_twice,
+        "column: 'T1' (blocks '1', '2') is on more than one plot but not in all the blocks",
+    ),
     "row-column entry repeated": (
         _row_column_entry_repeated,
         "of the row-column design: 'T2' twice in replicate '1' (plots",
@@ -458,6 +472,15 @@ def test_lookalike_letters_named_in_chinese() -> None:
     assert translate_message(message, "zh") == (
         "处理标签中拉丁字母与形近的西里尔或希腊字母混用：'TС' 中的 С（西里尔字母）。用拉丁"
         "字母输入的对照或处理名将无法与之匹配；请在文件中重新输入该标签。"
+    )
+
+
+def test_augmented_label_typed_twice_in_chinese() -> None:
+    """The treatment taken for a check, its blocks and the checks, in Chinese (stop 45)."""
+    (message,) = _augmented_label_typed_twice()
+    assert translate_message(message, "zh").startswith(
+        "增广设计的数据表没有标明对照与参试材料的类型列：'T1'（区组 '1'、'2'）有多个小区，"
+        "却不像对照（'CK'、'main'，3 个区组）那样种在所有区组，因而按对照分析"
     )
 
 
@@ -605,6 +628,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "alpha entry repeated",
         "row-column entry repeated",
     ),
+    "yieldtrial/design/resolve.py::warn_sparse_repeats": ("augmented label typed twice",),
     "yieldtrial/design/resolve.py::warn_ignored_layout": (
         "crd ignores blocks",
         "rcbd ignores incomplete blocks",

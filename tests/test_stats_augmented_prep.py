@@ -197,6 +197,40 @@ def test_disconnected_layout_gives_the_general_error(monkeypatch: pytest.MonkeyP
     assert "'B03' has no check plot" in str(absorbed.value)
 
 
+def _linked_and_unlinked() -> pd.DataFrame:
+    """Return a SYNTHETIC p-rep trial: blocks 4 and 5 without checks, E6 links block 4 only.
+
+    CK1 and CK2 in blocks 1-3; E1 in blocks 1 and 2; E6 in blocks 4 and 1; E8, E9 only in
+    block 5, which nothing joins to the others.
+    """
+    rows = [(str(b), ck) for b in (1, 2, 3) for ck in ("CK1", "CK2")]
+    rows += [("1", "E1"), ("2", "E1"), ("1", "E2"), ("2", "E3"), ("3", "E4"), ("3", "E5"),
+             ("4", "E6"), ("1", "E6"), ("4", "E7"), ("5", "E8"), ("5", "E9")]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["block", "treatment"])
+    df["y"] = [7000.0 + 37 * (i * 7 % 11) for i in range(len(df))]
+    return df
+
+
+@pytest.mark.parametrize("fit", ["augmented_anova", "check_linked_blocks"])
+def test_disconnected_p_rep_block_is_named_not_the_linked_one(fit: str) -> None:
+    """Block 4 has no check but E6 links it; block 5 is the one that cannot be adjusted."""
+    with pytest.raises(DataValidationError) as err:
+        getattr(aug, fit)(_linked_and_unlinked(), **KW, checks=["CK1", "CK2"])
+    message = str(err.value)
+    assert message.startswith(
+        "block '5' has no check plot with a yield and no replicated entry linking it to the "
+        "blocks with checks, so its entries 'E8', 'E9' cannot be adjusted: the p-rep design "
+        "is disconnected."
+    )
+    assert "'4'" not in message
+
+
+def test_linked_p_rep_blocks_pass_the_check() -> None:
+    """Without block 5 every block is reached from the checks: no error."""
+    df = _linked_and_unlinked()
+    aug.check_linked_blocks(df[df["block"] != "5"], **KW, checks=["CK1", "CK2"])
+
+
 def test_no_dense_treatment_step(monkeypatch: pytest.MonkeyPatch) -> None:
     """The p-rep fit never builds the full model matrix (model_matrix is not called)."""
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UsageError",
+    "print_usage_error",
     "stdout_is_utf8",
     "write_stdout",
     "check_file_options",
@@ -115,6 +116,33 @@ def print_warning(text: str) -> None:
 
 class UsageError(YieldTrialError):
     """A command-line usage error (exit status 2), raised before any data is read."""
+
+
+def print_usage_error(message: str, prog: str) -> int:
+    """Print a usage error as argparse does, in Chinese under ``--lang zh``; return 2.
+
+    For the checks a command makes after parsing (``audit``, ``standardize``): one line
+    ``PROG: error: MESSAGE`` on stderr, or its Chinese form when the language is Chinese
+    and the catalogue holds the message (:func:`yieldtrial.commands._zh_messages.usage_line`,
+    without argparse's ``see --help`` hint).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong with the options (one line).
+    prog : str
+        The program and command (``yieldtrial audit``).
+
+    Returns
+    -------
+    int
+        2, the exit status of a usage error.
+    """
+    from yieldtrial.commands._zh_messages import usage_line
+
+    chinese = usage_line(message, prog, help_hint=False)
+    print(chinese or f"{prog}: error: {message}", file=sys.stderr)
+    return 2
 
 
 class _OneConfig(argparse.Action):

@@ -1625,6 +1625,69 @@ TEMPLATES: tuple[Template, ...] = (
         "或处理标签。",
     ),
     Template(
+        "augmented-entry-type-value",
+        r"entry_type of treatment (?P<label>" + _R + r")(?: \(plot (?P<plot>" + _R + r")\))? "
+        r"is (?P<value>" + _R + r"|[^;]+); an augmented field book marks each plot 'check' or "
+        r"'entry': correct it \(or remove the entry_type column\)\.",
+        "处理 {label}{plot}的 entry_type 为 {value}；增广设计的田间记录本中每个小区标为 "
+        "'check'（对照）或 'entry'（参试材料）：请更正（或删除 entry_type 列）。",
+    ),
+    Template(
+        "augmented-entry-type-both",
+        r"treatment (?P<label>" + _R + r") is marked both 'check' and 'entry' in entry_type; "
+        r"mark every plot of a treatment the same way\.",
+        "处理 {label} 在 entry_type 列中既标为 'check' 又标为 'entry'；同一处理的各小区应"
+        "标记一致。",
+    ),
+    Template(
+        "augmented-check-one-plot",
+        r"treatment (?P<label>" + _R + r") is marked 'check' in entry_type but has 1 plot; a "
+        r"check is repeated in every block: mark it 'entry', or add its plots\.",
+        "处理 {label} 在 entry_type 列中标为 'check'，却只有 1 个小区；对照在每个区组中重复"
+        "种植：请标为 'entry'，或补上其小区。",
+    ),
+    Template(
+        "augmented-block-without-checks",
+        r"block (?P<block>" + _R + r") has no check plot with a yield, so its entries "
+        r"(?P<entries>" + _R + r"(?:, " + _R + r")*) cannot be adjusted \(nor the block effect "
+        r"estimated\)\. Every block of an augmented design needs its checks: fill in their "
+        r"yields, or fit the blocks as random \(block_effects = 'random' in FieldTrial or under "
+        r"\[analysis\] in trial\.toml\)\.",
+        "区组 {block} 没有有产量的对照小区，因此其参试材料 {entries} 无法校正（区组效应也无法"
+        "估计）。增广设计的每个区组都需要对照：请补填对照的产量，或将区组作为随机效应"
+        "（trial.toml 的 [analysis] 下或 FieldTrial 中设 block_effects = 'random'）。",
+    ),
+    Template(
+        "augmented-block-unlinked",
+        r"block (?P<block>" + _R + r") has no check plot with a yield and no replicated entry "
+        r"linking it to the blocks with checks, so its entries (?P<entries>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*(?:, \.\.\.)?) cannot be adjusted(?: \(nor those of block\(s\) "
+        r"(?P<others>" + _R + r"(?:, " + _R + r")*(?:, \.\.\.)?)\))?: the p-rep design is "
+        r"disconnected\. Fill in the yields of the checks of block (?P=block), give one of its "
+        r"entries a second plot in a block with checks, or fit the blocks as random "
+        r"\(block_effects = 'random' in FieldTrial or under \[analysis\] in trial\.toml\)\.",
+        "区组 {block} 没有有产量的对照小区，也没有重复的参试材料把它与有对照的区组相连，因此"
+        "其参试材料 {entries} 无法校正{others}：部分重复设计不连通。请补填区组 {block} 中对照"
+        "的产量，或把其中一个参试材料的第二个小区种在有对照的区组，或将区组作为随机效应"
+        "（trial.toml 的 [analysis] 下或 FieldTrial 中设 block_effects = 'random'）。",
+    ),
+    Template(
+        "augmented-typed-twice",
+        r"augmented design without an entry_type column: (?P<sparse>.+?) (?:is|are) on more "
+        r"than one plot but not in all the blocks of the checks \((?P<full>.+?): "
+        r"(?P<most>\d+) blocks\), and analysed as check\(s\) \(the treatments on more than one "
+        r"plot\)\. If an entry label was typed twice, correct it; if it is a check or a "
+        r"replicated \(p-rep\) entry, mark every plot check or entry in an entry_type column, "
+        r"or name the checks \(--checks, \[analysis\] checks\)",
+        "增广设计没有 entry_type 列：{sparse}有多个小区，却不像对照（{full}，{most} 个区组）那样"
+        "种在所有区组，因而按对照分析（有多个小区的处理即视为对照）。若是参试材料的标签重复"
+        "输入，请更正；若确为对照或部分重复的参试材料，请在 entry_type 列中把每个小区标为 "
+        "'check' 或 'entry'，或用 --checks（或 trial.toml 的 [analysis]）指定对照",
+    ),
+    Template(
         "augmented-checks-unknown",
         r"check\(s\) (?P<checks>.+?) named in checks are not treatments of the plot table "
         r"\(column 'treatment' holds (?P<present>.+)\); name the checks by their labels in "
@@ -2806,6 +2869,16 @@ def translate(message: str) -> str | None:
             values["alternative"] = (
                 f"，或这 {values['these_checks']} 个对照设 {more} 个区组" if more else ""
             )
+        if template.name == "augmented-typed-twice":  # the treatments, blocks and checks
+            from yieldtrial.report.i18n import quoted_labels_zh, sparse_repeats_zh
+
+            values["sparse"] = sparse_repeats_zh(values["sparse"])
+            values["full"] = quoted_labels_zh(values["full"])
+        if template.name == "augmented-entry-type-value":  # the plot, when named
+            values["plot"] = f"（小区 {values['plot']}）" if values["plot"] else ""
+        if template.name == "augmented-block-unlinked":  # the other blocks, when named
+            others = values["others"]
+            values["others"] = f"（区组 {others} 的参试材料亦然）" if others else ""
         if template.name == "missing-extra":  # the feature that needs the package
             values["feature"] = EXTRA_FEATURES_ZH[values["feature"]]
         if template.name == "alpha-entry-repeated":

@@ -34,6 +34,7 @@ from yieldtrial.commands._input import (
     huge_number_problem,
     number_option,
     option_number_text,
+    print_usage_error,
     settings_from_args,
     table_only_flags,
     write_stdout,
@@ -122,12 +123,7 @@ def register(subparsers: Any) -> None:
 
 def _usage_error(message: str) -> int:
     """Print the usage error (Chinese under ``--lang zh`` when catalogued); return 2."""
-    from yieldtrial.commands._zh_messages import usage_line
-
-    prog = "yieldtrial audit"
-    print(usage_line(message, prog, help_hint=False) or f"{prog}: error: {message}",
-          file=sys.stderr)  # fmt: skip
-    return 2
+    return print_usage_error(message, "yieldtrial audit")
 
 
 def _is_number(text: str) -> bool:

@@ -30,6 +30,7 @@ from yieldtrial.commands._input import (
     huge_number_problem,
     number_option,
     option_number_text,
+    print_usage_error,
     settings_from_args,
     stdout_is_utf8,
     table_only_flags,
@@ -138,12 +139,7 @@ def register(subparsers: Any) -> None:
 
 def _usage_error(message: str) -> int:
     """Print the usage error (Chinese under ``--lang zh`` when catalogued); return 2."""
-    from yieldtrial.commands._zh_messages import usage_line
-
-    prog = "yieldtrial standardize"
-    chinese = usage_line(message, prog, help_hint=False)
-    print(chinese or f"{prog}: error: {message}", file=sys.stderr)
-    return 2
+    return print_usage_error(message, "yieldtrial standardize")
 
 
 @contextlib.contextmanager

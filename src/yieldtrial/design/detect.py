@@ -16,6 +16,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._compat import isin
+from yieldtrial.io.entry_types import entry_kinds
 
 __all__ = [
     "BLOCK_EFFECTS",
@@ -134,7 +135,7 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     """
     if "treatment" not in plots or "entry_type" not in plots:
         return
-    kind = plots["entry_type"].astype("string").str.strip().str.lower()
+    kind = entry_kinds(plots)
     where = plots["treatment"].astype(str)
     odd = kind.notna() & ~isin(kind, ["check", "entry"])
     if odd.any():
@@ -209,7 +210,7 @@ def detect_design(plots: pd.DataFrame) -> tuple[str, tuple[str, ...], str] | Non
     if "block" in plots and "incomplete_block" in plots:
         return "alpha", (), "alpha design: incomplete_block column within block (replicate)"
     if "block" in plots and "entry_type" in plots:
-        kinds = set(plots["entry_type"].dropna().astype(str).str.strip().str.lower())
+        kinds = set(entry_kinds(plots).dropna())
         if {"check", "entry"} <= kinds:
             check_entry_types(plots)
             return "augmented", (), "augmented design: entry_type column (check / entry)"

@@ -21,6 +21,7 @@ from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_option
+from yieldtrial.io.entry_types import is_check_plot
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
 from yieldtrial.io.validation import as_labels, list_items
@@ -47,6 +48,7 @@ __all__ = [
     "warn_ignored_layout",
     "warn_repeated_entries",
     "warn_single_block",
+    "warn_sparse_repeats",
 ]
 
 #: Whether a trial without a given order moves its control(s) to the front.  False: the
@@ -523,12 +525,14 @@ def warn_repeated_entries(
         Passed to :func:`warnings.warn`, counted from this function.
     """
     names = {"alpha": "alpha", "row_column": "row-column"}
+    if design == "augmented":
+        warn_sparse_repeats(plots, stacklevel=stacklevel + 1)
+        return
     if design not in names or "block" not in plots:
         return
     used = plots.dropna(subset=["block", "treatment"])
     used = used[~used["treatment"].astype(str).isin([str(c) for c in controls])]
-    if "entry_type" in used:
-        used = used[used["entry_type"].astype(str).str.strip().str.lower() != "check"]
+    used = used[~is_check_plot(used)]
     # a table of several sites (analysed site by site) repeats its entries across them
     keys = ["site", "block", "treatment"] if "site" in used else ["block", "treatment"]
     twice = used[used.duplicated(keys, keep=False)]
@@ -547,6 +551,56 @@ def warn_repeated_entries(
         "replicate: check the treatment labels of these plots against the field book, or "
         "name the entry as a control (--control, [analysis] control) if it is a check "
         "meant to repeat",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def warn_sparse_repeats(plots: pd.DataFrame, *, stacklevel: int = 2) -> None:
+    """Warn when an augmented trial's rule takes a treatment in few blocks for a check.
+
+    Without an ``entry_type`` column or named checks, the checks of an augmented trial are
+    the treatments on more than one plot (:func:`yieldtrial.io.entry_types.augmented_checks`).
+    A check is planted in every block; a treatment on more than one plot but in fewer
+    blocks than the checks that reach the most blocks is more often an entry label typed
+    twice (the entry it replaced then lost), or a replicated (p-rep) entry that the rule
+    turns into a check, than a check: say which, and how to say what it is.  Blank yields
+    count (the plot is in the field book).  With two blocks an entry typed twice in both
+    looks like a check and cannot be told apart.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The validated plot table of an augmented trial.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    if "entry_type" in plots or "block" not in plots or "site" in plots:
+        return
+    used = plots.dropna(subset=["block", "treatment"])
+    labels, blocks = used["treatment"].astype(str), used["block"].astype(str)
+    n_plots = labels.value_counts(sort=False)
+    n_blocks = blocks.groupby(labels, sort=False).nunique()
+    repeated = n_blocks[n_plots.reindex(n_blocks.index) > 1]
+    if repeated.empty:
+        return
+    most = int(repeated.max())
+    sparse = repeated[repeated < most]
+    if sparse.empty:
+        return
+    full = list_items([repr(str(t)) for t in repeated[repeated == most].index])
+    found = []
+    for label in sparse.index[:3]:
+        where = list(dict.fromkeys(blocks[labels == label]))
+        found.append(f"{label!r} (blocks {', '.join(map(repr, where))})")
+    more = f" and {len(sparse) - 3} more" if len(sparse) > 3 else ""
+    warnings.warn(
+        f"augmented design without an entry_type column: {', '.join(found)}{more} "
+        f"{'is' if len(sparse) == 1 else 'are'} on more than one plot but not in all the "
+        f"blocks of the checks ({full}: {most} blocks), and analysed as check(s) (the "
+        "treatments on more than one plot). If an entry label was typed twice, correct it; "
+        "if it is a check or a replicated (p-rep) entry, mark every plot check or entry in "
+        "an entry_type column, or name the checks (--checks, [analysis] checks)",
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )
@@ -620,8 +674,7 @@ def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[st
     named = set(checks)
     labels = plots["treatment"].astype(str)
     if "entry_type" in plots:
-        kind = plots["entry_type"].astype(str).str.strip().str.lower()
-        marked = set(labels[(kind == "check").to_numpy()])
+        marked = set(labels[is_check_plot(plots)])
         if marked != named:
             raise DataValidationError(
                 "the entry_type column marks "

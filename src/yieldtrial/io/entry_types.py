@@ -17,10 +17,61 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CHECK", "augmented_checks", "marked_checks", "repeated_treatments"]
+__all__ = [
+    "CHECK",
+    "augmented_checks",
+    "entry_kinds",
+    "is_check_plot",
+    "marked_checks",
+    "repeated_treatments",
+]
 
 #: The ``entry_type`` value of a check (compared after ``strip().lower()``).
 CHECK = "check"
+
+
+def entry_kinds(plots: pd.DataFrame) -> pd.Series:
+    """Return each plot's ``entry_type`` as compared: stripped, lower case, blanks ``<NA>``.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table with an ``entry_type`` column.
+
+    Returns
+    -------
+    Series of string dtype
+        Same index as ``plots``.
+
+    Examples
+    --------
+    >>> entry_kinds(pd.DataFrame({"entry_type": [" Check", "ENTRY", None]})).tolist()
+    ['check', 'entry', <NA>]
+    """
+    return plots["entry_type"].astype("string").str.strip().str.lower()
+
+
+def is_check_plot(plots: pd.DataFrame) -> np.ndarray:
+    """Return whether each plot's ``entry_type`` marks it a check (all False without one).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table, optionally with an ``entry_type`` column.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per row of ``plots``.
+
+    Examples
+    --------
+    >>> is_check_plot(pd.DataFrame({"entry_type": [" Check", "entry", None]})).tolist()
+    [True, False, False]
+    """
+    if "entry_type" not in plots.columns:
+        return np.zeros(len(plots), dtype=bool)
+    return (entry_kinds(plots) == CHECK).fillna(False).to_numpy(dtype=bool)
 
 
 def marked_checks(plots: pd.DataFrame) -> list[str] | None:
@@ -45,9 +96,8 @@ def marked_checks(plots: pd.DataFrame) -> list[str] | None:
     """
     if "entry_type" not in plots.columns or "treatment" not in plots.columns:
         return None
-    kind = plots["entry_type"].astype(str).str.strip().str.lower().to_numpy()
     labels = plots["treatment"].astype(str).to_numpy()
-    return list(dict.fromkeys(labels[kind == CHECK]))
+    return list(dict.fromkeys(labels[is_check_plot(plots)]))
 
 
 def repeated_treatments(

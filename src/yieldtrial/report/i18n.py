@@ -665,6 +665,17 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^augmented design without an entry_type column: (?P<sparse>.+?) (?:is|are) on "
+            r"more than one plot but not in all the blocks of the checks \((?P<full>.+?): "
+            r"(?P<most>\d+) blocks\), and analysed as check\(s\) .+$"
+        ),
+        "增广设计的数据表没有标明对照与参试材料的类型列：{sparse}有多个小区，却不像对照"
+        "（{full}，{most} 个区组）那样种在所有区组，因而按对照分析（有多个小区的处理即视为"
+        "对照）。若是参试材料的标签重复输入，请更正；若确为对照或部分重复的参试材料，请增加"
+        "类型列标明每个小区是对照还是参试材料，或指定对照列表。",
+    ),
+    (
+        (
             r"^design 'crd' ignores the block column \((?P<n>\d+) blocks\): the variation "
             r"between the blocks goes into the error, .+$"
         ),
@@ -899,6 +910,33 @@ def repeated_entries_zh(repeats: str) -> str:
     return text.replace("; ", "；")
 
 
+def quoted_labels_zh(listing: str) -> str:
+    """Chinese of a listing of quoted labels (``'CK1', 'CK2' and 3 more``).
+
+    Examples
+    --------
+    >>> quoted_labels_zh("'CK1', 'CK2', 'CK3', 'CK4', 'CK5' and 3 more")
+    "'CK1'、'CK2'、'CK3'、'CK4'、'CK5' 等（另有 3 个）"
+    """
+    listing = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", listing)
+    return re.sub(r"(?<=['\"]), (?=['\"])", "、", listing)
+
+
+def sparse_repeats_zh(listing: str) -> str:
+    """Chinese of the treatments an augmented trial took for checks, with their blocks.
+
+    Examples
+    --------
+    >>> sparse_repeats_zh("'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more")
+    "'E1'（区组 '1'、'2'）、'E7'（区组 '2'、'3'）等（另有 1 个）"
+    """
+    listing = re.sub(
+        r" \(blocks ([^)]*)\)", lambda m: f"（区组 {m[1].replace(', ', '、')}）", listing
+    )
+    listing = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", listing)
+    return listing.replace("）, ", "）、").replace("） 等（", "）等（")
+
+
 def translate_message(text: str, lang: str) -> str:
     """Translate a known English library message (warning, audit formula) for the report.
 
@@ -966,6 +1004,9 @@ def translate_message(text: str, lang: str) -> str:
             values["consequence"] = f"按所声明的{design}分析，不使用{what}"
         if "by" in values:  # the trial key of a network (site, site/year)
             values["by"] = "/".join(_TRIAL_KEYS_ZH.get(k, k) for k in values["by"].split("/"))
+        if "sparse" in values:  # "'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more"
+            values["sparse"] = sparse_repeats_zh(values["sparse"])
+            values["full"] = quoted_labels_zh(values["full"])
         if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
             values["repeats"] = repeated_entries_zh(values["repeats"])
         if "repeated_in" in values:  # the resolvable design of the repeated entries

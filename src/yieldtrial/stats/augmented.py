@@ -87,7 +87,13 @@ from yieldtrial.stats.model import (
 )
 from yieldtrial.stats.results import MeansModel, Provenance
 
-__all__ = ["AUGMENTED_COMPARISONS", "AugmentedAnova", "augmented_anova", "default_checks"]
+__all__ = [
+    "AUGMENTED_COMPARISONS",
+    "AugmentedAnova",
+    "augmented_anova",
+    "check_linked_blocks",
+    "default_checks",
+]
 
 #: Kinds of comparison of an augmented design, in the order of :attr:`AugmentedAnova.sed`.
 AUGMENTED_COMPARISONS: tuple[str, ...] = (
@@ -629,6 +635,131 @@ def _entry_blocks(
     return np.where(low == high, low, -1)
 
 
+def _unlinked_blocks(
+    t_codes: np.ndarray, b_codes: np.ndarray, n_t: int, n_b: int, c: int
+) -> np.ndarray:
+    """Return the blocks without a check that nothing links to the checks, in code order.
+
+    The blocks and treatments are the two kinds of node of a graph whose edges are the
+    plots; the block effects can be estimated in the component holding most check plots
+    (the checks are the first ``c`` treatment codes).  Without replicated entries the
+    blocks outside it are the blocks without a check plot; in a p-rep trial a block without
+    a check is linked when one of its entries has its other plot in a linked block.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = n_t + n_b
+    plots = (np.ones(t_codes.size), (t_codes, n_t + b_codes))  # treatment -- block
+    _, component = connected_components(coo_matrix(plots, shape=(n, n)), directed=False)
+    is_check = t_codes < c
+    main = np.argmax(np.bincount(component[t_codes[is_check]], minlength=n))
+    with_check = np.zeros(n_b, dtype=bool)
+    with_check[b_codes[is_check]] = True
+    return np.flatnonzero((component[n_t:] != main) & ~with_check)
+
+
+def _unlinked_message(
+    t_codes: np.ndarray,
+    b_codes: np.ndarray,
+    labels: tuple[str, ...],
+    b_labels: tuple[str, ...],
+    c: int,
+) -> str | None:
+    """Return the error of the first block without a check nothing links, else ``None``."""
+    n_t, n_b = len(labels), len(b_labels)
+    unlinked = _unlinked_blocks(t_codes, b_codes, n_t, n_b, c)
+    if unlinked.size == 0:
+        return None
+    j = int(unlinked[0])
+    entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
+    if not (_entry_blocks(t_codes, b_codes, n_t, n_b, c) < 0).any():
+        return (
+            f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
+            f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
+            "effect estimated). Every block of an augmented design needs its checks: fill "
+            "in their yields, or fit the blocks as random (block_effects = 'random' in "
+            "FieldTrial or under [analysis] in trial.toml)."
+        )
+    # a p-rep trial: its replicated entries may link a block without checks (stop 45)
+    named = ", ".join(map(repr, entries[:10])) + (", ..." if len(entries) > 10 else "")
+    others = ", ".join(repr(b_labels[k]) for k in unlinked[1:6])
+    others += ", ..." if unlinked.size > 6 else ""
+    also = f" (nor those of block(s) {others})" if unlinked.size > 1 else ""
+    return (
+        f"block {b_labels[j]!r} has no check plot with a yield and no replicated entry "
+        f"linking it to the blocks with checks, so its entries {named} cannot be "
+        f"adjusted{also}: the p-rep design is disconnected. Fill in the yields of the "
+        f"checks of block {b_labels[j]!r}, give one of its entries a second plot in a "
+        "block with checks, or fit the blocks as random (block_effects = 'random' in "
+        "FieldTrial or under [analysis] in trial.toml)."
+    )
+
+
+def check_linked_blocks(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str,
+    checks: Sequence[str] | None = None,
+) -> None:
+    """Raise when a block of an augmented trial has no check and nothing links it.
+
+    Each block effect is estimated from the treatments it shares with the other blocks:
+    the checks, and in a partially replicated (p-rep) trial the entries with plots in two
+    blocks.  A block with no check plot with a yield that no replicated entry links to the
+    blocks with checks leaves the design disconnected, and its entries cannot be adjusted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response : str
+        Response column; plots without a value are left out.
+    treatment, block : str
+        Treatment and block columns.
+    checks : sequence of str, optional
+        The check labels; default: the treatments with more than one plot
+        (:func:`default_checks`).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the first such block, its entries and the fixes.
+
+    Examples
+    --------
+    Block 3 holds only E2, and its one plot links it to nothing (E1 links blocks 1 and 2):
+
+    >>> df = pd.DataFrame({"block": ["1", "1", "2", "2", "3"],
+    ...                    "treatment": ["CK", "E1", "CK", "E1", "E2"],
+    ...                    "y": [5.0, 6.0, 5.5, 6.5, 7.0]})
+    >>> check_linked_blocks(df, response="y", treatment="treatment", block="block",
+    ...                     checks=["CK"])
+    Traceback (most recent call last):
+    ...
+    yieldtrial.errors.DataValidationError: block '3' has no check plot with a yield and no replicated entry linking it to the blocks with checks, so its entries 'E2' cannot be adjusted: ...
+    """  # noqa: E501
+    used = data.loc[~np.isnan(_numeric_response(data, response))]
+    if used.empty:
+        return
+    t_codes, t_labels = _levels_of(used[treatment], column=treatment)
+    b_codes, b_labels = _levels_of(used[block], column=block)
+    if checks is None:
+        check_set = set(default_checks(t_labels, np.bincount(t_codes, minlength=len(t_labels))))
+    else:
+        check_set = {str(label) for label in checks}
+    order = [i for i, t in enumerate(t_labels) if t in check_set]
+    order += [i for i, t in enumerate(t_labels) if t not in check_set]
+    remap = np.empty(len(t_labels), dtype=int)
+    remap[order] = np.arange(len(order))
+    labels = tuple(t_labels[i] for i in order)
+    message = _unlinked_message(remap[t_codes], b_codes, labels, b_labels, len(check_set))
+    if message is not None:
+        raise DataValidationError(message)
+
+
 def _raise_not_estimable(
     ok: np.ndarray,
     t_codes: np.ndarray,
@@ -639,17 +770,9 @@ def _raise_not_estimable(
     c: int,
 ) -> None:
     """Raise the error of an augmented layout whose LS-means are not all estimable."""
-    with_check = np.zeros(n_b, dtype=bool)
-    with_check[b_codes[t_codes < c]] = True  # the checks are the first c labels
-    for j in np.flatnonzero(~with_check)[:1]:
-        entries = sorted({labels[i] for i in t_codes[b_codes == j]}, key=labels.index)
-        raise DataValidationError(
-            f"block {b_labels[j]!r} has no check plot with a yield, so its entries "
-            f"{', '.join(map(repr, entries[:10]))} cannot be adjusted (nor the block "
-            "effect estimated). Every block of an augmented design needs its checks: fill "
-            "in their yields, or fit the blocks as random (block_effects = 'random' in "
-            "FieldTrial or under [analysis] in trial.toml)."
-        )
+    message = _unlinked_message(t_codes, b_codes, labels, b_labels, c)
+    if message is not None:
+        raise DataValidationError(message)
     bad = [labels[i] for i in np.flatnonzero(~ok)][:5]
     raise DataValidationError(
         f"treatment(s) {', '.join(map(repr, bad))} cannot be adjusted: their block has no "

@@ -261,6 +261,9 @@ def design_df_error(
             # The intra-block model (every blocking term fixed) can lose connectedness with
             # a few missing plots while the mixed model, whose incomplete blocks (rows,
             # columns) are random, still estimates every treatment: count its residual df.
+            fixed = columns.get("block_effects") != "random"
+            if design == "augmented" and fixed and "is not estimable" in str(exc):
+                _raise_unlinked_block(data, response)  # the block and the fixes (stop 45)
             if design not in _MIXED_MODEL_DESIGNS or "is not estimable" not in str(exc):
                 raise
             return _residual_df(data, args, response)
@@ -272,6 +275,16 @@ def design_df_error(
         model = fit(data, response=response, treatment="treatment", block=columns["block"],
                     design=design, row=columns["row"], column=columns["column"])  # fmt: skip
     return int(model.df_error)
+
+
+def _raise_unlinked_block(data: pd.DataFrame, response: str) -> None:
+    """Raise the augmented analysis's error for a block its checks do not reach, if any."""
+    from yieldtrial.stats.augmented import check_linked_blocks
+
+    checks = augmented_checks(data)[0] if "entry_type" in data.columns else None
+    check_linked_blocks(
+        data, response=response, treatment="treatment", block="block", checks=checks
+    )
 
 
 def _counted_df_error(
