@@ -1197,7 +1197,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "standard-fraction",
-        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?) = "
+        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?|--moisture) = "
         r"(?P<value>\S+) looks like a fraction; "
         r"moisture is percent \(0-100\): write (?P<pct>\S+) for (?P=pct) %\.",
         "{where}：{name} = {value} 像是小数；含水量应为百分数（0-100）：{pct}% 请写作 {pct}。",
