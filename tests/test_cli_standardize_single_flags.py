@@ -38,8 +38,16 @@ MASS = ["standardize", "10"]
             "moisture is percent (0-100): write 14 for 14 %.",
         ),
         (
-            ["--moisture", "14", "--standard", "13", "--method", "shrink",
-             "--shrink-per-point", "200"],  # fmt: skip
+            [
+                "--moisture",
+                "14",
+                "--standard",
+                "13",
+                "--method",
+                "shrink",
+                "--shrink-per-point",
+                "200",
+            ],  # fmt: skip
             "yieldtrial: error: the command line: --shrink-per-point = 200.0; "
             "--shrink-per-point must be in [0, 100): expected percent per moisture point, "
             "e.g. 1.2.",

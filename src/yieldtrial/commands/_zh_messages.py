@@ -2040,8 +2040,8 @@ _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as
 USAGE_TEMPLATES: tuple[Template, ...] = (
     Template(
         "usage-unrecognized",
-        r"unrecognized arguments: (?P<given>.+)",
-        "无法识别的参数：{given}",
+        r"unrecognized arguments: (?P<given>.+?)(?:; did you mean (?P<close>--[\w-]+)\?)?",
+        "无法识别的参数：{given}{close}",
     ),
     Template(
         "usage-required",
