@@ -745,7 +745,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "setting-choice",
         _WHERE
-        + r": (?P<name>\w+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
+        + r": (?P<name>\w+|--[\w-]+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
         + _Q
         + r")\?\))?; expected one of (?P<options>[\w/, -]+)\.",
         "{where}：{name} = {value}{close}；应为以下之一：{options}。",
@@ -768,7 +768,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "alpha-range",
-        _WHERE + r": (?P<name>\w+) = (?P<value>\S+); a significance level must be from "
+        _WHERE + r": (?P<name>\w+|--[\w-]+) = (?P<value>\S+); a significance level must be from "
         r"(?P<low>\S+) to (?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
         "{where}：{name} = {value}；显著性水平应在 {low} 至 {high} 之间，如 0.05 或 0.01。",
     ),
