@@ -145,7 +145,12 @@ def _words(text: str) -> list[str]:
     return [word for word in _SPACES.split(text) if word]
 
 
-_WIDE = {"%": 0.9, "@": 0.92, "&": 0.8, "M": 0.95, "W": 0.95, "m": 0.8, "w": 0.75, "—": 1.0}
+#: "−" (U+2212, of "CK2 − CK1") is East Asian ambiguous: a Chinese document sets it in its
+#: CJK font, 1 em wide; counted 0.55 em, Word broke "CK2 − CK1" into "CK2 − CK" / "1"
+_WIDE = {
+    "%": 0.9, "@": 0.92, "&": 0.8, "M": 0.95, "W": 0.95, "m": 0.8, "w": 0.75, "—": 1.0,
+    "\u2212": 1.0,
+}  # fmt: skip
 
 
 def _char_em(char: str) -> float:
