@@ -148,12 +148,12 @@ def _words(text: str) -> list[str]:
 
 _WIDE = {"%": 0.9, "@": 0.92, "&": 0.8, "M": 0.95, "W": 0.95, "m": 0.8, "w": 0.75, "—": 1.0}
 
-#: "−" (U+2212, of "CK2 − CK1") and the note marks "†", "‡" are East Asian ambiguous: the
-#: Word report (zh-CN East Asian language) sets them in its CJK font, 1 em wide.  Counted
-#: 0.55 em, Word broke "CK2 − CK1" into "CK2 − CK" / "1" and the panel's "专家甲 †" into
-#: "专家甲" / "†" (stop 45).  Only the Word column widths count them so (:func:`document_em`);
-#: the HTML report's sans-serif widths are measured (:data:`_SANS_OTHER`).
-_FULL_IN_DOCUMENT = frozenset({"\u2212", "†", "‡"})
+#: The note marks "†", "‡" are East Asian ambiguous: next to Chinese text (a run with the
+#: eastAsia hint) the Word report sets them in its CJK font, 1 em wide.  Counted 0.55 em,
+#: the panel's name column broke "专家甲 †" into "专家甲" / "†" (stop 45, LibreOffice with
+#: Liberation Serif and Noto CJK).  Only the Word column widths count them so
+#: (:func:`document_em`); the HTML report's sans-serif widths are measured (:data:`_SANS_OTHER`).
+_FULL_IN_DOCUMENT = frozenset({"†", "‡"})
 
 
 def _char_em(char: str) -> float:
@@ -195,9 +195,8 @@ def document_em(text: str, *, bold: bool = False) -> float:
 
     Examples
     --------
-    >>> label = "CK2\u00a0\u2212\u00a0CK1"
-    >>> round(text_em(label), 2), round(document_em(label), 2)
-    (5.13, 5.58)
+    >>> text_em("专家甲\u00a0†"), document_em("专家甲\u00a0†")
+    (3.85, 4.3)
     """
     extra = sum(1.0 - text_em(char, bold=bold) for char in text if char in _FULL_IN_DOCUMENT)
     return text_em(text, bold=bold) + extra
