@@ -259,7 +259,8 @@ def test_standardize_single_fraction_moisture_is_data_error(capsys):
     """--moisture 0.05 (a fraction) is bad data: exit 1 with the fix."""
     assert main(["standardize", "442", "--moisture", "0.05", "--standard", "13"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("yieldtrial: error: moisture_pct") and "Multiply by 100" in err
+    assert err.startswith("yieldtrial: error: the command line: --moisture = 0.05 looks like")
+    assert "write 5 for 5 %" in err
 
 
 def test_standardize_xlsx_sheet(tmp_path, capsys):
@@ -283,7 +284,7 @@ def test_standardize_xlsx_sheet(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["standardize", "442", "--moisture", "120", "--standard", "13"], r"moisture_pct .*120"),
+        (["standardize", "442", "--moisture", "120", "--standard", "13"], r"--moisture = 120"),
         (["standardize", "-442", "--moisture", "5", "--standard", "13"], r"mass .*got -442"),
         (["audit", "-442", "477.36", "--moisture", "5", "--standard", "13"], r"got -442"),
         (["standardize", "442", "--moisture", "5", "--crop", "banana"], "unknown crop 'banana'"),

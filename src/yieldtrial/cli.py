@@ -220,7 +220,9 @@ def _main(argv: Sequence[str] | None) -> int:
             args, extra = parser.parse_known_args(arguments)
             if extra:  # name the command whose usage it breaks, not the top level
                 sub = _subparser(parser, getattr(args, "command", None)) or parser
-                sub.error(f"unrecognized arguments: {' '.join(extra)}")
+                close = _close_option(sub, extra)
+                hint = f"; did you mean {close}?" if close else ""
+                sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             return int(exc.code or 0)
         if getattr(args, "handler", None) is None:  # no command: one usage line, not the help
@@ -750,6 +752,23 @@ def _text_output_name(args: argparse.Namespace) -> str:
         f"could not be opened as one); name it {Path(output).stem}.{good}"
         + (" (Excel opens CSV files)" if good == "csv" else "")
     )
+
+
+def _close_option(parser: argparse.ArgumentParser, extra: Sequence[str]) -> str:
+    """Return the option of ``parser`` the first mistyped ``--option`` in ``extra`` is close to.
+
+    ``report plots.csv --contrl CK1`` said only "unrecognized arguments: --contrl CK1"; the
+    option meant (``--control``) is named as for a mistyped command ('' when none is close).
+    """
+    import difflib
+
+    known = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    for token in extra:
+        name = token.partition("=")[0]
+        if name.startswith("--") and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+            return close[0] if close else ""
+    return ""
 
 
 def _subparser(

@@ -523,12 +523,15 @@ def _settings(args: argparse.Namespace, overrides: dict[str, Any]) -> TrialConfi
         raise DataValidationError(worded) from None
 
 
-#: Numeric flags with two spellings: the trial.toml setting each overrides, its ``dest``
-#: and its first spelling (named when the typed one is not known).
+#: Flags named in a refused setting: the trial.toml setting each overrides, its ``dest``
+#: and its first spelling (named when the typed one is not known).  ``--alpha 5`` and
+#: ``--design rbcd`` said "alpha = 5.0", "design = 'rbcd'" (stop 45): the flag now.
 _SETTING_FLAGS: dict[str, tuple[str, str]] = {
     "standard_moisture_pct": ("standard", "--standard-moisture-pct"),
     "shrink_pct_per_point": ("shrink_per_point", "--shrink-pct-per-point"),
     "margin_pct": ("margin", "--margin-pct"),
+    "alpha": ("alpha", "--alpha"),
+    "design": ("design", "--design"),
 }
 
 

@@ -745,7 +745,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "setting-choice",
         _WHERE
-        + r": (?P<name>\w+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
+        + r": (?P<name>\w+|--[\w-]+) = (?P<value>.+?)(?: \(did you mean (?P<close>"
         + _Q
         + r")\?\))?; expected one of (?P<options>[\w/, -]+)\.",
         "{where}：{name} = {value}{close}；应为以下之一：{options}。",
@@ -768,7 +768,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "alpha-range",
-        _WHERE + r": (?P<name>\w+) = (?P<value>\S+); a significance level must be from "
+        _WHERE + r": (?P<name>\w+|--[\w-]+) = (?P<value>\S+); a significance level must be from "
         r"(?P<low>\S+) to (?P<high>\S+), e\.g\. 0\.05 or 0\.01\.",
         "{where}：{name} = {value}；显著性水平应在 {low} 至 {high} 之间，如 0.05 或 0.01。",
     ),
@@ -1197,7 +1197,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "standard-fraction",
-        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?) = "
+        _WHERE + r": (?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?|--moisture) = "
         r"(?P<value>\S+) looks like a fraction; "
         r"moisture is percent \(0-100\): write (?P<pct>\S+) for (?P=pct) %\.",
         "{where}：{name} = {value} 像是小数；含水量应为百分数（0-100）：{pct}% 请写作 {pct}。",
@@ -2103,8 +2103,8 @@ _ARG = r"(?P<option>-[\w-]+(?:/-[\w-]+)*|[A-Z_]+)"  # an option or positional as
 USAGE_TEMPLATES: tuple[Template, ...] = (
     Template(
         "usage-unrecognized",
-        r"unrecognized arguments: (?P<given>.+)",
-        "无法识别的参数：{given}",
+        r"unrecognized arguments: (?P<given>.+?)(?:; did you mean (?P<close>--[\w-]+)\?)?",
+        "无法识别的参数：{given}{close}",
     ),
     Template(
         "usage-required",

@@ -241,6 +241,32 @@ def _run(args: argparse.Namespace) -> int:
     return _run_table(args, config)
 
 
+def _check_moisture_flag(moisture: float) -> None:
+    """Refuse a ``--moisture`` out of range or given as a fraction, naming the flag.
+
+    The moisture checks of :func:`~yieldtrial.standardize_moisture` name its parameter
+    (``moisture_pct must be in [0, 100)``); the command line names the option typed, in
+    the words of the other moisture flags (``--standard``).
+
+    Raises
+    ------
+    DataValidationError
+        ``moisture`` [%] outside [0, 100), or in (0, 1] (a fraction: 0.14 for 14 %).
+    """
+    from yieldtrial.errors import DataValidationError
+
+    if not 0 <= moisture < 100:
+        raise DataValidationError(
+            f"the command line: --moisture = {moisture!r}; --moisture must be in [0, 100): "
+            "expected percent (0-100), e.g. 13."
+        )
+    if 0 < moisture <= 1:
+        raise DataValidationError(
+            f"the command line: --moisture = {moisture!r} looks like a fraction; moisture is "
+            f"percent (0-100): write {moisture * 100:g} for {moisture * 100:g} %."
+        )
+
+
 def _as_float(value: object) -> float:
     """Return the standardized figure of one number (float in, float out; no NumPy)."""
     return float(cast("float", value))
@@ -254,11 +280,6 @@ def _run_single(args: argparse.Namespace) -> int:
     if args.moisture is None:
         return _usage_error("a single MASS needs --moisture (the measured moisture, %)")
     shrink_flag = args.shrink_per_point
-    fill_from_config(args)
-    try:
-        check_shrink_flag(shrink_flag, args.method)
-    except UsageError as exc:
-        return _usage_error(str(exc))
     if args.unit is not None:
         return _usage_error("--unit applies to plot tables; a single MASS keeps its own unit")
     if args.output and Path(args.output).suffix.lower() == ".xlsx":
@@ -271,6 +292,19 @@ def _run_single(args: argparse.Namespace) -> int:
     problem = table_only_flags(args, flags)
     if problem:
         return _usage_error(problem)
+    try:
+        # a plot table's checks, in its words: "--standard = 200.0; --standard must be in
+        # [0, 100)", not the Python parameter standard_moisture_pct (before the flags not
+        # given are filled from --config, so that a value from the file is named as its key)
+        settings_from_args(args)
+    except UsageError as exc:
+        return _usage_error(str(exc))
+    _check_moisture_flag(args.moisture)
+    fill_from_config(args)
+    try:
+        check_shrink_flag(shrink_flag, args.method)
+    except UsageError as exc:
+        return _usage_error(str(exc))
     if args.standard is None and args.crop is None:
         return _usage_error(
             "give --standard PCT, or --crop (and --protocol) to look it up, or --config "

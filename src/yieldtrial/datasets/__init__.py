@@ -177,7 +177,7 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         For ``"jinzhong-2024"``: 5 % moisture is implausible for harvested wheat;
         the published figure is used as printed.
     """
-    from yieldtrial.trial import FieldTrial
+    from yieldtrial.trial import FieldTrial, _read_deferring_warnings, _reemit
 
     path = example_path(name)
     trials = _trial_examples()
@@ -194,4 +194,8 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
     settings.update(overrides)
     if "crop" not in settings:
         raise DataValidationError(f"example {name!r} does not say its crop; pass crop=")
-    return FieldTrial.from_csv(path, **settings)
+    # from_csv counts its warnings' stack levels from its own caller (this function):
+    # shown again one frame further up, they point at the user's line
+    trial, caught = _read_deferring_warnings(lambda: FieldTrial.from_csv(path, **settings))
+    _reemit(caught, stacklevel=3)  # _reemit <- load_example <- the caller
+    return trial

@@ -176,6 +176,12 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
             if isinstance(values, pd.DataFrame)
             else ""
         )
+        if hasattr(values, "means") and hasattr(values, "efficiency"):  # a FieldTrial
+            hint = (
+                " For a FieldTrial call its methods, trial.efficiency(fertilizer) or "
+                "trial.economics(...) (yields from the trial's design model), or pass "
+                "trial.means().set_index('treatment')['yield_kg_ha']."
+            )
         raise DataValidationError(
             f"{name} must be a mapping treatment -> value [kg/ha] (or a Series indexed by "
             f"treatment); got {type(values).__name__}.{hint}"

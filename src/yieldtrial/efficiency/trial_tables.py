@@ -326,11 +326,13 @@ _UNREPLICATED_NOTE: Mapping[str, str] = {
 _REPORT_LABELS: Mapping[str, Mapping[str, str]] = {
     "treatment": {"en": "Treatment", "zh": "处理"},
     "fertilizer": {"en": "Fertilizer", "zh": "施肥"},
-    "nutrient_rate": {"en": "{n} rate ({u})", "zh": "{n}用量 ({u})"},
-    "yield": {"en": "Yield ({u})", "zh": "产量 ({u})"},
-    "metric": {"en": "{m} (kg/kg {n})", "zh": "{m} (kg/kg {n})"},
-    "pfp_change_pct": {"en": "PFP vs {r} (%)", "zh": "PFP 较{r} (%)"},
-    "rate_effect_pct": {"en": "of which rate cut (%)", "zh": "其中减量所致 (%)"},
+    # the Chinese headers bracket their units in full width, as every other table's
+    # ("产量（kg/亩）"); the efficiency table alone showed "产量 (kg/亩)" (stop 45)
+    "nutrient_rate": {"en": "{n} rate ({u})", "zh": "{n}用量（{u}）"},
+    "yield": {"en": "Yield ({u})", "zh": "产量（{u}）"},
+    "metric": {"en": "{m} (kg/kg {n})", "zh": "{m}（kg/kg {n}）"},
+    "pfp_change_pct": {"en": "PFP vs {r} (%)", "zh": "PFP 较{r}（%）"},
+    "rate_effect_pct": {"en": "of which rate cut (%)", "zh": "其中减量所致（%）"},
 }
 
 

@@ -1493,10 +1493,14 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         )
     if pooled is not None and "error_mean_square" not in options:
         # the error is the network's own, not the user's: say where it comes from
+        from yieldtrial.io._rounding import fixed
+
+        # MS_e as the report's ANOVA tables show a mean square (1 decimal, thousands
+        # grouped): ":g" printed 31020.6 beside the table's 31,020.6, and 1.70946e+06
         own = (
             f"pooled error of the {int(ok.sum())} replicated site(s) (their within-site "
-            f"analyses): MS_e = {pooled[0]:g} on {pooled[1]:g} df, {pooled[2]:.3g} plots per "
-            "cell (harmonic mean)."
+            f"analyses): MS_e = {fixed(pooled[0], 1, group=',')} on {pooled[1]:g} df, "
+            f"{pooled[2]:.3g} plots per cell (harmonic mean)."
         )
         res = replace(
             res,

@@ -213,8 +213,8 @@ _NOTES: tuple[tuple[str, _Build], ...] = (
     (
         (
             r"^pooled error of the (?P<n>\d+) replicated site\(s\) \(their within-site "
-            rf"analyses\): MS_e = (?P<mse>{_NUM}) on (?P<df>{_NUM}) df, (?P<r>{_NUM}) plots per "
-            r"cell \(harmonic mean\)\.$"
+            rf"analyses\): MS_e = (?P<mse>{_NUM}|[\d,]+\.\d) on (?P<df>{_NUM}) df, "
+            rf"(?P<r>{_NUM}) plots per cell \(harmonic mean\)\.$"
         ),
         lambda m: (
             f"合并误差来自 {m['n']} 个有重复试点的单点分析：误差均方 {m['mse']}，"

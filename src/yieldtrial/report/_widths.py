@@ -34,6 +34,7 @@ __all__ = [
     "narrowest_mm",
     "plan_table",
     "segments",
+    "document_em",
     "text_em",
     "wrap_lines",
 ]
@@ -147,6 +148,13 @@ def _words(text: str) -> list[str]:
 
 _WIDE = {"%": 0.9, "@": 0.92, "&": 0.8, "M": 0.95, "W": 0.95, "m": 0.8, "w": 0.75, "—": 1.0}
 
+#: The note marks "†", "‡" are East Asian ambiguous: next to Chinese text (a run with the
+#: eastAsia hint) the Word report sets them in its CJK font, 1 em wide.  Counted 0.55 em,
+#: the panel's name column broke "专家甲 †" into "专家甲" / "†" (stop 45, LibreOffice with
+#: Liberation Serif and Noto CJK).  Only the Word column widths count them so
+#: (:func:`document_em`); the HTML report's sans-serif widths are measured (:data:`_SANS_OTHER`).
+_FULL_IN_DOCUMENT = frozenset({"†", "‡"})
+
 
 def _char_em(char: str) -> float:
     if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -177,6 +185,21 @@ def text_em(text: str, *, bold: bool = False) -> float:
         1.0 if unicodedata.east_asian_width(char) in ("W", "F") else _char_em(char) * 1.08
         for char in text
     )
+
+
+def document_em(text: str, *, bold: bool = False) -> float:
+    """Estimated width of ``text`` in a Word report's table cell [em].
+
+    As :func:`text_em`, with the East Asian ambiguous marks of :data:`_FULL_IN_DOCUMENT`
+    1 em wide, as a CJK font sets them.
+
+    Examples
+    --------
+    >>> text_em("专家甲\u00a0†"), document_em("专家甲\u00a0†")
+    (3.85, 4.3)
+    """
+    extra = sum(1.0 - text_em(char, bold=bold) for char in text if char in _FULL_IN_DOCUMENT)
+    return text_em(text, bold=bold) + extra
 
 
 #: Advance widths of the printable ASCII characters (space to "~", in code order) in Noto
@@ -416,8 +439,8 @@ def _split_run(piece: str, width_em: float, *, bold: bool) -> list[str]:
 def _min_piece_em(piece: str, *, bold: bool) -> float:
     """Narrowest width a piece may take: a long Chinese run may wrap into halves."""
     if _CJK_RUN.fullmatch(piece) and len(piece) > _WHOLE_CJK_RUN:
-        return text_em(piece[: math.ceil(len(piece) / 2)], bold=bold)
-    return text_em(piece, bold=bold)
+        return document_em(piece[: math.ceil(len(piece) / 2)], bold=bold)
+    return document_em(piece, bold=bold)
 
 
 def column_extent_mm(
@@ -449,12 +472,12 @@ def column_extent_mm(
     em = font_pt * MM_PER_PT
     head_pieces = segments(header) or [""]
     head_min = max(_min_piece_em(p, bold=True) for p in head_pieces)
-    head_full = text_em(header, bold=True)
+    head_full = document_em(header, bold=True)
     head_pref = max(head_min, head_full / 2 + 0.5) if head_full > head_min else head_full
     cell_min = 0.0
     cell_pref = 0.0
     for text in cells:
-        full = text_em(text)
+        full = document_em(text)
         if numeric or full <= 10:
             low = full
         else:

@@ -137,7 +137,18 @@ def _as_config(config: Any) -> TrialConfig:
         return config
     if isinstance(config, str | os.PathLike):
         from yieldtrial.config import load_config
+        from yieldtrial.report.formats import FORMATS
 
+        suffix = Path(config).suffix.lower()
+        if any(suffix in suffixes for suffixes in FORMATS.values()):
+            # trial.report("report.html") read the output's name as the trial description:
+            # "cannot read 'report.html': No such file or directory"
+            raise DataValidationError(
+                f"config {str(config)!r} looks like the name of a report to write, not a "
+                f"trial.toml; config is the trial description (a TrialConfig or the path of "
+                f"a trial.toml): build the report, then write it: "
+                f"trial.report().write({str(config)!r})"
+            )
         return load_config(config)
     hint = (
         " (for a dict of trial.toml tables: yt.TrialConfig.from_dict(d))"

@@ -1174,7 +1174,9 @@ def _site_table(
             }
         )
         styles.append("excluded")
-    notes = [t("network.sites.missing_note", lang)]
+    # the Reason column is left out of the page when it is empty: name it only when shown
+    shows_reason = any(str(row.get("reason") or "").strip() for row in rows)
+    notes = [t(f"network.sites.missing_note{'_reason' if shows_reason else ''}", lang)]
     return Table(
         "sites", columns, rows, t("network.caption.sites", lang), notes=notes, row_styles=styles
     )

@@ -688,7 +688,9 @@ def _rate_text(info: Any, lang: str) -> str | None:
         return None
     text = f"{info.rate:g} {info.rate_unit or ''}".strip()
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
-        text += f" ({t('status.illustrative', lang)})"
+        mark = t("status.illustrative", lang)
+        # a Chinese page brackets in full width, as its other notes: "32 kg/亩（示意）"
+        text += f"（{mark}）" if lang == "zh" else f" ({mark})"
     return text
 
 
