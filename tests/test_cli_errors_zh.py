@@ -832,6 +832,11 @@ def _case_control_blank(tmp: Path) -> tuple[list[str], str]:
     return ["report", str(plots), "--crop", "wheat", "--control", " ", *_html(tmp)], "[' ']"
 
 
+def _case_checks_blank(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return ["report", str(plots), "--crop", "wheat", "--checks", ",", *_html(tmp)], "','"
+
+
 def _case_unknown_yield_unit(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--unit", "kg/muu", *_html(tmp)), "'kg/muu'"
 
@@ -1792,6 +1797,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "control-twice": _case_control_twice,
     "toml-not-utf8": _case_toml_not_utf8,
     "control-blank": _case_control_blank,
+    "checks-blank": _case_checks_blank,
     "unknown-yield-unit": _case_unknown_yield_unit,
     "design-integer-min": _case_design_integer_min,
     "design-seed-negative": _case_design_seed_negative,
@@ -1989,6 +1995,7 @@ NAMES = {
     "alpha-range": r"\balpha = ",
     "toml-not-utf8": r"UTF-8",
     "control-blank": r"\bcontrol\b|--control CK",
+    "checks-blank": r"\bchecks\b|--checks CK1,CK2|entry_type",
     "unknown-yield-unit": r"可用的产量单位：.*",  # the units to type, as they are typed
     "design-integer-min": r"^\w+ ",
     "design-too-many": r"^\w+ ",

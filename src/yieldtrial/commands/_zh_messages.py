@@ -806,6 +806,14 @@ TEMPLATES: tuple[Template, ...] = (
         '如 control = "CK"（命令行：--control CK），或不写 control，生成不含对照的报告',
     ),
     Template(
+        "checks-blank",
+        _WHERE + r": checks = (?P<value>.+?) names no check \(the labels are blank\); give the "
+        r"checks' labels, e\.g\. checks = \[\"CK1\", \"CK2\"\] \(command line: --checks "
+        r"CK1,CK2\), or leave checks out to take them from the entry_type column",
+        "{where}：checks = {value} 没有指定任何对照品种（标签为空）；请给出对照的标签，"
+        '如 checks = ["CK1", "CK2"]（命令行：--checks CK1,CK2），或不写 checks，由 entry_type 列确定',
+    ),
+    Template(
         "unknown-yield-unit",
         r"(?:" + _WHERE + r": |(?P<argument>from_unit|to_unit|unit): )?unknown yield unit "
         r"(?P<unit>" + _R + r")(?: \(did you mean "

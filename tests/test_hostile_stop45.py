@@ -1,0 +1,109 @@
+"""Hostile pass of stop 45: field books of unknown shape, and the newer features' inputs.
+
+Each case asserts the exit status, one line on stderr, and the files left as they were.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import assert_one_line_error, run_cli
+
+DESIGN = ["design", "rcbd", "--treatments", "CK", "T1", "--blocks", "2", "--seed", "1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        ("Parcelle,Bloc,Traitement,Rendement\n1,1,A,5.5\n", "Rendement in 1 row"),
+        ("Parzelle,Wdh,Sorte,Ertrag dt/ha\n1,1,A,55\n", "Ertrag dt/ha in 1 row"),
+        ("harvest notes\nall lodged\n", "harvest notes in 1 row"),
+    ],
+    ids=["french", "german", "notes"],
+)
+def test_design_never_replaces_a_table_of_unread_headers(tmp_path, capsys, content, shown):
+    """A table whose headers yieldtrial does not read was "no field book": --force replaced it."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_text(content, encoding="utf-8")
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=rf"already holds harvest data \(.*{shown}.*not even with --force",
+        untouched=[book],
+    )
+
+
+def test_design_never_replaces_one_line_of_text(tmp_path, capsys):
+    """One line of text reads as a header without rows; its content is unknown: kept."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_text("harvest numbers: 12 14 15\n", encoding="utf-8")
+    assert_one_line_error(
+        [*DESIGN, "-o", str(book), "--force"],
+        capsys,
+        match=r"does not read as a plot table \(none of its column headers is a plot table "
+        r"column\)",
+        untouched=[book],
+    )
+
+
+def test_design_still_replaces_an_empty_field_book_template(tmp_path, capsys):
+    """A header of plot-table columns without rows holds no field data: --force replaces it."""
+    book = tmp_path / "fieldbook.csv"
+    book.write_text("plot_id,block,treatment,fresh_mass_kg\n", encoding="utf-8")
+    code, lines = run_cli([*DESIGN, "-o", str(book), "--force"], capsys)
+    assert code == 0, lines
+    assert book.read_text(encoding="utf-8-sig").startswith("plot_id,")
+
+
+def _augmented_table(folder):
+    """Three blocks, checks CK1 and CK2 in each, three entries once each (no entry_type)."""
+    lines = ["plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    plot = 100
+    for block in (1, 2, 3):
+        for label in ("CK1", "CK2", f"E{block}1", f"E{block}2", f"E{block}3"):
+            plot += 1
+            lines.append(f"{plot},{block},{label},20,{14 + plot % 7 / 10},{20 + plot % 5 / 10}")
+    path = folder / "plots.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("given", ["", ",,", " "], ids=["empty", "commas", "space"])
+def test_blank_checks_option_is_an_error(tmp_path, capsys, given):
+    """--checks '' was ignored (exit 0), where --control '' is an error: now the same rule."""
+    plots = _augmented_table(tmp_path)
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK1", "--checks", given]
+    assert_one_line_error(
+        [*argv, "--no-figures", "-o", str(out)],
+        capsys,
+        match=rf"the command line: checks = {given!r} names no check \(the labels are blank\)",
+        untouched=[plots],
+        absent=[out],
+    )
+
+
+def test_blank_checks_in_trial_toml_is_an_error_in_chinese_too(tmp_path, capsys):
+    """checks = "" in trial.toml: one Chinese line under --lang zh, nothing written."""
+    plots = _augmented_table(tmp_path)
+    config = tmp_path / "trial.toml"
+    config.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK1"\nchecks = ""\n')
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)]
+    code, lines = run_cli([*argv, "--lang", "zh"], capsys)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("yieldtrial: 错误："), lines
+    assert "checks = '' 没有指定任何对照品种" in lines[0]
+    assert not out.exists()
+
+
+def test_alpha_design_with_absurd_replicates_is_refused_before_the_search(capsys):
+    """100,000 replicates of 10 entries passed every check and searched for minutes."""
+    argv = ["design", "alpha", "--treatments", *[f"G{i}" for i in range(10)]]
+    assert_one_line_error(
+        [*argv, "--block-size", "5", "--replicates", "100000"],
+        capsys,
+        match=r"this alpha layout would have 1,000,000 plots; yieldtrial lays out at most "
+        r"100,000 plots",
+    )
