@@ -107,3 +107,21 @@ def test_alpha_design_with_absurd_replicates_is_refused_before_the_search(capsys
         match=r"this alpha layout would have 1,000,000 plots; yieldtrial lays out at most "
         r"100,000 plots",
     )
+
+
+def test_missing_columns_message_lists_the_first_sixty_columns_found(tmp_path, capsys):
+    """A row of 1,000 numbers read as the header was listed whole (200,000: a 2 MB line)."""
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        ",".join(f"c{i}" for i in range(1000)) + "\n" + ",".join("1" * 1000) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.md"
+    line = assert_one_line_error(
+        ["report", str(plots), "--crop", "wheat", "--no-figures", "-o", str(out)],
+        capsys,
+        match=r"Columns found: 'c0', 'c1', .*'c59' and 940 more\. Rename columns",
+        untouched=[plots],
+        absent=[out],
+    )
+    assert len(line) < 3000
