@@ -125,3 +125,30 @@ def test_missing_columns_message_lists_the_first_sixty_columns_found(tmp_path, c
         absent=[out],
     )
     assert len(line) < 3000
+
+
+@pytest.mark.parametrize(
+    ("checks", "match"),
+    [
+        ("CK1,E11", r"treatment 'CK2' is not named in checks \('CK1', 'E11'\) but has 3 plots"),
+        (
+            "CK1,CK2,E11",
+            r"treatment 'E11' is named in checks \('CK1', 'CK2', 'E11'\) but has 1 "
+            r"plot; a check is repeated in every block",
+        ),
+    ],
+    ids=["check-left-out", "entry-named"],
+)
+def test_named_checks_are_blamed_not_an_entry_type_column(tmp_path, capsys, checks, match):
+    """--checks on a table without entry_type said "marked 'entry' in entry_type"."""
+    plots = _augmented_table(tmp_path)
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK1", "--checks", checks]
+    line = assert_one_line_error(
+        [*argv, "--no-figures", "-o", str(out)],
+        capsys,
+        match=match,
+        untouched=[plots],
+        absent=[out],
+    )
+    assert "entry_type" not in line

@@ -1633,6 +1633,37 @@ TEMPLATES: tuple[Template, ...] = (
         "或处理标签。",
     ),
     Template(
+        "augmented-named-check-one-plot",
+        r"treatment (?P<label>" + _Q + r") is named in checks \((?P<checks>.+?)\) but has "
+        r"(?P<n>\d+) plots?; a check is repeated in every block: name only the treatments "
+        r"repeated in every block as checks\.",
+        "处理 {label} 被指定为对照（checks：{checks}），却只有 {n} 个小区；对照在每个区组中"
+        "都有：只把在每个区组都有的处理指定为对照。",
+        lists=("checks",),
+    ),
+    Template(
+        "augmented-not-named-plots",
+        r"treatment (?P<label>" + _Q + r") is not named in checks \((?P<checks>.+?)\) but has "
+        r"(?P<n>\d+) plots, so it is no entry \(an entry has one plot, or two in different "
+        r"blocks: a p-rep trial\); add it to the checks if it is repeated in every block, or "
+        r"correct the treatment labels\.",
+        "处理 {label} 未被指定为对照（checks：{checks}），却有 {n} 个小区，因而不是参试材料"
+        "（参试材料只有一个小区，部分重复试验中为不同区组的两个小区）：若它在每个区组都有，"
+        "请把它加入对照，否则请更正处理标签。",
+        lists=("checks",),
+    ),
+    Template(
+        "augmented-not-named-block",
+        r"treatment (?P<label>" + _Q + r") is not named in checks \((?P<checks>.+?)\) but has "
+        r"both its plots in block (?P<block>" + _Q + r"), so it is no entry \(an entry has one "
+        r"plot, or two in different blocks: a p-rep trial\); add it to the checks if it is "
+        r"repeated in every block, or correct the treatment labels\.",
+        "处理 {label} 未被指定为对照（checks：{checks}），其两个小区却都在区组 {block}，"
+        "因而不是参试材料（参试材料只有一个小区，部分重复试验中为不同区组的两个小区）："
+        "若它在每个区组都有，请把它加入对照，否则请更正处理标签。",
+        lists=("checks",),
+    ),
+    Template(
         "augmented-checks-unknown",
         r"check\(s\) (?P<checks>.+?) named in checks are not treatments of the plot table "
         r"\(column 'treatment' holds (?P<present>.+)\); name the checks by their labels in "
