@@ -152,3 +152,24 @@ def test_named_checks_are_blamed_not_an_entry_type_column(tmp_path, capsys, chec
         absent=[out],
     )
     assert "entry_type" not in line
+
+
+@pytest.mark.parametrize(
+    ("checks", "match"),
+    [
+        ("", r"FieldTrial: checks = '' names no check \(the labels are blank\)"),
+        ([" "], r"FieldTrial: checks = \[' '\] names no check"),
+        (5, r"FieldTrial: checks = 5; expected text or a list\."),
+    ],
+    ids=["empty", "blank-item", "number"],
+)
+def test_field_trial_checks_follow_the_trial_toml_rule(tmp_path, checks, match):
+    """FieldTrial(checks='') said "check(s) '' ... are not treatments"; 5 was read as '5'."""
+    import pandas as pd
+
+    from yieldtrial import FieldTrial
+    from yieldtrial.errors import DataValidationError
+
+    plots = pd.read_csv(_augmented_table(tmp_path), dtype=str)
+    with pytest.raises(DataValidationError, match=match):
+        FieldTrial(plots, crop="wheat", control="CK1", checks=checks)
