@@ -173,3 +173,16 @@ def test_field_trial_checks_follow_the_trial_toml_rule(tmp_path, checks, match):
     plots = pd.read_csv(_augmented_table(tmp_path), dtype=str)
     with pytest.raises(DataValidationError, match=match):
         FieldTrial(plots, crop="wheat", control="CK1", checks=checks)
+
+
+def test_design_map_and_field_book_of_one_name_are_named_as_such(tmp_path, capsys):
+    """--map m.svg -o ./m.svg was "output file 'm.svg' is also an input file"."""
+    shown = tmp_path / "m.svg"
+    line = assert_one_line_error(
+        [*DESIGN, "--map", str(shown), "-o", f"{tmp_path}/./m.svg"],
+        capsys,
+        match=r"--map '.*m\.svg' and -o '.*m\.svg' name the same file; give the field map its "
+        r"own name",
+        absent=[shown],
+    )
+    assert "input" not in line
