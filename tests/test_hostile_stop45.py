@@ -186,3 +186,22 @@ def test_design_map_and_field_book_of_one_name_are_named_as_such(tmp_path, capsy
         absent=[shown],
     )
     assert "input" not in line
+
+
+def test_demo_folder_on_a_read_only_disk_is_one_chinese_line(tmp_path, capsys, monkeypatch):
+    """`demo --lang zh -o DIR` on a read-only disk printed the English line (not catalogued)."""
+    import errno
+    import pathlib
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", read_only)
+    folder = tmp_path / "demo"
+    code, lines = run_cli(["demo", "--lang", "zh", "-o", str(folder)], capsys)
+    assert code == 1
+    assert lines == [
+        f"yieldtrial: 错误：无法创建文件夹 '{folder}'：文件系统为只读；请写入另一个文件夹"
+        "（如主目录中的文件夹）"
+    ]
+    assert not folder.exists()

@@ -1875,7 +1875,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "os-error",
-        r"cannot (?P<action>read or write|read|write)(?: (?P<path>" + _R + r"))?: "
+        r"cannot (?P<action>read or write|read|write|create the folder)(?: (?P<path>"
+        + _R
+        + r"))?: "
         r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
         "无法{action} {path}：{hint}",
     ),
@@ -2559,7 +2561,12 @@ _UNITS_IN_CELLS_ZH = (
 
 
 #: The actions of an operating-system error (io.oserrors.describe_os_error), in Chinese.
-_OS_ACTIONS_ZH = {"read": "读取", "write": "写入", "read or write": "读写"}
+_OS_ACTIONS_ZH = {
+    "read": "读取",
+    "write": "写入",
+    "read or write": "读写",
+    "create the folder": "创建文件夹",  # demo -o DIR on a read-only disk (stop 45)
+}
 
 #: What to do about an operating-system error (io.oserrors._HINTS), in Chinese; the
 #: system's own reason ("No space left on device") is left out: the hint says it.
