@@ -205,3 +205,16 @@ def test_demo_folder_on_a_read_only_disk_is_one_chinese_line(tmp_path, capsys, m
         "（如主目录中的文件夹）"
     ]
     assert not folder.exists()
+
+
+def test_terminal_escapes_in_a_file_name_are_shown_not_acted_on(tmp_path, capsys):
+    """A table named with an ANSI escape coloured the terminal through the error line."""
+    plots = tmp_path / "\x1b[31mred\u202e.csv"
+    plots.write_text("plot_id,treatment,fresh_mass_kg\n1,A,abc\n", encoding="utf-8")
+    line = assert_one_line_error(
+        ["report", str(plots), "--crop", "wheat", "--no-figures", "-o", str(tmp_path / "r.md")],
+        capsys,
+        untouched=[plots],
+    )
+    assert "\x1b" not in line and "\u202e" not in line
+    assert "\\x1b[31mred\\u202e.csv" in line
