@@ -1337,7 +1337,7 @@ def _case_augmented_entry_twice_in_block(tmp: Path) -> tuple[list[str], str]:
 
 
 def _prep_named_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> Path:
-    """The p-rep table without its entry_type column: the checks are named (--checks)."""
+    """Write the p-rep table without its entry_type column (the checks named by --checks)."""
     table = _prep_book(tmp, extra)
     lines = table.read_text(encoding="utf-8").splitlines()
     kept = [",".join(p for i, p in enumerate(line.split(",")) if i != 3) for line in lines]

@@ -84,7 +84,7 @@ def test_blank_checks_option_is_an_error(tmp_path, capsys, given):
 
 
 def test_blank_checks_in_trial_toml_is_an_error_in_chinese_too(tmp_path, capsys):
-    """checks = "" in trial.toml: one Chinese line under --lang zh, nothing written."""
+    """A blank checks = "" in trial.toml: one Chinese line under --lang zh, nothing written."""
     plots = _augmented_table(tmp_path)
     config = tmp_path / "trial.toml"
     config.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK1"\nchecks = ""\n')

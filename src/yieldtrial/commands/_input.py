@@ -69,20 +69,20 @@ _TERMINAL_CONTROLS = re.compile(
 
 
 def _visible(match: re.Match[str]) -> str:
-    """Return a terminal control character as its escape (``\\x1b``, ``\\u202e``)."""
+    r"""Return a terminal control character as its escape (``\x1b``, ``\u202e``)."""
     code = ord(match.group(0))
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
-    """Return a message on one line, a hostile 200,000-character value in it shortened.
+    r"""Return a message on one line, a hostile 200,000-character value in it shortened.
 
     A run of over 200 characters without a space (a trial.toml value, a label, a unit
     typed or pasted wrongly) is named by its start and its length instead of filling the
     terminal; a message still over 4,000 characters also has each quoted value over 200
     characters shortened (a long title with spaces).  Characters a terminal acts on (an
     ANSI escape in a file name, a bell, a right-to-left override) are shown as escapes
-    (``\\x1b``).
+    (``\x1b``).
 
     Examples
     --------

@@ -811,7 +811,8 @@ TEMPLATES: tuple[Template, ...] = (
         r"checks' labels, e\.g\. checks = \[\"CK1\", \"CK2\"\] \(command line: --checks "
         r"CK1,CK2\), or leave checks out to take them from the entry_type column",
         "{where}：checks = {value} 没有指定任何对照品种（标签为空）；请给出对照的标签，"
-        '如 checks = ["CK1", "CK2"]（命令行：--checks CK1,CK2），或不写 checks，由 entry_type 列确定',
+        '如 checks = ["CK1", "CK2"]（命令行：--checks CK1,CK2），'
+        "或不写 checks，由 entry_type 列确定",
     ),
     Template(
         "unknown-yield-unit",

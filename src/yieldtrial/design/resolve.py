@@ -633,9 +633,9 @@ def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[st
     from yieldtrial.design.detect import check_entry_types
 
     is_check = isin(labels, list(named)).to_numpy()
-    marked = plots.assign(entry_type=np.where(is_check, "check", "entry"))
-    check_entry_types(marked, named_checks=checks)  # its messages name checks, not a column
-    return marked
+    book = plots.assign(entry_type=np.where(is_check, "check", "entry"))
+    check_entry_types(book, named_checks=checks)  # its messages name checks, not a column
+    return book
 
 
 #: Designs whose plot table needs a ``block`` (replicate) column.
