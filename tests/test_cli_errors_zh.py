@@ -832,6 +832,11 @@ def _case_control_blank(tmp: Path) -> tuple[list[str], str]:
     return ["report", str(plots), "--crop", "wheat", "--control", " ", *_html(tmp)], "[' ']"
 
 
+def _case_checks_blank(tmp: Path) -> tuple[list[str], str]:
+    plots = plot_table(tmp)
+    return ["report", str(plots), "--crop", "wheat", "--checks", ",", *_html(tmp)], "','"
+
+
 def _case_unknown_yield_unit(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "--unit", "kg/muu", *_html(tmp)), "'kg/muu'"
 
@@ -1329,6 +1334,33 @@ def _case_augmented_entry_three_plots(tmp: Path) -> tuple[list[str], str]:
 def _case_augmented_entry_twice_in_block(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E4", "entry")])
     return _prep_argv(tmp, table), "其两个小区（'304', '306'）却都在区组 '3'"
+
+
+def _prep_named_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> Path:
+    """Write the p-rep table without its entry_type column (the checks named by --checks)."""
+    table = _prep_book(tmp, extra)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    kept = [",".join(p for i, p in enumerate(line.split(",")) if i != 3) for line in lines]
+    table.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return table
+
+
+def _case_augmented_named_check_one_plot(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_named_book(tmp)
+    argv = _prep_argv(tmp, table, "--checks", "CK1,CK2,E2")
+    return argv, "处理 'E2' 被指定为对照（checks：'CK1', 'CK2', 'E2'），却只有 1 个小区"
+
+
+def _case_augmented_not_named_plots(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_named_book(tmp)
+    argv = _prep_argv(tmp, table, "--checks", "CK1")
+    return argv, "处理 'CK2' 未被指定为对照（checks：'CK1'），却有 3 个小区"
+
+
+def _case_augmented_not_named_block(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_named_book(tmp, [("306", "3", "E4", "entry")])
+    argv = _prep_argv(tmp, table, "--checks", "CK1,CK2")
+    return argv, "其两个小区却都在区组 '3'"
 
 
 def _case_augmented_checks_unknown(tmp: Path) -> tuple[list[str], str]:
@@ -1832,6 +1864,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "control-twice": _case_control_twice,
     "toml-not-utf8": _case_toml_not_utf8,
     "control-blank": _case_control_blank,
+    "checks-blank": _case_checks_blank,
     "unknown-yield-unit": _case_unknown_yield_unit,
     "design-integer-min": _case_design_integer_min,
     "design-seed-negative": _case_design_seed_negative,
@@ -1903,6 +1936,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "treatment-no-observed-yield": _case_treatment_no_observed_yield,
     "augmented-lost-entry": _case_augmented_lost_entry,
     "augmented-entry-three-plots": _case_augmented_entry_three_plots,
+    "augmented-named-check-one-plot": _case_augmented_named_check_one_plot,
+    "augmented-not-named-plots": _case_augmented_not_named_plots,
+    "augmented-not-named-block": _case_augmented_not_named_block,
     "augmented-entry-twice-in-block": _case_augmented_entry_twice_in_block,
     "augmented-checks-unknown": _case_augmented_checks_unknown,
     "augmented-checks-design": _case_augmented_checks_design,
@@ -2038,6 +2074,10 @@ NAMES = {
     "alpha-range": r"\balpha = ",
     "toml-not-utf8": r"UTF-8",
     "control-blank": r"\bcontrol\b|--control CK",
+    "checks-blank": r"\bchecks\b|--checks CK1,CK2|entry_type",
+    "augmented-named-check-one-plot": r"\bchecks\b",  # the setting, as typed
+    "augmented-not-named-plots": r"\bchecks\b",
+    "augmented-not-named-block": r"\bchecks\b",
     "unknown-yield-unit": r"可用的产量单位：.*",  # the units to type, as they are typed
     "design-integer-min": r"^\w+ ",
     "design-too-many": r"^\w+ ",

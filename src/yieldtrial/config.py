@@ -1616,6 +1616,12 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 'the control\'s label, e.g. control = "CK" (command line: --control CK), or '
                 "leave control out for a report without a control"
             )
+        if name == "checks" and items and not kept:  # "", ",,," or [""]: given, but blank
+            raise DataValidationError(
+                f"{where}: checks = {value!r} names no check (the labels are blank); give the "
+                'checks\' labels, e.g. checks = ["CK1", "CK2"] (command line: --checks CK1,CK2), '
+                "or leave checks out to take them from the entry_type column"
+            )
         unknown = [item for item in kept if item not in PANEL_ILLUSTRATIVE]
         if name == "panel_illustrative" and unknown:
             raise DataValidationError(

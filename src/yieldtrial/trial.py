@@ -453,7 +453,12 @@ class FieldTrial:
             shrink = check_setting("shrink_pct_per_point", shrink, "FieldTrial")
         method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
-        checks = _validation.as_labels(self.checks)
+        checks = (
+            # the rule and messages of --checks and trial.toml ("", 5, [None] refused)
+            check_setting("checks", self.checks, "FieldTrial")
+            if isinstance(self.checks, str | list | tuple | int | float)
+            else _validation.as_labels(self.checks)
+        )
         given_design = self.design
         if checks:  # the checks named: the plots marked check / entry (stop 44)
             given_design = _resolve.augmented_design_of_checks(self.design)

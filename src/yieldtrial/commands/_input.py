@@ -61,15 +61,29 @@ LONG_WORD = 200
 LONG_MESSAGE = 4000
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
 _LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_WORD},}})'|\"([^\"\n]{{{LONG_WORD},}})\"")
+#: Characters a terminal acts on instead of showing (escape sequences, bell, backspace) and
+#: the bidirectional controls that reorder what follows; shown as escapes (``\x1b``) in a
+#: line.  A file named with an ANSI escape coloured or cleared the terminal (stop 45).
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    r"""Return a terminal control character as its escape (``\x1b``, ``\u202e``)."""
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
-    """Return a message on one line, a hostile 200,000-character value in it shortened.
+    r"""Return a message on one line, a hostile 200,000-character value in it shortened.
 
     A run of over 200 characters without a space (a trial.toml value, a label, a unit
     typed or pasted wrongly) is named by its start and its length instead of filling the
     terminal; a message still over 4,000 characters also has each quoted value over 200
-    characters shortened (a long title with spaces).
+    characters shortened (a long title with spaces).  Characters a terminal acts on (an
+    ANSI escape in a file name, a bell, a right-to-left override) are shown as escapes
+    (``\x1b``).
 
     Examples
     --------
@@ -78,7 +92,7 @@ def one_line(text: str) -> str:
     >>> one_line("unit '" + "x" * 300 + "' is unknown")
     "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx' (302 characters) is unknown"
     """
-    line = " ".join(str(text).split())
+    line = _TERMINAL_CONTROLS.sub(_visible, " ".join(str(text).split()))
     if len(line) <= LONG_WORD:
         return line
 

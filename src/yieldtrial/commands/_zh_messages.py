@@ -806,6 +806,15 @@ TEMPLATES: tuple[Template, ...] = (
         '如 control = "CK"（命令行：--control CK），或不写 control，生成不含对照的报告',
     ),
     Template(
+        "checks-blank",
+        _WHERE + r": checks = (?P<value>.+?) names no check \(the labels are blank\); give the "
+        r"checks' labels, e\.g\. checks = \[\"CK1\", \"CK2\"\] \(command line: --checks "
+        r"CK1,CK2\), or leave checks out to take them from the entry_type column",
+        "{where}：checks = {value} 没有指定任何对照品种（标签为空）；请给出对照的标签，"
+        '如 checks = ["CK1", "CK2"]（命令行：--checks CK1,CK2），'
+        "或不写 checks，由 entry_type 列确定",
+    ),
+    Template(
         "unknown-yield-unit",
         r"(?:" + _WHERE + r": |(?P<argument>from_unit|to_unit|unit): )?unknown yield unit "
         r"(?P<unit>" + _R + r")(?: \(did you mean "
@@ -1688,6 +1697,37 @@ TEMPLATES: tuple[Template, ...] = (
         "'check' 或 'entry'，或用 --checks（或 trial.toml 的 [analysis]）指定对照",
     ),
     Template(
+        "augmented-named-check-one-plot",
+        r"treatment (?P<label>" + _Q + r") is named in checks \((?P<checks>.+?)\) but has "
+        r"(?P<n>\d+) plots?; a check is repeated in every block: name only the treatments "
+        r"repeated in every block as checks\.",
+        "处理 {label} 被指定为对照（checks：{checks}），却只有 {n} 个小区；对照在每个区组中"
+        "都有：只把在每个区组都有的处理指定为对照。",
+        lists=("checks",),
+    ),
+    Template(
+        "augmented-not-named-plots",
+        r"treatment (?P<label>" + _Q + r") is not named in checks \((?P<checks>.+?)\) but has "
+        r"(?P<n>\d+) plots, so it is no entry \(an entry has one plot, or two in different "
+        r"blocks: a p-rep trial\); add it to the checks if it is repeated in every block, or "
+        r"correct the treatment labels\.",
+        "处理 {label} 未被指定为对照（checks：{checks}），却有 {n} 个小区，因而不是参试材料"
+        "（参试材料只有一个小区，部分重复试验中为不同区组的两个小区）：若它在每个区组都有，"
+        "请把它加入对照，否则请更正处理标签。",
+        lists=("checks",),
+    ),
+    Template(
+        "augmented-not-named-block",
+        r"treatment (?P<label>" + _Q + r") is not named in checks \((?P<checks>.+?)\) but has "
+        r"both its plots in block (?P<block>" + _Q + r"), so it is no entry \(an entry has one "
+        r"plot, or two in different blocks: a p-rep trial\); add it to the checks if it is "
+        r"repeated in every block, or correct the treatment labels\.",
+        "处理 {label} 未被指定为对照（checks：{checks}），其两个小区却都在区组 {block}，"
+        "因而不是参试材料（参试材料只有一个小区，部分重复试验中为不同区组的两个小区）："
+        "若它在每个区组都有，请把它加入对照，否则请更正处理标签。",
+        lists=("checks",),
+    ),
+    Template(
         "augmented-checks-unknown",
         r"check\(s\) (?P<checks>.+?) named in checks are not treatments of the plot table "
         r"\(column 'treatment' holds (?P<present>.+)\); name the checks by their labels in "
@@ -1899,7 +1939,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "os-error",
-        r"cannot (?P<action>read or write|read|write)(?: (?P<path>" + _R + r"))?: "
+        r"cannot (?P<action>read or write|read|write|create the folder)(?: (?P<path>"
+        + _R
+        + r"))?: "
         r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
         "无法{action} {path}：{hint}",
     ),
@@ -2583,7 +2625,12 @@ _UNITS_IN_CELLS_ZH = (
 
 
 #: The actions of an operating-system error (io.oserrors.describe_os_error), in Chinese.
-_OS_ACTIONS_ZH = {"read": "读取", "write": "写入", "read or write": "读写"}
+_OS_ACTIONS_ZH = {
+    "read": "读取",
+    "write": "写入",
+    "read or write": "读写",
+    "create the folder": "创建文件夹",  # demo -o DIR on a read-only disk (stop 45)
+}
 
 #: What to do about an operating-system error (io.oserrors._HINTS), in Chinese; the
 #: system's own reason ("No space left on device") is left out: the hint says it.

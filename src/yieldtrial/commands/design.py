@@ -242,6 +242,14 @@ def _warn_one_replicate(args: argparse.Namespace) -> None:
     )
 
 
+def _same_name(first: str, second: str) -> bool:
+    """Whether two names given on the command line lead to one file (``m.svg``, ``./m.svg``)."""
+    try:
+        return Path(first).resolve() == Path(second).resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL: check_output says
+        return False
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line
     from yieldtrial.design.layouts import layout
@@ -258,6 +266,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:  # refuse before randomizing: never over a filled-in field book
         check_output(args.output, force=force, protect_harvest=True, example="fieldbook.csv")
     if args.map is not None:
+        if args.output is not None and _same_name(args.map, args.output):
+            # it was "also an input file": the field book is an output of this run too
+            raise DataValidationError(
+                f"--map {args.map!r} and -o {args.output!r} name the same file; give the "
+                "field map its own name (e.g. --map map.svg)"
+            )
         check_output(args.map, force=force, inputs=[args.output], example="map.png")
     args.treatments = _labels(args.treatments, "--treatments")
     args.checks = _labels(args.checks, "--checks")

@@ -55,7 +55,14 @@ from itertools import combinations, product
 import numpy as np
 import pandas as pd
 
-from yieldtrial.design.fieldbook import HARVEST_COLUMNS, _count, _finish, _labels, _rng
+from yieldtrial.design.fieldbook import (
+    HARVEST_COLUMNS,
+    _check_total,
+    _count,
+    _finish,
+    _labels,
+    _rng,
+)
 from yieldtrial.errors import DataValidationError
 
 __all__ = ["ALPHA_COLUMNS", "AlphaDesign", "alpha_design", "alpha_efficiency", "alpha_generator"]
@@ -400,6 +407,7 @@ def alpha_generator(
     v = _count(n_treatments, "treatments", minimum=4)
     k = _count(block_size, "block_size", minimum=2)
     r = _count(replicates, "replicates", minimum=2)
+    _check_total(v * r, "alpha")  # before the search: 100,000 replicates ran for hours
     if k >= v or v % k:
         divisors = [str(d) for d in range(2, v) if v % d == 0]
         choice = (

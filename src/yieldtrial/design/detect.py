@@ -11,6 +11,8 @@ both use them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -110,7 +112,7 @@ def is_latin_square(plots: pd.DataFrame) -> bool:
     )
 
 
-def check_entry_types(plots: pd.DataFrame) -> None:
+def check_entry_types(plots: pd.DataFrame, *, named_checks: Sequence[str] = ()) -> None:
     """Check an augmented field book's ``entry_type`` column against its treatments.
 
     The analysis takes the checks to be the treatments marked ``check``.  A field book
@@ -125,6 +127,11 @@ def check_entry_types(plots: pd.DataFrame) -> None:
     ----------
     plots : DataFrame
         Plot table with ``treatment`` and ``entry_type`` columns.
+    named_checks : sequence of str, optional
+        The checks the user named (``--checks``, ``[analysis] checks``) when the
+        ``entry_type`` column was made from them: the messages then say "named in checks"
+        and "not named in checks", not "marked ... in entry_type" (a table without that
+        column was blamed for it).
 
     Raises
     ------
@@ -179,6 +186,9 @@ def check_entry_types(plots: pd.DataFrame) -> None:
             f"treatment {label!r} is marked both 'check' and 'entry' in entry_type; mark "
             "every plot of a treatment the same way."
         )
+    if named_checks:
+        block = str(plots["block"].iloc[rows[0]]) if "block" in plots else ""
+        _refuse_named_checks(label, first_mark[label] == "check", n, block, named_checks)
     if first_mark[label] == "check":
         raise DataValidationError(
             f"treatment {label!r} is marked 'check' in entry_type but has 1 plot; a check "
@@ -197,6 +207,27 @@ def check_entry_types(plots: pd.DataFrame) -> None:
         f"({kind_of} {plots_named}); an entry has one plot, or two in different blocks "
         "(a p-rep trial): mark it 'check' if it is repeated on purpose, or correct the "
         "treatment labels."
+    )
+
+
+def _refuse_named_checks(
+    label: str, is_check: bool, n: int, block: str, checks: Sequence[str]
+) -> None:
+    """Raise the error of :func:`check_entry_types` for checks the user named."""
+    named = ", ".join(map(repr, checks[:5])) + (
+        f" and {len(checks) - 5} more" if len(checks) > 5 else ""
+    )
+    if is_check:
+        raise DataValidationError(
+            f"treatment {label!r} is named in checks ({named}) but has {n} plot"
+            f"{'s' if n != 1 else ''}; a check is repeated in every block: name only the "
+            "treatments repeated in every block as checks."
+        )
+    where = f"both its plots in block {block!r}" if n == 2 else f"{n} plots"
+    raise DataValidationError(
+        f"treatment {label!r} is not named in checks ({named}) but has {where}, so it is "
+        "no entry (an entry has one plot, or two in different blocks: a p-rep trial); add it "
+        "to the checks if it is repeated in every block, or correct the treatment labels."
     )
 
 

@@ -683,8 +683,12 @@ def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[st
                 "column, or leave the checks out (the column then says which are checks)."
             )
         return plots
+    from yieldtrial.design.detect import check_entry_types
+
     is_check = isin(labels, list(named)).to_numpy()
-    return plots.assign(entry_type=np.where(is_check, "check", "entry"))
+    book = plots.assign(entry_type=np.where(is_check, "check", "entry"))
+    check_entry_types(book, named_checks=checks)  # its messages name checks, not a column
+    return book
 
 
 #: Designs whose plot table needs a ``block`` (replicate) column.

@@ -1093,6 +1093,10 @@ def declared_design_rename(message: Warning, design: str) -> Warning:
     return reworded
 
 
+#: Columns a missing-column message lists before "and N more" (a wide field book fits).
+_MISSING_LISTED_COLUMNS = 60
+
+
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
     missing = []
     for column in ("plot_id", "treatment"):
@@ -1124,7 +1128,10 @@ def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | Non
         )
     if hints:
         message += f". Note: {'; '.join(hints)}"
-    present = ", ".join(repr(str(c)) for c in frame.columns)
+    # a table of 200,000 columns (a row of numbers read as the header) made a 2 MB line
+    present = _validation.list_items(
+        (repr(str(c)) for c in frame.columns), limit=_MISSING_LISTED_COLUMNS
+    )
     return (
         f"{message}. Columns found: {present}. Rename columns in the file, or map them with "
         "columns={'your header': 'canonical_name'} (command line: --column 'your "

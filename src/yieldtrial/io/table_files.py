@@ -2316,9 +2316,15 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     list of (str, int)
         Canonical column name and number of non-empty cells, for the fresh mass,
         moisture, impurity, empty grain, shelling and yield columns, a column whose header
-        names a harvest in other words ('yield', 'Netto kg', 'grain_kg', '产量') and, in a
-        field book (plot ids and treatments), every column the layout is not written with
-        (notes, plant counts) under its header.
+        names a harvest in other words ('yield', 'Netto kg', 'grain_kg', '产量') and
+        every other column the layout is not written with (notes, plant counts, a column
+        of a table whose headers yieldtrial does not read) under its header.
+
+    Raises
+    ------
+    ValueError
+        When no column header is a plot table column and no column holds values (one line
+        of text reads as a header without rows): what the file holds is unknown.
     """
     from yieldtrial.io.headers import recognise_header
 
@@ -2336,11 +2342,13 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
     else:
         frames = [read_table_file(path, sheet=None, encoding=None)[0]]
     counts: dict[str, int] = {}
+    recognised = False
     for frame in frames:
         roles = {column: recognise_header(column)[0] for column in frame.columns}
-        # a field book (plot ids and treatments): any column it was not written with that
-        # holds values was filled in the field (notes, plant counts, a grain weight)
-        book = {"plot_id", "treatment"} <= set(roles.values())
+        recognised = recognised or any(role is not None for role in roles.values())
+        # any column the layout is not written with that holds values was filled in (notes,
+        # plant counts, a grain weight), also in a table whose plot id or treatment header
+        # yieldtrial does not read ('Parcelle', 'Sorte'): field data of unknown shape
         for column in frame.columns:
             canonical = roles[column]
             if canonical is None and _HARVEST_WORDS.search(str(column)):
@@ -2348,8 +2356,7 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
             elif canonical is not None and canonical.startswith(_HARVEST_PREFIXES):
                 pass
             elif (
-                book
-                and canonical not in _LAYOUT_CANONICAL
+                canonical not in _LAYOUT_CANONICAL
                 and str(column).strip().lower() not in _LAYOUT_WRITTEN
             ):
                 canonical = str(column)
@@ -2359,6 +2366,9 @@ def harvest_columns_filled(path: Path) -> list[tuple[str, int]]:
             count = int((cells.notna() & cells.astype(str).str.strip().ne("")).sum())
             if count:
                 counts[canonical] = counts.get(canonical, 0) + count
+    if not counts and not recognised and any(len(frame.columns) for frame in frames):
+        # one line of text ('harvest numbers: 12 14 15') reads as a header without rows
+        raise ValueError("none of its column headers is a plot table column")
     return list(counts.items())
 
 
