@@ -40,11 +40,18 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     """Run the whole suite on every CPU when pytest-xdist is installed (the ``test`` extra).
 
     Only a run of the whole suite (``python -m pytest``, no paths: the ``testpaths``) is
-    spread over one worker process per usable CPU (``-n <CPUs> --dist loadgroup``, see
+    spread over one worker process per usable CPU (``-n <CPUs> --dist loadfile``, see
     :func:`_usable_cpus`; nothing changes on one CPU); a run of named
     files or tests, a run given ``-n``/``--dist``/``-p no:xdist``, and ``--pdb`` or
     ``--collect-only`` runs stay in one process as before.  ``-n0`` forces one process.
     Runs before pytest-xdist's own hook (``tryfirst``), which turns ``-n`` into workers.
+
+    Each test file runs whole in one worker (``loadfile``), as in a serial run: what a
+    module builds once (a ``scope="module"`` fixture, a ``functools.cache`` helper) is
+    built once.  Handed out one test at a time (``loadgroup`` without groups, stop 44),
+    both workers ran tests of every file and built those things twice: the two workers
+    used about twice the CPU of one serial run (stop 45, docs/performance.md).  xdist
+    hands out the files with the most tests first, so the last ones are short.
     """
     option = config.option
     if (
@@ -61,7 +68,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     workers = _usable_cpus()
     if workers > 1:
         option.numprocesses = workers
-        option.dist = "loadgroup"
+        option.dist = "loadfile"
 
 
 def _usable_cpus() -> int:

@@ -3,11 +3,40 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from yieldtrial.commands.demo import DEMO_EXAMPLES, index_page
+
+
+@pytest.fixture(scope="module")
+def english_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """Build the English demo once for the module; return its folder and the SVGs drawn.
+
+    The tests that start from an English demo copy this folder (``_copy_of``) instead of
+    building it again (about 3 s of CPU each, stop 45); the manifest of yieldtrial's
+    outputs names files relative to their folder, so the copy is a demo of its own.
+    """
+    from yieldtrial import plotting
+    from yieldtrial.commands.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("english_demo") / "demo"
+    drawn: list[None] = []
+    real = plotting.figure_to_svg
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            plotting, "figure_to_svg", lambda figure: (drawn.append(None), real(figure))[1]
+        )
+        build_demo(folder, lang="en", report_date="2024-06-01")
+    return folder, len(drawn)
+
+
+def _copy_of(demo: tuple[Path, int], target: Path) -> Path:
+    """Copy the module's English demo to ``target``: what ``demo -o target`` would write."""
+    shutil.copytree(demo[0], target)
+    return target
 
 
 def _touch(folder: Path, names: list[str]) -> None:
@@ -35,11 +64,11 @@ def test_index_has_no_literal_backticks(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_en_then_zh_keeps_both(tmp_path: Path) -> None:
+def test_demo_en_then_zh_keeps_both(tmp_path: Path, english_demo: tuple[Path, int]) -> None:
     """``demo -o D`` then ``demo --lang zh -o D``: the index links all eight HTML/MD files."""
     from yieldtrial.commands.demo import build_demo
 
-    build_demo(tmp_path, lang="en", report_date="2024-06-01")
+    tmp_path = _copy_of(english_demo, tmp_path / "demo")  # build_demo(tmp_path, lang="en")
     english = (tmp_path / "index.html").read_text(encoding="utf-8")
     build_demo(tmp_path, lang="zh", report_date="2024-06-01")
     for index in ("index.html", "index.zh.html"):
@@ -71,11 +100,13 @@ def test_index_links_the_other_index_only_when_present(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_zh_leaves_an_edited_english_index(tmp_path: Path) -> None:
+def test_demo_zh_leaves_an_edited_english_index(
+    tmp_path: Path, english_demo: tuple[Path, int]
+) -> None:
     """An English index the user edited is neither replaced nor rewritten by the zh demo."""
     from yieldtrial.commands.demo import build_demo
 
-    build_demo(tmp_path, lang="en", report_date="2024-06-01")
+    tmp_path = _copy_of(english_demo, tmp_path / "demo")  # build_demo(tmp_path, lang="en")
     edited = "<p>my notes</p>"
     (tmp_path / "index.html").write_text(edited, encoding="utf-8")
     build_demo(tmp_path, lang="zh", report_date="2024-06-01", force=True)
@@ -159,21 +190,14 @@ def test_demo_rerun_after_a_kill_between_report_rename_and_record(
 
 
 @pytest.mark.slow
-def test_demo_draws_each_figure_svg_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_draws_each_figure_svg_once(english_demo: tuple[Path, int]) -> None:
     """The HTML and the Markdown file of a demo report share one SVG drawing per figure.
 
     Every SVG drawn is one figure file beside a Markdown report (the HTML embeds the same
     string), so the drawings are as many as those files; before stop 42, twice as many.
+    The drawings are counted while the module's English demo is built (``english_demo``).
     """
-    from yieldtrial import plotting
-    from yieldtrial.commands.demo import build_demo
-
-    drawn: list[None] = []
-    real = plotting.figure_to_svg
-    monkeypatch.setattr(
-        plotting, "figure_to_svg", lambda figure: (drawn.append(None), real(figure))[1]
-    )
-    build_demo(tmp_path / "demo")
-    figure_files = list((tmp_path / "demo").glob("*_files/*.svg"))
+    folder, drawn = english_demo
+    figure_files = list(folder.glob("*_files/*.svg"))
     assert figure_files
-    assert len(drawn) == len(figure_files)
+    assert drawn == len(figure_files)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,28 +145,50 @@ def six_hundred() -> pd.DataFrame:
     return _prep(600, blocks=12, replicated=0.2, seed=3)
 
 
-def test_absorbed_and_general_fit_agree_through_the_trial(six_hundred, monkeypatch) -> None:
+@pytest.fixture(scope="module")
+def six_hundred_fits(six_hundred: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Fit the 600-entry trial both ways once: means model and Dunnett of each route.
+
+    ``absorbed``: ``_prep_fit`` (the default from 502 treatments); ``general``: the full
+    model matrix (``ABSORB_MIN_TREATMENTS`` raised).  The general fit takes about 5 s of
+    CPU and its Dunnett family 4 s more: the two tests below share them (stop 45).
+    """
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.stats.trial_analysis import _model_fit_cache
+
+    def fits() -> dict[str, Any]:
+        trial = _trial(six_hundred)
+        means_model = trial.means_model()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", YieldTrialWarning)  # borderline P
+            return {"means_model": means_model, "control": trial.compare_to_control()}
+
+    absorbed = fits()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
+        _model_fit_cache.clear()
+        try:
+            general = fits()
+        finally:
+            _model_fit_cache.clear()
+    return {"absorbed": absorbed, "general": general}
+
+
+def test_absorbed_and_general_fit_agree_through_the_trial(six_hundred_fits) -> None:
     """603 treatments: ``_prep_fit`` (default) and the full model matrix give one model."""
-    absorbed = _trial(six_hundred).means_model()
-    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
-    aug_cache = __import__("yieldtrial.stats.trial_analysis", fromlist=["x"])._model_fit_cache
-    aug_cache.clear()
-    general = _trial(six_hundred).means_model()
-    aug_cache.clear()
+    absorbed = six_hundred_fits["absorbed"]["means_model"]
+    general = six_hundred_fits["general"]["means_model"]
     assert absorbed.levels == general.levels
     np.testing.assert_allclose(absorbed.estimates, general.estimates, rtol=1e-10)
     np.testing.assert_allclose(absorbed.se, general.se, rtol=1e-9)
     assert absorbed.df == general.df
 
 
-@pytest.mark.filterwarnings("ignore::yieldtrial.errors.YieldTrialWarning")  # borderline P
-def test_prep_comparisons_with_the_control_agree_both_fits(six_hundred, monkeypatch) -> None:
-    first = _trial(six_hundred).compare_to_control()
-    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10**9)
-    cache = __import__("yieldtrial.stats.trial_analysis", fromlist=["x"])._model_fit_cache
-    cache.clear()
-    second = _trial(six_hundred).compare_to_control()
-    cache.clear()
+def test_prep_comparisons_with_the_control_agree_both_fits(six_hundred_fits) -> None:
+    first = six_hundred_fits["absorbed"]["control"]
+    second = six_hundred_fits["general"]["control"]
     diff = next(c for c in first.columns if c.startswith("difference"))
     p_col = "p_value_adjusted"
     np.testing.assert_allclose(first[diff], second[diff], rtol=1e-9, atol=1e-8)

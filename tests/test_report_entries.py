@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -29,6 +30,25 @@ def _report(trial: FieldTrial | None = None, **options: Any) -> Any:
     return build_report(trial or _trial(), report_date=DATE, figures=False, **options)
 
 
+def _shared_report(*, figures: bool = False) -> Any:
+    """Return the report of ``_trial()`` (English), built once per entry-table limits.
+
+    ``_report()`` (``figures=False``) or ``build_report(_trial(), report_date=DATE)``
+    (``figures=True``) as they are while the test runs (``small_limit`` or not); about 1.7 s
+    of CPU each, so the tests that only read that report share it (stop 45).  A test that
+    changes anything else the build reads builds its own.
+    """
+    limits = (entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP, entries.ENTRY_TABLE_BOTTOM)
+    return _built(limits, figures)
+
+
+@functools.cache
+def _built(limits: tuple[int, int, int], figures: bool) -> Any:
+    assert limits == (entries.ENTRY_TABLE_LIMIT, entries.ENTRY_TABLE_TOP,
+                      entries.ENTRY_TABLE_BOTTOM)  # fmt: skip
+    return build_report(_trial(), report_date=DATE, figures=figures)
+
+
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Summarise above 10 entries: top 3, bottom 2."""
@@ -50,7 +70,7 @@ def _ranked(trial: FieldTrial) -> list[str]:
 
 def test_full_table_below_limit() -> None:
     """Up to the limit (30 entries < 200) the means table lists every entry, no summary."""
-    report = _report()
+    report = _shared_report()
     table = _means_table(report)
     assert len(table.rows) == 30
     assert not any(isinstance(b, Paragraph) for b in report.section("means").blocks)
@@ -67,13 +87,13 @@ def test_summary_above_limit_lists_top_better_controls_bottom(small_limit: None)
                           "treatment"])  # fmt: skip
     assert better == {"E01", "E02", "E03", "E04"}  # by construction (effects >= 1,500 kg/ha)
     expected = [v for v in ranked if v in set(ranked[:3]) | better | {"CK"} | set(ranked[-2:])]
-    table = _means_table(_report(trial))
+    table = _means_table(_shared_report())
     assert [row["treatment"] for row in table.rows] == expected
 
 
 def test_summary_marks_the_control_row(small_limit: None) -> None:
     """The control's row has the row style "control" (shaded in HTML and DOCX)."""
-    table = _means_table(_report())
+    table = _means_table(_shared_report())
     styles = {row["treatment"]: table.row_style(i) for i, row in enumerate(table.rows)}
     assert styles["CK"] == "control"
     assert {v for k, v in styles.items() if k != "CK"} == {""}
@@ -81,7 +101,7 @@ def test_summary_marks_the_control_row(small_limit: None) -> None:
 
 def test_note_says_how_many_and_where(small_limit: None) -> None:
     """The paragraph above the summary: entries in the trial, shown, counts, where the rest is."""
-    report = _report()
+    report = _shared_report()
     note = report.section("means").blocks[0]
     assert isinstance(note, Paragraph)
     shown = len(_means_table(report).rows)
@@ -94,7 +114,7 @@ def test_note_says_how_many_and_where(small_limit: None) -> None:
 
 def test_json_keeps_every_entry(small_limit: None) -> None:
     """The JSON results hold all 30 means and 29 comparisons, and say what the tables show."""
-    report = _report()
+    report = _shared_report()
     results = json.loads(report.to_json())["results"]
     assert len(results["means"]) == 30
     assert len(results["means_display"]) == 30
@@ -132,7 +152,7 @@ def test_noninferiority_table_summarised(small_limit: None) -> None:
 
 def test_conclusions_count_instead_of_listing(small_limit: None) -> None:
     """Conclusions give the counts vs CK and name only the better entries among the top 3."""
-    items = _report().results["conclusions"]
+    items = _shared_report().results["conclusions"]
     assert any("of the 29 entries 4 yielded significantly more" in item for item in items)
     assert not any("not significant (Dunnett" in item for item in items)
     named = [item.split(" ")[0] for item in items if "out-yielded CK" in item]
@@ -142,7 +162,9 @@ def test_conclusions_count_instead_of_listing(small_limit: None) -> None:
 
 def test_methods_count_the_family(small_limit: None) -> None:
     """The methods give the size of the Dunnett family, not its 29 members."""
-    text = " ".join(b.text for b in _report().section("methods").blocks if isinstance(b, Paragraph))
+    text = " ".join(
+        b.text for b in _shared_report().section("methods").blocks if isinstance(b, Paragraph)
+    )
     assert "treatments vs CK: 29 treatments" in text  # stop 39: a family counts treatments
     assert "E05" not in text
 
@@ -150,7 +172,7 @@ def test_methods_count_the_family(small_limit: None) -> None:
 def test_means_figure_is_a_histogram_above_limit(small_limit: None) -> None:
     """Above the limit the means figure is a histogram of all entry means, CK marked."""
     trial = _trial()
-    report = build_report(trial, report_date=DATE)
+    report = _shared_report(figures=True)
     figure = next(b for b in report.section("figures").blocks if b.key == "means")
     assert "histogram" in figure.caption
     ax = figure.draw()
@@ -186,13 +208,13 @@ def test_chinese_summary_wording(small_limit: None) -> None:
 
 def test_no_treatment_by_block_table_above_limit(small_limit: None) -> None:
     """Above the limit the plot listing keeps every plot; its treatment x block view is left out."""
-    keys = [b.key for b in _report().section("plots").blocks if isinstance(b, Table)]
+    keys = [b.key for b in _shared_report().section("plots").blocks if isinstance(b, Table)]
     assert keys == ["plots"]
 
 
 def test_treatment_by_block_table_below_limit() -> None:
     """Up to the limit a complete RCBD gets the treatment x block table after the listing."""
-    keys = [b.key for b in _report().section("plots").blocks if isinstance(b, Table)]
+    keys = [b.key for b in _shared_report().section("plots").blocks if isinstance(b, Table)]
     assert keys == ["plots", "plots_by_block"]
 
 
@@ -254,7 +276,7 @@ def test_yields_figure_draws_the_entries_of_the_means_table(small_limit: None) -
     It drew the highest and lowest MAX_BARS // 2 means (20 and 20 of 300) while the table
     listed the 20 highest and the 5 lowest; the caption said 20 lowest.
     """
-    report = build_report(_trial(), report_date=DATE)
+    report = _shared_report(figures=True)
     listed = [row["treatment"] for row in _means_table(report).rows]
     figure = _yields_figure(report)
     assert _drawn(figure) == listed
@@ -297,6 +319,6 @@ def test_yields_figure_caption_in_chinese(small_limit: None) -> None:
 
 def test_one_more_better_entry_is_singular(small_limit: None) -> None:
     """E01-E04 better than CK, the top 3 named: E01 is "1 more entry ... lists it" (stop 42)."""
-    items = _report().results["conclusions"]
+    items = _shared_report().results["conclusions"]
     assert "1 more entry yielded significantly more than CK; the means table lists it." in items
     assert not any("1 more entries" in item for item in items)

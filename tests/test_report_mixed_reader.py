@@ -6,7 +6,9 @@ masses; the tests assert text and table structure, never a statistical value.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,17 @@ def _report(folder: Path, lang: str) -> Any:
     return report
 
 
+@pytest.fixture(scope="module")
+def augmented_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """Return ``lang -> _report(_augmented(folder), lang)``, each language built once.
+
+    About 8 s of CPU per build; the caption and block-table tests read the same report
+    (stop 45).
+    """
+    folder = _augmented(tmp_path_factory.mktemp("augmented"))
+    return functools.cache(lambda lang: _report(folder, lang))
+
+
 def _table(report: Any, key: str) -> Any:
     tables = [b for s in report.sections for b in s.blocks if getattr(b, "key", None) == key]
     assert len(tables) == 1, key
@@ -111,9 +124,9 @@ def test_factor_means_caption_df_whole_number_when_complete(tmp_path: Path) -> N
     ],
 )  # fmt: skip
 def test_augmented_means_caption_names_adjusted_means(
-    tmp_path: Path, lang: str, words: str
+    augmented_report: Callable[[str], Any], lang: str, words: str
 ) -> None:
-    caption = _table(_report(_augmented(tmp_path), lang), "means").caption
+    caption = _table(augmented_report(lang), "means").caption
     assert words in caption
     assert "LS-means" not in caption
 
@@ -122,8 +135,10 @@ def test_augmented_means_caption_names_adjusted_means(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_augmented_block_table_lists_checks_only(tmp_path: Path, lang: str) -> None:
-    table = _table(_report(_augmented(tmp_path), lang), "plots_by_block")
+def test_augmented_block_table_lists_checks_only(
+    augmented_report: Callable[[str], Any], lang: str
+) -> None:
+    table = _table(augmented_report(lang), "plots_by_block")
     assert [row["treatment"] for row in table.rows] == ["CK1", "CK2", "CK3", "CK4"]
     # every check is in every block: no dash (which marks a missing plot) in the table
     assert all(v is not None for row in table.rows for v in row.values())

@@ -60,11 +60,14 @@ def _config(*, source: str = "TESTPATHS", xdist: bool = True, **option: object) 
 
 
 def test_the_whole_suite_runs_on_every_cpu_with_xdist(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`python -m pytest` (no paths) becomes `-n <CPUs> --dist loadgroup` (README, Quick start)."""
+    """`python -m pytest` (no paths) becomes `-n <CPUs> --dist loadfile` (README, Quick start).
+
+    Whole files per worker: a module's fixtures and caches are built once (stop 45).
+    """
     monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
     config = _config()
     conftest.pytest_cmdline_main(config)
-    assert (config.option.numprocesses, config.option.dist) == (2, "loadgroup")
+    assert (config.option.numprocesses, config.option.dist) == (2, "loadfile")
 
 
 def test_one_cpu_keeps_the_whole_suite_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
