@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,17 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path(__file__).parent / "data" / "reference"
 BRACE_RANGE = re.compile(r"(\S*?)\{(\d+)\.\.(\d+)\}(\S*)")
+
+
+def script_display() -> Any:
+    """Return pandas' display options of a script, whatever terminal the tests run in.
+
+    In a plain Python process pandas fits a DataFrame's repr to the terminal
+    (``display.max_columns`` 0: ``COLUMNS`` or the tty's width). The pages show what an
+    80-column script prints; a CI worker whose terminal width read as 3 printed
+    ``method ... reproduces`` (stop 45's first CI, oldest versions).
+    """
+    return pd.option_context("display.max_columns", 20, "display.width", 80)
 
 
 def copy_example(folder: Path, name: str = "replicated-rcbd") -> None:

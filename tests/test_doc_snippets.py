@@ -45,6 +45,7 @@ import pytest
 from doc_files import (
     copy_example,
     expand_braces,
+    script_display,
     write_doubled_weight,
 )
 
@@ -121,7 +122,8 @@ def _run_python(block: Block, namespace: dict[str, object], name: str) -> None:
             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
         )
         output = io.StringIO()
-        runner.run(test, out=output.write, clear_globs=False)
+        with script_display():
+            runner.run(test, out=output.write, clear_globs=False)
         namespace.update(test.globs)  # DocTest runs in a copy of the namespace
         assert runner.failures == 0, f"{name}:{block.line}\n{output.getvalue()}"
         return

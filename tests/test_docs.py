@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from doc_files import script_display
 from yieldtrial.cli import COMMANDS, main
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -124,13 +125,14 @@ def test_markdown_examples_run(page, tmp_path, monkeypatch):
         _fenced_block_after(text, "Write one row per plot"), encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
-    result = doctest.testfile(
-        str(DOCS / page),
-        module_relative=False,
-        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
-        raise_on_error=False,
-        verbose=False,
-    )
+    with script_display():
+        result = doctest.testfile(
+            str(DOCS / page),
+            module_relative=False,
+            optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+            raise_on_error=False,
+            verbose=False,
+        )
     assert result.attempted > 0, f"{page}: no examples found"
     assert result.failed == 0, f"{page}: {result.failed} example(s) failed (see output above)"
 
