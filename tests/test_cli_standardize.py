@@ -470,3 +470,16 @@ def test_audit_accepts_shrink_rate_with_any_method(plots_csv, capsys):
             "--shrink-per-point", "1.2"]  # fmt: skip
     assert main(argv) == 0
     assert "shrink" in capsys.readouterr().out
+
+
+def test_standardize_format_contradicting_the_output_suffix_is_a_usage_error(
+    plots_csv, tmp_path, capsys
+):
+    """--format json -o s.csv would put JSON under a CSV name: exit 2, nothing written."""
+    out = tmp_path / "s.csv"
+    argv = ["standardize", str(plots_csv), "--crop", "wheat", "--format", "json", "-o", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert re.search(r"names a csv file but --format is json; name it s\.json", err[0])
+    assert not out.exists()

@@ -235,6 +235,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
         args.option_spellings = _typed_spellings(parser, args, arguments)
+        args.format_typed = _format_typed(parser, args, arguments)
         problem = (
             _non_finite_argument(parser, args)
             or _standard_output(args)
@@ -638,15 +639,33 @@ def _typed_spellings(
     actions = [a for a in _command_actions(parser, getattr(args, "command", None))]
     owner = {spelling: a for a in actions for spelling in a.option_strings}
     typed: dict[str, str] = {}
+    for spelling in _typed_options(owner, arguments):
+        if len(owner[spelling].option_strings) > 1:
+            typed[owner[spelling].dest] = spelling
+    return typed
+
+
+def _typed_options(owner: dict[str, argparse.Action], arguments: list[str]) -> list[str]:
+    """Return the long options typed, in order, each as the option string it stands for."""
+    typed: list[str] = []
     end = arguments.index("--") if "--" in arguments else len(arguments)
     for token in arguments[1:end]:
         name = token.partition("=")[0]
         if not name.startswith("--"):
             continue
         matches = [s for s in owner if s == name] or [s for s in owner if s.startswith(name)]
-        if len(matches) == 1 and len(owner[matches[0]].option_strings) > 1:
-            typed[owner[matches[0]].dest] = matches[0]
+        if len(matches) == 1:
+            typed.append(matches[0])
     return typed
+
+
+def _format_typed(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, arguments: list[str]
+) -> bool:
+    """Whether ``--format`` (or an abbreviation of it) is on the command line."""
+    actions = _command_actions(parser, getattr(args, "command", None))
+    owner = {spelling: a for a in actions for spelling in a.option_strings}
+    return "--format" in _typed_options(owner, arguments)
 
 
 def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
@@ -740,7 +759,7 @@ def _text_output_name(args: argparse.Namespace) -> str:
         return ""
     suffix = Path(output).suffix.lower()
     if suffix not in BINARY_SUFFIXES:
-        return ""
+        return _contradicted_format(args, output, suffix)
     fmt = "csv" if args.command == "design" else getattr(args, "format", None) or "csv"
     if args.command == "standardize" and suffix == ".xlsx" and fmt == "csv":
         return ""  # the plot table as a workbook (the xlsx extra); a single MASS refuses it
@@ -751,6 +770,29 @@ def _text_output_name(args: argparse.Namespace) -> str:
         f"argument -o: {output!r}: {args.command} writes {kind}, not a {suffix} file (it "
         f"could not be opened as one); name it {Path(output).stem}.{good}"
         + (" (Excel opens CSV files)" if good == "csv" else "")
+    )
+
+
+#: The text suffix each ``--format`` of standardize and audit writes.
+_FORMAT_SUFFIXES = {"csv": ".csv", "json": ".json", "table": ".txt"}
+
+
+def _contradicted_format(args: argparse.Namespace, output: str, suffix: str) -> str:
+    """Refuse a typed ``--format`` that another text suffix of ``-o`` contradicts.
+
+    ``standardize plots.csv --format json -o s.csv`` wrote JSON under a ``.csv`` name,
+    which a later ``network dir/*.csv`` read as a failed site.  A single MASS (no
+    ``--format``) and a format left to its default keep the name given.
+    """
+    fmt = getattr(args, "format", None)
+    if not getattr(args, "format_typed", False) or fmt not in _FORMAT_SUFFIXES:
+        return ""
+    named = next((f for f, s in _FORMAT_SUFFIXES.items() if s == suffix), None)
+    if named is None or named == fmt:
+        return ""
+    return (
+        f"argument -o: {output!r} names a {named} file but --format is {fmt}; name it "
+        f"{Path(output).stem}{_FORMAT_SUFFIXES[fmt]}, or give --format {named}"
     )
 
 
