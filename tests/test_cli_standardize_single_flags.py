@@ -89,3 +89,12 @@ def test_standard_from_the_config_file_is_named_as_its_key(tmp_path, capsys):
         f"yieldtrial: error: {str(config)!r}: standard_moisture_pct = 200; "
         "standard_moisture_pct must be in [0, 100): expected percent (0-100), e.g. 13."
     ]
+
+
+def test_implausible_standard_warning_names_the_flag_typed(capsys):
+    """--standard-moisture-pct 95: the warning names that flag, not standard_moisture_pct."""
+    argv = ["standardize", "442", "--moisture", "5", "--standard-moisture-pct", "95"]
+    code, err = run_cli(argv, capsys)
+    assert code == 0
+    assert "warning: --standard-moisture-pct = 95 % is above any moisture standard" in err[0]
+    assert not any("standard_moisture_pct" in line for line in err)

@@ -566,6 +566,20 @@ def _flag_setting_words(message: str, args: argparse.Namespace) -> str:
     return re.sub(rf"(?<![\w-]){key}(?= = |; | must )", flag, message)
 
 
+def flag_warning_words(message: str, args: argparse.Namespace) -> str:
+    """Name the flag typed in the implausible-standard warning of a command-line value.
+
+    ``--standard 95`` warned "standard_moisture_pct = 95 % is above any moisture
+    standard", the trial.toml key; it now names ``--standard`` (or the spelling typed).
+    A standard read from trial.toml keeps the key.
+    """
+    typed = getattr(args, "standard_typed", getattr(args, "standard", None) is not None)
+    if not typed or not message.startswith("standard_moisture_pct = "):
+        return message
+    flag = getattr(args, "option_spellings", {}).get("standard", "--standard")
+    return flag + message[len("standard_moisture_pct") :]
+
+
 #: Moisture flags (``args`` attribute) and the trial.toml setting each one overrides.
 MOISTURE_FLAGS: tuple[tuple[str, str], ...] = (
     ("crop", "crop"),

@@ -1198,10 +1198,11 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "implausible-standard",
-        r"standard_moisture_pct = (?P<std>\S+) % is above any moisture standard \(grain "
+        r"(?P<name>standard_moisture_pct|--standard(?:-moisture-pct)?) = (?P<std>\S+) % is "
+        r"above any moisture standard \(grain "
         r"10-20 %, whole-plant silage 65-70 %\): at (?P=std) % a yield is multiplied by about "
         r"(?P<factor>\S+) x its dry matter; check for a typing error \(13 for 13 %\)",
-        "standard_moisture_pct = {std}% 高于任何含水量标准（籽粒 10-20%，全株青贮 65-70%）："
+        "{name} = {std}% 高于任何含水量标准（籽粒 10-20%，全株青贮 65-70%）："
         "按 {std}% 计，产量约为其干物质的 {factor} 倍；请检查是否输入有误（13 表示 13%）",
     ),
     Template(

@@ -27,6 +27,7 @@ from yieldtrial.commands._input import (
     check_file_options,
     check_shrink_flag,
     fill_from_config,
+    flag_warning_words,
     huge_number_problem,
     number_option,
     option_number_text,
@@ -143,8 +144,11 @@ def _usage_error(message: str) -> int:
 
 
 @contextlib.contextmanager
-def report_warnings() -> Iterator[None]:
-    """Print yieldtrial's warnings as ``yieldtrial: warning: ...`` lines on stderr."""
+def report_warnings(args: argparse.Namespace | None = None) -> Iterator[None]:
+    """Print yieldtrial's warnings as ``yieldtrial: warning: ...`` lines on stderr.
+
+    With ``args``, a warning about a value typed on the command line names the flag.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         yield
@@ -152,7 +156,10 @@ def report_warnings() -> Iterator[None]:
 
     for item in caught:
         if issubclass(item.category, YieldTrialWarning):  # Chinese under --lang zh
-            print(warning_line(" ".join(str(item.message).split())), file=sys.stderr)
+            message = " ".join(str(item.message).split())
+            if args is not None:
+                message = flag_warning_words(message, args)
+            print(warning_line(message), file=sys.stderr)
         else:  # pragma: no cover - other libraries' warnings keep their usual form
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -300,6 +307,7 @@ def _run_single(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return _usage_error(str(exc))
     _check_moisture_flag(args.moisture)
+    args.standard_typed = args.standard is not None  # before trial.toml fills it
     fill_from_config(args)
     try:
         check_shrink_flag(shrink_flag, args.method)
@@ -325,15 +333,16 @@ def _run_single(args: argparse.Namespace) -> int:
     mass = float(args.source)
     if not math.isfinite(mass):
         return _usage_error(f"MASS must be a finite number; got {args.source!r}")
-    result = _as_float(
-        standardize_moisture(
-            mass,
-            moisture_pct=args.moisture,
-            standard_moisture_pct=standard,
-            method=method,
-            shrink_pct_per_point=args.shrink_per_point,
+    with report_warnings(args):  # "--standard = 95 % is above any moisture standard"
+        result = _as_float(
+            standardize_moisture(
+                mass,
+                moisture_pct=args.moisture,
+                standard_moisture_pct=standard,
+                method=method,
+                shrink_pct_per_point=args.shrink_per_point,
+            )
         )
-    )
     decimals = 2 if args.decimals is None else args.decimals
     formula = describe_method(
         method,
@@ -481,7 +490,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
         from yieldtrial.report.render_xlsx import _import_openpyxl
 
         _import_openpyxl("writing a .xlsx file")  # before the table is read
-    with report_warnings():
+    with report_warnings(args):
         if args.example is not None:
             source = example_path(args.example)
             trials = _trial_examples()
