@@ -175,6 +175,20 @@ def test_field_trial_checks_follow_the_trial_toml_rule(tmp_path, checks, match):
         FieldTrial(plots, crop="wheat", control="CK1", checks=checks)
 
 
+@pytest.mark.parametrize("constructor", ["from_csv", "from_dataframe"])
+def test_field_trial_constructors_refuse_a_number_as_checks(tmp_path, constructor):
+    """FieldTrial.from_csv(path, checks=5) read 5 as the label '5': now FieldTrial's rule."""
+    import pandas as pd
+
+    from yieldtrial import FieldTrial
+    from yieldtrial.errors import DataValidationError
+
+    path = _augmented_table(tmp_path)
+    source = path if constructor == "from_csv" else pd.read_csv(path, dtype=str)
+    with pytest.raises(DataValidationError, match=r"FieldTrial: checks = 5; expected text or"):
+        getattr(FieldTrial, constructor)(source, crop="wheat", control="CK1", checks=5)
+
+
 def test_design_map_and_field_book_of_one_name_are_named_as_such(tmp_path, capsys):
     """--map m.svg -o ./m.svg was "output file 'm.svg' is also an input file"."""
     shown = tmp_path / "m.svg"

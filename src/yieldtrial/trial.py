@@ -104,6 +104,24 @@ def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(metadata or {}))
 
 
+def _checks_labels(value: Any) -> tuple[str, ...]:
+    """Return the checks given to :class:`FieldTrial` or one of its constructors as labels.
+
+    The rule and messages of ``--checks`` and trial.toml: ``"CK1,CK2"`` or a list of
+    labels; ``""``, ``5`` (a number, not a label) and ``[None]`` are refused.
+
+    Raises
+    ------
+    DataValidationError
+        ``value`` is a number, blank, or a list holding a list or a mapping.
+    """
+    from yieldtrial.config import check_setting
+
+    if isinstance(value, str | list | tuple | int | float):
+        return tuple(check_setting("checks", value, "FieldTrial"))
+    return _validation.as_labels(value)
+
+
 def _read_deferring_warnings(
     read: Callable[[], _T],
 ) -> tuple[_T, list[warnings.WarningMessage]]:
@@ -453,12 +471,7 @@ class FieldTrial:
             shrink = check_setting("shrink_pct_per_point", shrink, "FieldTrial")
         method = check_option("moisture_method", self.moisture_method, METHODS, fold=True)
         present = [str(t) for t in pd.unique(plots["treatment"])]
-        checks = (
-            # the rule and messages of --checks and trial.toml ("", 5, [None] refused)
-            check_setting("checks", self.checks, "FieldTrial")
-            if isinstance(self.checks, str | list | tuple | int | float)
-            else _validation.as_labels(self.checks)
-        )
+        checks = _checks_labels(self.checks)
         given_design = self.design
         if checks:  # the checks named: the plots marked check / entry (stop 44)
             given_design = _resolve.augmented_design_of_checks(self.design)
@@ -603,6 +616,7 @@ class FieldTrial:
                 "FieldTrial.from_csv() takes the path of a plot table file (text or "
                 f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}{hint}"
             )
+        check_labels = _checks_labels(checks)  # 5 refused before the table is read
         file = Path(path)
         plots, caught = _read_deferring_warnings(
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
@@ -624,7 +638,7 @@ class FieldTrial:
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
             ddf=ddf,
-            checks=_validation.as_labels(checks),
+            checks=check_labels,
             source=file,
             source_sha256=digest,
         ))  # fmt: skip
@@ -669,6 +683,7 @@ class FieldTrial:
         FieldTrial
             The validated trial (``source`` is None).
         """
+        check_labels = _checks_labels(checks)
         plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
         trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
@@ -685,7 +700,7 @@ class FieldTrial:
             factors=_validation.as_labels(factors),
             block_effects=block_effects,
             ddf=ddf,
-            checks=_validation.as_labels(checks),
+            checks=check_labels,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
         return trial
