@@ -166,6 +166,24 @@ def test_dunnett_vs_best_check_equals_general_fit(fits) -> None:
     np.testing.assert_allclose(got["p_value_adjusted"], want["p_value_adjusted"], atol=1e-6)
 
 
+def test_dunnett_accuracy_note_names_the_replicated_entries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """p-rep: the Dunnett note names the replicated entries among the block-effect sources.
+
+    It said "adjusted by the checks' block effects"; the replicated entries estimate the
+    block effects too (the report's sentence, stop 45).
+
+    60 entries (a vs-check family above ``FAMILY_DENSE_MAX``: the near product form and its
+    note) fitted by ``_prep_fit`` (``ABSORB_MIN_TREATMENTS`` lowered), not 500 entries.
+    """
+    monkeypatch.setattr(aug, "ABSORB_MIN_TREATMENTS", 10)
+    res = augmented_anova(_prep(60, blocks=6, seed=1), **KW, checks=["CK0", "CK1", "CK2", "CK3"])
+    note = res.vs_best_check(method="dunnett").attrs["accuracy"]
+    assert "block effects estimated from the checks and the replicated entries" in note
+    assert "checks' block effects" not in note
+
+
 def test_dunnett_exact_form_refused_and_near_form_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replicated entries: ``_exact_bifactor_family`` gives None, the near form answers."""
     import yieldtrial.stats.compare as cmp

@@ -245,9 +245,10 @@ class LowRankUpdateCovariance(_StructuredMatrix):
         low-rank part only: an augmented design's checks; ``V`` must stay nonsingular).
     factor : array_like, shape (k, q)
         The low-rank factor ``F``.
-    origin : {"missing_plots", "augmented"}, default "missing_plots"
+    origin : {"missing_plots", "augmented", "augmented_prep"}, default "missing_plots"
         What the low-rank part is: the block adjustment of entries with missing plots, or
-        of every entry of an augmented design (its checks' means have ``d = 0``); it names
+        of every entry of an augmented design (its checks' means have ``d = 0``), p-rep
+        (entries on more than one plot) or not; it names
         the source of a vs-control family's near product form
         (:class:`NearProductFormCorrelation`).
 
@@ -428,10 +429,11 @@ class NearProductFormCorrelation(ProductFormCorrelation):
         Number of those pairs.
     deviation_by_rho : array_like, shape (RHO_BINS,), optional
         The same sum split by :math:`\rho_{ij}` (:func:`rho_histogram`).
-    source : {"missing_plots", "augmented", "dense_family"}
+    source : {"missing_plots", "augmented", "augmented_prep", "dense_family"}
         Why the correlation differs from the product form: entries with missing plots, an
-        augmented design's entries (each adjusted by its block's effect from the checks),
-        or a general correlation replaced by its nearest product form.
+        augmented design's entries (each adjusted by its block's effect from the checks;
+        a p-rep trial's from the checks and the replicated entries), or a general
+        correlation replaced by its nearest product form.
 
     References
     ----------

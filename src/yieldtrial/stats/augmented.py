@@ -821,7 +821,11 @@ def _prep_fit(
         d_part, factor = cov.diag_part, cov.factor
     else:  # every treatment in every block in equal proportion: no block adjustment
         d_part, factor = diagonal(cov), np.zeros((n_t, 1))
-    cov = LowRankUpdateCovariance(d_part, factor, origin="augmented")
+    # a p-rep trial (an entry on more than one plot): its accuracy note says the block
+    # effects come from the checks and the replicated entries (stop 45)
+    replicated = bool((np.bincount(t_codes, minlength=n_t)[c:] > 1).any())
+    origin = "augmented_prep" if replicated else "augmented"
+    cov = LowRankUpdateCovariance(d_part, factor, origin=origin)
     # block effects: the absorbed fit's block dummies (block 0 the reference), centred
     delta = np.zeros(n_b)
     delta[1:] = sol.nuisance_effects

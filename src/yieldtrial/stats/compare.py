@@ -96,6 +96,10 @@ PAIRWISE_METHODS: tuple[str, ...] = ("tukey", "lsd", "bonferroni", "holm")
 #: seconds on large or irregular designs, which the model fit's label should not claim.
 DUNNETT_STAGE = "Dunnett critical values"
 
+#: Origins of an augmented trial's LS-means covariance: block effects estimated from the
+#: checks, or (a p-rep trial) from the checks and the replicated entries.
+AUGMENTED_ORIGINS: tuple[str, ...] = ("augmented", "augmented_prep")
+
 _ADJUSTMENT_LABEL = {
     "dunnett": "single-step (Dunnett, multivariate t)",
     "t": "none",
@@ -368,12 +372,17 @@ def _adjust_one_df(
                     f"standard errors; the correlations of {corr.pairs} pair(s) differ from "
                     "it; error (Li-Shao normal comparison bound)"
                 )
-            elif corr.source == "augmented":
+            elif corr.source in AUGMENTED_ORIGINS:
+                estimated = (
+                    "block effects estimated from the checks and the replicated entries"
+                    if corr.source == "augmented_prep"
+                    else "the checks' block effects"
+                )
                 note = (
                     "product-form correlation (1-D integration) with the exact standard errors; "
-                    f"the correlations of {corr.pairs} pair(s) of entries adjusted by the "
-                    "checks' block effects (augmented design) differ from it; error (Li-Shao "
-                    "normal comparison bound)"
+                    f"the correlations of {corr.pairs} pair(s) of entries adjusted by "
+                    f"{estimated} (augmented design) differ from it; error (Li-Shao normal "
+                    "comparison bound)"
                 )
             else:
                 note = (
@@ -487,7 +496,7 @@ def _versus_control_family(
             lam = np.where(se > 0, np.sqrt(var_c) / se, 0.0)
         return se, ProductFormCorrelation(lam)
     if isinstance(cov, LowRankUpdateCovariance) and len(idx) > FAMILY_DENSE_MAX:
-        if cov.origin == "augmented":
+        if cov.origin in AUGMENTED_ORIGINS:
             exact = _exact_bifactor_family(cov, idx, ic, scale)
             if exact is not None:
                 return exact
