@@ -24,7 +24,7 @@ _KEPT = re.compile(
     r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan|audit)\b|"
     r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
     r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
-    r"CK T1|\b(?:html|markdown|docx|xlsx|json)\b|\.htm\b|"  # an example label, format names
+    r"CK T1|\b(?:html|markdown|docx|xlsx|json|csv|table)\b|\.htm\b|"  # a label, formats
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
@@ -70,6 +70,13 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
+    "usage-format-contradicts-output": lambda tmp: [
+        *_table(tmp),
+        "--format",
+        "json",
+        "-o",
+        str(tmp / "s.csv"),
+    ],
     "usage-config-twice": lambda tmp: _report(tmp, "--config", "a.toml", "--config", "b.toml"),
     "usage-config-empty": lambda tmp: _report(tmp, "--config", ""),
     "usage-sheet-csv": lambda tmp: _report(tmp, "--sheet", "产量"),
@@ -127,6 +134,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
 #: Lines that end without argparse's "(see '... --help')" (the checks main runs itself).
 NO_HELP = (
     "usage-not-finite",
+    "usage-format-contradicts-output",
     "usage-dash-output",
     "usage-dash-input",
     "usage-text-output-name",

@@ -2225,6 +2225,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "请命名为 {name}{excel}",
     ),
     Template(
+        "usage-format-contradicts-output",
+        r"argument -o: (?P<given>" + _R + r") names a (?P<named>csv|json|table) file but "
+        r"--format is (?P<fmt>csv|json|table); name it (?P<name>.+?), or give --format "
+        r"(?P=named)",
+        "参数 -o：{given} 是 {named} 文件的名称，而 --format 为 {fmt}；请命名为 {name}，"
+        "或改用 --format {named}",
+    ),
+    Template(
         "usage-config-twice",
         r"--config given twice \((?P<first>" + _R + r") and (?P<second>" + _R + r")\); give one "
         r"trial\.toml \(several files are not merged\)",
