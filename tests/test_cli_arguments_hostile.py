@@ -310,7 +310,7 @@ def test_implausible_standard_moisture_warns_on_one_line(capsys):
     code = main(["standardize", "442", "--moisture", "5", "--standard", "99.9"])
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert code == 0
-    assert len(err) == 1 and err[0].startswith("yieldtrial: warning: standard_moisture_pct = 99.9")
+    assert len(err) == 1 and err[0].startswith("yieldtrial: warning: --standard = 99.9")
 
 
 @pytest.mark.parametrize(
