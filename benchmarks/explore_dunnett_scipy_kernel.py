@@ -1,7 +1,7 @@
 """Dunnett with SciPy's compiled Genz kernel: does it reach issue 15's 0.2 s? (stop 46).
 
 Run: ``cd benchmarks && OPENBLAS_NUM_THREADS=1 PYTHONPATH=../src python
-explore_dunnett_scipy_kernel.py`` (about 5 minutes; ``--part NAME`` runs one part,
+explore_dunnett_scipy_kernel.py`` (about 6 minutes; ``--part NAME`` runs one part,
 ``--cases a,b`` some of the six cases).  Needs SciPy >= 1.16 (``scipy.stats._qmvnt_cy``).
 
 The kernel is ``scipy.stats._qmvnt_cy._qmvt_inner(q, rndm, n, batches, cho, lo, hi, nu)``
@@ -37,7 +37,9 @@ the family's largest df (exceedance 0.05).
 * ``generic``: the same curve for the hand-built correlations of
   ``check_dunnett_generic.py`` (a known variance, as its ``--quick`` first table; up to
   65,536 points per shift; the engine switches to the target alone where the product form
-  does not pay, as it does today): CPU s, points / nodes, stated error.
+  does not pay, as it does today): CPU s, points / nodes, stated error; then one kernel
+  call per threshold (the target alone, c = 2.4, 30 df), points per shift doubled from
+  8,192 until three standard errors are <= 1e-4: CPU s.
 * ``ref``: scipy.stats.multivariate_t.cdf with 1,000,000 points, the mean of
   ``random_state`` 1 and 2 (as stop 44), at the same threshold and df.
 * ``cost``: CPU per point and integrand of the kernel (normal and 8 df) against the
@@ -313,7 +315,11 @@ def part_curve(names: list[str], refs: dict[str, tuple[float, float]]) -> None:
 def part_generic() -> None:
     from check_dunnett_generic import generic_cases
 
-    from yieldtrial.stats._mvt_sov import _probe_thresholds, nearest_product_form
+    from yieldtrial.stats._mvt_sov import (
+        _probe_thresholds,
+        nearest_product_form,
+        reordered_cholesky,
+    )
 
     print("generic: the kernel-sums curve, df = inf")
     print("case | CPU s | points/nodes | stated (probes)")
@@ -322,6 +328,20 @@ def part_generic() -> None:
         stated = float(np.max(curve.exceedance(_probe_thresholds(curve.r_high, np.inf, True))[1]))
         print(f"{name} | {cpu:.2f} | {curve.points}/{curve.coef.shape[1]} | {stated:.1e}",
               flush=True)  # fmt: skip
+    print("generic, one kernel call per threshold (target alone, c = 2.4, 30 df): points per "
+          "shift until 3 SE <= 1e-4")  # fmt: skip
+    print("case | n per shift | stated | CPU s")
+    for name, r in generic_cases().items():
+        k = r.shape[0]
+        for points in (8192, 16384, 32768, 65536, 131072):
+            t0 = time.process_time()
+            chol, _ = reordered_cholesky(r, np.full(k, -2.4), np.full(k, 2.4))
+            values = 1.0 - shift_means(unit_factor(chol), 2.4, 30.0, points)
+            cpu = time.process_time() - t0
+            stated = float(3.0 * np.std(values, ddof=1) / np.sqrt(SHIFTS))
+            print(f"{name} | {lattice(k, points)[1]} | {stated:.1e} | {cpu:.3f}", flush=True)
+            if stated <= TARGET:
+                break
 
 
 def part_cost(name: str) -> None:
