@@ -333,6 +333,28 @@ def test_win_rate_has_the_same_decimals_in_every_table():
     assert shown == {"66.7"}
 
 
+def test_win_rate_sentence_gives_its_interval_the_rates_decimals(farms_result):
+    """The conclusion printed "win rate 62.5 %, 95 % CI 48-75 %"; the interval has one decimal.
+
+    The numbers are the summary's (Wilson 1927 interval, ``win_rate_ci_*_pct``), to one
+    decimal as the table against the check shows them.
+    """
+    import re
+
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T beat CK1"))
+    found = re.search(r"win rate (\S+) %, 95 % CI (\S+)-(\S+) %\)", line)
+    assert found is not None, line
+    row = farms_result.summary.treatments.set_index("treatment").loc["T"]
+    expected = [row["win_rate_pct"], row["win_rate_ci_low_pct"], row["win_rate_ci_high_pct"]]
+    assert all(re.fullmatch(r"\d+\.\d", text) for text in found.groups())
+    assert [float(text) for text in found.groups()] == pytest.approx(expected, abs=0.05)
+
+
 @pytest.fixture(scope="module")
 def two_checks(farms_csv):
     from yieldtrial.network import analyze_many

@@ -66,6 +66,10 @@ WIDE_SITES = 12
 #: of more than :data:`yieldtrial.report.entries.ENTRY_TABLE_LIMIT` sites shows.
 SITE_TABLE_ENDS = 10
 
+#: Decimals of a win rate and of its interval [%], in every table and sentence ("62.5 %
+#: (48.1-75.0)"): the sentence printed the interval to whole percent (stop 46).
+WIN_RATE_DIGITS = 1
+
 #: Thousands separators from 1,000 (yields in kg/ha across sites: "6,123.4").
 NETWORK_NUMBER_STYLE = NumberStyle(group_from=1000.0)
 
@@ -508,9 +512,11 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
-        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 1),
-        Column("win_low", t("network.col.ci_low", lang), "number", 1, group=win_ci),
-        Column("win_high", t("network.col.ci_high", lang), "number", 1, group=win_ci),
+        Column("win_rate_pct", t("network.col.win_rate", lang), "number", WIN_RATE_DIGITS),
+        Column("win_low", t("network.col.ci_low", lang), "number", WIN_RATE_DIGITS, group=win_ci),
+        Column(
+            "win_high", t("network.col.ci_high", lang), "number", WIN_RATE_DIGITS, group=win_ci
+        ),
     ]
     if margin is not None:
         columns.append(
@@ -749,9 +755,9 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     "network.conclusion.win",
                     lang,
                     above=fmt_count(_f(r.sites_above)),
-                    rate=fixed(_f(r.win_rate_pct), 1),
-                    low=fixed(low, 0),
-                    high=fixed(high, 0),
+                    rate=fixed(_f(r.win_rate_pct), WIN_RATE_DIGITS),
+                    low=fixed(low, WIN_RATE_DIGITS),
+                    high=fixed(high, WIN_RATE_DIGITS),
                     **values,
                 )
             )
@@ -847,7 +853,7 @@ def _treatment_table(
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
         Column(
-            "win_rate_pct", t("network.col.win_rate", lang), "number", 1
+            "win_rate_pct", t("network.col.win_rate", lang), "number", WIN_RATE_DIGITS
         ),  # as in the table against the check
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
     ]
