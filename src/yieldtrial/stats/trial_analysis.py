@@ -281,6 +281,21 @@ def design_df_error(
     return int(model.df_error)
 
 
+def unadjusted_entry_messages(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str = RESPONSE
+) -> list[str]:
+    """Return the lines of an augmented trial with random blocks whose entries are unadjusted.
+
+    Empty for other trials (see :func:`yieldtrial.stats.augmented.unadjusted_entry_messages`).
+    """
+    if columns["design"] != "augmented" or columns.get("block_effects") != "random":
+        return []
+    from yieldtrial.stats.augmented import unadjusted_entry_messages as messages
+
+    checks = augmented_checks(data)[0] if "entry_type" in data.columns else None
+    return messages(data, response=response, treatment="treatment", block="block", checks=checks)
+
+
 def _raise_unlinked_block(data: pd.DataFrame, response: str) -> None:
     """Raise the augmented analysis's error for a block its checks do not reach, if any."""
     from yieldtrial.stats.augmented import check_linked_blocks
