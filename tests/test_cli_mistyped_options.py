@@ -45,3 +45,19 @@ def test_mistyped_option_is_chinese_under_lang_zh(capsys):
             "（参见 'yieldtrial standardize --help'）"
         ],
     )
+
+
+def test_near_miss_suggests_only_the_commands_own_flags():
+    """With every command's parser built, ``standardize --contrl`` suggests nothing.
+
+    ``--control`` is a flag of ``report``, ``audit`` and ``network``, not of ``standardize``:
+    the suggestion comes from the command's own options (``_command_actions``).
+    """
+    from yieldtrial.cli import COMMANDS, _close_option, _command_actions, build_parser
+
+    parser = build_parser(COMMANDS)
+    suggested = {
+        command: _close_option(_command_actions(parser, command), ["--contrl"])
+        for command in ("standardize", "report")
+    }
+    assert suggested == {"standardize": "", "report": "--control"}

@@ -359,7 +359,7 @@ def test_report_maize_ears_zh_states_shelling(tmp_path: Path) -> None:
     assert "| 鲜穗重（kg） | 含水量（%） | 出籽率（%） |" in md
     assert "杂质率" not in md
     # plot 101: 18.48 kg ears x 85.1 % x (100 - 26.4)/86 / 20 m2 x 10000 / 15 = 448.63 kg/mu
-    assert "| 101 | 1 | 郑单958 | 20.0 | 18.48 | 26.4 | 85.1 | 448.63 | 6729.5 |" in md
+    assert "| 101 | 1 | 郑单958 | 20.0 | 18.48 | 26.4 | 85.1 | 448.63 | 6,729.5 |" in md
 
 
 def test_report_us_corn_states_bushel_conversion(tmp_path: Path) -> None:

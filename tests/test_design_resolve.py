@@ -143,3 +143,18 @@ def test_augmented_repeats_said_or_in_every_block_do_not_warn(how):
     with warnings.catch_warnings():
         warnings.simplefilter("error", YieldTrialWarning)
         FieldTrial.from_dataframe(book, crop="wheat", control="CK1", design="augmented", **kwargs)
+
+
+def test_augmented_sparse_repeats_follow_the_one_rule_of_repeated(monkeypatch):
+    """The warning takes "repeated" from ``io.entry_types.repeated_treatments`` (stop 46).
+
+    It counted the plots itself; with the rule saying only the checks repeat, E1 (typed
+    twice) is no longer "analysed as check(s)" and nothing is warned.
+    """
+    from yieldtrial.design import resolve
+
+    book = _augmented_book(_TYPED_TWICE)
+    monkeypatch.setattr(resolve, "repeated_treatments", lambda labels, n: ("CK1", "CK2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", YieldTrialWarning)
+        resolve.warn_sparse_repeats(book)

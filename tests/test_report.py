@@ -86,7 +86,7 @@ def test_jinzhong_labels_illustrative_values(jinzhong: Any) -> None:
     md = jinzhong.to_markdown()
     assert "Illustrative values: CK1, CK2 were not published" in md
     # input area 1 mu = 10000/15 m2 = 666.67 m2 (shown with the input column)
-    assert "| 1 | CK1 | 1 | 666.67 | 436.00 | 5.0 | 476.09 | 7141.4 | illustrative |" in md
+    assert "| 1 | CK1 | 1 | 666.67 | 436.00 | 5.0 | 476.09 | 7,141.4 | illustrative |" in md
 
 
 def test_jinzhong_makes_no_significance_claim(jinzhong: Any) -> None:

@@ -226,6 +226,25 @@ def test_report_methods_say_p_rep_checks_and_adjustment(tmp_path: Path) -> None:
     assert doc["results"]["anova"]["checks"] == ["CK1", "CK2", "CK3"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_methods_word_the_design_once_from_the_models_origin(tmp_path: Path, lang: str) -> None:
+    """A p-rep trial's methods say p-rep once; an augmented one says augmented, never p-rep.
+
+    The design sentence and the methods sentence both said "p-rep" (stop 45); the wording
+    follows the fitted model's origin (``AugmentedAnova.origin``: ``augmented_prep`` when
+    an entry has two plots, what the Dunnett accuracy note follows too).
+    """
+    texts = {}
+    for name, share in (("prep", 0.3), ("augmented", 0.0)):
+        out = _report(tmp_path / name, _prep(12, replicated=share), "--lang", lang)
+        texts[name] = _methods(json.loads(out.read_text(encoding="utf-8")))
+    assert _trial(_prep(12)).anova().origin == "augmented_prep"
+    assert _trial(_prep(12, replicated=0.0)).anova().origin == "augmented"
+    assert (texts["prep"].count("p-rep"), texts["augmented"].count("p-rep")) == (1, 0)
+    augmented = "增广随机区组设计（对照每区组重复" if lang == "zh" else "augmented RCBD (checks in"
+    assert augmented in texts["augmented"]
+
+
 def test_report_methods_in_chinese(tmp_path: Path) -> None:
     out = _report(tmp_path, _prep(12), "--lang", "zh")
     text = _methods(json.loads(out.read_text(encoding="utf-8")))

@@ -78,11 +78,19 @@ def test_augmented_note_gives_the_block_adjustment_sentence(monkeypatch) -> None
 
 
 def test_p_rep_note_says_the_replicated_entries_estimate_the_blocks() -> None:
-    """A p-rep trial (E2 on two plots): blocks from the checks and the replicated entries."""
+    """A p-rep trial: blocks from the checks and the replicated entries.
+
+    The wording follows the model's origin, which the library's note states
+    (``augmented_prep``: "block effects estimated from the checks and the replicated
+    entries", stats.compare), not a count of the report's plots (stop 46): an augmented
+    note over the p-rep plots keeps the plain wording.
+    """
+    prep = "... entries adjusted by block effects estimated from the checks and the replicated "
+    prep += "entries (augmented design) differ ..."
     note = "product-form correlation ... checks' block effects (augmented design) differ ..."
     for lang, words in (
         ("en", "(estimated from the checks and the replicated entries)"),
         ("zh", "（由对照和重复的参试材料估计）"),
     ):
-        assert words in _dunnett_accuracy(_ctx(note, _PREP), lang)
-        assert words not in _dunnett_accuracy(_ctx(note), lang)
+        assert words in _dunnett_accuracy(_ctx(prep, _PREP), lang)
+        assert words not in _dunnett_accuracy(_ctx(note, _PREP), lang)

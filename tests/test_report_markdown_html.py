@@ -319,21 +319,42 @@ def test_anova_footer_groups_its_thousands_as_its_table(lang: str, label: str) -
     assert mse.partition(" ")[0] == error_ms == "4,583.3"
 
 
-def test_anova_footer_stays_ungrouped_under_an_ungrouped_table() -> None:
-    """Every ANOVA number below 10,000 and the grand mean too: no separator in the footer.
+def test_anova_footer_groups_as_every_report_table() -> None:
+    """Every ANOVA number below 10,000: the footer groups its thousands all the same.
 
-    Grand mean = 45,000 / 9 = 5000.0 kg/ha; the sums of squares are below 1,000 (yields
-    within 20 kg/ha of 5000).
+    The single-trial tables grouped from 10,000 and the network's from 1,000; every report
+    table groups from 1,000 now (stop 46), and the footer with its table.  Grand mean =
+    45,000 / 9 = 5000.0 kg/ha; the sums of squares are below 1,000 (yields within 20 kg/ha
+    of 5000).
     """
     yields = {"CK": [4990.0, 4985.0, 4995.0], "A": [5010.0, 5015.0, 5005.0]}
     yields["B"] = [5000.0, 5000.0, 5000.0]
     anova = _rcbd_report(yields, "en").section("anova").blocks[0]
-    assert anova.number_style().group_from == 10000.0
-    assert dict(anova.footer)["Grand mean"] == "5000.0 kg/ha"
+    assert dict(anova.footer)["Grand mean"] == "5,000.0 kg/ha"
 
 
-def test_a_footer_number_of_ten_thousand_groups_the_footers_thousands() -> None:
-    """An ungrouped table's footer holding 12,000.0 groups its 1,500.0 as well (one rule)."""
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_single_trial_tables_group_thousands_as_the_network(lang: str) -> None:
+    """The means table printed "5000.0" where the network report printed "5,000.0" (stop 46).
+
+    B's three plots yield 5000 kg/ha each: its mean is 5000.0 kg/ha (hand), shown with a
+    thousands separator in English and Chinese alike (GB/T 15835-2011 allows the comma).
+    """
+    from yieldtrial.report.model import REPORT_NUMBER_STYLE, Table
+
+    yields = {"CK": [4990.0, 4985.0, 4995.0], "A": [5010.0, 5015.0, 5005.0]}
+    yields["B"] = [5000.0, 5000.0, 5000.0]
+    report = _rcbd_report(yields, lang)
+    assert report.number_style == REPORT_NUMBER_STYLE
+    means = next(b for b in report.section("means").blocks if isinstance(b, Table))
+    cells = {cell for row in means.formatted(report.number_style) for cell in row}
+    assert "5,000.0" in cells and "5000.0" not in cells
+    markdown_means = report.to_markdown().split("\n## ")
+    assert any("5,000.0" in part for part in markdown_means)
+
+
+def test_footer_as_table_groups_from_one_thousand() -> None:
+    """A footer groups its thousands as the report's tables, whatever its table holds."""
     from yieldtrial.report.model import Table
     from yieldtrial.report.sections.models import fmt_number, footer_as_table
 
@@ -344,7 +365,7 @@ def test_a_footer_number_of_ten_thousand_groups_the_footers_thousands() -> None:
     )
     assert footer == [("a", "12,000.0"), ("b", "1,500.0")]
     small = footer_as_table(table, lambda style: [("b", fmt_number(1500.0, 1, style))])
-    assert small == [("b", "1500.0")]
+    assert small == [("b", "1,500.0")]
 
 
 def test_rank_cells_are_centred_in_html() -> None:

@@ -267,6 +267,8 @@ def test_mixed_grand_mean_is_in_the_report_unit_first(tmp_path: Path) -> None:
     md = _markdown(_split_plot_with_missing_plot(tmp_path, whole_plot_effects=True), "zh")
     line = next(line for line in md.splitlines() if line.startswith("- 总平均："))
     per_mu, per_ha = line.removeprefix("- 总平均：").removesuffix(" kg/公顷）").split(" kg/亩（")
+    # the footer groups thousands as the tables ("6,717.4", stop 46)
+    per_mu, per_ha = per_mu.replace(",", ""), per_ha.replace(",", "")
     assert float(per_mu) == pytest.approx(float(per_ha) / 15, abs=0.006)
 
 

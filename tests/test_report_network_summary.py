@@ -134,10 +134,10 @@ def test_many_sites_percent_columns_are_one_group(farms_result):
     means = farms_result.summary.means
     missing = [str(s) for s in means.index[means["CK2"].isna()]]
     assert missing
-    from yieldtrial.report.network import NETWORK_NUMBER_STYLE
+    from yieldtrial.report.model import REPORT_NUMBER_STYLE
 
     at = [r["site"] for r in table.rows].index(missing[0])
-    shown = table.formatted(NETWORK_NUMBER_STYLE)[at]
+    shown = table.formatted(REPORT_NUMBER_STYLE)[at]
     cells = dict(zip([c.key for c in table.columns], shown, strict=True))
     assert cells["trt:CK2"] == cells["pct:CK2"] == "–"
 
@@ -191,8 +191,8 @@ def test_many_replicated_sites_missing_mean_is_a_dash():
     13 RCBD sites (more than WIDE_SITES = 12), CK/A/B in 2 blocks, site S00 without B.
     """
     from yieldtrial.network import analyze_many
-    from yieldtrial.report.model import Table
-    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+    from yieldtrial.report.model import REPORT_NUMBER_STYLE, Table
+    from yieldtrial.report.network import network_report
 
     rng = np.random.default_rng(5)
     rows = [
@@ -209,7 +209,7 @@ def test_many_replicated_sites_missing_mean_is_a_dash():
     )  # fmt: skip
     report = network_report(res, report_date="2024-01-01")
     table = next(b for b in report.section("treatments").blocks if isinstance(b, Table))
-    shown = table.formatted(NETWORK_NUMBER_STYLE)[0]
+    shown = table.formatted(REPORT_NUMBER_STYLE)[0]
     cells = dict(zip([c.key for c in table.columns], shown, strict=True))
     assert cells["trt:B"] == cells["pct:B"] == "–"
     assert cells["trt:A"].endswith(" a")  # LS-mean with its within-site letters
@@ -306,8 +306,8 @@ def test_single_slope_conclusion_is_not_hedged():
 def test_win_rate_has_the_same_decimals_in_every_table():
     """Layout G printed a win rate of 2 of 3 sites as 67, the table against the check 66.7."""
     from yieldtrial.network import analyze_many
-    from yieldtrial.report.model import Table
-    from yieldtrial.report.network import NETWORK_NUMBER_STYLE, network_report
+    from yieldtrial.report.model import REPORT_NUMBER_STYLE, Table
+    from yieldtrial.report.network import network_report
 
     rows = [  # hand: T above CK at S1 and S2, below at S3 -> 2/3 = 66.7 %
         # + 0.5 in one plot per site: exactly additive yields are an exact fit, refused
@@ -329,8 +329,30 @@ def test_win_rate_has_the_same_decimals_in_every_table():
     for section in ("treatments", "summary"):
         table = next(b for b in report.section(section).blocks if isinstance(b, Table))
         at = [c.key for c in table.columns].index("win_rate_pct")
-        shown |= {row[at] for row in table.formatted(NETWORK_NUMBER_STYLE)} - {"–", ""}
+        shown |= {row[at] for row in table.formatted(REPORT_NUMBER_STYLE)} - {"–", ""}
     assert shown == {"66.7"}
+
+
+def test_win_rate_sentence_gives_its_interval_the_rates_decimals(farms_result):
+    """The conclusion printed "win rate 62.5 %, 95 % CI 48-75 %"; the interval has one decimal.
+
+    The numbers are the summary's (Wilson 1927 interval, ``win_rate_ci_*_pct``), to one
+    decimal as the table against the check shows them.
+    """
+    import re
+
+    from yieldtrial.report.model import Bullets
+    from yieldtrial.report.network import network_report
+
+    report = network_report(farms_result, report_date="2024-01-01")
+    bullets = next(b for b in report.section("conclusions").blocks if isinstance(b, Bullets))
+    line = next(x for x in bullets.items if x.startswith("T beat CK1"))
+    found = re.search(r"win rate (\S+) %, 95 % CI (\S+)-(\S+) %\)", line)
+    assert found is not None, line
+    row = farms_result.summary.treatments.set_index("treatment").loc["T"]
+    expected = [row["win_rate_pct"], row["win_rate_ci_low_pct"], row["win_rate_ci_high_pct"]]
+    assert all(re.fullmatch(r"\d+\.\d", text) for text in found.groups())
+    assert [float(text) for text in found.groups()] == pytest.approx(expected, abs=0.05)
 
 
 @pytest.fixture(scope="module")

@@ -289,6 +289,18 @@ def _lost_augmented_entry() -> list[str]:
     return _caught(lambda: FieldTrial(book, crop="wheat", design="augmented").means())
 
 
+def _random_block_unadjusted_entries() -> list[str]:
+    """Fit an augmented trial with random blocks whose block 3 has no check (stop 46)."""
+    rows = [(f"{b}{k}", str(b), ck, 6000.0 + 100 * b + 7 * k + 23 * (b * k == 2))
+            for b in (1, 2) for k, ck in enumerate(("CK1", "CK2"))]  # fmt: skip
+    rows += [("15", "1", "E1", 6400.0), ("25", "2", "E2", 6100.0), ("35", "3", "E3", 6300.0),
+             ("36", "3", "E4", 6200.0)]  # fmt: skip
+    plots = pd.DataFrame(rows, columns=["plot_id", "block", "treatment", "yield_kg_ha"])
+    trial = FieldTrial(plots, crop="wheat", design="augmented", checks=["CK1", "CK2"],
+                       block_effects="random")  # fmt: skip
+    return _caught(trial.anova)
+
+
 def _analyze_sites_design() -> list[str]:
     from fieldbook_data import alpha_sites
 
@@ -418,6 +430,10 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
+    "random blocks, block without checks": (
+        _random_block_unadjusted_entries,
+        "block '3' has no check plot with a yield: with random blocks",
+    ),
     "intra-block df": (_alpha_intra_block_df, "in the intra-block model the residuals are"),
     "design column renamed": (_design_column_renamed, "is renamed to '备注'"),
     "design column renamed, design declared": (
@@ -673,6 +689,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
+    "yieldtrial/trial.py::FieldTrial.anova": ("random blocks, block without checks",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
     "yieldtrial/stats/mixed.py::warn_pooled_strata": ("pooled whole-plot stratum",),

@@ -54,3 +54,29 @@ def test_row_column_missing_plot_counts_residual_df() -> None:
 def test_row_column_complete_df_unchanged() -> None:
     # 24 plots - (1 + 11 treatments + 5 rows + 6 further columns) = 1
     assert design_df_error(_layout(), columns=COLUMNS, response="y") == 1
+
+
+def _augmented_checkless_block() -> pd.DataFrame:
+    """SYNTHETIC augmented trial: CK1, CK2 and 3 entries in blocks 1-4; block 5 entries only."""
+    rows = []
+    for b in range(1, 6):
+        checks = ("CK1", "CK2") if b <= 4 else ()
+        for k, treatment in enumerate((*checks, *(f"E{3 * (b - 1) + i}" for i in (1, 2, 3)))):
+            rows.append({"block": str(b), "treatment": treatment,
+                         "y": 6000.0 + 200 * b + (53 * k + 31 * b) % 170})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_random_block_augmented_with_a_checkless_block_counts_the_fitted_models_df() -> None:
+    """Random blocks: a block holding only entries is analysed, its df counted on that model.
+
+    The fixed-block (intra-block) model is disconnected and refused it (stop 45); the REML
+    model fitted estimates every treatment.  Its residual df, by hand: the 8 check plots of
+    blocks 1-4 leave (checks - 1)(blocks - 1) = 1 x 3 = 3; each entry's one plot fits its
+    own effect (0 df), so block 5 adds none: 23 plots - rank 20 (17 treatments + 5 blocks -
+    2 connected parts) = 3.
+    """
+    columns = {**COLUMNS, "design": "augmented", "row": None, "column": None}
+    data = _augmented_checkless_block()
+    assert design_df_error(data.copy(), columns={**columns, "block_effects": "random"},
+                           response="y") == 3  # fmt: skip

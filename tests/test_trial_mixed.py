@@ -207,6 +207,49 @@ def test_augmented_random_blocks_is_a_mixed_model() -> None:
     assert trial.anova().formula == "yield_kg_ha ~ treatment + (1 | block)"
 
 
+def _checkless_block_trial() -> FieldTrial:
+    """SYNTHETIC: CK1, CK2 and 3 entries in blocks 1-4; block 5 holds entries E13-E15 only."""
+    rows = []
+    for b in range(1, 6):
+        checks = ("CK1", "CK2") if b <= 4 else ()
+        for k, treatment in enumerate((*checks, *(f"E{3 * (b - 1) + i}" for i in (1, 2, 3)))):
+            rows.append((f"{b}{k}", str(b), treatment, 6000.0 + 200 * b + (53 * k + 31 * b) % 170))
+    plots = pd.DataFrame(rows, columns=["plot_id", "block", "treatment", "yield_kg_ha"])
+    return FieldTrial.from_dataframe(plots, crop="wheat", control="CK1", design="augmented",
+                                     checks=["CK1", "CK2"], block_effects="random")  # fmt: skip
+
+
+def test_augmented_random_blocks_estimate_a_checkless_blocks_entries() -> None:
+    """A block without checks: its entries are their plot's yield, SE sqrt(s2_block + s2_e).
+
+    Stop 46 accepts it (Federer's fixed-block adjustment needs the block's checks and is
+    still refused).  With blocks random (Patterson and Thompson 1971) the entry's only plot
+    is y = mu + tau_e + u_5 + e; nothing else informs its effect, so its BLUE is y and its
+    variance Var(u_5 + e) = s2_block + s2_e (hand, from the REML variance components).
+    """
+    trial = _checkless_block_trial()
+    with pytest.warns(YieldTrialWarning, match="block '5' has no check plot with a yield"):
+        fit = trial.anova()
+    components = fit.variance_components.set_index("component")["variance"]
+    means = trial.means(letters=None).set_index("treatment")
+    plots = trial.plots.set_index("treatment")["yield_kg_ha"]
+    for entry in ("E13", "E14", "E15"):
+        assert means.at[entry, "yield_kg_ha"] == pytest.approx(plots[entry], rel=1e-9)
+        expected_se = np.sqrt(components["block"] + components["residual"])
+        assert means.at[entry, "se_kg_ha"] == pytest.approx(expected_se, rel=1e-6)
+
+
+def test_augmented_random_blocks_name_the_unadjusted_entries() -> None:
+    """The warning names the block and its entries, and says how to adjust them."""
+    with pytest.warns(YieldTrialWarning) as caught:
+        _checkless_block_trial().anova()
+    assert [str(w.message) for w in caught if w.category is YieldTrialWarning] == [
+        "block '5' has no check plot with a yield: with random blocks its entries 'E13', "
+        "'E14', 'E15' are estimated without a block adjustment (their standard errors include "
+        "the block variance). Fill in the yields of its checks to adjust them."
+    ]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [({"block_effects": "mixed"}, "block_effects"), ({"design": "crd", "block_effects": "random"},

@@ -219,8 +219,9 @@ def _main(argv: Sequence[str] | None) -> int:
         try:
             args, extra = parser.parse_known_args(arguments)
             if extra:  # name the command whose usage it breaks, not the top level
-                sub = _subparser(parser, getattr(args, "command", None)) or parser
-                close = _close_option(sub, extra)
+                command = getattr(args, "command", None)
+                sub = _subparser(parser, command) or parser
+                close = _close_option(_command_actions(parser, command), extra)
                 hint = f"; did you mean {close}?" if close else ""
                 sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
@@ -234,8 +235,14 @@ def _main(argv: Sequence[str] | None) -> int:
             return 2
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
-        args.option_spellings = _typed_spellings(parser, args, arguments)
-        args.format_typed = _format_typed(parser, args, arguments)
+        owner = {
+            spelling: action
+            for action in _command_actions(parser, args.command)
+            for spelling in action.option_strings
+        }
+        typed = _typed_options(owner, arguments)  # once: the spellings and --format read it
+        args.option_spellings = _typed_spellings(owner, typed)
+        args.format_typed = "--format" in typed
         problem = (
             _non_finite_argument(parser, args)
             or _standard_output(args)
@@ -627,22 +634,19 @@ def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:
     return kept, debug
 
 
-def _typed_spellings(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, arguments: list[str]
-) -> dict[str, str]:
+def _typed_spellings(owner: dict[str, argparse.Action], typed: list[str]) -> dict[str, str]:
     """Return the spelling the user typed of each option with several (``dest`` -> spelling).
 
     ``--margin-pct`` and ``--margin`` are one option: its messages name the one typed (the
     last, as argparse keeps the last value; an abbreviation counts as the spelling it stands
-    for), not the last of its option strings.
+    for), not the last of its option strings.  ``owner`` maps the command's option strings
+    to their actions, ``typed`` is :func:`_typed_options` of the command line.
     """
-    actions = [a for a in _command_actions(parser, getattr(args, "command", None))]
-    owner = {spelling: a for a in actions for spelling in a.option_strings}
-    typed: dict[str, str] = {}
-    for spelling in _typed_options(owner, arguments):
+    spellings: dict[str, str] = {}
+    for spelling in typed:
         if len(owner[spelling].option_strings) > 1:
-            typed[owner[spelling].dest] = spelling
-    return typed
+            spellings[owner[spelling].dest] = spelling
+    return spellings
 
 
 def _typed_options(owner: dict[str, argparse.Action], arguments: list[str]) -> list[str]:
@@ -657,15 +661,6 @@ def _typed_options(owner: dict[str, argparse.Action], arguments: list[str]) -> l
         if len(matches) == 1:
             typed.append(matches[0])
     return typed
-
-
-def _format_typed(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, arguments: list[str]
-) -> bool:
-    """Whether ``--format`` (or an abbreviation of it) is on the command line."""
-    actions = _command_actions(parser, getattr(args, "command", None))
-    owner = {spelling: a for a in actions for spelling in a.option_strings}
-    return "--format" in _typed_options(owner, arguments)
 
 
 def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
@@ -796,15 +791,17 @@ def _contradicted_format(args: argparse.Namespace, output: str, suffix: str) -> 
     )
 
 
-def _close_option(parser: argparse.ArgumentParser, extra: Sequence[str]) -> str:
-    """Return the option of ``parser`` the first mistyped ``--option`` in ``extra`` is close to.
+def _close_option(actions: Sequence[argparse.Action], extra: Sequence[str]) -> str:
+    """Return the option the first mistyped ``--option`` in ``extra`` is close to.
 
     ``report plots.csv --contrl CK1`` said only "unrecognized arguments: --contrl CK1"; the
     option meant (``--control``) is named as for a mistyped command ('' when none is close).
+    ``actions`` are the command's own (:func:`_command_actions`): another command's flag is
+    never suggested.
     """
     import difflib
 
-    known = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    known = [s for a in actions for s in a.option_strings if s.startswith("--")]
     for token in extra:
         name = token.partition("=")[0]
         if name.startswith("--") and name not in known:

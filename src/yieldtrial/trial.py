@@ -1149,6 +1149,9 @@ class FieldTrial:
             estimated at zero: that error stratum is pooled with the residual, so the F test
             of the factor tested against it differs from the stratum ANOVA of the complete
             data (:func:`yieldtrial.stats.mixed.pooled_strata_messages`).  Said on every call.
+            An augmented trial with random blocks and a block without a check plot with a
+            yield: its entries are estimated without a block adjustment
+            (:func:`yieldtrial.stats.augmented.unadjusted_entry_messages`).
         """
         result = _analysis.trial_anova(
             self._analysis_data(unit),
@@ -1164,6 +1167,14 @@ class FieldTrial:
                 # an error stratum pooled, said on every call: the fit is cached (and shared
                 # with the means and comparisons), so it cannot warn once for all
                 warn_pooled_strata(result)
+                from yieldtrial.stats._common import warn_at_caller
+
+                for message in _analysis.unadjusted_entry_messages(
+                    self._analysis_data(unit),
+                    columns=self.design_columns(),
+                    response=self._result_response(unit),
+                ):  # random blocks: an augmented block without checks (stop 46)
+                    warn_at_caller(message)
         return result
 
     @_warns_at_caller

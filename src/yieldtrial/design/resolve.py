@@ -21,7 +21,7 @@ from yieldtrial.design.detect import BLOCK_EFFECTS, DESIGNS, TWO_FACTOR_DESIGNS
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import check_option
-from yieldtrial.io.entry_types import is_check_plot
+from yieldtrial.io.entry_types import is_check_plot, repeated_treatments
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
 from yieldtrial.io.validation import as_labels, list_items
@@ -560,7 +560,8 @@ def warn_sparse_repeats(plots: pd.DataFrame, *, stacklevel: int = 2) -> None:
     """Warn when an augmented trial's rule takes a treatment in few blocks for a check.
 
     Without an ``entry_type`` column or named checks, the checks of an augmented trial are
-    the treatments on more than one plot (:func:`yieldtrial.io.entry_types.augmented_checks`).
+    the treatments on more than one plot (:func:`yieldtrial.io.entry_types.augmented_checks`,
+    whose rule :func:`~yieldtrial.io.entry_types.repeated_treatments` is the one used here).
     A check is planted in every block; a treatment on more than one plot but in fewer
     blocks than the checks that reach the most blocks is more often an entry label typed
     twice (the entry it replaced then lost), or a replicated (p-rep) entry that the rule
@@ -580,10 +581,10 @@ def warn_sparse_repeats(plots: pd.DataFrame, *, stacklevel: int = 2) -> None:
     used = plots.dropna(subset=["block", "treatment"])
     labels, blocks = used["treatment"].astype(str), used["block"].astype(str)
     n_plots = labels.value_counts(sort=False)
-    n_blocks = blocks.groupby(labels, sort=False).nunique()
-    repeated = n_blocks[n_plots.reindex(n_blocks.index) > 1]
-    if repeated.empty:
+    checks = repeated_treatments(n_plots.index.tolist(), n_plots.to_numpy())
+    if not checks:
         return
+    repeated = blocks.groupby(labels, sort=False).nunique().reindex(list(checks))
     most = int(repeated.max())
     sparse = repeated[repeated < most]
     if sparse.empty:

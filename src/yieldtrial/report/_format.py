@@ -49,9 +49,10 @@ CV_STRATUM_DESIGNS = ("split_plot", "strip_plot")
 def fmt_number(value: Any, digits: int = 2, style: NumberStyle | None = None) -> str:
     """Format a number for report text, in the report's one number style.
 
-    Thousands separators from 10,000 on, as in the tables
+    Thousands separators from 10,000 on in sentences
     (:data:`yieldtrial.report.model.DEFAULT_NUMBER_STYLE`); ``style`` gives another
-    grouping, e.g. a table's footer grouped as its table (:meth:`Table.number_style`).
+    grouping, e.g. a table's footer grouped as the report's tables, from 1,000 on
+    (:data:`yieldtrial.report.model.REPORT_NUMBER_STYLE`).
 
     Examples
     --------

@@ -665,6 +665,16 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^block (?P<block>.+?) has no check plot with a yield: with random blocks its "
+            r"entries (?P<entries>.+?) are estimated without a block adjustment \(their "
+            r"standard errors include the block variance\)\. Fill in the yields of its checks "
+            r"to adjust them\.$"
+        ),
+        "区组 {block} 没有有产量的对照小区：区组作为随机效应时，其参试材料 {entries} 未经区组"
+        "效应校正（其标准误包含区组方差）。补填该区组对照的产量即可校正。",
+    ),
+    (
+        (
             r"^augmented design without an entry_type column: (?P<sparse>.+?) (?:is|are) on "
             r"more than one plot but not in all the blocks of the checks \((?P<full>.+?): "
             r"(?P<most>\d+) blocks\), and analysed as check\(s\) .+$"
@@ -1007,6 +1017,8 @@ def translate_message(text: str, lang: str) -> str:
         if "sparse" in values:  # "'E1' (blocks '1', '2'), 'E7' (blocks '2', '3') and 1 more"
             values["sparse"] = sparse_repeats_zh(values["sparse"])
             values["full"] = quoted_labels_zh(values["full"])
+        if "entries" in values:  # "'E13', 'E14', ..." (a block's entries)
+            values["entries"] = re.sub(r"(?<=['\"]), (?=['\"]|\.\.\.)", "、", values["entries"])
         if "repeats" in values:  # "'G02' twice in replicate '1' (plots '101', '105')"
             values["repeats"] = repeated_entries_zh(values["repeats"])
         if "repeated_in" in values:  # the resolvable design of the repeated entries

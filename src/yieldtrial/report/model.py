@@ -88,8 +88,15 @@ class NumberStyle:
         return text
 
 
-#: The default number style.
+#: The default number style (a table built alone, report text: grouped from 10,000).
 DEFAULT_NUMBER_STYLE = NumberStyle()
+
+#: The style of every report's tables, single-trial and network alike: thousands grouped
+#: from 1,000 ("7,234.5 kg/ha"; a single-trial table printed "7234.5" where the network's
+#: printed "7,234.5", stop 46), in English and Chinese (GB/T 15835-2011 allows the comma
+#: grouping).  CSV and JSON keep plain numbers; Excel cells stay numbers (only their
+#: display format groups).
+REPORT_NUMBER_STYLE = NumberStyle(group_from=1000.0)
 
 ColumnKind = Literal["text", "number", "int", "pvalue", "pct", "signed", "signed_pct"]
 
@@ -388,7 +395,8 @@ class Report:
         ``control_comparisons``, ``pairwise``, ``anova``, ...), written to
         the JSON report unchanged.
     number_style : NumberStyle
-        How every renderer writes the numbers of this report's tables.
+        How every renderer writes the numbers of this report's tables (default
+        :data:`REPORT_NUMBER_STYLE`).
     """
 
     title: str
@@ -396,7 +404,7 @@ class Report:
     sections: list[Section]
     metadata: dict[str, Any] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
-    number_style: NumberStyle = field(default_factory=NumberStyle)
+    number_style: NumberStyle = field(default_factory=lambda: REPORT_NUMBER_STYLE)
     #: Complete versions of the tables shown summarised (see :class:`Companion`).
     companions: list[Companion] = field(default_factory=list)
 

@@ -32,6 +32,7 @@ from yieldtrial.report._network_zh import cv_flag, error_term, network_note, sit
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
 from yieldtrial.report.i18n import capitalized, full_stop
 from yieldtrial.report.model import (
+    REPORT_NUMBER_STYLE,
     Bullets,
     Column,
     ColumnKind,
@@ -66,8 +67,9 @@ WIDE_SITES = 12
 #: of more than :data:`yieldtrial.report.entries.ENTRY_TABLE_LIMIT` sites shows.
 SITE_TABLE_ENDS = 10
 
-#: Thousands separators from 1,000 (yields in kg/ha across sites: "6,123.4").
-NETWORK_NUMBER_STYLE = NumberStyle(group_from=1000.0)
+#: Decimals of a win rate and of its interval [%], in every table and sentence ("62.5 %
+#: (48.1-75.0)"): the sentence printed the interval to whole percent (stop 46).
+WIN_RATE_DIGITS = 1
 
 
 def _formats() -> dict[str, tuple[str, ...]]:
@@ -162,7 +164,7 @@ def network_report(
     results = result.to_dict()  # the JSON keeps the order of the trial keys
     result = _in_given_order(result)  # the sites in the order the user gave them
     s = result._summary()
-    style = NETWORK_NUMBER_STYLE
+    style = REPORT_NUMBER_STYLE  # the tables of every report (thousands from 1,000)
     sites = [str(site) for site in s.means.index]
     control = s.control
     opts = result.options
@@ -508,9 +510,9 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
-        Column("win_rate_pct", t("network.col.win_rate", lang), "number", 1),
-        Column("win_low", t("network.col.ci_low", lang), "number", 1, group=win_ci),
-        Column("win_high", t("network.col.ci_high", lang), "number", 1, group=win_ci),
+        Column("win_rate_pct", t("network.col.win_rate", lang), "number", WIN_RATE_DIGITS),
+        Column("win_low", t("network.col.ci_low", lang), "number", WIN_RATE_DIGITS, group=win_ci),
+        Column("win_high", t("network.col.ci_high", lang), "number", WIN_RATE_DIGITS, group=win_ci),
     ]
     if margin is not None:
         columns.append(
@@ -749,9 +751,9 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     "network.conclusion.win",
                     lang,
                     above=fmt_count(_f(r.sites_above)),
-                    rate=fixed(_f(r.win_rate_pct), 1),
-                    low=fixed(low, 0),
-                    high=fixed(high, 0),
+                    rate=fixed(_f(r.win_rate_pct), WIN_RATE_DIGITS),
+                    low=fixed(low, WIN_RATE_DIGITS),
+                    high=fixed(high, WIN_RATE_DIGITS),
                     **values,
                 )
             )
@@ -847,7 +849,7 @@ def _treatment_table(
         Column("sites_above", t("network.col.sites_above", lang), "int"),
         Column("sites_below", t("network.col.sites_below", lang), "int"),
         Column(
-            "win_rate_pct", t("network.col.win_rate", lang), "number", 1
+            "win_rate_pct", t("network.col.win_rate", lang), "number", WIN_RATE_DIGITS
         ),  # as in the table against the check
         Column("p_dunnett", t("network.col.p_dunnett", lang), "pvalue"),
     ]

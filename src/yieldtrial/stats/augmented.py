@@ -182,6 +182,26 @@ class AugmentedAnova:
     provenance: Provenance
     _means_model: MeansModel
 
+    @property
+    def origin(self) -> str:
+        """Origin of the LS-means covariance: ``"augmented_prep"`` for a p-rep trial.
+
+        ``"augmented_prep"`` when an entry has more than one observed plot (block effects
+        estimated from the checks and the replicated entries), else ``"augmented"``
+        (:func:`augmented_origin`, the rule the absorbed fit labels its covariance with).
+        The Dunnett accuracy note and the report's p-rep wording both follow it (stop 46).
+        """
+        entries = self.means.loc[self.means["kind"] == "entry", "n"]
+        return augmented_origin(entries.to_numpy())
+
+    def replicated_entries(self) -> tuple[str, ...]:
+        """Return the entries with more than one observed plot (none unless p-rep)."""
+        if self.origin != "augmented_prep":
+            return ()
+        means = self.means
+        kept = means.loc[(means["kind"] == "entry") & (means["n"] > 1), "treatment"]
+        return tuple(str(label) for label in kept)
+
     def means_model(self, levels: Sequence[str] | None = None) -> MeansModel:
         """Return the adjusted means (LS-means) of all or some treatments, for comparisons.
 
@@ -696,6 +716,84 @@ def _unlinked_message(
     )
 
 
+def augmented_origin(entry_plots: Sequence[float] | np.ndarray) -> str:
+    """Return the origin of an augmented trial's LS-means covariance.
+
+    One rule for the fit and the report's wording (stop 46): a partially replicated
+    (p-rep) trial, an entry with more than one observed plot, has its block effects
+    estimated from the checks and the replicated entries.
+
+    Parameters
+    ----------
+    entry_plots : sequence of float
+        Observed plots of each entry (the checks left out). [-]
+
+    Returns
+    -------
+    str
+        ``"augmented_prep"`` or ``"augmented"``.
+
+    Examples
+    --------
+    >>> augmented_origin([1, 2, 1]), augmented_origin([1, 1])
+    ('augmented_prep', 'augmented')
+    """
+    return "augmented_prep" if bool((np.asarray(entry_plots) > 1).any()) else "augmented"
+
+
+def unadjusted_entry_messages(
+    data: pd.DataFrame,
+    *,
+    response: str,
+    treatment: str,
+    block: str,
+    checks: Sequence[str] | None = None,
+) -> list[str]:
+    """Say which entries a random-block fit leaves without a block adjustment (stop 46).
+
+    With the blocks fixed, a block without a check plot with a yield that nothing links
+    leaves its entries unadjustable (:func:`check_linked_blocks` refuses it: Federer's
+    adjustment is the block's check mean).  With the blocks random (REML; Patterson and
+    Thompson 1971) every treatment with an observed plot keeps an unbiased estimate: an
+    entry of such a block is its plot's yield, the block effect a random deviation whose
+    variance the other blocks estimate and its standard error includes.  The trial is
+    analysed; this says which entries were not adjusted, one line per block.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long data, one row per plot.
+    response : str
+        Response column; plots without a value are left out.
+    treatment, block : str
+        Treatment and block columns.
+    checks : sequence of str, optional
+        The check labels; default: the treatments with more than one plot.
+
+    Returns
+    -------
+    list of str
+        One message per block without a check plot with a yield (none: empty).
+    """
+    used = data.loc[~np.isnan(_numeric_response(data, response))]
+    labels, blocks = used[treatment].astype(str), used[block].astype(str)
+    if checks is None:
+        counts = labels.value_counts(sort=False)
+        checks = default_checks(counts.index.tolist(), counts.to_numpy())
+    is_check = labels.isin({str(label) for label in checks})
+    with_check = set(blocks[is_check])
+    messages = []
+    for name in dict.fromkeys(blocks[~blocks.isin(with_check)]):
+        entries = list(dict.fromkeys(labels[blocks == name]))
+        named = ", ".join(map(repr, entries[:10])) + (", ..." if len(entries) > 10 else "")
+        messages.append(
+            f"block {name!r} has no check plot with a yield: with random blocks its entries "
+            f"{named} are estimated without a block adjustment (their standard errors "
+            "include the block variance). Fill in the yields of its checks to adjust them."
+        )
+    return messages
+
+
 def check_linked_blocks(
     data: pd.DataFrame,
     *,
@@ -823,8 +921,7 @@ def _prep_fit(
         d_part, factor = diagonal(cov), np.zeros((n_t, 1))
     # a p-rep trial (an entry on more than one plot): its accuracy note says the block
     # effects come from the checks and the replicated entries (stop 45)
-    replicated = bool((np.bincount(t_codes, minlength=n_t)[c:] > 1).any())
-    origin = "augmented_prep" if replicated else "augmented"
+    origin = augmented_origin(np.bincount(t_codes, minlength=n_t)[c:])
     cov = LowRankUpdateCovariance(d_part, factor, origin=origin)
     # block effects: the absorbed fit's block dummies (block 0 the reference), centred
     delta = np.zeros(n_b)

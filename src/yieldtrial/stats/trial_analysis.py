@@ -261,10 +261,14 @@ def design_df_error(
             # The intra-block model (every blocking term fixed) can lose connectedness with
             # a few missing plots while the mixed model, whose incomplete blocks (rows,
             # columns) are random, still estimates every treatment: count its residual df.
-            fixed = columns.get("block_effects") != "random"
-            if design == "augmented" and fixed and "is not estimable" in str(exc):
+            # So does an augmented trial with random blocks and a block without a check:
+            # the model fitted (REML) estimates that block's entries through the block
+            # variance (Patterson and Thompson 1971), unadjusted (stop 46).
+            random_blocks = columns.get("block_effects") == "random"
+            if design == "augmented" and not random_blocks and "is not estimable" in str(exc):
                 _raise_unlinked_block(data, response)  # the block and the fixes (stop 45)
-            if design not in _MIXED_MODEL_DESIGNS or "is not estimable" not in str(exc):
+            mixed = design in _MIXED_MODEL_DESIGNS or random_blocks
+            if not mixed or "is not estimable" not in str(exc):
                 raise
             return _residual_df(data, args, response)
     elif _two_factors(columns):
@@ -275,6 +279,21 @@ def design_df_error(
         model = fit(data, response=response, treatment="treatment", block=columns["block"],
                     design=design, row=columns["row"], column=columns["column"])  # fmt: skip
     return int(model.df_error)
+
+
+def unadjusted_entry_messages(
+    data: pd.DataFrame, *, columns: Mapping[str, Any], response: str = RESPONSE
+) -> list[str]:
+    """Return the lines of an augmented trial with random blocks whose entries are unadjusted.
+
+    Empty for other trials (see :func:`yieldtrial.stats.augmented.unadjusted_entry_messages`).
+    """
+    if columns["design"] != "augmented" or columns.get("block_effects") != "random":
+        return []
+    from yieldtrial.stats.augmented import unadjusted_entry_messages as messages
+
+    checks = augmented_checks(data)[0] if "entry_type" in data.columns else None
+    return messages(data, response=response, treatment="treatment", block="block", checks=checks)
 
 
 def _raise_unlinked_block(data: pd.DataFrame, response: str) -> None:

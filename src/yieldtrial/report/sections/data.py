@@ -919,10 +919,19 @@ def prep_entries(ctx: ReportContext) -> int:
     """Return the number of entries of an augmented trial with more than one observed plot.
 
     A partially replicated (p-rep) augmented trial plants a share of its entries on two
-    plots in different blocks (stop 44); 0 for other trials.
+    plots in different blocks (stop 44); 0 for other trials.  With fixed blocks the
+    fitted model says which (:attr:`yieldtrial.stats.augmented.AugmentedAnova.origin`,
+    what its Dunnett accuracy note follows): the report's p-rep wording has one source
+    (stop 46).  A REML fit (random blocks) has no augmented covariance: its observed plots
+    are counted.
     """
+    if ctx.s.design != "augmented":
+        return 0
+    replicated_entries = getattr(ctx.anova, "replicated_entries", None)
+    if callable(replicated_entries):  # the augmented model fitted (fixed blocks)
+        return len(replicated_entries())
     used = ctx.used
-    if ctx.s.design != "augmented" or "treatment" not in used.columns:
+    if "treatment" not in used.columns:
         return 0
     counts = used["treatment"].astype(str).value_counts()
     checks = set(augmented_checks(ctx.plots)[0])

@@ -40,7 +40,7 @@ from yieldtrial.report.i18n import (
     translate_message,
 )
 from yieldtrial.report.model import Column, KeyValues, Paragraph, Section, Table
-from yieldtrial.report.sections.data import check_gaps, design_name, prep_entries
+from yieldtrial.report.sections.data import check_gaps, design_name
 
 __all__ = ["header_section", "methods_section", "panel_section"]
 
@@ -346,8 +346,8 @@ def _dunnett_accuracy(ctx: Any, lang: str) -> str:
         if "augmented design" in note
         else "bound"
     )
-    if kind == "augmented" and prep_entries(ctx):  # p-rep: block effects from the checks
-        kind = "augmented_prep"  # and the replicated entries (stop 45)
+    if kind == "augmented" and "the replicated entries" in note:  # the model's origin
+        kind = "augmented_prep"  # augmented_prep: from the checks and replicated entries
     key = f"methods.dunnett_accuracy_{kind}"
     return ("" if lang == "zh" else " ") + t(key, lang, error=f"{error:.1e}")  # 。 ends zh
 

@@ -10,7 +10,6 @@ builds.  :func:`model_methods_text` is the methods sentence on how the model was
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +24,7 @@ from yieldtrial.report._format import (
 )
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import letters_one_df, t
-from yieldtrial.report.model import Column, NumberStyle, Section, Table
+from yieldtrial.report.model import REPORT_NUMBER_STYLE, Column, NumberStyle, Section, Table
 
 __all__ = ["model_anova_section", "model_methods_text"]
 
@@ -257,29 +256,19 @@ def _variance_components_table(ctx: ReportContext) -> Table:
     return Table("variance_components", columns, rows, t("anova.vc_caption", lang))
 
 
-#: Thousands grouped from 1,000 on (a table holding a value of 10,000 or more).
-_GROUPED = NumberStyle(group_from=1000.0)
-
-
 def footer_as_table(
     table: Table, build: Callable[[NumberStyle], list[tuple[str, str]]]
 ) -> list[tuple[str, str]]:
-    """Build a table's footer with the thousands grouped as its table's numbers.
+    """Build a table's footer with the thousands grouped as the report's tables.
 
-    A table groups all its thousands or none (:meth:`Table.number_style`); its footer
-    read "Error mean square: 5238.1" under the mean squares "5,238.1" (stop 36).  The
-    footer's numbers are grouped from 1,000 on when its table's are, or when one of its
-    own numbers reaches 10,000 (the footer then groups all its thousands or none too);
-    ``build`` formats the footer in a given style (:func:`fmt_number`'s ``style``).
+    A footer read "Error mean square: 5238.1" under the mean squares "5,238.1" (stop 36);
+    every report's tables group their thousands from 1,000 on
+    (:data:`~yieldtrial.report.model.REPORT_NUMBER_STYLE`, stop 46), and so does the
+    footer.  ``build`` formats the footer in a given style (:func:`fmt_number`'s
+    ``style``); ``table`` is the table the footer belongs to.
     """
-    style = table.number_style()
-    if style.group_from <= _GROUPED.group_from:
-        return build(_GROUPED)
-    footer = build(style)
-    # a number of 10,000 or more is the only difference from a footer never grouped
-    if footer != build(NumberStyle(group_from=math.inf, separator=style.separator)):
-        return build(_GROUPED)
-    return footer
+    del table  # grouped as every table of the report, whatever its numbers
+    return build(REPORT_NUMBER_STYLE)
 
 
 def _both_units(ctx: ReportContext, value: float, style: NumberStyle | None = None) -> str:
