@@ -101,6 +101,9 @@ _AT = (
     r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
 )
 
+#: Where a date of trial.toml is: [conditions] or one of its fertilization entries.
+_DATE_AT = r"(?P<at>: \[conditions\](?: fertilization entry \d+)?)"
+
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
     "whole-plot": "主区",
@@ -733,6 +736,46 @@ TEMPLATES: tuple[Template, ...] = (
         r"trial-information table\)\.",
         "{where}：{name} 长 {n} 个字符；{name} 最多 {max} 个字符：请缩短（它是报告试验信息表中的"
         "一个单元格）。",
+    ),
+    Template(
+        "mass-beyond-1e100",
+        r"(?P<name>mass|reported_mass) must be in \[0, 1e\+100\]; got (?P<value>\S+)\. No grain "
+        r"mass or yield comes near 1e100: correct the value",
+        "{name} 应在 [0, 1e+100] 之内，实为 {value}。没有任何籽粒质量或产量接近 1e100："
+        "请更正该数值",
+    ),
+    Template(
+        "source-date-epoch",
+        r"the environment variable SOURCE_DATE_EPOCH = (?P<value>" + _R + r") is not a time in "
+        r"whole seconds since 1970-01-01 \(NumPy and Matplotlib, which yieldtrial uses, read "
+        r"it\); set it to a number of seconds such as 1700000000, or unset it \(unset "
+        r"SOURCE_DATE_EPOCH\)",
+        "环境变量 SOURCE_DATE_EPOCH = {value} 不是自 1970-01-01 起的整秒数（yieldtrial 使用的 "
+        "NumPy 和 Matplotlib 会读取它）；请设为秒数（如 1700000000），或取消设置"
+        "（unset SOURCE_DATE_EPOCH）",
+    ),
+    Template(
+        "date-not-iso",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not an ISO date; write the "
+        r"date as year-month-day, e\.g\. (?P=name) = \"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是 ISO 格式的日期；请按 年-月-日 书写，如 "
+        '{name} = "2023-10-08"。',
+    ),
+    Template(
+        "date-no-month",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not a calendar date \(there "
+        r"is no month (?P<month>\d+)\); write the date as year-month-day, e\.g\. (?P=name) = "
+        r"\"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是有效的日期（没有 {month} 月）；请按 年-月-日 书写，"
+        '如 {name} = "2023-10-08"。',
+    ),
+    Template(
+        "date-no-day",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not a calendar date "
+        r"\((?:there is no year 0|(?P<month>[A-Z][a-z]+) (?P<year>\d+) has (?P<days>\d+) days)\); "
+        r"write the date as year-month-day, e\.g\. (?P=name) = \"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是有效的日期（该月或该年不存在此日）；请按 年-月-日 书写，"
+        '如 {name} = "2023-10-08"。',
     ),
     Template(
         "setting-not-text",
@@ -2618,6 +2661,9 @@ def _at_zh(at: str) -> str:
     """Return a place inside trial.toml (``: [[published]] entry 2``) in Chinese."""
     at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
     at = re.sub(r": products entry (\d+)", r"：第 \1 个 products", at)
+    at = re.sub(
+        r": \[conditions\] fertilization entry (\d+)", r"：[conditions] 第 \1 个 fertilization", at
+    )
     at = re.sub(r": (\[\w+\])$", r"：\1", at)
     return re.sub(r": \[\[(published|contrasts)\]\] entry (\d+)", r"：第 \2 个 [[\1]]", at)
 
