@@ -1,0 +1,104 @@
+"""Hostile pass of stop 46: paths, the environment, network folders, dates, numbers at the edges.
+
+Each case asserts the exit status, one line on stderr, and the files left as they were.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hostile import RCBD_TOML_HEAD, assert_one_line_error, config_report_argv, run_cli
+
+
+@pytest.mark.parametrize(
+    ("conditions", "match"),
+    [
+        (
+            'sowing_date = "2024-13-45"',
+            r": \[conditions\]: sowing_date = '2024-13-45' is not a calendar date \(there is no "
+            r"month 13\); write the date as year-month-day, e\.g\. sowing_date = \"2023-10-08\"\.",
+        ),
+        (
+            'harvest_date = "2023-02-29"',
+            r"harvest_date = '2023-02-29' is not a calendar date \(February 2023 has 28 days\)",
+        ),
+        (
+            'harvest_date = "0000-01-01"',
+            r"'0000-01-01' is not a calendar date \(there is no year 0\)",
+        ),
+        (
+            'sowing_date = "10/08/2023"',
+            r"sowing_date = '10/08/2023' is not an ISO date; write the date as year-month-day",
+        ),
+        ('sowing_date = "early October"', r"sowing_date = 'early October' is not an ISO date"),
+        ("sowing_date = 20231345", r"sowing_date = 20231345 is not a calendar date \(there is no "),
+        (
+            'fertilization = [{ stage = "basal", date = "2024-04-31" }]',
+            r": \[conditions\] fertilization entry 1: date = '2024-04-31' is not a calendar date "
+            r"\(April 2024 has 30 days\)",
+        ),
+    ],
+    ids=["month-13", "feb-29", "year-0", "us-order", "words", "basic-form", "fertilization"],
+)
+def test_conditions_date_that_is_no_calendar_date_is_an_error(tmp_path, capsys, conditions, match):
+    """[conditions] dates were free text: 2024-13-45 was printed in the trial information."""
+    toml = RCBD_TOML_HEAD + "[conditions]\n" + conditions + "\n"
+    argv, inputs = config_report_argv(tmp_path, toml)
+    assert_one_line_error(argv, capsys, match=match, untouched=inputs, absent=[tmp_path / "r.md"])
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        'sowing_date = "2024-02-29"',
+        "sowing_date = 2023-10-08",  # a TOML date
+        "harvest_date = 2024-06-08T09:30:00",  # a TOML date-time
+        "harvest_date = 20240608",  # ISO basic form, read as its text
+        'fertilization = [{ stage = "basal", date = "2023-10-07" }]',
+    ],
+    ids=["leap-day", "toml-date", "toml-datetime", "basic-form", "fertilization"],
+)
+def test_conditions_iso_dates_are_accepted(tmp_path, capsys, conditions):
+    """Dates the calendar has, written year-month-day in any ISO form, still make a report."""
+    toml = RCBD_TOML_HEAD + "[conditions]\n" + conditions + "\n"
+    argv, _ = config_report_argv(tmp_path, toml)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert (tmp_path / "r.md").is_file()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999999999999999"])
+def test_malformed_source_date_epoch_is_one_line_not_an_internal_error(
+    tmp_path, capsys, monkeypatch, value
+):
+    """SOURCE_DATE_EPOCH=abc ended report in NumPy's import: exit 3 (an internal error)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    argv, inputs = config_report_argv(tmp_path, RCBD_TOML_HEAD)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=rf"the environment variable SOURCE_DATE_EPOCH = {value!r} is not a time in whole "
+        r"seconds since 1970-01-01 .*set it to a number of seconds such as 1700000000, or unset",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )
+
+
+def test_valid_source_date_epoch_is_left_alone(tmp_path, capsys, monkeypatch):
+    """A reproducible-builds time stamp (whole seconds) runs as before."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    argv, _ = config_report_argv(tmp_path, RCBD_TOML_HEAD)
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize("mass", ["1e308", "1e101"])
+def test_standardize_mass_beyond_any_yield_is_refused_as_audit_does(capsys, mass):
+    """`standardize 1e308` printed a 309-digit number (exit 0) where audit refuses the mass."""
+    line = assert_one_line_error(
+        ["standardize", mass, "--moisture", "5", "--standard", "13"],
+        capsys,
+        match=r"mass must be in \[0, 1e\+100\]; got 1e\+\d+\. No grain mass or yield comes "
+        r"near 1e100: correct the value",
+    )
+    assert len(line) < 200
