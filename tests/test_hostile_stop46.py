@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostile import RCBD_TOML_HEAD, assert_one_line_error, config_report_argv, run_cli
+from hostile import RCBD_ROWS, RCBD_TOML_HEAD, assert_one_line_error, config_report_argv, run_cli
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,74 @@ def test_standardize_mass_beyond_any_yield_is_refused_as_audit_does(capsys, mass
         r"near 1e100: correct the value",
     )
     assert len(line) < 200
+
+
+def _site_folder(folder):
+    """Write a folder of three site tables (the small RCBD, one file per site)."""
+    from hostile import plot_table
+
+    sites = folder / "sites"
+    sites.mkdir()
+    for name in ("A.csv", "B.csv", "C.csv"):
+        plot_table(sites, name, rows=RCBD_ROWS)
+    return sites
+
+
+def _fifo(path):
+    import os
+
+    os.mkfifo(path)
+
+
+def _dangling(path):
+    path.symlink_to(path.parent / "gone.csv")
+
+
+def _loop(path):
+    path.symlink_to(path)
+
+
+def _device(path):
+    path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (_fifo, r"cannot read '.*sites/D\.csv': it is not a regular file \(a pipe, device or "),
+        (_dangling, r"cannot read '.*sites/D\.csv': No such file or directory"),
+        (_loop, r"cannot read '.*sites/D\.csv': Too many levels of symbolic links"),
+        (_device, r"cannot read '.*sites/D\.csv': it is not a regular file"),
+    ],
+    ids=["fifo", "dangling-link", "link-loop", "device"],
+)
+@pytest.mark.parametrize("given", ["folder", "glob"])
+def test_network_folder_entry_that_is_no_file_is_named_not_skipped(
+    tmp_path, capsys, make, match, given
+):
+    """A FIFO (or a link to nothing) among the site tables was left out silently: exit 0."""
+    import os
+
+    if make is _fifo and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    sites = _site_folder(tmp_path)
+    make(sites / "D.csv")
+    out = tmp_path / "n.md"
+    source = str(sites) if given == "folder" else f"{sites}/*.csv"
+    argv = ["network", source, "--crop", "wheat", "--control", "CK", "-o", str(out)]
+    assert_one_line_error(
+        argv, capsys, match=match, untouched=list(sites.glob("[ABC].csv")), absent=[out]
+    )
+
+
+def test_network_folder_still_skips_sub_folders_and_hidden_files(tmp_path, capsys):
+    """A sub-folder named like a table, a hidden file and an Excel lock file are not sites."""
+    sites = _site_folder(tmp_path)
+    (sites / "old.csv").mkdir()
+    (sites / ".A.csv").write_text("junk\n", encoding="utf-8")
+    (sites / "~$B.xlsx").write_bytes(b"lock")
+    out = tmp_path / "n.json"
+    argv = ["network", str(sites), "--crop", "wheat", "--control", "CK", "-o", str(out)]
+    code, lines = run_cli(argv, capsys)
+    assert code == 0, lines
+    assert out.is_file()
