@@ -1417,6 +1417,12 @@ def _case_augmented_entry_type_value(tmp: Path) -> tuple[list[str], str]:
     return _prep_argv(tmp, table), "处理 'E6'（小区 '306'）的 entry_type 为 'chek'"
 
 
+def _case_augmented_no_checks(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp)
+    table.write_text(table.read_text(encoding="utf-8").replace(",check,", ",,"), encoding="utf-8")
+    return _prep_argv(tmp, table, "--design", "augmented"), "对照 'CK1' 不能作为对照品种"
+
+
 def _case_augmented_entry_type_both(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "CK1", "entry")])
     return _prep_argv(tmp, table), "处理 'CK1' 在 entry_type 列中既标为 'check' 又标为 'entry'"
@@ -2028,6 +2034,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "date-no-day": _case_date_no_day,
     "mass-beyond-1e100": _case_mass_beyond_1e100,
     "source-date-epoch": _case_source_date_epoch,
+    "augmented-no-checks": _case_augmented_no_checks,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {

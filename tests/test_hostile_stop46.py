@@ -195,3 +195,68 @@ def test_network_site_without_plot_columns_is_left_out_for_its_missing_columns(t
     assert "missing required columns: treatment" in left_out[0]
     assert "'c0', 'c1'" in left_out[0]
     assert "is empty in row" not in left_out[0]
+
+
+def _augmented_book(folder, check_mark="check", entry_mark="entry"):
+    """Write an augmented field book: CK1, CK2 in blocks 1-3, three entries once each."""
+    lines = ["plot_id,block,treatment,entry_type,harvested_area_m2,fresh_mass_kg,moisture_pct"]
+    plot = 100
+    for block in (1, 2, 3):
+        for label in ("CK1", "CK2", f"E{block}1", f"E{block}2", f"E{block}3"):
+            plot += 1
+            mark = check_mark if label.startswith("CK") else entry_mark
+            lines.append(f"{plot},{block},{label},{mark},20,{14 + plot % 7 / 10},21.5")
+    path = folder / "plots.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("mark", ["chek", "1", "对照", "ｃｈｅｃｋ"])
+def test_misspelt_entry_type_is_named_before_the_control_is_blamed(tmp_path, capsys, mark):
+    """entry_type 'chek' marked no check; the error blamed --control ("the checks are :")."""
+    plots = _augmented_book(tmp_path, check_mark=mark)
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK1", "--design", "augmented"]
+    line = assert_one_line_error(
+        [*argv, "--no-figures", "-o", str(out)],
+        capsys,
+        match=rf"entry_type of treatment 'CK1' \(plot '101'\) is {mark!r}; an augmented field "
+        r"book marks each plot 'check' or 'entry'",
+        untouched=[plots],
+        absent=[out],
+    )
+    assert "control" not in line
+
+
+@pytest.mark.parametrize("check_mark", ["", "entry"], ids=["blank", "entry"])
+def test_augmented_book_without_checks_says_so(tmp_path, capsys, check_mark):
+    """No plot marked 'check': "'CK1' is an entry ... (planted once); the checks are :"."""
+    plots = _augmented_book(tmp_path, check_mark=check_mark)
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK1", "--design", "augmented"]
+    line = assert_one_line_error(
+        [*argv, "--no-figures", "-o", str(out)],
+        capsys,
+        match=r"control 'CK1' cannot be a check: this augmented design has no checks \(no "
+        r"treatment is marked 'check' in the entry_type column",
+        untouched=[plots],
+        absent=[out],
+    )
+    assert "planted once" not in line
+
+
+def test_ten_thousand_unknown_checks_make_a_short_line(tmp_path, capsys):
+    """Checks = 10,000 names that are no treatment: an 89 KB error line listed every one."""
+    plots = _augmented_book(tmp_path)
+    config = tmp_path / "trial.toml"
+    names = ", ".join(f'"C{i}"' for i in range(10_000))
+    config.write_text(RCBD_TOML_HEAD.replace("CK", "CK1") + f"checks = [{names}]\n")
+    out = tmp_path / "r.md"
+    line = assert_one_line_error(
+        ["report", str(plots), "--config", str(config), "--no-figures", "-o", str(out)],
+        capsys,
+        match=r"check\(s\) 'C0', 'C1', .*'C19' and 9980 more named in checks are not treatments",
+        untouched=[plots, config],
+        absent=[out],
+    )
+    assert len(line) < 1000

@@ -1778,7 +1778,15 @@ TEMPLATES: tuple[Template, ...] = (
         r"that column\.",
         "指定的对照 {checks} 不是小区数据表中的处理（'treatment' 列为 {present}）；请用该列中的"
         "标签指定对照。",
-        lists=("present",),
+        lists=("present", "checks"),
+    ),
+    Template(
+        "augmented-no-checks",
+        r"control (?P<label>" + _R + r") cannot be a check: this augmented design has no checks "
+        r"\(no treatment is marked 'check' in the entry_type column, or, without that column, "
+        r"planted in more than one plot\); mark the checks 'check' in entry_type",
+        "对照 {label} 不能作为对照品种：该增广设计没有对照（entry_type 列中没有标为 'check' 的"
+        "处理；无该列时，也没有种植于多个小区的处理）；请在 entry_type 列中将对照标为 'check'",
     ),
     Template(
         "augmented-checks-design",
@@ -1795,6 +1803,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"then says which are checks\)\.",
         "entry_type 列标为对照的是 {marked}，而指定的对照（--checks）为 {checks}；请更正 "
         "entry_type 列，或不指定对照列表（由该列标明对照）。",
+        lists=("marked", "checks"),
     ),
     Template(
         "alpha-entry-repeated",
