@@ -32,13 +32,23 @@ from hostile import RCBD_ROWS, RCBD_TOML_HEAD, assert_one_line_error, config_rep
         ),
         ('sowing_date = "early October"', r"sowing_date = 'early October' is not an ISO date"),
         ("sowing_date = 20231345", r"sowing_date = 20231345 is not a calendar date \(there is no "),
+        ("harvest_date = 10:30:00", r"harvest_date = '10:30:00' is not an ISO date"),
         (
             'fertilization = [{ stage = "basal", date = "2024-04-31" }]',
             r": \[conditions\] fertilization entry 1: date = '2024-04-31' is not a calendar date "
             r"\(April 2024 has 30 days\)",
         ),
     ],
-    ids=["month-13", "feb-29", "year-0", "us-order", "words", "basic-form", "fertilization"],
+    ids=[
+        "month-13",
+        "feb-29",
+        "year-0",
+        "us-order",
+        "words",
+        "basic-form",
+        "time",
+        "fertilization",
+    ],
 )
 def test_conditions_date_that_is_no_calendar_date_is_an_error(tmp_path, capsys, conditions, match):
     """[conditions] dates were free text: 2024-13-45 was printed in the trial information."""

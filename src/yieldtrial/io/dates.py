@@ -51,8 +51,9 @@ def check_iso_date(key: str, value: object, where: str) -> None:
     text = str(value).strip()
     fix = f'write the date as year-month-day, e.g. {key} = "2023-10-08".'
     found = _ISO_DATE.fullmatch(text)
-    if found is None:
-        raise DataValidationError(f"{where}: {key} = {value!r} is not an ISO date; {fix}")
+    if found is None:  # a TOML time (10:30:00) shown as written, not as datetime.time(10, 30)
+        shown = repr(value.isoformat()) if isinstance(value, datetime.time) else repr(value)
+        raise DataValidationError(f"{where}: {key} = {shown} is not an ISO date; {fix}")
     year, month, day = (int(found[name]) for name in ("year", "month", "day"))
     if year == 0:  # the calendar (and datetime) starts at year 1
         reason = "there is no year 0"
