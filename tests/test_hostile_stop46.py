@@ -270,3 +270,14 @@ def test_ten_thousand_unknown_checks_make_a_short_line(tmp_path, capsys):
         absent=[out],
     )
     assert len(line) < 1000
+
+
+def test_minus_zero_option_is_shown_as_zero(capsys):
+    """`--moisture -0 --standard -0` printed "at -0 %" and "(100 - -0)"."""
+    from yieldtrial.cli import main
+
+    code = main(["standardize", "442", "--moisture", "-0", "--standard", "-0"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "-0" not in out
+    assert "442 at 0 % moisture -> 442.00 at 0 %" in out
