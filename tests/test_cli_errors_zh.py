@@ -1009,6 +1009,10 @@ def _case_date_no_day(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[conditions]\nharvest_date = "2023-02-29"\n'), "'2023-02-29'"
 
 
+def _case_reported_mass_positive(tmp: Path) -> tuple[list[str], str]:
+    return ["audit", "442", "0", "--moisture", "5", "--standard", "13"], "实为 0"
+
+
 def _case_mass_beyond_1e100(tmp: Path) -> tuple[list[str], str]:
     return ["standardize", "1e308", "--moisture", "5", "--standard", "13"], "1e+308"
 
@@ -2035,6 +2039,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "mass-beyond-1e100": _case_mass_beyond_1e100,
     "source-date-epoch": _case_source_date_epoch,
     "augmented-no-checks": _case_augmented_no_checks,
+    "reported-mass-positive": _case_reported_mass_positive,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2091,7 +2096,8 @@ NAMES = {
     "date-not-iso": r"ISO|\[conditions\]|fertilization|\bdate\b",
     "date-no-month": r"\[conditions\]|fertilization|\bdate\b",
     "date-no-day": r"\[conditions\]|fertilization|\bdate\b",
-    "mass-beyond-1e100": r"^(?:reported_)?mass\b",  # the argument, as audit's API names it
+    "mass-beyond-1e100": r"^(?:reported_)?mass\b",
+    "reported-mass-positive": r"^reported_mass\b",  # the argument, as audit's API names it
     "source-date-epoch": r"NumPy|Matplotlib|\bunset\b",  # the libraries and the shell command
     "missing-extra": r"Word|pip install",  # the format and the command, as typed
     # the Python class whose block_effects argument fits random blocks, as typed

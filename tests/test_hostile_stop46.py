@@ -281,3 +281,36 @@ def test_minus_zero_option_is_shown_as_zero(capsys):
     assert code == 0
     assert "-0" not in out
     assert "442 at 0 % moisture -> 442.00 at 0 %" in out
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [
+        ("1e308", r"reported_mass must be in \[0, 1e\+100\]; got 1e\+308"),
+        ("0", r"reported_mass must be in \(0, inf\); got 0"),
+    ],
+    ids=["1e308", "zero"],
+)
+def test_audit_of_a_table_names_the_plot_of_a_refused_figure(tmp_path, capsys, published, reason):
+    """A plot table's published 1e308 was "reported_mass must be in ..." without its plot."""
+    plots = tmp_path / "plots.csv"
+    plots.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,yield_kg_ha\n"
+        "101,1,CK,20,14.98,22.7,6000\n"
+        f"102,1,T,20,13.77,23.7,{published}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.csv"
+    argv = ["audit", str(plots), "--crop", "wheat", "--format", "csv", "-o", str(out)]
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"--reported column 'reported_yield_kg_ha', plot '102': " + reason,
+        untouched=[plots],
+        absent=[out],
+    )
+    code, lines = run_cli([*argv, "--lang", "zh"], capsys)
+    assert code == 1
+    assert lines[0].startswith(
+        "yieldtrial: 错误：--reported 列 'reported_yield_kg_ha' 的小区 '102'："
+    )

@@ -745,6 +745,12 @@ TEMPLATES: tuple[Template, ...] = (
         "请更正该数值",
     ),
     Template(
+        "reported-mass-positive",
+        r"reported_mass must be in \(0, inf\); got (?P<value>\S+)\. A reported mass or yield is "
+        r"positive: give the figure as printed",
+        "reported_mass 应大于 0，实为 {value}。公布的质量或产量为正数：请按公布的数值填写",
+    ),
+    Template(
         "source-date-epoch",
         r"the environment variable SOURCE_DATE_EPOCH = (?P<value>" + _R + r") is not a time in "
         r"whole seconds since 1970-01-01 \(NumPy and Matplotlib, which yieldtrial uses, read "
@@ -2886,6 +2892,12 @@ def _translate_list(text: str) -> str | None:
 _PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+)")
 
 
+#: An audit line of one plot of a table (commands/audit.py): the column, the plot, the reason.
+_AUDIT_PLOT = re.compile(
+    r"--reported column (?P<column>'[^']*'), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
+)
+
+
 def _problems_zh(message: str) -> str | None:
     """Return ``f: 2 problems: (1) ...; (2) ...`` in Chinese when every problem is catalogued.
 
@@ -2940,6 +2952,13 @@ def translate(message: str) -> str | None:
     """
     if _PROBLEMS.fullmatch(message):
         return _problems_zh(message)
+    if found := _AUDIT_PLOT.fullmatch(message):  # one plot of an audited table, then its reason
+        reason = translate(found["reason"])
+        return (
+            None
+            if reason is None
+            else f"--reported 列 {found['column']} 的小区 {found['plot']}：{reason}"
+        )
     for template in TEMPLATES:
         match = template.regex.fullmatch(message)
         if match is None:
