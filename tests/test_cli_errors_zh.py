@@ -996,6 +996,43 @@ def _case_conditions_range(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, "[conditions]\nsoil_ph = 20\n"), "[0, 14]"
 
 
+def _case_date_not_iso(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nsowing_date = "10/08/2023"\n'), "'10/08/2023'"
+
+
+def _case_date_no_month(tmp: Path) -> tuple[list[str], str]:
+    text = '[conditions]\nfertilization = [{ stage = "basal", date = "2024-13-05" }]\n'
+    return _toml_case(tmp, text), "没有 13 月"
+
+
+def _case_date_no_day(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[conditions]\nharvest_date = "2023-02-29"\n'), "'2023-02-29'"
+
+
+def _case_reported_mass_positive(tmp: Path) -> tuple[list[str], str]:
+    return ["audit", "442", "0", "--moisture", "5", "--standard", "13"], "实为 0"
+
+
+def _case_mass_beyond_1e100(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "1e308", "--moisture", "5", "--standard", "13"], "1e+308"
+
+
+@pytest.fixture(autouse=True)
+def _source_date_epoch_restored() -> Any:
+    """Put back SOURCE_DATE_EPOCH after a case that set it (``_case_source_date_epoch``)."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    yield
+    if saved is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _case_source_date_epoch(tmp: Path) -> tuple[list[str], str]:
+    os.environ["SOURCE_DATE_EPOCH"] = "2024年"  # restored by the fixture above
+    return ["plan", "--cv", "8", "--treatments", "3", "--difference", "5"], "'2024年'"
+
+
 def _case_economics_not_text(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, "[economics]\ngrain_price_per_kg = 2\ncurrency = [7]\n"), "[7]"
 
@@ -1382,6 +1419,12 @@ def _case_augmented_checks_entry_type(tmp: Path) -> tuple[list[str], str]:
 def _case_augmented_entry_type_value(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E6", "chek")])
     return _prep_argv(tmp, table), "处理 'E6'（小区 '306'）的 entry_type 为 'chek'"
+
+
+def _case_augmented_no_checks(tmp: Path) -> tuple[list[str], str]:
+    table = _prep_book(tmp)
+    table.write_text(table.read_text(encoding="utf-8").replace(",check,", ",,"), encoding="utf-8")
+    return _prep_argv(tmp, table, "--design", "augmented"), "对照 'CK1' 不能作为对照品种"
 
 
 def _case_augmented_entry_type_both(tmp: Path) -> tuple[list[str], str]:
@@ -1990,6 +2033,13 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-column-two-roles": _case_network_column_two_roles,
     "network-none-analysed": _case_network_none_analysed,
     "pooled-stratum": _case_pooled_stratum,
+    "date-not-iso": _case_date_not_iso,
+    "date-no-month": _case_date_no_month,
+    "date-no-day": _case_date_no_day,
+    "mass-beyond-1e100": _case_mass_beyond_1e100,
+    "source-date-epoch": _case_source_date_epoch,
+    "augmented-no-checks": _case_augmented_no_checks,
+    "reported-mass-positive": _case_reported_mass_positive,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2042,6 +2092,13 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    # the trial.toml table and key as typed, and the date standard's name
+    "date-not-iso": r"ISO|\[conditions\]|fertilization|\bdate\b",
+    "date-no-month": r"\[conditions\]|fertilization|\bdate\b",
+    "date-no-day": r"\[conditions\]|fertilization|\bdate\b",
+    "mass-beyond-1e100": r"^(?:reported_)?mass\b",
+    "reported-mass-positive": r"^reported_mass\b",  # the argument, as audit's API names it
+    "source-date-epoch": r"NumPy|Matplotlib|\bunset\b",  # the libraries and the shell command
     "missing-extra": r"Word|pip install",  # the format and the command, as typed
     # the Python class whose block_effects argument fits random blocks, as typed
     "augmented-block-without-checks": r"FieldTrial",

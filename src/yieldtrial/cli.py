@@ -254,6 +254,7 @@ def _main(argv: Sequence[str] | None) -> int:
             chinese = _chinese_usage(problem, prog, help_hint=False)
             print(chinese or f"{prog}: error: {problem}", file=sys.stderr)
             return 2
+        from yieldtrial.commands._environment import check_environment
         from yieldtrial.commands._zh_messages import set_language
         from yieldtrial.io.output import output_group
         from yieldtrial.io.progress import heartbeat
@@ -271,6 +272,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 _quiet_library_logs(),
                 heartbeat(str(args.command)),
             ):
+                check_environment()  # SOURCE_DATE_EPOCH=abc failed inside NumPy's import
                 status = int(args.handler(args) or 0)
         finally:
             _HeldLines.uninstall(held)

@@ -91,6 +91,7 @@ from typing import Any
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
 from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
+from yieldtrial.io.dates import check_iso_date
 
 __all__ = [
     "LETTERS_METHODS",
@@ -1352,6 +1353,8 @@ CONDITION_TEXT_MAX_CHARS = 500
 #: 15``); it must be finite and at most this in absolute value (a seeding rate in seeds/ha
 #: or a date written as 20231008 fit; a 400-digit integer is a typing error).
 CONDITION_TEXT_NUMBER_MAX = 1e9
+#: ``[conditions]`` keys that hold a date (ISO year-month-day; :func:`check_iso_date`).
+CONDITION_DATE_KEYS: tuple[str, ...] = ("sowing_date", "harvest_date")
 #: Keys of one ``[conditions] fertilization`` entry.
 FERTILIZATION_KEYS: tuple[str, ...] = (
     "stage",
@@ -1391,6 +1394,8 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
                 f"{CONDITION_TEXT_MAX_CHARS} characters: shorten the note (it fills one cell "
                 "of the report's trial-information table)."
             )
+        if key in CONDITION_DATE_KEYS and key in conditions:  # 2024-13-45 was printed
+            check_iso_date(key, value, at)
     marked = conditions.get("illustrative", [])
     if not isinstance(marked, list) or any(_not_text(v) for v in marked):
         raise DataValidationError(
@@ -1417,6 +1422,8 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
                 raise DataValidationError(
                     f'{at} {name}: {key} = {entry[key]!r}; expected text, e.g. {key} = "...".'
                 )
+        if "date" in entry:
+            check_iso_date("date", entry["date"], f"{at} {name}")
         if entry.get("rate_unit") is not None:
             _check_rate_unit(str(entry["rate_unit"]), f"{at} {name}")
         labels = entry.get("treatments", [])

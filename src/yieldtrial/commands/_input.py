@@ -280,7 +280,8 @@ def number_option(text: str) -> float:
     problem = ascii_number_problem(text) or huge_number_problem(text, whole=False)
     if problem:
         raise argparse.ArgumentTypeError(problem)
-    return float(option_number_text(text))  # ValueError: argparse's "invalid float value"
+    # ValueError: argparse's "invalid float value"; + 0.0 makes -0 a 0 ("at -0 %", "100 - -0")
+    return float(option_number_text(text)) + 0.0
 
 
 number_option.__name__ = "float"  # argparse names the type in "invalid float value"

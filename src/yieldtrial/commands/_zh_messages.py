@@ -101,6 +101,9 @@ _AT = (
     r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
 )
 
+#: Where a date of trial.toml is: [conditions] or one of its fertilization entries.
+_DATE_AT = r"(?P<at>: \[conditions\](?: fertilization entry \d+)?)"
+
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
     "whole-plot": "主区",
@@ -733,6 +736,52 @@ TEMPLATES: tuple[Template, ...] = (
         r"trial-information table\)\.",
         "{where}：{name} 长 {n} 个字符；{name} 最多 {max} 个字符：请缩短（它是报告试验信息表中的"
         "一个单元格）。",
+    ),
+    Template(
+        "mass-beyond-1e100",
+        r"(?P<name>mass|reported_mass) must be in \[0, 1e\+100\]; got (?P<value>\S+)\. No grain "
+        r"mass or yield comes near 1e100: correct the value",
+        "{name} 应在 [0, 1e+100] 之内，实为 {value}。没有任何籽粒质量或产量接近 1e100："
+        "请更正该数值",
+    ),
+    Template(
+        "reported-mass-positive",
+        r"reported_mass must be in \(0, inf\); got (?P<value>\S+)\. A reported mass or yield is "
+        r"positive: give the figure as printed",
+        "reported_mass 应大于 0，实为 {value}。公布的质量或产量为正数：请按公布的数值填写",
+    ),
+    Template(
+        "source-date-epoch",
+        r"the environment variable SOURCE_DATE_EPOCH = (?P<value>" + _R + r") is not a time in "
+        r"whole seconds since 1970-01-01 \(NumPy and Matplotlib, which yieldtrial uses, read "
+        r"it\); set it to a number of seconds such as 1700000000, or unset it \(unset "
+        r"SOURCE_DATE_EPOCH\)",
+        "环境变量 SOURCE_DATE_EPOCH = {value} 不是自 1970-01-01 起的整秒数（yieldtrial 使用的 "
+        "NumPy 和 Matplotlib 会读取它）；请设为秒数（如 1700000000），或取消设置"
+        "（unset SOURCE_DATE_EPOCH）",
+    ),
+    Template(
+        "date-not-iso",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not an ISO date; write the "
+        r"date as year-month-day, e\.g\. (?P=name) = \"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是 ISO 格式的日期；请按 年-月-日 书写，如 "
+        '{name} = "2023-10-08"。',
+    ),
+    Template(
+        "date-no-month",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not a calendar date \(there "
+        r"is no month (?P<month>\d+)\); write the date as year-month-day, e\.g\. (?P=name) = "
+        r"\"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是有效的日期（没有 {month} 月）；请按 年-月-日 书写，"
+        '如 {name} = "2023-10-08"。',
+    ),
+    Template(
+        "date-no-day",
+        _WHERE + _DATE_AT + r": (?P<name>\w+) = (?P<value>.+?) is not a calendar date "
+        r"\((?:there is no year 0|(?P<month>[A-Z][a-z]+) (?P<year>\d+) has (?P<days>\d+) days)\); "
+        r"write the date as year-month-day, e\.g\. (?P=name) = \"2023-10-08\"\.",
+        "{where}：{name} = {value} 不是有效的日期（该月或该年不存在此日）；请按 年-月-日 书写，"
+        '如 {name} = "2023-10-08"。',
     ),
     Template(
         "setting-not-text",
@@ -1735,7 +1784,15 @@ TEMPLATES: tuple[Template, ...] = (
         r"that column\.",
         "指定的对照 {checks} 不是小区数据表中的处理（'treatment' 列为 {present}）；请用该列中的"
         "标签指定对照。",
-        lists=("present",),
+        lists=("present", "checks"),
+    ),
+    Template(
+        "augmented-no-checks",
+        r"control (?P<label>" + _R + r") cannot be a check: this augmented design has no checks "
+        r"\(no treatment is marked 'check' in the entry_type column, or, without that column, "
+        r"planted in more than one plot\); mark the checks 'check' in entry_type",
+        "对照 {label} 不能作为对照品种：该增广设计没有对照（entry_type 列中没有标为 'check' 的"
+        "处理；无该列时，也没有种植于多个小区的处理）；请在 entry_type 列中将对照标为 'check'",
     ),
     Template(
         "augmented-checks-design",
@@ -1752,6 +1809,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"then says which are checks\)\.",
         "entry_type 列标为对照的是 {marked}，而指定的对照（--checks）为 {checks}；请更正 "
         "entry_type 列，或不指定对照列表（由该列标明对照）。",
+        lists=("marked", "checks"),
     ),
     Template(
         "alpha-entry-repeated",
@@ -2618,6 +2676,9 @@ def _at_zh(at: str) -> str:
     """Return a place inside trial.toml (``: [[published]] entry 2``) in Chinese."""
     at = re.sub(r": treatment ('.*'|\".*\")(?=:|$)", r"：处理 \1", at)
     at = re.sub(r": products entry (\d+)", r"：第 \1 个 products", at)
+    at = re.sub(
+        r": \[conditions\] fertilization entry (\d+)", r"：[conditions] 第 \1 个 fertilization", at
+    )
     at = re.sub(r": (\[\w+\])$", r"：\1", at)
     return re.sub(r": \[\[(published|contrasts)\]\] entry (\d+)", r"：第 \2 个 [[\1]]", at)
 
@@ -2831,6 +2892,12 @@ def _translate_list(text: str) -> str | None:
 _PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+)")
 
 
+#: An audit line of one plot of a table (commands/audit.py): the column, the plot, the reason.
+_AUDIT_PLOT = re.compile(
+    r"--reported column (?P<column>'[^']*'), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
+)
+
+
 def _problems_zh(message: str) -> str | None:
     """Return ``f: 2 problems: (1) ...; (2) ...`` in Chinese when every problem is catalogued.
 
@@ -2885,6 +2952,13 @@ def translate(message: str) -> str | None:
     """
     if _PROBLEMS.fullmatch(message):
         return _problems_zh(message)
+    if found := _AUDIT_PLOT.fullmatch(message):  # one plot of an audited table, then its reason
+        reason = translate(found["reason"])
+        return (
+            None
+            if reason is None
+            else f"--reported 列 {found['column']} 的小区 {found['plot']}：{reason}"
+        )
     for template in TEMPLATES:
         match = template.regex.fullmatch(message)
         if match is None:

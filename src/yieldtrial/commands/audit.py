@@ -377,13 +377,19 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
         mass = float(at_moisture[i])
         if reported != reported or mass != mass:  # NaN: a missing plot or no published figure
             continue
-        audit, _ = audit_rows(
-            mass,
-            float(reported),
-            moisture_pct=float(plots["moisture_pct"].iloc[i]),
-            standard_moisture_pct=float(trial.standard_moisture_pct),
-            shrink_pct_per_point=trial.shrink_pct_per_point,
-        )
+        try:
+            audit, _ = audit_rows(
+                mass,
+                float(reported),
+                moisture_pct=float(plots["moisture_pct"].iloc[i]),
+                standard_moisture_pct=float(trial.standard_moisture_pct),
+                shrink_pct_per_point=trial.shrink_pct_per_point,
+            )
+        except DataValidationError as exc:  # "reported_mass must be ...; got 1e+308": where?
+            plot = str(plots["plot_id"].iloc[i])
+            raise DataValidationError(
+                f"--reported column {str(name)!r}, plot {plot!r}: {exc}"
+            ) from None
         labels = {
             "plot_id": str(plots["plot_id"].iloc[i]),
             "treatment": str(plots["treatment"].iloc[i]),

@@ -281,6 +281,7 @@ def _as_float(value: object) -> float:
 
 def _run_single(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line, warning_line
+    from yieldtrial.io.checks import MAX_ANALYSED_YIELD, check_range
     from yieldtrial.moisture import describe_method, standardize_moisture
     from yieldtrial.protocols import plausible_harvest_moisture_pct, standard_moisture_pct
 
@@ -333,6 +334,15 @@ def _run_single(args: argparse.Namespace) -> int:
     mass = float(args.source)
     if not math.isfinite(mass):
         return _usage_error(f"MASS must be a finite number; got {args.source!r}")
+    if mass > MAX_ANALYSED_YIELD:  # 1e308 printed a 309-digit yield (audit's rule refuses it)
+        check_range(
+            "mass",
+            mass,
+            low=0,
+            high=MAX_ANALYSED_YIELD,
+            high_inclusive=True,
+            fix="No grain mass or yield comes near 1e100: correct the value",
+        )
     with report_warnings(args):  # "--standard = 95 % is above any moisture standard"
         result = _as_float(
             standardize_moisture(

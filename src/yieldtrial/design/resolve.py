@@ -110,6 +110,9 @@ def resolve_control(
 
     labels = tuple(control)
     if labels and design == "augmented":  # a check, never an entry (planted once)
+        from yieldtrial.design.detect import check_entry_type_values
+
+        check_entry_type_values(plots)  # "chek" marked no check: the control was blamed
         return check_augmented_control(labels, *augmented_checks(plots))
     if not labels or design not in TWO_FACTOR_DESIGNS or set(labels) <= set(present):
         return check_control(labels, present)
@@ -668,7 +671,8 @@ def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[st
     if unknown:
         shown = list_items(repr(t) for t in present)
         raise DataValidationError(
-            f"check(s) {', '.join(map(repr, unknown))} named in checks are not treatments of "
+            f"check(s) {list_items(map(repr, unknown), limit=20)} named in checks are not "
+            "treatments of "
             f"the plot table (column 'treatment' holds {shown}); name the checks by their "
             "labels in that column."
         )
@@ -679,8 +683,9 @@ def mark_checks(plots: pd.DataFrame, checks: Sequence[str], present: Sequence[st
         if marked != named:
             raise DataValidationError(
                 "the entry_type column marks "
-                f"{', '.join(map(repr, sorted(marked))) or 'no treatment'} as check(s), "
-                f"but checks names {', '.join(map(repr, checks))}; correct the entry_type "
+                f"{list_items(map(repr, sorted(marked)), limit=20) or 'no treatment'} as "
+                f"check(s), but checks names {list_items(map(repr, checks), limit=20)}; "
+                "correct the entry_type "
                 "column, or leave the checks out (the column then says which are checks)."
             )
         return plots

@@ -101,10 +101,16 @@ def expand_sources(sources: PathLike | Sequence[PathLike]) -> list[Path]:
 
 
 def _is_table(path: Path) -> bool:
+    """Tell whether a folder's or a pattern's entry is one of the plot tables to read.
+
+    A sub-folder is not; any other entry named as a table is, also when it is no regular
+    file (a FIFO, a device, a symbolic link to nothing or looping): reading it refuses it
+    naming the path, where it was left out silently (a site missing from the network).
+    """
     return (
-        path.is_file()
-        and path.suffix.lower() in TABLE_SUFFIXES
+        path.suffix.lower() in TABLE_SUFFIXES
         and not path.name.startswith((".", "~$"))
+        and not path.is_dir()
     )
 
 

@@ -1110,7 +1110,14 @@ design (planted once), not a check; the checks are 'CK', 'CK2': pass control= on
     """
     names = [str(c) for c in checks]
     planted_once = {str(e) for e in entries}
-    for label in as_labels(control):
+    labels = as_labels(control)
+    if labels and not names:  # "the checks are : pass control= one of them" (stop 46)
+        raise DataValidationError(
+            f"control {labels[0]!r} cannot be a check: this augmented design has no checks "
+            "(no treatment is marked 'check' in the entry_type column, or, without that "
+            "column, planted in more than one plot); mark the checks 'check' in entry_type"
+        )
+    for label in labels:
         if label not in names:
             what = (
                 "is an entry of this augmented design (planted once), not a check"
