@@ -318,8 +318,9 @@ def _yieldtrial_workbook(path: Path) -> bool:
     workbook yieldtrial writes (``standardize -o yields.xlsx``) carries the category
     :data:`~yieldtrial.io.output.TABLE_WORKBOOK_CATEGORY` and is a plot table.
     """
-    from yieldtrial.io.output import TABLE_WORKBOOK_CATEGORY
     import zipfile
+
+    from yieldtrial.io.output import TABLE_WORKBOOK_CATEGORY
 
     try:
         with zipfile.ZipFile(path) as archive:
