@@ -1914,8 +1914,9 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "plan-power-range",
         r"--power must be above --alpha \((?P<alpha>[\d.e-]+)\) and at most (?P<high>[\d.]+); "
-        r"got (?P<got>\S+)",
-        "--power 应大于 --alpha（{alpha}）且不超过 {high}；现为 {got}",
+        r"got (?P<got>[^;\s]+)(?:; power is a probability: write (?P<meant>[\d.]+) for "
+        r"(?P<pct>[\d.]+) %)?",
+        "--power 应大于 --alpha（{alpha}）且不超过 {high}；现为 {got}{hint}",
     ),
     Template(
         "option-not-finite",
@@ -2975,6 +2976,12 @@ def translate(message: str) -> str | None:
             pieces = re.split(f"({_R})", values["listing"])
             pieces[::2] = [p.replace("; ", "；").replace(": ", "：") for p in pieces[::2]]
             values["listing"] = "".join(pieces)
+        if template.name == "plan-power-range":  # --power 80: a percentage for a probability
+            values["hint"] = (
+                f"；检验功效为概率，{values['pct']}% 应写作 {values['meant']}"
+                if values["meant"]
+                else ""
+            )
         if template.name == "plan-whole-range":  # the treatments count the controls
             values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
         if template.name == "os-error":  # the operating system's reason, said in Chinese
