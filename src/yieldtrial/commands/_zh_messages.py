@@ -2917,6 +2917,10 @@ def translate(message: str) -> str | None:
             values["file"] = "小区数据表"
         if "close" in values:  # "did you mean ...?"
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
+        if template.name == "network-column-not-found":  # "--by 'sites' (did you mean 'site'?)"
+            values["names"] = re.sub(
+                r" \(did you mean (" + _Q + r")\?\)", r"（是否想写 \1？）", values["names"]
+            )
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
