@@ -58,3 +58,10 @@ def test_power_as_percentage_from_the_api():
     """``plan_trial(power=80)``: the same hint with the parameter's name."""
     with pytest.raises(DataValidationError, match=r"got 80; power is a probability: write 0\.8"):
         plan_trial(cv_pct=8, difference_pct=5, n_treatments=3, power=80)
+
+
+def test_power_help_says_probability(capsys):
+    """``plan --help`` says the power is a probability (0.8, not 80)."""
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    assert "required power, a probability (default 0.8)" in capsys.readouterr().out
