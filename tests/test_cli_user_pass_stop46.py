@@ -64,3 +64,18 @@ def test_report_workbook_is_still_refused_as_plot_table(tmp_path, capsys):
     capsys.readouterr()
     assert main(["report", str(out), "--config", str(config), "-o", str(tmp_path / "x.md")]) == 1
     assert "r.xlsx: this is a yieldtrial report (Excel)" in capsys.readouterr().err
+
+
+def test_standardized_site_workbooks_feed_network(tmp_path, capsys):
+    """Each site's ``standardize -o SITE.xlsx``, then ``network *.xlsx``: every site is read.
+
+    The first workbook stopped the command (exit 1, "this is a yieldtrial report").
+    """
+    sites = example_path("site-network").parent / "sites"
+    outputs = []
+    for source in sorted(sites.glob("*.csv"))[:2]:
+        out = tmp_path / f"{source.stem}.xlsx"
+        assert main(["standardize", str(source), "--crop", "wheat", "-o", str(out)]) == 0
+        outputs.append(str(out))
+    assert main(["network", *outputs, "--control", "CK", "-o", str(tmp_path / "n.json")]) == 0
+    assert "(2 trials: ok 2)" in capsys.readouterr().err
