@@ -78,10 +78,6 @@ __all__ = [
 
 #: Name of the manifest of yieldtrial's outputs kept in each output folder.
 MANIFEST_NAME = ".yieldtrial-outputs"
-
-#: The document category of a table workbook yieldtrial writes (``standardize -o yields.xlsx``):
-#: a plot table to read again, unlike a report workbook (same creator and last editor).
-TABLE_WORKBOOK_CATEGORY = "yieldtrial plot table"
 #: A temporary file of :func:`atomic_write_stream`: ``.<name>.yieldtrial-<pid>-<hex>.tmp``.
 _TEMP = re.compile(r"^\..*\.yieldtrial-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$", re.DOTALL)
 #: Temporary files of earlier yieldtrial versions (``mkstemp``) older than this are stale. [s]

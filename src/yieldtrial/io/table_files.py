@@ -310,17 +310,20 @@ def _other_text_document(head: bytes, suffix: str) -> str | None:
     return None
 
 
+#: The document category of a table workbook yieldtrial writes (``standardize -o yields.xlsx``):
+#: a plot table to read again, unlike a report workbook (same creator and last editor).
+TABLE_WORKBOOK_CATEGORY = "yieldtrial plot table"
+
+
 def _yieldtrial_workbook(path: Path) -> bool:
     """Tell whether an .xlsx is a yieldtrial report as written (not saved again since).
 
     A report's creator and last editor are 'yieldtrial'; Excel, saving a workbook, writes
     its user as the last editor, so plots pasted into a report and saved are read.  A table
     workbook yieldtrial writes (``standardize -o yields.xlsx``) carries the category
-    :data:`~yieldtrial.io.output.TABLE_WORKBOOK_CATEGORY` and is a plot table.
+    :data:`TABLE_WORKBOOK_CATEGORY` and is a plot table.
     """
     import zipfile
-
-    from yieldtrial.io.output import TABLE_WORKBOOK_CATEGORY
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -722,7 +722,7 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
                 for v, num in zip(row, numeric, strict=True)
             ]
         )
-    from yieldtrial.io.output import TABLE_WORKBOOK_CATEGORY
+    from yieldtrial.io.table_files import TABLE_WORKBOOK_CATEGORY
 
     props = workbook.properties
     props.creator = "yieldtrial"
