@@ -237,9 +237,10 @@ def test_audit_negative_shrink_below_standard_moisture(capsys):
         ["audit", "442", "477.36", "--moisture", "5", "--standard", "13",
          "--shrink-per-point", "-3"],
         capsys,
-        # the one rule of trial.toml, standardize and the formulas (stop 41)
-        match=r"shrink_pct_per_point = -3.0; shrink_pct_per_point must be in \[0, 100\): "
-        r"expected percent per moisture point",
+        # the one rule of trial.toml, standardize and the formulas (stop 41), naming the
+        # option typed (stop 46)
+        match=r"the command line: --shrink-per-point = -3.0; --shrink-per-point must be in "
+        r"\[0, 100\): expected percent per moisture point",
     )  # fmt: skip
 
 

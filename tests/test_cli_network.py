@@ -97,7 +97,7 @@ def test_network_follows_the_treatments_order_of_the_config(plots_csv, tmp_path)
 def test_network_missing_by_column_is_data_error(plots_csv, capsys):
     """An unknown --by column exits 1 with one error line naming it."""
     assert main(["network", str(plots_csv), "--by", "farm"]) == 1
-    assert "by[0]='farm'" in capsys.readouterr().err
+    assert "--by 'farm'" in capsys.readouterr().err
 
 
 def test_network_bad_output_suffix_is_usage_error(plots_csv, tmp_path):

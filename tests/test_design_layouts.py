@@ -17,7 +17,7 @@ from yieldtrial.design import (
     rcbd,
     split_plot,
 )
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import read_plots
 from yieldtrial.stats.power import detectable_difference_pct, replicates_needed
 from yieldtrial.trial import FieldTrial
@@ -261,7 +261,8 @@ def test_plan_text_one_replicate_fewer_only_when_it_shows():
     # 49 -> 5.0 %, 48 -> 5.1 % (docs/planning.md)
     assert "Detectable difference at 49 replicates: 5.0 % of the control mean." in text
     assert "With 48 replicates it would be 5.1 %." in text
-    huge = plan_trial(cv_pct=8, difference_pct=0.5, n_treatments=2)
+    with pytest.warns(YieldTrialWarning, match="difference_pct=0.5 is read as 0.5 %"):
+        huge = plan_trial(cv_pct=8, difference_pct=0.5, n_treatments=2)
     at, fewer = huge.detectable_difference_pct, huge.detectable_difference_fewer_pct
     assert f"{at:.2f}" == f"{fewer:.2f}"  # alike to 0.01 %: nothing to say
     assert "it would be" not in huge.to_text()

@@ -386,7 +386,10 @@ def test_tiny_difference_is_out_of_reach_not_a_long_search():
     (z_0.975 + z_0.8 = 2.80 = 0.01 / (100 x sqrt(2 / r)) -> r = 2 x 28,000^2): refused at
     MAX_REPLICATES, no long search.
     """
-    with pytest.raises(DataValidationError, match="not reached with 1,000,000 replicates"):
+    with (
+        pytest.warns(YieldTrialWarning, match="difference_pct=0.01 is read as 0.01 %"),
+        pytest.raises(DataValidationError, match="not reached with 1,000,000 replicates"),
+    ):
         replicates_needed(cv_pct=100.0, difference_pct=0.01, n_treatments=3,
                           max_replicates=MAX_REPLICATES)  # fmt: skip
 

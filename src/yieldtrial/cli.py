@@ -1064,7 +1064,7 @@ def _factors_flag(match: re.Match[str]) -> str:
 
 def _role_flags(match: re.Match[str]) -> str:
     """``treatment='variety'`` -> ``--treatment 'variety'`` in a network's column error."""
-    names = re.sub(r"\b(treatment|block|response)=(?=')", r"--\1 ", match.group(1))
+    names = re.sub(r"\b(treatment|block|response|by)=(?=')", r"--\1 ", match.group(1))
     return f"column(s) not found: {names};"
 
 

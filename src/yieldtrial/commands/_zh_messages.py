@@ -1972,8 +1972,9 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "plan-power-range",
         r"--power must be above --alpha \((?P<alpha>[\d.e-]+)\) and at most (?P<high>[\d.]+); "
-        r"got (?P<got>\S+)",
-        "--power 应大于 --alpha（{alpha}）且不超过 {high}；现为 {got}",
+        r"got (?P<got>[^;\s]+)(?:; power is a probability: write (?P<meant>[\d.]+) for "
+        r"(?P<pct>[\d.]+) %)?",
+        "--power 应大于 --alpha（{alpha}）且不超过 {high}；现为 {got}{hint}",
     ),
     Template(
         "option-not-finite",
@@ -2990,6 +2991,10 @@ def translate(message: str) -> str | None:
             values["file"] = "小区数据表"
         if "close" in values:  # "did you mean ...?"
             values["close"] = f"（是否想写 {values['close']}？）" if values["close"] else ""
+        if template.name == "network-column-not-found":  # "--by 'sites' (did you mean 'site'?)"
+            values["names"] = re.sub(
+                r" \(did you mean (" + _Q + r")\?\)", r"（是否想写 \1？）", values["names"]
+            )
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
@@ -3049,6 +3054,12 @@ def translate(message: str) -> str | None:
             pieces = re.split(f"({_R})", values["listing"])
             pieces[::2] = [p.replace("; ", "；").replace(": ", "：") for p in pieces[::2]]
             values["listing"] = "".join(pieces)
+        if template.name == "plan-power-range":  # --power 80: a percentage for a probability
+            values["hint"] = (
+                f"；检验功效为概率，{values['pct']}% 应写作 {values['meant']}"
+                if values["meant"]
+                else ""
+            )
         if template.name == "plan-whole-range":  # the treatments count the controls
             values["included"] = "（含对照）" if values["option"] == "--treatments" else ""
         if template.name == "os-error":  # the operating system's reason, said in Chinese

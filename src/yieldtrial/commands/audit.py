@@ -39,6 +39,7 @@ from yieldtrial.commands._input import (
     table_only_flags,
     write_stdout,
 )
+from yieldtrial.commands.standardize import check_moisture_flag, report_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
 
@@ -171,6 +172,15 @@ def _run(args: argparse.Namespace) -> int:
     args.reported = option_number_text(args.reported)  # as MASS: '４７７．３６' is 477.36
     if not math.isfinite(args.mass):
         return _usage_error(f"MASS must be a finite number; got {args.mass!r}")
+    # the settings' checks in the command line's words, as in `standardize MASS`: "--standard
+    # = 200.0; --standard must be in [0, 100)", not standard_moisture_pct (before trial.toml
+    # fills the flags not given, so that a value from the file is named as its key)
+    if args.standard is not None or args.shrink_per_point is not None:
+        # the numbers alone: a crop's text check would import pandas (a light command)
+        numbers = argparse.Namespace(**{**vars(args), "crop": None, "protocol": None})
+        settings_from_args(numbers, shrink_any_method=True)  # a row per method
+    check_moisture_flag(args.moisture)
+    args.standard_typed = args.standard is not None  # before trial.toml fills it
     fill_from_config(args)
     if args.standard is None and args.crop is None:
         return _usage_error(
@@ -184,13 +194,14 @@ def _run(args: argparse.Namespace) -> int:
         if args.standard is not None
         else standard_moisture_pct(args.crop, protocol=args.protocol or "cn-yield-test")
     )
-    rows, inputs = audit_rows(
-        args.mass,
-        args.reported,
-        moisture_pct=args.moisture,
-        standard_moisture_pct=standard,
-        shrink_pct_per_point=args.shrink_per_point,
-    )
+    with report_warnings(args):  # "--standard = 95 % is above any moisture standard"
+        rows, inputs = audit_rows(
+            args.mass,
+            args.reported,
+            moisture_pct=args.moisture,
+            standard_moisture_pct=standard,
+            shrink_pct_per_point=args.shrink_per_point,
+        )
     if args.format == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(AUDIT_COLUMNS), lineterminator="\n")

@@ -92,7 +92,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--alpha", type=_number, default=0.05, help="family-wise significance level (default 0.05)"
     )
-    parser.add_argument("--power", type=_number, default=0.8, help="required power (default 0.8)")
+    parser.add_argument(
+        "--power", type=_number, default=0.8, help="required power, a probability (default 0.8)"
+    )
     parser.add_argument(
         "--design",
         choices=DESIGNS,

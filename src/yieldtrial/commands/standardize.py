@@ -154,12 +154,15 @@ def report_warnings(args: argparse.Namespace | None = None) -> Iterator[None]:
         yield
     from yieldtrial.commands._zh_messages import warning_line
 
+    shown: set[str] = set()
     for item in caught:
         if issubclass(item.category, YieldTrialWarning):  # Chinese under --lang zh
             message = " ".join(str(item.message).split())
             if args is not None:
                 message = flag_warning_words(message, args)
-            print(warning_line(message), file=sys.stderr)
+            if message not in shown:  # audit's rows warn once per moisture method
+                shown.add(message)
+                print(warning_line(message), file=sys.stderr)
         else:  # pragma: no cover - other libraries' warnings keep their usual form
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -248,7 +251,7 @@ def _run(args: argparse.Namespace) -> int:
     return _run_table(args, config)
 
 
-def _check_moisture_flag(moisture: float) -> None:
+def check_moisture_flag(moisture: float) -> None:
     """Refuse a ``--moisture`` out of range or given as a fraction, naming the flag.
 
     The moisture checks of :func:`~yieldtrial.standardize_moisture` name its parameter
@@ -307,7 +310,7 @@ def _run_single(args: argparse.Namespace) -> int:
         settings_from_args(args)
     except UsageError as exc:
         return _usage_error(str(exc))
-    _check_moisture_flag(args.moisture)
+    check_moisture_flag(args.moisture)
     args.standard_typed = args.standard is not None  # before trial.toml fills it
     fill_from_config(args)
     try:

@@ -1387,6 +1387,7 @@ def check_not_fraction(name: str, value: Numeric) -> None:
         if not 0 < value <= 1:  # NaN fails the comparison and passes
             return
         shown = f"{float(value):g}"
+        first = float(value)
     else:
         import numpy as np
 
@@ -1397,9 +1398,10 @@ def check_not_fraction(name: str, value: Numeric) -> None:
         shown = (
             f"{finite[0]:g}" if values.size == 1 else f"values all in [0, 1] (first {finite[0]:g})"
         )
+        first = float(finite[0])
     raise DataValidationError(
         f"{name} is a percentage (0-100) but got {shown}, which looks like a fraction. "
-        f"Multiply by 100 (0.13 -> 13)."
+        f"Multiply by 100 ({first:g} -> {first * 100:g})."
     )
 
 

@@ -310,11 +310,18 @@ def _other_text_document(head: bytes, suffix: str) -> str | None:
     return None
 
 
+#: The document category of a table workbook yieldtrial writes (``standardize -o yields.xlsx``):
+#: a plot table to read again, unlike a report workbook (same creator and last editor).
+TABLE_WORKBOOK_CATEGORY = "yieldtrial plot table"
+
+
 def _yieldtrial_workbook(path: Path) -> bool:
     """Tell whether an .xlsx is a yieldtrial report as written (not saved again since).
 
     A report's creator and last editor are 'yieldtrial'; Excel, saving a workbook, writes
-    its user as the last editor, so plots pasted into a report and saved are read.
+    its user as the last editor, so plots pasted into a report and saved are read.  A table
+    workbook yieldtrial writes (``standardize -o yields.xlsx``) carries the category
+    :data:`TABLE_WORKBOOK_CATEGORY` and is a plot table.
     """
     import zipfile
 
@@ -325,6 +332,9 @@ def _yieldtrial_workbook(path: Path) -> bool:
                 return False
             core = archive.read(info)
     except Exception:  # noqa: BLE001 - no properties, or a damaged archive reported later
+        return False
+    table = re.escape(TABLE_WORKBOOK_CATEGORY.encode())
+    if re.search(rb"<(?:\w+:)?category\b[^>]*>\s*" + table + rb"\s*</", core):
         return False
     return all(
         re.search(rb"<(?:\w+:)?" + tag + rb"\b[^>]*>\s*yieldtrial\s*</", core)

@@ -933,9 +933,17 @@ def _with_cv_flag(per_trial: pd.DataFrame, warn: float, strong: float) -> pd.Dat
 
 
 def _check_columns(columns: list[Any], needed: dict[str, str | None]) -> None:
-    missing = [
-        f"{arg}={col!r}" for arg, col in needed.items() if col is not None and col not in columns
-    ]
+    import difflib
+
+    names = [str(column) for column in columns]
+    missing = []
+    for arg, col in needed.items():
+        if col is None or col in columns:
+            continue
+        close = difflib.get_close_matches(str(col), names, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""  # --by sites for site
+        role = "by" if arg.startswith("by[") else arg  # by=["year", "site"]: by[1] is by
+        missing.append(f"{role}={col!r}{hint}")
     if missing:
         raise DataValidationError(
             f"column(s) not found: {', '.join(missing)}; the data have columns "

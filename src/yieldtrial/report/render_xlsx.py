@@ -722,9 +722,12 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
                 for v, num in zip(row, numeric, strict=True)
             ]
         )
+    from yieldtrial.io.table_files import TABLE_WORKBOOK_CATEGORY
+
     props = workbook.properties
     props.creator = "yieldtrial"
     props.lastModifiedBy = "yieldtrial"
+    props.category = TABLE_WORKBOOK_CATEGORY  # read back as a plot table, not a report
     buffer = io.BytesIO()
     workbook.save(buffer)
     return deterministic_package(buffer.getvalue(), created=package_datetime(None))

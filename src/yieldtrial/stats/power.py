@@ -193,7 +193,10 @@ def _check_power(power: Any, alpha: float, names: Mapping[str, str] = _NAMES) ->
     allowed = f"above {names['alpha']} ({alpha:g}) and at most {MAX_POWER:g}"
     p = _real(power, names["power"], allowed)
     if not alpha < p <= MAX_POWER:
-        raise DataValidationError(f"{names['power']} must be {allowed}; got {shown(power)}")
+        hint = ""
+        if 1.0 < p < 100.0:  # 80 for 80 %?
+            hint = f"; power is a probability: write {p / 100:g} for {p:g} %"
+        raise DataValidationError(f"{names['power']} must be {allowed}; got {shown(power)}{hint}")
     return p
 
 
@@ -269,7 +272,9 @@ def validate_plan_arguments(
     _check_treatments(n_treatments, names)
     _check_power(power, _check_alpha(alpha, names), names)
     if difference_pct is not None:
-        _check_difference(difference_pct, names)
+        difference = _check_difference(difference_pct, names)
+        if not difference.ndim:  # 0.05 for 5 %?
+            warn_fraction_pct(names["difference_pct"], float(difference), example="5")
     if replicates is not None:
         _check_replicates(replicates, names)
 
