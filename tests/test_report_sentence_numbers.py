@@ -15,7 +15,7 @@ from yieldtrial.report._format import fmt_number, group_numeral
 
 
 def _rcbd_with_a_missing_plot() -> Any:
-    """An RCBD of three treatments in three blocks, plot ids 2024-2032, plot 2032 unharvested.
+    """Return an RCBD of three treatments in three blocks, plots 2024-2032 (2032 unharvested).
 
     CK and A are complete, so their LS-means are their plot means (the additive model's
     normal equations make a complete treatment's residuals sum to zero): CK (6700 + 6720 +

@@ -128,7 +128,8 @@ def fmt_count(value: Any) -> str:
     """Format a count (sites, plots, wins, degrees of freedom) for report text.
 
     Counts take a thousands separator from 1,000 on, in English and Chinese reports
-    alike ("2,040 个试点"), as measurements do (:func:`fmt_number`).  A value that is not a whole number is shown as given.
+    alike ("2,040 个试点"), as measurements do (:func:`fmt_number`).  A value that is not
+    a whole number is shown as given.
 
     Examples
     --------
