@@ -73,3 +73,39 @@ def test_published_figure_keeps_its_decimals_when_grouped() -> None:
     assert group_numeral("7234.50") == "7,234.50"
     assert group_numeral("477.36") == "477.36"
     assert group_numeral("n/a") == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "T: 1,504.9 kg/ha (+24.8 %) over CK"), ("zh", "平均比CK增产 1,504.9 kg/公顷")],
+)
+def test_network_conclusion_groups_the_difference(lang: str, words: str) -> None:
+    """A network's difference over the check reads "1,504.9" as its tables, not "1504.9".
+
+    Three sites named by year (2022-2024), RCBD of two blocks: T - CK is (1500 + 1530 - 0
+    - 20) / 2 = 1505 kg/ha at each site, 1504.75 at 2022 (its first CK plot + 0.5, as an
+    exactly additive table is an exact fit, refused); balanced, the difference is the mean
+    of the sites' (1504.75 + 1505 + 1505) / 3 = 1504.9 kg/ha.  CK's mean is 6076.75 kg/ha,
+    so +24.8 %.  The report date keeps its year whole.
+    """
+    import pandas as pd
+
+    from yieldtrial.network import analyze_many
+    from yieldtrial.report.network import network_report
+
+    rows = []
+    for site, base in {"2022": 6000.0, "2023": 6400.0, "2024": 5800.0}.items():
+        for block, (check, treated) in enumerate(
+            [(base, base + 1500.0), (base + 20.0, base + 1530.0)]
+        ):
+            rows += [(site, block + 1, "CK", check), (site, block + 1, "T", treated)]
+    rows[0] = ("2022", 1, "CK", 6000.5)
+    plots = pd.DataFrame(rows, columns=["site", "block", "treatment", "yield_kg_ha"])
+    result = analyze_many(
+        plots, by="site", response="yield_kg_ha", treatment="treatment", control="CK",
+        design="rcbd", block="block",
+    )  # fmt: skip
+    text = network_report(result, report_date="2024-01-01", lang=lang).to_markdown()
+    assert words in text
+    assert "1504.9" not in text
+    assert "2024-01-01" in text and "2,024" not in text
