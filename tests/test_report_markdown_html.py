@@ -83,12 +83,18 @@ def test_css_has_no_mid_word_breaks_and_prints_long_tables() -> None:
 
 
 def test_one_number_style_for_text_and_tables() -> None:
-    """A number of 10,000 or more is grouped the same way in tables and sentences."""
+    """A number is grouped the same way in the report's tables and its sentences.
+
+    Sentences grouped from 10,000 while the tables grouped from 1,000 ("6719.5" above
+    "7,134.0", stop 46): both use the report's style now, four-digit numbers included.
+    """
     from yieldtrial.report._format import fmt_number
+    from yieldtrial.report.model import REPORT_NUMBER_STYLE
 
     column = Column("x", "X", "number", 1)
-    for value in (9999.94, 12345.67, 40149.94, -25000.0):
-        assert fmt_number(value, 1) == format_value(value, column)
+    for value in (999.94, 6719.5, 9999.94, 12345.67, 40149.94, -25000.0):
+        assert fmt_number(value, 1) == format_value(value, column, REPORT_NUMBER_STYLE)
+    assert fmt_number(6719.5, 1) == "6,719.5"
     assert NumberStyle(group_from=1000).number(6123.44, 1) == "6,123.4"
 
 

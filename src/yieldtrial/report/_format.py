@@ -13,7 +13,7 @@ from yieldtrial.report.i18n import (
     spaced,
     t,
 )
-from yieldtrial.report.model import DEFAULT_NUMBER_STYLE, NumberStyle
+from yieldtrial.report.model import REPORT_NUMBER_STYLE, NumberStyle
 
 __all__ = [
     "CV_DIGITS",
@@ -25,6 +25,7 @@ __all__ = [
     "fmt_number",
     "fmt_p",
     "fmt_signed",
+    "group_numeral",
     "join_list",
     "source_label",
     "spaced",
@@ -46,20 +47,43 @@ CV_DIGITS = 1
 CV_STRATUM_DESIGNS = ("split_plot", "strip_plot")
 
 
-def fmt_number(value: Any, digits: int = 2, style: NumberStyle | None = None) -> str:
-    """Format a number for report text, in the report's one number style.
+def fmt_number(
+    value: Any, digits: int = 2, style: NumberStyle | None = None, *, sign: bool = False
+) -> str:
+    """Format a measured quantity for report text, grouped as the report's tables.
 
-    Thousands separators from 10,000 on in sentences
-    (:data:`yieldtrial.report.model.DEFAULT_NUMBER_STYLE`); ``style`` gives another
-    grouping, e.g. a table's footer grouped as the report's tables, from 1,000 on
-    (:data:`yieldtrial.report.model.REPORT_NUMBER_STYLE`).
+    A yield, mean, difference, SED, LSD, mean square, mass or area in a sentence gets
+    thousands separators from 1,000 on, as every report table writes it
+    (:data:`yieldtrial.report.model.REPORT_NUMBER_STYLE`): "yields ranged from 6,719.5
+    to 7,230.4 kg/ha" above a table showing "7,134.0" (the sentence read "6719.5", stop
+    46).  ``style`` gives another grouping; ``sign`` prints a "+" before a positive value
+    (a difference).  Identifiers (years, plot ids, labels, seeds, versions) are not
+    quantities: format them with ``str``, never with this function.
+
+    Parameters
+    ----------
+    value : float
+        The number (anything ``float`` accepts); other values are printed as given.
+    digits : int
+        Decimals shown.
+    style : NumberStyle, optional
+        The grouping (default :data:`~yieldtrial.report.model.REPORT_NUMBER_STYLE`).
+    sign : bool
+        Whether a positive value (and zero) gets a "+".
+
+    Returns
+    -------
+    str
+        The text; "–" for NaN or an infinity.
 
     Examples
     --------
     >>> fmt_number(40149.94, 1), fmt_number(7028.04, 1), fmt_number(float("nan"))
-    ('40,149.9', '7028.0', '–')
-    >>> fmt_number(7028.04, 1, NumberStyle(group_from=1000.0))
-    '7,028.0'
+    ('40,149.9', '7,028.0', '–')
+    >>> fmt_number(1225.84, 1, sign=True), fmt_number(-999.94, 1, sign=True)
+    ('+1,225.8', '-999.9')
+    >>> fmt_number(7028.04, 1, NumberStyle(group_from=10000.0))
+    '7028.0'
     """
     try:
         number = float(value)
@@ -67,15 +91,45 @@ def fmt_number(value: Any, digits: int = 2, style: NumberStyle | None = None) ->
         return str(value)
     if not math.isfinite(number):
         return "–"
-    return (style or DEFAULT_NUMBER_STYLE).number(number, digits)
+    style = style or REPORT_NUMBER_STYLE
+    if not sign:
+        return style.number(number, digits)
+    # grouped by the number shown, as NumberStyle.number: 999.96 to one decimal is "+1,000.0"
+    grouped = abs(float(fixed(number, digits))) >= style.group_from
+    return fixed(number, digits, sign=True, group=style.separator if grouped else "")
+
+
+def group_numeral(text: str) -> str:
+    """Group the thousands of a number typed as text, keeping its decimals as typed.
+
+    A published figure is kept as the text given ("7234.50" keeps its two decimals);
+    its sentence groups it as :func:`fmt_number` groups a computed one ("7,234.50").
+    Anything that is not a plain decimal numeral is returned unchanged.
+
+    Examples
+    --------
+    >>> group_numeral("7234.50"), group_numeral("477.36"), group_numeral("-12000")
+    ('7,234.50', '477.36', '-12,000')
+    >>> group_numeral("7,234.5"), group_numeral("about 7234")
+    ('7,234.5', 'about 7234')
+    """
+    import re
+
+    found = re.fullmatch(r"([+-]?)(\d+)(\.\d*)?", text.strip())
+    if found is None:
+        return text
+    sign, whole, decimals = found.group(1), found.group(2), found.group(3) or ""
+    if abs(float(whole + decimals.rstrip("."))) < REPORT_NUMBER_STYLE.group_from:
+        return text
+    return f"{sign}{int(whole):,}{decimals}".replace(",", REPORT_NUMBER_STYLE.separator)
 
 
 def fmt_count(value: Any) -> str:
     """Format a count (sites, plots, wins, degrees of freedom) for report text.
 
     Counts take a thousands separator from 1,000 on, in English and Chinese reports
-    alike ("2,040 个试点"), unlike measurements, whose separators start at 10,000
-    (:func:`fmt_number`).  A value that is not a whole number is shown as given.
+    alike ("2,040 个试点"), as measurements do (:func:`fmt_number`).  A value that is not
+    a whole number is shown as given.
 
     Examples
     --------

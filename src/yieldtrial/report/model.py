@@ -88,14 +88,15 @@ class NumberStyle:
         return text
 
 
-#: The default number style (a table built alone, report text: grouped from 10,000).
+#: The default number style (a table built alone: grouped from 10,000).
 DEFAULT_NUMBER_STYLE = NumberStyle()
 
 #: The style of every report's tables, single-trial and network alike: thousands grouped
 #: from 1,000 ("7,234.5 kg/ha"; a single-trial table printed "7234.5" where the network's
 #: printed "7,234.5", stop 46), in English and Chinese (GB/T 15835-2011 allows the comma
-#: grouping).  CSV and JSON keep plain numbers; Excel cells stay numbers (only their
-#: display format groups).
+#: grouping).  The report's sentences group their quantities alike (``fmt_number``; they
+#: grouped from 10,000, "6719.5" above a table's "7,134.0", stop 46).  CSV and JSON keep
+#: plain numbers; Excel cells stay numbers (only their display format groups).
 REPORT_NUMBER_STYLE = NumberStyle(group_from=1000.0)
 
 ColumnKind = Literal["text", "number", "int", "pvalue", "pct", "signed", "signed_pct"]

@@ -27,7 +27,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._rounding import fixed
-from yieldtrial.report._format import fmt_count, join_list, report_date_text
+from yieldtrial.report._format import fmt_count, fmt_number, join_list, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
 from yieldtrial.report.i18n import capitalized, full_stop
@@ -736,10 +736,10 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                 t(
                     key,
                     lang,
-                    diff=fixed(shown, 1, sign=key == "network.conclusion.ns"),
+                    diff=fmt_number(shown, 1, sign=key == "network.conclusion.ns"),
                     pct=fixed(_f(r.pct_of_check) - 100, 1, sign=True),
-                    low=fixed(_f(r.ci_low), 1),
-                    high=fixed(_f(r.ci_high), 1),
+                    low=fmt_number(_f(r.ci_low), 1),
+                    high=fmt_number(_f(r.ci_high), 1),
                     p=_p(p),
                     **values,
                 )

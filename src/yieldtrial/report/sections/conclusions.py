@@ -77,7 +77,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         lang,
                         treatment=row["treatment"],
                         control=row["control"],
-                        diff=fixed(float(row[f"difference{suffix}"]) * s.factor, d, sign=True),
+                        diff=fmt_number(float(row[f"difference{suffix}"]) * s.factor, d, sign=True),
                         pct=fixed(float(row["difference_pct"]), 1, sign=True),
                         unit=s.unit,
                     )
@@ -122,7 +122,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                         lang,
                         treatment=row["treatment"],
                         control=row["control"],
-                        diff=fixed(shown, d, sign=key == "concl.dunnett_ns"),
+                        diff=fmt_number(shown, d, sign=key == "concl.dunnett_ns"),
                         pct=fixed(float(row["difference_pct"]), 1, sign=True),
                         p=fmt_p(p),
                         unit=s.unit,
@@ -247,7 +247,7 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
             items.append((
                 "entries_sig",
                 t("concl.dunnett_sig_up", lang, treatment=treatment, control=control,
-                  diff=fixed(abs(float(row[column]) * s.factor), d),
+                  diff=fmt_number(abs(float(row[column]) * s.factor), d),
                   pct=fixed(float(row["difference_pct"]), 1, sign=True),
                   p=fmt_p(float(row["p_value_adjusted"])), unit=s.unit)
                 + _depends(ctx, "dunnett", f"{treatment} vs {control}"),

@@ -19,6 +19,7 @@ from yieldtrial.report._format import (
     fmt_number,
     fmt_p,
     fmt_signed,
+    group_numeral,
     join_list,
     source_label,
     spaced,
@@ -500,7 +501,7 @@ def _status_paragraphs(ctx: ReportContext) -> list[Paragraph]:
                         "quality.published_figure",
                         lang,
                         treatment=trt,
-                        value=f"{f.yield_value:g}",
+                        value=f"{f.yield_value:,g}",
                         unit=f.unit,
                         moisture=f"{f.moisture_pct:g}",
                     )
@@ -549,10 +550,10 @@ def audit_section(ctx: ReportContext) -> Section | None:
                 t(
                     "audit.intro",
                     lang,
-                    reported=fig.reported,
+                    reported=group_numeral(fig.reported),
                     unit=fig.unit,
                     standard=f"{ctx.s.standard_pct:g}",
-                    mass=f"{fig.yield_value:g}",
+                    mass=f"{fig.yield_value:,g}",
                     moisture=f"{fig.moisture_pct:g}",
                 )
                 + _published_source(fig, lang)
@@ -613,7 +614,7 @@ def audit_section(ctx: ReportContext) -> Section | None:
                 t(
                     "audit.finding",
                     lang,
-                    reported=fig.reported,
+                    reported=group_numeral(fig.reported),
                     reproduced=join_list(reproduced, lang) if reproduced else t("audit.none", lang),
                     dry=fmt_number(dry["predicted"], 2),
                     unit=fig.unit,

@@ -420,7 +420,7 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
             f"{fixed(abs(float(lon)), 4)}°{'E' if float(lon) >= 0 else 'W'}"
         )
         if cond.get("altitude_m") is not None:
-            coords += f", {float(cond['altitude_m']):g} m"
+            coords += f", {float(cond['altitude_m']):,g} m"
         add("info.coordinates", coords, "latitude", "longitude")
     add("info.soil_type", localized(ctx, "soil_type", cond.get("soil_type")), "soil_type")
     soil = []
@@ -434,7 +434,7 @@ def trial_info_section(ctx: ReportContext) -> Section | None:
     ):
         if cond.get(key) is not None:
             name = label if label == "pH" else t(label, lang)
-            soil.append(f"{name} {float(cond[key]):g} {unit}".rstrip())
+            soil.append(f"{name} {float(cond[key]):,g} {unit}".rstrip())
     if soil:
         soil_keys = [k for k in cond if k.endswith(("_g_kg", "_mg_kg")) or k == "soil_ph"]
         add("info.soil_test", ("，" if lang == "zh" else ", ").join(soil), *soil_keys)
@@ -612,7 +612,7 @@ def contrasts_section(ctx: ReportContext) -> Section | None:
         else:
             sentence = t(
                 "contrast.descriptive", lang, name=name, treatment=trt, versus=ref,
-                diff=fixed(estimate, d, sign=True), pct=fixed(pct, 1, sign=True), unit=s.unit,
+                diff=fmt_number(estimate, d, sign=True), pct=fixed(pct, 1, sign=True), unit=s.unit,
             )  # fmt: skip
         if testable:  # a contrast that flips without a flagged plot says so
             from yieldtrial.report.sections.checks import dependency_notes
@@ -776,12 +776,12 @@ def economics_section(ctx: ReportContext) -> Section | None:
         columns.append(Column("net_high", high + mark, "number", 1))
     columns.append(Column("vcr", t("econ.vcr", lang) + mark, "number", 2))
     cur = t("currency.cny", lang) if currency == "CNY" else currency
-    price_items = [f"{t('econ.grain_price', lang)} {price:g} {cur}/kg"]
+    price_items = [f"{t('econ.grain_price', lang)} {price:,g} {cur}/kg"]
     for product, value in prices.items():
         shown = zh_product(ctx, product)
-        price_items.append(f"{shown} {value:g} {cur}/kg")
+        price_items.append(f"{shown} {value:,g} {cur}/kg")
     for trt, cost in dict(econ.get("other_costs_per_mu", {})).items():
-        price_items.append(t("econ.other_cost", lang, treatment=trt, cost=f"{float(cost):g}",
+        price_items.append(t("econ.other_cost", lang, treatment=trt, cost=f"{float(cost):,g}",
                              money=money if per_mu else money))  # fmt: skip
     notes = [
         t("econ.formula", lang),

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io._rounding import fixed
 from yieldtrial.report._format import (
     attr_or,
     factor_label,
+    fmt_number,
     join_list,
     spaced,
     string_keys,
@@ -146,13 +146,13 @@ def _area_text(ctx: ReportContext) -> str:
     # one number of decimals for every area listed: 11.8 m², 12.0 m², 12.2 m² (not 12 m²)
     digits = decimals([values[0] for values in distinct], 0, 2)
     for values in distinct:
-        text = f"{fixed(values[0], digits)} m²"
+        text = f"{fmt_number(values[0], digits)} m²"
         if given:
             unit = unit_name(given[0][1], lang)
             text = (
-                f"{values[1]:g} {unit}（{text}）"
+                f"{values[1]:,g} {unit}（{text}）"
                 if lang == "zh"
-                else f"{values[1]:g} {unit} ({text})"
+                else f"{values[1]:,g} {unit} ({text})"
             )
         texts.append(text)
     return join_list(texts[:4], lang) + ("…" if len(texts) > 4 else "")
@@ -677,7 +677,7 @@ def _product_text(info: Any, ctx: Any = None) -> str | None:
         if zh:
             name = str(dict(ctx.config.zh.get("products", {})).get(name, name))
         if item.get("rate") is not None:
-            name += f" {float(item['rate']):g} {item.get('rate_unit') or ''}".rstrip()
+            name += f" {float(item['rate']):,g} {item.get('rate_unit') or ''}".rstrip()
         parts.append(name)
     return " + ".join(parts) or None
 
@@ -686,7 +686,7 @@ def _rate_text(info: Any, lang: str) -> str | None:
     """Rate of a treatment's main product, marked when the trial.toml calls it illustrative."""
     if info is None or info.rate is None:
         return None
-    text = f"{info.rate:g} {info.rate_unit or ''}".strip()
+    text = f"{info.rate:,g} {info.rate_unit or ''}".strip()
     if str(info.extra.get("rate_status", "")).lower() == "illustrative":
         mark = t("status.illustrative", lang)
         # a Chinese page brackets in full width, as its other notes: "32 kg/亩（示意）"
