@@ -1,10 +1,13 @@
 """The real process and file system against the command line (issue 13, stop 41).
 
-Every case runs ``python -m yieldtrial`` in a subprocess (the console script's code:
-``yieldtrial.cli:main``) and attacks what the in-process tests cannot: closed pipes and
-closed standard streams, encodings and locales of the environment, a pseudo-terminal,
-unwritable configuration and temporary folders, signals mid-run, real full and
-read-only file systems (tmpfs and bind mounts, as root), and hostile paths.  A failing
+The cases about the process run ``python -m yieldtrial`` in a subprocess (the console
+script's code: ``yieldtrial.cli:main``) and attack what the in-process tests cannot: closed
+pipes and closed standard streams, encodings and locales of the environment, a
+pseudo-terminal, unwritable configuration and temporary folders, signals mid-run, argv
+bytes that are not UTF-8.  The cases about files alone (real full and read-only file
+systems: tmpfs and bind mounts, as root; hostile output paths) call ``main`` in-process
+(:func:`run_in_process`, stop 46): the same status, line and files, without a second of
+interpreter start-up and imports per run.  A failing
 case must exit 1 (2 for usage, 128 + the signal for a signal) with one line on
 stderr, no traceback, its inputs unchanged and no output under the final name.
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import pty
 import shutil
@@ -32,6 +36,7 @@ import numpy as np
 import pytest
 
 import yieldtrial
+from yieldtrial.cli import main
 
 #: The source folder of the yieldtrial under test (the worktree, not an installed copy).
 SRC = Path(yieldtrial.__file__).resolve().parents[1]
@@ -92,6 +97,22 @@ def run(
         preexec_fn=_close(*closed) if closed else None,  # noqa: PLW1509 - single-threaded
         timeout=TIMEOUT_S,
         check=False,
+    )
+
+
+def run_in_process(argv: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run ``yieldtrial.cli.main(argv)`` in this process, in ``cwd``; stdout, stderr captured.
+
+    For the cases about files and folders only (full and read-only disks, hostile output
+    paths): what they check (exit status, one line on stderr, files left) is the same in a
+    real process, which costs a second of start-up and imports each (stop 46).  The cases
+    about the process itself (streams, environment, signals, argv bytes) use :func:`run`.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(argv))
+    return subprocess.CompletedProcess(
+        list(argv), status, out.getvalue().encode(), err.getvalue().encode()
     )
 
 
@@ -538,9 +559,9 @@ def test_read_only_current_folder(trial: Path) -> None:
     folder = trial / "ro"
     folder.mkdir()
     with mounted(folder, "bind"):
-        assert_one_line(run(["demo"], folder), 1, "read-only")
+        assert_one_line(run_in_process(["demo"], folder), 1, "read-only")
         argv = ["report", "../plots.csv", "--config", "../trial.toml", "-o", "r.html"]
-        assert_one_line(run(argv, folder), 1, "read-only")
+        assert_one_line(run_in_process(argv, folder), 1, "read-only")
         assert listing(folder) == []
 
 
@@ -730,7 +751,7 @@ _REPORT_FORMATS = ["html", "markdown", "json", "docx", "xlsx"]
 def test_report_onto_a_full_disk_leaves_nothing(trial: Path, fmt: str) -> None:
     with mounted(trial / "full", "size=12k") as full:
         argv = ["report", "plots.csv", "--config", "trial.toml", "--format", fmt]
-        assert_one_line(run([*argv, "-o", "full/r.out"], trial), 1, "the disk is full")
+        assert_one_line(run_in_process([*argv, "-o", "full/r.out"], trial), 1, "the disk is full")
         assert listing(full) == []
 
 
@@ -752,7 +773,7 @@ def test_other_commands_onto_a_full_disk_leave_nothing(
     many_plots(tmp_path)
     with mounted(tmp_path / "full", "size=12k") as full:
         (full / "filler").write_bytes(b"\0" * 4096)  # the field book and map do not fit
-        assert_one_line(run(argv, tmp_path), 1, "the disk is full")
+        assert_one_line(run_in_process(argv, tmp_path), 1, "the disk is full")
         assert listing(full) == ["filler"]
 
 
@@ -761,9 +782,9 @@ def test_disk_without_free_inodes_says_so(trial: Path) -> None:
     # ENOSPC with space left: "the disk is full" was misleading
     with mounted(trial / "few", "size=1m", "nr_inodes=3") as few:
         argv = ["report", "plots.csv", "--config", "trial.toml", "-o", "few/r.md"]
-        assert_one_line(run(argv, trial), 1, "all its inodes are used")
+        assert_one_line(run_in_process(argv, trial), 1, "all its inodes are used")
         assert listing(few) == []
-        zh = assert_one_line(run([*argv, "--lang", "zh"], trial), 1, "索引节点")
+        zh = assert_one_line(run_in_process([*argv, "--lang", "zh"], trial), 1, "索引节点")
         assert zh.startswith("yieldtrial: 错误：")
 
 
@@ -772,9 +793,9 @@ def test_read_only_output_folder(trial: Path) -> None:
     (trial / "ro").mkdir()
     with mounted(trial / "ro", "bind") as folder:
         argv = ["report", "plots.csv", "--config", "trial.toml", "-o", "ro/r.html"]
-        assert_one_line(run(argv, trial), 1, "read-only")
+        assert_one_line(run_in_process(argv, trial), 1, "read-only")
         book = ["design", "crd", "--treatments", "A", "B", "--replicates", "2", "-o", "ro/b.csv"]
-        assert_one_line(run(book, trial), 1, "read-only")
+        assert_one_line(run_in_process(book, trial), 1, "read-only")
         assert listing(folder) == []
 
 
@@ -789,7 +810,7 @@ def test_output_that_is_the_input_under_another_name(trial: Path, output: str) -
     before = digest(trial / "plots.csv")
     output = output.format(abs=trial / "plots.csv")
     argv = ["standardize", "plots.csv", "--config", "trial.toml", "-o", output, "--force"]
-    assert_one_line(run(argv, trial), 1, "input")
+    assert_one_line(run_in_process(argv, trial), 1, "input")
     assert digest(trial / "plots.csv") == before
     assert (trial / "link.csv").is_symlink()
 
@@ -799,9 +820,9 @@ def test_dangling_symlink_as_output_needs_force(trial: Path) -> None:
     # was: replaced by the output without --force (the user's link was lost)
     (trial / "out.csv").symlink_to("nowhere.csv")
     argv = ["standardize", "plots.csv", "--config", "trial.toml", "-o", "out.csv"]
-    assert_one_line(run(argv, trial), 1, "symbolic link to 'nowhere.csv'")
+    assert_one_line(run_in_process(argv, trial), 1, "symbolic link to 'nowhere.csv'")
     assert os.readlink(trial / "out.csv") == "nowhere.csv"
-    assert run([*argv, "--force"], trial).returncode == 0
+    assert run_in_process([*argv, "--force"], trial).returncode == 0
     assert not (trial / "out.csv").is_symlink() and not (trial / "nowhere.csv").exists()
 
 
@@ -822,7 +843,9 @@ def test_output_folder_that_is_a_dangling_symlink(trial: Path, argv: tuple[str, 
     # was "cannot create the folder 'gone': File exists" (or 'gone/r_files', or "it is a
     # file, not a folder"): the link to a missing folder was never named as such
     (trial / "gone").symlink_to("missing-folder")
-    assert_one_line(run(argv, trial), 1, "'gone': it is a symbolic link to 'missing-folder'")
+    assert_one_line(
+        run_in_process(argv, trial), 1, "'gone': it is a symbolic link to 'missing-folder'"
+    )
     assert not (trial / "missing-folder").exists()
 
 
@@ -839,7 +862,7 @@ def test_output_that_cannot_be_a_file(trial: Path, kind: str) -> None:
     }[kind]
     before = digest(trial / "plots.csv")
     argv = ["standardize", "plots.csv", "--config", "trial.toml", "-o", output, "--force"]
-    assert_one_line(run(argv, trial), 1)
+    assert_one_line(run_in_process(argv, trial), 1)
     assert digest(trial / "plots.csv") == before
     assert os.listdir(trial / "folder") == []
 
@@ -856,13 +879,13 @@ def test_output_that_cannot_be_a_file(trial: Path, kind: str) -> None:
 )
 def test_output_folder_that_is_a_file(trial: Path, argv: tuple[str, ...]) -> None:
     (trial / "a-file").write_text("mine\n", encoding="utf-8")
-    assert_one_line(run(argv, trial), 1, "a-file")
+    assert_one_line(run_in_process(argv, trial), 1, "a-file")
     assert (trial / "a-file").read_text(encoding="utf-8") == "mine\n"
 
 
 def test_output_name_with_a_newline_is_written_and_shown_on_one_line(trial: Path) -> None:
     argv = ["standardize", "plots.csv", "--config", "trial.toml", "-o", "two\nlines.csv"]
-    result = run(argv, trial)
+    result = run_in_process(argv, trial)
     assert result.returncode == 0
     assert lines_of(result.stderr) == [
         "wrote 'two\\nlines.csv' (12 plots, yields in kg/mu at 13 % moisture)"
@@ -870,7 +893,7 @@ def test_output_name_with_a_newline_is_written_and_shown_on_one_line(trial: Path
 
 
 def test_missing_input_with_a_newline_in_its_name_is_one_line(tmp_path: Path) -> None:
-    result = run(["standardize", "in\nput.csv", "--crop", "wheat"], tmp_path)
+    result = run_in_process(["standardize", "in\nput.csv", "--crop", "wheat"], tmp_path)
     assert_one_line(result, 1, "'in\\nput.csv'")
 
 
@@ -887,7 +910,7 @@ def test_very_long_output_names(trial: Path, where: str) -> None:
     argv = [command_, "plots.csv", "--config", "trial.toml", "-o", output]
     if where == "companion":
         argv.append("--force")
-    assert_one_line(run(argv, trial), 1, "too long")
+    assert_one_line(run_in_process(argv, trial), 1, "too long")
     assert sorted(os.listdir(trial)) == ["plots.csv", "trial.toml"]
 
 
@@ -940,7 +963,7 @@ def test_output_that_fits_when_its_manifest_does_not_warns(tmp_path: Path) -> No
     with mounted(tmp_path / "full", "size=12k") as full:
         (full / "filler").write_bytes(b"\0" * 8192)
         argv = ["design", "crd", "--treatments", "A", "B", "--replicates", "2"]
-        result = run([*argv, "-o", "full/b.csv"], tmp_path)
+        result = run_in_process([*argv, "-o", "full/b.csv"], tmp_path)
         assert result.returncode == 0
         warning = lines_of(result.stderr)[0]
         assert warning.startswith("yieldtrial: warning: full/b.csv was written, but it could")
@@ -958,7 +981,7 @@ def test_output_known_by_its_entry_before_the_rename_does_not_warn(trial: Path) 
     sites.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with mounted(trial / "full", "size=12k") as full:
         argv = ["network", "sites.csv", "--config", "trial.toml", "-o", "full/n.md"]
-        result = run(argv, trial)
+        result = run_in_process(argv, trial)
         assert result.returncode == 0
         assert "could not be recorded" not in result.stderr.decode()
         assert listing(full) == [".yieldtrial-outputs", "n.md"]
@@ -968,9 +991,9 @@ def test_output_known_by_its_entry_before_the_rename_does_not_warn(trial: Path) 
 def test_full_disk_keeps_the_previous_output_whole(trial: Path) -> None:
     with mounted(trial / "full", "size=80k") as full:
         argv = ["report", "plots.csv", "--config", "trial.toml", "-o", "full/r.html"]
-        assert run(argv, trial).returncode == 0
+        assert run_in_process(argv, trial).returncode == 0
         before = digest(full / "r.html")
         (full / "filler").write_bytes(b"\0" * (8 << 10))  # no room for a second copy
-        assert_one_line(run([*argv, "--lang", "zh"], trial), 1, "磁盘已满")
+        assert_one_line(run_in_process([*argv, "--lang", "zh"], trial), 1, "磁盘已满")
         assert digest(full / "r.html") == before
         assert temporaries(full) == []

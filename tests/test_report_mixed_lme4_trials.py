@@ -53,6 +53,7 @@ checked against the Bonferroni bounds raw p <= p_adj <= k raw p.
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +229,23 @@ def _run(case: str, flags: list[str], control: str, out: Path) -> dict[str, Any]
 def report(case: str, ddf: str, tmp: str) -> dict[str, Any]:
     """Run ``yieldtrial report CASE --format json`` in-process (mixed model, ``ddf``)."""
     flags, control, _ = CASES[case]
-    return _run(case, [*flags, "--ddf", ddf], control, Path(tmp) / f"{case}.{ddf}.json")
+    data = _run(case, [*flags, "--ddf", ddf], control, Path(tmp) / f"{case}.{ddf}.json")
+    _tukey_after_report(case, ddf)
+    return data
+
+
+def _tukey_after_report(case: str, ddf: str) -> None:
+    """Build a TUKEY case's pairs and letters right after its report (stop 46).
+
+    The report's letters integrate the all-pairs curve of the LS-means' covariance; the
+    curve is cached in-process (``distributions._pairwise_curve_cached``, the last 32
+    matrices) and ``FieldTrial.pairwise`` of the same trial and df method finds it there
+    while it is fresh: 2 s of quadrature once per case instead of three times.  The
+    values are the same either way (the curve is a function of the rounded matrix).
+    """
+    if (case, ddf) in TUKEY:
+        _tukey_pairs(case, ddf)
+        _tukey_letters(case, ddf)
 
 
 @functools.cache
@@ -455,7 +472,9 @@ def test_augmented_check_lost_in_a_block_has_no_suspect_labels_or_mixed_model_no
 def least_squares(case: str, tmp: str) -> dict[str, Any]:
     """Return the report of a least-squares trial (blocks, or rows and columns, fixed)."""
     flags, control = LEAST_SQUARES[case]
-    return _run(case, flags, control, Path(tmp) / f"{case}.json")
+    data = _run(case, flags, control, Path(tmp) / f"{case}.json")
+    _tukey_after_report(case, "residual")
+    return data
 
 
 @pytest.mark.parametrize("case", list(LEAST_SQUARES))
@@ -483,8 +502,14 @@ def test_least_squares_with_missing_plots_match_lm(case: str, tmp: str) -> None:
     _check_dunnett(rows, case, "residual", "treatment", stated, exact_df=True)
 
 
+@functools.cache
 def _trial(case: str, ddf: str) -> Any:
-    """Return ``FieldTrial.from_csv`` of a case (the documented Python path)."""
+    """Return ``FieldTrial.from_csv`` of a case (the documented Python path).
+
+    One trial per (case, df method), shared by the tests of the module: its fitted model
+    (REML) is kept by the trial, so the Tukey, letters and one-sided Dunnett tests of a
+    case fit it once; no test changes the trial.
+    """
     from yieldtrial import FieldTrial
 
     if case in LEAST_SQUARES:
@@ -523,6 +548,23 @@ TUKEY = [
 ]  # fmt: skip
 
 
+@functools.cache
+def _tukey_pairs(case: str, ddf: str) -> pd.DataFrame:
+    """``FieldTrial.pairwise("tukey")`` of the control's family (built once; not changed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few error df; borderline p near alpha
+        return _trial(case, ddf).pairwise(method="tukey", unit="kg/ha", kind=_family(case)[1])
+
+
+@functools.cache
+def _tukey_letters(case: str, ddf: str) -> pd.Series:
+    """``FieldTrial.means(letters="tukey")``'s letters of the family's levels (built once)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few error df; borderline p near alpha
+        means = _trial(case, ddf).means(letters="tukey", unit="kg/ha", kind=_family(case)[1])
+    return means.set_index("treatment")["letters"]
+
+
 @pytest.mark.parametrize(("case", "ddf"), TUKEY)
 def test_tukey_pairs_and_letters_match_emmeans_and_cld(case: str, ddf: str) -> None:
     """FieldTrial.pairwise("tukey") and the letters = emmeans pairs() and multcomp::cld.
@@ -537,15 +579,9 @@ def test_tukey_pairs_and_letters_match_emmeans_and_cld(case: str, ddf: str) -> N
     whose adjusted p lies within 2e-3 of 0.05 (where the randomized R p may fall either
     side) are not compared.
     """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # few error df; borderline p near alpha
-        trial = _trial(case, ddf)
-        spec, kind = _family(case)
-        pairs = trial.pairwise(method="tukey", unit="kg/ha", kind=kind)
-        means = trial.means(letters="tukey", unit="kg/ha", kind=kind)
-        letters = means.set_index("treatment")["letters"]  # the family's levels
+    spec = _family(case)[0]
+    pairs = _tukey_pairs(case, ddf)
+    letters = _tukey_letters(case, ddf)
     prov = pairs.attrs["provenance"]
     names = ("estimate", "SE", "df", "p_none", "p_tukey", "p_mvt", "p_hi", "p_hi_err")
     r = {s: r_values(case, "tukey", s, ddf=ddf, spec=spec) for s in names}
@@ -592,14 +628,10 @@ def test_report_letters_match_cld(case: str, ddf: str, tmp: str) -> None:
     (Tukey-Kramer or the single step, as the report's pairs) gives them a common one.
     Pairs whose adjusted p lies within 2e-3 of 0.05 are not compared (as above).
     """
-    import warnings
-
     letters = report(case, ddf, tmp)["results"]["letters"]
     assert letters["test"] == "tukey"
     got = {row["level"]: row["letters_05"] for row in letters["table"]}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pairs = _trial(case, ddf).pairwise(method="tukey", unit="kg/ha", kind=_family(case)[1])
+    pairs = _tukey_pairs(case, ddf)
     kramer = pairs.attrs["provenance"]["test"] == "Tukey-Kramer"
     adjusted = {frozenset((r["group1"], r["group2"])): r["p_value_adjusted"]
                 for _, r in pairs.iterrows()}  # fmt: skip
@@ -632,8 +664,6 @@ def test_one_sided_dunnett_matches_emmeans(case: str, ddf: str) -> None:
     the exact df (``p_hi``) within both stated errors, and emmeans' ``mvt`` (integer df)
     to 2e-3 plus the change of the raw p from that rounding.
     """
-    import warnings
-
     spec = CASES[case][2] if case in CASES else "treatment"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -667,8 +697,6 @@ def test_augmented_best_check_and_four_seds_match_emmeans(case: str) -> None:
     (``contrast``: estimate, SE, raw p); each SED kind as the root mean of the pair
     variances of ``vcov(emmeans(m, ~ treatment))`` over the pairs of that kind.
     """
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = _trial(case, "residual").anova()
