@@ -432,3 +432,33 @@ def test_atomic_write_bytes_with_record_is_own(tmp_path):
 
     target = atomic_write_bytes(tmp_path / "fig1.svg", b"<svg/>", record=True)
     assert is_own_output(target)
+
+
+def test_stop_the_moment_the_temporary_file_exists_leaves_nothing(tmp_path, monkeypatch):
+    # A SIGTERM turned into an exception can land right after os.open returns, before any
+    # later statement: the hostile test that waits for the temporary file and then signals
+    # hit exactly that moment once (stop 46). The temporary file must go all the same.
+    real_open = os.open
+
+    def open_then_stop(*args, **kwargs):
+        real_open(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_bytes(tmp_path / "yields.csv", b"a,b\n")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_temporary_name_taken_by_another_file_is_not_removed(tmp_path, monkeypatch):
+    # O_EXCL refuses a name that exists: that file belongs to someone else and stays.
+    def taken(path, *args, **kwargs):
+        Path(path).write_bytes(b"not ours")
+        raise FileExistsError(17, "File exists", str(path))
+
+    monkeypatch.setattr(os, "open", taken)
+    with pytest.raises(Exception, match="yields.csv"):
+        atomic_write_bytes(tmp_path / "yields.csv", b"a,b\n")
+    monkeypatch.undo()
+    assert [p.read_bytes() for p in tmp_path.iterdir()] == [b"not ours"]

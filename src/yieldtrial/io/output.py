@@ -245,11 +245,10 @@ def _write_atomically(
     tmp = (
         folder / f".{_short_name(target.name)}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     )
+    # The open is inside the cleanup's ``try``: a stop (SIGTERM, Ctrl-C) raised the moment
+    # the temporary file exists, before any later statement, removes it too.
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    except OSError as exc:
-        raise file_error(exc, target, "write") from None
-    try:
         with os.fdopen(fd, "wb") as handle:
             writer = _HashingWriter(handle)
             write(writer)
@@ -264,8 +263,9 @@ def _write_atomically(
         os.replace(tmp, target)
         _note_created(target, replaced=existed)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if not isinstance(exc, FileExistsError):  # O_EXCL refused: that file is not ours
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         if isinstance(exc, OSError) and not isinstance(exc, FileAccessError):
             raise file_error(exc, target, "write") from None
         raise
