@@ -2897,3 +2897,14 @@ def test_several_unlinked_p_rep_blocks_are_named_in_chinese():
     chinese = translate(str(err.value))
     assert chinese is not None
     assert "其参试材料 'E2' 无法校正（区组 '5' 的参试材料亦然）：部分重复设计不连通" in chinese
+
+
+def test_unknown_crop_named_by_its_trial_toml_is_chinese():
+    line = translate(
+        "'trial.toml': unknown crop 'wheet' (did you mean 'wheat'?); known crops (with some "
+        "aliases): wheat (winter wheat, spring wheat, 小麦)"
+    )
+    assert line == (
+        "'trial.toml'：未知作物 'wheet'（是否想写 'wheat'？）；已知作物（括号内为部分别名）："
+        "wheat (winter wheat, spring wheat, 小麦)"
+    )

@@ -284,3 +284,18 @@ def test_python_alpha_as_text_gets_the_toml_message() -> None:
     with pytest.raises(DataValidationError) as caught:
         TrialConfig(alpha="0.05")  # type: ignore[arg-type]
     assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_toml_crop_typo_names_the_file_and_the_closest_crop() -> None:
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig.from_text('[trial]\ncrop = "wheet"\n', source="trial.toml")
+    assert str(caught.value).startswith(
+        "'trial.toml': unknown crop 'wheet' (did you mean 'wheat'?); known crops"
+    )
+
+
+def test_python_crop_typo_gets_the_toml_message() -> None:
+    expected = _toml_message('[trial]\ncrop = "wheet"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(crop="wheet")
+    assert str(caught.value) == "TrialConfig" + expected

@@ -935,6 +935,7 @@ _FILE_KEYS: dict[str, str] = {
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative", "checks")
 _CHOICE_FIELDS = (
+    "crop",
     "design",
     "block_effects",
     "ddf",
@@ -1730,6 +1731,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return clean_text(value)
     if name == "letters":
         return _choice(name, value, where, LETTERS_METHODS, strip=False)
+    if name == "crop" and isinstance(value, str):  # checked here, so the message names the file
+        from yieldtrial.protocols import canonical_crop
+
+        try:
+            canonical_crop(value)
+        except DataValidationError as exc:  # "unknown crop 'wheet' (did you mean 'wheat'?)"
+            raise DataValidationError(f"{where}: {exc}") from None
     if name in (
         "columns",
         "treatments",

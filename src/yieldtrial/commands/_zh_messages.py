@@ -505,9 +505,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "unknown-crop",
-        r"unknown crop (?P<name>" + _Q + r")(?: \(did you mean (?P<close>" + _Q + r")\?\))?; "
-        r"known crops \(with some aliases\): (?P<crops>.+)",
-        "未知作物 {name}{close}；已知作物（括号内为部分别名）：{crops}",
+        r"(?:" + _WHERE + r": )?unknown crop (?P<name>" + _Q + r")(?: \(did you mean "
+        r"(?P<close>" + _Q + r")\?\))?; known crops \(with some aliases\): (?P<crops>.+)",
+        "{where}未知作物 {name}{close}；已知作物（括号内为部分别名）：{crops}",
     ),
     Template(
         "hidden-rows",
@@ -3021,12 +3021,12 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
-        if template.name == "unknown-yield-unit":  # the file or flag, or the argument, when named
+        if template.name in ("unknown-yield-unit", "unknown-crop"):  # the file, when named
             where = values.get("where")
             values["where"] = (
                 "" if where is None else ("命令行" if where == "the command line" else where) + "："
             )
-            if values["argument"]:  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
+            if values.get("argument"):  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
                 values["where"] = f"{values['argument']}："
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"
