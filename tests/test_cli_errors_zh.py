@@ -2908,3 +2908,15 @@ def test_unknown_crop_named_by_its_trial_toml_is_chinese():
         "'trial.toml'：未知作物 'wheet'（是否想写 'wheat'？）；已知作物（括号内为部分别名）："
         "wheat (winter wheat, spring wheat, 小麦)"
     )
+
+
+def test_network_column_not_found_joins_the_columns_with_dun_hao():
+    """The names and the data's columns were joined with ", " (stop 46); a name keeps its comma."""
+    line = translate(
+        "column(s) not found: --response '产量', --block 'rep' (did you mean 'Rep'?); the data "
+        "have columns 'site', 'plot_id', 'a, b'. Pass the right names or rename the columns."
+    )
+    assert line == (
+        "找不到列：--response '产量'、--block 'rep'（是否想写 'Rep'？）；数据中的列："
+        "'site'、'plot_id'、'a, b'。请给出正确的列名，或重命名这些列"
+    )

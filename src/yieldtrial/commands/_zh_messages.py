@@ -2876,6 +2876,21 @@ def _stderr_shows_chinese() -> bool:
     return True
 
 
+def _join_items_zh(text: str) -> str:
+    """Join the items of an English listing with 、 (``'a', 'b'`` -> ``'a'、'b'``).
+
+    Only the separators between items change; a quoted name keeps its own commas.
+
+    Examples
+    --------
+    >>> _join_items_zh("'site', 'a, b', 'yield_kg_ha'")
+    "'site'、'a, b'、'yield_kg_ha'"
+    """
+    parts = re.split(f"({_R})", text)
+    parts[::2] = [part.replace(", ", "、") for part in parts[::2]]
+    return "".join(parts)
+
+
 def _translate_list(text: str) -> str | None:
     """Turn a listing's English words into Chinese; None when an English word is left."""
     # the odd parts are quoted values (a repr, escapes and all: 'it\\'s'): kept verbatim
@@ -2995,6 +3010,8 @@ def translate(message: str) -> str | None:
             values["names"] = re.sub(
                 r" \(did you mean (" + _Q + r")\?\)", r"（是否想写 \1？）", values["names"]
             )
+            for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
+                values[name] = _join_items_zh(values[name])
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
