@@ -299,3 +299,12 @@ def test_python_crop_typo_gets_the_toml_message() -> None:
     with pytest.raises(DataValidationError) as caught:
         TrialConfig(crop="wheet")
     assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_published_nan_yield_gets_the_toml_message() -> None:
+    from yieldtrial.config import PublishedFigure
+
+    expected = _toml_message("[[published]]\nyield = nan\nmoisture_pct = 5\n")
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(published=(PublishedFigure(None, yield_value=float("nan"), moisture_pct=5),))
+    assert str(caught.value) == "TrialConfig" + expected

@@ -488,7 +488,7 @@ class TrialConfig:
         self._check_tables("TrialConfig")
 
     def _check_tables(self, where: str) -> None:
-        """Check ``conditions``, ``economics`` and ``treatments`` as trial.toml's are checked.
+        """Check ``conditions``, ``economics``, ``treatments`` and ``published`` as trial.toml's.
 
         A configuration built in Python (``TrialConfig(conditions={"soil_ph": 99})``) gets
         the message a trial.toml with the same value gets, after ``where``.
@@ -515,6 +515,15 @@ class TrialConfig:
                 if getattr(info, key) is not None:
                     item[key] = getattr(info, key)
             _treatment(item, index, where)
+        for index, figure in enumerate(self.published):
+            if not isinstance(figure, PublishedFigure):
+                raise DataValidationError(
+                    f"{where}: published entry {index + 1} = {figure!r}; expected a "
+                    'PublishedFigure, e.g. PublishedFigure("T", yield_value=442, moisture_pct=5).'
+                )
+            fields = dataclasses.asdict(figure)
+            fields["yield"] = fields.pop("yield_value")
+            _published({k: v for k, v in fields.items() if v is not None}, index, where)
 
     # ------------------------------------------------------------------ build
     @classmethod
