@@ -8,7 +8,6 @@ column, and ``--reported yield_kg_ha`` (the header as typed) was refused.
 from __future__ import annotations
 
 from hostile import assert_one_line_error
-
 from yieldtrial.cli import main
 
 HEADER = "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,{yield_header}\n"

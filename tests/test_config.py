@@ -212,7 +212,7 @@ def test_design_columns_are_renamed() -> None:
 
 
 def _toml_message(text: str) -> str:
-    """The message a trial.toml with ``text`` gets, without the file's name."""
+    """Return the message a trial.toml with ``text`` gets, without the file's name."""
     with pytest.raises(DataValidationError) as caught:
         TrialConfig.from_text(text, source="trial.toml")
     return str(caught.value).removeprefix("'trial.toml'")

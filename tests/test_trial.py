@@ -586,7 +586,7 @@ RCBD_TOML = (
 
 
 def _rcbd_files(tmp_path) -> tuple:
-    """The shipped replicated RCBD with its block column named 'rep', and a trial.toml."""
+    """Write the shipped replicated RCBD (block column named 'rep') and a trial.toml."""
     plots = pd.read_csv(datasets.example_path("replicated-rcbd"), dtype=str)
     plots = plots.rename(columns={"block": "rep"})
     plots.to_csv(tmp_path / "plots.csv", index=False)

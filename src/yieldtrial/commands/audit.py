@@ -400,9 +400,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             )
         except DataValidationError as exc:  # "reported_mass must be ...; got 1e+308": where?
             plot = str(plots["plot_id"].iloc[i])
-            raise DataValidationError(
-                f"--reported column {typed}, plot {plot!r}: {exc}"
-            ) from None
+            raise DataValidationError(f"--reported column {typed}, plot {plot!r}: {exc}") from None
         labels = {
             "plot_id": str(plots["plot_id"].iloc[i]),
             "treatment": str(plots["treatment"].iloc[i]),
@@ -417,7 +415,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
 
 
 def _table_column(plots: Any, column: str) -> str:
-    """The plot table's column for ``--reported COLUMN`` as the user typed it.
+    """Return the plot table's column for ``--reported COLUMN`` as the user typed it.
 
     The reader keeps a yield column beside complete harvest columns as ``reported_<name>``
     (``yield_kg_ha`` -> ``reported_yield_kg_ha``) and maps headers (``折标产量(kg/亩)``) to
@@ -433,8 +431,11 @@ def _table_column(plots: Any, column: str) -> str:
 
 
 def _typed_name(plots: Any, name: object) -> str:
-    """The header the plot table gave the column ``name`` (``reported_yield_kg_ha`` ->
-    ``yield_kg_ha``, or ``折标产量(kg/亩)`` when that header was mapped), else ``name``."""
+    """Return the header the plot table gave the column ``name``, else ``name``.
+
+    ``reported_yield_kg_ha`` -> ``yield_kg_ha``, or ``折标产量(kg/亩)`` when that header was
+    mapped to ``yield_kg_mu``.
+    """
     canonical = str(name).removeprefix("reported_")
     for header, mapped in plots.attrs.get("column_map", {}).items():
         if mapped == canonical or mapped == str(name):
