@@ -2897,3 +2897,26 @@ def test_several_unlinked_p_rep_blocks_are_named_in_chinese():
     chinese = translate(str(err.value))
     assert chinese is not None
     assert "其参试材料 'E2' 无法校正（区组 '5' 的参试材料亦然）：部分重复设计不连通" in chinese
+
+
+def test_unknown_crop_named_by_its_trial_toml_is_chinese():
+    line = translate(
+        "'trial.toml': unknown crop 'wheet' (did you mean 'wheat'?); known crops (with some "
+        "aliases): wheat (winter wheat, spring wheat, 小麦)"
+    )
+    assert line == (
+        "'trial.toml'：未知作物 'wheet'（是否想写 'wheat'？）；已知作物（括号内为部分别名）："
+        "wheat (winter wheat, spring wheat, 小麦)"
+    )
+
+
+def test_network_column_not_found_joins_the_columns_with_dun_hao():
+    """The names and the data's columns were joined with ", " (stop 46); a name keeps its comma."""
+    line = translate(
+        "column(s) not found: --response '产量', --block 'rep' (did you mean 'Rep'?); the data "
+        "have columns 'site', 'plot_id', 'a, b'. Pass the right names or rename the columns."
+    )
+    assert line == (
+        "找不到列：--response '产量'、--block 'rep'（是否想写 'Rep'？）；数据中的列："
+        "'site'、'plot_id'、'a, b'。请给出正确的列名，或重命名这些列"
+    )

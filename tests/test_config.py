@@ -206,3 +206,105 @@ def test_design_columns_are_renamed() -> None:
         "batch": "row",
         "operator": "column",
     }
+
+
+# --- a TrialConfig built in Python gets trial.toml's checks and messages (after "TrialConfig")
+
+
+def _toml_message(text: str) -> str:
+    """Return the message a trial.toml with ``text`` gets, without the file's name."""
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig.from_text(text, source="trial.toml")
+    return str(caught.value).removeprefix("'trial.toml'")
+
+
+def test_python_conditions_soil_ph_out_of_range_gets_the_toml_message() -> None:
+    expected = _toml_message("[conditions]\nsoil_ph = 99\n")
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(conditions={"soil_ph": 99})
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_conditions_impossible_sowing_date_gets_the_toml_message() -> None:
+    expected = _toml_message('[conditions]\nsowing_date = "2024-13-45"\n')
+    with pytest.raises(DataValidationError, match="there is no month 13") as caught:
+        TrialConfig(conditions={"sowing_date": "2024-13-45"})
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_conditions_unknown_key_is_refused_naming_it() -> None:
+    with pytest.raises(DataValidationError, match=r"unknown key 'soil_pH' in \[conditions\]"):
+        TrialConfig(conditions={"soil_pH": 7.1})
+
+
+def test_python_conditions_valid_values_are_kept() -> None:
+    conditions = {"soil_ph": 7.1, "sowing_date": "2023-10-08", "seeding_rate": "15 kg/mu"}
+    assert dict(TrialConfig(conditions=conditions).conditions) == conditions
+
+
+def test_python_conditions_that_are_not_a_dict_are_refused() -> None:
+    with pytest.raises(DataValidationError, match=r"conditions = 'soil_ph=7'; expected a dict"):
+        TrialConfig(conditions="soil_ph=7")  # type: ignore[arg-type]
+
+
+def test_python_treatment_negative_rate_gets_the_toml_message() -> None:
+    from yieldtrial.config import TreatmentInfo
+
+    expected = _toml_message('[[treatments]]\nlabel = "A"\nrate = -3\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(treatments=(TreatmentInfo("A", rate=-3),))
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_treatment_nan_rate_is_refused() -> None:
+    from yieldtrial.config import TreatmentInfo
+
+    with pytest.raises(DataValidationError, match="rate = nan; expected a finite number"):
+        TrialConfig(treatments=(TreatmentInfo("A", rate=float("nan")),))
+
+
+def test_python_treatment_unknown_rate_unit_gets_the_toml_message() -> None:
+    from yieldtrial.config import TreatmentInfo
+
+    expected = _toml_message('[[treatments]]\nlabel = "A"\nrate = 3\nrate_unit = "bushels"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(treatments=(TreatmentInfo("A", rate=3, rate_unit="bushels"),))
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_economics_negative_grain_price_gets_the_toml_message() -> None:
+    expected = _toml_message("[economics]\ngrain_price_per_kg = -1\n")
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(economics={"grain_price_per_kg": -1})
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_alpha_as_text_gets_the_toml_message() -> None:
+    expected = _toml_message('[analysis]\nalpha = "0.05"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(alpha="0.05")  # type: ignore[arg-type]
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_toml_crop_typo_names_the_file_and_the_closest_crop() -> None:
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig.from_text('[trial]\ncrop = "wheet"\n', source="trial.toml")
+    assert str(caught.value).startswith(
+        "'trial.toml': unknown crop 'wheet' (did you mean 'wheat'?); known crops"
+    )
+
+
+def test_python_crop_typo_gets_the_toml_message() -> None:
+    expected = _toml_message('[trial]\ncrop = "wheet"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(crop="wheet")
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_published_nan_yield_gets_the_toml_message() -> None:
+    from yieldtrial.config import PublishedFigure
+
+    expected = _toml_message("[[published]]\nyield = nan\nmoisture_pct = 5\n")
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(published=(PublishedFigure(None, yield_value=float("nan"), moisture_pct=5),))
+    assert str(caught.value) == "TrialConfig" + expected

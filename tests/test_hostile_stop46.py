@@ -305,12 +305,10 @@ def test_audit_of_a_table_names_the_plot_of_a_refused_figure(tmp_path, capsys, p
     assert_one_line_error(
         argv,
         capsys,
-        match=r"--reported column 'reported_yield_kg_ha', plot '102': " + reason,
+        match=r"--reported column 'yield_kg_ha', plot '102': " + reason,
         untouched=[plots],
         absent=[out],
     )
     code, lines = run_cli([*argv, "--lang", "zh"], capsys)
     assert code == 1
-    assert lines[0].startswith(
-        "yieldtrial: 错误：--reported 列 'reported_yield_kg_ha' 的小区 '102'："
-    )
+    assert lines[0].startswith("yieldtrial: 错误：--reported 列 'yield_kg_ha' 的小区 '102'：")

@@ -574,3 +574,53 @@ def test_from_csv_of_none_names_the_argument():
     with pytest.raises(YieldTrialError, match=r"the path of a plot table file.*NoneType") as e:
         FieldTrial.from_csv(None, crop="wheat")  # type: ignore[arg-type]
     assert isinstance(e.value, TypeError)
+
+
+# --- FieldTrial.from_csv(config=...): the table read as `report --config` reads it
+
+RCBD_TOML = (
+    '[trial]\ncrop = "wheat"\n\n[analysis]\ncontrol = "CK2"\nstandard_moisture_pct = 12.5\n\n'
+    '[columns]\n"rep" = "block"\n\n[[treatments]]\nlabel = "T"\n\n'
+    '[[exclude]]\nplot = "101"\nreason = "lodged"\n'
+)
+
+
+def _rcbd_files(tmp_path) -> tuple:
+    """Write the shipped replicated RCBD (block column named 'rep') and a trial.toml."""
+    plots = pd.read_csv(datasets.example_path("replicated-rcbd"), dtype=str)
+    plots = plots.rename(columns={"block": "rep"})
+    plots.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(RCBD_TOML, encoding="utf-8")
+    return tmp_path / "plots.csv", tmp_path / "trial.toml"
+
+
+def test_from_csv_with_config_reads_what_the_commands_read(tmp_path) -> None:
+    from yieldtrial.config import load_config
+    from yieldtrial.report.files import load_trial
+
+    plots, toml = _rcbd_files(tmp_path)
+    trial = FieldTrial.from_csv(plots, config=toml)
+    command = load_trial(plots, load_config(toml))  # the report/standardize/audit path
+    assert (trial.crop, trial.control, trial.standard_moisture_pct) == ("wheat", ("CK2",), 12.5)
+    assert trial.treatment_order[0] == "T" and trial.exclusions == (("101", "lodged"),)
+    pd.testing.assert_frame_equal(trial.yields(), command.yields())
+
+
+def test_from_csv_crop_and_control_beside_config_replace_the_files(tmp_path) -> None:
+    plots, toml = _rcbd_files(tmp_path)
+    trial = FieldTrial.from_csv(plots, config=toml, crop="barley", control="CK1")
+    assert (trial.crop, trial.control) == ("barley", ("CK1",))
+
+
+def test_from_csv_other_setting_beside_config_is_refused_naming_it(tmp_path) -> None:
+    from yieldtrial.errors import WrongTypeError
+
+    plots, toml = _rcbd_files(tmp_path)
+    with pytest.raises(WrongTypeError, match=r"design= cannot be given beside it.*override"):
+        FieldTrial.from_csv(plots, config=toml, design="crd")
+
+
+def test_from_csv_without_crop_or_config_says_how_to_give_the_crop(tmp_path) -> None:
+    plots, _ = _rcbd_files(tmp_path)
+    with pytest.raises(DataValidationError, match=r"pass crop='wheat'.*or config='trial.toml'"):
+        FieldTrial.from_csv(plots)  # was Python's "missing keyword argument 'crop'"

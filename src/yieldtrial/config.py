@@ -485,6 +485,45 @@ class TrialConfig:
             if value is not None:  # checked as in trial.toml (from_values passes them checked)
                 object.__setattr__(self, name, _coerce(name, value, "TrialConfig"))
         _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
+        self._check_tables("TrialConfig")
+
+    def _check_tables(self, where: str) -> None:
+        """Check ``conditions``, ``economics``, ``treatments`` and ``published`` as trial.toml's.
+
+        A configuration built in Python (``TrialConfig(conditions={"soil_ph": 99})``) gets
+        the message a trial.toml with the same value gets, after ``where``.
+        """
+        for name in ("conditions", "economics"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise DataValidationError(
+                    f"{where}: {name} = {getattr(self, name)!r}; expected a dict, as the "
+                    f"[{name}] table of a trial.toml (see docs/trial-toml.md)."
+                )
+        if self.conditions:
+            trial_text = {key: getattr(self, key) for key in _TRIAL_TEXT_KEYS}
+            _check_conditions_table(self.conditions, trial_text, where)
+        if self.economics:
+            _check_economics(self.economics, where)
+        for index, info in enumerate(self.treatments):
+            if not isinstance(info, TreatmentInfo):
+                raise DataValidationError(
+                    f"{where}: treatments entry {index + 1} = {info!r}; expected a "
+                    'TreatmentInfo, e.g. TreatmentInfo("CK", rate=40, rate_unit="kg/mu").'
+                )
+            item = {"label": info.label, **info.extra}
+            for key in ("description", "product", "rate", "rate_unit"):
+                if getattr(info, key) is not None:
+                    item[key] = getattr(info, key)
+            _treatment(item, index, where)
+        for index, figure in enumerate(self.published):
+            if not isinstance(figure, PublishedFigure):
+                raise DataValidationError(
+                    f"{where}: published entry {index + 1} = {figure!r}; expected a "
+                    'PublishedFigure, e.g. PublishedFigure("T", yield_value=442, moisture_pct=5).'
+                )
+            fields = dataclasses.asdict(figure)
+            fields["yield"] = fields.pop("yield_value")
+            _published({k: v for k, v in fields.items() if v is not None}, index, where)
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -905,6 +944,7 @@ _FILE_KEYS: dict[str, str] = {
 _FLOAT_FIELDS = ("standard_moisture_pct", "shrink_pct_per_point", "alpha", "margin_pct")
 _TUPLE_FIELDS = ("control", "panel_members", "factors", "panel_illustrative", "checks")
 _CHOICE_FIELDS = (
+    "crop",
     "design",
     "block_effects",
     "ddf",
@@ -1240,6 +1280,22 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
     if products:
         values["zh"]["products"] = {str(k): str(v) for k, v in products.items()}
     conditions = _table(raw, "conditions", where)
+    _check_conditions_table(conditions, values, where)
+    values["conditions"] = dict(conditions)
+    economics = _table(raw, "economics", where)
+    _check_economics(economics, where)
+    values["economics"] = dict(economics)
+    _read_contrasts(raw, values, where)
+    _read_experts(raw, values, where)
+
+
+def _check_conditions_table(
+    conditions: Mapping[str, Any], values: Mapping[str, Any], where: str
+) -> None:
+    """Check ``[conditions]`` (keys, numbers, dates, schedule) as trial.toml and the API do.
+
+    ``values`` holds the ``[trial]`` fields (``site``, ...) that ``illustrative`` may mark.
+    """
     _checked_keys(conditions, CONDITION_KEYS, "[conditions]", where)
     schedule = conditions.get("fertilization", [])
     if not isinstance(schedule, list) or not all(isinstance(i, Mapping) for i in schedule):
@@ -1250,8 +1306,10 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
         )
     _check_conditions(conditions, where)
     _check_illustrative_given(conditions, values, where)
-    values["conditions"] = dict(conditions)
-    economics = _table(raw, "economics", where)
+
+
+def _check_economics(economics: Mapping[str, Any], where: str) -> None:
+    """Check ``[economics]`` (keys, grain price, prices and costs, notes)."""
     _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
     price = economics.get("grain_price_per_kg")
     if economics and (isinstance(price, bool) or not isinstance(price, int | float) or price < 0):
@@ -1286,7 +1344,10 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
     for key in ("currency", "status", "source"):
         if key in economics:
             _opt_str(economics[key], key, f"{where}: [economics]")
-    values["economics"] = dict(economics)
+
+
+def _read_contrasts(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
+    """Read ``[[contrasts]]`` into ``values``."""
     contrasts = raw.get("contrasts", [])
     if not isinstance(contrasts, list):
         raise DataValidationError(
@@ -1318,6 +1379,10 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             )
         out.append({key: str(value) for key, value in item.items()})
     values["contrasts"] = tuple(out)
+
+
+def _read_experts(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
+    """Read ``[panel] experts`` into ``values``."""
     panel = raw.get("panel", {})
     experts = panel.get("experts", []) if isinstance(panel, Mapping) else []
     if not isinstance(experts, list) or not all(
@@ -1675,6 +1740,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return clean_text(value)
     if name == "letters":
         return _choice(name, value, where, LETTERS_METHODS, strip=False)
+    if name == "crop" and isinstance(value, str):  # checked here, so the message names the file
+        from yieldtrial.protocols import canonical_crop
+
+        try:
+            canonical_crop(value)
+        except DataValidationError as exc:  # "unknown crop 'wheet' (did you mean 'wheat'?)"
+            raise DataValidationError(f"{where}: {exc}") from None
     if name in (
         "columns",
         "treatments",

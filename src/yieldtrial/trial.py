@@ -58,6 +58,7 @@ from yieldtrial.stats import trial_summary as _describe
 from yieldtrial.units import yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from yieldtrial.config import TrialConfig
     from yieldtrial.network import NetworkResult
     from yieldtrial.report.model import Report
     from yieldtrial.stats.anova_tables import AnovaResult
@@ -74,7 +75,19 @@ __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTri
 #: The FieldTrial convenience methods whose imports reach a later stage (the report, the
 #: network): the only exceptions to the import order of docs/architecture.md, checked by
 #: tests/test_architecture.py.
-FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report")
+FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report", "_from_description")
+
+
+def _refuse_beside_config(names: Sequence[str]) -> None:
+    """Refuse settings given beside ``config=`` (the description holds them)."""
+    if names:
+        listed = ", ".join(f"{name}=" for name in names)
+        raise WrongTypeError(
+            f"FieldTrial.from_csv(config=...) reads the settings from the trial description; "
+            f"{listed} cannot be given beside it (only crop=, control=, sheet= and encoding= "
+            "can). Set them in trial.toml, or pass config=yt.load_config('trial.toml')"
+            f".override({names[0]}=...)"
+        )
 
 
 _T = TypeVar("_T")
@@ -562,7 +575,7 @@ class FieldTrial:
         cls,
         path: str | os.PathLike[str],
         *,
-        crop: str,
+        crop: str | None = None,
         control: str | Sequence[str] | None = None,
         protocol: str = "cn-yield-test",
         standard_moisture_pct: float | None = None,
@@ -579,6 +592,7 @@ class FieldTrial:
         sheet: str | int | None = None,
         encoding: str | None = None,
         checks: str | Sequence[str] | None = None,
+        config: str | os.PathLike[str] | TrialConfig | None = None,
     ) -> FieldTrial:
         """Read a plot file (CSV, or ``.xlsx`` with the ``xlsx`` extra) into a trial.
 
@@ -595,6 +609,14 @@ class FieldTrial:
             Worksheet of an ``.xlsx`` file (an error with a CSV file, which has none).
         encoding : str, optional
             CSV encoding (UTF-8 or GB18030 detected by default).
+        config : path or TrialConfig, optional
+            The trial's ``trial.toml`` (or :func:`yieldtrial.load_config`'s result): the
+            table is read with its settings, as ``yieldtrial report --config`` reads it
+            (crop, control, protocol and standard moisture, design and its columns,
+            checks, ``[columns]`` renames, the order of ``[[treatments]]``, ``[[exclude]]``
+            plots).  ``crop`` and ``control`` given beside it replace the file's, as
+            ``--crop`` and ``--control`` do; for another setting use
+            ``config=yt.load_config("trial.toml").override(...)``.
 
         Returns
         -------
@@ -604,8 +626,38 @@ class FieldTrial:
         Raises
         ------
         WrongTypeError
-            If ``path`` is not a path (a DataFrame is read by :meth:`from_dataframe`).
+            If ``path`` is not a path (a DataFrame is read by :meth:`from_dataframe`),
+            or a setting other than ``crop``, ``control``, ``sheet`` and ``encoding`` is
+            given beside ``config``.
+        DataValidationError
+            If neither ``crop`` nor the description names the crop.
         """
+        if config is not None:
+            given = {
+                "protocol": protocol != "cn-yield-test",
+                "standard_moisture_pct": standard_moisture_pct is not None,
+                "moisture_method": moisture_method != "dry_matter",
+                "shrink_pct_per_point": shrink_pct_per_point is not None,
+                "design": design is not None,
+                "treatment_order": treatment_order is not None,
+                "columns": columns is not None,
+                "unit": unit != "kg/ha",
+                "metadata": metadata is not None,
+                "factors": factors is not None,
+                "block_effects": block_effects is not None,
+                "ddf": ddf is not None,
+                "checks": checks is not None,
+            }
+            _refuse_beside_config([name for name, set_here in given.items() if set_here])
+            return cls._from_description(
+                path, config, crop=crop, control=control, sheet=sheet, encoding=encoding
+            )
+        if crop is None:
+            raise DataValidationError(
+                "the crop is not known: pass crop='wheat' (or another crop), or "
+                "config='trial.toml' with crop = \"wheat\" in its [trial] table; it sets the "
+                "standard moisture."
+            )
         if not isinstance(path, str | os.PathLike):  # os.fspath's "expected str, bytes ..."
             hint = (
                 "; for a DataFrame use FieldTrial.from_dataframe(frame, crop=...)"
@@ -644,6 +696,34 @@ class FieldTrial:
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
         return trial
+
+    @classmethod
+    def _from_description(
+        cls,
+        path: str | os.PathLike[str],
+        config: str | os.PathLike[str] | TrialConfig,
+        *,
+        crop: str | None,
+        control: str | Sequence[str] | None,
+        sheet: str | int | None,
+        encoding: str | None,
+    ) -> FieldTrial:
+        """Read ``path`` with a trial description's settings, by the commands' own path.
+
+        :meth:`from_csv` with ``config=``; the settings are resolved and applied by
+        :func:`yieldtrial.report.files.described_settings` and
+        :func:`~yieldtrial.report.files.load_trial` (a forward import, see
+        :data:`FORWARD_METHODS`), so the notebook reads what ``report --config`` reads.
+        """
+        from yieldtrial.report.files import described_settings, load_trial
+
+        if not isinstance(path, str | os.PathLike):  # before the description is read
+            raise WrongTypeError(
+                "FieldTrial.from_csv() takes the path of a plot table file (text or "
+                f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}"
+            )
+        cfg = described_settings(config, crop=crop, control=control, where="FieldTrial.from_csv")
+        return load_trial(path, cfg, sheet=sheet, encoding=encoding)
 
     @classmethod
     def from_dataframe(

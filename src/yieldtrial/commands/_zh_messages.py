@@ -505,9 +505,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "unknown-crop",
-        r"unknown crop (?P<name>" + _Q + r")(?: \(did you mean (?P<close>" + _Q + r")\?\))?; "
-        r"known crops \(with some aliases\): (?P<crops>.+)",
-        "未知作物 {name}{close}；已知作物（括号内为部分别名）：{crops}",
+        r"(?:" + _WHERE + r": )?unknown crop (?P<name>" + _Q + r")(?: \(did you mean "
+        r"(?P<close>" + _Q + r")\?\))?; known crops \(with some aliases\): (?P<crops>.+)",
+        "{where}未知作物 {name}{close}；已知作物（括号内为部分别名）：{crops}",
     ),
     Template(
         "hidden-rows",
@@ -2876,6 +2876,21 @@ def _stderr_shows_chinese() -> bool:
     return True
 
 
+def _join_items_zh(text: str) -> str:
+    """Join the items of an English listing with 、 (``'a', 'b'`` -> ``'a'、'b'``).
+
+    Only the separators between items change; a quoted name keeps its own commas.
+
+    Examples
+    --------
+    >>> _join_items_zh("'site', 'a, b', 'yield_kg_ha'")
+    "'site'、'a, b'、'yield_kg_ha'"
+    """
+    parts = re.split(f"({_R})", text)
+    parts[::2] = [part.replace(", ", "、") for part in parts[::2]]
+    return "".join(parts)
+
+
 def _translate_list(text: str) -> str | None:
     """Turn a listing's English words into Chinese; None when an English word is left."""
     # the odd parts are quoted values (a repr, escapes and all: 'it\\'s'): kept verbatim
@@ -2995,6 +3010,8 @@ def translate(message: str) -> str | None:
             values["names"] = re.sub(
                 r" \(did you mean (" + _Q + r")\?\)", r"（是否想写 \1？）", values["names"]
             )
+            for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
+                values[name] = _join_items_zh(values[name])
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
@@ -3021,12 +3038,12 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
-        if template.name == "unknown-yield-unit":  # the file or flag, or the argument, when named
+        if template.name in ("unknown-yield-unit", "unknown-crop"):  # the file, when named
             where = values.get("where")
             values["where"] = (
                 "" if where is None else ("命令行" if where == "the command line" else where) + "："
             )
-            if values["argument"]:  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
+            if values.get("argument"):  # convert_yield(from_unit=, to_unit=), plot_yield(unit=)
                 values["where"] = f"{values['argument']}："
         if values.get("where") == "the command line":  # a setting given as an option
             values["where"] = "命令行"

@@ -341,9 +341,10 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
 
     plots = trial.plots
     candidates = [c for c in plots.columns if str(c).startswith("reported_yield_")]
-    name = column or (candidates[0] if len(candidates) == 1 else None)
+    name = _table_column(plots, column) if column is not None else None
+    name = name or (candidates[0] if len(candidates) == 1 else None)
     if name is None or name not in plots.columns or not has_harvest_columns(plots):
-        found = ", ".join(map(str, plots.columns))
+        found = ", ".join(_typed_name(plots, c) for c in plots.columns)
         raise DataValidationError(
             "the plot table needs harvest columns (fresh mass, moisture, area) and one column "
             "of published standardized yields with its unit, e.g. 'yield_kg_mu' or "
@@ -353,6 +354,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
     if column is not None and _is_record_column(str(column)):
         _refuse_record_column(column)
     unit = unit_from_yield_column(str(name).removeprefix("reported_")) or "kg/ha"
+    typed = repr(str(column)) if column is not None else repr(_typed_name(plots, name))
     bad = []
     for pid, value in zip(plots["plot_id"], plots[name], strict=True):
         if value is None or value != value:
@@ -366,7 +368,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
         from yieldtrial.io.validation import list_items
 
         raise DataValidationError(
-            f"--reported column {str(name)!r} holds {len(bad)} value{'s' if len(bad) > 1 else ''} "
+            f"--reported column {typed} holds {len(bad)} value{'s' if len(bad) > 1 else ''} "
             f"that {'are' if len(bad) > 1 else 'is'} not a finite number ({list_items(bad)}); "
             "name the column of published standardized yields, or correct those cells"
         )
@@ -398,9 +400,7 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
             )
         except DataValidationError as exc:  # "reported_mass must be ...; got 1e+308": where?
             plot = str(plots["plot_id"].iloc[i])
-            raise DataValidationError(
-                f"--reported column {str(name)!r}, plot {plot!r}: {exc}"
-            ) from None
+            raise DataValidationError(f"--reported column {typed}, plot {plot!r}: {exc}") from None
         labels = {
             "plot_id": str(plots["plot_id"].iloc[i]),
             "treatment": str(plots["treatment"].iloc[i]),
@@ -409,9 +409,38 @@ def plot_audit_rows(trial: Any, *, column: str | None = None) -> list[dict[str, 
         rows.extend({**labels, **{k: row[k] for k in AUDIT_FIELDS}} for row in audit)
     if not rows:
         raise DataValidationError(
-            f"no plot has both a harvest record and a published figure in {name!r}"
+            f"no plot has both a harvest record and a published figure in {typed}"
         )
     return rows
+
+
+def _table_column(plots: Any, column: str) -> str:
+    """Return the plot table's column for ``--reported COLUMN`` as the user typed it.
+
+    The reader keeps a yield column beside complete harvest columns as ``reported_<name>``
+    (``yield_kg_ha`` -> ``reported_yield_kg_ha``) and maps headers (``折标产量(kg/亩)``) to
+    canonical names; the header as typed, its canonical name or the kept name all name it.
+    """
+    if column in plots.columns:
+        return column
+    canonical = str(plots.attrs.get("column_map", {}).get(column, column))
+    for name in (f"reported_{canonical}", canonical):
+        if name in plots.columns:
+            return name
+    return column
+
+
+def _typed_name(plots: Any, name: object) -> str:
+    """Return the header the plot table gave the column ``name``, else ``name``.
+
+    ``reported_yield_kg_ha`` -> ``yield_kg_ha``, or ``折标产量(kg/亩)`` when that header was
+    mapped to ``yield_kg_mu``.
+    """
+    canonical = str(name).removeprefix("reported_")
+    for header, mapped in plots.attrs.get("column_map", {}).items():
+        if mapped == canonical or mapped == str(name):
+            return str(header)
+    return str(name)
 
 
 def _plot_summary(rows: list[dict[str, Any]], trial: Any, lang: str = "en") -> str:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.report.model import Report
     from yieldtrial.trial import FieldTrial
 
-__all__ = ["load_trial", "report_from_files", "write_report_file"]
+__all__ = ["described_settings", "load_trial", "report_from_files", "write_report_file"]
 
 
 def load_trial(
@@ -89,6 +89,45 @@ def load_trial(
     return trial
 
 
+def described_settings(
+    config: str | os.PathLike[str] | TrialConfig | None,
+    *,
+    crop: str | None = None,
+    control: str | Sequence[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    where: str = "report_from_files",
+) -> TrialConfig:
+    """Return the trial description with the settings given beside it applied.
+
+    ``report --config trial.toml --crop ... --control ...``, :func:`report_from_files` and
+    :meth:`FieldTrial.from_csv(..., config=...) <yieldtrial.trial.FieldTrial.from_csv>`
+    all resolve their settings here: a crop or control given (not empty) replaces the
+    file's, and so does each non-``None`` value of ``overrides``.
+
+    Parameters
+    ----------
+    config : path, TrialConfig or None
+        ``trial.toml`` (or an already loaded description); None for an empty one.
+    crop : str, optional
+        Crop; replaces the description's.
+    control : str or sequence of str, optional
+        Control treatment(s); replace the description's.
+    overrides : dict, optional
+        :class:`TrialConfig` fields that replace the description's.
+    where : str
+        Where the settings were given, for an error message.
+
+    Returns
+    -------
+    TrialConfig
+        The description to read and report the trial with.
+    """
+    cfg = config if isinstance(config, TrialConfig) else load_config(config)
+    given = {"crop": crop or None, "control": control or None}
+    changes = {**(overrides or {}), **{k: v for k, v in given.items() if v}}
+    return cfg.override(where, **changes)
+
+
 def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldTrial:
     from yieldtrial.trial import FieldTrial
 
@@ -144,10 +183,7 @@ def report_from_files(
     from yieldtrial.report.build import build_report
 
     _check_report_options(options)
-    cfg = config if isinstance(config, TrialConfig) else load_config(config)
-    given = {"crop": crop or None, "control": control or None}
-    changes = {**(overrides or {}), **{k: v for k, v in given.items() if v}}
-    cfg = cfg.override("report_from_files", **changes)
+    cfg = described_settings(config, crop=crop, control=control, overrides=overrides)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         with stage("reading the plot table"):
