@@ -95,6 +95,11 @@ _NOT_IN_SITE_MODELS: dict[str, str] = {
 }
 
 
+#: What a trial keeps to avoid recomputing (memoised tables, the error df); left out of a
+#: pickle and rebuilt on first use.
+_REBUILT_ON_USE = frozenset({"_yields_memo", "_analysis_memo", "_df_error_cache"})
+
+
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if metadata is not None and not isinstance(metadata, Mapping):
         raise DataValidationError(
@@ -770,6 +775,24 @@ class FieldTrial:
             return dataclasses.replace(self, **changes)
         finally:
             _TRUSTED.reset(token)
+
+    # --- pickling and copying -------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """State for :mod:`pickle` and :func:`copy.deepcopy` (a notebook saving its trial).
+
+        The read-only metadata travels as a plain dict (a ``mappingproxy`` cannot be
+        pickled) and the kept tables stay behind: they are rebuilt on first use.
+        """
+        state = {k: v for k, v in self.__dict__.items() if k not in _REBUILT_ON_USE}
+        state["metadata"] = dict(self.metadata)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled trial; the metadata is made read-only again."""
+        restored = dict(state)
+        restored["metadata"] = _frozen_mapping(restored.get("metadata"))
+        self.__dict__.update(restored)
 
     # --- yields ---------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import numbers
 import os
 import re
 import warnings
@@ -625,8 +626,13 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
         return np.nan
     if isinstance(value, bool | np.bool_):
         return None
-    if isinstance(value, int | float | np.integer | np.floating):
-        number = float(value)
+    if isinstance(value, numbers.Real | decimal.Decimal):
+        # int, float and NumPy scalars, and a notebook's Fraction (exact arithmetic) or
+        # Decimal: a number, whatever its type; 10**400 or Decimal('sNaN') is not a measurement
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):
+            return None
         return number if not np.isinf(number) else None
     text = number_text(str(value))  # full-width '１３' is '13', as on the command line
     if text in NA_VALUES:
@@ -678,7 +684,7 @@ def _exact_floats(series: pd.Series) -> np.ndarray | None:
         return None
     try:
         return np.asarray(cells, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a Fraction(10**400) cell
         return None
 
 

@@ -1,0 +1,107 @@
+"""Stop 46 hostile pass over the Python API with the objects a notebook holds.
+
+A script fed ``FieldTrial.from_dataframe``, ``read_plots``, the formula functions,
+``analyze_many`` and the trial's methods pandas ``category``/nullable/pyarrow columns,
+``Decimal``/``Fraction``/NumPy-scalar cells, odd indexes and column headers, and the
+output of the call before.  Each test pins one case that escaped: a trial that could not
+be pickled or deep-copied (its read-only metadata), and ``Fraction`` cells refused as
+"non-numeric" in the mass and moisture columns while ``Decimal`` cells were read.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import yieldtrial as yt
+from yieldtrial.datasets import example_path
+from yieldtrial.errors import DataValidationError
+
+
+@pytest.fixture(scope="module")
+def plots() -> pd.DataFrame:
+    """The shipped replicated RCBD (3 treatments x 4 blocks) as a notebook reads it."""
+    return pd.read_csv(example_path("replicated-rcbd"))
+
+
+def _trial(plots: pd.DataFrame) -> yt.FieldTrial:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 6 error df: the small example's own warning
+        return yt.FieldTrial.from_dataframe(
+            plots, crop="wheat", control="CK1", metadata={"title": "wheat yield test"}
+        )
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[int, list[str], list[str]]:
+    hashed = int(pd.util.hash_pandas_object(frame, index=True).sum())
+    return hashed, list(map(str, frame.columns)), list(map(str, frame.dtypes))
+
+
+# ------------------------------------------------------------------ pickling and copying
+
+
+def test_a_trial_survives_pickle_with_its_exclusions_and_metadata(plots: pd.DataFrame) -> None:
+    """A notebook saving its trial (pickle, joblib) got "cannot pickle 'mappingproxy'"."""
+    trial = _trial(plots).exclude(101, reason="lodged")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        means = trial.means()
+        restored = pickle.loads(pickle.dumps(trial))
+        pd.testing.assert_frame_equal(restored.means(), means)  # same fit, rebuilt
+    assert restored.exclusions == (("101", "lodged"),)
+    assert dict(restored.metadata) == {"title": "wheat yield test"}
+    with pytest.raises(TypeError):  # still read-only after the round trip
+        restored.metadata["title"] = "changed"  # type: ignore[index]
+
+
+def test_a_deep_copy_of_a_trial_is_independent(plots: pd.DataFrame) -> None:
+    """copy.deepcopy raised the same TypeError; the copy's plot table is its own."""
+    trial = _trial(plots)
+    copied = copy.deepcopy(trial)
+    assert copied.plots is not trial.plots
+    pd.testing.assert_frame_equal(copied.yields(), trial.yields())
+    assert copied.metadata == trial.metadata
+
+
+def test_a_pickle_leaves_the_kept_tables_behind(plots: pd.DataFrame) -> None:
+    """The memoised tables are rebuilt on use, not written into the pickle."""
+    trial = _trial(plots)
+    trial.yields()
+    state = trial.__getstate__()
+    assert "_yields_memo" in trial.__dict__
+    assert "_yields_memo" not in state
+    assert isinstance(state["metadata"], dict)
+
+
+# ------------------------------------------------------------------ Fraction cells
+
+
+@pytest.mark.parametrize("column", ["fresh_mass_kg", "moisture_pct", "harvested_area_m2"])
+def test_fraction_cells_are_read_as_the_numbers_they_are(plots: pd.DataFrame, column: str) -> None:
+    """Fraction cells gave "non-numeric value" for the mass and moisture (Decimal worked).
+
+    Each Fraction is the exact value of the CSV text, so the yields equal those of the
+    float table (independent path: the unchanged example).
+    """
+    exact = plots.copy()
+    exact[column] = pd.Series([Fraction(str(v)) for v in plots[column]], dtype=object)
+    before = _fingerprint(exact)
+    got = _trial(exact).yields()["yield_kg_ha"]
+    np.testing.assert_allclose(got, _trial(plots).yields()["yield_kg_ha"], rtol=1e-12)
+    assert _fingerprint(exact) == before  # the caller's frame is untouched
+
+
+def test_a_fraction_beyond_float_range_names_its_cell(plots: pd.DataFrame) -> None:
+    """Fraction(10**400) overflows float(): the cell is named, not an OverflowError."""
+    huge = plots.copy()
+    huge["fresh_mass_kg"] = pd.Series(
+        [Fraction(10**400), *plots["fresh_mass_kg"].iloc[1:]], dtype=object
+    )
+    with pytest.raises(DataValidationError, match=r"fresh_mass_kg index 0 \(plot '101'\)"):
+        _trial(huge)
