@@ -105,3 +105,15 @@ def test_a_fraction_beyond_float_range_names_its_cell(plots: pd.DataFrame) -> No
     )
     with pytest.raises(DataValidationError, match=r"fresh_mass_kg index 0 \(plot '101'\)"):
         _trial(huge)
+
+
+# ------------------------------------------------------------------ exclusions
+
+
+@pytest.mark.parametrize("reason", [None, float("nan"), pd.NA])
+def test_an_exclusion_without_a_reason_is_refused(plots: pd.DataFrame, reason: object) -> None:
+    """reason=None was stored as the text 'None' (and NaN as 'nan') and printed in the report."""
+    trial = _trial(plots)
+    with pytest.raises(DataValidationError, match=r"excluding plot '101' needs a reason"):
+        trial.exclude(101, reason=reason)  # type: ignore[arg-type]
+    assert trial.exclusions == ()

@@ -1020,7 +1020,9 @@ class FieldTrial:
         """
         pid = _validation.normalise_label(plot)
         kept = tuple(e for e in self.exclusions if e[0] != pid)
-        return self.replace(exclusions=(*kept, (pid, str(reason))))
+        # None, NaN or pd.NA (an empty notebook cell) is no reason: not the text 'None'
+        missing = reason is None or (pd.api.types.is_scalar(reason) and bool(pd.isna(reason)))
+        return self.replace(exclusions=(*kept, (pid, "" if missing else str(reason))))
 
     @property
     def excluded_plots(self) -> pd.DataFrame:
