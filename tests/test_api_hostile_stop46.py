@@ -117,3 +117,40 @@ def test_an_exclusion_without_a_reason_is_refused(plots: pd.DataFrame, reason: o
     with pytest.raises(DataValidationError, match=r"excluding plot '101' needs a reason"):
         trial.exclude(101, reason=reason)  # type: ignore[arg-type]
     assert trial.exclusions == ()
+
+
+# ------------------------------------------------------------------ float16 measurements
+
+
+def test_a_float16_mass_column_warns_that_its_digits_are_gone(plots: pd.DataFrame) -> None:
+    """float16 held 14.35 kg as 14.3515625 and the yields moved silently; now it warns.
+
+    The yields are those of the values as held (the lost digits cannot be recovered);
+    float32 keeps about 7 digits and is read without a warning.
+    """
+    half = plots.assign(fresh_mass_kg=plots["fresh_mass_kg"].astype("float16"))
+    before = _fingerprint(half)
+    with pytest.warns(
+        yt.YieldTrialWarning,
+        match=r"fresh_mass_kg is float16 \(fresh_mass_kg "
+        r"14\.35 is held as 14\.3515625\), which keeps about 3 significant",
+    ):
+        yt.read_plots(half)
+    assert _fingerprint(half) == before
+    single = plots.assign(fresh_mass_kg=plots["fresh_mass_kg"].astype("float32"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yt.read_plots(single)
+
+
+def test_the_float16_warning_has_its_chinese_line() -> None:
+    """The report translates the warning (the purity check is in test_report_zh_warnings)."""
+    from yieldtrial.report.i18n import translate_message
+
+    english = (
+        "fresh_mass_kg, moisture_pct are float16 (fresh_mass_kg 14.35 is held as 14.3515625), "
+        "which keeps about 3 significant digits: the yields and statistics carry that "
+        "rounding. Read the values again as float64 from their source (astype('float64') "
+        "cannot restore the lost digits)"
+    )
+    assert translate_message(english, "zh").startswith("有测量列以半精度浮点数存储")

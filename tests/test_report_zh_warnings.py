@@ -160,6 +160,12 @@ def _date_labels(tmp_path: Path) -> list[str]:
     return _caught(lambda: read_plots(path))
 
 
+def _half_precision() -> list[str]:
+    plots = _plots()
+    plots["fresh_mass_kg"] = plots["fresh_mass_kg"].astype("float16")  # a notebook's astype
+    return _caught(lambda: read_plots(plots))
+
+
 def _single_block() -> list[str]:
     plots = _plots()
     plots["block"] = "1"
@@ -405,6 +411,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "leading zeros": (_leading_zeros, "differ only in leading zeros"),
     "full-width labels": (_full_width, "full-width, zero-width"),
     "date labels": (_date_labels, "block holds dates in row 2"),
+    "float16 measurements": (_half_precision, "fresh_mass_kg is float16"),
     "single block": (_single_block, "block has one level"),
     "alpha entry repeated": (_alpha_entry_repeated, "'T2' twice in replicate '1' (plots"),
     "augmented label typed twice": (
@@ -660,6 +667,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     ),
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
+    "yieldtrial/io/plots.py::_warn_half_precision": ("float16 measurements",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
     # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
     # commands.network._normalise_labels) say it through one function
