@@ -26,7 +26,7 @@ from yieldtrial.errors import DataValidationError
 
 @pytest.fixture(scope="module")
 def plots() -> pd.DataFrame:
-    """The shipped replicated RCBD (3 treatments x 4 blocks) as a notebook reads it."""
+    """Read the shipped replicated RCBD (3 treatments x 4 blocks) as a notebook reads it."""
     return pd.read_csv(example_path("replicated-rcbd"))
 
 
@@ -52,7 +52,7 @@ def test_a_trial_survives_pickle_with_its_exclusions_and_metadata(plots: pd.Data
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         means = trial.means()
-        restored = pickle.loads(pickle.dumps(trial))
+        restored = pickle.loads(pickle.dumps(trial))  # noqa: S301  # our own bytes
         pd.testing.assert_frame_equal(restored.means(), means)  # same fit, rebuilt
     assert restored.exclusions == (("101", "lodged"),)
     assert dict(restored.metadata) == {"title": "wheat yield test"}

@@ -618,13 +618,13 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
-            r"^(?P<columns>[\w, ]+?) (?:is|are) float16(?: \((?P<held_column>\w+) (?P<shown>[\d.e+-]+) "
-            r"is held as (?P<held>[\d.e+-]+)\))?, which keeps about 3 significant digits: the "
+            r"^(?P<columns>[\w, ]+?) (?:is|are) float16"
+            r"(?: \((?P<held_column>\w+) (?P<shown>[\d.e+-]+) is held as (?P<held>[\d.e+-]+)\))?, which keeps about 3 significant digits: the "
             r"yields and statistics carry that rounding\. Read the values again as float64 from "
             r"their source \(astype\('float64'\) cannot restore the lost digits\)$"
         ),
-        "有测量列以半精度浮点数存储，只保留约 3 位有效数字，产量和统计结果带有这种舍入误差：请从原始"
-        "数据以双精度浮点数重新读入（转换类型无法恢复已丢失的位数）。",
+        "有测量列以半精度浮点数存储，只保留约 3 位有效数字，产量和统计结果带有这种舍入误差："
+        "请从原始数据以双精度浮点数重新读入（转换类型无法恢复已丢失的位数）。",
     ),
     (
         (
