@@ -619,7 +619,8 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     (
         (
             r"^(?P<columns>[\w, ]+?) (?:is|are) float16"
-            r"(?: \((?P<held_column>\w+) (?P<shown>[\d.e+-]+) is held as (?P<held>[\d.e+-]+)\))?, which keeps about 3 significant digits: the "
+            r"(?: \((?P<held_column>\w+) (?P<shown>[\d.e+-]+) is held as "
+            r"(?P<held>[\d.e+-]+)\))?, which keeps about 3 significant digits: the "
             r"yields and statistics carry that rounding\. Read the values again as float64 from "
             r"their source \(astype\('float64'\) cannot restore the lost digits\)$"
         ),
