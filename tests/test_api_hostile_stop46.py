@@ -154,3 +154,19 @@ def test_the_float16_warning_has_its_chinese_line() -> None:
         "cannot restore the lost digits)"
     )
     assert translate_message(english, "zh").startswith("有测量列以半精度浮点数存储")
+
+
+# ------------------------------------------------------------------ load_example
+
+
+def test_load_example_names_itself_for_an_unknown_setting() -> None:
+    """A typo escaped as "FieldTrial.from_csv() got an unexpected keyword argument"."""
+    from yieldtrial.datasets import load_example
+    from yieldtrial.errors import WrongTypeError
+
+    with pytest.raises(
+        WrongTypeError,
+        match=r"load_example\(\) got an unknown setting 'moisture_methd' \(did you mean "
+        r"'moisture_method'\?\); its settings: crop, control, .*moisture_method",
+    ):
+        load_example("replicated-rcbd", moisture_methd="percentage_point")
