@@ -170,3 +170,61 @@ def test_load_example_names_itself_for_an_unknown_setting() -> None:
         r"'moisture_method'\?\); its settings: crop, control, .*moisture_method",
     ):
         load_example("replicated-rcbd", moisture_methd="percentage_point")
+
+
+def test_another_trials_excluded_plots_table_feeds_replace(plots: pd.DataFrame) -> None:
+    """replace(exclusions=other.excluded_plots) raised pandas' "truth value ... ambiguous"."""
+    trial = _trial(plots)
+    marked = trial.exclude(101, reason="lodged").exclude(202, reason="typed twice")
+    table = marked.excluded_plots
+    before = _fingerprint(table)
+    assert trial.replace(exclusions=table).exclusions == marked.exclusions
+    assert _fingerprint(table) == before
+
+
+def test_an_exclusions_table_without_reasons_is_refused(plots: pd.DataFrame) -> None:
+    trial = _trial(plots)
+    with pytest.raises(DataValidationError, match=r"needs plot_id and reason columns"):
+        trial.replace(exclusions=plots[["plot_id"]])
+
+
+@pytest.mark.parametrize("exclusions", [5, [5], "101"])
+def test_exclusions_that_are_not_pairs_are_refused(plots: pd.DataFrame, exclusions: object) -> None:
+    """5 and [5] escaped as "object of type 'int' has no len()" / "not iterable"."""
+    with pytest.raises(DataValidationError, match=r"\(plot_id, reason\)"):
+        _trial(plots).replace(exclusions=exclusions)
+
+
+def test_a_nan_reason_given_to_replace_is_no_reason(plots: pd.DataFrame) -> None:
+    """(101, nan), a reasons column with an empty cell, was stored as the reason 'nan'."""
+    with pytest.raises(DataValidationError, match=r"excluding plot '101' needs a reason"):
+        _trial(plots).replace(exclusions=[(101, float("nan"))])
+
+
+def test_replace_refuses_metadata_that_is_not_a_mapping(plots: pd.DataFrame) -> None:
+    """replace(metadata=[1]) escaped as dict()'s TypeError; from_dataframe already refused it."""
+    with pytest.raises(DataValidationError, match=r"metadata must be a mapping .*got list"):
+        _trial(plots).replace(metadata=[1])
+
+
+# ------------------------------------------------------------------ efficiency inputs
+
+
+def test_decimal_yields_feed_the_economics_table() -> None:
+    """A Decimal yield was "not a number" in efficiency/economics (FieldTrial reads Decimal).
+
+    Same table as for the floats: the Decimal is the float's exact decimal text.
+    """
+    from decimal import Decimal
+
+    fertilizer = {
+        "CK": {"product": "urea", "rate_kg_mu": 0},
+        "N1": {"product": "urea", "rate_kg_mu": 10},
+    }
+    floats = pd.Series({"CK": 6000.0, "N1": 6500.0})
+    decimals = floats.map(lambda v: Decimal(str(v)))
+    settings = {"control": "CK", "grain_price_per_kg": 2.4, "currency": "CNY"}
+    settings["prices"] = {"urea": 2.0}
+    expected = yt.economics_table(floats, fertilizer, **settings)
+    pd.testing.assert_frame_equal(yt.economics_table(decimals, fertilizer, **settings), expected)
+    assert isinstance(decimals.iloc[0], Decimal)  # the caller's Series is untouched

@@ -518,7 +518,7 @@ class FieldTrial:
         _set(self, "ddf", ddf)
         _set(self, "checks", checks)
         _set(self, "unit", unit)
-        metadata = dict(self.metadata or {})
+        metadata = dict(_frozen_mapping(self.metadata))  # refuses a list, as from_dataframe
         if detected:
             metadata.setdefault("design_source", f"detected from the layout ({detected[2]})")
         _set(self, "metadata", _frozen_mapping(metadata))
