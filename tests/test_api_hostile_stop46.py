@@ -228,3 +228,30 @@ def test_decimal_yields_feed_the_economics_table() -> None:
     expected = yt.economics_table(floats, fertilizer, **settings)
     pd.testing.assert_frame_equal(yt.economics_table(decimals, fertilizer, **settings), expected)
     assert isinstance(decimals.iloc[0], Decimal)  # the caller's Series is untouched
+
+
+# ------------------------------------------------------------------ missing labels
+
+
+@pytest.mark.parametrize(
+    ("column", "spoil"),
+    [
+        ("treatment", lambda s: pd.Categorical(s.where(s.index != 3))),
+        ("block", lambda s: pd.Categorical(s.where(s.index != 3))),
+        ("plot_id", lambda s: s.astype("Int64").where(s.index != 3, pd.NA)),
+    ],
+    ids=["category treatment", "category block", "Int64 plot_id"],
+)
+def test_a_missing_label_in_a_typed_column_is_empty_not_text(
+    plots: pd.DataFrame, column: str, spoil: object
+) -> None:
+    """Under pandas < 3 a category/Int64 column's missing cell became a treatment 'nan'.
+
+    (or a plot '<NA>'): the trial had a fourth treatment made of one plot.
+    """
+    spoiled = plots.copy()
+    spoiled[column] = spoil(plots[column])  # type: ignore[operator]
+    before = _fingerprint(spoiled)
+    with pytest.raises(DataValidationError, match=rf"{column} is empty in index 3; every plot"):
+        _trial(spoiled)
+    assert _fingerprint(spoiled) == before

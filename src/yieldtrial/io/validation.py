@@ -615,7 +615,9 @@ def normalise_labels(
     if values.dtype == object or pd.api.types.is_float_dtype(values):
         special = pd.Series(True, index=values.index)
     else:
-        special = _special_mask(values)
+        # a missing cell of a category or Int64 column: astype("str") gives 'nan' / '<NA>'
+        # under pandas < 3, read as a label (a treatment 'nan'); the slow path keeps it missing
+        special = _special_mask(values) | values.isna()
     out = values.astype("str") if not special.all() else None
     merged: dict[str, list[str]] = {}
     as_written: set[str] = set()  # labels some cell holds already in their normal form
