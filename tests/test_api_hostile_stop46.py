@@ -255,3 +255,29 @@ def test_a_missing_label_in_a_typed_column_is_empty_not_text(
     with pytest.raises(DataValidationError, match=rf"{column} is empty in index 3; every plot"):
         _trial(spoiled)
     assert _fingerprint(spoiled) == before
+
+
+# ------------------------------------------------------------------ yields() fed back
+
+
+def test_yields_of_another_moisture_method_fed_back_warn(plots: pd.DataFrame) -> None:
+    """yields() of a percentage-point trial, read again as dry matter, changed silently.
+
+    With the table's own method the yields are the table's (a round trip); with another
+    the warning names both methods and the setting that keeps the table's yields.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = yt.FieldTrial.from_dataframe(
+            plots, crop="wheat", control="CK1", moisture_method="percentage_point"
+        ).yields()
+        same = yt.FieldTrial.from_dataframe(
+            table, crop="wheat", control="CK1", moisture_method="percentage_point"
+        )
+    np.testing.assert_allclose(same.yields()["yield_kg_ha"], table["yield_kg_ha"], rtol=1e-12)
+    with pytest.warns(
+        yt.YieldTrialWarning,
+        match=r"computed with moisture_method percentage_point .*recomputed with dry_matter "
+        r".*set the moisture method to percentage_point",
+    ):
+        yt.FieldTrial.from_dataframe(table, crop="wheat", control="CK1")

@@ -283,6 +283,12 @@ def _other_standard_moisture() -> list[str]:
     return _caught(lambda: _trial(plots).yields())
 
 
+def _other_moisture_method() -> list[str]:
+    # a percentage-point trial's yields() fed back to a dry-matter trial: stop 46
+    plots = _plots().assign(moisture_method="percentage_point")
+    return _caught(lambda: _trial(plots).yields())
+
+
 def _lost_augmented_entry() -> list[str]:
     book = design.augmented_design(["CK1", "CK2"], [f"E{i:02d}" for i in range(1, 9)], blocks=2,
                                    seed=3)  # fmt: skip
@@ -436,6 +442,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
+    "other moisture method": (_other_moisture_method, "were recomputed with dry_matter from"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "random blocks, block without checks": (
         _random_block_unadjusted_entries,
@@ -688,6 +695,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
     "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
     "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
+    "yieldtrial/io/yields.py::warn_other_moisture_method": ("other moisture method",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),

@@ -497,6 +497,18 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^the table's yields were computed with moisture_method [a-z_, ]+ \(its "
+            r"moisture_method column\); they were recomputed with [a-z_]+ from the raw columns "
+            r"\(fresh mass, moisture, area\) and the table's own yields kept as reported_\* "
+            r"columns; set the moisture method to [a-z_]+ \(--moisture-method [a-z_]+\) to "
+            r"keep the table's yields\.?$"
+        ),
+        "表中产量是按另一种水分折算方法计算的（见表中的折算方法列）；本报告已由原始数据"
+        "（鲜重、含水量、面积）按本试验的折算方法重新折算，表中原有产量另列保留；"
+        "如需保留表中产量，请改用表中的折算方法。",
+    ),
+    (
+        (
             r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\) in the intra-block "
             r"model the residuals are checked on \(every blocking factor fixed\): the residual "
             r"checks have little power; the mixed model's tests use their own df\.?$"
