@@ -205,6 +205,15 @@ def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, out, *_html(tmp)), "14%"
 
 
+def _case_other_moisture_method(tmp: Path) -> tuple[list[str], str]:
+    """Report (dry matter) a table standardize wrote by the percentage-point rule (stop 46)."""
+    plots = _table(tmp, list(ROWS))
+    out = tmp / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "--moisture-method", "percentage_point"]
+    assert main([*argv, "-o", str(out)]) == 0
+    return _report(tmp, out, *_html(tmp)), "按 dry_matter 重新折算"
+
+
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.rtf")), "报告.rtf'"
 
@@ -1835,6 +1844,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-yield": _case_implausible_yield,
     "tiny-yield": _case_tiny_yield,
     "other-standard-moisture": _case_other_standard_moisture,
+    "other-moisture-method": _case_other_moisture_method,
     "report-format": _case_report_format,
     "report-format-pdf": _case_report_format_pdf,
     "absent-factor": _case_absent_factor,
@@ -2233,6 +2243,7 @@ WARNINGS = (
     "implausible-yield",
     "tiny-yield",
     "other-standard-moisture",
+    "other-moisture-method",
     "hidden-rows",
     "date-labels",
     "label-case",

@@ -160,6 +160,12 @@ def _date_labels(tmp_path: Path) -> list[str]:
     return _caught(lambda: read_plots(path))
 
 
+def _half_precision() -> list[str]:
+    plots = _plots()
+    plots["fresh_mass_kg"] = plots["fresh_mass_kg"].astype("float16")  # a notebook's astype
+    return _caught(lambda: read_plots(plots))
+
+
 def _single_block() -> list[str]:
     plots = _plots()
     plots["block"] = "1"
@@ -274,6 +280,12 @@ def _implausible_standard() -> list[str]:
 def _other_standard_moisture() -> list[str]:
     # a table `standardize --standard 14` wrote, read back for wheat (13 %): stop 34
     plots = _plots().assign(reported_standard_moisture_pct=14.0)
+    return _caught(lambda: _trial(plots).yields())
+
+
+def _other_moisture_method() -> list[str]:
+    # a percentage-point trial's yields() fed back to a dry-matter trial: stop 46
+    plots = _plots().assign(moisture_method="percentage_point")
     return _caught(lambda: _trial(plots).yields())
 
 
@@ -405,6 +417,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "leading zeros": (_leading_zeros, "differ only in leading zeros"),
     "full-width labels": (_full_width, "full-width, zero-width"),
     "date labels": (_date_labels, "block holds dates in row 2"),
+    "float16 measurements": (_half_precision, "fresh_mass_kg is float16"),
     "single block": (_single_block, "block has one level"),
     "alpha entry repeated": (_alpha_entry_repeated, "'T2' twice in replicate '1' (plots"),
     "augmented label typed twice": (
@@ -429,6 +442,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "spikes per mu in 万": (_spikes_in_wan, "heads_per_mu = 40 is implausibly few"),
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
+    "other moisture method": (_other_moisture_method, "were recomputed with dry_matter from"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "random blocks, block without checks": (
         _random_block_unadjusted_entries,
@@ -660,6 +674,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     ),
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
+    "yieldtrial/io/plots.py::_warn_half_precision": ("float16 measurements",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
     # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
     # commands.network._normalise_labels) say it through one function
@@ -680,6 +695,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
     "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
     "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
+    "yieldtrial/io/yields.py::warn_other_moisture_method": ("other moisture method",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),

@@ -108,6 +108,11 @@ _NOT_IN_SITE_MODELS: dict[str, str] = {
 }
 
 
+#: What a trial keeps to avoid recomputing (memoised tables, the error df); left out of a
+#: pickle and rebuilt on first use.
+_REBUILT_ON_USE = frozenset({"_yields_memo", "_analysis_memo", "_df_error_cache"})
+
+
 def _frozen_mapping(metadata: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if metadata is not None and not isinstance(metadata, Mapping):
         raise DataValidationError(
@@ -526,7 +531,7 @@ class FieldTrial:
         _set(self, "ddf", ddf)
         _set(self, "checks", checks)
         _set(self, "unit", unit)
-        metadata = dict(self.metadata or {})
+        metadata = dict(_frozen_mapping(self.metadata))  # refuses a list, as from_dataframe
         if detected:
             metadata.setdefault("design_source", f"detected from the layout ({detected[2]})")
         _set(self, "metadata", _frozen_mapping(metadata))
@@ -535,6 +540,7 @@ class FieldTrial:
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
+        _yields.warn_other_moisture_method(plots, method, stacklevel=3)
         mass_kg = (
             _yields.standardized_plot_mass_kg(
                 plots,
@@ -851,6 +857,24 @@ class FieldTrial:
         finally:
             _TRUSTED.reset(token)
 
+    # --- pickling and copying -------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """State for :mod:`pickle` and :func:`copy.deepcopy` (a notebook saving its trial).
+
+        The read-only metadata travels as a plain dict (a ``mappingproxy`` cannot be
+        pickled) and the kept tables stay behind: they are rebuilt on first use.
+        """
+        state = {k: v for k, v in self.__dict__.items() if k not in _REBUILT_ON_USE}
+        state["metadata"] = dict(self.metadata)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled trial; the metadata is made read-only again."""
+        restored = dict(state)
+        restored["metadata"] = _frozen_mapping(restored.get("metadata"))
+        self.__dict__.update(restored)
+
     # --- yields ---------------------------------------------------------------------
 
     @property
@@ -1077,7 +1101,9 @@ class FieldTrial:
         """
         pid = _validation.normalise_label(plot)
         kept = tuple(e for e in self.exclusions if e[0] != pid)
-        return self.replace(exclusions=(*kept, (pid, str(reason))))
+        # None, NaN or pd.NA (an empty notebook cell) is no reason: not the text 'None'
+        missing = reason is None or (pd.api.types.is_scalar(reason) and bool(pd.isna(reason)))
+        return self.replace(exclusions=(*kept, (pid, "" if missing else str(reason))))
 
     @property
     def excluded_plots(self) -> pd.DataFrame:

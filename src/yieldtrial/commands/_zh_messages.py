@@ -466,6 +466,17 @@ TEMPLATES: tuple[Template, ...] = (
         "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）",
     ),
     Template(
+        "other-moisture-method",
+        r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
+        r"moisture_method column\); they were recomputed with (?P<method>[a-z_]+) from the raw "
+        r"columns \(fresh mass, moisture, area\) and the table's own yields kept as reported_\* "
+        r"columns; set the moisture method to (?P<first>[a-z_]+) \(--moisture-method "
+        r"(?P=first)\) to keep the table's yields",
+        "表中产量按水分折算方法 {given} 计算（moisture_method 列）；本报告已由原始数据"
+        "（鲜重、含水量、面积）按 {method} 重新折算，表中原有产量保留为 reported_yield_* 等列；"
+        "如需保留表中产量，请把折算方法设为 {first}（--moisture-method {first}）",
+    ),
+    Template(
         "copied-trials",
         r"(?P<by>[\w/]+) (?P<copies>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?) "
         r"(?:has|have) the same plot data as (?P=by) (?P<first>" + _R + r") \(treatment and "

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial.errors import DataValidationError
+from yieldtrial.errors import DataValidationError, WrongTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.trial import FieldTrial
@@ -170,6 +170,9 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
     DataValidationError
         For an example that is a table of the documentation (a design or network page's
         yields, no trial's plot table); read those with ``pandas.read_csv(example_path(name))``.
+    WrongTypeError
+        A setting :meth:`FieldTrial.from_csv` does not take (the message lists those it
+        does); a :class:`TypeError` too.
 
     Warns
     -----
@@ -177,9 +180,19 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         For ``"jinzhong-2024"``: 5 % moisture is implausible for harvested wheat;
         the published figure is used as printed.
     """
-    from yieldtrial.trial import FieldTrial, _read_deferring_warnings, _reemit
+    from yieldtrial.trial import FieldTrial, _option_names, _read_deferring_warnings, _reemit
 
     path = example_path(name)
+    allowed = _option_names((FieldTrial.from_csv,), ("path",)) or ()
+    unknown = [option for option in overrides if option not in allowed]
+    if unknown:
+        # Python's TypeError named FieldTrial.from_csv(), which the caller never called
+        from yieldtrial.io.checks import did_you_mean
+
+        raise WrongTypeError(
+            f"load_example() got an unknown setting {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], allowed)}; its settings: {', '.join(allowed)}"
+        )
     trials = _trial_examples()
     if name not in trials:
         raise DataValidationError(

@@ -36,6 +36,7 @@ References
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -194,6 +195,8 @@ def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> di
                 f"{name}: treatment {label!r} is given twice; give one value per treatment "
                 "(for plot yields, pass the treatment means, e.g. trial.means())."
             )
+        if isinstance(value, decimal.Decimal) and value.is_finite():
+            value = float(value)  # a notebook's Decimal column, read as FieldTrial reads it
         if not is_real_number(value) or not 0 <= real_float(value) <= MAX_ANALYSED_YIELD:
             shown = (
                 "not a number"

@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from typing import Any
 
 import numpy as np
@@ -615,7 +615,9 @@ def normalise_labels(
     if values.dtype == object or pd.api.types.is_float_dtype(values):
         special = pd.Series(True, index=values.index)
     else:
-        special = _special_mask(values)
+        # a missing cell of a category or Int64 column: astype("str") gives 'nan' / '<NA>'
+        # under pandas < 3, read as a label (a treatment 'nan'); the slow path keeps it missing
+        special = _special_mask(values) | values.isna()
     out = values.astype("str") if not special.all() else None
     merged: dict[str, list[str]] = {}
     as_written: set[str] = set()  # labels some cell holds already in their normal form
@@ -1163,8 +1165,23 @@ def check_exclusions(
     """
     out: dict[str, str] = {}
     ids = plots["plot_id"].astype(str)
+    if isinstance(exclusions, pd.DataFrame):
+        # another trial's excluded_plots table: its plot_id and reason columns are the pairs
+        if not {"plot_id", "reason"} <= set(exclusions.columns):
+            raise DataValidationError(
+                "exclusions as a table needs plot_id and reason columns (as "
+                f"trial.excluded_plots has); got columns {', '.join(map(str, exclusions.columns))}"
+            )
+        exclusions = list(zip(exclusions["plot_id"], exclusions["reason"], strict=True))
+    if exclusions is not None and (
+        isinstance(exclusions, str) or not isinstance(exclusions, Iterable)
+    ):
+        raise DataValidationError(
+            f"exclusions must be a list of (plot_id, reason) pairs; got {exclusions!r}. Use "
+            "trial.exclude('201', reason='...')"
+        )
     for item in exclusions or ():
-        if isinstance(item, str) or len(item) != 2:
+        if isinstance(item, str) or not isinstance(item, Sized) or len(item) != 2:
             raise DataValidationError(
                 f"each exclusion is (plot_id, reason); got {item!r}. Use "
                 "trial.exclude('201', reason='...')"
@@ -1175,7 +1192,9 @@ def check_exclusions(
                 "trial.exclude('201', reason='...')"
             )
         pid = normalise_label(item[0])
-        reason = clean_text(str(item[1] or "")).strip()
+        # None, NaN or pd.NA (an empty cell of a reasons column) is no reason, not 'nan'
+        missing = item[1] is None or (pd.api.types.is_scalar(item[1]) and bool(pd.isna(item[1])))
+        reason = "" if missing else clean_text(str(item[1])).strip()
         if not reason:
             raise DataValidationError(
                 f"excluding plot {pid!r} needs a reason (e.g. reason='weight typed twice: "

@@ -30,6 +30,7 @@ __all__ = [
     "plot_yield_kg_ha",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
+    "warn_other_moisture_method",
     "warn_other_standard_moisture",
     "warn_tiny_yields",
     "yields_table",
@@ -210,6 +211,51 @@ def warn_other_standard_moisture(
         "mass, moisture, area) and the table's own yields kept as reported_* columns; set the "
         f"standard moisture to {given[0]:g} (--standard-moisture-pct {given[0]:g}) to report at "
         "the table's standard",
+        YieldTrialWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def warn_other_moisture_method(
+    plots: pd.DataFrame, moisture_method: str, *, stacklevel: int = 2
+) -> None:
+    """Warn when the table's own yields were computed with another moisture method.
+
+    A notebook feeds ``trial.yields()`` of a ``percentage_point`` trial to
+    ``FieldTrial.from_dataframe`` (default ``dry_matter``): the reader keeps the table's
+    yields as ``reported_*`` columns and recomputes them from the raw columns with the new
+    method, a few kg/ha apart and silent (stop 46), as :func:`warn_other_standard_moisture`
+    says for the standard moisture.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_moisture_method`` when it had the column).
+    moisture_method : str
+        Method the yields are computed with.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`.
+
+    Warns
+    -----
+    YieldTrialWarning
+        Naming the table's method(s) and the one used.
+    """
+    column = "reported_moisture_method"
+    if column not in plots.columns or not has_harvest_columns(plots):
+        return
+    from yieldtrial.moisture import METHODS
+
+    cells = plots[column].dropna().astype(str).str.strip().unique().tolist()
+    given = sorted(m for m in cells if m in METHODS and m != moisture_method)
+    if not given:
+        return
+    warnings.warn(
+        f"the table's yields were computed with moisture_method {', '.join(given)} (its "
+        f"moisture_method column); they were recomputed with {moisture_method} from the raw "
+        "columns (fresh mass, moisture, area) and the table's own yields kept as reported_* "
+        f"columns; set the moisture method to {given[0]} (--moisture-method {given[0]}) to "
+        "keep the table's yields",
         YieldTrialWarning,
         stacklevel=stacklevel,
     )

@@ -497,6 +497,18 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^the table's yields were computed with moisture_method [a-z_, ]+ \(its "
+            r"moisture_method column\); they were recomputed with [a-z_]+ from the raw columns "
+            r"\(fresh mass, moisture, area\) and the table's own yields kept as reported_\* "
+            r"columns; set the moisture method to [a-z_]+ \(--moisture-method [a-z_]+\) to "
+            r"keep the table's yields\.?$"
+        ),
+        "表中产量是按另一种水分折算方法计算的（见表中的折算方法列）；本报告已由原始数据"
+        "（鲜重、含水量、面积）按本试验的折算方法重新折算，表中原有产量另列保留；"
+        "如需保留表中产量，请改用表中的折算方法。",
+    ),
+    (
+        (
             r"^only (?P<df>\d+) error degrees of freedom \(fewer than 10\) in the intra-block "
             r"model the residuals are checked on \(every blocking factor fixed\): the residual "
             r"checks have little power; the mixed model's tests use their own df\.?$"
@@ -615,6 +627,17 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
         "所有折标产量都低于 {limit} kg/ha（最高为小区 {plot} = {value} kg/ha），远低于任何作物的"
         "实收产量，报告中此类产量显示为 0.0：请检查单位：质量是否以毫克为单位却被当作千克读入，"
         "或面积是否以平方厘米或平方毫米为单位却被当作平方米读入？",
+    ),
+    (
+        (
+            r"^(?P<columns>[\w, ]+?) (?:is|are) float16"
+            r"(?: \((?P<held_column>\w+) (?P<shown>[\d.e+-]+) is held as "
+            r"(?P<held>[\d.e+-]+)\))?, which keeps about 3 significant digits: the "
+            r"yields and statistics carry that rounding\. Read the values again as float64 from "
+            r"their source \(astype\('float64'\) cannot restore the lost digits\)$"
+        ),
+        "有测量列以半精度浮点数存储，只保留约 3 位有效数字，产量和统计结果带有这种舍入误差："
+        "请从原始数据以双精度浮点数重新读入（转换类型无法恢复已丢失的位数）。",
     ),
     (
         (
