@@ -233,7 +233,8 @@ def test_conditions_illustrative_accepts_every_markable_key():
     given = [k for k in CONDITION_KEYS if k not in ("illustrative", "fertilization")]
     keys = ["site", "variety", "previous_crop", *given, "fertilization"]
     text = '[trial]\nsite = "s"\nvariety = "v"\nprevious_crop = "maize"\n[conditions]\n'
-    text += "".join(f"{k} = 1\n" for k in given)  # a number is also read as text
+    # a number is also read as text; a date key takes a date (checked since stop 46)
+    text += "".join(f"{k} = {'2023-10-08' if k.endswith('_date') else 1}\n" for k in given)
     text += 'fertilization = [{ stage = "basal", rate = 10 }]\n'
     text += "illustrative = [" + ", ".join(f'"{k}"' for k in keys) + "]\n"
     assert TrialConfig.from_text(text).conditions["illustrative"] == keys

@@ -187,7 +187,7 @@ def test_summary_range_is_of_the_treatment_means(tmp_path: Path) -> None:
     means = [row["mean"] for row in doc["results"]["means"]]
     plots = [row["yield_kg_ha"] for row in doc["results"]["plots"]]
     assert min(plots) < min(means) and max(means) < max(plots)  # the two ranges differ
-    low, high = f"{min(means):.1f}", f"{max(means):.1f}"  # kg/ha: 1 decimal in the report
+    low, high = f"{min(means):,.1f}", f"{max(means):,.1f}"  # kg/ha: 1 decimal, grouped from 1,000
     assert f"the treatment means at 13 % moisture ranged from {low} to {high} kg/ha" in text
 
 
