@@ -1125,6 +1125,15 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("rows",),
     ),
     Template(
+        "label-spreadsheet-error",
+        _FILE + r": (?P<column>plot_id|treatment|block|site) holds a spreadsheet error value in "
+        r"(?P<rows>rows? .+), not a label: a formula failed there; fix it or type the label in "
+        r"the sheet, then save the table again",
+        "{file}：{column}列的{rows}是电子表格的错误值，不是标签（该处公式出错）；请在表格中改正"
+        "公式或填入标签，再重新保存数据表",
+        lists=("rows",),
+    ),
+    Template(
         "rows-fewer-fields",
         _FILE + r": (?P<rows>row .+?) (?:has|have) fewer fields than the (?P<width>\d+) columns "
         r"of the header row; every row must have a field for every column \(keep the "

@@ -819,7 +819,13 @@ def _warn_date_labels(frame: pd.DataFrame, row_label: Callable[[Any], str]) -> N
         cells = frame[column]
         if pd.api.types.is_datetime64_any_dtype(cells):
             dated = cells.notna().to_numpy(dtype=bool)
-        elif pd.api.types.infer_dtype(cells, skipna=True) in ("date", "datetime", "mixed"):
+        elif pd.api.types.infer_dtype(cells, skipna=True) in (
+            "date",
+            "datetime",
+            "mixed",
+            "mixed-integer",  # a date among plot numbers: Excel read '1-2' as 2 January
+            "mixed-integer-float",
+        ):
             dated = np.fromiter(
                 (isinstance(v, datetime.date | datetime.time | np.datetime64) for v in cells),
                 bool,
@@ -923,6 +929,43 @@ def _container_cell_problem(
         f"{display(column)} {where} holds a Python {type(value).__name__}: {shown}{more}; "
         "cells must be text or numbers: put one label per cell (e.g. join a list into one "
         "text, or pick its element) before reading the table"
+    )
+
+
+#: The error values a spreadsheet shows (and exports) for a formula that failed.
+SPREADSHEET_ERRORS: frozenset[str] = frozenset(
+    {
+        "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+        "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+        "#GETTING_DATA", "#ERROR!",
+    }
+)  # fmt: skip
+
+
+def _error_value_label_problem(
+    frame: pd.DataFrame,
+    column: str,
+    display: Callable[[str], str],
+    row_label: Callable[[Any], str],
+) -> str | None:
+    """Name the label cells that hold a spreadsheet error value (``#N/A``, ``#DIV/0!``).
+
+    A failed lookup or formula in a label column (a treatment looked up with VLOOKUP)
+    is exported as its error text; read as a label it would be one more treatment,
+    block or plot named '#N/A'.
+    """
+    cells = frame[column]
+    hit = cells.isin(SPREADSHEET_ERRORS).to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
+        return None
+    rows = [
+        f"{row_label(label)} = {value!r}"
+        for label, value in zip(frame.index[hit], cells[hit], strict=True)
+    ]
+    return (
+        f"{display(column)} holds a spreadsheet error value in "
+        f"{_validation.list_items(rows, total=int(hit.sum()))}, not a label: a formula "
+        "failed there; fix it or type the label in the sheet, then save the table again"
     )
 
 
@@ -1488,6 +1531,7 @@ def _build(
     for column in LABEL_COLUMNS:  # before normalising: a stray quote shows as a line break
         if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
             problems.add(_long_label_problem(frame, column, display, row_label))
+            problems.add(_error_value_label_problem(frame, column, display, row_label))
     problems.raise_if_any()
     _warn_date_labels(frame, row_label)
     merges: list[str] = []
