@@ -735,6 +735,14 @@ def _audit_prediction(
     method: str, value: float, moisture: float, standard: float, shrink: float | None
 ) -> tuple[float, str]:
     """Return one audit row's prediction and its formula text (without the result)."""
+    if method == "cn_grain_trade" and math.floor((moisture - standard) / 0.5 + 1e-9) >= 100:
+        # a deduction of 1 % per half point leaves nothing from 50 points above the base:
+        # the row is not applicable (the other methods still answer), not an error
+        return math.nan, (
+            f"China grain-trade step rule: not applicable ({_fmt(moisture)} % is "
+            f"{_fmt(moisture - standard)} points above base {_fmt(standard)}; its deduction of "
+            "1 % per 0.5 point would take the whole mass)"
+        )
     if method == "cn_grain_trade":
         predicted = grain_trade_adjusted_mass(
             value, moisture_pct=moisture, base_moisture_pct=standard
@@ -757,6 +765,11 @@ def _audit_prediction(
         )
     if method == "shrink" and shrink is None:
         return math.nan, "shrink: needs shrink_pct_per_point (grain wetter than standard)"
+    if method == "shrink" and shrink * (moisture - standard) >= 100:
+        return math.nan, (
+            f"shrink: not applicable ({_fmt(shrink)} % per point x {_fmt(moisture - standard)} "
+            "points above standard would take the whole mass)"
+        )
     predicted = standardize_moisture(
         value,
         moisture_pct=moisture,

@@ -2389,6 +2389,21 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "standard_moisture_pct 的 trial.toml",
     ),
     Template(
+        "usage-audit-mass-decimal-comma",
+        r"MASS_OR_FILE (?P<value>" + _R + r") is neither a number nor a file; give the mass as a "
+        r"plain number with a dot as the decimal separator, e\.g\. 442\.5, or the path of a "
+        r"plot table alone",
+        "MASS_OR_FILE {value} 既不是数字也不是文件；请把质量写成纯数字，用小数点（.）作小数分隔符，"
+        "如 442.5，或只给出小区数据表的路径",
+    ),
+    Template(
+        "usage-audit-mass-no-number",
+        r"MASS_OR_FILE (?P<value>" + _R + r") is neither a number nor a file; give the mass as a "
+        r"plain number without a unit, e\.g\. 442\.5, or the path of a plot table alone",
+        "MASS_OR_FILE {value} 既不是数字也不是文件；请把质量写成不带单位的纯数字，如 442.5，"
+        "或只给出小区数据表的路径",
+    ),
+    Template(
         "usage-audit-table-alone",
         r"a plot table has its own moisture and reported columns: give the file alone "
         r"\(REPORTED and --moisture are for a single MASS\)",

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -138,6 +139,16 @@ def _is_number(text: str) -> bool:
         return True
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether ``text`` names something on disk (a file, a folder, a broken link)."""
+    if not text.strip():
+        return False  # '' is no file name (Path('') is the current folder)
+    try:
+        return Path(text).exists() or Path(text).is_symlink()
+    except (OSError, ValueError):  # too long a name, a NUL byte
+        return False
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.io.checks import match_option
     from yieldtrial.moisture import AUDIT_COLUMNS, audit_rows
@@ -245,6 +256,15 @@ def _run_file(args: argparse.Namespace) -> int:
     """Audit every plot's published standardized yield against its harvest record."""
     from yieldtrial.report.files import load_trial
 
+    if (args.reported is not None or args.moisture is not None) and not _names_a_file(args.mass):
+        # '442,5', '442 kg', '0x1b' with REPORTED: a mass mistyped, not a missing plot table
+        comma = re.fullmatch(r"\s*[+-]?\d+,\d+\s*", args.mass) is not None
+        raise UsageError(
+            f"MASS_OR_FILE {args.mass!r} is neither a number nor a file; give the mass as a "
+            "plain number"
+            + (" with a dot as the decimal separator" if comma else " without a unit")
+            + ", e.g. 442.5, or the path of a plot table alone"
+        )
     if args.reported is not None or args.moisture is not None:
         raise UsageError(
             "a plot table has its own moisture and reported columns: give the file alone "
