@@ -268,6 +268,7 @@ def read_plot_sources(
             )
     combined = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=validate)
     combined.attrs = {**tables[0].attrs, "sources": [str(p) for p in files]}
+    combined.attrs["source_lengths"] = [len(t) for t in tables]  # rows of each file, in order
     if any(t.attrs.get("separator") == ";" for t in tables):
         combined.attrs["separator"] = ";"  # '15,110' may be 15.11 in one of the files
     return combined

@@ -826,6 +826,22 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^shrink: not applicable \((?P<shrink>[\d.e+-]+) % per point x (?P<points>[\d.e+-]+) "
+            r"points above standard would take the whole mass\)$"
+        ),
+        "缩水系数法：不适用（每百分点扣 {shrink}% × 高于标准 {points} 个百分点，将扣去全部质量）",
+    ),
+    (
+        (
+            r"^China grain-trade step rule: not applicable \((?P<moisture>[\d.e+-]+) % is "
+            r"(?P<points>[\d.e+-]+) points above base (?P<base>[\d.e+-]+); its deduction of 1 % "
+            r"per 0\.5 point would take the whole mass\)$"
+        ),
+        "粮食收购水分增量规则：不适用（含水量 {moisture}% 高于基准 {base}% 共 {points} 个百分点，"
+        "每 0.5 个百分点扣 1% 将扣去全部质量）",
+    ),
+    (
+        (
             r"^every (?P<quantity>impurity_pct|empty_grain_pct) value lies in \[0, 1\) "
             r"\(largest (?P<largest>[\d.e+-]+)\); if they are fractions, multiply by 100\. "
             r"Values below 1 % are possible, so they are used as given$"
