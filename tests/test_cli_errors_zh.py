@@ -1090,6 +1090,10 @@ def _case_label_cell_empty(tmp: Path) -> tuple[list[str], str]:
     return _plots_text(tmp, HEADER + "101,,CK,20,14.98,12.7\n" + "".join(ROWS[1:])), "小区 表.csv"
 
 
+def _case_label_spreadsheet_error(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + "101,1,#N/A,20,14.98,12.7\n" + "".join(ROWS[1:])), "'#N/A'"
+
+
 def _case_rows_fewer_fields(tmp: Path) -> tuple[list[str], str]:
     return _plots_text(tmp, HEADER + "101,1,对照\n" + "".join(ROWS[1:])), "小区 表.csv"
 
@@ -1951,6 +1955,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "economics-table-of-numbers": _case_economics_table_of_numbers,
     "file-empty": _case_file_empty,
     "label-cell-empty": _case_label_cell_empty,
+    "label-spreadsheet-error": _case_label_spreadsheet_error,
     "rows-fewer-fields": _case_rows_fewer_fields,
     "rows-more-values": _case_rows_more_values,
     "quote-not-closed": _case_quote_not_closed,

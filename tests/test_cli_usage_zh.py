@@ -111,6 +111,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-audit-needs": lambda tmp: ["audit", "442", "477"],
     "usage-audit-standard": lambda tmp: ["audit", "442", "477", "--moisture", "5"],
     "usage-audit-table-alone": lambda tmp: ["audit", str(plot_table(tmp)), "477"],
+    "usage-audit-mass-decimal-comma": lambda tmp: ["audit", "442,5", "477", "--moisture", "5"],
+    "usage-audit-mass-no-number": lambda tmp: ["audit", "442 kg", "477", "--moisture", "5"],
     # standardize's own checks (stop 39), and the option checks it shares with report
     "usage-option-one-of": lambda tmp: _mass("--method", "dry"),
     "usage-decimals-range": lambda tmp: _mass("--decimals", "20"),
@@ -148,6 +150,8 @@ NO_HELP = (
     "usage-audit-needs",
     "usage-audit-standard",
     "usage-audit-table-alone",
+    "usage-audit-mass-decimal-comma",
+    "usage-audit-mass-no-number",
     *(
         name
         for name in CASES

@@ -1132,6 +1132,7 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：{column}列的{rows}是电子表格的错误值，不是标签（该处公式出错）；请在表格中改正"
         "公式或填入标签，再重新保存数据表",
         lists=("rows",),
+        labels=("column",),
     ),
     Template(
         "rows-fewer-fields",
