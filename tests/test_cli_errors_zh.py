@@ -2412,7 +2412,7 @@ def test_network_left_out_line_is_chinese(tmp_path, capsys):
     code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
     assert code == 0
     assert lines == [
-        "yieldtrial: 警告：已剔除试点 '祁县'：小区数据表：moisture_pct 中小区 '2-N1' = 0.15 "
+        "yieldtrial: 警告：已剔除试点 '祁县'：祁县.csv：moisture_pct 中小区 '2-N1' = 0.15 "
         "像是混在百分数中的小数（其他小区为 15；yieldtrial 要求百分数 0-100，而含水量低于 1% "
         "的籽粒不会收获）：请改为百分数（0.15 写作 15），或更正该值"
     ]

@@ -12,8 +12,6 @@ import re
 
 import pytest
 
-from yieldtrial.cli import main
-
 from hostile import (
     COLUMNS,
     HEADER,
@@ -26,6 +24,7 @@ from hostile import (
     run_cli,
     standardize_argv,
 )
+from yieldtrial.cli import main
 
 
 @pytest.mark.parametrize(
