@@ -447,11 +447,11 @@ def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> None:
     _validation.warn_label_variants(plots, present, stacklevel=3)
 
 
-def _trial_files(plots: pd.DataFrame, grouped: Any) -> list[str]:
-    """Name the file(s) of each trial of ``grouped`` (in its order) when several were read.
+def _trial_files(plots: pd.DataFrame, keys: pd.Series) -> dict[Any, str]:
+    """Name the file(s) of each trial (by its key in ``keys``) when several files were read.
 
-    One file: its name; a trial with rows in several: ``'a.csv + b.csv'``.
-    Empty when one file (or a DataFrame) was read: the messages keep their one name.
+    One file: its name; a trial with rows in several: ``'a.csv + b.csv'``.  Empty when one
+    file (or a DataFrame) was read: the messages keep their one name.
     """
     import numpy as np
     import pandas as pd
@@ -459,21 +459,17 @@ def _trial_files(plots: pd.DataFrame, grouped: Any) -> list[str]:
     sources = list(plots.attrs.get("sources", []))
     lengths = list(plots.attrs.get("source_lengths", []))
     if len(sources) < 2 or len(lengths) != len(sources) or sum(lengths) != len(plots):
-        return []
+        return {}
     origin = pd.DataFrame(
-        {
-            "trial": grouped.ngroup().to_numpy(),
-            "file": np.repeat(np.arange(len(lengths)), lengths),
-        }
+        {"trial": keys.to_numpy(), "file": np.repeat(np.arange(len(lengths)), lengths)}
     ).drop_duplicates()
-    files: list[list[int]] = [[] for _ in range(grouped.ngroups)]
+    files: dict[Any, list[int]] = {}
     for trial, file in origin.itertuples(index=False):
-        if trial >= 0:
-            files[trial].append(int(file))
-    names = []
-    for numbers in files:
-        names.append(" + ".join(Path(sources[i]).name for i in sorted(numbers)) or "plot table")
-    return names
+        files.setdefault(trial, []).append(int(file))
+    return {
+        trial: " + ".join(Path(sources[i]).name for i in sorted(numbers))
+        for trial, numbers in files.items()
+    }
 
 
 def _trial_keys(plots: pd.DataFrame, by: list[str]) -> pd.Series:
@@ -798,12 +794,11 @@ def _standardized(
     left_out_sites: list[tuple[str, str]] = []  # (site, reason) for the report's site strip
     converted: list[str] = []  # the trials whose harvest records were standardized
     keys = _trial_keys(plots, by)
-    grouped = plots.groupby(keys, sort=False)
-    trial_files = _trial_files(plots, grouped)
-    for number, (key, group) in enumerate(grouped):
+    trial_files = _trial_files(plots, keys)
+    for key, group in plots.groupby(keys, sort=False):
         # several files: the message names the trial's own file(s), not "plot table"; a site
         # in two files with the same plot ids was "duplicate plot ids within a site" alone
-        name = trial_files[number] if trial_files else name
+        name = trial_files.get(key, name)
         # the trial's own columns: those of the other sites' files are blank in its rows (a
         # site of 200,000 columns gave every trial 200,000 to clean, 76 s; and a site without
         # plot-table columns was "plot_id is empty in row 2", not its missing columns)

@@ -955,7 +955,7 @@ def _error_value_label_problem(
     block or plot named '#N/A'.
     """
     cells = frame[column]
-    hit = cells.isin(SPREADSHEET_ERRORS).to_numpy(dtype=bool, na_value=False)
+    hit = isin(cells, SPREADSHEET_ERRORS).to_numpy(dtype=bool, na_value=False)
     if not hit.any():
         return None
     rows = [
