@@ -765,7 +765,7 @@ def _audit_prediction(
         )
     if method == "shrink" and shrink is None:
         return math.nan, "shrink: needs shrink_pct_per_point (grain wetter than standard)"
-    if method == "shrink" and shrink * (moisture - standard) >= 100:
+    if method == "shrink" and shrink is not None and shrink * (moisture - standard) >= 100:
         return math.nan, (
             f"shrink: not applicable ({_fmt(shrink)} % per point x {_fmt(moisture - standard)} "
             "points above standard would take the whole mass)"
