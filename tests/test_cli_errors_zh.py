@@ -1068,6 +1068,11 @@ def _case_economics_table_of_numbers(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, text), "试验.toml"
 
 
+def _case_economics_cost_twice(tmp: Path) -> tuple[list[str], str]:
+    text = "[economics]\ngrain_price_per_kg = 2\nother_costs_per_mu = { T = 10 }\n"
+    return _toml_case(tmp, text + "other_costs_per_ha = { T = 150 }\n"), "试验.toml"
+
+
 def _case_contrasts_not_array(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, 'contrasts = "增效"\n'), "试验.toml"
 
@@ -1953,6 +1958,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "zh-not-text": _case_zh_not_text,
     "table-array-example": _case_table_array_example,
     "economics-table-of-numbers": _case_economics_table_of_numbers,
+    "economics-cost-twice": _case_economics_cost_twice,
     "file-empty": _case_file_empty,
     "label-cell-empty": _case_label_cell_empty,
     "label-spreadsheet-error": _case_label_spreadsheet_error,
@@ -2182,6 +2188,7 @@ NAMES = {
     "zh-not-text": r"\[zh\]|\b\w+ = ",
     "table-array-example": r"\[panel\]|\bexperts\b|\bname\b|\[\{.*\}\]",
     "economics-table-of-numbers": r"\[economics\]|\bprices\b|\{.*\}",
+    "economics-cost-twice": r"\[economics\]|\bother_costs_per_(?:mu|ha)\b",
     "file-empty": r"\b(?:plot_id|treatment)\b",  # the header to write
     "label-cell-empty": r"\bblock\b",  # the column's name, as typed
     "other-document": r"HTML|XML|JSON|CSV",  # names of formats, as Chinese text writes them

@@ -16,9 +16,11 @@ from hostile import (
     COLUMNS,
     HEADER,
     RCBD_ROWS,
+    RCBD_TOML_HEAD,
     ROWS,
     VALUES,
     assert_one_line_error,
+    config_report_argv,
     digests,
     plot_table,
     run_cli,
@@ -212,3 +214,24 @@ def test_network_site_of_one_file_among_several_names_its_file(tmp_path, capsys)
     code, lines = run_cli([*argv, "-o", str(out)], capsys)
     assert code == 0, lines
     assert any(line.startswith("yieldtrial: warning: left out site 'B': b.csv: ") for line in lines)
+
+
+def test_other_costs_in_both_units_for_one_treatment_is_an_error(tmp_path, capsys):
+    """other_costs_per_mu = { T = 10 } and other_costs_per_ha = { T = 150 } were added.
+
+    The same extra pass written in both units counted twice: T's cost change was -60 CNY/ha
+    (-360 fertilizer + 150 + 150) where either table alone gives -210.
+    """
+    toml = (
+        RCBD_TOML_HEAD + "[economics]\ngrain_price_per_kg = 2.5\n"
+        "other_costs_per_mu = { T = 10 }\nother_costs_per_ha = { T = 150 }\n"
+    )
+    argv, inputs = config_report_argv(tmp_path, toml)
+    assert_one_line_error(
+        argv,
+        capsys,
+        match=r"trial\.toml': \[economics\] other_costs_per_mu and other_costs_per_ha both give a "
+        r"cost for 'T'; the two would be added: give each treatment's further cost once",
+        untouched=inputs,
+        absent=[tmp_path / "r.md"],
+    )

@@ -1341,6 +1341,16 @@ def _check_economics(economics: Mapping[str, Any], where: str) -> None:
                 )
                 + " (more is a typing error)",
             )
+    twice = sorted(
+        set(map(str, economics.get("other_costs_per_mu", {})))
+        & set(map(str, economics.get("other_costs_per_ha", {})))
+    )
+    if twice:  # both were added: one cost written in two units counted twice
+        raise DataValidationError(
+            f"{where}: [economics] other_costs_per_mu and other_costs_per_ha both give a cost "
+            f"for {', '.join(map(repr, twice))}; the two would be added: give each treatment's "
+            "further cost once, in one of them."
+        )
     for key in ("currency", "status", "source"):
         if key in economics:
             _opt_str(economics[key], key, f"{where}: [economics]")

@@ -1112,6 +1112,14 @@ TEMPLATES: tuple[Template, ...] = (
         '{path}：[economics] {name} 应为数值表，如 {name} = {{ "复合肥" = 3.2 }}。',
     ),
     Template(
+        "economics-cost-twice",
+        r"(?P<path>" + _R + r"): \[economics\] other_costs_per_mu and other_costs_per_ha both "
+        r"give a cost for (?P<labels>" + _R + r"(?:, " + _R + r")*); the two would be added: give "
+        r"each treatment's further cost once, in one of them\.",
+        "{path}：[economics] other_costs_per_mu 和 other_costs_per_ha 都给出了 {labels} 的"
+        "其他成本；两者会相加：每个处理的其他成本只给一次，写在其中一个表中。",
+    ),
+    Template(
         "file-empty",
         _FILE + r": the file is empty; expected a header row \(plot_id, treatment, \.\.\.\) and "
         r"one row per plot",
