@@ -235,3 +235,53 @@ def test_other_costs_in_both_units_for_one_treatment_is_an_error(tmp_path, capsy
         untouched=inputs,
         absent=[tmp_path / "r.md"],
     )
+
+
+def _yield_file(
+    path, site, rows=("101,1,CK,6500", "102,1,T,6000", "201,2,CK,6400", "202,2,T,6100")
+):
+    lines = ["site,plot_id,block,treatment,yield_kg_ha", *(f"{site},{row}" for row in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_network_yield_table_with_a_plot_twice_leaves_the_site_out(tmp_path, capsys):
+    """A yield table with plots '101', '102' twice in site 'A' was a trial of 6 "plots", ok.
+
+    Raw harvest records refused it; yield tables counted each such plot twice (the error
+    df inflated). The site is left out with the reason the harvest records give.
+    """
+    rows = ("101,1,CK,6500", "102,1,T,6000", "201,2,CK,6400", "202,2,T,6100")
+    table = tmp_path / "sites.csv"
+    lines = ["site,plot_id,block,treatment,yield_kg_ha"]
+    lines += [f"A,{row}" for row in (*rows, *rows[:2])] + [f"B,{row}" for row in rows]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "n.json"
+    before = digests([table])
+    code, lines_ = run_cli(["network", str(table), "--control", "CK", "-o", str(out)], capsys)
+    assert code == 0, lines_
+    assert lines_[0] == (
+        "yieldtrial: warning: left out site 'A': sites.csv: duplicate plot ids within a site: "
+        "'A/101' (2 times), 'A/102' (2 times); each plot must appear on one row. Give every "
+        "plot its own plot_id (e.g. add the block: '101', '201', ...)"
+    )
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [t["site"] for t in result["per_trial"]] == ["B"]
+    assert result["per_trial"][0]["n_plots"] == 4
+    assert result["left_out"][0]["trial"] == "A"
+    assert digests([table]) == before
+
+
+def test_network_yield_tables_of_one_site_in_two_files_is_an_error(tmp_path, capsys):
+    """Site 'A' in a.csv and b.csv, the same plot ids: every trial invalid, one line, exit 1."""
+    first = _yield_file(tmp_path / "a.csv", "A")
+    second = _yield_file(tmp_path / "b.csv", "A", ("101,1,CK,6510", "102,1,T,6000"))
+    out = tmp_path / "n.json"
+    assert_one_line_error(
+        ["network", str(first), str(second), "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"every trial's harvest records are invalid \(1 of 1\); first: site 'A': a\.csv "
+        r"\+ b\.csv: duplicate plot ids within a site: 'A/101' \(2 times\), 'A/102' \(2 times\)",
+        untouched=[first, second],
+        absent=[out],
+    )

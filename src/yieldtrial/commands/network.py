@@ -415,8 +415,10 @@ def read_network(
         )
     left_out: list[str] = []
     plots = _yields_of_other_units(plots, response, by, config.crop)
+    plots, left_out = _leave_out_duplicate_plots(plots, by)
     if response in plots.columns and (response == "yield" or response.startswith("yield_")):
-        plots, left_out = _leave_out_negative_yields(plots, response, by)
+        plots, negative = _leave_out_negative_yields(plots, response, by)
+        left_out += negative
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     return plots, response, left_out
@@ -621,6 +623,54 @@ def _yields_of_other_units(
         blank_trials = blank_trials & ~has
     plots[response] = filled
     return plots
+
+
+def _leave_out_duplicate_plots(
+    plots: pd.DataFrame, by: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Leave out the trials of a yield table in which a plot id is on several rows.
+
+    Raw harvest records refuse them trial by trial (``read_plots``); a yield table counted
+    each such plot twice (a site in two files, a block pasted twice: 12 "plots" of 6, the
+    error df inflated), status ok, without a word.
+    """
+    import numpy as np
+
+    from yieldtrial.io.validation import duplicate_id_problem
+
+    columns = [*by, "plot_id"]
+    if any(c not in plots.columns for c in columns):
+        return plots, []
+    twice = plots.duplicated(subset=columns, keep=False).to_numpy(dtype=bool) & plots[
+        columns
+    ].notna().all(axis=1).to_numpy(dtype=bool)
+    if not twice.any():
+        return plots, []
+    keys = _trial_keys(plots, by)
+    files = _trial_files(plots, keys)
+    sources = list(plots.attrs.get("sources", []))
+    single = Path(sources[0]).name if len(sources) == 1 else "plot table"
+    left_out: list[str] = []
+    left_out_sites: list[tuple[str, str]] = list(plots.attrs.get("left_out_sites", []))
+    dropped = np.zeros(len(plots), dtype=bool)
+    for key in dict.fromkeys(keys[twice]):
+        in_trial = (keys == key).to_numpy()
+        problem = duplicate_id_problem(plots.loc[in_trial], columns)
+        reason = f"{files.get(key, single)}: {problem}"
+        left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
+        left_out_sites.append((str(key), reason))
+        dropped |= in_trial
+    if dropped.all():
+        raise DataValidationError(
+            f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
+            f"first: {left_out[0]}"
+        )
+    for key, reason in left_out_sites[len(left_out_sites) - len(left_out) :]:
+        print_message(network_warning_line("/".join(by), repr(key), reason, left_out=True))
+    kept = plots.loc[~dropped].copy()
+    kept.attrs = dict(plots.attrs)
+    kept.attrs["left_out_sites"] = left_out_sites
+    return kept, left_out
 
 
 def _leave_out_negative_yields(
