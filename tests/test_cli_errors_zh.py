@@ -638,6 +638,28 @@ def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(output, "_record_entry", full)
 
 
+#: The start of the name of a new output that another run creates while this one writes
+#: it (see the fixture below).
+TAKEN = "被抢先"
+
+
+@pytest.fixture(autouse=True)
+def _outputs_taken_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let another run create new outputs named ``TAKEN...`` just before this one's rename."""
+    claim_new = output._claim_new
+
+    def taken(tmp: Path, target: Path, *args: Any) -> None:
+        if target.name.startswith(TAKEN):
+            target.write_text("plot_id,block,treatment\n1,1,CK\n", encoding="utf-8")
+        claim_new(tmp, target, *args)
+
+    monkeypatch.setattr(output, "_claim_new", taken)
+
+
+def _case_output_created_meanwhile(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "-o", str(tmp / f"{TAKEN}.csv")], f"{TAKEN}.csv"
+
+
 #: The optional packages a case hides: ``sys.modules[name] = None`` makes ``import name``
 #: fail as it does where the package is not installed; the fixture below restores them.
 EXTRAS = ("docx", "openpyxl")
@@ -1819,6 +1841,7 @@ def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
+    "output-created-meanwhile": _case_output_created_meanwhile,
     "output-is-input": _case_output_is_input,
     "output-not-recorded": _case_output_not_recorded,
     "missing-extra": _case_missing_extra,

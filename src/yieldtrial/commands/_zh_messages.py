@@ -224,6 +224,14 @@ TEMPLATES: tuple[Template, ...] = (
         "请换一个输出文件名，或加 --force 覆盖它",
     ),
     Template(
+        "output-created-meanwhile",
+        r"(?P<path>" + _Q + r") was created by another run while this one was writing it; "
+        r"refusing to replace it\. Choose another output name, or add --force "
+        r"\(force=True in Python\) to replace it",
+        "{path} 在本次运行写出期间已由另一次运行创建，拒绝覆盖。"
+        "请换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
         "output-is-input",
         r"output file (?P<path>" + _Q + r") is also an input file; refusing to overwrite it\. "
         r"Choose another name with -o/--output\.",

@@ -489,6 +489,9 @@ def analyze_many(
         if len(data) == 0:  # before the control check: "treatments present: ." (stop 39)
             raise DataValidationError("data has no rows; expected one row per plot.")
         _check_controls_present(data[treatment], controls)
+        from yieldtrial.io.validation import warn_half_precision
+
+        warn_half_precision(data, [response])  # read_plots' rule and message
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         _warn_copied_trials(data, by_list, response, treatment)
         per_trial, per_treatment, codes = _tables(data, options, progress)
