@@ -300,7 +300,7 @@ def _claim_new(tmp: Path, target: Path, digest: str) -> None:
 
 
 def _created_meanwhile(target: Path) -> DataValidationError:
-    """The error of a new output whose name another run (or program) took meanwhile."""
+    """Return the error of a new output whose name another run (or program) took meanwhile."""
     return DataValidationError(
         f"{str(target)!r} was created by another run while this one was writing it; "
         "refusing to replace it. Choose another output name, or add --force (force=True in "
@@ -370,7 +370,7 @@ _NEW_OUTPUTS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
 
 
 def _claim_key(target: Path) -> str:
-    """The key of ``target`` in :data:`_NEW_OUTPUTS` (``fb.csv`` and ``./fb.csv`` alike)."""
+    """Return the key of ``target`` in :data:`_NEW_OUTPUTS` (``fb.csv``, ``./fb.csv`` alike)."""
     return os.path.abspath(target)
 
 
