@@ -1036,6 +1036,10 @@ def _case_date_no_month(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, text), "没有 13 月"
 
 
+def _case_panel_date_no_month(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\ndate = "2024-13-05"\n'), "没有 13 月"
+
+
 def _case_date_no_day(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[conditions]\nharvest_date = "2023-02-29"\n'), "'2023-02-29'"
 
@@ -2078,6 +2082,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
 RUNS = {
     **CASES,
     "missing-extra (xlsx)": _case_missing_extra_xlsx,
+    "date-no-month ([panel] date)": _case_panel_date_no_month,
     "treatment-no-observed-yield (more than 5)": _case_many_treatments_no_observed_yield,
     "label-case (network sites)": _case_label_case_site,
     "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
@@ -2127,7 +2132,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     # the trial.toml table and key as typed, and the date standard's name
     "date-not-iso": r"ISO|\[conditions\]|fertilization|\bdate\b",
-    "date-no-month": r"\[conditions\]|fertilization|\bdate\b",
+    "date-no-month": r"\[(?:conditions|panel)\]|fertilization|\bdate\b",
     "date-no-day": r"\[conditions\]|fertilization|\bdate\b",
     "mass-beyond-1e100": r"^(?:reported_)?mass\b",
     "reported-mass-positive": r"^reported_mass\b",  # the argument, as audit's API names it

@@ -101,8 +101,8 @@ _AT = (
     r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
 )
 
-#: Where a date of trial.toml is: [conditions] or one of its fertilization entries.
-_DATE_AT = r"(?P<at>: \[conditions\](?: fertilization entry \d+)?)"
+#: Where a date of trial.toml is: [conditions], one of its fertilization entries, or [panel].
+_DATE_AT = r"(?P<at>: \[(?:conditions|panel)\](?: fertilization entry \d+)?)"
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
