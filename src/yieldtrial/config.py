@@ -488,7 +488,7 @@ class TrialConfig:
         self._check_tables("TrialConfig")
 
     def _check_tables(self, where: str) -> None:
-        """Check the tables (``zh``, ``conditions``, ``economics``, ``contrasts``, ...) as trial.toml's.
+        """Check the tables (``zh``, ``conditions``, ``contrasts``, ...) as trial.toml's.
 
         A configuration built in Python (``TrialConfig(conditions={"soil_ph": 99})``) gets
         the message a trial.toml with the same value gets, after ``where``.
