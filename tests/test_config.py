@@ -363,3 +363,15 @@ def test_python_panel_date_gets_the_toml_message() -> None:
     with pytest.raises(DataValidationError) as caught:
         TrialConfig(panel_date="10/08/2023")
     assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_illustrative_without_its_value_names_the_trialconfig_not_a_file() -> None:
+    # a TrialConfig has no file: "for which the file gives no value ... Add site to [trial]"
+    conditions = {"illustrative": ["soil_ph", "site"], "sowing_date": "2023-10-08"}
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(conditions=conditions)
+    assert str(caught.value) == (
+        "TrialConfig: [conditions]: illustrative lists 'soil_ph', 'site', for which the "
+        "TrialConfig gives no value, so nothing would be marked; given: 'sowing_date'. Add "
+        "site to TrialConfig and soil_ph to conditions, or take them out of illustrative."
+    )

@@ -1561,14 +1561,19 @@ def _check_illustrative_given(
     ]
     missing = [str(v) for v in dict.fromkeys(conditions.get("illustrative", [])) if v not in given]
     if missing:
+        python = where.startswith("TrialConfig")  # built in Python: no file, no tables
         tables = (
-            ("[trial]", [k for k in missing if k in _TRIAL_TEXT_KEYS]),
-            ("[conditions]", [k for k in missing if k not in _TRIAL_TEXT_KEYS]),
+            ("TrialConfig" if python else "[trial]", [k for k in missing if k in _TRIAL_TEXT_KEYS]),
+            (
+                "conditions" if python else "[conditions]",
+                [k for k in missing if k not in _TRIAL_TEXT_KEYS],
+            ),
         )
         places = " and ".join(f"{', '.join(keys)} to {table}" for table, keys in tables if keys)
         raise DataValidationError(
             f"{where}: [conditions]: illustrative lists {', '.join(map(repr, missing))}, for which "
-            f"the file gives no value, so nothing would be marked; given: "
+            f"{'the TrialConfig' if python else 'the file'} gives no value, so nothing would be "
+            "marked; given: "
             f"{', '.join(map(repr, given)) or 'none'}. Add {places}, or take "
             f"{'it' if len(missing) == 1 else 'them'} out of illustrative."
         )
