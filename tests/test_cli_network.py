@@ -212,6 +212,21 @@ def test_network_excluding_every_trial_is_an_error(plots_csv, tmp_path, capsys):
     )
 
 
+def test_network_subnormal_cv_threshold_is_echoed_as_typed(plots_csv, tmp_path, capsys):
+    """--exclude-cv-above 1e-320 (a subnormal double) was echoed as 9.99989e-321 (:g)."""
+    from hostile import assert_one_line_error
+
+    out = tmp_path / "net.json"
+    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", "1e-320"]
+    assert_one_line_error(
+        [*argv, "-o", str(out)],
+        capsys,
+        match=r"--exclude-cv-above 1e-320 leaves out every analysed trial",
+        untouched=[plots_csv],
+        absent=[out],
+    )
+
+
 def test_network_refuses_the_same_table_twice(plots_csv, tmp_path, capsys):
     """A copy of a table given with it would count every plot twice: exit 1 naming both."""
     from hostile import assert_one_line_error

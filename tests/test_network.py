@@ -624,6 +624,16 @@ def test_excluded_cv_is_shown_above_its_limit():
     assert any(f"site02 (CV {shown.group(1)} %)" in n for n in res.summary.notes)
 
 
+def test_subnormal_cv_limit_is_shown_as_given():
+    """exclude_cv_above=1e-320 read "> 9.99989e-321 %" (:g of a subnormal double)."""
+    res = _analyze(_network(n_sites=3, n_blocks=2), dunnett_pvalues="none", letters=False,
+                   exclude_cv_above=1e-320)  # fmt: skip
+    reasons = res.summary.sites["reason"].tolist()
+    assert reasons and all(r.startswith("excluded: CV ") and r.endswith(" % > 1e-320 %")
+                           for r in reasons), reasons  # fmt: skip
+    assert any("excluded for CV above 1e-320 % (exclude_cv_above)" in n for n in res.summary.notes)
+
+
 def test_exclude_cv_above_leaves_site_out_of_the_summary():
     """exclude_cv_above=15 drops the noisy site: summary equals the network without it."""
     df = _noisy_network()

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.io._compat import isin
+from yieldtrial.io.checks import typed_number
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
@@ -313,24 +314,23 @@ def summarize(
     )
     notes: list[str] = []
     if exclude_cv_above is not None:
+        limit = typed_number(exclude_cv_above)  # as typed: 1e-320, not 9.99989e-321
         with np.errstate(invalid="ignore"):
             high = included & (cv > exclude_cv_above)
         for i in np.flatnonzero(high):
-            reason[i] = (
-                f"excluded: CV {_cv_text(cv[i], exclude_cv_above)} % > {exclude_cv_above:g} %"
-            )
+            reason[i] = f"excluded: CV {_cv_text(cv[i], exclude_cv_above)} % > {limit} %"
         included = included & ~high
         if high.any():
             names = _name_list(site_all[high], cv[high], above=exclude_cv_above)
             notes.append(
-                f"{int(high.sum()):,} site(s) excluded for CV above {exclude_cv_above:g} % "
+                f"{int(high.sum()):,} site(s) excluded for CV above {limit} % "
                 f"(exclude_cv_above): {names}."
             )
         no_cv = included & ~np.isfinite(cv)
         if no_cv.any():  # the 60 one-strip farms of farm-network: the option did nothing, unsaid
             notes.append(
                 f"{int(no_cv.sum()):,} included site(s) have no CV (unreplicated: one plot per "
-                f"treatment), so exclude_cv_above ({exclude_cv_above:g} %) cannot judge them; "
+                f"treatment), so exclude_cv_above ({limit} %) cannot judge them; "
                 "they stay in."
             )
     flagged = included & np.isin(flag, ("warn", "strong"))
