@@ -70,6 +70,30 @@ def test_network_json_and_csv(plots_csv, tmp_path):
     assert {"A", "B", "C", "across_site_mean", "win_rate_pct", "sites_above"} <= set(table.columns)
 
 
+def test_network_check_row_has_no_win_rate_in_json_csv_and_html(plots_csv, tmp_path):
+    """A check against itself has no win rate: null in JSON, empty in CSV, "–" in HTML.
+
+    JSON and CSV held 0 (0 sites above itself out of 3) where the HTML showed "–".
+    """
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK", "-o"]
+    paths = {kind: tmp_path / f"net.{kind}" for kind in ("json", "csv", "html")}
+    for path in paths.values():
+        assert main([*argv, str(path)]) == 0
+    treatments = json.loads(paths["json"].read_text(encoding="utf-8"))["summary"]["treatments"]
+    check = next(row for row in treatments if row["treatment"] == "CK")
+    assert check["win_rate_pct"] is None and check["pct_of_check"] == 100.0
+    other = next(row for row in treatments if row["treatment"] == "N1")
+    assert other["win_rate_pct"] == 100.0  # N1 +500 kg/ha by construction: above at A, B, C
+    table = pd.read_csv(paths["csv"], keep_default_na=False).set_index("treatment")
+    assert table.loc["CK", "win_rate_pct"] == "" and float(table.loc["N1", "win_rate_pct"]) == 100
+    html = paths["html"].read_text(encoding="utf-8")
+    header = re.sub(r"<span[^>]*>|</span>", "", html).split("Win rate %")[0]
+    column = header[header.rindex("<thead>") :].count("<th")  # the win rate's column, 1-based
+    row = re.search(r"<tr[^>]*><td[^>]*>CK \(check\)</td>(.*?)</tr>", html).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[column - 2] == "–"
+
+
 def test_network_reads_control_from_config(plots_csv, tmp_path):
     """[analysis] control in trial.toml is used when --control is absent."""
     toml = tmp_path / "trial.toml"

@@ -413,8 +413,8 @@ def analyze_many(
     >>> res.per_trial["status"].tolist()
     ['ok', 'ok', 'ok']
     >>> table = res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]]
-    >>> table.round(2).to_numpy(dtype=object).tolist()
-    [['CK', 100.0, 0.0], ['N', 110.99, 100.0]]
+    >>> table.round(2).to_numpy(dtype=object).tolist()  # the check has no win rate
+    [['CK', 100.0, nan], ['N', 110.99, 100.0]]
     """
     if design is None:
         design = "rcbd" if block is not None else "crd"
