@@ -310,7 +310,7 @@ def test_report_with_a_field_map_pickles_and_draws_the_same_map(rcbd: Any) -> No
     """A report pickled (joblib, a saved notebook session) failed on the field map's closure."""
     import pickle
 
-    loaded = pickle.loads(pickle.dumps(rcbd))
+    loaded = pickle.loads(pickle.dumps(rcbd))  # noqa: S301  # our own bytes
     assert loaded.to_markdown() == rcbd.to_markdown()
     maps = [next(b for b in r.section("field_map").blocks if b.key == "field_map") for r in
             (rcbd, loaded)]  # fmt: skip

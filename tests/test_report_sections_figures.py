@@ -306,6 +306,6 @@ def test_figures_survive_pickling_and_draw_the_same(rcbd_trial: Callable[..., Fi
     rng = np.random.default_rng(3)
     trial = rcbd_trial(["CK", "A", "B"], 3, 7000.0 + rng.normal(0.0, 300.0, 9), "CK")
     figures = _figures(trial)
-    loaded = pickle.loads(pickle.dumps(figures))
+    loaded = pickle.loads(pickle.dumps(figures))  # noqa: S301  # our own bytes
     assert [f.key for f in loaded] == [f.key for f in figures] and len(figures) >= 2
     assert [f.svg() for f in loaded] == [f.svg() for f in figures]
