@@ -455,7 +455,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "tiny-yield",
         r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
-        r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "
+        r"(?P<plot>" + _R + r") = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "
         r"the report rounds such yields to 0\.0: check the units: is the mass in mg but read "
         r"as kg, or the area in cm2 or mm2 but read as m2\?",
         "所有折标产量都低于 {limit} kg/公顷（最高为小区 {plot} = {value} kg/公顷），远低于任何"
@@ -2929,7 +2929,7 @@ _PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+
 
 #: An audit line of one plot of a table (commands/audit.py): the column, the plot, the reason.
 _AUDIT_PLOT = re.compile(
-    r"--reported column (?P<column>'[^']*'), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
+    r"--reported column (?P<column>" + _R + r"), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
 )
 
 
