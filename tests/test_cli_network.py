@@ -221,31 +221,18 @@ def test_network_margin_100_is_refused_as_in_report(plots_csv, tmp_path, capsys)
     )
 
 
-def test_network_excluding_every_trial_is_an_error(plots_csv, tmp_path, capsys):
+# 1e-320 (a subnormal double) was echoed as 9.99989e-321 (:g); it is shown as typed
+@pytest.mark.parametrize("threshold", ["0.001", "1e-320"])
+def test_network_excluding_every_trial_is_an_error(threshold, plots_csv, tmp_path, capsys):
     """--exclude-cv-above below every site's CV exits 1 naming the threshold (was empty tables)."""
     from hostile import assert_one_line_error
 
     out = tmp_path / "net.json"
-    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", "0.001"]
+    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", threshold]
     assert_one_line_error(
         [*argv, "-o", str(out)],
         capsys,
-        match=r"--exclude-cv-above 0\.001 leaves out every analysed trial",
-        untouched=[plots_csv],
-        absent=[out],
-    )
-
-
-def test_network_subnormal_cv_threshold_is_echoed_as_typed(plots_csv, tmp_path, capsys):
-    """--exclude-cv-above 1e-320 (a subnormal double) was echoed as 9.99989e-321 (:g)."""
-    from hostile import assert_one_line_error
-
-    out = tmp_path / "net.json"
-    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", "1e-320"]
-    assert_one_line_error(
-        [*argv, "-o", str(out)],
-        capsys,
-        match=r"--exclude-cv-above 1e-320 leaves out every analysed trial",
+        match=rf"--exclude-cv-above {re.escape(threshold)} leaves out every analysed trial",
         untouched=[plots_csv],
         absent=[out],
     )
