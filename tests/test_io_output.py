@@ -505,3 +505,15 @@ def test_new_output_taken_between_the_check_and_the_rename_is_not_replaced(tmp_p
     assert target.read_text(encoding="utf-8") == "other run\n"
     assert "fb.csv" not in output._read_manifest(tmp_path)  # this run's content not noted
     assert sorted(p.name for p in tmp_path.iterdir()) == [".yieldtrial-outputs", "fb.csv"]
+
+
+def test_a_run_may_rewrite_the_new_output_it_wrote(tmp_path):
+    # the claim of a new name ends with this run's write: writing it again replaces it
+    from yieldtrial.io import output
+
+    target = tmp_path / "r.html"
+    with output.output_group():
+        output.check_output(target)
+        output.write_output(target, "<p>first</p>")
+        output.write_output(target, "<p>second</p>")
+    assert target.read_text(encoding="utf-8") == "<p>second</p>"

@@ -1142,6 +1142,8 @@ def write_output(
     target, digest, written = _write_atomically(
         target, write, before_rename=_record_next, exclusive=new
     )
+    if claims is not None:  # the name now holds this run's output: a rewrite replaces it
+        claims.discard(_claim_key(target))
     _record(target, digest, written)
     return target
 
