@@ -58,3 +58,20 @@ def test_missing_column_lists_the_headers_as_typed(tmp_path, capsys) -> None:
         match=r"columns found: plot_id, .*, moisture_pct, yield_kg_ha$",
         untouched=[plots],
     )
+
+
+def test_refused_figure_of_a_header_with_an_apostrophe_is_chinese_under_lang_zh(
+    tmp_path, capsys
+) -> None:
+    # the header is shown as Python's repr, in double quotes: "farmer's yield"; the Chinese
+    # catalogue took only single-quoted columns, and the line fell back to English
+    from hostile import run_cli
+
+    plots = _plots(tmp_path, "farmer's yield")
+    argv = ["audit", str(plots), "--crop", "wheat", "--column", "farmer's yield=yield_kg_mu"]
+    status, lines = run_cli([*argv, "--lang", "zh"], capsys)
+    assert status == 1
+    assert lines == [
+        "yieldtrial: 错误：--reported 列 \"farmer's yield\" 的小区 '102'：reported_mass 应在 "
+        "[0, 1e+100] 之内，实为 1e+308。没有任何籽粒质量或产量接近 1e100：请更正该数值"
+    ]

@@ -638,6 +638,28 @@ def _outputs_that_cannot_be_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(output, "_record_entry", full)
 
 
+#: The start of the name of a new output that another run creates while this one writes
+#: it (see the fixture below).
+TAKEN = "被抢先"
+
+
+@pytest.fixture(autouse=True)
+def _outputs_taken_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let another run create new outputs named ``TAKEN...`` just before this one's rename."""
+    claim_new = output._claim_new
+
+    def taken(tmp: Path, target: Path, *args: Any) -> None:
+        if target.name.startswith(TAKEN):
+            target.write_text("plot_id,block,treatment\n1,1,CK\n", encoding="utf-8")
+        claim_new(tmp, target, *args)
+
+    monkeypatch.setattr(output, "_claim_new", taken)
+
+
+def _case_output_created_meanwhile(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "-o", str(tmp / f"{TAKEN}.csv")], f"{TAKEN}.csv"
+
+
 #: The optional packages a case hides: ``sys.modules[name] = None`` makes ``import name``
 #: fail as it does where the package is not installed; the fixture below restores them.
 EXTRAS = ("docx", "openpyxl")
@@ -1012,6 +1034,10 @@ def _case_date_not_iso(tmp: Path) -> tuple[list[str], str]:
 def _case_date_no_month(tmp: Path) -> tuple[list[str], str]:
     text = '[conditions]\nfertilization = [{ stage = "basal", date = "2024-13-05" }]\n'
     return _toml_case(tmp, text), "没有 13 月"
+
+
+def _case_panel_date_no_month(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[panel]\ndate = "2024-13-05"\n'), "没有 13 月"
 
 
 def _case_date_no_day(tmp: Path) -> tuple[list[str], str]:
@@ -1828,6 +1854,7 @@ def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
+    "output-created-meanwhile": _case_output_created_meanwhile,
     "output-is-input": _case_output_is_input,
     "output-not-recorded": _case_output_not_recorded,
     "missing-extra": _case_missing_extra,
@@ -2066,6 +2093,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
 RUNS = {
     **CASES,
     "missing-extra (xlsx)": _case_missing_extra_xlsx,
+    "date-no-month ([panel] date)": _case_panel_date_no_month,
     "treatment-no-observed-yield (more than 5)": _case_many_treatments_no_observed_yield,
     "label-case (network sites)": _case_label_case_site,
     "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
@@ -2115,7 +2143,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     # the trial.toml table and key as typed, and the date standard's name
     "date-not-iso": r"ISO|\[conditions\]|fertilization|\bdate\b",
-    "date-no-month": r"\[conditions\]|fertilization|\bdate\b",
+    "date-no-month": r"\[(?:conditions|panel)\]|fertilization|\bdate\b",
     "date-no-day": r"\[conditions\]|fertilization|\bdate\b",
     "mass-beyond-1e100": r"^(?:reported_)?mass\b",
     "reported-mass-positive": r"^reported_mass\b",  # the argument, as audit's API names it

@@ -70,6 +70,30 @@ def test_network_json_and_csv(plots_csv, tmp_path):
     assert {"A", "B", "C", "across_site_mean", "win_rate_pct", "sites_above"} <= set(table.columns)
 
 
+def test_network_check_row_has_no_win_rate_in_json_csv_and_html(plots_csv, tmp_path):
+    """A check against itself has no win rate: null in JSON, empty in CSV, "–" in HTML.
+
+    JSON and CSV held 0 (0 sites above itself out of 3) where the HTML showed "–".
+    """
+    argv = ["network", str(plots_csv), "--by", "site", "--control", "CK", "-o"]
+    paths = {kind: tmp_path / f"net.{kind}" for kind in ("json", "csv", "html")}
+    for path in paths.values():
+        assert main([*argv, str(path)]) == 0
+    treatments = json.loads(paths["json"].read_text(encoding="utf-8"))["summary"]["treatments"]
+    check = next(row for row in treatments if row["treatment"] == "CK")
+    assert check["win_rate_pct"] is None and check["pct_of_check"] == 100.0
+    other = next(row for row in treatments if row["treatment"] == "N1")
+    assert other["win_rate_pct"] == 100.0  # N1 +500 kg/ha by construction: above at A, B, C
+    table = pd.read_csv(paths["csv"], keep_default_na=False).set_index("treatment")
+    assert table.loc["CK", "win_rate_pct"] == "" and float(table.loc["N1", "win_rate_pct"]) == 100
+    html = paths["html"].read_text(encoding="utf-8")
+    header = re.sub(r"<span[^>]*>|</span>", "", html).split("Win rate %")[0]
+    column = header[header.rindex("<thead>") :].count("<th")  # the win rate's column, 1-based
+    row = re.search(r"<tr[^>]*><td[^>]*>CK \(check\)</td>(.*?)</tr>", html).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[column - 2] == "–"
+
+
 def test_network_reads_control_from_config(plots_csv, tmp_path):
     """[analysis] control in trial.toml is used when --control is absent."""
     toml = tmp_path / "trial.toml"
@@ -197,16 +221,18 @@ def test_network_margin_100_is_refused_as_in_report(plots_csv, tmp_path, capsys)
     )
 
 
-def test_network_excluding_every_trial_is_an_error(plots_csv, tmp_path, capsys):
+# 1e-320 (a subnormal double) was echoed as 9.99989e-321 (:g); it is shown as typed
+@pytest.mark.parametrize("threshold", ["0.001", "1e-320"])
+def test_network_excluding_every_trial_is_an_error(threshold, plots_csv, tmp_path, capsys):
     """--exclude-cv-above below every site's CV exits 1 naming the threshold (was empty tables)."""
     from hostile import assert_one_line_error
 
     out = tmp_path / "net.json"
-    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", "0.001"]
+    argv = ["network", str(plots_csv), "--control", "CK", "--exclude-cv-above", threshold]
     assert_one_line_error(
         [*argv, "-o", str(out)],
         capsys,
-        match=r"--exclude-cv-above 0\.001 leaves out every analysed trial",
+        match=rf"--exclude-cv-above {re.escape(threshold)} leaves out every analysed trial",
         untouched=[plots_csv],
         absent=[out],
     )

@@ -785,3 +785,31 @@ def test_design_lang_zh_names_the_layout_in_chinese(tmp_path, capsys, layout, na
     assert main(argv) == 0
     first = capsys.readouterr().err.splitlines()[0]
     assert first.startswith(f"田间记录簿：{path}（") and f"个小区，{name}，随机种子 1）" in first
+
+
+def test_design_refuses_a_new_field_book_another_run_wrote_meanwhile(tmp_path, monkeypatch, capsys):
+    """Two `design -o fb.csv` started together: the second exits 1 (was 0, a book lost)."""
+    import contextvars
+
+    from yieldtrial.design import layouts
+    from yieldtrial.io.output import write_output
+
+    book = tmp_path / "fb.csv"
+    real_layout = layouts.layout
+
+    other = real_layout("rcbd", ["CK", "T"], blocks=2, seed=99).to_csv(index=False)
+
+    def other_run_first(*args, **kwargs):
+        # the other run (its own process: no output group of this one) writes its book
+        # after this run's early check of the name and before this run's write
+        contextvars.Context().run(write_output, book, other)
+        return real_layout(*args, **kwargs)
+
+    monkeypatch.setattr(layouts, "layout", other_run_first)
+    argv = ["design", "rcbd", "--treatments", "CK", "T", "--blocks", "2", "-o", str(book)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{str(book)!r} was created by another run while this one was writing it" in err
+    assert "add --force" in err
+    assert book.read_text(encoding="utf-8") == other

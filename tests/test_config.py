@@ -308,3 +308,70 @@ def test_python_published_nan_yield_gets_the_toml_message() -> None:
     with pytest.raises(DataValidationError) as caught:
         TrialConfig(published=(PublishedFigure(None, yield_value=float("nan"), moisture_pct=5),))
     assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_zh_unknown_key_gets_the_toml_message() -> None:
+    expected = _toml_message('[zh]\ntitel = "试验"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(zh={"titel": "试验"})
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_zh_that_is_not_a_dict_is_refused() -> None:
+    with pytest.raises(DataValidationError, match=r"TrialConfig: zh = '试验'; expected a dict"):
+        TrialConfig(zh="试验")  # type: ignore[arg-type]
+
+
+def test_python_contrast_without_versus_gets_the_toml_message() -> None:
+    expected = _toml_message('[[contrasts]]\nname = "synergist"\ntreatment = "T"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(contrasts=({"name": "synergist", "treatment": "T"},))
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_exclusion_without_a_reason_gets_the_toml_message() -> None:
+    # (plot, None) was stored as the reason 'None' and printed in the report
+    expected = _toml_message('[[exclude]]\nplot = "102"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(exclude=(("102", None),))  # type: ignore[arg-type]
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_exclusion_that_is_not_a_pair_is_refused() -> None:
+    with pytest.raises(DataValidationError, match=r"exclude entry 1 = 5; expected a \(plot, "):
+        TrialConfig(exclude=(5,))  # type: ignore[arg-type]
+
+
+def test_python_exclusions_are_read_as_the_toml_ones() -> None:
+    import numpy as np
+
+    from_toml = TrialConfig.from_text('[[exclude]]\nplot = 102\nreason = " lodged "\n').exclude
+    assert TrialConfig(exclude=((np.int64(102), " lodged "),)).exclude == from_toml
+    assert from_toml == (("102", "lodged"),)
+
+
+def test_toml_panel_date_that_the_calendar_lacks_is_refused_as_conditions_dates_are() -> None:
+    # [panel] date was printed as given; the [conditions] dates' rule and message (io.dates)
+    assert _toml_message('[panel]\ndate = "2024-13-45"\n') == (
+        ": [panel]: date = '2024-13-45' is not a calendar date (there is no month 13); write "
+        'the date as year-month-day, e.g. date = "2023-10-08".'
+    )
+
+
+def test_python_panel_date_gets_the_toml_message() -> None:
+    expected = _toml_message('[panel]\ndate = "10/08/2023"\n')
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(panel_date="10/08/2023")
+    assert str(caught.value) == "TrialConfig" + expected
+
+
+def test_python_illustrative_without_its_value_names_the_trialconfig_not_a_file() -> None:
+    # a TrialConfig has no file: "for which the file gives no value ... Add site to [trial]"
+    conditions = {"illustrative": ["soil_ph", "site"], "sowing_date": "2023-10-08"}
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(conditions=conditions)
+    assert str(caught.value) == (
+        "TrialConfig: [conditions]: illustrative lists 'soil_ph', 'site', for which the "
+        "TrialConfig gives no value, so nothing would be marked; given: 'sowing_date'. Add "
+        "site to TrialConfig and soil_ph to conditions, or take them out of illustrative."
+    )

@@ -462,3 +462,58 @@ def test_a_temporary_name_taken_by_another_file_is_not_removed(tmp_path, monkeyp
         atomic_write_bytes(tmp_path / "yields.csv", b"a,b\n")
     monkeypatch.undo()
     assert [p.read_bytes() for p in tmp_path.iterdir()] == [b"not ours"]
+
+
+def test_new_output_another_run_created_since_the_check_is_not_replaced(tmp_path):
+    # Two runs on one new name: both checked it while it was free; the one that writes
+    # second must not replace the first's output (stop 47: one field book was lost).
+    import contextvars
+
+    from yieldtrial.io import output
+
+    target = tmp_path / "fb.csv"
+    with output.output_group(), pytest.raises(DataValidationError) as caught:
+        output.check_output(target)  # the command's early check: the name is free
+        # the other run, in its own context (another process): no group, no claim
+        contextvars.Context().run(output.write_output, target, "other run\n")
+        output.write_output(target, "this run\n")
+    assert "'fb.csv' was created by another run while this one was writing it" in str(
+        caught.value
+    ).replace(str(tmp_path) + os.sep, "")
+    assert "add --force" in str(caught.value)
+    assert target.read_text(encoding="utf-8") == "other run\n"
+    assert output.is_own_output(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".yieldtrial-outputs", "fb.csv"]
+    assert "next" not in output._read_manifest(tmp_path)["fb.csv"]
+
+
+def test_new_output_taken_between_the_check_and_the_rename_is_not_replaced(tmp_path, monkeypatch):
+    # One call: the name is free when write_output checks it and taken (by another run)
+    # when the file is to be put in place; the look and the rename are under one lock.
+    from yieldtrial.io import output
+
+    target = tmp_path / "fb.csv"
+    real_record_next = output._record_next
+
+    def taken_meanwhile(*args):
+        real_record_next(*args)
+        Path(target).write_text("other run\n", encoding="utf-8")
+
+    monkeypatch.setattr(output, "_record_next", taken_meanwhile)
+    with pytest.raises(DataValidationError, match="was created by another run"):
+        output.write_output(target, "this run\n")
+    assert target.read_text(encoding="utf-8") == "other run\n"
+    assert "fb.csv" not in output._read_manifest(tmp_path)  # this run's content not noted
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".yieldtrial-outputs", "fb.csv"]
+
+
+def test_a_run_may_rewrite_the_new_output_it_wrote(tmp_path):
+    # the claim of a new name ends with this run's write: writing it again replaces it
+    from yieldtrial.io import output
+
+    target = tmp_path / "r.html"
+    with output.output_group():
+        output.check_output(target)
+        output.write_output(target, "<p>first</p>")
+        output.write_output(target, "<p>second</p>")
+    assert target.read_text(encoding="utf-8") == "<p>second</p>"

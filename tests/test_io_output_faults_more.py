@@ -611,16 +611,16 @@ def test_two_runs_writing_one_output_leave_a_whole_recorded_file(tmp_path):
 def test_run_overtaken_between_rename_and_record_does_not_record_its_hash(tmp_path, monkeypatch):
     """Run A renames, run B writes and records, then A records: B's file stays B's own."""
     target = tmp_path / "r.csv"
-    real = os.replace
+    real = output._note_created  # called right after the rename (and out of the folder lock)
     overtaken = []
 
-    def replace(src, dst, *args, **kwargs):
-        real(src, dst, *args, **kwargs)
-        if Path(dst) == target and not overtaken:
+    def renamed(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        if Path(path) == target and not overtaken:
             overtaken.append(True)
             write_output(target, "run B\n", force=True)  # B, between A's rename and record
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(output, "_note_created", renamed)
     write_output(target, "run A\n")
     assert target.read_text(encoding="utf-8") == "run B\n"
     assert is_own_output(target)  # was False: A recorded its hash over B's

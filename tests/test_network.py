@@ -624,6 +624,16 @@ def test_excluded_cv_is_shown_above_its_limit():
     assert any(f"site02 (CV {shown.group(1)} %)" in n for n in res.summary.notes)
 
 
+def test_subnormal_cv_limit_is_shown_as_given():
+    """exclude_cv_above=1e-320 read "> 9.99989e-321 %" (:g of a subnormal double)."""
+    res = _analyze(_network(n_sites=3, n_blocks=2), dunnett_pvalues="none", letters=False,
+                   exclude_cv_above=1e-320)  # fmt: skip
+    reasons = res.summary.sites["reason"].tolist()
+    assert reasons and all(r.startswith("excluded: CV ") and r.endswith(" % > 1e-320 %")
+                           for r in reasons), reasons  # fmt: skip
+    assert any("excluded for CV above 1e-320 % (exclude_cv_above)" in n for n in res.summary.notes)
+
+
 def test_exclude_cv_above_leaves_site_out_of_the_summary():
     """exclude_cv_above=15 drops the noisy site: summary equals the network without it."""
     df = _noisy_network()
@@ -1249,3 +1259,24 @@ def test_site_off_additive_by_3e6_of_its_sd_is_analysed() -> None:
     # d = 6e-6 SD: rms residual d / 2 = 3e-6 of the SD, above EXACT_FIT_RATIO (1e-6)
     res = _analyze(_additive_site_off_by(6e-6 * sd))
     assert res.per_trial.set_index("site").loc["site02", "status"] == "ok"
+
+
+def test_float16_response_warns_as_read_plots_does():
+    """A float16 response (``astype("float16")``) warns with read_plots' float16 message.
+
+    14.35-style digits: 6.35 t/ha is held as 6.3515625 in half precision (its nearest
+    float16, a step of 2**-8 between 4 and 8); analyze_many read it silently before.
+    """
+    df = _network(n_sites=3, n_blocks=2)
+    df["yield_kg_ha"] = (df["yield_kg_ha"] / 1000.0).round(2)  # t/ha, two decimals
+    df.loc[0, "yield_kg_ha"] = 6.35
+    half = df.assign(yield_kg_ha=df["yield_kg_ha"].astype("float16"))
+    with pytest.warns(YieldTrialWarning) as caught:
+        _analyze(half, dunnett_pvalues="none", letters=False)
+    messages = [str(w.message) for w in caught if "float16" in str(w.message)]
+    assert messages == [
+        "yield_kg_ha is float16 (yield_kg_ha 6.35 is held as 6.3515625), which keeps about 3 "
+        "significant digits: the yields and statistics carry that rounding. Read the values "
+        "again as float64 from their source (astype('float64') cannot restore the lost digits)"
+    ]
+    assert [w.filename for w in caught if "float16" in str(w.message)] == [__file__]

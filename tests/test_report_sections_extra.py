@@ -304,3 +304,14 @@ def test_summary_sentence_of_the_replicated_example(rcbd: Any) -> None:
     """The summary of the shipped wheat example opens "A wheat trial, ..."."""
     first = rcbd.section("summary").blocks[0]
     assert first.text.startswith("A wheat trial, randomized complete block design")
+
+
+def test_report_with_a_field_map_pickles_and_draws_the_same_map(rcbd: Any) -> None:
+    """A report pickled (joblib, a saved notebook session) failed on the field map's closure."""
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(rcbd))  # noqa: S301  # our own bytes
+    assert loaded.to_markdown() == rcbd.to_markdown()
+    maps = [next(b for b in r.section("field_map").blocks if b.key == "field_map") for r in
+            (rcbd, loaded)]  # fmt: skip
+    assert maps[1].svg() == maps[0].svg()

@@ -297,3 +297,15 @@ def test_hatched_caption_is_left_out_when_no_hatched_bar_is_drawn() -> None:
     means = next(f for f in _figures(trial) if f.key == "means")
     assert "Hatched" not in means.caption
     assert "Showing" in means.caption  # the subset note stays
+
+
+def test_figures_survive_pickling_and_draw_the_same(rcbd_trial: Callable[..., FieldTrial]) -> None:
+    """Each figure's draw is a module-level function with its data (a closure did not pickle)."""
+    import pickle
+
+    rng = np.random.default_rng(3)
+    trial = rcbd_trial(["CK", "A", "B"], 3, 7000.0 + rng.normal(0.0, 300.0, 9), "CK")
+    figures = _figures(trial)
+    loaded = pickle.loads(pickle.dumps(figures))  # noqa: S301  # our own bytes
+    assert [f.key for f in loaded] == [f.key for f in figures] and len(figures) >= 2
+    assert [f.svg() for f in loaded] == [f.svg() for f in figures]

@@ -674,7 +674,6 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     ),
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
-    "yieldtrial/io/plots.py::_warn_half_precision": ("float16 measurements",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
     # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
     # commands.network._normalise_labels) say it through one function
@@ -694,8 +693,11 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
     "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
-    "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
-    "yieldtrial/io/yields.py::warn_other_moisture_method": ("other moisture method",),
+    "yieldtrial/io/validation.py::warn_half_precision": ("float16 measurements",),
+    "yieldtrial/io/yields.py::_warn_recomputed": (
+        "other standard moisture",
+        "other moisture method",
+    ),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),

@@ -477,28 +477,40 @@ class TrialConfig:
                 object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("treatments", "published"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(
-            self, "exclude", tuple((str(pid), str(reason)) for pid, reason in self.exclude)
-        )
+        object.__setattr__(self, "exclude", _python_exclusions(self.exclude, "TrialConfig"))
         for name in (*_FLOAT_FIELDS, *_CHOICE_FIELDS):
             value = getattr(self, name)
             if value is not None:  # checked as in trial.toml (from_values passes them checked)
                 object.__setattr__(self, name, _coerce(name, value, "TrialConfig"))
         _warn_fraction_pct("margin_pct", self.margin_pct, example="5")
+        if self.panel_date is not None:  # [panel] date's rule (io.dates), as trial.toml's
+            check_iso_date("date", self.panel_date, "TrialConfig: [panel]")
         self._check_tables("TrialConfig")
 
     def _check_tables(self, where: str) -> None:
-        """Check ``conditions``, ``economics``, ``treatments`` and ``published`` as trial.toml's.
+        """Check the tables (``zh``, ``conditions``, ``contrasts``, ...) as trial.toml's.
 
         A configuration built in Python (``TrialConfig(conditions={"soil_ph": 99})``) gets
         the message a trial.toml with the same value gets, after ``where``.
         """
-        for name in ("conditions", "economics"):
+        for name in ("zh", "conditions", "economics"):
             if not isinstance(getattr(self, name), Mapping):
                 raise DataValidationError(
                     f"{where}: {name} = {getattr(self, name)!r}; expected a dict, as the "
                     f"[{name}] table of a trial.toml (see docs/trial-toml.md)."
                 )
+        if self.zh:
+            _read_zh(self.zh, where)
+        if self.contrasts:
+            if isinstance(self.contrasts, str | bytes | Mapping) or not isinstance(
+                self.contrasts, Iterable
+            ):
+                raise DataValidationError(
+                    f"{where}: contrasts = {self.contrasts!r}; expected a list of dicts, as "
+                    "the [[contrasts]] tables of a trial.toml, e.g. "
+                    '[{"name": "synergist effect", "treatment": "T", "versus": "CK2"}].'
+                )
+            _read_contrasts({"contrasts": list(self.contrasts)}, {}, where)
         if self.conditions:
             trial_text = {key: getattr(self, key) for key in _TRIAL_TEXT_KEYS}
             _check_conditions_table(self.conditions, trial_text, where)
@@ -1155,6 +1167,29 @@ def _check_reported(reported: object, where: str) -> None:
         )
 
 
+def _python_exclusions(exclude: object, where: str) -> tuple[tuple[str, str], ...]:
+    """``TrialConfig(exclude=...)``: ``(plot, reason)`` pairs checked as ``[[exclude]]`` entries."""
+    if isinstance(exclude, str | bytes | Mapping) or not isinstance(exclude, Iterable):
+        raise DataValidationError(
+            f"{where}: exclude = {exclude!r}; expected a list of (plot, reason) pairs, e.g. "
+            '[("102", "lodging")], as the [[exclude]] tables of a trial.toml.'
+        )
+    pairs = []
+    for index, pair in enumerate(exclude):
+        if (
+            isinstance(pair, str | bytes | Mapping)
+            or not isinstance(pair, Sequence)
+            or len(pair) != 2
+        ):
+            raise DataValidationError(
+                f"{where}: exclude entry {index + 1} = {pair!r}; expected a (plot, reason) "
+                'pair, e.g. ("102", "lodging").'
+            )
+        plot = pair[0].item() if type(pair[0]).__module__ == "numpy" else pair[0]  # np.int64
+        pairs.append(_exclusion({"plot": plot, "reason": pair[1]}, index, where))
+    return tuple(pairs)
+
+
 def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
     from yieldtrial.io.validation import clean_text, normalise_label
 
@@ -1263,7 +1298,19 @@ def _did_you_mean(unknown: list[str], allowed: tuple[str, ...]) -> str:
 
 def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
     """Read ``[zh]``, ``[conditions]``, ``[economics]``, ``[[contrasts]]`` and panel experts."""
-    zh = _table(raw, "zh", where)
+    values["zh"] = _read_zh(_table(raw, "zh", where), where)
+    conditions = _table(raw, "conditions", where)
+    _check_conditions_table(conditions, values, where)
+    values["conditions"] = dict(conditions)
+    economics = _table(raw, "economics", where)
+    _check_economics(economics, where)
+    values["economics"] = dict(economics)
+    _read_contrasts(raw, values, where)
+    _read_experts(raw, values, where)
+
+
+def _read_zh(zh: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Check ``[zh]`` (a trial.toml's, or ``TrialConfig(zh=...)``); return it as plain text."""
     _checked_keys(zh, ZH_KEYS, "[zh]", where)
     products = zh.get("products", {})
     if not isinstance(products, Mapping):
@@ -1276,17 +1323,10 @@ def _new_tables(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> N
             raise DataValidationError(
                 f'{where}: [zh] {key} = {value!r}; expected Chinese text, e.g. {key} = "...".'
             )
-    values["zh"] = {key: str(value) for key, value in zh.items() if key != "products"}
+    text: dict[str, Any] = {key: str(value) for key, value in zh.items() if key != "products"}
     if products:
-        values["zh"]["products"] = {str(k): str(v) for k, v in products.items()}
-    conditions = _table(raw, "conditions", where)
-    _check_conditions_table(conditions, values, where)
-    values["conditions"] = dict(conditions)
-    economics = _table(raw, "economics", where)
-    _check_economics(economics, where)
-    values["economics"] = dict(economics)
-    _read_contrasts(raw, values, where)
-    _read_experts(raw, values, where)
+        text["products"] = {str(k): str(v) for k, v in products.items()}
+    return text
 
 
 def _check_conditions_table(
@@ -1531,14 +1571,19 @@ def _check_illustrative_given(
     ]
     missing = [str(v) for v in dict.fromkeys(conditions.get("illustrative", [])) if v not in given]
     if missing:
+        python = where.startswith("TrialConfig")  # built in Python: no file, no tables
         tables = (
-            ("[trial]", [k for k in missing if k in _TRIAL_TEXT_KEYS]),
-            ("[conditions]", [k for k in missing if k not in _TRIAL_TEXT_KEYS]),
+            ("TrialConfig" if python else "[trial]", [k for k in missing if k in _TRIAL_TEXT_KEYS]),
+            (
+                "conditions" if python else "[conditions]",
+                [k for k in missing if k not in _TRIAL_TEXT_KEYS],
+            ),
         )
         places = " and ".join(f"{', '.join(keys)} to {table}" for table, keys in tables if keys)
         raise DataValidationError(
             f"{where}: [conditions]: illustrative lists {', '.join(map(repr, missing))}, for which "
-            f"the file gives no value, so nothing would be marked; given: "
+            f"{'the TrialConfig' if python else 'the file'} gives no value, so nothing would be "
+            "marked; given: "
             f"{', '.join(map(repr, given)) or 'none'}. Add {places}, or take "
             f"{'it' if len(missing) == 1 else 'them'} out of illustrative."
         )
@@ -1769,11 +1814,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     ):
         return value
     if name == "exclude":
-        return tuple((str(pid), str(reason)) for pid, reason in value)
+        return _python_exclusions(value, where)
     if isinstance(value, Mapping | list | bool) or (
         isinstance(value, float) and not math.isfinite(value)
     ):  # a number (season = 2024) or a date reads as its text; true or nan is no text
         raise DataValidationError(f'{where}: {name} = {value!r}; expected text, e.g. "...".')
+    if name == "panel_date":  # printed in the report's panel block: 2024-13-45 was printed
+        check_iso_date("date", value, f"{where}: [panel]")
     from yieldtrial.io.validation import clean_text
 
     return clean_text(str(value))

@@ -101,8 +101,8 @@ _AT = (
     r"entry \d+)?(?:: \[\[(?:published|contrasts)\]\] entry \d+)?)"
 )
 
-#: Where a date of trial.toml is: [conditions] or one of its fertilization entries.
-_DATE_AT = r"(?P<at>: \[conditions\](?: fertilization entry \d+)?)"
+#: Where a date of trial.toml is: [conditions], one of its fertilization entries, or [panel].
+_DATE_AT = r"(?P<at>: \[(?:conditions|panel)\](?: fertilization entry \d+)?)"
 
 #: The factor roles of the two-factor designs (design/resolve.py) as the report names them.
 ROLES_ZH: dict[str, str] = {
@@ -221,6 +221,14 @@ TEMPLATES: tuple[Template, ...] = (
         r"refusing to replace it\. Choose another output name, or add --force "
         r"\(force=True in Python\) to replace it",
         "{path} 已存在，且不是 yieldtrial 写出后未改动的输出文件，拒绝覆盖。"
+        "请换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
+        "output-created-meanwhile",
+        r"(?P<path>" + _Q + r") was created by another run while this one was writing it; "
+        r"refusing to replace it\. Choose another output name, or add --force "
+        r"\(force=True in Python\) to replace it",
+        "{path} 在本次运行写出期间已由另一次运行创建，拒绝覆盖。"
         "请换一个输出文件名，或加 --force 覆盖它",
     ),
     Template(
@@ -447,7 +455,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "tiny-yield",
         r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
-        r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "
+        r"(?P<plot>" + _R + r") = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "
         r"the report rounds such yields to 0\.0: check the units: is the mass in mg but read "
         r"as kg, or the area in cm2 or mm2 but read as m2\?",
         "所有折标产量都低于 {limit} kg/公顷（最高为小区 {plot} = {value} kg/公顷），远低于任何"
@@ -2954,7 +2962,7 @@ _PROBLEMS = re.compile(r"(?P<file>[^:]+): (?P<n>\d+) problems: \(1\) (?P<rest>.+
 
 #: An audit line of one plot of a table (commands/audit.py): the column, the plot, the reason.
 _AUDIT_PLOT = re.compile(
-    r"--reported column (?P<column>'[^']*'), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
+    r"--reported column (?P<column>" + _R + r"), plot (?P<plot>" + _R + r"): (?P<reason>.+)"
 )
 
 

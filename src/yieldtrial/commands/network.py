@@ -931,8 +931,11 @@ def _check_some_trial_included(result: Any, threshold: float | None) -> None:
     if excluded.empty:
         return
     cvs = sorted(float(v) for v in excluded["cv_pct"])
+    from yieldtrial.io.checks import typed_number
+
+    typed = typed_number(threshold)  # 1e-320 as typed (:g printed 9.99989e-321)
     raise DataValidationError(
-        f"--exclude-cv-above {threshold:g} leaves out every analysed trial (their CV % runs "
+        f"--exclude-cv-above {typed} leaves out every analysed trial (their CV % runs "
         f"from {fixed(cvs[0], 1)} to {fixed(cvs[-1], 1)}), so there is nothing to summarize; "
         "give a threshold above the CV of the trials to keep (e.g. 15), or leave the option out"
     )

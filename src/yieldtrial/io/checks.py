@@ -70,6 +70,7 @@ __all__ = [
     "check_whole_number",
     "shown",
     "shown_count",
+    "typed_number",
     "whole_number",
     "check_option",
     "check_range",
@@ -307,6 +308,22 @@ def shown(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INTEGER:
         return shown_count(value)
     return repr(value)
+
+
+def typed_number(value: float) -> str:
+    """Return a number as the user typed it: the shortest text that reads back to it.
+
+    ``:g`` keeps six digits, so ``1e-320`` (a subnormal double) was echoed back as
+    ``9.99989e-321`` and ``15.0000001`` as ``15``; ``repr`` keeps what was typed, less a
+    whole number's ``.0``.
+
+    Examples
+    --------
+    >>> typed_number(1e-320), typed_number(15.0), typed_number(0.001), typed_number(15.0000001)
+    ('1e-320', '15', '0.001', '15.0000001')
+    """
+    text = repr(float(value))
+    return text.removesuffix(".0")
 
 
 #: Integers from here on (21 digits and more) are shown shortened by :func:`shown_count`.

@@ -220,6 +220,8 @@ def _write_atomically(
     path: str | os.PathLike[str],
     write: Callable[[Any], object],
     before_rename: Callable[[Path, str, int], None] | None = None,
+    *,
+    exclusive: bool = False,
 ) -> tuple[Path, str, tuple[int, int, int, int]]:
     """:func:`atomic_write_stream`, also returning what the new file was when written.
 
@@ -227,7 +229,9 @@ def _write_atomically(
     file after its ``fsync``: the rename and the mode change keep all four.
     ``before_rename(target, sha256, size)`` is called once the content is on disk, just
     before the rename (:func:`_record_next`: a run killed at the rename leaves an output
-    the manifest already knows).
+    the manifest already knows).  ``exclusive`` puts the file in place only while no
+    file has the name (:func:`_claim_new`): a new output another run created meanwhile
+    is refused, never replaced.
     """
     target = _file_path(path)
     _check_parent(target)
@@ -259,9 +263,13 @@ def _write_atomically(
         if before_rename is not None:
             before_rename(target, writer.hash.hexdigest(), info.st_size)
         raise_kept_stop()  # a stop that came where it could not be raised: not put in place
-        existed = os.path.lexists(target)
-        os.replace(tmp, target)
-        _note_created(target, replaced=existed)
+        if exclusive:
+            _claim_new(tmp, target, writer.hash.hexdigest())
+            _note_created(target)
+        else:
+            existed = os.path.lexists(target)
+            os.replace(tmp, target)
+            _note_created(target, replaced=existed)
     except BaseException as exc:
         if not isinstance(exc, FileExistsError):  # O_EXCL refused: that file is not ours
             with contextlib.suppress(OSError):
@@ -272,6 +280,51 @@ def _write_atomically(
     _fsync_folder(folder)
     written = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
     return target, writer.hash.hexdigest(), written
+
+
+def _claim_new(tmp: Path, target: Path, digest: str) -> None:
+    """Put ``tmp`` in place as ``target`` only while no file has that name.
+
+    The look at the name and the rename happen under the folder's lock
+    (:func:`_folder_lock`), which every run that creates an output there takes: of two
+    runs started together on one new name, the second finds the first's file and is
+    refused, where its rename silently replaced that output.
+    """
+    with _folder_lock(target.parent):
+        taken = os.path.lexists(target)
+        if not taken:
+            os.replace(tmp, target)
+    if taken:
+        _forget_next(target, digest)
+        raise _created_meanwhile(target)
+
+
+def _created_meanwhile(target: Path) -> DataValidationError:
+    """Return the error of a new output whose name another run (or program) took meanwhile."""
+    return DataValidationError(
+        f"{str(target)!r} was created by another run while this one was writing it; "
+        "refusing to replace it. Choose another output name, or add --force (force=True in "
+        "Python) to replace it"
+    )
+
+
+def _forget_next(target: Path, digest: str) -> None:
+    """Drop the ``next`` content :func:`_record_next` noted for an output not put in place."""
+    folder = target.parent
+    with contextlib.suppress(OSError), _folder_lock(folder):
+        files = _read_manifest(folder)
+        entry = files.get(target.name)
+        upcoming = entry.get("next") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(upcoming, dict):
+            return
+        if upcoming.get("sha256") != digest:
+            return
+        entry = {key: value for key, value in entry.items() if key != "next"}
+        if entry:
+            files[target.name] = entry
+        else:
+            del files[target.name]
+        _write_manifest(folder, files)
 
 
 def _short_name(name: str) -> str:
@@ -308,6 +361,19 @@ def _note_created(path: Path, *, replaced: bool = False) -> None:
             identity[path] = (info.st_dev, info.st_ino)
 
 
+#: Outputs that :func:`check_output` found new inside the open :func:`output_group`
+#: blocks (absolute paths, shared by nested groups): :func:`write_output` creates them
+#: only while no file has the name, so a second run started together is refused.
+_NEW_OUTPUTS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "yieldtrial_new_outputs", default=None
+)
+
+
+def _claim_key(target: Path) -> str:
+    """Return the key of ``target`` in :data:`_NEW_OUTPUTS` (``fb.csv``, ``./fb.csv`` alike)."""
+    return os.path.abspath(target)
+
+
 @contextlib.contextmanager
 def output_group() -> Iterator[list[Path]]:
     """Write several files as one output: when the block fails, remove what it created.
@@ -328,6 +394,7 @@ def output_group() -> Iterator[list[Path]]:
     created: list[Path] = []
     identity: dict[Path, tuple[int, int]] = {}
     token = _GROUPS.set((*_GROUPS.get(), (created, identity)))
+    claims = _NEW_OUTPUTS.set(_NEW_OUTPUTS.get() if _NEW_OUTPUTS.get() is not None else set())
     try:
         yield created
         raise_kept_stop()  # a stop swallowed by a __del__ inside the block: undo it too
@@ -335,6 +402,7 @@ def output_group() -> Iterator[list[Path]]:
         _remove_created(created, identity)
         raise
     finally:
+        _NEW_OUTPUTS.reset(claims)
         _GROUPS.reset(token)
     outer = _GROUPS.get()
     if outer:
@@ -851,7 +919,32 @@ def check_output(
         (without ``force``), or a field book with harvest data.
     FileAccessError
         A folder, a device or another special file.
+
+    Notes
+    -----
+    Inside an :func:`output_group`, a path found new (without ``force``) is written
+    later by :func:`write_output` only while it is still new: of two runs started
+    together on one new name, the second is refused instead of replacing the first's
+    output.
     """
+    target, new = _check_output(
+        path, force=force, inputs=inputs, protect_harvest=protect_harvest, example=example
+    )
+    claims = _NEW_OUTPUTS.get()
+    if new and claims is not None:
+        claims.add(_claim_key(target))
+    return target
+
+
+def _check_output(
+    path: str | os.PathLike[str],
+    *,
+    force: bool,
+    inputs: Iterable[str | os.PathLike[str] | None],
+    protect_harvest: bool,
+    example: str,
+) -> tuple[Path, bool]:
+    """:func:`check_output`, also telling whether the path is new (to be created, not replaced)."""
     target = _file_path(path, example)
     try:
         target.name.encode("utf-8")
@@ -870,8 +963,10 @@ def check_output(
     check_manifest_slot(target.parent)
     info = _probe(target)
     if info is None:
-        if force or not os.path.islink(target):
-            return target  # a new file (--force: a dangling link is replaced by the file)
+        if not os.path.islink(target):
+            return target, not force  # a new file
+        if force:
+            return target, False  # --force: a dangling link is replaced by the file
         raise DataValidationError(
             f"{str(target)!r} is a symbolic link to {os.readlink(target)!r}, which does not "
             "exist; yieldtrial writes a file in place of the link, never through it. Choose "
@@ -907,7 +1002,7 @@ def check_output(
                 "fieldbook-2.csv), or move the old one away first"
             )
     if force or is_own_output(target):
-        return target
+        return target, False
     raise DataValidationError(
         f"{str(target)!r} already exists and is not an unchanged output of yieldtrial; "
         "refusing to replace it. Choose another output name, or add --force (force=True in "
@@ -1027,9 +1122,12 @@ def write_output(
     Path
         The written path.
     """
-    target = check_output(
+    claims = _NEW_OUTPUTS.get()
+    target, new = _check_output(
         path, force=force, inputs=inputs, protect_harvest=protect_harvest, example=example
     )
+    # new now, or new when the command checked it first: never replace another run's output
+    new = new or (not force and claims is not None and _claim_key(target) in claims)
     write: Callable[[Any], object]
     if isinstance(content, str):
         data = content.encode(encoding)
@@ -1041,7 +1139,11 @@ def write_output(
         write = content
     # known to the manifest before the rename: a run killed between the two leaves a file
     # the next run recognises as its own (the content it was about to record)
-    target, digest, written = _write_atomically(target, write, before_rename=_record_next)
+    target, digest, written = _write_atomically(
+        target, write, before_rename=_record_next, exclusive=new
+    )
+    if claims is not None:  # the name now holds this run's output: a rewrite replaces it
+        claims.discard(_claim_key(target))
     _record(target, digest, written)
     return target
 

@@ -846,37 +846,6 @@ def _warn_date_labels(frame: pd.DataFrame, row_label: Callable[[Any], str]) -> N
         )
 
 
-def _warn_half_precision(
-    frame: pd.DataFrame, columns: list[str], display: Callable[[str], str]
-) -> None:
-    """Warn about float16 measurement columns (a notebook's ``astype("float16")``).
-
-    Half precision keeps about 3 significant digits (14.35 kg is held as 14.3515625, a
-    yield near 6000 kg/ha moves in steps of 4): the digits are gone before the table is
-    read, so the yields are computed from the values as held, and the user is told.
-    """
-    half = [column for column in columns if frame[column].dtype == np.float16]
-    if not half:
-        return
-    example = ""
-    for column in half:
-        # the first cell whose float16 is not the number it shows: '14.35' held as 14.3515625
-        shown = next(
-            (v for v in frame[column].dropna().to_numpy() if str(v) != repr(float(v))), None
-        )
-        if shown is not None:
-            example = f" ({display(column)} {str(shown)} is held as {float(shown)!r})"
-            break
-    warnings.warn(
-        f"{', '.join(display(column) for column in half)} "
-        f"{'are' if len(half) > 1 else 'is'} float16{example}, which keeps about 3 "
-        "significant digits: the yields and statistics carry that rounding. Read the values "
-        "again as float64 from their source (astype('float64') cannot restore the lost digits)",
-        YieldTrialWarning,
-        stacklevel=4,
-    )
-
-
 def _is_typed_column(series: pd.Series) -> bool:
     return bool(
         pd.api.types.is_bool_dtype(series)
@@ -1548,7 +1517,7 @@ def _build(
     frame = _clean_text_columns(frame, set(LABEL_COLUMNS) | set(numeric))
     if separator == ";":
         frame = _decimal_commas(frame, numeric, name=name, display=display, row_label=row_label)
-    _warn_half_precision(frame, numeric, display)
+    _validation.warn_half_precision(frame, numeric, display, stacklevel=4)
     frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)
     for column in LABEL_COLUMNS:
         if column in frame:

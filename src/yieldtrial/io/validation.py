@@ -47,6 +47,7 @@ __all__ = [
     "range_problem",
     "short_single_line_text",
     "text_buffers",
+    "warn_half_precision",
     "warn_implausible_moisture",
     "warn_label_variants",
 ]
@@ -1557,4 +1558,53 @@ def check_shared_positions(
         f"{'Latin square' if design == 'latin' else 'row-column design'} each plot has a "
         "position of its own. Correct the row or column of one of them (or delete a plot "
         "typed twice)"
+    )
+
+
+def warn_half_precision(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    display: Callable[[str], str] = str,
+    *,
+    stacklevel: int = 3,
+) -> None:
+    """Warn about float16 measurement columns (a notebook's ``astype("float16")``).
+
+    Half precision keeps about 3 significant digits (14.35 kg is held as 14.3515625, a
+    yield near 6000 kg/ha moves in steps of 4): the digits are gone before the table is
+    read, so the yields are computed from the values as held, and the user is told.
+    The one rule and message of :func:`yieldtrial.io.plots.read_plots` (the mass and
+    moisture columns) and :func:`yieldtrial.network.analyze_many` (the response).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as given.
+    columns : iterable of str
+        The measurement columns to look at.
+    display : callable, default str
+        How a message names a column (its header as typed).
+    stacklevel : int, default 3
+        ``warnings.warn``'s stack level, counted from this function (3: the caller of
+        the function that calls it).
+    """
+    half = [column for column in columns if frame[column].dtype == np.float16]
+    if not half:
+        return
+    example = ""
+    for column in half:
+        # the first cell whose float16 is not the number it shows: '14.35' held as 14.3515625
+        shown = next(
+            (v for v in frame[column].dropna().to_numpy() if str(v) != repr(float(v))), None
+        )
+        if shown is not None:
+            example = f" ({display(column)} {str(shown)} is held as {float(shown)!r})"
+            break
+    warnings.warn(
+        f"{', '.join(display(column) for column in half)} "
+        f"{'are' if len(half) > 1 else 'is'} float16{example}, which keeps about 3 "
+        "significant digits: the yields and statistics carry that rounding. Read the values "
+        "again as float64 from their source (astype('float64') cannot restore the lost digits)",
+        YieldTrialWarning,
+        stacklevel=stacklevel,
     )

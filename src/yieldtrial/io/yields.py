@@ -197,22 +197,20 @@ def warn_other_standard_moisture(
     YieldTrialWarning
         Naming the file's standard(s) and the one used.
     """
-    column = "reported_standard_moisture_pct"
-    if column not in plots.columns or not has_harvest_columns(plots):
+    cells = _reported_setting(plots, "standard_moisture_pct")
+    if cells is None:
         return
-    values = pd.to_numeric(plots[column], errors="coerce").to_numpy(dtype=float)
+    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
     given = sorted({float(v) for v in values[np.isfinite(values)]})
     if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
         return
-    shown = ", ".join(f"{v:g}" for v in given)
-    warnings.warn(
-        f"the table's yields are at {shown} % moisture (its standard_moisture_pct column); "
-        f"they were recomputed at {standard_moisture_pct:g} % from the raw columns (fresh "
-        "mass, moisture, area) and the table's own yields kept as reported_* columns; set the "
-        f"standard moisture to {given[0]:g} (--standard-moisture-pct {given[0]:g}) to report at "
-        "the table's standard",
-        YieldTrialWarning,
-        stacklevel=stacklevel,
+    _warn_recomputed(
+        f"are at {', '.join(f'{v:g}' for v in given)} % moisture",
+        "standard_moisture_pct",
+        f"at {standard_moisture_pct:g} %",
+        f"set the standard moisture to {given[0]:g} (--standard-moisture-pct {given[0]:g}) to "
+        "report at the table's standard",
+        stacklevel,
     )
 
 
@@ -241,23 +239,49 @@ def warn_other_moisture_method(
     YieldTrialWarning
         Naming the table's method(s) and the one used.
     """
-    column = "reported_moisture_method"
-    if column not in plots.columns or not has_harvest_columns(plots):
+    cells = _reported_setting(plots, "moisture_method")
+    if cells is None:
         return
     from yieldtrial.moisture import METHODS
 
-    cells = plots[column].dropna().astype(str).str.strip().unique().tolist()
-    given = sorted(m for m in cells if m in METHODS and m != moisture_method)
+    methods = cells.dropna().astype(str).str.strip().unique().tolist()
+    given = sorted(m for m in methods if m in METHODS and m != moisture_method)
     if not given:
         return
+    _warn_recomputed(
+        f"were computed with moisture_method {', '.join(given)}",
+        "moisture_method",
+        f"with {moisture_method}",
+        f"set the moisture method to {given[0]} (--moisture-method {given[0]}) to keep the "
+        "table's yields",
+        stacklevel,
+    )
+
+
+def _reported_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:
+    """Return the table's own ``column`` (``reported_<column>``) when its yields are recomputed.
+
+    None when the table has no such column or no harvest columns (its yields are then
+    the table's, not recomputed).
+    """
+    kept = f"reported_{column}"
+    if kept not in plots.columns or not has_harvest_columns(plots):
+        return None
+    return plots[kept]
+
+
+def _warn_recomputed(given: str, column: str, used: str, fix: str, stacklevel: int) -> None:
+    """Warn that the table's own yields (made as ``given`` says) were recomputed ``used``.
+
+    The one message of :func:`warn_other_standard_moisture` and
+    :func:`warn_other_moisture_method`; ``stacklevel`` is theirs (one frame up here).
+    """
     warnings.warn(
-        f"the table's yields were computed with moisture_method {', '.join(given)} (its "
-        f"moisture_method column); they were recomputed with {moisture_method} from the raw "
-        "columns (fresh mass, moisture, area) and the table's own yields kept as reported_* "
-        f"columns; set the moisture method to {given[0]} (--moisture-method {given[0]}) to "
-        "keep the table's yields",
+        f"the table's yields {given} (its {column} column); they were recomputed {used} from "
+        "the raw columns (fresh mass, moisture, area) and the table's own yields kept as "
+        f"reported_* columns; {fix}",
         YieldTrialWarning,
-        stacklevel=stacklevel,
+        stacklevel=stacklevel + 1,
     )
 
 

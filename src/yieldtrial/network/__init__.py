@@ -413,8 +413,8 @@ def analyze_many(
     >>> res.per_trial["status"].tolist()
     ['ok', 'ok', 'ok']
     >>> table = res.summary.treatments[["treatment", "pct_of_check", "win_rate_pct"]]
-    >>> table.round(2).to_numpy(dtype=object).tolist()
-    [['CK', 100.0, 0.0], ['N', 110.99, 100.0]]
+    >>> table.round(2).to_numpy(dtype=object).tolist()  # the check has no win rate
+    [['CK', 100.0, nan], ['N', 110.99, 100.0]]
     """
     if design is None:
         design = "rcbd" if block is not None else "crd"
@@ -489,6 +489,9 @@ def analyze_many(
         if len(data) == 0:  # before the control check: "treatments present: ." (stop 39)
             raise DataValidationError("data has no rows; expected one row per plot.")
         _check_controls_present(data[treatment], controls)
+        from yieldtrial.io.validation import warn_half_precision
+
+        warn_half_precision(data, [response])  # read_plots' rule and message
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         _warn_copied_trials(data, by_list, response, treatment)
         per_trial, per_treatment, codes = _tables(data, options, progress)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.io._compat import isin
+from yieldtrial.io.checks import typed_number
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
@@ -54,7 +55,8 @@ class NetworkSummary:
         combined model; ``sites_above`` / ``sites_below`` count the sites where
         the treatment's LS-mean is above / below the check's (ties count in
         ``sites_compared`` only); ``win_rate_pct`` (增产点率) is
-        ``100 * sites_above / sites_compared`` and ``win_rate_ci_*`` its Wilson score
+        ``100 * sites_above / sites_compared`` (NaN for the check: no win rate against
+        itself) and ``win_rate_ci_*`` its Wilson score
         interval at ``1 - alpha``; ``p_dunnett`` is the across-site Dunnett adjusted
         p against the check and ``ci_low`` / ``ci_high`` the simultaneous Dunnett
         interval of ``difference`` (``*_pct``: in % of the check's across-site mean;
@@ -313,24 +315,23 @@ def summarize(
     )
     notes: list[str] = []
     if exclude_cv_above is not None:
+        limit = typed_number(exclude_cv_above)  # as typed: 1e-320, not 9.99989e-321
         with np.errstate(invalid="ignore"):
             high = included & (cv > exclude_cv_above)
         for i in np.flatnonzero(high):
-            reason[i] = (
-                f"excluded: CV {_cv_text(cv[i], exclude_cv_above)} % > {exclude_cv_above:g} %"
-            )
+            reason[i] = f"excluded: CV {_cv_text(cv[i], exclude_cv_above)} % > {limit} %"
         included = included & ~high
         if high.any():
             names = _name_list(site_all[high], cv[high], above=exclude_cv_above)
             notes.append(
-                f"{int(high.sum()):,} site(s) excluded for CV above {exclude_cv_above:g} % "
+                f"{int(high.sum()):,} site(s) excluded for CV above {limit} % "
                 f"(exclude_cv_above): {names}."
             )
         no_cv = included & ~np.isfinite(cv)
         if no_cv.any():  # the 60 one-strip farms of farm-network: the option did nothing, unsaid
             notes.append(
                 f"{int(no_cv.sum()):,} included site(s) have no CV (unreplicated: one plot per "
-                f"treatment), so exclude_cv_above ({exclude_cv_above:g} %) cannot judge them; "
+                f"treatment), so exclude_cv_above ({limit} %) cannot judge them; "
                 "they stay in."
             )
     flagged = included & np.isin(flag, ("warn", "strong"))
@@ -1023,9 +1024,11 @@ def _treatment_table(
         cols["win_rate_pct"] = np.where(compared > 0, 100.0 * above / compared, np.nan)
         diff = across - across[c]
         cols["difference"] = diff
-        cols["pct_of_check"] = 100.0 * across / across[c] if across[c] > 0 else nan.copy()
+        # the ratio first: the check itself is then exactly 100 (100 * x / x was 99.99999999999999)
+        cols["pct_of_check"] = 100.0 * (across / across[c]) if across[c] > 0 else nan.copy()
     cols["win_rate_ci_low_pct"], cols["win_rate_ci_high_pct"] = low, high
     low[c] = high[c] = np.nan  # the check against itself
+    cols["win_rate_pct"][c] = np.nan  # has no win rate: null in JSON, empty in CSV, "–" shown
     if site_info is not None:
         _two_thirds(cols, site_info, both, c)
     comparisons = None

@@ -777,10 +777,7 @@ def unadjusted_entry_messages(
     """
     used = data.loc[~np.isnan(_numeric_response(data, response))]
     labels, blocks = used[treatment].astype(str), used[block].astype(str)
-    if checks is None:
-        counts = labels.value_counts(sort=False)
-        checks = default_checks(counts.index.tolist(), counts.to_numpy())
-    is_check = labels.isin({str(label) for label in checks})
+    is_check = labels.isin(_check_set(used[treatment], checks, column=treatment))
     with_check = set(blocks[is_check])
     messages = []
     for name in dict.fromkeys(blocks[~blocks.isin(with_check)]):
@@ -792,6 +789,19 @@ def unadjusted_entry_messages(
             "include the block variance). Fill in the yields of its checks to adjust them."
         )
     return messages
+
+
+def _check_set(treatments: pd.Series, checks: Sequence[str] | None, *, column: str) -> set[str]:
+    """Return the check labels: ``checks`` as text, by default the repeated treatments.
+
+    The one rule of :func:`check_linked_blocks` and :func:`unadjusted_entry_messages`:
+    without ``checks``, the treatments with more than one plot among ``treatments`` (the
+    plots with a yield; :func:`default_checks`, the analysis' own rule).
+    """
+    if checks is not None:
+        return {str(label) for label in checks}
+    codes, labels = _levels_of(treatments, column=column)
+    return set(default_checks(labels, np.bincount(codes, minlength=len(labels))))
 
 
 def check_linked_blocks(
@@ -844,10 +854,7 @@ def check_linked_blocks(
         return
     t_codes, t_labels = _levels_of(used[treatment], column=treatment)
     b_codes, b_labels = _levels_of(used[block], column=block)
-    if checks is None:
-        check_set = set(default_checks(t_labels, np.bincount(t_codes, minlength=len(t_labels))))
-    else:
-        check_set = {str(label) for label in checks}
+    check_set = _check_set(used[treatment], checks, column=treatment)
     order = [i for i, t in enumerate(t_labels) if t in check_set]
     order += [i for i, t in enumerate(t_labels) if t not in check_set]
     remap = np.empty(len(t_labels), dtype=int)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -38,7 +39,7 @@ from yieldtrial.report.entries import more_better
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
 from yieldtrial.report.sections.data import design_name
-from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, figure_marks
+from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, FigureMarks, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -1017,6 +1018,41 @@ def _empty_note(book: pd.DataFrame, lang: str) -> str:
     return t("map.empty", lang, n=n) if n else ""
 
 
+@dataclass(frozen=True)
+class _FieldMapDrawer:
+    """The draw function of the labelled map of ``part`` (the field or a block).
+
+    A small callable class rather than a closure, so that a report (its figures'
+    draw functions) can be pickled and copied.  ``block``: the map of one block or
+    replicate, drawn compact (:func:`_compact_block_map`).
+    """
+
+    part: pd.DataFrame
+    gone: list[str]
+    treatments: list[str]
+    controls: list[str]
+    lang: str
+    marks: FigureMarks
+    block: bool = False
+
+    def __call__(self) -> Axes:
+        """Draw the map on a new figure and return its axes."""
+        from yieldtrial.design.maps import field_map, set_row_label
+
+        part, lang = self.part, self.lang
+        ax = field_map(
+            part, title="", missing=self.gone, treatments=self.treatments, controls=self.controls
+        )
+        ax.set_xlabel(t("axis.column", lang))
+        set_row_label(ax, t("axis.row", lang), lang)
+        ax.set_title("")
+        if self.block and "main_plot" not in part.columns:
+            _compact_block_map(ax, part)
+        if "main_plot" in part.columns:  # split plot: 12+ columns shrink on the page
+            _readable_cell_labels(ax)
+        return self.marks.apply(ax, ticks=False)
+
+
 def field_map_section(ctx: ReportContext) -> Section | None:
     """Field-layout map (plot numbers and treatments) from the plot table's row/column."""
     used, lang = ctx.plots, ctx.s.lang
@@ -1052,27 +1088,8 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         controls = checks
     colours = _colour_note(len(treatments), controls, lang, checks)
 
-    def drawer(part: pd.DataFrame, gone: list[str], block: bool = False) -> Callable[[], Axes]:
-        """Return the draw function of the labelled map of ``part`` (the field or a block).
-
-        ``block``: the map of one block or replicate, drawn compact
-        (:func:`_compact_block_map`).
-        """
-
-        def draw() -> Axes:
-            from yieldtrial.design.maps import field_map, set_row_label
-
-            ax = field_map(part, title="", missing=gone, treatments=treatments, controls=controls)
-            ax.set_xlabel(t("axis.column", lang))
-            set_row_label(ax, t("axis.row", lang), lang)
-            ax.set_title("")
-            if block and "main_plot" not in part.columns:
-                _compact_block_map(ax, part)
-            if "main_plot" in part.columns:  # split plot: 12+ columns shrink on the page
-                _readable_cell_labels(ax)
-            return marks.apply(ax, ticks=False)
-
-        return draw
+    def drawer(part: pd.DataFrame, gone: list[str], block: bool = False) -> _FieldMapDrawer:
+        return _FieldMapDrawer(part, gone, treatments, controls, lang, marks, block)
 
     missing = attr_or(ctx.trial, "missing_plots", None)
     lost: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, population, shown_parts
 from yieldtrial.report.i18n import t, unit_label
 from yieldtrial.report.model import Figure, Paragraph, Section
-from yieldtrial.report.sections.marks import figure_marks
+from yieldtrial.report.sections.marks import FigureMarks, figure_marks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -181,36 +182,6 @@ def figures_section(ctx: ReportContext) -> Section:
     # the caption names only the hatched bars drawn (a subset of bars leaves some out)
     hatched = [h for h in hatched if h in set(shown["treatment"].astype(str))]
 
-    def draw_means() -> Axes:
-        from yieldtrial.plotting import plot_means
-
-        ax = plot_means(
-            shown,
-            treatment="treatment",
-            mean="mean",
-            ci_low="ci_low" if "ci_low" in means.columns else None,
-            ci_high="ci_high" if "ci_high" in means.columns else None,
-            letters="letters" if "letters" in means.columns else None,
-            # plot_means refuses a control it does not draw: those of the bars shown
-            control=[c for c in s.controls if c in set(shown["treatment"].astype(str))],
-            hatched=hatched,
-            ylabel=ylabel,
-        )
-        # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
-        ax.set_xlabel(
-            factor_label(s.kind, lang, capital=True) if s.kind else t("axis.treatment", lang)
-        )
-        if _crowded(shown["treatment"]):
-            ax.tick_params(axis="x", labelrotation=90, labelsize=8)
-        # the letters go upright when they would touch: many bars, or long letter groups;
-        # two long neighbouring labels alone leave the 6 bars' single letters room
-        letters: list[str] = (
-            [str(v) for v in shown["letters"].dropna()] if "letters" in shown.columns else []
-        )
-        if _labels_chars(shown["treatment"]) > CROWDED_LABEL_CHARS or _crowded(letters):
-            _upright_letters(ax)
-        return marks.apply(ax)
-
     key = "fig.means" if s.replicated else "fig.means_unreplicated"
     if not (s.replicated or s.one_plot_each):  # missing plots used up the error df
         key = "fig.means_no_error_df"
@@ -231,6 +202,10 @@ def figures_section(ctx: ReportContext) -> Section:
     if ctx.entries is not None:  # thousands of entries: their distribution, controls marked
         blocks.append(_histogram(ctx, means, ylabel))
     else:
+        draw_means = partial(
+            _draw_means, shown, list(means.columns), list(s.controls), s.kind, lang, hatched,
+            ylabel, marks,
+        )  # fmt: skip
         blocks.append(Figure("means", marks.caption(caption + subset_note), draw_means))
     if s.replicated:
         used = ctx.used
@@ -256,39 +231,6 @@ def figures_section(ctx: ReportContext) -> Section:
         )
         joined = not (augmented or several)
 
-        def draw_yields() -> Axes:
-            from yieldtrial.plotting import plot_yields
-
-            ax = plot_yields(
-                used,
-                response=s.dcol,
-                treatment="treatment",
-                block="block" if "block" in used.columns else None,
-                order=order,
-                ylabel=ylabel,
-                join_blocks=joined,
-            )
-            ax.set_xlabel(t("axis.treatment", lang))
-            if ctx.entries is not None:  # 40 and more labels: upright, so they do not overlap
-                ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-            elif _crowded(order):
-                ax.tick_params(axis="x", labelrotation=90, labelsize=8)
-            legend = ax.get_legend()
-            if legend is not None:
-                legend.set_title(t("axis.replicate" if replicates else "axis.block", lang))
-            return marks.apply(ax)
-
-        def draw_boxes() -> Axes:
-            from yieldtrial.plotting import plot_yield_boxes
-
-            ax = plot_yield_boxes(
-                used, response=s.dcol, treatment="treatment", order=order, ylabel=ylabel
-            )
-            ax.set_xlabel(t("axis.treatment", lang))
-            if ctx.entries is not None or _crowded(order):
-                ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-            return marks.apply(ax)
-
         # the block column of a resolvable design holds its replicates (as the field maps say)
         replicates = str(s.design) in ("alpha", "row_column")
         key = "fig.yields_replicate" if replicates else "fig.yields"
@@ -298,11 +240,16 @@ def figures_section(ctx: ReportContext) -> Section:
             key = "fig.yields_augmented_prep" if prep_entries(ctx) else "fig.yields_augmented"
         elif several:
             key = "fig.yields_markers_replicate" if replicates else "fig.yields_markers"
+        many = ctx.entries is not None  # 40 and more labels: upright, so they do not overlap
         if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
             text = t("fig.yields_boxes", lang, n=f"{len(used):,}", limit=f"{MAX_PLOT_MARKERS:,}")
+            draw_boxes = partial(_draw_boxes, used, s.dcol, order, ylabel, many, lang, marks)
             blocks.append(Figure("yields", marks.caption(text + subset_note), draw_boxes))
         else:
             caption = marks.caption(t(key, lang) + subset_note)
+            draw_yields = partial(
+                _draw_yields, used, s.dcol, order, ylabel, joined, many, replicates, lang, marks
+            )
             blocks.append(Figure("yields", caption, draw_yields))
     mapped = {"row", "column"} <= set(ctx.used.columns)
     if mapped and len(ctx.used) > MAX_PLOT_MARKERS:
@@ -360,21 +307,6 @@ def figures_section(ctx: ReportContext) -> Section:
             if data["main_plot"].isna().any():
                 whole_plots = None
 
-        def draw_field() -> Axes:
-            from yieldtrial.design.maps import set_row_label
-            from yieldtrial.plotting import plot_field
-
-            ax = plot_field(data, value=value, colorbar_label=label)
-            ax.set_xlabel(t("axis.column", lang))
-            set_row_label(ax, t("axis.row", lang), lang)
-            if whole_plots is not None:
-                from yieldtrial.design.maps import outline_whole_plots
-
-                outline_whole_plots(ax, data)
-            if flagged and "plot_id" in data.columns:
-                _outline(ax, data, flagged)
-            return marks.apply(ax, ticks=False)
-
         caption = t("fig.field", lang, what=what)
         if len(lost):
             space = "" if lang == "zh" else " "
@@ -404,6 +336,9 @@ def figures_section(ctx: ReportContext) -> Section:
             space = "" if lang == "zh" else " "  # a Chinese sentence ends with 。, no space
             caption += space + t("fig.flagged", lang, items=join_list(marked, lang))
         caption = marks.caption(caption)
+        draw_field = partial(
+            _draw_field, data, value, label, whole_plots is not None, flagged, lang, marks
+        )
         blocks.append(Figure("field", caption, draw_field))
     return Section("figures", t("section.figures", lang), blocks)
 
@@ -417,18 +352,6 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
     augmented = selection is not None and bool(selection.checks)  # entries and checks apart
     ylabel = "axis.n_entries_augmented" if augmented else "axis.n_entries"
 
-    def draw() -> Axes:
-        from yieldtrial.plotting import plot_mean_histogram
-
-        ax = plot_mean_histogram(
-            data,
-            mean="mean",
-            control=[c for c in s.controls if c in set(data["treatment"].astype(str))],
-            xlabel=xlabel,
-            ylabel=t(ylabel, lang),
-        )
-        return marks.apply(ax, ticks=False)
-
     controls = join_list(list(s.controls), lang) if s.controls else "–"
     if selection is not None and augmented:
         caption = t(
@@ -439,6 +362,7 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
         )
     else:
         caption = t("entries.fig_histogram", lang, n=f"{len(means):,}", controls=controls)
+    draw = partial(_draw_histogram, data, list(s.controls), xlabel, t(ylabel, lang), marks)
     return Figure("means", marks.caption(caption), draw)
 
 
@@ -455,3 +379,140 @@ def _outline(ax: Axes, data: Any, flagged: list[str]) -> None:
                 Rectangle((int(c) - c0 - 0.5, int(r) - r0 - 0.5), 1.0, 1.0, fill=False,
                           edgecolor="black", linewidth=3.0, zorder=5)
             )  # fmt: skip
+
+
+# The figures' draw functions: module-level functions given their data by
+# ``functools.partial`` (not closures), so that a report can be pickled and copied.
+def _draw_means(
+    shown: pd.DataFrame,
+    columns: list[str],
+    controls: list[str],
+    kind: str | None,
+    lang: str,
+    hatched: list[str],
+    ylabel: str,
+    marks: FigureMarks,
+) -> Axes:
+    """Draw the means figure: a bar per treatment (or factor level) with its interval."""
+    from yieldtrial.plotting import plot_means
+
+    ax = plot_means(
+        shown,
+        treatment="treatment",
+        mean="mean",
+        ci_low="ci_low" if "ci_low" in columns else None,
+        ci_high="ci_high" if "ci_high" in columns else None,
+        letters="letters" if "letters" in columns else None,
+        # plot_means refuses a control it does not draw: those of the bars shown
+        control=[c for c in controls if c in set(shown["treatment"].astype(str))],
+        hatched=hatched,
+        ylabel=ylabel,
+    )
+    # a two-factor design's bars are the means of one factor (the sub-plots' varieties)
+    ax.set_xlabel(factor_label(kind, lang, capital=True) if kind else t("axis.treatment", lang))
+    if _crowded(shown["treatment"]):
+        ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+    # the letters go upright when they would touch: many bars, or long letter groups;
+    # two long neighbouring labels alone leave the 6 bars' single letters room
+    letters: list[str] = (
+        [str(v) for v in shown["letters"].dropna()] if "letters" in shown.columns else []
+    )
+    if _labels_chars(shown["treatment"]) > CROWDED_LABEL_CHARS or _crowded(letters):
+        _upright_letters(ax)
+    return marks.apply(ax)
+
+
+def _draw_yields(
+    used: pd.DataFrame,
+    response: str,
+    order: list[str],
+    ylabel: str,
+    joined: bool,
+    many: bool,
+    replicates: bool,
+    lang: str,
+    marks: FigureMarks,
+) -> Axes:
+    """Draw the plot yields per treatment, a block's plots joined (``joined``)."""
+    from yieldtrial.plotting import plot_yields
+
+    ax = plot_yields(
+        used,
+        response=response,
+        treatment="treatment",
+        block="block" if "block" in used.columns else None,
+        order=order,
+        ylabel=ylabel,
+        join_blocks=joined,
+    )
+    ax.set_xlabel(t("axis.treatment", lang))
+    if many:  # 40 and more labels: upright, so they do not overlap
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    elif _crowded(order):
+        ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.set_title(t("axis.replicate" if replicates else "axis.block", lang))
+    return marks.apply(ax)
+
+
+def _draw_boxes(
+    used: pd.DataFrame,
+    response: str,
+    order: list[str],
+    ylabel: str,
+    many: bool,
+    lang: str,
+    marks: FigureMarks,
+) -> Axes:
+    """Draw a box of the plot yields per treatment (too many plots for markers)."""
+    from yieldtrial.plotting import plot_yield_boxes
+
+    ax = plot_yield_boxes(
+        used, response=response, treatment="treatment", order=order, ylabel=ylabel
+    )
+    ax.set_xlabel(t("axis.treatment", lang))
+    if many or _crowded(order):
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    return marks.apply(ax)
+
+
+def _draw_field(
+    data: pd.DataFrame,
+    value: str,
+    label: str,
+    whole_plots: bool,
+    flagged: list[str],
+    lang: str,
+    marks: FigureMarks,
+) -> Axes:
+    """Draw the yields (or residuals) at the plots' field positions."""
+    from yieldtrial.design.maps import set_row_label
+    from yieldtrial.plotting import plot_field
+
+    ax = plot_field(data, value=value, colorbar_label=label)
+    ax.set_xlabel(t("axis.column", lang))
+    set_row_label(ax, t("axis.row", lang), lang)
+    if whole_plots:
+        from yieldtrial.design.maps import outline_whole_plots
+
+        outline_whole_plots(ax, data)
+    if flagged and "plot_id" in data.columns:
+        _outline(ax, data, flagged)
+    return marks.apply(ax, ticks=False)
+
+
+def _draw_histogram(
+    data: pd.DataFrame, controls: list[str], xlabel: str, ylabel: str, marks: FigureMarks
+) -> Axes:
+    """Draw the histogram of the entry means with the control(s) marked."""
+    from yieldtrial.plotting import plot_mean_histogram
+
+    ax = plot_mean_histogram(
+        data,
+        mean="mean",
+        control=[c for c in controls if c in set(data["treatment"].astype(str))],
+        xlabel=xlabel,
+        ylabel=ylabel,
+    )
+    return marks.apply(ax, ticks=False)
