@@ -1,0 +1,41 @@
+"""Stop 47, a user's pass: what a first-time user typed and got wrong, each with its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from yieldtrial.cli import COMMANDS, main
+
+
+@pytest.mark.parametrize("help_flag", ["--help", "-h"])
+@pytest.mark.parametrize("lang", [["--lang", "zh"], ["--lang=zh"]])
+def test_lang_before_help_shows_the_help(lang, help_flag, capsys):
+    """`yieldtrial --lang zh --help` said "invalid choice: 'zh'" for COMMAND (exit 2).
+
+    `--lang` before a command is moved after it (stop 38); with no command there is nothing
+    to move it to, so it is set aside: the main help is printed (help stays English,
+    docs/cli.md) and the exit status is 0.
+    """
+    assert main([*lang, help_flag]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("usage: yieldtrial")
+    assert captured.err == ""
+
+
+def test_lang_zh_without_a_command_asks_for_one_in_chinese(capsys):
+    """`yieldtrial --lang zh` alone: the "give a command" line, in Chinese (was 'zh' invalid)."""
+    assert main(["--lang", "zh"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "yieldtrial: 错误：请给出命令（用法：yieldtrial [--debug] 命令 ...；命令："
+        + "、".join(COMMANDS)
+        + "；参见 'yieldtrial --help'）"
+    ]
+
+
+def test_no_command_line_stays_english_without_lang(capsys):
+    """Without --lang zh (or with --lang en) the "give a command" line is unchanged."""
+    for argv in ([], ["--lang", "en"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1 and err[0].startswith("yieldtrial: error: give a command"), err
