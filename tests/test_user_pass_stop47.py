@@ -39,3 +39,20 @@ def test_no_command_line_stays_english_without_lang(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err.splitlines()
         assert len(err) == 1 and err[0].startswith("yieldtrial: error: give a command"), err
+
+
+def test_missing_column_message_lists_columns_with_chinese_commas(tmp_path, capsys):
+    """A missing column under --lang zh: every listing of the line joined with 、.
+
+    The accepted names were joined with 、 and the columns found and the yield columns with
+    ", " in the same sentence.
+    """
+    table = tmp_path / "plots.csv"
+    table.write_text("plot_id,treatment,fresh_mass_kg,area_m2\n1,A,10,20\n", encoding="utf-8")
+    argv = ["report", str(table), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.html")]
+    assert main(argv) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "缺少必需的列：moisture_pct" in line
+    assert "折标产量列（yield_kg_ha、yield_t_ha、" in line
+    assert "文件中的列：'plot_id'、'treatment'、'fresh_mass_kg'、'harvested_area_m2'。" in line
+    assert not (tmp_path / "r.html").exists()

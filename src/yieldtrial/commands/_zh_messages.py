@@ -3169,6 +3169,11 @@ def translate(message: str) -> str | None:
             values["fix"] = fix
         if template.name == "table-array-example":  # each expert has a name
             values["named"] = "（每项都需有 name）" if values["named"] else ""
+        if template.name in ("missing-columns", "missing-moisture"):
+            # the columns found joined with 、 as the accepted names beside them
+            for name in ("found", "aliases", "yields"):
+                if values.get(name):
+                    values[name] = _join_items_zh(values[name])
         if template.name == "missing-columns":  # each column, what else is accepted
             parts = _missing_columns_zh(values["parts"])
             if parts is None:
