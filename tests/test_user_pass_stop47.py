@@ -56,3 +56,26 @@ def test_missing_column_message_lists_columns_with_chinese_commas(tmp_path, caps
     assert "折标产量列（yield_kg_ha、yield_t_ha、" in line
     assert "文件中的列：'plot_id'、'treatment'、'fresh_mass_kg'、'harvested_area_m2'。" in line
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(("typed", "code"), [("cn", "zh"), ("zh_CN", "zh"), ("中文", "zh"),
+                                             ("English", "en")])  # fmt: skip
+def test_lang_by_another_name_suggests_the_code(typed, code, tmp_path, capsys):
+    """`--lang cn` (or zh_CN, 中文): argparse's invalid choice now says "did you mean 'zh'?".
+
+    difflib found nothing close to 'cn' among 'en', 'zh', so the line offered no fix.
+    """
+    argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "--lang", typed]
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"yieldtrial design: error: argument --lang: invalid choice: '{typed}' (choose from "
+        f"'en', 'zh'); did you mean '{code}'? (see 'yieldtrial design --help')"
+    )
+
+
+def test_lang_unrelated_value_gets_no_suggestion(capsys):
+    """A language yieldtrial has no name for (`--lang fr`) is refused without a guess."""
+    assert main(["design", "rcbd", "--treatments", "A", "B", "--lang", "fr"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "invalid choice: 'fr'" in line and "did you mean" not in line

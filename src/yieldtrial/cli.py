@@ -88,6 +88,17 @@ def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
 
 
+#: Other names of the report languages (``--lang cn``, ``zh-CN``): the code ``--lang`` takes.
+_LANGUAGE_SPELLINGS: dict[str, str] = {
+    **dict.fromkeys(
+        ("cn", "ch", "chn", "chi", "zho", "chinese", "zh-cn", "zh-hans", "zh-sg", "zh-tw",
+         "zh-hant", "zh-hk", "中文", "汉语", "汉字", "简体中文", "简体"),
+        "zh",
+    ),
+    **dict.fromkeys(("eng", "english", "en-us", "en-gb", "英文", "英语"), "en"),
+}  # fmt: skip
+
+
 def _suggest_choice(message: str) -> str:
     """Add the nearest valid choice to argparse's "invalid choice" message (a typing slip).
 
@@ -97,6 +108,8 @@ def _suggest_choice(message: str) -> str:
     "invalid choice: 'repor' (choose from 'report', 'plan'); did you mean 'report'?"
     >>> _suggest_choice("invalid choice: 'fr' (choose from 'en', 'zh')")
     "invalid choice: 'fr' (choose from 'en', 'zh')"
+    >>> _suggest_choice("invalid choice: 'zh_CN' (choose from 'en', 'zh')")
+    "invalid choice: 'zh_CN' (choose from 'en', 'zh'); did you mean 'zh'?"
     """
     import difflib
 
@@ -105,6 +118,9 @@ def _suggest_choice(message: str) -> str:
         return message
     choices = [c.strip().strip("'\"") for c in found["choices"].split(",")]
     given = found["given"]
+    spelled = _LANGUAGE_SPELLINGS.get(given.strip().lower().replace("_", "-"))
+    if spelled in choices:  # --lang cn, zh-CN, chinese, 中文: the language's code
+        return f"{message}; did you mean {spelled!r}?"
     close = difflib.get_close_matches(given.lower(), choices, n=1, cutoff=0.6)
     return f"{message}; did you mean {close[0]!r}?" if close else message
 
