@@ -79,3 +79,36 @@ def test_lang_unrelated_value_gets_no_suggestion(capsys):
     assert main(["design", "rcbd", "--treatments", "A", "B", "--lang", "fr"]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert "invalid choice: 'fr'" in line and "did you mean" not in line
+
+
+@pytest.mark.parametrize(
+    ("lang", "wording", "dunnett"),
+    [
+        ("en", "no Dunnett test, as no check was given", "Dunnett's test against"),
+        ("zh", "未指定对照，不作 Dunnett 检验", "对照为"),
+    ],
+)
+def test_network_without_check_does_not_name_a_dunnett_test(lang, wording, dunnett, tmp_path):
+    """`network` with no --control: the methods said "Dunnett's test against none".
+
+    The replicated sites are analysed alone without a check, so no Dunnett test is run; the
+    methods now say so (en and zh).
+    """
+    from yieldtrial.datasets import example_path
+
+    out = tmp_path / "net.md"
+    argv = ["network", str(example_path("site-network")), "--crop", "maize", "--lang", lang]
+    assert main([*argv, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert wording in text
+    assert dunnett not in text and "against none" not in text
+
+
+def test_network_of_one_trial_says_trial(tmp_path, capsys):
+    """A one-trial network printed "wrote n.html (1 trials: ok 1)"; now "(1 trial: ok 1)"."""
+    from yieldtrial.datasets import example_path
+
+    plots = example_path("replicated-rcbd")
+    out = tmp_path / "n.json"
+    assert main(["network", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == f"wrote {out} (1 trial: ok 1)"
