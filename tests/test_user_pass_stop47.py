@@ -112,3 +112,23 @@ def test_network_of_one_trial_says_trial(tmp_path, capsys):
     out = tmp_path / "n.json"
     assert main(["network", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == f"wrote {out} (1 trial: ok 1)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "Stability needs at least 3 sites with every treatment; 1 has all 3 treatments"),
+        ("zh", "稳定性分析需要至少 3 个全部处理齐全的试点；全部 3 个处理齐全的试点有 1 个"),
+    ],
+)
+def test_network_stability_note_of_too_few_sites(lang, note, tmp_path):
+    """Too few sites for stability: the note was English in a zh report ("1 have all ...")."""
+    from yieldtrial.datasets import example_path
+
+    out = tmp_path / "n.md"
+    argv = ["network", str(example_path("replicated-rcbd")), "--crop", "wheat", "--lang", lang]
+    assert main([*argv, "--control", "CK1", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert note in text
+    if lang == "zh":
+        assert "Stability" not in text
