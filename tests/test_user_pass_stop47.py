@@ -132,3 +132,81 @@ def test_network_stability_note_of_too_few_sites(lang, note, tmp_path):
     assert note in text
     if lang == "zh":
         assert "Stability" not in text
+
+
+def _field_book_filled(tmp_path, blocks: int):
+    """Return an RCBD field book of `yieldtrial design` (``blocks`` blocks), filled in."""
+    import numpy as np
+    import pandas as pd
+
+    book = tmp_path / "book.csv"
+    argv = ["design", "rcbd", "--treatments", "CK,T1,T2", "--blocks", str(blocks)]
+    assert main([*argv, "--seed", "3", "--plot-area", "20", "-o", str(book)]) == 0
+    plots = pd.read_csv(book)
+    rng = np.random.default_rng(5)
+    plots["fresh_mass_kg"] = rng.normal(14.0, 0.8, len(plots)).round(2)
+    plots["moisture_pct"] = 20.0
+    plots["impurity_pct"] = 0.0
+    filled = tmp_path / "filled.csv"
+    plots.to_csv(filled, index=False)
+    return filled
+
+
+def test_treatment_by_block_table_orders_blocks_by_number(tmp_path, capsys):
+    """A field book of 14 blocks: the treatment x block table orders its blocks by number.
+
+    Its columns read 1, 10, 11, 12, 13, 14, 2, ... (the labels' text order).
+    """
+    filled = _field_book_filled(tmp_path, 14)
+    out = tmp_path / "r.md"
+    argv = ["report", str(filled), "--crop", "maize", "--control", "CK", "--no-figures"]
+    assert main([*argv, "-o", str(out)]) == 0
+    header = next(line for line in out.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("| Treatment | 1 |"))  # fmt: skip
+    cells = [cell.strip() for cell in header.strip("|").split("|")]
+    assert cells[1:15] == [str(b) for b in range(1, 15)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "one point per plot (too many blocks to join or mark them one by one)"),
+        ("zh", "每点为一个小区（区组过多，未按区组连线或区分标记）"),
+    ],
+)
+def test_plot_yields_caption_of_many_blocks_promises_no_lines(lang, caption, tmp_path):
+    """Over plotting.MAX_BLOCK_SERIES blocks: plain points, and a caption that says so.
+
+    The caption said "lines join the plots of one block" (同一区组的小区以线相连).
+    """
+    from yieldtrial.plotting import MAX_BLOCK_SERIES
+
+    filled = _field_book_filled(tmp_path, MAX_BLOCK_SERIES + 2)
+    out = tmp_path / "r.md"
+    argv = ["report", str(filled), "--crop", "maize", "--lang", lang, "-o", str(out)]
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert caption in text
+    assert "lines join" not in text and "以线相连" not in text
+
+
+def test_plot_yields_legend_lists_blocks_in_number_order():
+    """Blocks "1" to "11" as text: the legend read 1, 10, 11, 2, ...; now 1, 2, ..., 11."""
+    import pandas as pd
+
+    from yieldtrial.plotting import close, plot_yields
+
+    plots = pd.DataFrame(
+        {
+            "treatment": ["CK", "T"] * 11,
+            "block": [str(b) for b in range(1, 12) for _ in range(2)],
+            "yield_kg_ha": [6000.0 + 10 * i for i in range(22)],
+        }
+    )
+    ax = plot_yields(plots)
+    try:
+        assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+            str(b) for b in range(1, 12)
+        ]
+    finally:
+        close(ax.figure)

@@ -628,8 +628,12 @@ def plot_yields(
             markersize=2.5, alpha=alpha, rasterized=len(data) > 20_000,
         )  # fmt: skip
     elif block is not None and block in data.columns:
-        for i, (name, group) in enumerate(data.groupby(block, sort=True)):
-            group = group.sort_values("_x")
+        from yieldtrial.io.levels import natural_key
+
+        groups = dict(list(data.groupby(block, sort=False)))
+        # the legend lists blocks 1 to 12 in their order (not "1, 10, 11, 12, 2, ...")
+        for i, name in enumerate(sorted(groups, key=natural_key)):
+            group = groups[name].sort_values("_x")
             ax.plot(
                 group["_x"].to_numpy(dtype=float),
                 group[response].to_numpy(dtype=float),
