@@ -210,3 +210,51 @@ def test_plot_yields_legend_lists_blocks_in_number_order():
         ]
     finally:
         close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "site 'book': no plot has an observed yield: all 9 plots are missing"),
+        ("zh", "试点 'book'：没有任何小区有实测产量：全部 9 个小区均缺失"),
+    ],
+)
+def test_network_of_an_unfilled_field_book_says_fill_it_in(lang, said, tmp_path, capsys):
+    """`design` then `network` before the harvest: "missing required columns: fresh_mass_kg".
+
+    The book has the harvest columns, all blank; the network dropped blank columns (those of
+    other sites' files) before reading the trial.  It now says what `report` says.
+    """
+    book = tmp_path / "book.csv"
+    argv = ["design", "rcbd", "--treatments", "CK,T1,T2", "--blocks", "3", "-o", str(book)]
+    assert main([*argv, "--plot-area", "20"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "net.html"
+    argv = ["network", str(book), "--crop", "wheat", "--lang", lang, "-o", str(out)]
+    assert main(argv) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert said in line
+    assert "fresh_mass_kg" not in line
+    assert not out.exists()
+
+
+def test_network_leaves_out_the_unharvested_site_of_one_file(tmp_path, capsys):
+    """One file of two sites, one not harvested yet: that site is left out, saying why.
+
+    Its reason was "missing required columns" (its blank masses dropped); the other site is
+    analysed.
+    """
+    import pandas as pd
+
+    from yieldtrial.datasets import example_path
+
+    plots = pd.read_csv(example_path("replicated-rcbd"))
+    blank = plots.assign(fresh_mass_kg=float("nan"), moisture_pct=float("nan"))
+    both = pd.concat([plots.assign(site="A"), blank.assign(site="B")], ignore_index=True)
+    table = tmp_path / "sites.csv"
+    both.to_csv(table, index=False)
+    out = tmp_path / "net.json"
+    assert main(["network", str(table), "--crop", "wheat", "--by", "site", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "left out site 'B': no plot has an observed yield: all 12 plots are missing" in err
+    assert "missing required column" not in err
