@@ -258,3 +258,27 @@ def test_network_leaves_out_the_unharvested_site_of_one_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "left out site 'B': no plot has an observed yield: all 12 plots are missing" in err
     assert "missing required column" not in err
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])  # the streamed path and the table path
+def test_standardize_of_an_unfilled_field_book_warns(suffix, tmp_path, capsys):
+    """`standardize` of a field book before the harvest: a warning that no plot has a mass.
+
+    It wrote the empty yields with "note: 9 missing plot(s) ... kept with an empty yield"; the
+    file is still written.
+    """
+    if suffix == "xlsx":
+        pytest.importorskip("openpyxl")
+    book = tmp_path / "book.csv"
+    argv = ["design", "rcbd", "--treatments", "CK,T1,T2", "--blocks", "3", "-o", str(book)]
+    assert main([*argv, "--plot-area", "20"]) == 0
+    capsys.readouterr()
+    out = tmp_path / f"yields.{suffix}"
+    assert main(["standardize", str(book), "--crop", "wheat", "-o", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        "yieldtrial: warning: none of the 9 plots has a mass or yield yet, so every yield "
+        "written is empty. Is this the field book before the harvest? Fill in the harvest data "
+        "(fresh mass and moisture, or a yield) and run again"
+    )
+    assert not any("note:" in line for line in err)
