@@ -282,3 +282,24 @@ def test_standardize_of_an_unfilled_field_book_warns(suffix, tmp_path, capsys):
         "(fresh mass and moisture, or a yield) and run again"
     )
     assert not any("note:" in line for line in err)
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "Report.PDF"])
+def test_report_pdf_name_as_config_says_how_to_get_a_pdf(name, tmp_path):
+    """`trial.report("report.pdf")` said "cannot read 'report.pdf': No such file or directory".
+
+    The stop 45 hint covered the suffixes yieldtrial writes; a PDF, which it does not write,
+    now gets the hint too, with the way to a PDF (the HTML report printed from the browser).
+    """
+    from yieldtrial.datasets import load_example
+    from yieldtrial.errors import DataValidationError
+
+    trial = load_example("replicated-rcbd")
+    with pytest.raises(DataValidationError) as caught:
+        trial.report(tmp_path / name)
+    message = str(caught.value)
+    assert "looks like the name of a report to write, not a trial.toml" in message
+    html = str((tmp_path / name).with_suffix(".html"))
+    assert f"yieldtrial writes no PDF: write an HTML report, trial.report().write({html!r})" in (
+        message
+    )
