@@ -303,3 +303,18 @@ def test_report_pdf_name_as_config_says_how_to_get_a_pdf(name, tmp_path):
     assert f"yieldtrial writes no PDF: write an HTML report, trial.report().write({html!r})" in (
         message
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "item"),
+    [
+        ("zh", "</b>（jinzhong-2024，中文）：<a "),
+        ("en", "</b> (jinzhong-2024, Chinese): <a "),
+    ],
+)
+def test_demo_index_punctuation_is_the_pages(lang, item, tmp_path):
+    """The Chinese demo index read "(jinzhong-2024, 中文): HTML"; it reads "（...，中文）："."""
+    from yieldtrial.commands.demo import index_page
+
+    (tmp_path / "jinzhong-2024.zh.html").write_text("<html></html>", encoding="utf-8")
+    assert item in index_page(tmp_path, lang)

@@ -632,7 +632,7 @@ def plot_yields(
 
         groups = dict(list(data.groupby(block, sort=False)))
         # the legend lists blocks 1 to 12 in their order (not "1, 10, 11, 12, 2, ...")
-        for i, name in enumerate(sorted(groups, key=natural_key)):
+        for i, name in enumerate(sorted(groups, key=lambda label: natural_key(str(label)))):
             group = groups[name].sort_values("_x")
             ax.plot(
                 group["_x"].to_numpy(dtype=float),
