@@ -318,3 +318,30 @@ def test_demo_index_punctuation_is_the_pages(lang, item, tmp_path):
 
     (tmp_path / "jinzhong-2024.zh.html").write_text("<html></html>", encoding="utf-8")
     assert item in index_page(tmp_path, lang)
+
+
+@pytest.mark.parametrize(("blocks", "outside"), [(3, False), (7, True)])
+def test_plot_yields_legend_of_many_blocks_sits_beside_the_axes(blocks, outside):
+    """A legend of 7 or more blocks sits to the right of the axes (3 blocks: inside).
+
+    The legend of 12 blocks covered the points of the last treatments.
+    """
+    import pandas as pd
+
+    from yieldtrial.plotting import close, plot_yields
+
+    plots = pd.DataFrame(
+        {
+            "treatment": ["CK", "T"] * blocks,
+            "block": [b for b in range(1, blocks + 1) for _ in range(2)],
+            "yield_kg_ha": [6000.0 + 10 * i for i in range(2 * blocks)],
+        }
+    )
+    ax = plot_yields(plots)
+    try:
+        ax.figure.canvas.draw()
+        legend = ax.get_legend().get_window_extent()
+        axes = ax.get_window_extent()
+        assert bool(legend.x0 >= axes.x1) is outside
+    finally:
+        close(ax.figure)

@@ -423,6 +423,8 @@ def plot_means(
 #: Blocks drawn as separate, joined series with a legend by :func:`plot_yields`; more are
 #: drawn as plain points (a legend of hundreds of blocks is unreadable and slow to draw).
 MAX_BLOCK_SERIES = 12
+#: Blocks whose legend :func:`plot_yields` keeps inside the axes; more go to its right.
+LEGEND_INSIDE_BLOCKS = 6
 
 
 @_with_fonts
@@ -643,7 +645,14 @@ def plot_yields(
                 alpha=0.8,
                 label=str(name),
             )
-        ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
+        if len(groups) > LEGEND_INSIDE_BLOCKS:
+            # a legend of many blocks inside the axes covered the last treatments' points
+            ax.legend(
+                title=block, fontsize=8, title_fontsize=8, frameon=False,
+                loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+            )  # fmt: skip
+        else:
+            ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
     else:
         ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")
     return _finish_treatment_axes(ax, labels, response, ylabel, title)
