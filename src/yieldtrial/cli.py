@@ -88,6 +88,17 @@ def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
 
 
+#: Other names of the report languages (``--lang cn``, ``zh-CN``): the code ``--lang`` takes.
+_LANGUAGE_SPELLINGS: dict[str, str] = {
+    **dict.fromkeys(
+        ("cn", "ch", "chn", "chi", "zho", "chinese", "zh-cn", "zh-hans", "zh-sg", "zh-tw",
+         "zh-hant", "zh-hk", "中文", "汉语", "汉字", "简体中文", "简体"),
+        "zh",
+    ),
+    **dict.fromkeys(("eng", "english", "en-us", "en-gb", "英文", "英语"), "en"),
+}  # fmt: skip
+
+
 def _suggest_choice(message: str) -> str:
     """Add the nearest valid choice to argparse's "invalid choice" message (a typing slip).
 
@@ -97,6 +108,8 @@ def _suggest_choice(message: str) -> str:
     "invalid choice: 'repor' (choose from 'report', 'plan'); did you mean 'report'?"
     >>> _suggest_choice("invalid choice: 'fr' (choose from 'en', 'zh')")
     "invalid choice: 'fr' (choose from 'en', 'zh')"
+    >>> _suggest_choice("invalid choice: 'zh_CN' (choose from 'en', 'zh')")
+    "invalid choice: 'zh_CN' (choose from 'en', 'zh'); did you mean 'zh'?"
     """
     import difflib
 
@@ -105,6 +118,9 @@ def _suggest_choice(message: str) -> str:
         return message
     choices = [c.strip().strip("'\"") for c in found["choices"].split(",")]
     given = found["given"]
+    spelled = _LANGUAGE_SPELLINGS.get(given.strip().lower().replace("_", "-"))
+    if spelled in choices:  # --lang cn, zh-CN, chinese, 中文: the language's code
+        return f"{message}; did you mean {spelled!r}?"
     close = difflib.get_close_matches(given.lower(), choices, n=1, cutoff=0.6)
     return f"{message}; did you mean {close[0]!r}?" if close else message
 
@@ -196,12 +212,14 @@ def _main(argv: Sequence[str] | None) -> int:
     """:func:`main` once the standard streams and the signals are in place."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     arguments, debug = _take_debug(arguments)
+    typed = arguments
     arguments = _lang_after_command(arguments)
-    if any(argument.startswith("--l") for argument in arguments):
+    dropped = len(arguments) < len(typed)  # `yieldtrial --lang zh --help`: no command for it
+    if dropped or any(argument.startswith("--l") for argument in arguments):
         from yieldtrial.commands._zh_messages import requested_language, set_language
 
         # usage errors in the language asked for: argparse reports them before --lang is read
-        set_language(requested_language(arguments), None)
+        set_language(requested_language(typed if dropped else arguments), None)
     # a known subcommand first: build only its parser (fast start for light commands)
     selected: Sequence[str] = COMMANDS
     if arguments and arguments[0] in COMMANDS:
@@ -227,11 +245,15 @@ def _main(argv: Sequence[str] | None) -> int:
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             return int(exc.code or 0)
         if getattr(args, "handler", None) is None:  # no command: one usage line, not the help
-            print(
+            english = (
                 "yieldtrial: error: give a command (usage: yieldtrial [--debug] COMMAND ...; "
-                f"commands: {', '.join(COMMANDS)}; see 'yieldtrial --help')",
-                file=sys.stderr,
+                f"commands: {', '.join(COMMANDS)}; see 'yieldtrial --help')"
             )
+            zh_line = (
+                "yieldtrial: 错误：请给出命令（用法：yieldtrial [--debug] 命令 ...；"
+                f"命令：{'、'.join(COMMANDS)}；参见 'yieldtrial --help'）"
+            )
+            print(_in_language(english, zh_line), file=sys.stderr)
             return 2
         if closed and not hasattr(args, "output"):  # plan has no -o: redirect instead
             stand_in.hint = f"redirect it to a file (yieldtrial {args.command} ... > out.txt)"
@@ -623,9 +645,13 @@ def _lang_after_command(arguments: list[str]) -> list[str]:
     if name not in ("--l", "--la", "--lan", "--lang"):
         return arguments
     taken = 1 if equals else 2
-    if len(arguments) <= taken or arguments[taken] not in COMMANDS:
-        return arguments
-    return [arguments[taken], *arguments[:taken], *arguments[taken + 1 :]]
+    if len(arguments) > taken and arguments[taken] in COMMANDS:
+        return [arguments[taken], *arguments[:taken], *arguments[taken + 1 :]]
+    if not any(argument in COMMANDS for argument in arguments[taken:]):
+        # `yieldtrial --lang zh --help` (or no command at all): the main parser's help or its
+        # "give a command" line, not "invalid choice: 'zh'" (the language is read by _main)
+        return arguments[taken:]
+    return arguments
 
 
 def _take_debug(arguments: list[str]) -> tuple[list[str], bool]:

@@ -423,6 +423,8 @@ def plot_means(
 #: Blocks drawn as separate, joined series with a legend by :func:`plot_yields`; more are
 #: drawn as plain points (a legend of hundreds of blocks is unreadable and slow to draw).
 MAX_BLOCK_SERIES = 12
+#: Blocks whose legend :func:`plot_yields` keeps inside the axes; more go to its right.
+LEGEND_INSIDE_BLOCKS = 6
 
 
 @_with_fonts
@@ -628,8 +630,12 @@ def plot_yields(
             markersize=2.5, alpha=alpha, rasterized=len(data) > 20_000,
         )  # fmt: skip
     elif block is not None and block in data.columns:
-        for i, (name, group) in enumerate(data.groupby(block, sort=True)):
-            group = group.sort_values("_x")
+        from yieldtrial.io.levels import natural_key
+
+        groups = dict(list(data.groupby(block, sort=False)))
+        # the legend lists blocks 1 to 12 in their order (not "1, 10, 11, 12, 2, ...")
+        for i, name in enumerate(sorted(groups, key=lambda label: natural_key(str(label)))):
+            group = groups[name].sort_values("_x")
             ax.plot(
                 group["_x"].to_numpy(dtype=float),
                 group[response].to_numpy(dtype=float),
@@ -639,7 +645,14 @@ def plot_yields(
                 alpha=0.8,
                 label=str(name),
             )
-        ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
+        if len(groups) > LEGEND_INSIDE_BLOCKS:
+            # a legend of many blocks inside the axes covered the last treatments' points
+            ax.legend(
+                title=block, fontsize=8, title_fontsize=8, frameon=False,
+                loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+            )  # fmt: skip
+        else:
+            ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
     else:
         ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")
     return _finish_treatment_axes(ax, labels, response, ylabel, title)

@@ -3210,6 +3210,11 @@ def translate(message: str) -> str | None:
             values["fix"] = fix
         if template.name == "table-array-example":  # each expert has a name
             values["named"] = "（每项都需有 name）" if values["named"] else ""
+        if template.name in ("missing-columns", "missing-moisture"):
+            # the columns found joined with 、 as the accepted names beside them
+            for name in ("found", "aliases", "yields"):
+                if values.get(name):
+                    values[name] = _join_items_zh(values[name])
         if template.name == "missing-columns":  # each column, what else is accepted
             parts = _missing_columns_zh(values["parts"])
             if parts is None:
@@ -3368,12 +3373,15 @@ def wrote_line(shown: str, counts: dict[str, int] | None = None) -> str:
     'wrote report.html'
     >>> wrote_line("net.json", {"ok": 3, "failed": 1})
     'wrote net.json (4 trials: failed 1, ok 3)'
+    >>> wrote_line("net.json", {"ok": 1})
+    'wrote net.json (1 trial: ok 1)'
     """
     items = sorted((counts or {}).items())
     if _state["lang"] != "zh":
         detail = ", ".join(f"{k} {v}" for k, v in items)
         total = sum(v for _, v in items)
-        return f"wrote {shown}" + (f" ({total} trials: {detail})" if counts is not None else "")
+        trials = "trial" if total == 1 else "trials"  # "(1 trial: ok 1)"
+        return f"wrote {shown}" + (f" ({total} {trials}: {detail})" if counts is not None else "")
     detail = "，".join(f"{NETWORK_STATUS_ZH.get(k, k)} {v}" for k, v in items)
     total = sum(v for _, v in items)
     return f"已写入 {shown}" + (f"（共 {total} 个试验：{detail}）" if counts is not None else "")

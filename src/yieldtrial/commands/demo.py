@@ -183,10 +183,16 @@ def index_page(folder: Path, lang: str) -> str:
                     document = None
                 if isinstance(document, dict) and isinstance(document.get("title"), str):
                     title = document["title"]
+            language = html.escape(t(f"index.lang_{report_lang}", lang))
+            # the page's own punctuation: "（jinzhong-2024，中文）：" on the Chinese index
+            about = (
+                f"（{html.escape(name)}，{language}）："
+                if lang == "zh"
+                else f" ({html.escape(name)}, {language}): "
+            )
             items.append(
                 f'<li lang="{"zh-CN" if report_lang == "zh" else "en"}">'
-                f"<b>{html.escape(title)}</b> ({html.escape(name)}, "
-                f"{html.escape(t(f'index.lang_{report_lang}', lang))}): "
+                f"<b>{html.escape(title)}</b>{about}"
                 + " · ".join(
                     f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
                     for label, href in links

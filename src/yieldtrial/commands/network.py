@@ -725,6 +725,17 @@ def _leave_out_negative_yields(
     return kept, left_out
 
 
+def _blank_field_book(trial: pd.DataFrame) -> bool:
+    """Whether a trial of one file has fresh-mass columns, every cell of them empty.
+
+    A field book of ``yieldtrial design`` fed back before the harvest: its blank columns
+    were dropped with those of other sites' files, and the trial was refused as "missing
+    required columns: fresh_mass_kg ..." although the file has them.
+    """
+    masses = [c for c in trial.columns if str(c).startswith("fresh_mass_")]
+    return bool(masses) and bool(trial[masses].isna().all().all())
+
+
 def _harvest_names(plots: pd.DataFrame) -> dict[str, str]:
     """Map unit variants of area and mass headers to the names has_harvest_columns checks."""
     names = {}
@@ -852,6 +863,13 @@ def _standardized(
         # the trial's own columns: those of the other sites' files are blank in its rows (a
         # site of 200,000 columns gave every trial 200,000 to clean, 76 s; and a site without
         # plot-table columns was "plot_id is empty in row 2", not its missing columns)
+        if len(sources) == 1 and _blank_field_book(group):  # before the columns go
+            from yieldtrial.stats.trial_analysis import no_observed_yield_message
+
+            reason = no_observed_yield_message(len(group))
+            left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
+            left_out_sites.append((str(key), reason))
+            continue
         frame = group.loc[:, group.notna().any().to_numpy()].copy()
         if "plot_id" not in frame:
             frame.insert(0, "plot_id", [str(i) for i in frame.index])

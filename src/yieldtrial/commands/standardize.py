@@ -556,7 +556,7 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     table = trial.yields()
     missing = trial.missing_plots
     if len(missing):
-        _missing_note(len(missing), missing["plot_id"].tolist()[:5])
+        _missing_note(len(missing), missing["plot_id"].tolist()[:5], total=len(table))
     if _writes_xlsx(args):
         from yieldtrial.report.render_xlsx import table_xlsx
 
@@ -674,14 +674,31 @@ def _run_streamed(args: argparse.Namespace, config: TrialConfig, source: Path) -
     except StreamFallback:
         return None
     if result.n_missing:
-        _missing_note(result.n_missing, list(result.missing_ids))
+        _missing_note(result.n_missing, list(result.missing_ids), total=result.n_plots)
     _wrote(str(args.output), result.n_plots, str(result.unit), result.standard_moisture_pct)
     return 0
 
 
-def _missing_note(count: int, first: list[Any]) -> None:
-    """Print the note naming the plots without a mass or yield (the first five)."""
+def _missing_note(count: int, first: list[Any], *, total: int) -> None:
+    """Print the note naming the plots without a mass or yield (the first five).
+
+    When no plot of the ``total`` has one (a field book of ``yieldtrial design`` before the
+    harvest), a warning says so instead: the table written holds no yield.
+    """
     from yieldtrial.commands._zh_messages import status_line
+
+    if count >= total:
+        english = (
+            f"yieldtrial: warning: none of the {total:,} plots has a mass or yield yet, so every "
+            "yield written is empty. Is this the field book before the harvest? Fill in the "
+            "harvest data (fresh mass and moisture, or a yield) and run again"
+        )
+        chinese = (
+            f"yieldtrial: 警告：全部 {total:,} 个小区都还没有质量或产量，写出的产量全为空。"
+            "这是收获前的田间记录簿吗？请填入收获数据（鲜重和含水量，或产量）后再运行"
+        )
+        print(status_line(english, chinese), file=sys.stderr)
+        return
 
     shown = ", ".join(repr(p) for p in first)
     more = f" and {count - 5} more" if count > 5 else ""

@@ -1446,9 +1446,10 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
     dropped = int((~complete).sum())
     table = means[complete]
     if table.shape[0] < 3 or table.shape[1] < 2:
+        have = "has" if table.shape[0] == 1 else "have"
         return None, (
-            f"stability needs at least 3 sites with every treatment; {table.shape[0]} have all "
-            f"{means.shape[1]} treatments: not computed."
+            f"stability needs at least 3 sites with every treatment; {table.shape[0]} {have} "
+            f"all {means.shape[1]} treatments: not computed."
         )
     site_means = table.to_numpy(dtype=float).mean(axis=1)
     if float(np.ptp(site_means)) <= 1e-12 * max(1.0, float(np.abs(site_means).max())):

@@ -195,6 +195,16 @@ _NOTES: tuple[tuple[str, _Build], ...] = (
     ),
     (
         (
+            r"^stability needs at least 3 sites with every treatment; (?P<n>\d+) ha(?:s|ve) "
+            r"all (?P<m>\d+) treatments: not computed\.$"
+        ),
+        lambda m: (
+            f"稳定性分析需要至少 3 个全部处理齐全的试点；全部 {m['m']} 个处理齐全的试点"
+            f"有 {m['n']} 个：未作稳定性分析。"
+        ),
+    ),
+    (
+        (
             r"^the (?P<n>\d+) sites have the same mean yield, so there is no environmental "
             r"gradient to regress on: stability not computed\.$"
         ),

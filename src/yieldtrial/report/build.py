@@ -140,6 +140,15 @@ def _as_config(config: Any) -> TrialConfig:
         from yieldtrial.report.formats import FORMATS
 
         suffix = Path(config).suffix.lower()
+        if suffix == ".pdf":  # trial.report("report.pdf"): "cannot read 'report.pdf'"
+            html = str(Path(config).with_suffix(".html"))
+            raise DataValidationError(
+                f"config {str(config)!r} looks like the name of a report to write, not a "
+                "trial.toml; config is the trial description (a TrialConfig or the path of "
+                "a trial.toml). yieldtrial writes no PDF: write an HTML report, "
+                f"trial.report().write({html!r}), and print it to PDF from the browser (it is "
+                "laid out for A4), or a .docx report and export it"
+            )
         if any(suffix in suffixes for suffixes in FORMATS.values()):
             # trial.report("report.html") read the output's name as the trial description:
             # "cannot read 'report.html': No such file or directory"

@@ -440,6 +440,8 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     # such a site has no error and no test
     replicated = bool((result.per_trial["status"] == "ok").any())
     key = "network.methods.sites" if replicated else "network.methods.sites_unreplicated"
+    if replicated and not s.control:  # "Dunnett's test against none": no check, no test
+        key = "network.methods.sites_no_check"
     blocks: list[Any] = [
         Paragraph(t(key, lang, design=_design(str(opts["design"]), lang), check=check))
     ]

@@ -76,6 +76,24 @@ _MIXED_MODEL_DESIGNS: tuple[str, ...] = ("alpha", "row_column")
 # --- data -------------------------------------------------------------------------------
 
 
+def no_observed_yield_message(n_plots: int) -> str:
+    """Return the error of a table none of whose ``n_plots`` plots has a yield (a field book).
+
+    ``report`` and ``network`` say the same of a field book fed back before the harvest.
+
+    Examples
+    --------
+    >>> no_observed_yield_message(9)[:52]
+    'no plot has an observed yield: all 9 plots are missin'
+    """
+    return (
+        f"no plot has an observed yield: all {n_plots:,} plots are missing (every fresh "
+        "mass or yield cell is empty), so there is nothing to analyse. Is this the field "
+        "book before the harvest? Fill in the harvest data (fresh mass and moisture, or a "
+        "yield) and run again"
+    )
+
+
 def single_trial_data(
     yields: pd.DataFrame,
     *,
@@ -126,12 +144,7 @@ def single_trial_data(
     counts = observed.groupby(yields["treatment"].astype(str)).sum()
     empty = [t for t in treatment_order if counts.get(t, 0) == 0]
     if empty and not observed.any():
-        raise DataValidationError(
-            f"no plot has an observed yield: all {len(yields)} plots are missing (every fresh "
-            "mass or yield cell is empty), so there is nothing to analyse. Is this the field "
-            "book before the harvest? Fill in the harvest data (fresh mass and moisture, or a "
-            "yield) and run again"
-        )
+        raise DataValidationError(no_observed_yield_message(len(yields)))
     if empty:
         parts = []
         # the first few only: a field book filled in for 3 of its 50 plots named all 22

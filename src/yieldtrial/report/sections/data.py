@@ -10,6 +10,7 @@ import pandas as pd
 
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.entry_types import augmented_checks
+from yieldtrial.io.levels import natural_key
 from yieldtrial.report._format import (
     CV_DIGITS,
     CV_STRATUM_DESIGNS,
@@ -851,7 +852,8 @@ def _by_block_table(ctx: ReportContext) -> Table:
         spread = data.groupby(data["treatment"].astype(str))["_b"].nunique()
         wide = wide.loc[[trt for trt in wide.index if spread.get(str(trt), 0) > 1]]
     wide = wide.reindex([trt for trt in s.treatments if trt in wide.index])
-    blocks = [str(b) for b in wide.columns]
+    # blocks 1 to 12 in their order, not the text order "1, 10, 11, 12, 2, ..." of the labels
+    blocks = sorted((str(b) for b in wide.columns), key=natural_key)
     d = yield_digits(s.unit)
     cols = [Column("treatment", t("col.treatment", lang), "text")]
     # a resolvable design's block column holds its replicates: their columns sit under a

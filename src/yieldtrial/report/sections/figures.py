@@ -240,6 +240,11 @@ def figures_section(ctx: ReportContext) -> Section:
             key = "fig.yields_augmented_prep" if prep_entries(ctx) else "fig.yields_augmented"
         elif several:
             key = "fig.yields_markers_replicate" if replicates else "fig.yields_markers"
+        from yieldtrial.plotting import MAX_BLOCK_SERIES
+
+        if "block" in used.columns and used["block"].nunique() > MAX_BLOCK_SERIES:
+            # plot_yields draws plain points then: no lines, no markers by block
+            key = "fig.yields_points_replicate" if replicates else "fig.yields_points"
         many = ctx.entries is not None  # 40 and more labels: upright, so they do not overlap
         if len(used) > MAX_PLOT_MARKERS:  # millions of plots: a box per treatment
             text = t("fig.yields_boxes", lang, n=f"{len(used):,}", limit=f"{MAX_PLOT_MARKERS:,}")
