@@ -85,7 +85,7 @@ JSON_SCHEMA_VERSION = "1.0"
 AUTO_DUNNETT_LIMIT = 2000
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # == compares identity, as FieldTrial's
 class NetworkResult:
     """Result of :func:`analyze_many`.
 

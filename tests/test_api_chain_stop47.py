@@ -1,0 +1,149 @@
+"""Stop 47: the API fed its own outputs, and hostile values through those chains.
+
+A script (``/tmp/chain52/``) fed each public function what the call a user makes before
+it returns (``yields()`` into ``from_dataframe``, a result frame into ``analyze_many``,
+a trial into ``report(config)``, results pickled, copied and compared) and then the same
+chains with labels, dtypes, missing values and indexes a notebook produces.  Each test
+pins one case that escaped; each checks that the caller's objects are unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import yieldtrial as yt
+from yieldtrial.datasets import example_path
+
+_T = TypeVar("_T")
+
+
+@pytest.fixture(scope="module")
+def plots() -> pd.DataFrame:
+    """Read the shipped replicated RCBD (3 treatments x 4 blocks) as a notebook does."""
+    return pd.read_csv(example_path("replicated-rcbd"))
+
+
+@pytest.fixture(scope="module")
+def network() -> pd.DataFrame:
+    """Read the shipped site network (4 sites, RCBD each) as a notebook does."""
+    return pd.read_csv(example_path("site-network"))
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[int, list[str], list[str]]:
+    hashed = int(pd.util.hash_pandas_object(frame, index=True).sum())
+    return hashed, list(map(str, frame.columns)), list(map(str, frame.dtypes))
+
+
+def _quiet(run: Callable[[], _T]) -> _T:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)  # the small examples' df
+        return run()
+
+
+def _network(data: pd.DataFrame, **settings: Any) -> Any:
+    options: dict[str, Any] = {"by": "site", "response": "yield_kg_ha"}
+    options |= {"treatment": "treatment", "block": "block", "control": "CK"}
+    return _quiet(lambda: yt.analyze_many(data, **(options | settings)))
+
+
+# ------------------------------------------------------------------ comparing results
+
+
+def test_a_network_result_compares_with_its_copy(network: pd.DataFrame) -> None:
+    """A result == its deep copy raised pandas' "truth value of a DataFrame is ambiguous".
+
+    Results compare by identity, as FieldTrial, AnovaResult and Diagnostics do; hash()
+    raised "unhashable type: 'DataFrame'".
+    """
+    result = _network(network)
+    copied = copy.deepcopy(result)
+    assert result == result and result != copied  # identity
+    assert result.summary is not None
+    assert result.summary != copy.deepcopy(result.summary)
+    assert hash(result) == hash(result) and hash(result.summary) == hash(result.summary)
+    assert len({result, copied}) == 2
+
+
+def test_a_stability_result_compares_with_its_copy(network: pd.DataFrame) -> None:
+    """StabilityResult (and its AMMI, GGE, BLUP parts) had the same ValueError."""
+    result = _quiet(
+        lambda: yt.stability(
+            network, env="site", treatment="treatment", response="yield_kg_ha", block="block"
+        )
+    )
+    assert result != copy.deepcopy(result)
+    assert result == result
+    assert hash(result) == hash(result)
+
+
+# ------------------------------------------------------------------ pd.NA cells
+
+
+@pytest.mark.parametrize("column", ["fresh_mass_kg", "moisture_pct"])
+def test_pd_na_in_an_object_column_is_an_empty_cell(plots: pd.DataFrame, column: str) -> None:
+    """pd.NA in an object column was "non-numeric value <NA>; leave the cell empty".
+
+    (A frame built from records, or ``frame.loc[4, col] = pd.NA`` on a text column.)  It
+    is the empty cell NaN and None already were: the same plot missing, the same yields
+    as with NaN (independent path: the table with NaN).
+    """
+    spoiled = plots.copy()
+    spoiled[column] = spoiled[column].astype(object)
+    spoiled.loc[4, column] = pd.NA
+    before = _fingerprint(spoiled)
+    with_nan = plots.copy()
+    with_nan.loc[4, column] = np.nan
+    if column == "fresh_mass_kg":  # a missing plot
+        got = _quiet(lambda: yt.FieldTrial.from_dataframe(spoiled, crop="wheat").yields())
+        want = _quiet(lambda: yt.FieldTrial.from_dataframe(with_nan, crop="wheat").yields())
+        pd.testing.assert_series_equal(got["yield_kg_ha"], want["yield_kg_ha"])
+    else:  # a mass without its moisture: the error NaN gives
+        with pytest.raises(
+            yt.DataValidationError, match=r"moisture_pct is empty for plot '202', which has"
+        ):
+            yt.FieldTrial.from_dataframe(spoiled, crop="wheat")
+    assert _fingerprint(spoiled) == before
+
+
+# ------------------------------------------------------------------ a description of another crop
+
+
+def test_a_description_of_another_crop_says_it_replaces_the_trials(plots: pd.DataFrame) -> None:
+    """A maize trial reported with a wheat trial.toml became wheat at 13 % without a word.
+
+    The description's crop still wins (documented: its settings replace the trial's), but
+    the warning names both crops and both standard moistures (maize at the given 15.5 %,
+    wheat's 13 % from the cn-yield-test protocol), and the report lists it.
+    """
+    trial = _quiet(
+        lambda: yt.FieldTrial.from_dataframe(
+            plots, crop="maize", control="CK1", standard_moisture_pct=15.5
+        )
+    )
+    config = yt.TrialConfig(crop="wheat")
+    with pytest.warns(
+        yt.YieldTrialWarning,
+        match=r"the description's crop 'wheat' replaces the trial's crop 'maize': the yields "
+        r"are at 13 % moisture instead of the trial's 15.5 %\. If the trial is maize, give "
+        r"the description its crop \(config.override\(crop='maize'\)",
+    ) as caught:
+        report = trial.report(config, figures=False)
+    assert caught[0].filename == __file__  # the user's line
+    assert "the trial's crop 'maize'" in report.to_markdown()
+    assert trial.crop == "maize" and trial.standard_moisture_pct == 15.5  # unchanged
+
+
+def test_a_description_of_the_same_crop_is_silent(plots: pd.DataFrame) -> None:
+    """The crop given twice alike (an alias too) replaces nothing, so nothing is said."""
+    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plots, crop="wheat", control="CK1"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trial.report(yt.TrialConfig(crop="小麦"), figures=False)
+    assert not [w for w in caught if "replaces the trial's crop" in str(w.message)]
