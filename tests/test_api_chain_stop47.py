@@ -147,3 +147,44 @@ def test_a_description_of_the_same_crop_is_silent(plots: pd.DataFrame) -> None:
         warnings.simplefilter("always")
         trial.report(yt.TrialConfig(crop="小麦"), figures=False)
     assert not [w for w in caught if "replaces the trial's crop" in str(w.message)]
+
+
+# ------------------------------------------------------------------ labels in analyze_many
+
+
+def test_analyze_many_reads_a_spaced_label_as_the_command_does(network: pd.DataFrame) -> None:
+    """'N1 ' at one site (and a site 'B ') was a treatment (a site) of its own, silently.
+
+    ``yieldtrial network`` reads the files' labels as the plot-table reader does; the
+    frame of a notebook now gets the same reading: the same result as the clean labels.
+    """
+    spaced = network.copy()
+    at_b = spaced["site"] == "B"
+    spaced.loc[at_b, "treatment"] = spaced.loc[at_b, "treatment"] + " "
+    spaced.loc[at_b, "site"] = "B "
+    before = _fingerprint(spaced)
+    got = _network(spaced)
+    want = _network(network)
+    pd.testing.assert_frame_equal(got.to_frame("treatments"), want.to_frame("treatments"))
+    assert got.per_trial["site"].tolist() == want.per_trial["site"].tolist()
+    assert _fingerprint(spaced) == before
+
+
+def test_analyze_many_names_labels_merged_beyond_spaces(network: pd.DataFrame) -> None:
+    """A full-width 'ＣＫ' at three sites is the check 'CK', with the reader's warning."""
+    wide = network.copy()
+    wide["treatment"] = wide["treatment"].where(
+        (wide["site"] == "A") | (wide["treatment"] != "CK"), "ＣＫ"
+    )
+    before = _fingerprint(wide)
+    options: dict[str, Any] = {"by": "site", "response": "yield_kg_ha", "block": "block"}
+    with pytest.warns(
+        yt.YieldTrialWarning, match=r"treatment 'ＣＫ' and 'CK' are read as 'CK'"
+    ) as caught:
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)  # the small trials' df
+        warnings.filterwarnings("always", message=r"labels written with full-width")
+        got = yt.analyze_many(wide, treatment="treatment", control="CK", **options)
+    assert [w.filename for w in caught if "full-width" in str(w.message)] == [__file__]
+    assert got.summary is not None
+    pd.testing.assert_frame_equal(got.summary.means, _network(network).summary.means)
+    assert _fingerprint(wide) == before
