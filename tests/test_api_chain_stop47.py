@@ -188,3 +188,47 @@ def test_analyze_many_names_labels_merged_beyond_spaces(network: pd.DataFrame) -
     assert got.summary is not None
     pd.testing.assert_frame_equal(got.summary.means, _network(network).summary.means)
     assert _fingerprint(wide) == before
+
+
+# ------------------------------------------------------------------ yields() of an excluded plot
+
+
+def test_yields_of_an_excluded_plot_read_again_warn(plots: pd.DataFrame) -> None:
+    """yields() leaves an excluded plot's yield empty; read again the plot came back silently.
+
+    The table's yields are recomputed from its harvest records, so plot 101 (CK2, block
+    B1) was in the means again: CK2 6,763.0 -> 6,719.5 kg/ha (the means of the trial
+    without any exclusion).  It now warns, naming the plot and how to exclude it again;
+    excluded again, nothing is said and the means are those of the excluded trial.
+    """
+    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plots, crop="wheat", control="CK1"))
+    excluded = trial.exclude(101, reason="lodged")
+    table = excluded.yields()
+    before = _fingerprint(table)
+    with pytest.warns(
+        yt.YieldTrialWarning,
+        match=r"plot '101': yield_kg_ha is empty in the table but the harvest records give a "
+        r"yield, which is analysed .* exclude the plot again \(trial\.exclude\(plot, reason",
+    ):
+        again = yt.FieldTrial.from_dataframe(table, crop="wheat", control="CK1")
+    assert _fingerprint(table) == before
+    means = _quiet(lambda: again.means().set_index("treatment")["yield_kg_ha"])
+    pd.testing.assert_series_equal(
+        means, _quiet(lambda: trial.means().set_index("treatment")["yield_kg_ha"])
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", yt.YieldTrialWarning)
+        warnings.filterwarnings("ignore", message=r"only 6 error degrees")
+        restored = again.replace(exclusions=excluded.excluded_plots)
+        pd.testing.assert_frame_equal(restored.means(), excluded.means())
+
+
+def test_a_missing_plot_in_a_yields_table_is_not_named(plots: pd.DataFrame) -> None:
+    """A plot without harvest records has an empty yield for that reason: no warning."""
+    spoiled = plots.copy()
+    spoiled.loc[0, ["fresh_mass_kg", "moisture_pct", "impurity_pct"]] = np.nan
+    table = _quiet(lambda: yt.FieldTrial.from_dataframe(spoiled, crop="wheat").yields())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yt.FieldTrial.from_dataframe(table, crop="wheat")
+    assert not [w for w in caught if "is empty in the table" in str(w.message)]

@@ -289,6 +289,13 @@ def _other_moisture_method() -> list[str]:
     return _caught(lambda: _trial(plots).yields())
 
 
+def _emptied_yields() -> list[str]:
+    # yields() of a trial with an excluded plot, read again: the plot came back (stop 47)
+    trial = _trial(_plots()).exclude(_plots()["plot_id"].iloc[0], reason="lodged")
+    table = trial.yields()
+    return _caught(lambda: _trial(table))
+
+
 def _described_crop() -> list[str]:
     # a maize trial reported with last season's wheat trial.toml: stop 47
     from yieldtrial import TrialConfig
@@ -452,6 +459,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
     "other moisture method": (_other_moisture_method, "were recomputed with dry_matter from"),
+    "emptied yields": (_emptied_yields, "is empty in the table but the harvest records give"),
     "description's crop": (_described_crop, "the description's crop 'wheat' replaces the"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "random blocks, block without checks": (
@@ -706,6 +714,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
     "yieldtrial/io/yields.py::warn_other_standard_moisture": ("other standard moisture",),
     "yieldtrial/io/yields.py::warn_other_moisture_method": ("other moisture method",),
+    "yieldtrial/io/yields.py::warn_emptied_yields": ("emptied yields",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),
