@@ -550,7 +550,6 @@ def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
     warning, as the reader names them.
     """
     from yieldtrial.io import validation as _validation
-    from yieldtrial.io.plots import NA_VALUES
 
     changed: dict[Any, pd.Series] = {}
     merges: list[str] = []
@@ -558,9 +557,11 @@ def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
         values = data[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             continue
-        if _labels_as_read(values, NA_VALUES):  # the usual case: no column to rebuild
+        if _labels_as_read(values):  # the usual case: no column to rebuild
             continue
-        labels, merged = _validation.normalise_labels(values, missing=NA_VALUES)
+        # a cell 'NA' stays a label, as read_plots reads a frame's ('NA' in a file is
+        # already missing: pandas reads it so)
+        labels, merged = _validation.normalise_labels(values)
         merges += _validation.merged_label_items(str(column), merged)
         if not labels.equals(values):
             changed[column] = labels
@@ -573,7 +574,7 @@ def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
     return out
 
 
-def _labels_as_read(values: pd.Series, missing: Any) -> bool:
+def _labels_as_read(values: pd.Series) -> bool:
     """Tell whether every distinct label is text already in its normal form (or missing).
 
     One pass over the distinct labels: a network of millions of plots with a few hundred
@@ -582,7 +583,7 @@ def _labels_as_read(values: pd.Series, missing: Any) -> bool:
     from yieldtrial.io.validation import normalise_label
 
     return all(
-        (isinstance(item, str) and normalise_label(item) == item and item not in missing)
+        (isinstance(item, str) and normalise_label(item) == item)
         or (not isinstance(item, str) and pd.api.types.is_scalar(item) and bool(pd.isna(item)))
         for item in values.unique().tolist()
     )
