@@ -289,6 +289,22 @@ def _other_moisture_method() -> list[str]:
     return _caught(lambda: _trial(plots).yields())
 
 
+def _emptied_yields() -> list[str]:
+    # yields() of a trial with an excluded plot, read again: the plot came back (stop 47)
+    trial = _trial(_plots()).exclude(_plots()["plot_id"].iloc[0], reason="lodged")
+    table = trial.yields()
+    return _caught(lambda: _trial(table))
+
+
+def _described_crop() -> list[str]:
+    # a maize trial reported with last season's wheat trial.toml: stop 47
+    from yieldtrial import TrialConfig
+    from yieldtrial.report.build import build_report
+
+    trial = FieldTrial(_plots(), crop="maize", control=("CK",), design="rcbd")
+    return _caught(lambda: build_report(trial, TrialConfig(crop="wheat"), figures=False))
+
+
 def _lost_augmented_entry() -> list[str]:
     book = design.augmented_design(["CK1", "CK2"], [f"E{i:02d}" for i in range(1, 9)], blocks=2,
                                    seed=3)  # fmt: skip
@@ -443,6 +459,8 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "implausible standard moisture": (_implausible_standard, "is above any moisture standard"),
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
     "other moisture method": (_other_moisture_method, "were recomputed with dry_matter from"),
+    "emptied yields": (_emptied_yields, "is empty in the table but the harvest records give"),
+    "description's crop": (_described_crop, "the description's crop 'wheat' replaces the"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "random blocks, block without checks": (
         _random_block_unadjusted_entries,
@@ -698,6 +716,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "other standard moisture",
         "other moisture method",
     ),
+    "yieldtrial/io/yields.py::warn_emptied_yields": ("emptied yields",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),
@@ -706,6 +725,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
+    "yieldtrial/report/build.py::trial_with_settings": ("description's crop",),
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/trial.py::FieldTrial.anova": ("random blocks, block without checks",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),

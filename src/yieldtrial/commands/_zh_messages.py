@@ -485,6 +485,19 @@ TEMPLATES: tuple[Template, ...] = (
         "如需保留表中产量，请把折算方法设为 {first}（--moisture-method {first}）",
     ),
     Template(
+        "emptied-yields",
+        r"plots? (?P<plots>" + _R + r"(?:, " + _R + r")*(?: and (?:" + _R + r"|[\d,]+ more))?): "
+        r"(?P<column>\S+) is empty in the table but the harvest records give a yield, which is "
+        r"analysed \(the table's yields are kept as reported_\* columns\)\. A table of "
+        r"trial\.yields\(\) leaves an excluded plot's yield empty without its reason: exclude "
+        r"the plot again \(trial\.exclude\(plot, reason=\.\.\.\), or \[\[exclude\]\] in "
+        r"trial\.toml\), or leave its fresh mass empty too",
+        "小区 {plots}：表中 {column} 为空，但其收获记录可算出产量，已按该产量参与分析"
+        "（表中原有产量另列保留）。导出的产量表会把剔除小区的产量留空而不注明原因："
+        "如需剔除，请再次剔除该小区（trial.toml 中的 [[exclude]]），或把其鲜重也留空",
+        lists=("plots",),
+    ),
+    Template(
         "copied-trials",
         r"(?P<by>[\w/]+) (?P<copies>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?) "
         r"(?:has|have) the same plot data as (?P=by) (?P<first>" + _R + r") \(treatment and "

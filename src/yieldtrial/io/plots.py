@@ -622,7 +622,7 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
 
     ``thousands=False`` refuses commas between digit groups (a semicolon-separated file).
     """
-    if value is None:
+    if value is None or value is pd.NA:  # pd.NA in an object column is an empty cell too
         return np.nan
     if isinstance(value, bool | np.bool_):
         return None

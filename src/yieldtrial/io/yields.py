@@ -30,6 +30,7 @@ __all__ = [
     "plot_yield_kg_ha",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
+    "warn_emptied_yields",
     "warn_other_moisture_method",
     "warn_other_standard_moisture",
     "warn_tiny_yields",
@@ -280,6 +281,84 @@ def _warn_recomputed(given: str, column: str, used: str, fix: str, stacklevel: i
         f"the table's yields {given} (its {column} column); they were recomputed {used} from "
         "the raw columns (fresh mass, moisture, area) and the table's own yields kept as "
         f"reported_* columns; {fix}",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def emptied_yield_plots(plots: pd.DataFrame, yield_kg_ha: pd.Series) -> tuple[str, list[str]]:
+    """Find the plots of a yieldtrial yields table whose yield is empty but computable.
+
+    ``trial.yields()`` leaves an excluded plot's yield empty and keeps its harvest records;
+    read again, the yields are recomputed from those records, so the plot came back into
+    the analysis without a word (stop 47).  Only a table yieldtrial wrote (its
+    ``standard_moisture_pct`` column, read as ``reported_standard_moisture_pct``) is looked
+    at: a plot table of the user's may hold published yields for some plots only.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+    yield_kg_ha : Series
+        The yields computed from the harvest records (excluded plots already empty). [kg/ha]
+
+    Returns
+    -------
+    column : str
+        The table's yield column as headed (``yield_kg_ha``), or "" when nothing is found.
+    plot_ids : list of str
+        The plots.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"plot_id": ["1", "2"], "reported_yield_kg_ha": [6000.0, None],
+    ...                       "reported_standard_moisture_pct": [13.0, 13.0]})
+    >>> emptied_yield_plots(table, pd.Series([6000.0, 6100.0]))
+    ('yield_kg_ha', ['2'])
+    """
+    reported = [
+        c
+        for c in plots.columns
+        if str(c).startswith("reported_yield_")
+        and unit_from_yield_column(str(c).removeprefix("reported_")) is not None
+    ]
+    if not reported or "reported_standard_moisture_pct" not in plots.columns:
+        return "", []
+    empty = plots[reported].isna().all(axis=1).to_numpy()
+    computed = np.isfinite(pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float))
+    emptied = empty & computed
+    if not emptied.any():
+        return "", []
+    ids = plots["plot_id"].to_numpy()[emptied]
+    return str(reported[0]).removeprefix("reported_"), [str(v) for v in ids]
+
+
+def warn_emptied_yields(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2
+) -> None:
+    """Warn that plots with an empty yield in a yields table are analysed again.
+
+    See :func:`emptied_yield_plots`.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+    yield_kg_ha : Series
+        The computed yields (excluded plots empty). [kg/ha]
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    column, ids = emptied_yield_plots(plots, yield_kg_ha)
+    if not ids:
+        return
+    named = list_items((repr(i) for i in ids), limit=10)
+    warnings.warn(
+        f"{'plots' if len(ids) > 1 else 'plot'} {named}: {column} is empty in the table but "
+        "the harvest records give a yield, which is analysed (the table's yields are kept as "
+        "reported_* columns). A table of trial.yields() leaves an excluded plot's yield empty "
+        "without its reason: exclude the plot again (trial.exclude(plot, reason=...), or "
+        "[[exclude]] in trial.toml), or leave its fresh mass empty too",
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )

@@ -85,7 +85,7 @@ JSON_SCHEMA_VERSION = "1.0"
 AUTO_DUNNETT_LIMIT = 2000
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # == compares identity, as FieldTrial's
 class NetworkResult:
     """Result of :func:`analyze_many`.
 
@@ -488,6 +488,7 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         if len(data) == 0:  # before the control check: "treatments present: ." (stop 39)
             raise DataValidationError("data has no rows; expected one row per plot.")
+        data = _normalised_labels(data, [*by_list, treatment, *([block] if block else [])])
         _check_controls_present(data[treatment], controls)
         from yieldtrial.io.validation import warn_half_precision
 
@@ -538,6 +539,57 @@ def analyze_many(
     per_treatment.attrs["provenance"] = prov.to_dict()
     order = () if _is_dask(data) else _first_seen_trials(data, by_list)
     return NetworkResult(per_trial, per_treatment, across, prov, options, order)
+
+
+def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
+    """Return ``data`` with its text label columns read as the plot-table reader reads them.
+
+    ``yieldtrial network`` normalises the trial keys, treatments and blocks of its files
+    (:func:`~yieldtrial.io.validation.normalise_label`); a notebook's frame was analysed
+    as given, so a treatment ``'N1 '`` (a trailing space) at one site, or ``'ＣＫ'``
+    (full-width), was a treatment of its own without a word (stop 47).  Numeric columns
+    stay as they are, as on the command line; the caller's frame is not changed (a
+    shallow copy gets the new columns).  Spellings merged beyond spaces are named in a
+    warning, as the reader names them.
+    """
+    from yieldtrial.io import validation as _validation
+
+    changed: dict[Any, pd.Series] = {}
+    merges: list[str] = []
+    for column in dict.fromkeys(columns):
+        values = data[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        if _labels_as_read(values):  # the usual case: no column to rebuild
+            continue
+        # a cell 'NA' stays a label, as read_plots reads a frame's ('NA' in a file is
+        # already missing: pandas reads it so)
+        labels, merged = _validation.normalise_labels(values)
+        merges += _validation.merged_label_items(str(column), merged)
+        if not labels.equals(values):
+            changed[column] = labels
+    _validation.warn_merged_labels(merges, stacklevel=3)  # the caller of analyze_many
+    if not changed:
+        return data
+    out = data.copy(deep=False)
+    for column, labels in changed.items():
+        out[column] = labels
+    return out
+
+
+def _labels_as_read(values: pd.Series) -> bool:
+    """Tell whether every distinct label is text already in its normal form (or missing).
+
+    One pass over the distinct labels: a network of millions of plots with a few hundred
+    labels is not copied.
+    """
+    from yieldtrial.io.validation import normalise_label
+
+    return all(
+        (isinstance(item, str) and normalise_label(item) == item)
+        or (not isinstance(item, str) and pd.api.types.is_scalar(item) and bool(pd.isna(item)))
+        for item in values.unique().tolist()
+    )
 
 
 def _first_seen_trials(data: pd.DataFrame, by: list[str]) -> tuple[str, ...]:

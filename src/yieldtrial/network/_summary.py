@@ -34,7 +34,7 @@ COMBINED_METHODS: tuple[str, ...] = ("anova", "mixedlm")
 ANOVA_COLUMNS: tuple[str, ...] = ("source", "df", "sum_sq", "mean_sq", "f", "p_value", "error_term")
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # its tables have no truth value
 class NetworkSummary:
     """Across-site summary of a network (layout G).
 

@@ -126,7 +126,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class AmmiResult:
     r"""AMMI (additive main effects and multiplicative interaction) analysis.
 
@@ -160,7 +160,7 @@ class AmmiResult:
         return f"AmmiResult({len(self.singular_values)} axes: {shown})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class GgeResult:
     r"""GGE biplot analysis (genotype main effect plus genotype x environment).
 
@@ -203,7 +203,7 @@ class GgeResult:
         return f"GgeResult(svp={self.svp!r}, scaling={self.scaling!r}, {pct})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class BlupResult:
     r"""BLUPs of the treatment means with treatments and sites random.
 
@@ -237,7 +237,7 @@ class BlupResult:
         return f"BlupResult(method={self.method!r}, repeatability={self.repeatability:.3f})"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class StabilityResult:
     """Result of :func:`stability`.
 

@@ -126,7 +126,56 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
         changes["factors"] = tuple(given["factors"])
     if "checks" in given and tuple(given["checks"]) != tuple(trial.checks):
         changes["checks"] = tuple(given["checks"])  # [analysis] checks (stop 44)
-    return in_described_order(trial.replace(**changes) if changes else trial, labels)
+    described = in_described_order(trial.replace(**changes) if changes else trial, labels)
+    from yieldtrial.stats._common import warn_at_caller
+
+    for message in replaced_crop_notes(trial, described):
+        warn_at_caller(message)
+    return described
+
+
+def replaced_crop_notes(trial: Any, described: Any) -> list[str]:
+    """Say that a description's crop replaced the crop a FieldTrial was built with.
+
+    ``trial.report(config)`` with a trial.toml of another crop (one copied from last
+    season's wheat trial, say) reported the maize trial as wheat, at wheat's standard
+    moisture, without a word (stop 47).
+
+    Parameters
+    ----------
+    trial : FieldTrial
+        The trial as the caller built it.
+    described : FieldTrial
+        The trial with the description's settings (:func:`trial_with_settings`).
+
+    Returns
+    -------
+    list of str
+        One note when the crops differ, else none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from yieldtrial import FieldTrial
+    >>> plots = pd.DataFrame({"plot_id": ["1", "2"], "treatment": ["CK", "T"],
+    ...                       "yield_kg_ha": [6000.0, 6300.0]})
+    >>> maize = FieldTrial.from_dataframe(plots, crop="maize")
+    >>> replaced_crop_notes(maize, maize.replace(crop="wheat"))[0][:64]
+    "the description's crop 'wheat' replaces the trial's crop 'maize'"
+    """
+    if described.crop == trial.crop:
+        return []
+    moisture = ""
+    if described.standard_moisture_pct != trial.standard_moisture_pct:
+        moisture = (
+            f": the yields are at {described.standard_moisture_pct:g} % moisture instead of "
+            f"the trial's {trial.standard_moisture_pct:g} %"
+        )
+    return [
+        f"the description's crop {described.crop!r} replaces the trial's crop "
+        f"{trial.crop!r}{moisture}. If the trial is {trial.crop}, give the description its "
+        f"crop (config.override(crop={trial.crop!r}), or crop = {trial.crop!r} in trial.toml)"
+    ]
 
 
 def _as_config(config: Any) -> TrialConfig:
@@ -231,7 +280,11 @@ def build_report(
     date = report_date_text(report_date)  # before the analysis: a bad date fails fast
     if title is not None and not isinstance(title, str):
         raise DataValidationError(f"title must be text; got {title!r} ({type(title).__name__})")
+    built = trial
     trial = trial_with_settings(trial, config)
+    from yieldtrial.trial import FieldTrial
+
+    notes = replaced_crop_notes(built, trial) if isinstance(built, FieldTrial) else []
     s = resolve_settings(
         trial, config, lang=lang, unit=unit, margin_pct=margin_pct, alpha=alpha, letters=letters
     )
@@ -282,7 +335,7 @@ def build_report(
         used=used,
         results=results,
         meta=meta,
-        warnings=list(extra_warnings),
+        warnings=[*extra_warnings, *notes],
     )
     ctx.compute()
     if title is None:

@@ -485,6 +485,26 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^plots? (?P<plots>'[^']*'(?:(?:, | and )'[^']*')*(?: and [\d,]+ more)?): "
+            r"\S+ is empty in the table but the harvest records give a yield, which is "
+            r"analysed .*$"
+        ),
+        "小区 {plots}：表中产量为空，但其收获记录可算出产量，已按该产量参与分析"
+        "（表中原有产量另列保留）。导出的产量表会把剔除小区的产量留空而不注明原因："
+        "如需剔除，请在试验描述中再次剔除该小区，或把其鲜重也留空。",
+    ),
+    (
+        (
+            r"^the description's crop '(?P<crop>[^']+)' replaces the trial's crop "
+            r"'(?P<trial_crop>[^']+)'(?:: the yields are at (?P<standard>[\d.]+) % moisture "
+            r"instead of the trial's (?P<own>[\d.]+) %)?\. If the trial is [^,]+, give the "
+            r"description its crop .*$"
+        ),
+        "试验描述（trial.toml）中的作物{crop}取代了试验对象的作物{trial_crop}{moisture_zh}。"
+        "若本试验为{trial_crop}，请在试验描述中把作物改为{trial_crop}。",
+    ),
+    (
+        (
             r"^the table's yields are at (?P<given>[\d., ]+) % moisture \(its "
             r"standard_moisture_pct column\); they were recomputed at (?P<standard>[\d.]+) % from "
             r"the raw columns \(fresh mass, moisture, area\) and the table's own yields kept as "
@@ -1069,6 +1089,16 @@ def translate_message(text: str, lang: str) -> str:
             values["copies"] += "" if values["copies"].endswith("）") else " "
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
+        if "plots" in values:  # "'101', '202' and '303'" (stop 47)
+            values["plots"] = quoted_labels_zh(values["plots"])
+        if "trial_crop" in values:  # a description's crop replacing the trial's (stop 47)
+            own = values["trial_crop"]
+            values["trial_crop"] = CROPS_ZH.get(own.strip().lower(), own)
+            values["moisture_zh"] = (
+                f"：产量按含水量 {values['standard']}% 折算，而非本试验的 {values['own']}%"
+                if values.get("standard")
+                else ""
+            )
         if "items" in values:
             items = _FRACTION_NOTE.sub(r"（可能是把 \1% 写成了小数）", values["items"])
             items = _PLOT_LIST.sub(r"小区 \1 = ", items).replace(", ", "、")
