@@ -23,9 +23,10 @@ def test_demo_index_names_the_example_when_its_json_report_was_edited(
     """
     (tmp_path / "jinzhong-2024.zh.json").write_text(document, encoding="utf-8")
     before = (tmp_path / "jinzhong-2024.zh.json").read_bytes()
-    for lang in ("en", "zh"):
+    # the Chinese index uses full-width brackets and comma (stop 47)
+    for lang, named in (("en", " (jinzhong-2024,"), ("zh", "（jinzhong-2024，")):
         page = index_page(tmp_path, lang)
-        assert "<b>jinzhong-2024</b> (jinzhong-2024," in page
+        assert "<b>jinzhong-2024</b>" + named in page
     assert (tmp_path / "jinzhong-2024.zh.json").read_bytes() == before
 
 

@@ -83,8 +83,8 @@ def no_observed_yield_message(n_plots: int) -> str:
 
     Examples
     --------
-    >>> no_observed_yield_message(9)[:52]
-    'no plot has an observed yield: all 9 plots are missin'
+    >>> no_observed_yield_message(9)[:44]
+    'no plot has an observed yield: all 9 plots a'
     """
     return (
         f"no plot has an observed yield: all {n_plots:,} plots are missing (every fresh "
