@@ -344,7 +344,8 @@ def test_augmented_caption_names_every_check_when_one_is_the_control(tmp_path: A
     book.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
     toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK1"\n', encoding="utf-8")
-    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
+    # LSD letters: the same map caption as the default Tukey report's (compared at stop 47)
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en", letters="lsd")
     section = next(s for s in report.sections if s.key == "field_map")
     caption = section.blocks[0].caption
     expected = "only the checks CK1, CK2, CK3 are coloured (the control CK1 with its label in bold)"
