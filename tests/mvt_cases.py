@@ -7,6 +7,8 @@ quadrature, and the bit-for-bit repeatability check of the p-values.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import special, stats
 
@@ -119,6 +121,19 @@ def augmented_family(checks, blocks, per_block, drop=None):
     return contrast_corr(gls_means_cov(np.array(trt), [np.array(blk)], [], [], k))
 
 
+@functools.cache
+def gauss_legendre(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on ``[-1, 1]`` (read-only; computed once per count).
+
+    ``leggauss`` finds the nodes as eigenvalues each call, which the references below
+    repeated for every threshold and chi node; the rule is the same every time.
+    """
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    x.flags.writeable = False
+    w.flags.writeable = False
+    return x, w
+
+
 def mvn3(r: float, corr: np.ndarray, two_sided: bool) -> float:
     """P(X_i in box, i = 1..3), X ~ N(0, corr): 2-D Gauss-Legendre (96 x 96) over (X1, X2).
 
@@ -126,7 +141,7 @@ def mvn3(r: float, corr: np.ndarray, two_sided: bool) -> float:
     normal, so the innermost probability is a difference of normal cdfs.  No code shared
     with yieldtrial.
     """
-    nodes, weights = np.polynomial.legendre.leggauss(96)
+    nodes, weights = gauss_legendre(96)
     lo = -r if two_sided else -9.0
     z = (r - lo) / 2.0 * nodes + (r + lo) / 2.0
     wz = (r - lo) / 2.0 * weights

@@ -108,7 +108,11 @@ def test_narrow_alpha_field_is_drawn_replicate_by_replicate(tmp_path: Any) -> No
     (tmp_path / "trial.toml").write_text(
         '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\n', encoding="utf-8"
     )
-    report, _ = report_from_files(tmp_path / "plots.csv", tmp_path / "trial.toml", figures=True)
+    # LSD letters: the maps and their captions are the default Tukey report's (compared at
+    # stop 47), without the Tukey integration of the alpha design's 276 pairs
+    report, _ = report_from_files(
+        tmp_path / "plots.csv", tmp_path / "trial.toml", figures=True, letters="lsd"
+    )
     section = next(s for s in report.sections if s.key == "field_map")
     assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 3
     assert "replicate 2: 24 plots in rows 7-12" in section.blocks[1].caption
@@ -246,7 +250,8 @@ def test_augmented_checks_are_coloured_without_a_control(tmp_path: Any) -> None:
     book.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
     toml.write_text('[trial]\ncrop = "wheat"\n', encoding="utf-8")
-    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
+    # LSD letters: the same map caption as the default Tukey report's (compared at stop 47)
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en", letters="lsd")
     section = next(s for s in report.sections if s.key == "field_map")
     assert "only the controls CK1, CK2, CK3 are coloured" in section.blocks[0].caption
 
@@ -282,7 +287,9 @@ def _row_column_plots(tmp_path: Any, *, within_replicate: bool) -> Any:
 def test_rows_numbered_within_replicates_give_one_map_per_replicate(tmp_path: Any) -> None:
     """One map drew the 3 replicates over one another (36 plots in 3 x 4 cells)."""
     path = _row_column_plots(tmp_path, within_replicate=True)
-    report, _ = report_from_files(path, tmp_path / "trial.toml", figures=True)
+    # LSD letters: the same sections, maps and captions as the default Tukey report's
+    # (compared at stop 47), without the Tukey integration of the row-column design
+    report, _ = report_from_files(path, tmp_path / "trial.toml", figures=True, letters="lsd")
     section = next(s for s in report.sections if s.key == "field_map")
     assert [type(b).__name__ for b in section.blocks] == ["Figure"] * 3
     assert "replicate 3: 12 plots in rows 1-3" in section.blocks[2].caption
@@ -337,7 +344,8 @@ def test_augmented_caption_names_every_check_when_one_is_the_control(tmp_path: A
     book.to_csv(plots, index=False)
     toml = tmp_path / "trial.toml"
     toml.write_text('[trial]\ncrop = "wheat"\n[analysis]\ncontrol = "CK1"\n', encoding="utf-8")
-    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en")
+    # LSD letters: the same map caption as the default Tukey report's (compared at stop 47)
+    report, _ = report_from_files(plots, toml, report_date="2026-01-01", lang="en", letters="lsd")
     section = next(s for s in report.sections if s.key == "field_map")
     caption = section.blocks[0].caption
     expected = "only the checks CK1, CK2, CK3 are coloured (the control CK1 with its label in bold)"

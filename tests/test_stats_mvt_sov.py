@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
-from mvt_cases import assert_repeatable, mvn3
+from mvt_cases import assert_repeatable, gauss_legendre, mvn3
 from yieldtrial.stats import _mvt_sov, distributions
 from yieldtrial.stats.distributions import (
     _exact_exceedances,
@@ -203,7 +203,7 @@ def tukey3_inside(r: float, v: np.ndarray) -> float:
     sd2 = np.sqrt(s[1, 1] - s[0, 1] ** 2 / s[0, 0])
     a, b, e = r * se[0, 1], r * se[0, 2], r * se[1, 2]
     kinks = sorted({-a, a, *(x for x in (b - e, e - b, -b - e, b + e) if -a < x < a)})
-    nodes, weights = np.polynomial.legendre.leggauss(64)
+    nodes, weights = gauss_legendre(64)
     total = 0.0
     for left, right in zip(kinks[:-1], kinks[1:], strict=True):
         half = (right - left) / 2.0
