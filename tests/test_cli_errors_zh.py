@@ -2173,7 +2173,9 @@ NAMES = {
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
-    "report-format-pdf": r"PDF",  # the format's name, as Chinese text writes it
+    # the format's name as Chinese text writes it; the language whose argument is named
+    "report-format": r"Python|format=",
+    "report-format-pdf": r"PDF|Python|format=",
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "tiny-yield": r"\bkg\b",
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
@@ -2990,3 +2992,23 @@ def test_network_column_not_found_joins_the_columns_with_dun_hao():
         "找不到列：--response '产量'、--block 'rep'（是否想写 'Rep'？）；数据中的列："
         "'site'、'plot_id'、'a, b'。请给出正确的列名，或重命名这些列"
     )
+
+
+@pytest.mark.parametrize(
+    ("items", "chinese"),
+    [
+        ("plot '302'", "小区 '302' 有鲜重"),  # a quoted id: a space before the Chinese
+        (  # a cut listing ends in a full-width bracket: no space after it (stop 47)
+            "plot '302', plot '303', plot '304', plot '305', plot '306' and 4 more",
+            "等（另有 4 个）有鲜重",
+        ),
+    ],
+)
+def test_harvest_cell_empty_spaces_only_after_a_quoted_id(items, chinese):
+    """ "等（另有 4 个） 有鲜重" had a stray space after the full-width bracket."""
+    which = "which has" if " and " not in items else "which have"
+    line = translate(
+        f"plots.csv: impurity_pct is empty for {items}, {which} a fresh mass; fill it in (enter "
+        "0 if nothing was deducted), or leave the mass empty too if the plot is missing"
+    )
+    assert line is not None and chinese in line

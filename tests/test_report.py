@@ -340,6 +340,12 @@ def test_format_from_suffix() -> None:
         format_for_path("report.pdf")
 
 
+def test_unknown_suffix_names_the_python_argument_beside_the_flag() -> None:
+    """The message is shared by the CLI and ``Report.write``: a notebook user has no --format."""
+    with pytest.raises(DataValidationError, match=r"or --format \(format= in Python\)\."):
+        format_for_path("report.txt")
+
+
 def test_format_value_kinds() -> None:
     """Display formatting of p-values, signed numbers and missing values."""
     assert format_value(0.0004, Column("p", "P", "pvalue")) == "<0.001"

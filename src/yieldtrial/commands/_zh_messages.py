@@ -511,17 +511,20 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "report-format",
         r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
-        r"\((?P<suffixes>[.\w, ]+)\) or --format\.",
-        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。",
+        r"\((?P<suffixes>[.\w, ]+)\) or --format \(format= in Python\)\.",
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）"
+        "或 --format（Python 中为 format=）。",
     ),
     Template(
         "report-format-pdf",
         r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
-        r"\((?P<suffixes>[.\w, ]+)\) or --format\. yieldtrial writes no PDF: write a \.html "
+        r"\((?P<suffixes>[.\w, ]+)\) or --format \(format= in Python\)\. yieldtrial writes no "
+        r"PDF: write a \.html "
         r"report and print it to PDF from the browser \(it is laid out for A4\), or a \.docx "
         r"report and export it",
-        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）或 --format。"
-        "yieldtrial 不直接生成 PDF：请写出 .html 报告并在浏览器中打印为 PDF（版面按 A4 排好），"
+        "无法从文件名 {path} 判断报告格式；请使用后缀（{suffixes}）"
+        "或 --format（Python 中为 format=）。yieldtrial 不直接生成 PDF："
+        "请写出 .html 报告并在浏览器中打印为 PDF（版面按 A4 排好），"
         "或写出 .docx 报告再导出为 PDF",
     ),
     Template(
@@ -1325,7 +1328,7 @@ TEMPLATES: tuple[Template, ...] = (
         _FILE + r": (?P<column>.+?) is empty for (?P<items>.+), which (?:has|have) a fresh "
         r"mass; fill it in(?P<zero> \(enter 0 if nothing was deducted\))?, or leave the mass "
         r"empty too if the plot is missing",
-        "{file}：{items} 有鲜重，但 {column}为空；请填写{zero}，若小区缺失，请把鲜重也留空",
+        "{file}：{items}有鲜重，但 {column}为空；请填写{zero}，若小区缺失，请把鲜重也留空",
         lists=("column", "items"),
     ),
     Template(
@@ -3270,6 +3273,8 @@ def translate(message: str) -> str | None:
             values["cells"] += " "  # "F1 (=A2) 中的", but "等（另有 3 个）中的"
         if template.name == "harvest-cell-empty":  # impurity, empty grain: 0 if none deducted
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
+            if not values["items"].endswith("）"):  # "'302' 有鲜重", but "等（另有 4 个）有鲜重"
+                values["items"] += " "
         if template.name == "network-column-two-roles":  # response, treatment, block, by
             values["first"] = NETWORK_ROLES_ZH[values["first"]]
             values["second"] = NETWORK_ROLES_ZH[values["second"]]

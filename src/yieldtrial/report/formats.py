@@ -167,5 +167,6 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
     )
     raise DataValidationError(
         f"cannot tell the report format from the file name {str(path)!r}; use a suffix "
-        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format.{pdf}"
+        f"({', '.join(s for v in FORMATS.values() for s in v)}) or --format (format= in "
+        f"Python).{pdf}"
     )
