@@ -1359,7 +1359,7 @@ def _case_treatment_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
     rows = ["101,1,CK,20,,12.7\n", "102,1,T,20,13.77,13.7\n"]
     rows += ["201,2,CK,20,,13.4\n", "202,2,T,20,13.89,13.8\n", "301,3,甲,20,14.1,13.5\n"]
     argv = ["report", str(_table(tmp, rows)), "--crop", "wheat", "--control", "T", *_html(tmp)]
-    return argv, "'CK'（小区 '101', '201'）没有"
+    return argv, "'CK'（小区 '101'、'201'）没有"
 
 
 def _case_many_treatments_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
@@ -1372,7 +1372,7 @@ def _case_many_treatments_no_observed_yield(tmp: Path) -> tuple[list[str], str]:
     rows += ["107,1,CK,20,13.77,13.7\n", "207,2,CK,20,13.89,13.8\n"]
     rows += ["108,1,T,20,14.1,13.5\n", "208,2,T,20,14.3,13.6\n"]
     argv = ["report", str(_table(tmp, rows)), "--crop", "wheat", "--control", "CK", *_html(tmp)]
-    return argv, "'E5'（小区 '105', '205'）等（另有 1 个）没有实测产量"
+    return argv, "'E5'（小区 '105'、'205'）等（另有 1 个）没有实测产量"
 
 
 def _case_augmented_lost_entry(tmp: Path) -> tuple[list[str], str]:
@@ -1442,7 +1442,7 @@ def _prep_named_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> 
 def _case_augmented_named_check_one_plot(tmp: Path) -> tuple[list[str], str]:
     table = _prep_named_book(tmp)
     argv = _prep_argv(tmp, table, "--checks", "CK1,CK2,E2")
-    return argv, "处理 'E2' 被指定为对照（checks：'CK1', 'CK2', 'E2'），却只有 1 个小区"
+    return argv, "处理 'E2' 被指定为对照（checks：'CK1'、'CK2'、'E2'），却只有 1 个小区"
 
 
 def _case_augmented_not_named_plots(tmp: Path) -> tuple[list[str], str]:
@@ -1576,7 +1576,7 @@ def _case_design_one_replicate(tmp: Path) -> tuple[list[str], str]:
 def _case_several_sites(tmp: Path) -> tuple[list[str], str]:
     rows = [f"{site},{row}" for site in ("太谷", "榆次") for row in ROWS]
     plots = _table(tmp, rows, "site," + HEADER)
-    return _report(tmp, plots, *_html(tmp)), "'太谷', '榆次'"
+    return _report(tmp, plots, *_html(tmp)), "'太谷'、'榆次'"
 
 
 def _case_margin_no_control(tmp: Path) -> tuple[list[str], str]:
@@ -2490,7 +2490,7 @@ def test_network_trial_warning_line_is_chinese(tmp_path, capsys):
     code, lines = _message_lines([*_network(folder, tmp_path), "--lang", "zh"], capsys)
     assert code == 0
     assert lines == [
-        "yieldtrial: 警告：试点 '太谷', '榆次', '祁县'：impurity_pct 的值全部在 [0, 1) 之间"
+        "yieldtrial: 警告：试点 '太谷'、'榆次'、'祁县'：impurity_pct 的值全部在 [0, 1) 之间"
         "（最大 0.5）：若为小数形式，请乘以 100 换算为百分数。"
         "低于 1% 的值也属可能，故按所给数值计算"
     ]
@@ -2645,7 +2645,7 @@ def test_empty_impurity_column_line_is_chinese(tmp_path, capsys):
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [
-        "yieldtrial: 错误：plots.csv：小区 '101', 小区 '102', 小区 '201', 小区 '202' 有鲜重，"
+        "yieldtrial: 错误：plots.csv：小区 '101'、小区 '102'、小区 '201'、小区 '202' 有鲜重，"
         "但 impurity_pct（表头 '杂质%'）为空；请填写（未扣除则填 0），若小区缺失，请把鲜重也留空"
     ]
 
@@ -3005,7 +3005,7 @@ def test_network_column_not_found_joins_the_columns_with_dun_hao():
     ],
 )
 def test_harvest_cell_empty_spaces_only_after_a_quoted_id(items, chinese):
-    """ "等（另有 4 个） 有鲜重" had a stray space after the full-width bracket."""
+    """A stray space followed the full-width bracket: "等（另有 4 个） 有鲜重"."""
     which = "which has" if " and " not in items else "which have"
     line = translate(
         f"plots.csv: impurity_pct is empty for {items}, {which} a fresh mass; fill it in (enter "

@@ -142,6 +142,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
         lambda m: f"（trial.toml 中的 {m.group(1)}）不在小区数据表中" + "；" * bool(m.group(2)),
     ),
     (r" \((\S+) % written as a fraction\?\)", r"（是否把 \1% 写成了小数？）"),
+    (r"^, (?=(?:plots? |treatment |block |site )?$)", "、"),  # between two quoted items
     (r"\bplots? $", "小区 "),  # before a quoted id (the next part)
     (r"\b(treatment|block|site) $", lambda m: f"{LABEL_COLUMNS_ZH[m.group(1)]} "),
     (r"^ are read as $", " 读作 "),
@@ -3030,7 +3031,7 @@ def translate(message: str) -> str | None:
     --------
     >>> translate("control 'CKX' is not a treatment of this trial; treatments present: "
     ...           "'CK1', 'T'. Labels are case-sensitive: pass --control one of them")
-    "对照 'CKX' 不是本试验的处理；现有处理：'CK1', 'T'。标签区分大小写：请用 --control 指定其中之一"
+    "对照 'CKX' 不是本试验的处理；现有处理：'CK1'、'T'。标签区分大小写：请用 --control 指定其中之一"
     >>> translate("something new") is None
     True
     """
