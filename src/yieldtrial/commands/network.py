@@ -41,6 +41,7 @@ from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from yieldtrial.config import TrialConfig
@@ -660,17 +661,8 @@ def _leave_out_duplicate_plots(
         left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
         left_out_sites.append((str(key), reason))
         dropped |= in_trial
-    if dropped.all():
-        raise DataValidationError(
-            f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)}); "
-            f"first: {left_out[0]}"
-        )
-    for key, reason in left_out_sites[len(left_out_sites) - len(left_out) :]:
-        print_message(network_warning_line("/".join(by), repr(key), reason, left_out=True))
-    kept = plots.loc[~dropped].copy()
-    kept.attrs = dict(plots.attrs)
-    kept.attrs["left_out_sites"] = left_out_sites
-    return kept, left_out
+    everything = f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)})"
+    return _without_left_out(plots, by, dropped, left_out, left_out_sites, everything)
 
 
 def _leave_out_negative_yields(
@@ -712,11 +704,26 @@ def _leave_out_negative_yields(
         left_out.append(f"{'/'.join(by)} {key!r}: {reason}")
         left_out_sites.append((str(key), reason))
         dropped |= in_trial
+    everything = f"every trial holds a negative yield ({len(left_out)} of {len(left_out)})"
+    return _without_left_out(plots, by, dropped, left_out, left_out_sites, everything)
+
+
+def _without_left_out(
+    plots: pd.DataFrame,
+    by: list[str],
+    dropped: np.ndarray,
+    left_out: list[str],
+    left_out_sites: list[tuple[str, str]],
+    everything: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Drop the rows of the trials just left out, saying so once per trial.
+
+    ``left_out`` holds this step's lines; ``left_out_sites`` the report's site strip,
+    earlier steps' entries first.  When every row is dropped, the error is
+    ``everything`` and the first trial's reason.
+    """
     if dropped.all():
-        raise DataValidationError(
-            f"every trial holds a negative yield ({len(left_out)} of {len(left_out)}); "
-            f"first: {left_out[0]}"
-        )
+        raise DataValidationError(f"{everything}; first: {left_out[0]}")
     for key, reason in left_out_sites[len(left_out_sites) - len(left_out) :]:
         print_message(network_warning_line("/".join(by), repr(key), reason, left_out=True))
     kept = plots.loc[~dropped].copy()
