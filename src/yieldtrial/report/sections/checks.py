@@ -22,7 +22,7 @@ from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
-from yieldtrial.report._format import fmt_number, fmt_p, join_list
+from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Column, Paragraph, Section, Table, records
@@ -58,10 +58,16 @@ def _value_text(ctx: ReportContext, variable: str, value: Any) -> str:
     from yieldtrial.units import unit_from_yield_column
 
     unit = unit_from_yield_column(variable)
-    return f"{number:.6g}" + (f"\u00a0{unit}" if unit else "")
+    if unit:  # the display unit's column (kg/mu of a Chinese report): as the plot table shows it
+        return f"{fixed(number, yield_digits(unit), group=',')}\u00a0{unit}"
+    return f"{number:.6g}"
 
 
 def _variable_label(ctx: ReportContext, variable: str) -> str:
+    from yieldtrial.units import unit_from_yield_column
+
+    if variable != ctx.s.ycol and unit_from_yield_column(variable):
+        variable = ctx.s.ycol  # the yield in the display unit (yield_kg_mu) is the yield too
     key = {
         ctx.s.ycol: "var.yield",
         "fresh_mass_kg": "var.fresh_mass",

@@ -1,0 +1,56 @@
+"""Stop 48, a user's pass at size: what a breeder, a network and a Chinese station got wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yieldtrial.cli import main
+
+#: Raw plot means (kg/ha) of a small RCBD, 5 treatments x 3 blocks; plot 102 (A, block 1)
+#: is typed 1,300 kg/ha low, so the outlier test flags it.
+_MEANS = {"CK": 9100, "A": 9250, "B": 8800, "C": 8950, "D": 9150}
+_NOISE = [[30, -40, 10], [20, 35, -55], [-25, 15, 10], [40, -20, -20], [-10, 25, -15]]
+
+
+def _rcbd_with_outlier(path: Path) -> Path:
+    rows = ["plot_id,treatment,block,yield_kg_ha"]
+    for b in (1, 2, 3):
+        for j, (trt, mean) in enumerate(_MEANS.items()):
+            y = mean - 1300 if (b, trt) == (1, "A") else mean + 3 * _NOISE[j][b - 1]
+            rows.append(f"{b}{j + 1:02d},{trt},{b},{y}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _suspect_row(report: Path, plot: str) -> list[str]:
+    """Return the cells of ``plot``'s row in the first Markdown table listing it (suspects)."""
+    for line in report.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"| {plot} |"):
+            return [cell.strip() for cell in line.strip("|").split("|")]
+    raise AssertionError(f"no row of plot {plot}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "unit"), [("en", "yield", "kg/mu"), ("zh", "产量", "kg/亩")]
+)
+def test_suspect_plot_in_kg_mu_is_named_yield_with_the_tables_decimals(tmp_path, lang, label, unit):
+    """A suspect plot's yield in kg/mu is named "yield" and shown with 2 decimals.
+
+    Reported in kg/mu (every Chinese report's default), the suspect-plot table showed the
+    column name ``yield_kg_mu`` (also in a Chinese report) and 3 decimals (562.353) where the
+    plot table shows 2 (562.35).
+
+    Expected: plot 102 is 9,250 - 1,300 = 7,950 kg/ha = 7,950 / 15 = 530.00 kg/mu (1 mu =
+    1/15 ha), shown as the plot table shows a kg/mu yield (2 decimals), its variable named as
+    the kg/ha yield's is.
+    """
+    plots = _rcbd_with_outlier(tmp_path / "p.csv")
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "maize", "--control", "CK", "--unit", "kg/mu",
+            "--lang", lang, "--no-figures", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    row = _suspect_row(out, "102")
+    assert row[3] == label
+    assert row[4] == f"530.00\u00a0{unit}"
