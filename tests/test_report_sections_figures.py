@@ -82,12 +82,15 @@ def test_small_trial_draws_every_treatment() -> None:
     assert _shown(means, ["CK"]) is means
 
 
-def test_large_trial_draws_extremes_and_control_in_display_order() -> None:
+def test_large_trial_draws_extremes_and_control_highest_mean_first() -> None:
+    # stop 48: in display order the 20 highest and 20 lowest alternated along the axis
     means = _means(200)
     shown = _shown(means, ["CK"])
     half = MAX_BARS // 2
     expected = (means["mean"] > 200 - half) | (means["mean"] <= half) | (means["treatment"] == "CK")
-    assert shown.index.tolist() == means.index[expected].tolist()
+    assert sorted(shown.index.tolist()) == means.index[expected].tolist()
+    # means 200 ... 181, the control's middling mean, 20 ... 1
+    assert shown["mean"].tolist() == sorted(shown["mean"].tolist(), reverse=True)
     assert len(shown) == MAX_BARS + 1
 
 

@@ -98,14 +98,18 @@ def _upright_letters(ax: Axes) -> None:
 
 
 def _shown(means: pd.DataFrame, controls: list[str]) -> pd.DataFrame:
-    """Pick the rows a figure draws: all, or the extremes and controls of a large trial."""
+    """Pick the rows a figure draws: all, or the extremes and controls of a large trial.
+
+    A subset is drawn highest mean first (the control(s) at their rank): in the order of
+    the labels the highest and lowest means alternated along the axis (stop 48).
+    """
     if len(means) <= MAX_BARS:
         return means
     ranked = means["mean"].astype(float).rank(ascending=False, method="first")
     half = MAX_BARS // 2
     keep = (ranked <= half) | (ranked > len(means) - half)
     keep |= isin(means["treatment"].astype(str), controls)
-    return means.loc[keep]
+    return means.loc[keep].iloc[ranked[keep].to_numpy().argsort(kind="stable")]
 
 
 def _table_entries(
@@ -213,9 +217,8 @@ def figures_section(ctx: ReportContext) -> Section:
         if subset_note:
             names = set(shown["treatment"].astype(str))
             used = used.loc[isin(used["treatment"].astype(str), names)]
-            order = [v for v in order if v in names]
-            if ctx.entries is not None:  # many entries: in the order of the means table
-                order = [str(v) for v in shown["treatment"]]
+            # the bars' order: highest mean first (many entries: the means table's order)
+            order = [str(v) for v in shown["treatment"]]
 
         # an augmented design's entries sit in one block each: a block's line would zigzag
         # between entries of other blocks (stop 31), so its plots are markers only
