@@ -147,7 +147,12 @@ def test_noninferiority_table_summarised(small_limit: None) -> None:
     shown = [row["treatment"] for row in _means_table(report).rows if row["treatment"] != "CK"]
     assert [row["comparison"] for row in table.rows] == [f"{v} – CK" for v in shown]
     assert isinstance(blocks[0], Paragraph)
-    assert {c.key for c in report.companions} == {"means", "noninferiority"}
+    assert {c.key for c in report.companions} == {
+        "means",
+        "noninferiority",
+        "plots",
+        "plots_by_treatment",
+    }
 
 
 def test_conclusions_count_instead_of_listing(small_limit: None) -> None:
@@ -206,10 +211,24 @@ def test_chinese_summary_wording(small_limit: None) -> None:
     assert english_words(note, labels) == []
 
 
-def test_no_treatment_by_block_table_above_limit(small_limit: None) -> None:
-    """Above the limit the plot listing keeps every plot; its treatment x block view is left out."""
-    keys = [b.key for b in _shared_report().section("plots").blocks if isinstance(b, Table)]
-    assert keys == ["plots"]
+def test_plot_listing_summarised_above_limit(small_limit: None) -> None:
+    """Above the limit the plot listing is summarised as the per-entry tables (stop 48).
+
+    It kept every plot (2,000 plots of 1,000 entries: some 45 printed pages); now the
+    per-treatment summary and the first plots, every plot in the companion table; the
+    treatment x block view is left out.
+    """
+    from yieldtrial.report.context import PLOT_LISTING_SHOWN
+
+    report = _shared_report()
+    blocks = report.section("plots").blocks
+    keys = [b.key for b in blocks if isinstance(b, Table)]
+    assert keys == ["plots_by_treatment", "plots"]
+    n_plots = len(report.results["plots"])  # the JSON keeps every plot
+    assert len(blocks[-1].rows) == min(PLOT_LISTING_SHOWN, n_plots)
+    complete = {c.key: c.table for c in report.companions}["plots"]
+    assert len(complete.rows) == n_plots
+    assert blocks[0].text.startswith(f"The trial has {n_plots} plots of 30 entries")
 
 
 def test_treatment_by_block_table_below_limit() -> None:

@@ -54,3 +54,32 @@ def test_suspect_plot_in_kg_mu_is_named_yield_with_the_tables_decimals(tmp_path,
     row = _suspect_row(out, "102")
     assert row[3] == label
     assert row[4] == f"530.00\u00a0{unit}"
+
+
+def test_plot_listing_of_many_entries_goes_to_a_csv_next_to_the_report(tmp_path, monkeypatch):
+    """More entries than the report lists: the plot listing is summarised, every plot in a CSV.
+
+    A 1,000-entry alpha design on 2 replicates (2,000 plots, at the plot-listing limit) listed
+    every plot: 54 of the HTML report's pages. With the entry limit lowered to 10 (as
+    tests/test_report_entries.py does), 12 entries x 2 blocks: the first 20 plots are listed,
+    the 24 in ``r_plots.csv``, and the Chinese note says so in Chinese.
+    """
+    from yieldtrial.report import entries
+
+    monkeypatch.setattr(entries, "ENTRY_TABLE_LIMIT", 10)
+    rows = ["plot_id,treatment,block,yield_kg_ha"]
+    for b in (1, 2):
+        for j in range(12):
+            trt = "CK" if j == 0 else f"E{j:02d}"
+            rows.append(f"{b}{j:02d},{trt},{b},{7000 + 37 * j + 11 * b + (13 * j * b) % 29}")
+    plots = tmp_path / "p.csv"
+    plots.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    argv = ["report", str(plots), "--crop", "maize", "--control", "CK", "--unit", "kg/ha",
+            "--lang", "zh", "--no-figures", "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "本试验共 12 个处理、24 个小区，处理数超过报告逐一列出的上限（10 个）" in text
+    assert "全部小区见本报告同目录下的 r\\_plots.csv 文件" in text
+    written = (tmp_path / "r_plots.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(written) == 1 + 24  # the header and every plot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -36,11 +37,12 @@ from yieldtrial.report._harvest import (
     unit_name,
 )
 from yieldtrial.report.context import ReportContext, plot_listing_limits
-from yieldtrial.report.entries import summarise_table, where_text
+from yieldtrial.report.entries import population, summarise_table, where_text
 from yieldtrial.report.i18n import capitalized, full_stop, t, translate_message
 from yieldtrial.report.model import (
     Bullets,
     Column,
+    Companion,
     Paragraph,
     Section,
     Table,
@@ -727,6 +729,8 @@ def plots_section(ctx: ReportContext) -> Section:
                 Table("plots", cols, rows, caption),
             ],
         )
+    if ctx.entries is not None and s.kind in (None, "treatment"):
+        return _plots_of_many_entries(ctx, Table("plots", cols, rows, caption), shown)
     blocks: list[Any] = [Table("plots", cols, rows, caption)]
     # the treatment x block table is a compact view of the listing above; with more entries
     # than the report lists one by one (``ctx.entries``) it would only repeat it at length
@@ -738,6 +742,46 @@ def plots_section(ctx: ReportContext) -> Section:
     ):
         blocks.append(_by_block_table(ctx))
     return Section("plots", t("section.plots", lang), blocks)
+
+
+def _plots_of_many_entries(ctx: ReportContext, table: Table, shown: int) -> Section:
+    """Summarise the plot listing of a trial with more entries than the report lists.
+
+    A thousand entries on two replicates are 2,000 plots, some 45 printed pages (stop 48):
+    as the per-entry tables, the listing shows the per-treatment summary and the first
+    ``shown`` plots, and every plot goes to ``<report>_plots.csv`` (and the Excel and JSON
+    reports).
+    """
+    from yieldtrial.report import entries
+
+    selection, lang = ctx.entries, ctx.s.lang
+    assert selection is not None  # noqa: S101
+    n_plots = len(table.rows)
+
+    def note(file: str | None) -> str:
+        where = (
+            t("plots.where_reports", lang)
+            if file is None
+            else t("plots.where_file", lang, file=file)
+        )
+        return t(
+            "plots.summarised_entries",
+            lang,
+            n=f"{n_plots:,}",
+            population=population(selection, lang),
+            limit=f"{entries.ENTRY_TABLE_LIMIT:,}",  # read at call time
+            shown=min(shown, n_plots),
+            where=where,
+        )
+
+    paragraph = Paragraph(note(None), "note")
+    ctx.companions.append(Companion(table.key, table, paragraph, note))
+    listed = dataclasses.replace(table, rows=table.rows[:shown])
+    return Section(
+        "plots",
+        t("section.plots", lang),
+        [paragraph, *_summarised_by_treatment(ctx), listed],
+    )
 
 
 def _by_treatment_table(ctx: ReportContext) -> Table:
