@@ -326,3 +326,33 @@ def test_noninferiority_counts_the_entries(small_limit: None) -> None:
     counts = [item for item in items if item.startswith("Non-inferiority to CK1")]
     assert len(counts) == 1
     assert "of the 24 entries are non-inferior" in counts[0]
+
+
+def _without_control() -> Any:
+    """Report the small trial with its checks named and no control (``report --checks``)."""
+    trial = FieldTrial.from_dataframe(
+        _small_plots(), crop="wheat", checks=list(CHECK_EFFECTS), design="augmented"
+    )
+    return build_report(trial, report_date=DATE, figures=True)
+
+
+def test_checks_listed_without_a_control(small_limit: None) -> None:
+    """Without a control the summarised means table listed none of the checks (stop 48).
+
+    Top 3 (E01, CK2, E02) and bottom 2 as before; CK1 and CK3 (middling means) are listed
+    too, and the note names the checks not named otherwise.
+    """
+    report = _without_control()
+    table = next(b for b in report.section("means").blocks if getattr(b, "key", "") == "means")
+    listed = [row["treatment"] for row in table.rows]
+    assert {"CK1", "CK2", "CK3"} <= set(listed)
+    assert len(listed) == 3 + 2 + 2  # top 3 (CK2 among them), the other two checks, bottom 2
+    assert "the checks CK1, CK2, CK3" in _note(report)
+
+
+def test_histogram_caption_names_no_control_when_there_is_none(small_limit: None) -> None:
+    """Without a control the histogram's caption said "dashed lines: the control(s) –"."""
+    report = _without_control()
+    figure = next(b for b in report.section("figures").blocks if getattr(b, "key", "") == "means")
+    assert "dashed" not in figure.caption and "–" not in figure.caption
+    assert figure.caption.startswith("LS-means of all 24 entries and 3 checks (histogram). ")

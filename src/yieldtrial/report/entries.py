@@ -235,7 +235,9 @@ def select_entries(
             n_better[control] = len(up)
             n_worse[control] = int(np.count_nonzero(mine & significant & (diff < 0)))
             n_compared[control] = int(np.count_nonzero(mine))
-    keep = set(top) | set(bottom) | set(ctrl)
+    # an augmented design's checks are the breeder's yardsticks: listed whether or not a
+    # control was named (without one the table showed none of them, stop 48)
+    keep = set(top) | set(bottom) | set(ctrl) | check_set
     for listed in (*better.values(), *checks_better.values()):
         keep.update(listed)
     shown = tuple(v for v in ranked if v in keep)
@@ -315,6 +317,14 @@ def shown_parts(selection: EntrySelection, lang: str) -> str:
     if selection.controls:
         key = "entries.control" if len(selection.controls) == 1 else "entries.controls"
         parts.append(t(key, lang, controls=sep.join(selection.controls)))
+    named = {c for better in selection.checks_better.values() for c in better}
+    named.update(selection.controls)  # a check named above is not named again
+    others = [c for c in selection.checks if c not in named]
+    if others:
+        key = "entries.other_check" if len(others) == 1 else "entries.other_checks"
+        if not selection.controls:
+            key = key.replace("other_", "")
+        parts.append(t(key, lang, checks=sep.join(others)))
     if selection.bottom:
         parts.append(t("entries.bottom", lang, n=len(selection.bottom)))
     return sep.join(parts)

@@ -360,16 +360,18 @@ def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:
     augmented = selection is not None and bool(selection.checks)  # entries and checks apart
     ylabel = "axis.n_entries_augmented" if augmented else "axis.n_entries"
 
-    controls = join_list(list(s.controls), lang) if s.controls else "–"
+    controls = join_list(list(s.controls), lang)
+    # no control: no dashed line is drawn, and the caption does not name one ("the control(s) -")
+    suffix = "" if s.controls else "_no_control"
     if selection is not None and augmented:
         caption = t(
-            "entries.fig_histogram_augmented",
+            f"entries.fig_histogram_augmented{suffix}",
             lang,
             population=population(selection, lang),
             controls=controls,
         )
     else:
-        caption = t("entries.fig_histogram", lang, n=f"{len(means):,}", controls=controls)
+        caption = t(f"entries.fig_histogram{suffix}", lang, n=f"{len(means):,}", controls=controls)
     draw = partial(_draw_histogram, data, list(s.controls), xlabel, t(ylabel, lang), marks)
     return Figure("means", marks.caption(caption), draw)
 
