@@ -28,7 +28,7 @@ _KEPT = re.compile(
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
-    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat "
 )
 
 
@@ -89,6 +89,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     ],
     "usage-blank-labels": lambda tmp: _design("--control", " "),
     "usage-blank-label-among": lambda tmp: _design("--checks", "CK,,T"),
+    "usage-labels-from-a-file": lambda tmp: _design("--control", "@checks.txt"),
     "usage-column-twice": lambda tmp: _report(tmp, "--column", "a=plot_id", "--column", "a=block"),
     "usage-design-needs": lambda tmp: [
         "design",
@@ -144,6 +145,7 @@ NO_HELP = (
     "usage-format-suffix",
     "usage-blank-labels",
     "usage-blank-label-among",
+    "usage-labels-from-a-file",
     "usage-column-twice",
     "usage-design-needs",
     "usage-tukey-two-sided",

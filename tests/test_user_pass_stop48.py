@@ -83,3 +83,36 @@ def test_plot_listing_of_many_entries_goes_to_a_csv_next_to_the_report(tmp_path,
     assert "全部小区见本报告同目录下的 r\\_plots.csv 文件" in text
     written = (tmp_path / "r_plots.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(written) == 1 + 24  # the header and every plot
+
+
+@pytest.mark.parametrize("given", ["labels.txt", "@labels.txt"])
+def test_design_labels_given_as_a_file_name_say_how_to_pass_them(
+    tmp_path, monkeypatch, capsys, given
+):
+    """A 1,000-line label file named on the command line was one "treatment" named after it.
+
+    `design alpha --treatments labels.txt` said "treatments needs at least 4 levels; got 1
+    (labels.txt)" (exit 1), which reads as if the file held one label. Now a usage error
+    (exit 2) says that labels are read from the command line and how to pass the file's.
+    """
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "labels.txt").write_text("\n".join(f"G{i:04d}" for i in range(1, 1001)) + "\n")
+    argv = ["design", "alpha", "--treatments", given, "--block-size", "10", "--replicates", "2",
+            "-o", "fb.csv"]  # fmt: skip
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        f"yieldtrial design: error: --treatments '{given}' is a file, not a label: the labels "
+        "are read from the command line; give them space-separated or as a comma list, e.g. "
+        "--treatments $(cat labels.txt)"
+    )
+    assert not (tmp_path / "fb.csv").exists()
+
+
+def test_design_label_that_is_no_file_is_a_label(tmp_path, monkeypatch):
+    """A label with a dot that names no file (a variety 'Zheng.58'), is a label as before."""
+    monkeypatch.chdir(tmp_path)
+    argv = ["design", "rcbd", "--treatments", "Zheng.58", "CK", "T", "--control", "CK",
+            "--blocks", "2", "--seed", "1", "-o", "fb.csv"]  # fmt: skip
+    assert main(argv) == 0
+    assert "Zheng.58" in (tmp_path / "fb.csv").read_text(encoding="utf-8")

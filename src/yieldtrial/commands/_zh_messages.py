@@ -2381,6 +2381,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "{flag} {given} 没有给出标签（为空）；请给出标签，如 {flag} CK T1{out}",
     ),
     Template(
+        "usage-labels-from-a-file",
+        r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r") is a file, not a label: the labels are read "
+        r"from the command line; give them space-separated or as a comma list, e\.g\. "
+        r"(?P=flag) \$\(cat (?P<file>[^)]*)\)",
+        "{flag} {given} 是文件而不是标签：标签从命令行读取；请用空格或逗号分隔给出，"
+        "如 {flag} $(cat {file})",
+    ),
+    Template(
         "usage-blank-label-among",
         r"(?P<flag>--[a-z-]+) (?P<given>" + _R + r"(?: " + _R + r")*) holds a blank label "
         r"among the others; give every label, or leave the blank one out",

@@ -165,7 +165,21 @@ def _labels(values: list[str] | None, flag: str) -> list[str] | None:
             f"{flag} {' '.join(map(repr, values))} holds a blank label among the others; "
             "give every label, or leave the blank one out"
         )
+    if len(values) == 1 and len(labels) == 1 and _names_a_file(values[0]):
+        # a 1,000-line label file given by its name: one "treatment" named after the file,
+        # refused later as "needs at least 4 levels; got 1 (labels.txt)" (stop 48)
+        raise UsageError(
+            f"{flag} {values[0]!r} is a file, not a label: the labels are read from the command "
+            "line; give them space-separated or as a comma list, e.g. "
+            f"{flag} $(cat {values[0].strip().removeprefix('@')})"
+        )
     return labels
+
+
+def _names_a_file(value: str) -> bool:
+    """Tell whether ``value`` is ``@FILE`` or the name of an existing file with a suffix."""
+    path = Path(value.strip().removeprefix("@"))
+    return value.strip().startswith("@") or (path.suffix != "" and path.is_file())
 
 
 #: The options each layout needs, with what they stand for (checked before randomizing).
