@@ -116,3 +116,23 @@ def test_design_label_that_is_no_file_is_a_label(tmp_path, monkeypatch):
             "--blocks", "2", "--seed", "1", "-o", "fb.csv"]  # fmt: skip
     assert main(argv) == 0
     assert "Zheng.58" in (tmp_path / "fb.csv").read_text(encoding="utf-8")
+
+
+def test_every_step_of_a_long_run_has_its_chinese_name():
+    """Every step named in the source has its Chinese status name.
+
+    The status line of a 200-entry report under --lang zh read "report：Dunnett critical
+    values……": every ``stage("...")`` and ``DUNNETT_STAGE`` is in ``STATUS_ZH``.
+    """
+    import re
+
+    import yieldtrial
+    from yieldtrial.commands._zh_messages import STATUS_ZH
+    from yieldtrial.stats.compare import DUNNETT_STAGE
+
+    src = Path(yieldtrial.__file__).parent
+    steps = {DUNNETT_STAGE}
+    for module in src.rglob("*.py"):
+        steps.update(re.findall(r'\bstage\("([^"{}]+)"\)', module.read_text(encoding="utf-8")))
+    assert len(steps) >= 12
+    assert sorted(steps - set(STATUS_ZH)) == []

@@ -2909,6 +2909,7 @@ STATUS_ZH: dict[str, str] = {
     "residual checks": "残差检验",
     "letters": "多重比较字母标记",
     "comparisons with the control": "与对照比较",
+    "Dunnett critical values": "Dunnett 临界值",  # stats.compare.DUNNETT_STAGE
     "data checks: suspect plots": "数据检查：可疑小区",
     "data checks: sensitivity of the verdicts": "数据检查：结论的稳健性",
     "analysing the trials": "分析各试验",
