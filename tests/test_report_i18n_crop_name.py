@@ -17,6 +17,11 @@ from yieldtrial.report.i18n import crop_name
         ("wheat", "en", "wheat"),
         ("wheat", "zh", "小麦"),
         ("Emmer", "en", "Emmer"),  # a crop the tables do not hold: as given
+        # stop 48: a crop named in Chinese (trial.toml crop = "玉米") read "A 玉米 trial"
+        ("玉米", "en", "maize"),
+        ("籼稻", "en", "indica rice"),
+        ("玉米", "zh", "玉米"),
+        ("高粱米", "en", "高粱米"),  # not a known crop name: as given
     ],
 )
 def test_crop_name(crop: str, lang: str, shown: str) -> None:

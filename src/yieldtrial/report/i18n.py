@@ -296,14 +296,33 @@ def letters_note(test: str, provenance: Any, lang: str) -> str:
 def crop_name(crop: object, lang: str) -> str:
     """Return the crop as a report in ``lang`` names it: "indica rice", "籼稻", "wheat".
 
+    A crop named in Chinese (trial.toml ``crop = "玉米"``) is named in English in an English
+    report when it is a known crop ("A 玉米 trial" before stop 48); other names stay as typed.
+
     Examples
     --------
     >>> crop_name("rice_indica", "en"), crop_name("rice_indica", "zh"), crop_name("Oats", "en")
     ('indica rice', '籼稻', 'Oats')
+    >>> crop_name("玉米", "en"), crop_name("籼稻", "en"), crop_name("玉米", "zh")
+    ('maize', 'indica rice', '玉米')
     """
     text = str(crop)
     names = CROPS_ZH if lang == "zh" else CROPS_EN
-    return names.get(text.strip().lower(), text)
+    key = text.strip().lower()
+    if lang != "zh" and key not in names and _HAN.search(text):
+        from yieldtrial.errors import DataValidationError
+        from yieldtrial.protocols import canonical_crop
+
+        try:
+            key = canonical_crop(text)
+        except DataValidationError:  # not a known crop: as typed
+            return text
+        return names.get(key, key)
+    return names.get(key, text)
+
+
+#: A Han character (a crop named in Chinese).
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 #: The factor columns ``yieldtrial design split_plot`` writes -> their Chinese labels
