@@ -68,6 +68,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-out-of-range": lambda tmp: _report(tmp, "--alpha", "1" + "0" * 400),
     "usage-ambiguous": lambda tmp: _report(tmp, "--l", "x"),
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
+    "usage-force-abbreviated": lambda tmp: _design("-o", str(tmp / "fb.csv"), "--forc"),
+    "usage-empty-input": lambda tmp: ["report", "", "-o", str(tmp / "r.html")],
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-format-contradicts-output": lambda tmp: [
@@ -139,6 +141,8 @@ NO_HELP = (
     "usage-format-contradicts-output",
     "usage-dash-output",
     "usage-dash-input",
+    "usage-force-abbreviated",
+    "usage-empty-input",
     "usage-text-output-name",
     "usage-sheet-csv",
     "usage-format-suffix",

@@ -266,7 +266,8 @@ def _main(argv: Sequence[str] | None) -> int:
         args.option_spellings = _typed_spellings(owner, typed)
         args.format_typed = "--format" in typed
         problem = (
-            _non_finite_argument(parser, args)
+            _abbreviated_force(args, arguments)
+            or _non_finite_argument(parser, args)
             or _standard_output(args)
             or _standard_input(args)
             or _text_output_name(args)
@@ -715,6 +716,36 @@ def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespa
 STDOUT_COMMANDS = ("standardize", "audit", "design", "network")
 
 
+def _abbreviated_force(args: argparse.Namespace, arguments: list[str]) -> str:
+    """Refuse ``--force`` given as an abbreviation (``--forc``, ``design ... --f``).
+
+    Decided (stop 48): argparse takes any unambiguous prefix of an option, and yieldtrial
+    keeps that for every other option (``--moisture-m``, ``--lan zh``); ``--force`` is
+    the one option that replaces a file yieldtrial did not write, so it counts only typed
+    in full.  An abbreviation would also change meaning silently when a new option shares
+    its prefix (``--fo`` was ``--force`` for ``design``, which has no ``--format``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> _abbreviated_force(argparse.Namespace(force=True), ["design", "rcbd", "--forc"])[:34]
+    '--forc: give --force in full; an o'
+    >>> _abbreviated_force(argparse.Namespace(force=True), ["design", "rcbd", "--force"])
+    ''
+    """
+    if not getattr(args, "force", False):
+        return ""
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    for token in arguments[1:end]:
+        name = token.partition("=")[0]
+        if len(name) > 2 and name != "--force" and "--force".startswith(name):
+            return (
+                f"{name}: give --force in full; an option that replaces files is never taken "
+                "from an abbreviation"
+            )
+    return ""
+
+
 def _standard_output(args: argparse.Namespace) -> str:
     """``-o -`` means standard output where a command can print its result; else refused."""
     if getattr(args, "output", None) != "-":
@@ -740,7 +771,7 @@ _INPUT_ARGUMENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 
 def _standard_input(args: argparse.Namespace) -> str:
-    """Refuse ``-`` as an input file: yieldtrial does not read standard input.
+    """Refuse ``-`` (or an empty name) as an input file: yieldtrial does not read standard input.
 
     Decided (stop 42): ``-`` was read as a file named ``-`` ("no such file").  Reading
     standard input would give up what a file allows: the reader stats the input (inputs
@@ -749,6 +780,13 @@ def _standard_input(args: argparse.Namespace) -> str:
     UTF-8, streams a large table in two passes, and refuses an output that is the input.
     A file named ``-`` can still be given as ``./-``.
     """
+    for dest, name, _ in _INPUT_ARGUMENTS.get(str(args.command), ()):
+        given = getattr(args, dest, None)
+        if given == "" or (isinstance(given, list) and "" in given):  # an unset shell variable
+            return (
+                f"argument {name}: the value is empty (''); give the plot table's file name "
+                "(an empty name reads as the current folder)"
+            )
     inputs = (*_INPUT_ARGUMENTS.get(str(args.command), ()), ("config", "--config", ""))
     for dest, name, what in inputs:
         given = getattr(args, dest, None)

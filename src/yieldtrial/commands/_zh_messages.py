@@ -1442,6 +1442,39 @@ TEMPLATES: tuple[Template, ...] = (
         "请把文件后缀改为 .xlsx，或把工作表另存为 CSV",
     ),
     Template(
+        "zip-archive",
+        _FILE + r": this is a ZIP archive \(holding (?P<names>.+?)(?: and (?P<more>\d+) more)?\), "
+        r"not an Excel workbook or CSV text; extract the plot table from it \(unzip\) and give "
+        r"that file",
+        "{file}：这是 ZIP 压缩包（内含 {names}{more}），不是 Excel 工作簿或 CSV 文本；"
+        "请先解压出其中的小区数据表（unzip），再给出该文件",
+    ),
+    Template(
+        "compressed-file",
+        _FILE + r": this is an? (?P<kind>gzip-compressed|bzip2-compressed|xz-compressed|"
+        r"Zstandard-compressed|7-Zip archive|RAR archive) \((?P<suffix>\.\w+)\)(?: file)?, not "
+        r"CSV text or an Excel workbook; decompress it first \(e\.g\. gunzip, bunzip2, unxz or "
+        r"7-Zip\) and give the table inside",
+        "{file}：这是 {suffix} 压缩文件，不是 CSV 文本或 Excel 工作簿；"
+        "请先解压（如用 gunzip、bunzip2、unxz 或 7-Zip），再给出其中的数据表",
+    ),
+    Template(
+        "utf32-text",
+        _FILE + r": the file looks like UTF-32 text \(four bytes per character\); pass "
+        r"--encoding (?P<codec>utf-32-(?:le|be)) \(encoding='(?P=codec)'\), or save it as "
+        r"'CSV UTF-8'",
+        "{file}：该文件看似 UTF-32 文本（每个字符 4 字节）；请加 --encoding {codec}"
+        "（encoding='{codec}'），或另存为“CSV UTF-8”",
+    ),
+    Template(
+        "utf16-without-bom",
+        _FILE + r": the file looks like UTF-16 text without a byte-order mark \(every other byte "
+        r"is NUL\); pass --encoding (?P<codec>utf-16-(?:le|be)) \(encoding='(?P=codec)'\), or "
+        r"save it as 'CSV UTF-8'",
+        "{file}：该文件看似没有字节顺序标记（BOM）的 UTF-16 文本（每隔一个字节为 NUL）；"
+        "请加 --encoding {codec}（encoding='{codec}'），或另存为“CSV UTF-8”",
+    ),
+    Template(
         "binary-nul",
         _FILE + r": the file is binary \(it holds NUL bytes\), not a text table; give a CSV file "
         r"\(UTF-8 or GBK text\), or an \.xlsx workbook with the \.xlsx suffix",
@@ -2320,6 +2353,18 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"a (?P<what>file|folder); give a (?P=what) name \(one named '-' can be given as \./-\)",
         "参数 -o：此处不能用 '-'（标准输出）：{command} 写出的是{what}；请给出{what}名"
         "（名为 '-' 的{what}可写作 ./-）",
+    ),
+    Template(
+        "usage-force-abbreviated",
+        r"(?P<given>--[\w-]+): give --force in full; an option that replaces files is never "
+        r"taken from an abbreviation",
+        "{given}：请完整写出 --force；会替换文件的选项不接受缩写",
+    ),
+    Template(
+        "usage-empty-input",
+        r"argument (?P<name>MASS_OR_FILE|PLOTS): the value is empty \(''\); give the plot "
+        r"table's file name \(an empty name reads as the current folder\)",
+        "参数 {name}：值为空（''）；请给出小区数据表的文件名（空文件名会被当作当前文件夹）",
     ),
     Template(
         "usage-dash-input",
