@@ -28,7 +28,7 @@ _KEPT = re.compile(
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
-    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = "
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |(?i:utf-8)|PYTHONUTF8|LC_ALL=C\.UTF-8"
 )
 
 
@@ -70,6 +70,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
     "usage-force-abbreviated": lambda tmp: _design("-o", str(tmp / "fb.csv"), "--forc"),
     "usage-empty-input": lambda tmp: ["report", "", "-o", str(tmp / "r.html")],
+    "usage-undecodable-argument": lambda tmp: _design("--control", "\udce5\udcaf"),
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-format-contradicts-output": lambda tmp: [
@@ -143,6 +144,7 @@ NO_HELP = (
     "usage-dash-input",
     "usage-force-abbreviated",
     "usage-empty-input",
+    "usage-undecodable-argument",
     "usage-text-output-name",
     "usage-sheet-csv",
     "usage-format-suffix",

@@ -267,6 +267,7 @@ def _main(argv: Sequence[str] | None) -> int:
         args.format_typed = "--format" in typed
         problem = (
             _abbreviated_force(args, arguments)
+            or _undecodable_argument(parser, args)
             or _non_finite_argument(parser, args)
             or _standard_output(args)
             or _standard_input(args)
@@ -746,6 +747,35 @@ def _abbreviated_force(args: argparse.Namespace, arguments: list[str]) -> str:
     return ""
 
 
+#: Options that name files: their values may hold any bytes of a file name.
+_PATH_OPTIONS = frozenset({"output", "config", "map"})
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    r"""Refuse a text option holding bytes the locale could not decode (``LC_ALL=C``).
+
+    Python keeps such bytes as lone surrogates (``'\udce5'``): ``--control 对照`` typed
+    in a C/POSIX locale was "names no treatment (the label is blank)", and ``design
+    --treatments 对照 B`` "contains an empty label", once the surrogates were cleaned
+    away.  File names (inputs, ``-o``, ``--config``, ``--map``) may hold any bytes and
+    are left to the file checks.
+    """
+    for action in _command_actions(parser, getattr(args, "command", None)):
+        if not action.option_strings or action.dest in _PATH_OPTIONS:
+            continue
+        value = getattr(args, action.dest, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _UNDECODED.search(item):
+                option = max(action.option_strings, key=len)
+                return (
+                    f"argument {option}: {item!r} holds bytes that are not text in this "
+                    f"system's encoding ({sys.getfilesystemencoding()}); run yieldtrial in a "
+                    "UTF-8 locale (e.g. LC_ALL=C.UTF-8) or set PYTHONUTF8=1"
+                )
+    return ""
+
+
 def _standard_output(args: argparse.Namespace) -> str:
     """``-o -`` means standard output where a command can print its result; else refused."""
     if getattr(args, "output", None) != "-":
@@ -782,6 +812,8 @@ def _standard_input(args: argparse.Namespace) -> str:
     """
     for dest, name, _ in _INPUT_ARGUMENTS.get(str(args.command), ()):
         given = getattr(args, dest, None)
+        if getattr(args, "moisture", None) is not None:
+            continue  # a MASS: "MASS '' is not a number" (the command's own check)
         if given == "" or (isinstance(given, list) and "" in given):  # an unset shell variable
             return (
                 f"argument {name}: the value is empty (''); give the plot table's file name "

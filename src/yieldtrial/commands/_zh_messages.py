@@ -225,6 +225,15 @@ TEMPLATES: tuple[Template, ...] = (
         "请换一个输出文件名，或加 --force 覆盖它",
     ),
     Template(
+        "existing-output-unreadable",
+        r"(?P<path>" + _Q + r") already exists and yieldtrial may not read it \(no read "
+        r"permission\), so it cannot tell whether it is its own unchanged output; refusing to "
+        r"replace it\. Make it readable \(chmod u\+r\), choose another output name, or add "
+        r"--force \(force=True in Python\) to replace it",
+        "{path} 已存在，但 yieldtrial 没有读取它的权限，无法判断它是否为 yieldtrial 写出后未改动的"
+        "输出文件，拒绝覆盖。请让它可读（chmod u+r）、换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
         "output-created-meanwhile",
         r"(?P<path>" + _Q + r") was created by another run while this one was writing it; "
         r"refusing to replace it\. Choose another output name, or add --force "
@@ -2365,6 +2374,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"argument (?P<name>MASS_OR_FILE|PLOTS): the value is empty \(''\); give the plot "
         r"table's file name \(an empty name reads as the current folder\)",
         "参数 {name}：值为空（''）；请给出小区数据表的文件名（空文件名会被当作当前文件夹）",
+    ),
+    Template(
+        "usage-undecodable-argument",
+        r"argument (?P<option>--[\w-]+): (?P<given>" + _R + r") holds bytes that are not text in "
+        r"this system's encoding \((?P<encoding>[\w-]+)\); run yieldtrial in a UTF-8 locale "
+        r"\(e\.g\. LC_ALL=C\.UTF-8\) or set PYTHONUTF8=1",
+        "参数 {option}：{given} 含有按本系统编码（{encoding}）无法解读为文本的字节；"
+        "请在 UTF-8 区域设置下运行（如 LC_ALL=C.UTF-8），或设置 PYTHONUTF8=1",
     ),
     Template(
         "usage-dash-input",

@@ -1,0 +1,246 @@
+"""Hostile pass of stop 48: output manifest, environment, containers, argparse.
+
+The output manifest, the process's environment, the containers and encodings of the plot
+table, and argparse's own behaviour.
+
+Each case asserts the exit status, one line on stderr, and the files left as they were.
+The generator of the pass is described in CHANGELOG.md (stop 48).
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import hashlib
+import json
+import lzma
+import zipfile
+
+import pytest
+
+from hostile import (
+    HEADER,
+    RCBD_ROWS,
+    assert_one_line_error,
+    plot_table,
+    run_cli,
+    standardize_argv,
+)
+
+TABLE = HEADER + "".join(RCBD_ROWS)
+
+
+def _standardized(tmp_path, capsys, path):
+    """Standardize ``path`` into out.csv; return the exit status and the file's text."""
+    code, lines = run_cli(standardize_argv(path, tmp_path), capsys)
+    assert code == 0, lines
+    return (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+
+
+# --------------------------------------------------------------------------- argparse
+@pytest.mark.parametrize("typed", ["--forc", "--for", "--f"])
+def test_force_abbreviation_is_a_usage_error(tmp_path, capsys, typed):
+    """``design ... --f`` was ``--force`` (design has no --format) and replaced the file."""
+    book = tmp_path / "fb.csv"
+    book.write_text("my own notes\n", encoding="utf-8")
+    argv = ["design", "rcbd", "--treatments", "A", "B", "--blocks", "2", "-o", str(book)]
+    assert_one_line_error(
+        [*argv, typed],
+        capsys,
+        code=2,
+        match=rf"^yieldtrial design: error: {typed}: give --force in full; an option that "
+        "replaces files is never taken from an abbreviation$",
+        untouched=[book],
+    )
+
+
+def test_force_in_full_still_replaces(tmp_path, capsys):
+    """The full spelling keeps its meaning: a foreign file is replaced."""
+    out = tmp_path / "out.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+    code, lines = run_cli([*standardize_argv(plot_table(tmp_path), tmp_path), "--force"], capsys)
+    assert code == 0, lines
+    assert out.read_text(encoding="utf-8-sig").startswith("plot_id")
+
+
+def test_other_abbreviations_are_still_read(tmp_path, capsys):
+    """Only --force must be typed in full (``--standard-m`` stays ``--standard-moisture-pct``)."""
+    code, lines = run_cli(
+        ["standardize", "442", "--moisture", "5", "--standard-m", "13", "--met", "dry_matter"],
+        capsys,
+    )
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["standardize", "", "--crop", "wheat"], "MASS_OR_FILE"),
+        (["report", "", "-o", "r.html"], "PLOTS"),
+        (["network", "a.csv", ""], "PLOTS"),
+    ],
+    ids=["standardize", "report", "network"],
+)
+def test_empty_input_name_is_named(tmp_path, capsys, monkeypatch, argv, name):
+    """``report "$PLOTS"`` with the variable unset said "cannot read '.': it is a folder"."""
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(
+        argv,
+        capsys,
+        code=2,
+        match=rf"argument {name}: the value is empty \(''\); give the plot table's file name",
+        absent=[tmp_path / "r.html"],
+    )
+
+
+# --------------------------------------------------------------------------- containers
+@pytest.mark.parametrize(
+    ("compress", "kind"),
+    [
+        (gzip.compress, r"a gzip-compressed \(\.gz\) file"),
+        (bz2.compress, r"a bzip2-compressed \(\.bz2\) file"),
+        (lzma.compress, r"an xz-compressed \(\.xz\) file"),
+    ],
+    ids=["gzip", "bzip2", "xz"],
+)
+@pytest.mark.parametrize("name", ["plots.csv", "plots.csv.gz", "plots.xlsx"])
+def test_compressed_table_is_named_as_such(tmp_path, capsys, compress, kind, name):
+    """A compressed table was 'binary (it holds NUL bytes)', which did not say to decompress."""
+    path = tmp_path / name
+    path.write_bytes(compress(TABLE.encode()))
+    assert_one_line_error(
+        standardize_argv(path, tmp_path),
+        capsys,
+        match=rf"{name}: this is {kind}, not CSV text or an Excel workbook; decompress it first",
+        untouched=[path],
+        absent=[tmp_path / "out.csv"],
+    )
+
+
+def test_header_starting_bzh_is_no_bzip2_file(tmp_path, capsys):
+    """``BZh`` alone (a column named so) is read as text, not called compressed."""
+    path = tmp_path / "plots.csv"
+    path.write_text("".join(f"BZh,{line}\n" for line in TABLE.splitlines()), encoding="utf-8")
+    code, lines = run_cli(standardize_argv(path, tmp_path), capsys)
+    assert code == 0, lines
+
+
+@pytest.mark.parametrize("name", ["plots.zip", "plots.csv", "plots.xlsx"])
+def test_zip_archive_of_a_csv_is_not_called_a_workbook(tmp_path, capsys, name):
+    """A ZIP holding a CSV was 'an Excel .xlsx workbook?': renaming it .xlsx cannot help."""
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("plots.csv", TABLE)
+    assert_one_line_error(
+        standardize_argv(path, tmp_path),
+        capsys,
+        match=rf"{name}: this is a ZIP archive \(holding 'plots\.csv'\), not an Excel workbook "
+        r"or CSV text; extract the plot table from it \(unzip\) and give that file",
+        untouched=[path],
+    )
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be-bom"])
+def test_utf32_with_bom_is_read(tmp_path, capsys, codec):
+    """UTF-32 with its byte-order mark is as unambiguous as UTF-16's (was 'binary')."""
+    utf8 = plot_table(tmp_path, "u8.csv", rows=RCBD_ROWS)
+    expected = _standardized(tmp_path, capsys, utf8)
+    path = tmp_path / "u32.csv"
+    text = TABLE
+    data = (
+        text.encode("utf-32")
+        if codec == "utf-32"
+        else codecs.BOM_UTF32_BE + text.encode("utf-32-be")
+    )
+    path.write_bytes(data)
+    code, lines = run_cli([*standardize_argv(path, tmp_path), "--force"], capsys)
+    assert code == 0, lines
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig") == expected
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_utf32_without_bom_is_named(tmp_path, capsys, order):
+    """Three NULs in four bytes were 'binary'; the message names --encoding utf-32-xx."""
+    path = tmp_path / "u32.csv"
+    path.write_bytes(TABLE.encode(f"utf-32-{order}"))
+    assert_one_line_error(
+        standardize_argv(path, tmp_path),
+        capsys,
+        match=rf"u32\.csv: the file looks like UTF-32 text \(four bytes per character\); pass "
+        rf"--encoding utf-32-{order}",
+        untouched=[path],
+    )
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_utf16_without_bom_holding_chinese_is_named(tmp_path, capsys, order):
+    """Chinese labels broke the every-other-byte-NUL test: 'binary' instead of UTF-16."""
+    path = tmp_path / "u16.csv"
+    path.write_bytes(TABLE.replace(",CK,", ",对照,").encode(f"utf-16-{order}"))
+    assert_one_line_error(
+        standardize_argv(path, tmp_path),
+        capsys,
+        match=rf"UTF-16 text without a byte-order mark.*--encoding utf-16-{order}",
+        untouched=[path],
+    )
+
+
+def test_comma_separated_file_named_tsv_is_read(tmp_path, capsys):
+    """A .tsv without a tab in its header was one column: 'missing required columns'."""
+    expected = _standardized(tmp_path, capsys, plot_table(tmp_path, rows=RCBD_ROWS))
+    path = plot_table(tmp_path, "plots.tsv", rows=RCBD_ROWS)
+    code, lines = run_cli([*standardize_argv(path, tmp_path), "--force"], capsys)
+    assert code == 0, lines
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig") == expected
+
+
+def test_excel_separator_line_before_commas_is_named(tmp_path, capsys):
+    """``sep=;`` above a comma table blamed every row for having too few fields."""
+    path = tmp_path / "plots.csv"
+    path.write_text("sep=;\n" + TABLE, encoding="utf-8")
+    assert_one_line_error(
+        standardize_argv(path, tmp_path),
+        capsys,
+        match=r"row 1 is Excel's separator line \('sep=\.\.\.'\), not the header",
+        untouched=[path],
+    )
+
+
+# --------------------------------------------------------------------------- manifest
+def _manifest(folder, files):
+    (folder / ".yieldtrial-outputs").write_text(
+        json.dumps({"generator": "yieldtrial", "format": 1, "files": files}), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        lambda out: {f"../{out.parent.name}/{out.name}": {"sha256": _sha(out)}},
+        lambda out: {str(out): {"sha256": _sha(out)}},
+        lambda out: {out.name.upper(): {"sha256": _sha(out)}},
+        lambda out: {out.name: {"sha256": _sha(out).upper()}},
+        lambda out: {out.name: {"sha256": "0" * 64, "next": {"sha256": "1" * 64}}},
+        lambda out: {out.name: {"sha256": "0" * 64, "identity": [True] * 5}},
+        lambda out: {out.name: {"sha256": [_sha(out)]}},
+    ],
+    ids=["dotdot-key", "absolute-key", "other-case", "upper-hash", "stale-next", "bool-identity",
+         "hash-in-list"],
+)  # fmt: skip
+def test_hand_edited_manifest_never_unlocks_a_users_file(tmp_path, capsys, entry):
+    """Entries that do not record the file's exact content leave a user's file protected."""
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    out = tmp_path / "out.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+    _manifest(tmp_path, entry(out))
+    assert_one_line_error(
+        standardize_argv(plots, tmp_path),
+        capsys,
+        match="already exists and is not an unchanged output of yieldtrial",
+        untouched=[plots, out],
+    )
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
