@@ -628,6 +628,11 @@ def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
 
 
+def _case_existing_output_unreadable(tmp: Path) -> tuple[list[str], str]:
+    (tmp / f"{NO_READ}.html").write_text("my own notes", encoding="utf-8")
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / f"{NO_READ}.html")), f"{NO_READ}.html"
+
+
 #: The start of the name of an output whose record of outputs cannot be written (a disk
 #: with room for the output, not for the record; see the fixture below).
 NOT_RECORDED = "无法记录"
@@ -1969,6 +1974,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "field-book-filled": _case_field_book_filled,
     "field-book-unreadable": _case_field_book_unreadable,
     "field-book-no-permission": _case_field_book_no_permission,
+    "existing-output-unreadable": _case_existing_output_unreadable,
     "network-raw-needs-crop": _case_network_raw_needs_crop,
     "network-column-not-found": _case_network_column_not_found,
     "folder-is-file": _case_folder_is_file,
@@ -2220,6 +2226,7 @@ NAMES = {
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "zip-archive": r"ZIP|Excel|CSV|unzip",
     "compressed-file": r"CSV|Excel|gunzip|bunzip2|unxz|7-Zip",
+    "existing-output-unreadable": r"chmod u\+r",  # the shell command, as typed
     "utf32-text": r"UTF-32|CSV UTF-8|encoding=|utf-32-\w+",
     "utf16-without-bom": r"UTF-16|BOM|NUL|CSV UTF-8|encoding=|utf-16-\w+",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",

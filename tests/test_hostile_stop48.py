@@ -244,3 +244,82 @@ def test_hand_edited_manifest_never_unlocks_a_users_file(tmp_path, capsys, entry
 
 def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- environment
+@pytest.fixture
+def umask_777():
+    """Run with ``umask 777`` (every permission bit masked), then put the mask back."""
+    import os
+
+    old = os.umask(0o777)
+    yield
+    os.umask(old)
+
+
+def test_umask_777_leaves_outputs_and_their_record_usable(tmp_path, capsys, umask_777):
+    """Mode 000 outputs, manifest and folders: the next run refused yieldtrial's own output."""
+    import stat
+
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    out = tmp_path / "new" / "deeper" / "out.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "-o", str(out)]
+    assert run_cli(argv, capsys)[0] == 0
+    for folder in (tmp_path / "new", out.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o700 == 0o700, folder
+    for path in (out, out.parent / ".yieldtrial-outputs"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o600 == 0o600, path
+    code, lines = run_cli(argv, capsys)  # its own output, recognised
+    assert code == 0, lines
+
+
+def test_output_that_cannot_be_read_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """A foreign file yieldtrial may not read was 'not an unchanged output': unreadable now."""
+    from yieldtrial.io import output
+
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    out = tmp_path / "out.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+
+    def no_read(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr(output, "open", no_read, raising=False)
+    assert_one_line_error(
+        standardize_argv(plots, tmp_path),
+        capsys,
+        match=r"out\.csv' already exists and yieldtrial may not read it \(no read permission\), "
+        r"so it cannot tell whether it is its own unchanged output; refusing to replace it\. "
+        r"Make it readable \(chmod u\+r\)",
+        untouched=[plots, out],
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["design", "rcbd", "--treatments", "\udce5\udcaf", "B", "--blocks", "2"],
+         "--treatments"),
+        (["standardize", "442", "--moisture", "5", "--crop", "wh\udce9at"], "--crop"),
+    ],
+    ids=["design-treatments", "standardize-crop"],
+)  # fmt: skip
+def test_option_bytes_the_locale_cannot_decode_are_named(tmp_path, capsys, argv, option):
+    """``LC_ALL=C`` turns 对照 into lone surrogates: was "the label is blank" / "empty label"."""
+    assert_one_line_error(
+        argv,
+        capsys,
+        code=2,
+        match=rf"argument {option}: '.*' holds bytes that are not text in this system's "
+        r"encoding \(.+\); run yieldtrial in a UTF-8 locale \(e\.g\. LC_ALL=C\.UTF-8\)",
+    )
+
+
+def test_undecodable_output_name_is_left_to_the_output_check(tmp_path, capsys):
+    """File names may hold any bytes: ``-o`` is not refused by the option check."""
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    code, lines = run_cli(
+        ["standardize", str(plots), "--crop", "wheat", "-o", str(tmp_path / "y\udce9.csv")],
+        capsys,
+    )
+    assert code == 1 and "holds bytes that are not text in this system" not in lines[0]

@@ -1016,7 +1016,7 @@ def _check_output(
             )
     if force or is_own_output(target):
         return target, False
-    if not os.access(target, os.R_OK):
+    if not _readable(target):
         raise DataValidationError(
             f"{str(target)!r} already exists and yieldtrial may not read it (no read "
             "permission), so it cannot tell whether it is its own unchanged output; refusing "
@@ -1028,6 +1028,15 @@ def _check_output(
         "refusing to replace it. Choose another output name, or add --force (force=True in "
         "Python) to replace it"
     )
+
+
+def _readable(path: Path) -> bool:
+    """Whether ``path`` (a regular file) opens for reading (no read permission: False)."""
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path:
