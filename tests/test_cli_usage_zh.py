@@ -71,6 +71,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-force-abbreviated": lambda tmp: _design("-o", str(tmp / "fb.csv"), "--forc"),
     "usage-empty-input": lambda tmp: ["report", "", "-o", str(tmp / "r.html")],
     "usage-undecodable-argument": lambda tmp: _design("--control", "\udce5\udcaf"),
+    "usage-option-as-file-name": lambda tmp: _design("--output=--force"),
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-format-contradicts-output": lambda tmp: [
@@ -145,6 +146,7 @@ NO_HELP = (
     "usage-force-abbreviated",
     "usage-empty-input",
     "usage-undecodable-argument",
+    "usage-option-as-file-name",
     "usage-text-output-name",
     "usage-sheet-csv",
     "usage-format-suffix",

@@ -74,6 +74,23 @@ def test_other_abbreviations_are_still_read(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    "given", ["--output=--force", "-o=--crop", "--output=--force=x"], ids=["force", "crop", "eq"]
+)
+def test_option_given_as_the_output_name_is_a_usage_error(tmp_path, capsys, monkeypatch, given):
+    """``--output=--force`` wrote a file named '--force' (exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    name = given.partition("=")[2]
+    assert_one_line_error(
+        ["standardize", "442", "--moisture", "5", "--crop", "wheat", given],
+        capsys,
+        code=2,
+        match=rf"argument -o: '{name}' is an option of standardize, not a file name; give the "
+        rf"file name after -o \(a file so named can be given as \./{name}\)",
+        absent=[tmp_path / name],
+    )
+
+
+@pytest.mark.parametrize(
     ("argv", "name"),
     [
         (["standardize", "", "--crop", "wheat"], "MASS_OR_FILE"),

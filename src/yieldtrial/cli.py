@@ -268,6 +268,7 @@ def _main(argv: Sequence[str] | None) -> int:
         problem = (
             _abbreviated_force(args, arguments)
             or _undecodable_argument(parser, args)
+            or _option_as_file_name(parser, args)
             or _non_finite_argument(parser, args)
             or _standard_output(args)
             or _standard_input(args)
@@ -773,6 +774,28 @@ def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namesp
                     f"system's encoding ({sys.getfilesystemencoding()}); run yieldtrial in a "
                     "UTF-8 locale (e.g. LC_ALL=C.UTF-8) or set PYTHONUTF8=1"
                 )
+    return ""
+
+
+def _option_as_file_name(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """Refuse ``-o`` (or ``--map``) given one of the command's options as its file name.
+
+    ``--output=--force`` (or ``-o=--force``) wrote a file named ``--force``: an option
+    typed where the file name belongs, not a name anyone chooses.  ``./--force`` still
+    names such a file.
+    """
+    spellings = {
+        spelling
+        for action in _command_actions(parser, getattr(args, "command", None))
+        for spelling in action.option_strings
+    }
+    for dest, flag in (("output", "-o"), ("map", "--map")):
+        given = getattr(args, dest, None)
+        if isinstance(given, str) and given.partition("=")[0] in spellings:
+            return (
+                f"argument {flag}: {given!r} is an option of {args.command}, not a file name; "
+                f"give the file name after {flag} (a file so named can be given as ./{given})"
+            )
     return ""
 
 

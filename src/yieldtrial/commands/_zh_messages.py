@@ -2384,6 +2384,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "请在 UTF-8 区域设置下运行（如 LC_ALL=C.UTF-8），或设置 PYTHONUTF8=1",
     ),
     Template(
+        "usage-option-as-file-name",
+        r"argument (?P<flag>-o|--map): (?P<given>" + _R + r") is an option of (?P<command>\w+), "
+        r"not a file name; give the file name after (?P=flag) \(a file so named can be given "
+        r"as (?P<dotted>\./\S+)\)",
+        "参数 {flag}：{given} 是 {command} 的选项，不是文件名；请在 {flag} 后给出文件名"
+        "（该名称的文件可写作 {dotted}）",
+    ),
+    Template(
         "usage-dash-input",
         r"argument (?P<name>MASS_OR_FILE|PLOTS|--config): '-' \(standard input\) is not "
         r"supported: yieldtrial reads the (?P<held>plot table|trial description) from a file; "
