@@ -2310,6 +2310,11 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "缺少必需的参数：{names}",
     ),
     Template(
+        "usage-one-required",
+        r"one of the arguments (?P<names>.+) is required",
+        "缺少必需的参数：{names} 须给出其一",
+    ),
+    Template(
         "usage-invalid-choice",
         r"argument " + _ARG + r": invalid choice: (?P<given>" + _R + r") \(choose from "
         r"(?P<choices>.+?)\)(?:; did you mean (?P<close>" + _R + r")\?)?",
