@@ -60,6 +60,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-unrecognized": lambda tmp: _report(tmp, "--bogus", "x"),
     "usage-required": lambda tmp: ["report"],
     "usage-one-required": lambda tmp: list(_PLAN),
+    "usage-flag-value": lambda tmp: _design("--serpentine=x"),
     "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
     "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),
     "usage-expected-at-least-one": lambda tmp: ["design", "rcbd", "--blocks", "2", "--treatments"],

@@ -73,6 +73,19 @@ def test_other_abbreviations_are_still_read(tmp_path, capsys):
     assert code == 0, lines
 
 
+def test_value_given_to_a_flag_says_what_it_means(tmp_path, capsys):
+    """``--force=yes`` said argparse's "ignored explicit argument 'yes'"."""
+    out = tmp_path / "out.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+    assert_one_line_error(
+        [*standardize_argv(plot_table(tmp_path), tmp_path), "--force=yes"],
+        capsys,
+        code=2,
+        match=r"argument --force: takes no value, got 'yes'; write --force alone",
+        untouched=[out],
+    )
+
+
 @pytest.mark.parametrize(
     "given", ["--output=--force", "-o=--crop", "--output=--force=x"], ids=["force", "crop", "eq"]
 )

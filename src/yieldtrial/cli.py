@@ -70,7 +70,7 @@ class _Parser(argparse.ArgumentParser):
         Under ``--lang zh`` (read by :func:`main` before parsing) the line is Chinese when
         the message is one of argparse's known ones (``_zh_messages.USAGE_TEMPLATES``).
         """
-        message = _suggest_choice(_one_line(message))
+        message = _suggest_choice(_flag_value(_one_line(message)))
         chinese = _chinese_usage(message, self.prog)
         english = f"{self.prog}: error: {message} (see '{self.prog} --help')"
         self.exit(2, (chinese or english) + "\n")
@@ -83,6 +83,24 @@ def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | 
         return None
     line: str | None = zh.usage_line(message, prog, help_hint=help_hint)
     return line
+
+
+_IGNORED_VALUE = re.compile(r"argument (?P<flag>--[\w-]+): ignored explicit argument (?P<given>.+)")
+
+
+def _flag_value(message: str) -> str:
+    """Say what argparse's "ignored explicit argument" means (``--force=yes``).
+
+    Examples
+    --------
+    >>> _flag_value("argument --force: ignored explicit argument 'yes'")
+    "argument --force: takes no value, got 'yes'; write --force alone"
+    """
+    found = _IGNORED_VALUE.fullmatch(message)
+    if found is None:
+        return message
+    flag = found["flag"]
+    return f"argument {flag}: takes no value, got {found['given']}; write {flag} alone"
 
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")

@@ -2310,6 +2310,12 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "缺少必需的参数：{names}",
     ),
     Template(
+        "usage-flag-value",
+        r"argument (?P<flag>--[\w-]+): takes no value, got (?P<given>" + _R + r"); write "
+        r"(?P=flag) alone",
+        "参数 {flag}：不带值，却给了 {given}；请只写 {flag}",
+    ),
+    Template(
         "usage-one-required",
         r"one of the arguments (?P<names>.+) is required",
         "缺少必需的参数：{names} 须给出其一",
