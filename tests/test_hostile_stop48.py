@@ -345,6 +345,26 @@ def test_option_bytes_the_locale_cannot_decode_are_named(tmp_path, capsys, argv,
     )
 
 
+def test_plan_on_an_ascii_stdout_does_not_suggest_an_output_option(capsys, monkeypatch):
+    """``plan --lang zh`` said "write it to a file with -o/--output"; plan has no -o."""
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    code, lines = run_cli(
+        ["plan", "--cv", "10", "--difference", "5", "--treatments", "3", "--lang", "zh"], capsys
+    )
+    assert code == 1 and len(lines) == 1, lines
+    line = lines[0]
+    assert line.endswith(
+        "因此没有写出任何内容；请设置 PYTHONIOENCODING=utf-8（或使用 UTF-8 区域设置）"
+    )
+    assert "-o" not in line
+    sys.stdout.flush()
+    assert raw.getvalue() == b""
+
+
 def test_undecodable_output_name_is_left_to_the_output_check(tmp_path, capsys):
     """File names may hold any bytes: ``-o`` is not refused by the option check."""
     plots = plot_table(tmp_path, rows=RCBD_ROWS)

@@ -965,6 +965,10 @@ def _command_actions(parser: argparse.ArgumentParser, command: str | None) -> li
     return []
 
 
+#: Commands without -o/--output: their result goes to standard output only.
+_NO_OUTPUT_OPTION = ("plan",)
+
+
 def _report_error(
     exc: BaseException, *, debug: bool, argv: Sequence[str] | None, command: str | None = None
 ) -> int:
@@ -999,15 +1003,19 @@ def _report_error(
         traceback.print_exception(exc, file=sys.stderr)
     if _stdout_cannot_encode(exc):
         encoding = getattr(sys.stdout, "encoding", None)
+        # plan has no -o: a redirect keeps the encoding, so only the setting helps
+        to_file = command not in _NO_OUTPUT_OPTION
         english = (
             "yieldtrial: error: the output holds characters (e.g. Chinese labels) that standard "
-            f"output's encoding {encoding!r} cannot show, so nothing was written; write it to a "
-            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)"
+            f"output's encoding {encoding!r} cannot show, so nothing was written; "
+            + ("write it to a file with -o/--output, or set " if to_file else "set ")
+            + "PYTHONIOENCODING=utf-8 (or a UTF-8 locale)"
         )
         zh_line = (
             f"yieldtrial: 错误：输出中有标准输出的编码 {encoding!r} 无法显示的字符（如中文标签），"
-            "因此没有写出任何内容；请用 -o/--output 写入文件，或设置 PYTHONIOENCODING=utf-8"
-            "（或使用 UTF-8 区域设置）"
+            "因此没有写出任何内容；"
+            + ("请用 -o/--output 写入文件，或设置 " if to_file else "请设置 ")
+            + "PYTHONIOENCODING=utf-8（或使用 UTF-8 区域设置）"
         )
         print(_in_language(english, zh_line), file=sys.stderr)
         return 1
