@@ -9,9 +9,11 @@ Chinese, one line, with the user's values verbatim and the same exit status.
 from __future__ import annotations
 
 import datetime
+import gzip
 import os
 import re
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -626,6 +628,11 @@ def _case_field_book_no_permission(tmp: Path) -> tuple[list[str], str]:
     return [*_DESIGN, "-o", str(book), "--force"], f"{NO_READ}.csv"
 
 
+def _case_existing_output_unreadable(tmp: Path) -> tuple[list[str], str]:
+    (tmp / f"{NO_READ}.html").write_text("my own notes", encoding="utf-8")
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / f"{NO_READ}.html")), f"{NO_READ}.html"
+
+
 #: The start of the name of an output whose record of outputs cannot be written (a disk
 #: with room for the output, not for the record; see the fixture below).
 NOT_RECORDED = "无法记录"
@@ -755,6 +762,32 @@ def _case_ods(tmp: Path) -> tuple[list[str], str]:
 def _case_zip_as_csv(tmp: Path) -> tuple[list[str], str]:
     book = _xlsx(tmp, lambda book, sheet: None).rename(tmp / "小区.csv")
     return _report(tmp, book, *_html(tmp)), "小区.csv"
+
+
+def _case_zip_archive(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ("a.csv", "b.csv", "c.csv", "d.csv"):
+            archive.writestr(name, HEADER + "".join(ROWS))
+    return _report(tmp, path, *_html(tmp)), "另有 1 个"
+
+
+def _case_compressed_file(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.csv"
+    path.write_bytes(gzip.compress((HEADER + "".join(ROWS)).encode()))
+    return _report(tmp, path, *_html(tmp)), "小区.csv：这是 .gz 压缩文件"
+
+
+def _case_utf32_text(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.csv"
+    path.write_bytes((HEADER + "".join(ROWS)).replace(",CK,", ",对照,").encode("utf-32-le"))
+    return _report(tmp, path, *_html(tmp)), "--encoding utf-32-le"
+
+
+def _case_utf16_without_bom(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.csv"
+    path.write_bytes((HEADER + "".join(ROWS)).replace(",CK,", ",对照,").encode("utf-16-be"))
+    return _report(tmp, path, *_html(tmp)), "--encoding utf-16-be"
 
 
 def _case_binary_nul(tmp: Path) -> tuple[list[str], str]:
@@ -1941,6 +1974,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "field-book-filled": _case_field_book_filled,
     "field-book-unreadable": _case_field_book_unreadable,
     "field-book-no-permission": _case_field_book_no_permission,
+    "existing-output-unreadable": _case_existing_output_unreadable,
     "network-raw-needs-crop": _case_network_raw_needs_crop,
     "network-column-not-found": _case_network_column_not_found,
     "folder-is-file": _case_folder_is_file,
@@ -1949,6 +1983,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "ods": _case_ods,
     "zip-as-csv": _case_zip_as_csv,
     "binary-nul": _case_binary_nul,
+    "zip-archive": _case_zip_archive,
+    "compressed-file": _case_compressed_file,
+    "utf32-text": _case_utf32_text,
+    "utf16-without-bom": _case_utf16_without_bom,
     "sep-line": _case_sep_line,
     "header-repeated": _case_header_repeated,
     "header-only": _case_header_only,
@@ -2186,6 +2224,11 @@ NAMES = {
     "ods": r"OpenDocument|WPS|CSV",
     "zip-as-csv": r"ZIP|CSV",
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
+    "zip-archive": r"ZIP|Excel|CSV|unzip",
+    "compressed-file": r"CSV|Excel|gunzip|bunzip2|unxz|7-Zip",
+    "existing-output-unreadable": r"chmod u\+r",  # the shell command, as typed
+    "utf32-text": r"UTF-32|CSV UTF-8|encoding=|utf-32-\w+",
+    "utf16-without-bom": r"UTF-16|BOM|NUL|CSV UTF-8|encoding=|utf-16-\w+",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml

@@ -28,7 +28,7 @@ _KEPT = re.compile(
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
-    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat "
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat |(?i:utf-8)|PYTHONUTF8|LC_ALL=C\.UTF-8"
 )
 
 
@@ -59,6 +59,8 @@ def _table(tmp: Path, name: str = "plots.csv") -> list[str]:
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-unrecognized": lambda tmp: _report(tmp, "--bogus", "x"),
     "usage-required": lambda tmp: ["report"],
+    "usage-one-required": lambda tmp: list(_PLAN),
+    "usage-flag-value": lambda tmp: _design("--serpentine=x"),
     "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
     "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),
     "usage-expected-at-least-one": lambda tmp: ["design", "rcbd", "--blocks", "2", "--treatments"],
@@ -68,6 +70,10 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-out-of-range": lambda tmp: _report(tmp, "--alpha", "1" + "0" * 400),
     "usage-ambiguous": lambda tmp: _report(tmp, "--l", "x"),
     "usage-dash-output": lambda tmp: ["report", str(plot_table(tmp)), "-o", "-"],
+    "usage-force-abbreviated": lambda tmp: _design("-o", str(tmp / "fb.csv"), "--forc"),
+    "usage-empty-input": lambda tmp: ["report", "", "-o", str(tmp / "r.html")],
+    "usage-undecodable-argument": lambda tmp: _design("--control", "\udce5\udcaf"),
+    "usage-option-as-file-name": lambda tmp: _design("--output=--force"),
     "usage-dash-input": lambda tmp: ["report", "-", "-o", str(tmp / "r.html")],
     "usage-text-output-name": lambda tmp: _design("-o", str(tmp / "book.xlsx")),
     "usage-format-contradicts-output": lambda tmp: [
@@ -140,6 +146,10 @@ NO_HELP = (
     "usage-format-contradicts-output",
     "usage-dash-output",
     "usage-dash-input",
+    "usage-force-abbreviated",
+    "usage-empty-input",
+    "usage-undecodable-argument",
+    "usage-option-as-file-name",
     "usage-text-output-name",
     "usage-sheet-csv",
     "usage-format-suffix",

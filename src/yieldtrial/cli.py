@@ -70,7 +70,7 @@ class _Parser(argparse.ArgumentParser):
         Under ``--lang zh`` (read by :func:`main` before parsing) the line is Chinese when
         the message is one of argparse's known ones (``_zh_messages.USAGE_TEMPLATES``).
         """
-        message = _suggest_choice(_one_line(message))
+        message = _suggest_choice(_flag_value(_one_line(message)))
         chinese = _chinese_usage(message, self.prog)
         english = f"{self.prog}: error: {message} (see '{self.prog} --help')"
         self.exit(2, (chinese or english) + "\n")
@@ -83,6 +83,24 @@ def _chinese_usage(message: str, prog: str, *, help_hint: bool = True) -> str | 
         return None
     line: str | None = zh.usage_line(message, prog, help_hint=help_hint)
     return line
+
+
+_IGNORED_VALUE = re.compile(r"argument (?P<flag>--[\w-]+): ignored explicit argument (?P<given>.+)")
+
+
+def _flag_value(message: str) -> str:
+    """Say what argparse's "ignored explicit argument" means (``--force=yes``).
+
+    Examples
+    --------
+    >>> _flag_value("argument --force: ignored explicit argument 'yes'")
+    "argument --force: takes no value, got 'yes'; write --force alone"
+    """
+    found = _IGNORED_VALUE.fullmatch(message)
+    if found is None:
+        return message
+    flag = found["flag"]
+    return f"argument {flag}: takes no value, got {found['given']}; write {flag} alone"
 
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
@@ -266,7 +284,10 @@ def _main(argv: Sequence[str] | None) -> int:
         args.option_spellings = _typed_spellings(owner, typed)
         args.format_typed = "--format" in typed
         problem = (
-            _non_finite_argument(parser, args)
+            _abbreviated_force(args, arguments)
+            or _undecodable_argument(parser, args)
+            or _option_as_file_name(parser, args)
+            or _non_finite_argument(parser, args)
             or _standard_output(args)
             or _standard_input(args)
             or _text_output_name(args)
@@ -715,6 +736,87 @@ def _non_finite_argument(parser: argparse.ArgumentParser, args: argparse.Namespa
 STDOUT_COMMANDS = ("standardize", "audit", "design", "network")
 
 
+def _abbreviated_force(args: argparse.Namespace, arguments: list[str]) -> str:
+    """Refuse ``--force`` given as an abbreviation (``--forc``, ``design ... --f``).
+
+    Decided (stop 48): argparse takes any unambiguous prefix of an option, and yieldtrial
+    keeps that for every other option (``--moisture-m``, ``--lan zh``); ``--force`` is
+    the one option that replaces a file yieldtrial did not write, so it counts only typed
+    in full.  An abbreviation would also change meaning silently when a new option shares
+    its prefix (``--fo`` was ``--force`` for ``design``, which has no ``--format``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> _abbreviated_force(argparse.Namespace(force=True), ["design", "rcbd", "--forc"])[:34]
+    '--forc: give --force in full; an o'
+    >>> _abbreviated_force(argparse.Namespace(force=True), ["design", "rcbd", "--force"])
+    ''
+    """
+    if not getattr(args, "force", False):
+        return ""
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    for token in arguments[1:end]:
+        name = token.partition("=")[0]
+        if len(name) > 2 and name != "--force" and "--force".startswith(name):
+            return (
+                f"{name}: give --force in full; an option that replaces files is never taken "
+                "from an abbreviation"
+            )
+    return ""
+
+
+#: Options that name files: their values may hold any bytes of a file name.
+_PATH_OPTIONS = frozenset({"output", "config", "map"})
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    r"""Refuse a text option holding bytes the locale could not decode (``LC_ALL=C``).
+
+    Python keeps such bytes as lone surrogates (``'\udce5'``): ``--control 对照`` typed
+    in a C/POSIX locale was "names no treatment (the label is blank)", and ``design
+    --treatments 对照 B`` "contains an empty label", once the surrogates were cleaned
+    away.  File names (inputs, ``-o``, ``--config``, ``--map``) may hold any bytes and
+    are left to the file checks.
+    """
+    for action in _command_actions(parser, getattr(args, "command", None)):
+        if not action.option_strings or action.dest in _PATH_OPTIONS:
+            continue
+        value = getattr(args, action.dest, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _UNDECODED.search(item):
+                option = max(action.option_strings, key=len)
+                return (
+                    f"argument {option}: {item!r} holds bytes that are not text in this "
+                    f"system's encoding ({sys.getfilesystemencoding()}); run yieldtrial in a "
+                    "UTF-8 locale (e.g. LC_ALL=C.UTF-8) or set PYTHONUTF8=1"
+                )
+    return ""
+
+
+def _option_as_file_name(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """Refuse ``-o`` (or ``--map``) given one of the command's options as its file name.
+
+    ``--output=--force`` (or ``-o=--force``) wrote a file named ``--force``: an option
+    typed where the file name belongs, not a name anyone chooses.  ``./--force`` still
+    names such a file.
+    """
+    spellings = {
+        spelling
+        for action in _command_actions(parser, getattr(args, "command", None))
+        for spelling in action.option_strings
+    }
+    for dest, flag in (("output", "-o"), ("map", "--map")):
+        given = getattr(args, dest, None)
+        if isinstance(given, str) and given.partition("=")[0] in spellings:
+            return (
+                f"argument {flag}: {given!r} is an option of {args.command}, not a file name; "
+                f"give the file name after {flag} (a file so named can be given as ./{given})"
+            )
+    return ""
+
+
 def _standard_output(args: argparse.Namespace) -> str:
     """``-o -`` means standard output where a command can print its result; else refused."""
     if getattr(args, "output", None) != "-":
@@ -740,7 +842,7 @@ _INPUT_ARGUMENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 
 def _standard_input(args: argparse.Namespace) -> str:
-    """Refuse ``-`` as an input file: yieldtrial does not read standard input.
+    """Refuse ``-`` (or an empty name) as an input file: yieldtrial does not read standard input.
 
     Decided (stop 42): ``-`` was read as a file named ``-`` ("no such file").  Reading
     standard input would give up what a file allows: the reader stats the input (inputs
@@ -749,6 +851,15 @@ def _standard_input(args: argparse.Namespace) -> str:
     UTF-8, streams a large table in two passes, and refuses an output that is the input.
     A file named ``-`` can still be given as ``./-``.
     """
+    for dest, name, _ in _INPUT_ARGUMENTS.get(str(args.command), ()):
+        given = getattr(args, dest, None)
+        if getattr(args, "moisture", None) is not None:
+            continue  # a MASS: "MASS '' is not a number" (the command's own check)
+        if given == "" or (isinstance(given, list) and "" in given):  # an unset shell variable
+            return (
+                f"argument {name}: the value is empty (''); give the plot table's file name "
+                "(an empty name reads as the current folder)"
+            )
     inputs = (*_INPUT_ARGUMENTS.get(str(args.command), ()), ("config", "--config", ""))
     for dest, name, what in inputs:
         given = getattr(args, dest, None)
@@ -854,6 +965,10 @@ def _command_actions(parser: argparse.ArgumentParser, command: str | None) -> li
     return []
 
 
+#: Commands without -o/--output: their result goes to standard output only.
+_NO_OUTPUT_OPTION = ("plan",)
+
+
 def _report_error(
     exc: BaseException, *, debug: bool, argv: Sequence[str] | None, command: str | None = None
 ) -> int:
@@ -888,15 +1003,19 @@ def _report_error(
         traceback.print_exception(exc, file=sys.stderr)
     if _stdout_cannot_encode(exc):
         encoding = getattr(sys.stdout, "encoding", None)
+        # plan has no -o: a redirect keeps the encoding, so only the setting helps
+        to_file = command not in _NO_OUTPUT_OPTION
         english = (
             "yieldtrial: error: the output holds characters (e.g. Chinese labels) that standard "
-            f"output's encoding {encoding!r} cannot show, so nothing was written; write it to a "
-            "file with -o/--output, or set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)"
+            f"output's encoding {encoding!r} cannot show, so nothing was written; "
+            + ("write it to a file with -o/--output, or set " if to_file else "set ")
+            + "PYTHONIOENCODING=utf-8 (or a UTF-8 locale)"
         )
         zh_line = (
             f"yieldtrial: 错误：输出中有标准输出的编码 {encoding!r} 无法显示的字符（如中文标签），"
-            "因此没有写出任何内容；请用 -o/--output 写入文件，或设置 PYTHONIOENCODING=utf-8"
-            "（或使用 UTF-8 区域设置）"
+            "因此没有写出任何内容；"
+            + ("请用 -o/--output 写入文件，或设置 " if to_file else "请设置 ")
+            + "PYTHONIOENCODING=utf-8（或使用 UTF-8 区域设置）"
         )
         print(_in_language(english, zh_line), file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ command ends (:func:`restore_library_logs`).
 
 from __future__ import annotations
 
+import os
 import sys
 
 __all__ = ["quiet_library_logs", "restore_library_logs", "use_file_backend"]
@@ -46,8 +47,19 @@ def restore_library_logs() -> None:
 
 
 def use_file_backend() -> None:
-    """Draw figures off-screen, matplotlib's log notes quiet: the command only writes files."""
+    """Draw figures off-screen, matplotlib's log notes quiet: the command only writes files.
+
+    Under a umask that takes the owner's own bits (``umask 777``), matplotlib's
+    temporary configuration folder (made at its import when HOME is not writable) was
+    mode 000: the import failed, and matplotlib's clean-up at exit printed two tracebacks
+    and left the folder behind.  The import runs with the owner's bits allowed.
+    """
     quiet_library_logs()
-    import matplotlib
+    mask = os.umask(0o077)  # read by setting: 077 for the instant, never 0
+    os.umask(mask & 0o077)
+    try:
+        import matplotlib
+    finally:
+        os.umask(mask)
 
     matplotlib.use("Agg")

@@ -225,6 +225,15 @@ TEMPLATES: tuple[Template, ...] = (
         "请换一个输出文件名，或加 --force 覆盖它",
     ),
     Template(
+        "existing-output-unreadable",
+        r"(?P<path>" + _Q + r") already exists and yieldtrial may not read it \(no read "
+        r"permission\), so it cannot tell whether it is its own unchanged output; refusing to "
+        r"replace it\. Make it readable \(chmod u\+r\), choose another output name, or add "
+        r"--force \(force=True in Python\) to replace it",
+        "{path} 已存在，但 yieldtrial 没有读取它的权限，无法判断它是否为 yieldtrial 写出后未改动的"
+        "输出文件，拒绝覆盖。请让它可读（chmod u+r）、换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
         "output-created-meanwhile",
         r"(?P<path>" + _Q + r") was created by another run while this one was writing it; "
         r"refusing to replace it\. Choose another output name, or add --force "
@@ -1442,6 +1451,39 @@ TEMPLATES: tuple[Template, ...] = (
         "请把文件后缀改为 .xlsx，或把工作表另存为 CSV",
     ),
     Template(
+        "zip-archive",
+        _FILE + r": this is a ZIP archive \(holding (?P<names>.+?)(?: and (?P<more>\d+) more)?\), "
+        r"not an Excel workbook or CSV text; extract the plot table from it \(unzip\) and give "
+        r"that file",
+        "{file}：这是 ZIP 压缩包（内含 {names}{more}），不是 Excel 工作簿或 CSV 文本；"
+        "请先解压出其中的小区数据表（unzip），再给出该文件",
+    ),
+    Template(
+        "compressed-file",
+        _FILE + r": this is an? (?P<kind>gzip-compressed|bzip2-compressed|xz-compressed|"
+        r"Zstandard-compressed|7-Zip archive|RAR archive) \((?P<suffix>\.\w+)\)(?: file)?, not "
+        r"CSV text or an Excel workbook; decompress it first \(e\.g\. gunzip, bunzip2, unxz or "
+        r"7-Zip\) and give the table inside",
+        "{file}：这是 {suffix} 压缩文件，不是 CSV 文本或 Excel 工作簿；"
+        "请先解压（如用 gunzip、bunzip2、unxz 或 7-Zip），再给出其中的数据表",
+    ),
+    Template(
+        "utf32-text",
+        _FILE + r": the file looks like UTF-32 text \(four bytes per character\); pass "
+        r"--encoding (?P<codec>utf-32-(?:le|be)) \(encoding='(?P=codec)'\), or save it as "
+        r"'CSV UTF-8'",
+        "{file}：该文件看似 UTF-32 文本（每个字符 4 字节）；请加 --encoding {codec}"
+        "（encoding='{codec}'），或另存为“CSV UTF-8”",
+    ),
+    Template(
+        "utf16-without-bom",
+        _FILE + r": the file looks like UTF-16 text without a byte-order mark \(every other byte "
+        r"is NUL\); pass --encoding (?P<codec>utf-16-(?:le|be)) \(encoding='(?P=codec)'\), or "
+        r"save it as 'CSV UTF-8'",
+        "{file}：该文件看似没有字节顺序标记（BOM）的 UTF-16 文本（每隔一个字节为 NUL）；"
+        "请加 --encoding {codec}（encoding='{codec}'），或另存为“CSV UTF-8”",
+    ),
+    Template(
         "binary-nul",
         _FILE + r": the file is binary \(it holds NUL bytes\), not a text table; give a CSV file "
         r"\(UTF-8 or GBK text\), or an \.xlsx workbook with the \.xlsx suffix",
@@ -2268,6 +2310,17 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "缺少必需的参数：{names}",
     ),
     Template(
+        "usage-flag-value",
+        r"argument (?P<flag>--[\w-]+): takes no value, got (?P<given>" + _R + r"); write "
+        r"(?P=flag) alone",
+        "参数 {flag}：不带值，却给了 {given}；请只写 {flag}",
+    ),
+    Template(
+        "usage-one-required",
+        r"one of the arguments (?P<names>.+) is required",
+        "缺少必需的参数：{names} 须给出其一",
+    ),
+    Template(
         "usage-invalid-choice",
         r"argument " + _ARG + r": invalid choice: (?P<given>" + _R + r") \(choose from "
         r"(?P<choices>.+?)\)(?:; did you mean (?P<close>" + _R + r")\?)?",
@@ -2320,6 +2373,34 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"a (?P<what>file|folder); give a (?P=what) name \(one named '-' can be given as \./-\)",
         "参数 -o：此处不能用 '-'（标准输出）：{command} 写出的是{what}；请给出{what}名"
         "（名为 '-' 的{what}可写作 ./-）",
+    ),
+    Template(
+        "usage-force-abbreviated",
+        r"(?P<given>--[\w-]+): give --force in full; an option that replaces files is never "
+        r"taken from an abbreviation",
+        "{given}：请完整写出 --force；会替换文件的选项不接受缩写",
+    ),
+    Template(
+        "usage-empty-input",
+        r"argument (?P<name>MASS_OR_FILE|PLOTS): the value is empty \(''\); give the plot "
+        r"table's file name \(an empty name reads as the current folder\)",
+        "参数 {name}：值为空（''）；请给出小区数据表的文件名（空文件名会被当作当前文件夹）",
+    ),
+    Template(
+        "usage-undecodable-argument",
+        r"argument (?P<option>--[\w-]+): (?P<given>" + _R + r") holds bytes that are not text in "
+        r"this system's encoding \((?P<encoding>[\w-]+)\); run yieldtrial in a UTF-8 locale "
+        r"\(e\.g\. LC_ALL=C\.UTF-8\) or set PYTHONUTF8=1",
+        "参数 {option}：{given} 含有按本系统编码（{encoding}）无法解读为文本的字节；"
+        "请在 UTF-8 区域设置下运行（如 LC_ALL=C.UTF-8），或设置 PYTHONUTF8=1",
+    ),
+    Template(
+        "usage-option-as-file-name",
+        r"argument (?P<flag>-o|--map): (?P<given>" + _R + r") is an option of (?P<command>\w+), "
+        r"not a file name; give the file name after (?P=flag) \(a file so named can be given "
+        r"as (?P<dotted>\./\S+)\)",
+        "参数 {flag}：{given} 是 {command} 的选项，不是文件名；请在 {flag} 后给出文件名"
+        "（该名称的文件可写作 {dotted}）",
     ),
     Template(
         "usage-dash-input",

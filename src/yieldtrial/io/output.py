@@ -238,14 +238,17 @@ def _write_atomically(
     _refuse_folder(target)
     folder = target.parent
     missing = [f for f in (folder, *folder.parents) if not os.path.lexists(f)]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise file_error(exc, folder, "create the folder") from None
-    for created in reversed(missing):
+    for created in reversed(missing):  # one by one: a umask of 777 made each one 000
+        try:
+            created.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise file_error(exc, created, "create the folder") from None
         _note_created(created)
+        _owner_may_use(created, 0o700)
     _remove_stale_temporaries(folder, target.name)
     mode = _mode_for(target)
+    if target.name == MANIFEST_NAME:  # the record is read back: never unreadable to its owner
+        mode |= 0o600
     tmp = (
         folder / f".{_short_name(target.name)}.yieldtrial-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     )
@@ -609,13 +612,23 @@ def _mode_for(target: Path) -> int:
     """Permission bits for the new file: those of the file it replaces, else 0666 - umask.
 
     The set-user-ID and set-group-ID bits are not carried over: the new file belongs to
-    whoever runs yieldtrial (root, perhaps), and holds text, not a program.
+    whoever runs yieldtrial (root, perhaps), and holds text, not a program.  A new file
+    is always readable and writable by its owner (``umask 777`` made outputs and the
+    manifest mode 000: the next run could not tell its own output and refused it).
     """
     with contextlib.suppress(OSError):
         info = target.stat()
         if stat.S_ISREG(info.st_mode):
             return stat.S_IMODE(info.st_mode) & ~(stat.S_ISUID | stat.S_ISGID)
-    return 0o666 & ~_umask()
+    return (0o666 & ~_umask()) | 0o600
+
+
+def _owner_may_use(folder: Path, bits: int) -> None:
+    """Give the owner ``bits`` on a folder yieldtrial created (a umask of 777 left it 000)."""
+    with contextlib.suppress(OSError):
+        mode = stat.S_IMODE(os.stat(folder).st_mode)
+        if mode & bits != bits:
+            os.chmod(folder, mode | bits)
 
 
 def _umask() -> int:
@@ -1003,11 +1016,27 @@ def _check_output(
             )
     if force or is_own_output(target):
         return target, False
+    if not _readable(target):
+        raise DataValidationError(
+            f"{str(target)!r} already exists and yieldtrial may not read it (no read "
+            "permission), so it cannot tell whether it is its own unchanged output; refusing "
+            "to replace it. Make it readable (chmod u+r), choose another output name, or add "
+            "--force (force=True in Python) to replace it"
+        )
     raise DataValidationError(
         f"{str(target)!r} already exists and is not an unchanged output of yieldtrial; "
         "refusing to replace it. Choose another output name, or add --force (force=True in "
         "Python) to replace it"
     )
+
+
+def _readable(path: Path) -> bool:
+    """Whether ``path`` (a regular file) opens for reading (no read permission: False)."""
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def check_folder(folder: str | os.PathLike[str], *, force: bool = False) -> Path:

@@ -233,7 +233,7 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     raw_text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
     if not raw_text.strip():
         raise StreamFallback("empty file")
-    sep = "\t" if path.suffix.lower() == ".tsv" else tf._sniff_separator(raw_text)
+    sep = tf._separator(path, raw_text)
     if sep == ";":  # its decimal mark ('12,5' or '12.5') is read from the whole table
         raise StreamFallback("a semicolon-separated file")
     raw_first = tf._first_records(raw_text, sep)
