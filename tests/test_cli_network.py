@@ -781,3 +781,26 @@ def test_trial_keys_call_python_a_fixed_number_of_times_whatever_the_plots() -> 
         return python_calls(lambda: _trial_keys(plots, ["site", "year"]))
 
     assert calls(300_000) - calls(1_000) < 100  # plot by plot: 19 million more
+
+
+def test_network_reads_labels_with_analyze_many_function(plots_csv, tmp_path, monkeypatch):
+    """The command reads its labels through ``analyze_many``'s function (stop 48).
+
+    Both paths had their own copy (``commands.network._normalise_labels`` in place, and
+    ``network._normalised_labels``); the command now calls the library's, with the
+    plot-table reader's missing texts.
+    """
+    import yieldtrial.network as network_module
+    from yieldtrial.io.plots import NA_VALUES
+
+    calls: list[tuple[list[str], tuple[str, ...]]] = []
+    real = network_module._normalised_labels
+
+    def spy(data, columns, **kwargs):
+        calls.append((list(columns), tuple(kwargs.get("missing", ()))))
+        return real(data, columns, **kwargs)
+
+    monkeypatch.setattr(network_module, "_normalised_labels", spy)
+    out = tmp_path / "net.json"
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
+    assert (["site", "treatment", "block"], tuple(NA_VALUES)) in calls

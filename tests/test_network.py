@@ -1280,3 +1280,22 @@ def test_float16_response_warns_as_read_plots_does():
         "again as float64 from their source (astype('float64') cannot restore the lost digits)"
     ]
     assert [w.filename for w in caught if "float16" in str(w.message)] == [__file__]
+
+
+def test_label_reading_with_missing_texts_empties_them_among_clean_labels():
+    """``missing=`` (the command line's reader texts) empties '-' even when the rest is clean.
+
+    ``yieldtrial network`` and ``analyze_many`` read labels through one function since
+    stop 48; the fast path for clean labels must not keep a '-' the command line reads as
+    an empty cell.  Without ``missing=`` (a notebook's frame) '-' stays a label.
+    """
+    from yieldtrial.io.plots import NA_VALUES
+    from yieldtrial.network import _normalised_labels
+
+    frame = pd.DataFrame(
+        {"treatment": ["CK", "-", "N1"], "block": ["B1", "B1", "B1"]}, dtype=object
+    )  # as pandas < 3 holds text (the command line's '-' of a file is NaN already)
+    read = _normalised_labels(frame, ["treatment", "block", "absent"], missing=NA_VALUES)
+    assert read["treatment"].isna().tolist() == [False, True, False]
+    assert _normalised_labels(frame, ["treatment"]) is frame  # clean: not copied
+    assert frame["treatment"].tolist() == ["CK", "-", "N1"]  # the caller's frame

@@ -394,7 +394,7 @@ def read_network(
         # named after the file, as each file of a folder
         plots.insert(0, "site", files[0].stem)
     treatment, block, _ = _roles(plots, config, args)
-    _normalise_labels(plots, [*by, treatment, *([block] if block else [])])
+    plots = _normalise_labels(plots, [*by, treatment, *([block] if block else [])])
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
     raw = has_harvest_columns(plots.rename(columns=_harvest_names(plots)))
     if not has_yield and raw:
@@ -425,29 +425,24 @@ def read_network(
     return plots, response, left_out
 
 
-def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> None:
+def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Read the label columns (trial keys, treatment, block) as ``report`` reads them.
 
     A site typed ``'A '`` (a trailing space) or with a zero-width character or a BOM
     (files joined after export) beside ``'A'`` was a trial of its own, and a treatment
     ``'CK '`` a treatment of its own: the trial split in two, exit 0 without a word.
-    The labels are normalised (:func:`~yieldtrial.io.validation.normalise_label`) and
+    The labels are normalised by ``analyze_many``'s own function
+    (:func:`yieldtrial.network._normalised_labels`, with the reader's missing texts) and
     variants named in a warning, as the plot-table reader does.
     """
-    import pandas as pd
-
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import NA_VALUES
+    from yieldtrial.network import _normalised_labels
 
-    merges: list[str] = []
     present = [c for c in dict.fromkeys(columns) if c in plots.columns]
-    for column in present:
-        if pd.api.types.is_numeric_dtype(plots[column]):
-            continue
-        plots[column], merged = _validation.normalise_labels(plots[column], missing=NA_VALUES)
-        merges += _validation.merged_label_items(column, merged)
-    _validation.warn_merged_labels(merges, stacklevel=3)
+    plots = _normalised_labels(plots, present, missing=NA_VALUES, stacklevel=4)
     _validation.warn_label_variants(plots, present, stacklevel=3)
+    return plots
 
 
 def _trial_files(plots: pd.DataFrame, keys: pd.Series) -> dict[Any, str]:
