@@ -804,3 +804,20 @@ def test_network_reads_labels_with_analyze_many_function(plots_csv, tmp_path, mo
     out = tmp_path / "net.json"
     assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
     assert (["site", "treatment", "block"], tuple(NA_VALUES)) in calls
+
+
+def test_network_reads_float_labels_as_the_plot_table_reader(plots_csv, tmp_path):
+    """Blocks and sites written 1.0, 2.0 in the file are '1', '2' (stop 48), as in ``report``.
+
+    pandas reads such a column as floats; the command kept them as '1.0'.
+    """
+    table = pd.read_csv(plots_csv)
+    table = table.loc[table["site"] != "D"]
+    table["site"] = table["site"].map({"A": 1.0, "B": 2.0, "C": 3.0})
+    table["block"] = table["block"].astype(float)
+    path = tmp_path / "floats.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "net.json"
+    assert main(["network", str(path), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["site"] for row in data["per_trial"]] == ["1", "2", "3"]

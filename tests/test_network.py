@@ -1299,3 +1299,22 @@ def test_label_reading_with_missing_texts_empties_them_among_clean_labels():
     assert read["treatment"].isna().tolist() == [False, True, False]
     assert _normalised_labels(frame, ["treatment"]) is frame  # clean: not copied
     assert frame["treatment"].tolist() == ["CK", "-", "N1"]  # the caller's frame
+
+
+def test_float_label_columns_are_read_as_the_plot_table_reader_reads_them():
+    """Sites, treatments and blocks held as floats are '1', not '1.0' (stop 48).
+
+    ``FieldTrial`` read ``1.0`` as ``'1'`` (docs/data-format.md), ``analyze_many`` kept
+    ``'1.0'``, so ``control=0`` was "not a treatment of any trial".
+    """
+    data = _network(n_sites=3)
+    codes = {"CK": 0.0, "N1": 1.0, "N2": 2.0, "N3": 3.0}
+    floats = data.assign(
+        site=data["site"].str[-2:].astype(float),
+        treatment=data["treatment"].map(codes),
+        block=data["block"].str[1:].astype(float),
+    )
+    result = _analyze(floats, control=0, dunnett_pvalues="none")
+    assert result.per_trial["site"].tolist() == ["0", "1", "2"]
+    assert sorted(set(result.per_treatment["treatment"])) == ["0", "1", "2", "3"]
+    assert floats["site"].dtype == float  # the caller's frame

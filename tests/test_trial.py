@@ -624,3 +624,16 @@ def test_from_csv_without_crop_or_config_says_how_to_give_the_crop(tmp_path) -> 
     plots, _ = _rcbd_files(tmp_path)
     with pytest.raises(DataValidationError, match=r"pass crop='wheat'.*or config='trial.toml'"):
         FieldTrial.from_csv(plots)  # was Python's "missing keyword argument 'crop'"
+
+
+def test_float_label_columns_are_read_as_integers():
+    """Treatments and blocks held as floats (1.0, 2.0) are the labels '1', '2' (stop 48).
+
+    docs/data-format.md: a number with a zero fraction is the integer; ``analyze_many`` and
+    ``yieldtrial network`` read such columns the same way now (tests/test_network.py,
+    tests/test_cli_network.py).
+    """
+    plots = rcbd_plots().assign(treatment=[1.0, 0.0, 0.0, 1.0], block=[1.0, 1.0, 2.0, 2.0])
+    trial = FieldTrial.from_dataframe(plots, crop="maize", control="0")
+    assert trial.plots["treatment"].tolist() == ["1", "0", "0", "1"]
+    assert trial.plots["block"].tolist() == ["1", "1", "2", "2"]

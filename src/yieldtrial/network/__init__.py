@@ -553,9 +553,11 @@ def _normalised_labels(
     ``yieldtrial network`` normalises the trial keys, treatments and blocks of its files
     (:func:`~yieldtrial.io.validation.normalise_label`); a notebook's frame was analysed
     as given, so a treatment ``'N1 '`` (a trailing space) at one site, or ``'ＣＫ'``
-    (full-width), was a treatment of its own without a word (stop 47).  Numeric columns
-    stay as they are, as on the command line; the caller's frame is not changed (a
-    shallow copy gets the new columns).  Spellings merged beyond spaces are named in a
+    (full-width), was a treatment of its own without a word (stop 47).  Integer and
+    boolean columns stay as they are (their text is the label); a float column is read as
+    the plot-table reader reads it, ``1.0`` as ``'1'`` (it was ``'1.0'`` here where
+    ``FieldTrial`` read ``'1'``, stop 48).  The caller's frame is not changed (a shallow
+    copy gets the new columns).  Spellings merged beyond spaces are named in a
     warning, as the reader names them.  The one function of both paths: ``analyze_many``
     and ``yieldtrial network`` (stop 48).
 
@@ -584,7 +586,7 @@ def _normalised_labels(
     merges: list[str] = []
     for column in dict.fromkeys(c for c in columns if c in data.columns):
         values = data[column]
-        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        if _numbers_as_labels(values):
             continue
         if _labels_as_read(values, na_texts):  # the usual case: no column to rebuild
             continue
@@ -599,6 +601,15 @@ def _normalised_labels(
     for column, labels in changed.items():
         out[column] = labels
     return out
+
+
+def _numbers_as_labels(values: pd.Series) -> bool:
+    """Tell whether a column's numbers are their own labels (integers, booleans).
+
+    Their text is what :func:`~yieldtrial.io.validation.normalise_label` gives (``1`` ->
+    ``'1'``); a float's is not (``1.0`` -> ``'1.0'``, the reader's label is ``'1'``).
+    """
+    return pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values)
 
 
 def _labels_as_read(values: pd.Series, missing: frozenset[str] = frozenset()) -> bool:
