@@ -375,3 +375,18 @@ def test_python_illustrative_without_its_value_names_the_trialconfig_not_a_file(
         "TrialConfig gives no value, so nothing would be marked; given: 'sowing_date'. Add "
         "site to TrialConfig and soil_ph to conditions, or take them out of illustrative."
     )
+
+
+def test_trialconfig_is_unhashable_by_name_and_compares_by_value() -> None:
+    """``hash(TrialConfig())`` said "unhashable type: 'dict'" (its first dict field).
+
+    Decided in stop 48: not hashable (its tables are nested dicts; see the class Notes),
+    said by the class itself; ``==`` compares field by field.
+    """
+    from collections.abc import Hashable
+
+    config = TrialConfig(crop="wheat", economics={"grain_price_per_kg": 2.5})
+    assert not isinstance(config, Hashable)
+    with pytest.raises(TypeError, match=r"unhashable type: 'TrialConfig'"):
+        hash(config)
+    assert config == TrialConfig(crop="wheat", economics={"grain_price_per_kg": 2.5})

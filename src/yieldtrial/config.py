@@ -408,7 +408,20 @@ class TrialConfig:
         applied with :meth:`yieldtrial.FieldTrial.exclude` and listed in the report.
     source : str or None
         Path of the file the configuration came from.
+
+    Notes
+    -----
+    A description compares with ``==`` (field by field) but is not hashable
+    (``hash(config)`` is ``unhashable type: 'TrialConfig'``): its tables (``conditions``,
+    ``economics``, ``zh``, ``columns``) are dicts with lists and dicts inside (the
+    fertilization schedule), and freezing them all would change what is read back
+    (tuples for lists, read-only mappings that do not pickle).  Key a cache by
+    ``config.source`` instead (stop 48).
     """
+
+    # not hashable, by decision (see Notes); said here so that hash() names the class, not
+    # the first dict field ("unhashable type: 'dict'")
+    __hash__ = None  # type: ignore[assignment]
 
     trial_id: str | None = None
     title: str | None = None
