@@ -2268,6 +2268,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "缺少必需的参数：{names}",
     ),
     Template(
+        "usage-letters-python-only",
+        r"argument --letters: invalid choice: (?P<given>" + _R + r") \(choose from "
+        r"(?P<choices>.+?)\); (?P<test>bonferroni|holm) letters are made in Python, not in "
+        r"the report: (?P<call>trial\.means\(letters='(?:bonferroni|holm)'\))",
+        "参数 --letters：无效的取值 {given}（可选：{choices}）；这种字母标记由 Python 给出，"
+        "报告中没有：{call}",
+    ),
+    Template(
         "usage-invalid-choice",
         r"argument " + _ARG + r": invalid choice: (?P<given>" + _R + r") \(choose from "
         r"(?P<choices>.+?)\)(?:; did you mean (?P<close>" + _R + r")\?)?",
