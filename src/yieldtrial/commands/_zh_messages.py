@@ -744,7 +744,11 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-quoted-number",
-        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) = (?P<value>"
+        + _R
+        + r") is text; write the number without "
         r"quotes \((?P=name) = (?P<number>[^()]+)\)" + _SETTING_RANGE + r"\.",
         "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）{takes}。",
     ),
@@ -826,6 +830,33 @@ TEMPLATES: tuple[Template, ...] = (
         + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+    ),
+    Template(
+        "economics-status",
+        _WHERE + _AT + r": status = (?P<value>" + _R + r")(?: \(did you mean (?P<close>"
+        r"'illustrative')\?\))?; the one status is \"illustrative\" \(every money figure is "
+        r"marked †; leave status out when the prices are real\)\.",
+        '{where}：status = {value}{close}；status 只能为 "illustrative"（每个金额都标 †）；'
+        "价格为实际价格时，删去 status。",
+    ),
+    Template(
+        "rate-status",
+        _WHERE + _AT + r": rate_status = (?P<value>" + _R + r")(?: \(did you mean (?P<close>"
+        r"'illustrative')\?\))?; the one rate_status is \"illustrative\" \(the rates are "
+        r"flagged in the report; leave rate_status out when they are measured or published\)\.",
+        '{where}：rate_status = {value}{close}；rate_status 只能为 "illustrative"（报告中标出'
+        "这些用量）；用量为实测或已发表的数值时，删去 rate_status。",
+    ),
+    Template(
+        "design-column-blank",
+        _WHERE
+        + r": \[analysis\] (?P<role>block|incomplete_block|row|column) = (?P<value>"
+        + _R
+        + r") names no column \(it is blank\); give the plot table's (?P=role) column, e\.g\. "
+        r"(?P<example>(?P=role) = \"\w+\"), or leave (?P=role) out when the column is named "
+        r"(?P=role)\.",
+        "{where}：[analysis] {role} = {value} 没有给出列名（为空）；请写出小区表中该列的列名，如 "
+        "{example}；该列本就名为 {role} 时，删去此项即可。",
     ),
     Template(
         "setting-choice",
@@ -1617,6 +1648,20 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(labels are case-sensitive\) or remove it\.",
         "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
         "标签区分大小写：请更正标签或将其删去。",
+    ),
+    Template(
+        "economics-unused-price",
+        _WHERE
+        + r": \[economics\] prices gives a price for (?P<names>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*(?: and \d+ more)?), which no \[\[treatments\]\] table names as (?:its|their) "
+        r"product, so (?:it is|they are) not used \(the products: (?P<products>.+?)\); check "
+        r"the spelling against product = \.\.\., or remove (?:it|them)",
+        "{where}：[economics] prices 中有未被使用的价格：{names}；没有 [[treatments]] 以其为"
+        "产品（现有产品：{products}）；请对照 product = ... 检查拼写，或将其删去",
+        lists=("names", "products"),
     ),
     Template(
         "illustrative-no-value",
