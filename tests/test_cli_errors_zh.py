@@ -391,6 +391,27 @@ def _case_network_none_analysed(tmp: Path) -> tuple[list[str], str]:
     return argv, "'yield_kg_ha'"
 
 
+def _case_network_none_analysed_all_named(tmp: Path) -> tuple[list[str], str]:
+    """Leave a site out before the analysis, then fail three in it (stop 48)."""
+    rows = ["site,block,treatment,yield_kg_ha"]
+    rows += [f"{s},{b},{t},{6000 if t == 'CK' else ''}" for s in "ABC" for b in (1, 2)
+             for t in ("CK", "T")]  # fmt: skip
+    rows += [f"D,{b},{t},{-5 if (b, t) == (1, 'T') else 6000}" for b in (1, 2) for t in ("CK", "T")]
+    table = tmp / "产量.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--by", "site", "--control", "CK", "-o", str(tmp / "n.md")]
+    return argv, "'C'"
+
+
+def _case_network_one_file_one_trial(tmp: Path) -> tuple[list[str], str]:
+    rows = ["plot_id,treatment,block,yield_kg_ha"]
+    rows += [f"{b}{t},{t},{b},{6000 + 50 * b + (300 + 7 * b * b if t == 'T' else 0)}"
+             for b in (1, 2, 3) for t in ("CK", "T")]  # fmt: skip
+    table = tmp / "产量.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return ["network", str(table), "--control", "CK", "-o", str(tmp / "n.md")], "'产量'"
+
+
 def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
     lines = ["site,plot_id,treatment,block,yield_kg_ha"]
     for site in ("A", "B", "C"):
@@ -1993,6 +2014,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "design-column-blank": _case_design_column_blank,
     "economics-unused-price": _case_economics_unused_price,
     "economics-status": _case_economics_status,
+    "network-one-file-one-trial": _case_network_one_file_one_trial,
     "rate-status": _case_rate_status,
     "setting-not-number": _case_setting_not_number,
     "setting-not-text": _case_setting_not_text,
@@ -2162,6 +2184,7 @@ RUNS = {
     "setting-range ([conditions])": _case_conditions_range,
     "setting-not-text ([economics])": _case_economics_not_text,
     "setting-quoted-number ([economics])": _case_economics_quoted_price,
+    "network-none-analysed (left out and the others named)": _case_network_none_analysed_all_named,
     "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
     "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
     "setting-text-or-list ([panel])": _case_panel_members,
@@ -2228,6 +2251,7 @@ NAMES = {
     "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
     "setting-quoted-number": r"\[economics\]|\b\w+ = ",  # the table and the key as typed
     "design-column-blank": r"\[analysis\]|\bblock\b",  # the table and the key as typed
+    "network-one-file-one-trial": r"--by COLUMN",  # the option as typed
     "economics-status": r"\[economics\]|\bstatus\b|\"illustrative\"",  # the key, its value
     "rate-status": r"\brate_status\b|\"illustrative\"",
     # the tables and keys as typed
@@ -2333,6 +2357,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "network-one-file-one-trial",
     "economics-unused-price",
     "augmented-typed-twice",
     "pooled-stratum",

@@ -2226,10 +2226,20 @@ TEMPLATES: tuple[Template, ...] = (
         "列 {column} 同时被用作{first}和{second}；产量、处理、区组和试验键（--by）必须是不同的列。",
     ),
     Template(
+        "network-one-file-one-trial",
+        r"(?P<file>.+?) has no site column, so it is one trial, site (?P<site>" + _R + r") \(the "
+        r"file's name\); for a network, give each site's rows their site in a column \(--by "
+        r"COLUMN names it\), or one file per site",
+        "{file} 没有试点列，因此按一个试验分析，试点名为 {site}（取自文件名）；若是多点试验，"
+        "请在一列中给出各行所属的试点（用 --by COLUMN 指定该列），或每个试点一个文件",
+    ),
+    Template(
         "network-none-analysed",
         r"no trial could be analysed: (?P<n>[\d,]+) trials, all failed(?:; first reasons: "
-        r"(?P<reasons>\(1\) .+))?\. Check the control, treatment and block columns and the yields",
-        "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}。"
+        r"(?P<reasons>\(1\) .+?))?(?:; the other (?P<others_n>[\d,]+): (?P<others_by>[\w/]+) "
+        r"(?P<others>" + _R + r"(?:, " + _R + r")*(?: and \d+ more)?))?\. Check the control, "
+        r"treatment and block columns and the yields",
+        "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}{others}。"
         "请检查对照、处理和区组列以及产量数据",
     ),
     Template(
@@ -3235,6 +3245,16 @@ def translate(message: str) -> str | None:
                 if reasons is None:
                     return None
                 values["reasons"] = reasons
+            if values["others"] is None:
+                values["others"] = ""
+            else:  # the failed trials past the first three reasons (stop 48)
+                keys = _trial_keys_zh(values["others_by"])
+                listed = _translate_list(values["others"])
+                if keys is None or listed is None:
+                    return None
+                values["others"] = (
+                    f"；其余 {values['others_n']} 个：{keys} {_join_items_zh(listed)}"
+                )
         if template.name == "output-not-recorded":  # why the record could not be written
             reason = translate(values["reason"])
             if reason is None:
