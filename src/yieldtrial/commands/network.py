@@ -1011,9 +1011,7 @@ def _check_some_trial_analysed(result: Any, left_out: list[str]) -> None:
         found = quoted.search(name)
         names.append(found.group() if found else name)
     rest = (
-        f"; the other {len(names)}: {'/'.join(by) or 'trials'} {list_items(names)}"
-        if names
-        else ""
+        f"; the other {len(names)}: {'/'.join(by) or 'trials'} {list_items(names)}" if names else ""
     )
     total = len(result.per_trial) + len(left_out)
     raise DataValidationError(
