@@ -617,9 +617,16 @@ def _labels_as_read(values: pd.Series, missing: frozenset[str] = frozenset()) ->
 
     One pass over the distinct labels: a network of millions of plots with a few hundred
     labels is not copied.  A label among ``missing`` (``'NA'`` on the command line) is not.
+    A text column of printable ASCII words or digits is checked on its bytes first, as
+    :func:`~yieldtrial.io.validation.normalise_labels` checks it (its cells need nothing).
     """
+    from yieldtrial.io import validation as _validation
     from yieldtrial.io.validation import normalise_label
 
+    if values.dtype != object and (
+        _validation._plain_digit_text(values) or _validation._plain_ascii_words(values)
+    ):
+        return True  # what the command line's reading kept as it was (no Python per label)
     return all(
         (isinstance(item, str) and normalise_label(item) == item and item not in missing)
         or (not isinstance(item, str) and pd.api.types.is_scalar(item) and bool(pd.isna(item)))
