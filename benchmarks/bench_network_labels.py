@@ -5,7 +5,8 @@ frame (trial keys, treatment, block) as ``yieldtrial network`` reads its files: 
 over the distinct labels, and a normalised copy of a column only when a label needs it.
 Prints the CPU time (``time.process_time``, best of ``--repeat``) of ``analyze_many`` on a
 network of 2,500 RCBD trials (10 treatments x 4 blocks: 100,000 plots) with clean labels,
-as pandas reads them (``str``) and as ``object`` columns, and of the label check alone.
+as pandas reads them (``str``) and as ``object`` columns, of the label check alone and of
+``yieldtrial network``'s label reading (stop 48: the command calls the same function).
 Run it with the old and the new source tree on ``PYTHONPATH`` to compare.
 
 Usage::
@@ -80,6 +81,20 @@ def main() -> None:
             lambda d=data: _normalised_labels(d, ["site", "treatment", "block"]), repeat
         )
         print(f"  the label check alone: {alone:.4f} CPU s")
+        print(f"  the command's label reading: {command_reading(data, repeat):.4f} CPU s")
+
+
+def command_reading(data: pd.DataFrame, repeat: int) -> float:
+    """Return the CPU time of ``yieldtrial network``'s label reading of ``data`` [s].
+
+    ``commands.network._normalise_labels`` (in place before stop 48, through
+    ``analyze_many``'s function since) on a copy of the frame, the copy's time subtracted.
+    """
+    from yieldtrial.commands.network import _normalise_labels
+
+    columns = ["site", "treatment", "block"]
+    copying = best_cpu(lambda: data.copy(), repeat)
+    return best_cpu(lambda: _normalise_labels(data.copy(), columns), repeat) - copying
 
 
 if __name__ == "__main__":

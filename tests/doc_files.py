@@ -130,7 +130,9 @@ def reference_table(name: str) -> pd.DataFrame:
         return frame
     if name == "gomez-rice-split-plot":
         _, rows = reference_rows("gomez_splitplot_rice")
-        return pd.DataFrame(rows, columns=["block", "nitrogen", "variety", "yield_kg_ha"])
+        frame = pd.DataFrame(rows, columns=["block", "nitrogen", "variety", "yield_kg_ha"])
+        frame.insert(0, "plot_id", range(1, len(frame) + 1))  # numbered, not published
+        return frame
     if name == "montgomery-battery-factorial":
         case = json.loads((REFERENCE / "montgomery_battery_factorial.json").read_text("utf-8"))
         cells = []

@@ -393,6 +393,27 @@ def _case_network_none_analysed(tmp: Path) -> tuple[list[str], str]:
     return argv, "'yield_kg_ha'"
 
 
+def _case_network_none_analysed_all_named(tmp: Path) -> tuple[list[str], str]:
+    """Leave a site out before the analysis, then fail three in it (stop 48)."""
+    rows = ["site,block,treatment,yield_kg_ha"]
+    rows += [f"{s},{b},{t},{6000 if t == 'CK' else ''}" for s in "ABC" for b in (1, 2)
+             for t in ("CK", "T")]  # fmt: skip
+    rows += [f"D,{b},{t},{-5 if (b, t) == (1, 'T') else 6000}" for b in (1, 2) for t in ("CK", "T")]
+    table = tmp / "产量.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--by", "site", "--control", "CK", "-o", str(tmp / "n.md")]
+    return argv, "'C'"
+
+
+def _case_network_one_file_one_trial(tmp: Path) -> tuple[list[str], str]:
+    rows = ["plot_id,treatment,block,yield_kg_ha"]
+    rows += [f"{b}{t},{t},{b},{6000 + 50 * b + (300 + 7 * b * b if t == 'T' else 0)}"
+             for b in (1, 2, 3) for t in ("CK", "T")]  # fmt: skip
+    table = tmp / "产量.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return ["network", str(table), "--control", "CK", "-o", str(tmp / "n.md")], "'产量'"
+
+
 def _case_negative_yield(tmp: Path) -> tuple[list[str], str]:
     lines = ["site,plot_id,treatment,block,yield_kg_ha"]
     for site in ("A", "B", "C"):
@@ -968,7 +989,8 @@ def _case_setting_text_or_list(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_economics_price(tmp: Path) -> tuple[list[str], str]:
-    return _toml_case(tmp, "[economics]\ngrain_price_per_kg = -2.5\n"), "-2.5"
+    # a negative price gets the range line of every number since stop 48; missing: this one
+    return _toml_case(tmp, '[economics]\ncurrency = "CNY"\n'), "None"
 
 
 def _case_treatments_no_label(tmp: Path) -> tuple[list[str], str]:
@@ -1116,6 +1138,36 @@ def _case_source_date_epoch(tmp: Path) -> tuple[list[str], str]:
 
 def _case_economics_not_text(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, "[economics]\ngrain_price_per_kg = 2\ncurrency = [7]\n"), "[7]"
+
+
+def _case_economics_quoted_price(tmp: Path) -> tuple[list[str], str]:
+    # stop 48: the grain price had its own "needs grain_price_per_kg = <number ...>" line
+    text = '[economics]\ngrain_price_per_kg = "2.5"\ncurrency = "CNY"\n'
+    return _toml_case(tmp, text), "grain_price_per_kg = 2.5"
+
+
+def _case_design_column_blank(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[analysis]\nblock = ""\n'), 'block = "rep"'
+
+
+def _case_economics_unused_price(tmp: Path) -> tuple[list[str], str]:
+    config = tmp / "试验.toml"
+    config.write_text(
+        '[economics]\ngrain_price_per_kg = 2.4\nprices = { "Urea" = 2.0 }\n\n'
+        '[[treatments]]\nlabel = "T"\nproduct = "urea"\n',
+        encoding="utf-8",
+    )
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat", "--config", str(config)]
+    return [*argv, "-o", str(tmp / "s.csv")], "'Urea'"
+
+
+def _case_economics_status(tmp: Path) -> tuple[list[str], str]:
+    text = '[economics]\ngrain_price_per_kg = 2.4\nstatus = "illustrativ"\n'
+    return _toml_case(tmp, text), "'illustrativ'"
+
+
+def _case_rate_status(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[treatments]]\nlabel = "T"\nrate_status = "measured"\n'), "'measured'"
 
 
 def _case_contrasts_not_text(tmp: Path) -> tuple[list[str], str]:
@@ -1997,6 +2049,11 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "map-suffix": _case_map_suffix,
     "pattern-no-match": _case_pattern_no_match,
     "setting-quoted-number": _case_setting_quoted_number,
+    "design-column-blank": _case_design_column_blank,
+    "economics-unused-price": _case_economics_unused_price,
+    "economics-status": _case_economics_status,
+    "network-one-file-one-trial": _case_network_one_file_one_trial,
+    "rate-status": _case_rate_status,
     "setting-not-number": _case_setting_not_number,
     "setting-not-text": _case_setting_not_text,
     "setting-too-long": _case_setting_too_long,
@@ -2164,6 +2221,8 @@ RUNS = {
     "setting-not-number ([conditions])": _case_conditions_not_number,
     "setting-range ([conditions])": _case_conditions_range,
     "setting-not-text ([economics])": _case_economics_not_text,
+    "setting-quoted-number ([economics])": _case_economics_quoted_price,
+    "network-none-analysed (left out and the others named)": _case_network_none_analysed_all_named,
     "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
     "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
     "setting-text-or-list ([panel])": _case_panel_members,
@@ -2233,6 +2292,13 @@ NAMES = {
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml
     "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
+    "setting-quoted-number": r"\[economics\]|\b\w+ = ",  # the table and the key as typed
+    "design-column-blank": r"\[analysis\]|\bblock\b",  # the table and the key as typed
+    "network-one-file-one-trial": r"--by COLUMN",  # the option as typed
+    "economics-status": r"\[economics\]|\bstatus\b|\"illustrative\"",  # the key, its value
+    "rate-status": r"\brate_status\b|\"illustrative\"",
+    # the tables and keys as typed
+    "economics-unused-price": r"\[economics\] prices|\[\[treatments\]\]|product = \.\.\.",
     "setting-too-long": r"\[conditions\]|\b\w+(?= 长| 最多)",  # table, key as typed
     "setting-choice": r"\b[a-z]+ = |应为以下之一：.*",  # and the values to type
     "toml-unknown-table": r"应为以下各表：.*",
@@ -2256,7 +2322,8 @@ NAMES = {
     "column-mapping-unknown": r"\[columns\]|\[analysis\]|\bblock = ",
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
     "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
-    "economics-price": r"\[economics\]|/kg\b",  # the unit symbol, as Chinese text writes it
+    # the unit symbol, as Chinese text writes it; None: the missing price, as Python shows it
+    "economics-price": r"\[economics\]|/kg\b|现为 None",
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
@@ -2333,6 +2400,8 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "network-one-file-one-trial",
+    "economics-unused-price",
     "augmented-typed-twice",
     "pooled-stratum",
     "output-not-recorded",

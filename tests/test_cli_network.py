@@ -781,3 +781,82 @@ def test_trial_keys_call_python_a_fixed_number_of_times_whatever_the_plots() -> 
         return python_calls(lambda: _trial_keys(plots, ["site", "year"]))
 
     assert calls(300_000) - calls(1_000) < 100  # plot by plot: 19 million more
+
+
+def test_network_reads_labels_with_analyze_many_function(plots_csv, tmp_path, monkeypatch):
+    """The command reads its labels through ``analyze_many``'s function (stop 48).
+
+    Both paths had their own copy (``commands.network._normalise_labels`` in place, and
+    ``network._normalised_labels``); the command now calls the library's, with the
+    plot-table reader's missing texts.
+    """
+    import yieldtrial.network as network_module
+    from yieldtrial.io.plots import NA_VALUES
+
+    calls: list[tuple[list[str], tuple[str, ...]]] = []
+    real = network_module._normalised_labels
+
+    def spy(data, columns, **kwargs):
+        calls.append((list(columns), tuple(kwargs.get("missing", ()))))
+        return real(data, columns, **kwargs)
+
+    monkeypatch.setattr(network_module, "_normalised_labels", spy)
+    out = tmp_path / "net.json"
+    assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
+    assert (["site", "treatment", "block"], tuple(NA_VALUES)) in calls
+
+
+def test_network_reads_float_labels_as_the_plot_table_reader(plots_csv, tmp_path):
+    """Blocks and sites written 1.0, 2.0 in the file are '1', '2' (stop 48), as in ``report``.
+
+    pandas reads such a column as floats; the command kept them as '1.0'.
+    """
+    table = pd.read_csv(plots_csv)
+    table = table.loc[table["site"] != "D"]
+    table["site"] = table["site"].map({"A": 1.0, "B": 2.0, "C": 3.0})
+    table["block"] = table["block"].astype(float)
+    path = tmp_path / "floats.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "net.json"
+    assert main(["network", str(path), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["site"] for row in data["per_trial"]] == ["1", "2", "3"]
+
+
+def test_no_trial_analysed_names_the_sites_left_out_before_and_every_other(tmp_path, capsys):
+    """The error named the engine's failures only; a site left out before is one too.
+
+    Site D (a negative yield) is left out before the analysis, A, B and C fail in it (no
+    observed T): four failures, the first three with their reasons, C named after them.
+    """
+    rows = ["site,block,treatment,yield_kg_ha"]
+    rows += [f"{s},{b},{t},{6000 if t == 'CK' else ''}" for s in "ABC" for b in (1, 2)
+             for t in ("CK", "T")]  # fmt: skip
+    rows += [f"D,{b},{t},{-5 if (b, t) == (1, 'T') else 6000}" for b in (1, 2) for t in ("CK", "T")]
+    path = tmp_path / "net.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "n.md"
+    assert main(["network", str(path), "--control", "CK", "-o", str(out)]) == 1
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.startswith("yieldtrial: error: no trial could be analysed: 4 trials, all failed")
+    assert "(1) site 'D': row 15: yield_kg_ha = '-5' is negative" in line
+    assert "(2) site 'A': " in line and "(3) site 'B': " in line
+    assert line.endswith("; the other 1: site 'C'. Check the control, treatment and block "
+                         "columns and the yields")  # fmt: skip
+    assert not out.exists()
+
+
+def test_one_file_without_a_site_column_says_it_is_one_trial(tmp_path, capsys):
+    """A one-file network with no site column ran as one trial without a word (stop 48)."""
+    rows = ["plot_id,treatment,block,yield_kg_ha"]
+    rows += [f"{b}{t},{t},{b},{6000 + 50 * b + (300 + 7 * b * b if t == 'T' else 0)}"
+             for b in (1, 2, 3) for t in ("CK", "T")]  # fmt: skip
+    path = tmp_path / "plots.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["network", str(path), "--control", "CK", "-o", str(tmp_path / "n.md")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "yieldtrial: warning: plots.csv has no site column, so it is one trial, site 'plots' "
+        "(the file's name); for a network, give each site's rows their site in a column "
+        "(--by COLUMN names it), or one file per site"
+    ) in err.splitlines()

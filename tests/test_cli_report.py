@@ -687,14 +687,24 @@ def test_drawing_formats_are_the_formats_whose_files_draw_figures(tmp_path: Path
 def _gomez_with_plot_ids(tmp_path: Path) -> Path:
     """Gomez & Gomez (1984) Table 3.7 rice split plot: nitrogen (whole plot) x variety.
 
-    The shipped table has no plot ids; they are added here.  Its ``variety`` header is
-    read as the treatment column (the table has no ``treatment`` header).
+    The shipped table has plot ids since stop 48 (numbered 1-72, as this helper numbered
+    them before).  Its ``variety`` header is read as the treatment column (the table has no
+    ``treatment`` header).
     """
-    text = example_path("gomez-rice-split-plot").read_text(encoding="utf-8").splitlines()
-    rows = ["plot_id," + text[0]] + [f"{i},{line}" for i, line in enumerate(text[1:], 1)]
-    path = tmp_path / "gomez.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
+    return example_path("gomez-rice-split-plot")
+
+
+def test_shipped_gomez_split_plot_is_reported_as_shipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``yieldtrial report`` refused the shipped table: it had no plot column (stop 48)."""
+    out = tmp_path / "rice.md"
+    argv = [
+        "report", str(example_path("gomez-rice-split-plot")), "--crop", "rice_indica",
+        "--design", "split_plot", "--factors", "nitrogen", "--no-figures", "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "Plots expected / observed: 72 / 72." in out.read_text(encoding="utf-8")
 
 
 def test_split_plot_control_may_be_a_whole_plot_level(
@@ -814,3 +824,24 @@ def test_complete_split_plot_prints_no_pooled_stratum_line(
     ]  # fmt: skip
     assert main(argv) == 0
     assert "REML" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("test", ["holm", "Bonferroni"])
+def test_letters_of_python_only_name_where_they_are(
+    test: str, plots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--letters holm`` (a choice of ``trial.means(letters=)``) says it is Python's (stop 48).
+
+    argparse's "invalid choice" listed the report's five tests only; the two names sets
+    differ (docs/cli.md), so the line names the Python call.
+    """
+    out = tmp_path / "r.html"
+    assert main(["report", str(plots), "--crop", "wheat", "--letters", test, "-o", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    expected = (
+        f"invalid choice: '{test}' (choose from 'tukey', 'lsd', 'duncan', 'snk', 'scheffe'); "
+        f"{test.lower()} letters are made in Python, not in the report: "
+        f"trial.means(letters='{test.lower()}')"
+    )
+    assert len(lines) == 1 and expected in lines[0]
+    assert not out.exists()

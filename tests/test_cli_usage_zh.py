@@ -23,12 +23,12 @@ from yieldtrial.commands._zh_messages import USAGE_TEMPLATES, requested_language
 _KEPT = re.compile(
     r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan|audit)\b|"
     r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
-    r"'[^']*'|ASCII|CSV|JSON|Excel|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
+    r"'[^']*'|ASCII|CSV|JSON|Excel|Python|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
     r"CK T1|\b(?:html|markdown|docx|xlsx|json|csv|table)\b|\.htm\b|"  # a label, formats
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
-    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat |(?i:utf-8)|PYTHONUTF8|LC_ALL=C\.UTF-8"
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat |(?i:utf-8)|PYTHONUTF8|LC_ALL=C\.UTF-8|trial\.means\(letters="
 )
 
 
@@ -62,6 +62,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-one-required": lambda tmp: list(_PLAN),
     "usage-flag-value": lambda tmp: _design("--serpentine=x"),
     "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
+    "usage-letters-python-only": lambda tmp: _report(tmp, "--letters", "holm"),
     "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),
     "usage-expected-at-least-one": lambda tmp: ["design", "rcbd", "--blocks", "2", "--treatments"],
     "usage-invalid-number": lambda tmp: _report(tmp, "--alpha", "abc"),

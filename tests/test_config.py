@@ -375,3 +375,74 @@ def test_python_illustrative_without_its_value_names_the_trialconfig_not_a_file(
         "TrialConfig gives no value, so nothing would be marked; given: 'sowing_date'. Add "
         "site to TrialConfig and soil_ph to conditions, or take them out of illustrative."
     )
+
+
+def test_trialconfig_is_unhashable_by_name_and_compares_by_value() -> None:
+    """``hash(TrialConfig())`` said "unhashable type: 'dict'" (its first dict field).
+
+    Decided in stop 48: not hashable (its tables are nested dicts; see the class Notes),
+    said by the class itself; ``==`` compares field by field.
+    """
+    from collections.abc import Hashable
+
+    config = TrialConfig(crop="wheat", economics={"grain_price_per_kg": 2.5})
+    assert not isinstance(config, Hashable)
+    with pytest.raises(TypeError, match=r"unhashable type: 'TrialConfig'"):
+        hash(config)
+    assert config == TrialConfig(crop="wheat", economics={"grain_price_per_kg": 2.5})
+
+
+def test_quoted_grain_price_gets_the_numbers_without_quotes_hint() -> None:
+    """``grain_price_per_kg = "2.5"`` got "[economics] needs grain_price_per_kg = <number>".
+
+    The other numbers of trial.toml say the value is text and how to write it (stop 48).
+    """
+    message = _toml_message('[economics]\ngrain_price_per_kg = "2.5"\n')
+    assert message == (
+        ": [economics]: grain_price_per_kg = '2.5' is text; write the number without quotes "
+        "(grain_price_per_kg = 2.5); grain_price_per_kg must be in [0, 1e+09]."
+    )
+
+
+@pytest.mark.parametrize("blank", ['""', '" "'])
+def test_blank_design_column_is_refused_alike(blank: str) -> None:
+    """``block = ""`` was ignored while ``block = " "`` failed at reading: one rule (stop 48)."""
+    message = _toml_message(f"[analysis]\nblock = {blank}\n")
+    assert message == (
+        f": [analysis] block = {blank.replace(chr(34), chr(39))} names no column (it is blank); "
+        'give the plot table\'s block column, e.g. block = "rep", or leave block out when the '
+        "column is named block."
+    )
+
+
+def test_price_of_a_product_no_treatment_names_warns() -> None:
+    """A price no ``[[treatments]]`` product uses was ignored silently (stop 48)."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    text = (
+        '[economics]\ngrain_price_per_kg = 2.4\nprices = { "Urea" = 2.0, "DCD" = 40 }\n\n'
+        '[[treatments]]\nlabel = "T"\nproduct = "urea"\n'
+        'products = [{ product = "DCD", rate = 0.3, rate_unit = "kg/mu" }]\n'
+    )
+    with pytest.warns(YieldTrialWarning) as caught:
+        TrialConfig.from_text(text, source="trial.toml")
+    assert [str(w.message) for w in caught] == [
+        "'trial.toml': [economics] prices gives a price for 'Urea', which no [[treatments]] "
+        "table names as its product, so it is not used (the products: 'urea', 'DCD'); check "
+        "the spelling against product = ..., or remove it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('[economics]\ngrain_price_per_kg = 2.4\nstatus = "illustrativ"\n', "status"),
+        ('[[treatments]]\nlabel = "T"\nrate_status = "measured"\n', "rate_status"),
+    ],
+)
+def test_status_other_than_illustrative_is_refused(text: str, name: str) -> None:
+    """A status other than the one documented value was ignored: no mark (stop 48)."""
+    message = _toml_message(text)
+    assert f"{name} = " in message and f'the one {name} is "illustrative"' in message
+    if name == "status":
+        assert "(did you mean 'illustrative'?)" in message

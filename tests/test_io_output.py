@@ -517,3 +517,39 @@ def test_a_run_may_rewrite_the_new_output_it_wrote(tmp_path):
         output.write_output(target, "<p>first</p>")
         output.write_output(target, "<p>second</p>")
     assert target.read_text(encoding="utf-8") == "<p>second</p>"
+
+
+def _recorded_names(folder: Path) -> list[str]:
+    import json
+
+    from yieldtrial.io import output
+
+    return sorted(json.loads((folder / output.MANIFEST_NAME).read_text("utf-8"))["files"])
+
+
+def test_interrupted_group_leaves_no_record_of_its_removed_outputs(tmp_path):
+    """A report stopped after some files were recorded left their entries (stop 48).
+
+    The folder's manifest was an earlier run's, so the group replaced it rather than
+    created it, and removing the group's files left its entries behind.
+    """
+    from yieldtrial.io import output
+
+    output.write_output(tmp_path / "old.md", "earlier run")
+    with pytest.raises(KeyboardInterrupt), output.output_group():
+        output.write_output(tmp_path / "r.html", "report")
+        output.write_output(tmp_path / "r_files" / "f.svg", "<svg/>")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == [output.MANIFEST_NAME, "old.md"]
+    assert _recorded_names(tmp_path) == ["old.md"]
+
+
+def test_next_run_drops_the_entry_of_an_output_removed_since(tmp_path):
+    """An entry left by a killed run (no cleanup ran) is dropped by the next run's write."""
+    from yieldtrial.io import output
+
+    output.write_output(tmp_path / "r.html", "report")
+    (tmp_path / "r.html").unlink()  # as a run killed after recording it, then cleaned up
+    assert _recorded_names(tmp_path) == ["r.html"]
+    output.write_output(tmp_path / "s.md", "next run")
+    assert _recorded_names(tmp_path) == ["s.md"]

@@ -730,3 +730,21 @@ def test_column_display_quotes_message_words_and_non_identifiers(column, shown):
     from yieldtrial.io.validation import column_in_message
 
     assert column_in_message(column) == shown
+
+
+def test_read_plots_drops_the_text_marker_of_plot_and_block_labels(tmp_path):
+    """``'101`` and ``'1`` typed in a CSV are plot 101 in block 1 (stop 48).
+
+    Excel users type a leading apostrophe to keep a number as text; the quote reached the
+    labels (plot ``"'101"``), so ``--exclude 101`` or ``control`` could not name them.
+    """
+    path = tmp_path / "plots.csv"
+    path.write_text(
+        "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+        "'101,'1,CK,20,14.98,22.7\n'102,'1,T,20,13.77,23.7\n"
+        "201,2,CK,20,14.97,23.4\n202,2,T,20,13.89,23.8\n",
+        encoding="utf-8",
+    )
+    plots = read_plots(path)
+    assert plots["plot_id"].tolist() == ["101", "102", "201", "202"]
+    assert plots["block"].tolist() == ["1", "1", "2", "2"]

@@ -366,3 +366,18 @@ def test_mixed_fraction_without_plot_ids_names_rows() -> None:
     frame = pd.DataFrame({"moisture_pct": [13.7, 0.127]})
     found = mixed_fraction_problem(frame, "moisture_pct", row_label=lambda i: f"row {i + 2}")
     assert found is not None and found.startswith("moisture_pct of row 3 = 0.127 looks")
+
+
+@pytest.mark.parametrize(
+    ("cell", "label"),
+    [("'101", "101"), ("'0101", "0101"), ("''7", "''7"), ("'s-Gravenzande", "'s-Gravenzande")],
+)
+def test_excel_text_marker_before_a_number_is_removed(cell: str, label: str) -> None:
+    """``'101`` (Excel's text marker typed before a number) kept its quote (stop 48).
+
+    One quote before a digit goes, as the CSV-neutralising quote before ``=+-@`` does; a
+    quote before a letter is part of the name.
+    """
+    from yieldtrial.io.validation import normalise_label
+
+    assert normalise_label(cell) == label

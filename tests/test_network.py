@@ -1280,3 +1280,41 @@ def test_float16_response_warns_as_read_plots_does():
         "again as float64 from their source (astype('float64') cannot restore the lost digits)"
     ]
     assert [w.filename for w in caught if "float16" in str(w.message)] == [__file__]
+
+
+def test_label_reading_with_missing_texts_empties_them_among_clean_labels():
+    """``missing=`` (the command line's reader texts) empties '-' even when the rest is clean.
+
+    ``yieldtrial network`` and ``analyze_many`` read labels through one function since
+    stop 48; the fast path for clean labels must not keep a '-' the command line reads as
+    an empty cell.  Without ``missing=`` (a notebook's frame) '-' stays a label.
+    """
+    from yieldtrial.io.plots import NA_VALUES
+    from yieldtrial.network import _normalised_labels
+
+    frame = pd.DataFrame(
+        {"treatment": ["CK", "-", "N1"], "block": ["B1", "B1", "B1"]}, dtype=object
+    )  # as pandas < 3 holds text (the command line's '-' of a file is NaN already)
+    read = _normalised_labels(frame, ["treatment", "block", "absent"], missing=NA_VALUES)
+    assert read["treatment"].isna().tolist() == [False, True, False]
+    assert _normalised_labels(frame, ["treatment"]) is frame  # clean: not copied
+    assert frame["treatment"].tolist() == ["CK", "-", "N1"]  # the caller's frame
+
+
+def test_float_label_columns_are_read_as_the_plot_table_reader_reads_them():
+    """Sites, treatments and blocks held as floats are '1', not '1.0' (stop 48).
+
+    ``FieldTrial`` read ``1.0`` as ``'1'`` (docs/data-format.md), ``analyze_many`` kept
+    ``'1.0'``, so ``control=0`` was "not a treatment of any trial".
+    """
+    data = _network(n_sites=3)
+    codes = {"CK": 0.0, "N1": 1.0, "N2": 2.0, "N3": 3.0}
+    floats = data.assign(
+        site=data["site"].str[-2:].astype(float),
+        treatment=data["treatment"].map(codes),
+        block=data["block"].str[1:].astype(float),
+    )
+    result = _analyze(floats, control=0, dunnett_pvalues="none")
+    assert result.per_trial["site"].tolist() == ["0", "1", "2"]
+    assert sorted(set(result.per_treatment["treatment"])) == ["0", "1", "2", "3"]
+    assert floats["site"].dtype == float  # the caller's frame

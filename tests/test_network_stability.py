@@ -721,3 +721,14 @@ def test_ammi_interaction_of_3e6_of_the_sd_is_kept():
     sd = float(data.groupby(["site", "variety"])["y"].mean().std(ddof=0))
     # d = 3e-6 SD: above 1.73 x EXACT_FIT_RATIO x SD
     assert not _zero_interaction_note(_additive_means_off_by(3e-6 * sd))
+
+
+def test_missing_columns_say_what_to_pass(trial):
+    """``stability(plots)`` was Python's "missing 3 required keyword-only arguments"."""
+    from yieldtrial.errors import WrongTypeError
+
+    pattern = r"stability\(\) needs env=, treatment= and response= beside the plot table"
+    with pytest.raises(WrongTypeError, match=pattern):
+        yt.stability(trial)
+    with pytest.raises(WrongTypeError, match=r"needs response= beside"):
+        yt.stability(trial, env="site", treatment="variety")

@@ -117,8 +117,7 @@ def gomez_report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     from yieldtrial.report.files import report_from_files
 
     folder = tmp_path_factory.mktemp("gomez")
-    plots = pd.read_csv(example_path("gomez-rice-split-plot"))
-    plots.insert(0, "plot_id", range(1, len(plots) + 1))
+    plots = pd.read_csv(example_path("gomez-rice-split-plot"))  # plot ids 1-72 (stop 48)
     plots.to_csv(folder / "plots.csv", index=False)
     (folder / "trial.toml").write_text(
         '[trial]\ncrop = "wheat"\n[analysis]\ndesign = "split_plot"\n'

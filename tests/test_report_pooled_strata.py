@@ -40,9 +40,8 @@ def _report(case: str, lang: str) -> tuple[str, str, str]:
     """Markdown, HTML and JSON of the report of ``case`` (a file of r_reference_trials)."""
     if case == "complete":
         plots = pd.read_csv(example_path("gomez-rice-split-plot"))
-        plots.insert(
-            0, "plot_id", plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
-        )
+        # the shipped ids are 1-72 (stop 48); these name the cell
+        plots["plot_id"] = plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
     else:
         plots = pd.read_csv(DATA / f"{case}.csv")
     trial = FieldTrial(
@@ -202,7 +201,7 @@ def test_chinese_absent_plot_reason_names_the_factors_as_the_tables_do() -> None
     every Chinese table heads 处理; the reason said "nitrogen 与 treatment" (stop 42).
     """
     plots = pd.read_csv(example_path("gomez-rice-split-plot"))
-    plots.insert(0, "plot_id", plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"])
+    plots["plot_id"] = plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
     plots = plots.drop(index=3)  # II / N0 / V2: no row at all
     trial = FieldTrial(
         plots, crop="rice_indica", design="split_plot", factors=FACTORS, control=("V1",)

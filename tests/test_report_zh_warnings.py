@@ -671,6 +671,11 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
 #: does there) and where its warnings are checked above: a CASES key, or why none is needed.
 CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
+    # printed when trial.toml is read, before any report: its --lang zh line is the CLI
+    # catalogue's "economics-unused-price" (tests/test_cli_errors_zh.py)
+    "yieldtrial/config.py::_warn_unused_prices": (
+        "not a data warning: said when trial.toml is read, in no report",
+    ),
     "yieldtrial/design/resolve.py::warn_single_block": ("single block",),
     "yieldtrial/design/resolve.py::warn_repeated_entries": (
         "alpha entry repeated",

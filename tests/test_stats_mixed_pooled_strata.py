@@ -86,7 +86,8 @@ def _gomez_trial(case: str) -> FieldTrial:
 
 def _complete_gomez() -> pd.DataFrame:
     plots = pd.read_csv(example_path("gomez-rice-split-plot"))
-    plots.insert(0, "plot_id", plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"])
+    # the shipped ids are 1-72 (stop 48); these name the cell
+    plots["plot_id"] = plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
     return plots
 
 

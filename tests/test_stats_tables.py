@@ -198,3 +198,10 @@ def test_means_table_provenance_names_the_letters_adjustment_used():
     used = pairwise_means(mm, method="tukey").attrs["provenance"]["adjustment"]
     assert "multivariate t" in used
     assert means_table(mm, letters="tukey").attrs["provenance"]["adjustment"] == used
+
+
+def test_means_table_multiple_range_letters_name_the_reports_choices():
+    """letters="snk" says the report's letters take it (one name set each, stop 48)."""
+    pattern = r"the report's letters \(yieldtrial report --letters, \[analysis\] letters\) are "
+    with pytest.raises(DataValidationError, match=pattern + r"tukey, lsd, duncan, snk or scheffe"):
+        means_table(balanced_mm([100.0, 120.0, 105.0]), control="CK", letters="snk")

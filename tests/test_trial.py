@@ -624,3 +624,55 @@ def test_from_csv_without_crop_or_config_says_how_to_give_the_crop(tmp_path) -> 
     plots, _ = _rcbd_files(tmp_path)
     with pytest.raises(DataValidationError, match=r"pass crop='wheat'.*or config='trial.toml'"):
         FieldTrial.from_csv(plots)  # was Python's "missing keyword argument 'crop'"
+
+
+def test_float_label_columns_are_read_as_integers():
+    """Treatments and blocks held as floats (1.0, 2.0) are the labels '1', '2' (stop 48).
+
+    docs/data-format.md: a number with a zero fraction is the integer; ``analyze_many`` and
+    ``yieldtrial network`` read such columns the same way now (tests/test_network.py,
+    tests/test_cli_network.py).
+    """
+    plots = rcbd_plots().assign(treatment=[1.0, 0.0, 0.0, 1.0], block=[1.0, 1.0, 2.0, 2.0])
+    trial = FieldTrial.from_dataframe(plots, crop="maize", control="0")
+    assert trial.plots["treatment"].tolist() == ["1", "0", "0", "1"]
+    assert trial.plots["block"].tolist() == ["1", "1", "2", "2"]
+
+
+# --- FieldTrial.from_dataframe(config=...): a frame read as from_csv(config=...) reads it
+
+
+def test_from_dataframe_with_config_reads_what_from_csv_reads(tmp_path) -> None:
+    """``config=`` was Python's "unexpected keyword argument" for a frame (stop 48)."""
+    plots, toml = _rcbd_files(tmp_path)
+    frame = pd.read_csv(plots)
+    trial = FieldTrial.from_dataframe(frame, config=toml)
+    from_file = FieldTrial.from_csv(plots, config=toml)
+    assert (trial.crop, trial.control, trial.standard_moisture_pct) == ("wheat", ("CK2",), 12.5)
+    assert trial.treatment_order == from_file.treatment_order
+    assert trial.exclusions == (("101", "lodged"),)
+    pd.testing.assert_frame_equal(trial.yields(), from_file.yields())
+
+
+def test_from_dataframe_other_setting_beside_config_is_refused_naming_it(tmp_path) -> None:
+    from yieldtrial.errors import WrongTypeError
+
+    plots, toml = _rcbd_files(tmp_path)
+    pattern = r"from_dataframe\(config=...\).*design= cannot be given beside it \(only crop="
+    with pytest.raises(WrongTypeError, match=pattern):
+        FieldTrial.from_dataframe(pd.read_csv(plots), config=toml, design="crd")
+
+
+def test_from_dataframe_without_crop_or_config_says_how_to_give_the_crop() -> None:
+    with pytest.raises(DataValidationError, match=r"pass crop='wheat'.*or config='trial.toml'"):
+        FieldTrial.from_dataframe(rcbd_plots())  # was Python's "missing keyword argument"
+
+
+def test_economics_without_the_grain_price_says_what_to_pass() -> None:
+    """``trial.economics()`` was Python's "missing 2 required keyword-only arguments"."""
+    from yieldtrial.errors import WrongTypeError
+
+    trial = FieldTrial.from_dataframe(rcbd_plots(), crop="wheat", control="CK")
+    pattern = r"economics\(\) needs grain_price_per_kg= and currency=: .*currency='CNY'\)"
+    with pytest.raises(WrongTypeError, match=pattern):
+        trial.economics()

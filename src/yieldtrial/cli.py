@@ -102,6 +102,9 @@ def _flag_value(message: str) -> str:
     flag = found["flag"]
     return f"argument {flag}: takes no value, got {found['given']}; write {flag} alone"
 
+#: The letter tests of ``FieldTrial.means(letters=...)`` that the report's ``--letters`` (and
+#: ``[analysis] letters``) does not run: its usage error says where they are (stop 48).
+PYTHON_LETTERS: tuple[str, ...] = ("bonferroni", "holm")
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<given>[^']*)' \(choose from (?P<choices>.*)\)$")
 
@@ -128,6 +131,9 @@ def _suggest_choice(message: str) -> str:
     "invalid choice: 'fr' (choose from 'en', 'zh')"
     >>> _suggest_choice("invalid choice: 'zh_CN' (choose from 'en', 'zh')")
     "invalid choice: 'zh_CN' (choose from 'en', 'zh'); did you mean 'zh'?"
+    >>> _suggest_choice("argument --letters: invalid choice: 'holm' (choose from 'tukey', 'lsd')")
+    "argument --letters: invalid choice: 'holm' (choose from 'tukey', 'lsd'); holm letters are \
+made in Python, not in the report: trial.means(letters='holm')"
     """
     import difflib
 
@@ -136,6 +142,12 @@ def _suggest_choice(message: str) -> str:
         return message
     choices = [c.strip().strip("'\"") for c in found["choices"].split(",")]
     given = found["given"]
+    if message.startswith("argument --letters:") and given.strip().lower() in PYTHON_LETTERS:
+        test = given.strip().lower()
+        return (
+            f"{message}; {test} letters are made in Python, not in the report: "
+            f"trial.means(letters={test!r})"
+        )
     spelled = _LANGUAGE_SPELLINGS.get(given.strip().lower().replace("_", "-"))
     if spelled in choices:  # --lang cn, zh-CN, chinese, 中文: the language's code
         return f"{message}; did you mean {spelled!r}?"

@@ -408,7 +408,20 @@ class TrialConfig:
         applied with :meth:`yieldtrial.FieldTrial.exclude` and listed in the report.
     source : str or None
         Path of the file the configuration came from.
+
+    Notes
+    -----
+    A description compares with ``==`` (field by field) but is not hashable
+    (``hash(config)`` is ``unhashable type: 'TrialConfig'``): its tables (``conditions``,
+    ``economics``, ``zh``, ``columns``) are dicts with lists and dicts inside (the
+    fertilization schedule), and freezing them all would change what is read back
+    (tuples for lists, read-only mappings that do not pickle).  Key a cache by
+    ``config.source`` instead (stop 48).
     """
+
+    # not hashable, by decision (see Notes); said here so that hash() names the class, not
+    # the first dict field ("unhashable type: 'dict'")
+    __hash__ = None  # type: ignore[assignment]
 
     trial_id: str | None = None
     title: str | None = None
@@ -724,12 +737,14 @@ class TrialConfig:
         _check_design_columns(values, where)
         _new_tables(raw, values, where)
         try:
-            return cls.from_values(values, where=where)
+            config = cls.from_values(values, where=where)
         except DataValidationError as exc:  # say the file's key, not the attribute
             message = str(exc)
             for attr, key in _FILE_KEYS.items():
                 message = message.replace(f": {attr} = ", f": {key} = ", 1)
             raise DataValidationError(message) from None
+        _warn_unused_prices(config, where)
+        return config
 
     @classmethod
     def from_values(
@@ -1017,6 +1032,8 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
     for key in _TREATMENT_TEXT_KEYS:
         if key in extra:
             _opt_str(extra[key], key, at)
+    if "rate_status" in extra:
+        _check_status(extra["rate_status"], "rate_status", at)
     if "products" in extra:
         _check_products(extra["products"], f"{where}: treatment {label!r}")
     for key, value in extra.items():
@@ -1242,11 +1259,25 @@ def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
     values["factors"] = [str(given[role]) for role in pair if role in given]
 
 
+#: A column name for each design key, for the message of a blank one.
+_BLANK_EXAMPLES = {"block": "rep", "incomplete_block": "subblock", "row": "rank", "column": "col"}
+
+
 def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
-    """Refuse one plot-table column named by two design keys (or also renamed in [columns])."""
+    """Refuse one plot-table column named by two design keys (or also renamed in [columns]).
+
+    A blank name (``block = ""`` as ``block = " "``) is refused too: ``""`` was ignored
+    while ``" "`` was the column mapping's error at reading (one rule, stop 48).
+    """
     named: dict[str, str] = {str(header): "[columns]" for header in values.get("columns", {})}
     for role in DESIGN_COLUMN_KEYS:
         column = values.get(role)
+        if isinstance(column, str) and not column.strip():
+            raise DataValidationError(
+                f"{where}: [analysis] {role} = {column!r} names no column (it is blank); give "
+                f'the plot table\'s {role} column, e.g. {role} = "{_BLANK_EXAMPLES[role]}", or '
+                f"leave {role} out when the column is named {role}."
+            )
         if column is None or str(column) == role:
             continue
         if str(column) in named:
@@ -1255,6 +1286,48 @@ def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
                 f"{named[str(column)]} already renames; one column holds one design role."
             )
         named[str(column)] = f"[analysis] {role}"
+
+
+def _described_products(treatments: Sequence[TreatmentInfo]) -> list[str]:
+    """Name the products of the ``[[treatments]]`` tables (``product`` and ``products``)."""
+    names: list[str] = []
+    for info in treatments:
+        further = info.extra.get("products") or []
+        items = [further] if isinstance(further, Mapping) else list(further)
+        named = [info.product] + [i.get("product") for i in items if isinstance(i, Mapping)]
+        names += [str(name) for name in named if name is not None]
+    return list(dict.fromkeys(names))
+
+
+def _warn_unused_prices(config: TrialConfig, where: str) -> None:
+    """Warn of ``[economics] prices`` naming a product no ``[[treatments]]`` table names.
+
+    Such a price was ignored without a word (a spelling slip, ``"urea "`` for ``"Urea"``,
+    leaves the product unpriced or the price unused; stop 48).  Said only when the tables
+    name products: without any, the economics section says what is missing.
+    """
+    prices = config.economics.get("prices")
+    described = _described_products(config.treatments)
+    if not isinstance(prices, Mapping) or not described:
+        return
+    unused = [str(name) for name in prices if str(name) not in described]
+    if not unused:
+        return
+    import warnings
+
+    from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.io.validation import list_items
+
+    one = len(unused) == 1
+    warnings.warn(
+        f"{where}: [economics] prices gives a price for {list_items(map(repr, unused))}, "
+        f"which no [[treatments]] table names as {'its' if one else 'their'} product, so "
+        f"{'it is' if one else 'they are'} not used (the products: "
+        f"{list_items(map(repr, described))}); check the spelling against product = ..., "
+        f"or remove {'it' if one else 'them'}",
+        YieldTrialWarning,
+        stacklevel=4,
+    )
 
 
 def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
@@ -1352,7 +1425,7 @@ def _check_economics(economics: Mapping[str, Any], where: str) -> None:
     """Check ``[economics]`` (keys, grain price, prices and costs, notes)."""
     _checked_keys(economics, ECONOMICS_KEYS, "[economics]", where)
     price = economics.get("grain_price_per_kg")
-    if economics and (isinstance(price, bool) or not isinstance(price, int | float) or price < 0):
+    if economics and price is None:  # a wrong value gets the numbers' messages (_rate)
         raise DataValidationError(
             f"{where}: [economics] needs grain_price_per_kg = <number from 0 to {MAX_RATE:g}> "
             f"[currency/kg], got {shown(price)}."
@@ -1394,6 +1467,8 @@ def _check_economics(economics: Mapping[str, Any], where: str) -> None:
     for key in ("currency", "status", "source"):
         if key in economics:
             _opt_str(economics[key], key, f"{where}: [economics]")
+    if "status" in economics:
+        _check_status(economics["status"], "status", f"{where}: [economics]")
 
 
 def _read_contrasts(raw: Mapping[str, Any], values: dict[str, Any], where: str) -> None:
@@ -1599,6 +1674,30 @@ def _opt_str(
             f'{where}: {name} = {value!r}; expected text, e.g. {name} = "...".'
         )
     return None if value is None else clean_text(str(value))
+
+
+#: What a status marks in the report: ``[economics] status`` and ``[[treatments]]
+#: rate_status`` take the one documented value, "illustrative" (any case).
+_STATUS_MARKS = {
+    "status": "every money figure is marked †; leave status out when the prices are real",
+    "rate_status": "the rates are flagged in the report; leave rate_status out when they are "
+    "measured or published",
+}
+
+
+def _check_status(value: object, name: str, where: str) -> None:
+    """Refuse a status other than "illustrative": another text was ignored without a word.
+
+    ``status = "illustrativ"`` (or ``"示意"``) left every money figure unmarked (stop 48).
+    """
+    if value is None or str(value).lower() == "illustrative":
+        return
+    spaced = isinstance(value, str) and value.strip().lower() == "illustrative"
+    close = " (did you mean 'illustrative'?)" if spaced else did_you_mean(value, ("illustrative",))
+    raise DataValidationError(
+        f'{where}: {name} = {value!r}{close}; the one {name} is "illustrative" '
+        f"({_STATUS_MARKS[name]})."
+    )
 
 
 def _not_text(value: object) -> bool:

@@ -78,16 +78,43 @@ __all__ = ["DESIGNS", "IMPLAUSIBLE_YIELD_KG_HA", "TWO_FACTOR_DESIGNS", "FieldTri
 FORWARD_METHODS: tuple[str, ...] = ("analyze_sites", "report", "_from_description")
 
 
-def _refuse_beside_config(names: Sequence[str]) -> None:
+def _refuse_beside_config(names: Sequence[str], method: str = "from_csv") -> None:
     """Refuse settings given beside ``config=`` (the description holds them)."""
     if names:
         listed = ", ".join(f"{name}=" for name in names)
+        allowed = (
+            "crop=, control=, sheet= and encoding="
+            if method == "from_csv"
+            else ("crop= and control=")
+        )
         raise WrongTypeError(
-            f"FieldTrial.from_csv(config=...) reads the settings from the trial description; "
-            f"{listed} cannot be given beside it (only crop=, control=, sheet= and encoding= "
+            f"FieldTrial.{method}(config=...) reads the settings from the trial description; "
+            f"{listed} cannot be given beside it (only {allowed} "
             "can). Set them in trial.toml, or pass config=yt.load_config('trial.toml')"
             f".override({names[0]}=...)"
         )
+
+
+def _settings_beside_config(**settings: Any) -> list[str]:
+    """Name the settings of ``from_csv``/``from_dataframe`` given beside ``config=``.
+
+    A setting counts as given when it is not its default.
+    """
+    defaults = {"protocol": "cn-yield-test", "moisture_method": "dry_matter", "unit": "kg/ha"}
+    return [
+        name
+        for name, value in settings.items()
+        if (value != defaults[name] if name in defaults else value is not None)
+    ]
+
+
+def _unknown_crop() -> DataValidationError:
+    """Return the error of a trial read without ``crop=`` or ``config=``."""
+    return DataValidationError(
+        "the crop is not known: pass crop='wheat' (or another crop), or "
+        "config='trial.toml' with crop = \"wheat\" in its [trial] table; it sets the "
+        "standard moisture."
+    )
 
 
 _T = TypeVar("_T")
@@ -640,31 +667,27 @@ class FieldTrial:
             If neither ``crop`` nor the description names the crop.
         """
         if config is not None:
-            given = {
-                "protocol": protocol != "cn-yield-test",
-                "standard_moisture_pct": standard_moisture_pct is not None,
-                "moisture_method": moisture_method != "dry_matter",
-                "shrink_pct_per_point": shrink_pct_per_point is not None,
-                "design": design is not None,
-                "treatment_order": treatment_order is not None,
-                "columns": columns is not None,
-                "unit": unit != "kg/ha",
-                "metadata": metadata is not None,
-                "factors": factors is not None,
-                "block_effects": block_effects is not None,
-                "ddf": ddf is not None,
-                "checks": checks is not None,
-            }
-            _refuse_beside_config([name for name, set_here in given.items() if set_here])
+            given = _settings_beside_config(
+                protocol=protocol,
+                standard_moisture_pct=standard_moisture_pct,
+                moisture_method=moisture_method,
+                shrink_pct_per_point=shrink_pct_per_point,
+                design=design,
+                treatment_order=treatment_order,
+                columns=columns,
+                unit=unit,
+                metadata=metadata,
+                factors=factors,
+                block_effects=block_effects,
+                ddf=ddf,
+                checks=checks,
+            )
+            _refuse_beside_config(given)
             return cls._from_description(
                 path, config, crop=crop, control=control, sheet=sheet, encoding=encoding
             )
         if crop is None:
-            raise DataValidationError(
-                "the crop is not known: pass crop='wheat' (or another crop), or "
-                "config='trial.toml' with crop = \"wheat\" in its [trial] table; it sets the "
-                "standard moisture."
-            )
+            raise _unknown_crop()
         if not isinstance(path, str | os.PathLike):  # os.fspath's "expected str, bytes ..."
             hint = (
                 "; for a DataFrame use FieldTrial.from_dataframe(frame, crop=...)"
@@ -707,7 +730,7 @@ class FieldTrial:
     @classmethod
     def _from_description(
         cls,
-        path: str | os.PathLike[str],
+        path: str | os.PathLike[str] | pd.DataFrame,
         config: str | os.PathLike[str] | TrialConfig,
         *,
         crop: str | None,
@@ -715,21 +738,23 @@ class FieldTrial:
         sheet: str | int | None,
         encoding: str | None,
     ) -> FieldTrial:
-        """Read ``path`` with a trial description's settings, by the commands' own path.
+        """Read ``path`` (or a frame) with a trial description's settings, as the commands do.
 
-        :meth:`from_csv` with ``config=``; the settings are resolved and applied by
-        :func:`yieldtrial.report.files.described_settings` and
+        :meth:`from_csv` and :meth:`from_dataframe` with ``config=``; the settings are
+        resolved and applied by :func:`yieldtrial.report.files.described_settings` and
         :func:`~yieldtrial.report.files.load_trial` (a forward import, see
         :data:`FORWARD_METHODS`), so the notebook reads what ``report --config`` reads.
         """
         from yieldtrial.report.files import described_settings, load_trial
 
-        if not isinstance(path, str | os.PathLike):  # before the description is read
+        frame = isinstance(path, pd.DataFrame)
+        method = "FieldTrial.from_dataframe" if frame else "FieldTrial.from_csv"
+        if not frame and not isinstance(path, str | os.PathLike):  # before the description
             raise WrongTypeError(
                 "FieldTrial.from_csv() takes the path of a plot table file (text or "
                 f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}"
             )
-        cfg = described_settings(config, crop=crop, control=control, where="FieldTrial.from_csv")
+        cfg = described_settings(config, crop=crop, control=control, where=method)
         return load_trial(path, cfg, sheet=sheet, encoding=encoding)
 
     @classmethod
@@ -737,7 +762,7 @@ class FieldTrial:
         cls,
         data: pd.DataFrame,
         *,
-        crop: str,
+        crop: str | None = None,
         control: str | Sequence[str] | None = None,
         protocol: str = "cn-yield-test",
         standard_moisture_pct: float | None = None,
@@ -752,6 +777,7 @@ class FieldTrial:
         block_effects: str | None = None,
         ddf: str | None = None,
         checks: str | Sequence[str] | None = None,
+        config: str | os.PathLike[str] | TrialConfig | None = None,
     ) -> FieldTrial:
         """Build a trial from a DataFrame of plot records (never modified).
 
@@ -764,12 +790,49 @@ class FieldTrial:
         block_effects, ddf, checks : see class
         columns : mapping, optional
             Header renames, see :func:`yieldtrial.read_plots`.
+        config : path or TrialConfig, optional
+            The trial's ``trial.toml`` (or :func:`yieldtrial.load_config`'s result): the
+            table is read with its settings, as ``yieldtrial report --config`` reads it
+            (crop, control, protocol and standard moisture, design and its columns,
+            checks, ``[columns]`` renames, the order of ``[[treatments]]``, ``[[exclude]]``
+            plots).  ``crop`` and ``control`` given beside it replace the file's, as
+            ``--crop`` and ``--control`` do; for another setting use
+            ``config=yt.load_config("trial.toml").override(...)``.
 
         Returns
         -------
         FieldTrial
             The validated trial (``source`` is None).
+
+        Raises
+        ------
+        WrongTypeError
+            If a setting other than ``crop`` and ``control`` is given beside ``config``.
+        DataValidationError
+            If neither ``crop`` nor the description names the crop.
         """
+        if config is not None:
+            given = _settings_beside_config(
+                protocol=protocol,
+                standard_moisture_pct=standard_moisture_pct,
+                moisture_method=moisture_method,
+                shrink_pct_per_point=shrink_pct_per_point,
+                design=design,
+                treatment_order=treatment_order,
+                columns=columns,
+                unit=unit,
+                metadata=metadata,
+                factors=factors,
+                block_effects=block_effects,
+                ddf=ddf,
+                checks=checks,
+            )
+            _refuse_beside_config(given, "from_dataframe")
+            return cls._from_description(
+                data, config, crop=crop, control=control, sheet=None, encoding=None
+            )
+        if crop is None:
+            raise _unknown_crop()
         check_labels = _checks_labels(checks)
         plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
         trial, built = _read_deferring_warnings(lambda: cls._trusted(
@@ -1717,8 +1780,8 @@ class FieldTrial:
         self,
         fertilizer: Mapping[str, Any] | None = None,
         *,
-        grain_price_per_kg: float,
-        currency: str,
+        grain_price_per_kg: float | None = None,
+        currency: str | None = None,
         **kwargs: Any,
     ) -> pd.DataFrame:
         """Value-cost ratio and net return of each treatment against the control.
@@ -1743,8 +1806,26 @@ class FieldTrial:
         -------
         DataFrame
             One row per treatment other than the control; money per ha.
+
+        Raises
+        ------
+        WrongTypeError
+            If ``grain_price_per_kg`` or ``currency`` is not given (the message says what to
+            pass; it was Python's "missing required keyword-only argument").
         """
         from yieldtrial.efficiency.economics import trial_economics
+
+        missing = [
+            name
+            for name, value in (("grain_price_per_kg", grain_price_per_kg), ("currency", currency))
+            if value is None
+        ]
+        if grain_price_per_kg is None or currency is None:
+            raise WrongTypeError(
+                f"FieldTrial.economics() needs {' and '.join(f'{n}=' for n in missing)}: the "
+                "price of the grain (currency per kg) and the currency of every price, e.g. "
+                "trial.economics(grain_price_per_kg=2.5, currency='CNY')"
+            )
 
         _check_options(
             "economics",

@@ -753,7 +753,11 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "setting-quoted-number",
-        _WHERE + r": (?P<name>\w+) = (?P<value>" + _R + r") is text; write the number without "
+        _WHERE
+        + _AT
+        + r": (?P<name>\w+) = (?P<value>"
+        + _R
+        + r") is text; write the number without "
         r"quotes \((?P=name) = (?P<number>[^()]+)\)" + _SETTING_RANGE + r"\.",
         "{where}：{name} = {value} 是文本；请去掉引号写成数字（{name} = {number}）{takes}。",
     ),
@@ -835,6 +839,33 @@ TEMPLATES: tuple[Template, ...] = (
         + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+    ),
+    Template(
+        "economics-status",
+        _WHERE + _AT + r": status = (?P<value>" + _R + r")(?: \(did you mean (?P<close>"
+        r"'illustrative')\?\))?; the one status is \"illustrative\" \(every money figure is "
+        r"marked †; leave status out when the prices are real\)\.",
+        '{where}：status = {value}{close}；status 只能为 "illustrative"（每个金额都标 †）；'
+        "价格为实际价格时，删去 status。",
+    ),
+    Template(
+        "rate-status",
+        _WHERE + _AT + r": rate_status = (?P<value>" + _R + r")(?: \(did you mean (?P<close>"
+        r"'illustrative')\?\))?; the one rate_status is \"illustrative\" \(the rates are "
+        r"flagged in the report; leave rate_status out when they are measured or published\)\.",
+        '{where}：rate_status = {value}{close}；rate_status 只能为 "illustrative"（报告中标出'
+        "这些用量）；用量为实测或已发表的数值时，删去 rate_status。",
+    ),
+    Template(
+        "design-column-blank",
+        _WHERE
+        + r": \[analysis\] (?P<role>block|incomplete_block|row|column) = (?P<value>"
+        + _R
+        + r") names no column \(it is blank\); give the plot table's (?P=role) column, e\.g\. "
+        r"(?P<example>(?P=role) = \"\w+\"), or leave (?P=role) out when the column is named "
+        r"(?P=role)\.",
+        "{where}：[analysis] {role} = {value} 没有给出列名（为空）；请写出小区表中该列的列名，如 "
+        "{example}；该列本就名为 {role} 时，删去此项即可。",
     ),
     Template(
         "setting-choice",
@@ -1661,6 +1692,20 @@ TEMPLATES: tuple[Template, ...] = (
         "标签区分大小写：请更正标签或将其删去。",
     ),
     Template(
+        "economics-unused-price",
+        _WHERE
+        + r": \[economics\] prices gives a price for (?P<names>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*(?: and \d+ more)?), which no \[\[treatments\]\] table names as (?:its|their) "
+        r"product, so (?:it is|they are) not used \(the products: (?P<products>.+?)\); check "
+        r"the spelling against product = \.\.\., or remove (?:it|them)",
+        "{where}：[economics] prices 中有未被使用的价格：{names}；没有 [[treatments]] 以其为"
+        "产品（现有产品：{products}）；请对照 product = ... 检查拼写，或将其删去",
+        lists=("names", "products"),
+    ),
+    Template(
         "illustrative-no-value",
         _WHERE
         + r": \[conditions\]: illustrative lists (?P<keys>"
@@ -2223,10 +2268,20 @@ TEMPLATES: tuple[Template, ...] = (
         "列 {column} 同时被用作{first}和{second}；产量、处理、区组和试验键（--by）必须是不同的列。",
     ),
     Template(
+        "network-one-file-one-trial",
+        r"(?P<file>.+?) has no site column, so it is one trial, site (?P<site>" + _R + r") \(the "
+        r"file's name\); for a network, give each site's rows their site in a column \(--by "
+        r"COLUMN names it\), or one file per site",
+        "{file} 没有试点列，因此按一个试验分析，试点名为 {site}（取自文件名）；若是多点试验，"
+        "请在一列中给出各行所属的试点（用 --by COLUMN 指定该列），或每个试点一个文件",
+    ),
+    Template(
         "network-none-analysed",
         r"no trial could be analysed: (?P<n>[\d,]+) trials, all failed(?:; first reasons: "
-        r"(?P<reasons>\(1\) .+))?\. Check the control, treatment and block columns and the yields",
-        "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}。"
+        r"(?P<reasons>\(1\) .+?))?(?:; the other (?P<others_n>[\d,]+): (?P<others_by>[\w/]+) "
+        r"(?P<others>" + _R + r"(?:, " + _R + r")*(?: and \d+ more)?))?\. Check the control, "
+        r"treatment and block columns and the yields",
+        "没有一个试验能够分析：共 {n} 个试验，全部失败{reasons}{others}。"
         "请检查对照、处理和区组列以及产量数据",
     ),
     Template(
@@ -2319,6 +2374,14 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         "usage-one-required",
         r"one of the arguments (?P<names>.+) is required",
         "缺少必需的参数：{names} 须给出其一",
+    ),
+    Template(
+        "usage-letters-python-only",
+        r"argument --letters: invalid choice: (?P<given>" + _R + r") \(choose from "
+        r"(?P<choices>.+?)\); (?P<test>bonferroni|holm) letters are made in Python, not in "
+        r"the report: (?P<call>trial\.means\(letters='(?:bonferroni|holm)'\))",
+        "参数 --letters：无效的取值 {given}（可选：{choices}）；这种字母标记由 Python 给出，"
+        "报告中没有：{call}",
     ),
     Template(
         "usage-invalid-choice",
@@ -3272,6 +3335,16 @@ def translate(message: str) -> str | None:
                 if reasons is None:
                     return None
                 values["reasons"] = reasons
+            if values["others"] is None:
+                values["others"] = ""
+            else:  # the failed trials past the first three reasons (stop 48)
+                keys = _trial_keys_zh(values["others_by"])
+                listed = _translate_list(values["others"])
+                if keys is None or listed is None:
+                    return None
+                values["others"] = (
+                    f"；其余 {values['others_n']} 个：{keys} {_join_items_zh(listed)}"
+                )
         if template.name == "output-not-recorded":  # why the record could not be written
             reason = translate(values["reason"])
             if reason is None:

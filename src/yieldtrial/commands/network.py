@@ -267,6 +267,8 @@ def _run(args: argparse.Namespace) -> int:
         print_warning(str(message))
     _check_some_trial_analysed(result, left_out)
     _check_some_trial_included(result, args.exclude_cv_above)
+    if plots.attrs.get("one_trial_file"):  # it ran as one trial without a word
+        print_warning(_one_trial_note(plots.attrs["one_trial_file"], str(files[0].stem)))
     with stage("stability and the report"):
         options = _report_options(result, config, args)
         options["synthetic"] = synthetic_data(plots)
@@ -393,8 +395,9 @@ def read_network(
         # one file without a site column is one trial (the file ``report`` reads), its site
         # named after the file, as each file of a folder
         plots.insert(0, "site", files[0].stem)
+        plots.attrs["one_trial_file"] = files[0].name  # said after the analysis (stop 48)
     treatment, block, _ = _roles(plots, config, args)
-    _normalise_labels(plots, [*by, treatment, *([block] if block else [])])
+    plots = _normalise_labels(plots, [*by, treatment, *([block] if block else [])])
     has_yield = args.response is not None or any(c in plots.columns for c in RESPONSE_CANDIDATES)
     raw = has_harvest_columns(plots.rename(columns=_harvest_names(plots)))
     if not has_yield and raw:
@@ -425,29 +428,24 @@ def read_network(
     return plots, response, left_out
 
 
-def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> None:
+def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Read the label columns (trial keys, treatment, block) as ``report`` reads them.
 
     A site typed ``'A '`` (a trailing space) or with a zero-width character or a BOM
     (files joined after export) beside ``'A'`` was a trial of its own, and a treatment
     ``'CK '`` a treatment of its own: the trial split in two, exit 0 without a word.
-    The labels are normalised (:func:`~yieldtrial.io.validation.normalise_label`) and
+    The labels are normalised by ``analyze_many``'s own function
+    (:func:`yieldtrial.network._normalised_labels`, with the reader's missing texts) and
     variants named in a warning, as the plot-table reader does.
     """
-    import pandas as pd
-
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import NA_VALUES
+    from yieldtrial.network import _normalised_labels
 
-    merges: list[str] = []
     present = [c for c in dict.fromkeys(columns) if c in plots.columns]
-    for column in present:
-        if pd.api.types.is_numeric_dtype(plots[column]):
-            continue
-        plots[column], merged = _validation.normalise_labels(plots[column], missing=NA_VALUES)
-        merges += _validation.merged_label_items(column, merged)
-    _validation.warn_merged_labels(merges, stacklevel=3)
+    plots = _normalised_labels(plots, present, missing=NA_VALUES, stacklevel=4)
     _validation.warn_label_variants(plots, present, stacklevel=3)
+    return plots
 
 
 def _trial_files(plots: pd.DataFrame, keys: pd.Series) -> dict[Any, str]:
@@ -966,22 +964,59 @@ def _check_some_trial_included(result: Any, threshold: float | None) -> None:
     )
 
 
+def _one_trial_note(name: str, site: str) -> str:
+    """Say that a file without a site column was analysed as one trial (one site).
+
+    Examples
+    --------
+    >>> _one_trial_note("plots.csv", "plots")
+    "plots.csv has no site column, so it is one trial, site 'plots' (the file's name); \
+for a network, give each site's rows their site in a column (--by COLUMN names it), or \
+one file per site"
+    """
+    return (
+        f"{name} has no site column, so it is one trial, site {site!r} (the file's name); for "
+        "a network, give each site's rows their site in a column (--by COLUMN names it), or "
+        "one file per site"
+    )
+
+
 def _check_some_trial_analysed(result: Any, left_out: list[str]) -> None:
-    """Exit 1 when no trial could be analysed (a network of failures is not a result)."""
+    """Exit 1 when no trial could be analysed (a network of failures is not a result).
+
+    The trials left out before the analysis (``left_out``: their harvest records, duplicate
+    plots, negative yields) are failures too: they come first in the reasons, and every
+    failed trial past the first three reasons is named after them (stop 48: the line
+    listed the engine's failures only).
+    """
+    import re
+
+    from yieldtrial.io.validation import list_items
+
     counts = dict(result.counts)
     if sum(v for k, v in counts.items() if k != "failed"):
         return
     by = list(result.options.get("by", []))
-    reasons = []  # numbered, each trial named as a left-out line names it: "site 'A'"
-    for number, row in enumerate(result.per_trial.to_dict("records")[:3], start=1):
+    failures = [(" ".join(line.split()).rstrip("."), line) for line in left_out]
+    for number, row in enumerate(result.per_trial.to_dict("records"), start=len(left_out) + 1):
         reason = " ".join(str(row.get("reason") or "").split()).rstrip(".")
         key = " / ".join(str(row.get(k, "")) for k in by)
         named = f"{'/'.join(by)} {key!r}" if by else f"trial {number}"
-        if reason:
-            reasons.append(f"({number}) {named}: {reason}")
+        failures.append((f"{named}: {reason}" if reason else "", named))
+    # numbered, each trial named as a left-out line names it: "site 'A'"
+    reasons = [f"({n}) {text}" for n, (text, _) in enumerate(failures[:3], start=1) if text]
+    quoted = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+    names = []
+    for _, name in failures[3:]:
+        found = quoted.search(name)
+        names.append(found.group() if found else name)
+    rest = (
+        f"; the other {len(names)}: {'/'.join(by) or 'trials'} {list_items(names)}" if names else ""
+    )
     total = len(result.per_trial) + len(left_out)
     raise DataValidationError(
         f"no trial could be analysed: {total} trials, all failed"
         + (f"; first reasons: {'; '.join(reasons)}" if reasons else "")
+        + rest
         + ". Check the control, treatment and block columns and the yields"
     )

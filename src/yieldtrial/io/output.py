@@ -403,6 +403,7 @@ def output_group() -> Iterator[list[Path]]:
         raise_kept_stop()  # a stop swallowed by a __del__ inside the block: undo it too
     except BaseException:
         _remove_created(created, identity)
+        _forget_removed({path.parent for path in created})  # a manifest replaced, not created
         raise
     finally:
         _NEW_OUTPUTS.reset(claims)
@@ -411,6 +412,23 @@ def output_group() -> Iterator[list[Path]]:
     if outer:
         outer[-1][0].extend(created)
         outer[-1][1].update(identity)
+
+
+def _forget_removed(folders: set[Path]) -> None:
+    """Drop the manifest entries of the outputs a failed group removed (stop 48).
+
+    A report interrupted after some of its files were recorded left their entries in a
+    manifest that was already there (an earlier run's): harmless, but a stale record.
+    A folder whose manifest the group created lost it with the group; the next run that
+    writes into the folder drops any other missing file's entry (:func:`_write_manifest`).
+    """
+    for folder in sorted(folders):
+        with contextlib.suppress(OSError), _folder_lock(folder):
+            if not (folder / MANIFEST_NAME).is_file():
+                continue
+            files = _read_manifest(folder)
+            if any(not (folder / name).exists() for name in files):
+                _write_manifest(folder, files)
 
 
 def _remove_created(created: list[Path], identity: dict[Path, tuple[int, int]]) -> None:

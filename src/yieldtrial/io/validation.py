@@ -514,7 +514,7 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _INVISIBLE = INVISIBLE
 #: A label in need of more than the fast path: anything but printable ASCII, surrounding
 #: spaces, a CSV-neutralising quote, or a number written with a zero fraction ("101.0").
-_SPECIAL_LABEL = re.compile(r"[^\x20-\x7e]|^\s|\s$|^'[=+\-@]|^[+-]?\d+\.0+$")
+_SPECIAL_LABEL = re.compile(r"[^\x20-\x7e]|^\s|\s$|^'[=+\-@0-9]|^[+-]?\d+\.0+$")
 #: Integral number written with a zero fraction, as spreadsheets export integer ids.
 _ZERO_FRACTION = re.compile(r"([+-]?\d+)\.0+")
 
@@ -551,8 +551,10 @@ def normalise_label(value: Any) -> str:
     Unicode NFKC (full-width ``ＣＫ`` -> ``CK``, ``①`` -> ``1``), zero-width characters
     and control characters removed, tabs and line breaks read as spaces, surrounding
     spaces removed, an integral number written with a zero fraction shortened
-    (``101.0`` -> ``101``, as spreadsheets export integer ids), and the quote that a
-    CSV writer puts before ``=``, ``+``, ``-`` or ``@`` removed (``'-N`` -> ``-N``).
+    (``101.0`` -> ``101``, as spreadsheets export integer ids), the quote that a
+    CSV writer puts before ``=``, ``+``, ``-`` or ``@`` removed (``'-N`` -> ``-N``), and
+    so the quote Excel users type before a number to keep it text (``'0101`` -> ``0101``;
+    a quote before a letter stays: ``'s-Hertogenbosch``).
 
     Parameters
     ----------
@@ -570,6 +572,8 @@ def normalise_label(value: Any) -> str:
     ('CK', '101', '101')
     >>> normalise_label("C\u200bK "), normalise_label("'-N"), normalise_label("0101")
     ('CK', '-N', '0101')
+    >>> normalise_label("'101"), normalise_label("'0101"), normalise_label("'s-Gravenzande")
+    ('101', '0101', "'s-Gravenzande")
     """
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
@@ -582,7 +586,9 @@ def normalise_label(value: Any) -> str:
     if "\t" in text or "\n" in text or "\r" in text:
         text = re.sub(r"[\t\r\n]+", " ", text)
     text = text.strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+    if text[:1] == "'" and (text[1:2] in ("=", "+", "-", "@") or text[1:2].isdigit()):
+        # a CSV writer's neutralising quote, or Excel's text marker before a number typed
+        # as a label ('101, '0101 to keep its zero): one quote (stop 48)
         text = text[1:]
     zero = _ZERO_FRACTION.fullmatch(text)
     return zero.group(1) if zero else text

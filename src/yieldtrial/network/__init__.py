@@ -17,7 +17,7 @@ or the CLI; the network report is built by :mod:`yieldtrial.report`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -541,34 +541,60 @@ def analyze_many(
     return NetworkResult(per_trial, per_treatment, across, prov, options, order)
 
 
-def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
+def _normalised_labels(
+    data: pd.DataFrame,
+    columns: list[Any],
+    *,
+    missing: Iterable[str] = (),
+    stacklevel: int = 3,
+) -> pd.DataFrame:
     """Return ``data`` with its text label columns read as the plot-table reader reads them.
 
     ``yieldtrial network`` normalises the trial keys, treatments and blocks of its files
     (:func:`~yieldtrial.io.validation.normalise_label`); a notebook's frame was analysed
     as given, so a treatment ``'N1 '`` (a trailing space) at one site, or ``'ＣＫ'``
-    (full-width), was a treatment of its own without a word (stop 47).  Numeric columns
-    stay as they are, as on the command line; the caller's frame is not changed (a
-    shallow copy gets the new columns).  Spellings merged beyond spaces are named in a
-    warning, as the reader names them.
+    (full-width), was a treatment of its own without a word (stop 47).  Integer and
+    boolean columns stay as they are (their text is the label); a float column is read as
+    the plot-table reader reads it, ``1.0`` as ``'1'`` (it was ``'1.0'`` here where
+    ``FieldTrial`` read ``'1'``, stop 48).  The caller's frame is not changed (a shallow
+    copy gets the new columns).  Spellings merged beyond spaces are named in a
+    warning, as the reader names them.  The one function of both paths: ``analyze_many``
+    and ``yieldtrial network`` (stop 48).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The plots.
+    columns : list
+        The label columns (trial keys, treatment, block); absent ones are skipped.
+    missing : iterable of str, optional
+        Texts that mean a missing cell once stripped: the command line passes the plot-table
+        reader's (``NA``, ``-``, ...); a frame's ``'NA'`` stays a label (pandas already read
+        a file's ``NA`` as missing).
+    stacklevel : int, default 3
+        Passed to :func:`warnings.warn` (3: the caller of ``analyze_many``).
+
+    Returns
+    -------
+    DataFrame
+        ``data`` itself when every label is already as read, else a shallow copy.
     """
     from yieldtrial.io import validation as _validation
 
+    na_texts = frozenset(missing)
     changed: dict[Any, pd.Series] = {}
     merges: list[str] = []
-    for column in dict.fromkeys(columns):
+    for column in dict.fromkeys(c for c in columns if c in data.columns):
         values = data[column]
-        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        if _numbers_as_labels(values):
             continue
-        if _labels_as_read(values):  # the usual case: no column to rebuild
+        if _labels_as_read(values, na_texts):  # the usual case: no column to rebuild
             continue
-        # a cell 'NA' stays a label, as read_plots reads a frame's ('NA' in a file is
-        # already missing: pandas reads it so)
-        labels, merged = _validation.normalise_labels(values)
+        labels, merged = _validation.normalise_labels(values, missing=na_texts)
         merges += _validation.merged_label_items(str(column), merged)
         if not labels.equals(values):
             changed[column] = labels
-    _validation.warn_merged_labels(merges, stacklevel=3)  # the caller of analyze_many
+    _validation.warn_merged_labels(merges, stacklevel=stacklevel)
     if not changed:
         return data
     out = data.copy(deep=False)
@@ -577,16 +603,32 @@ def _normalised_labels(data: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
     return out
 
 
-def _labels_as_read(values: pd.Series) -> bool:
+def _numbers_as_labels(values: pd.Series) -> bool:
+    """Tell whether a column's numbers are their own labels (integers, booleans).
+
+    Their text is what :func:`~yieldtrial.io.validation.normalise_label` gives (``1`` ->
+    ``'1'``); a float's is not (``1.0`` -> ``'1.0'``, the reader's label is ``'1'``).
+    """
+    return pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values)
+
+
+def _labels_as_read(values: pd.Series, missing: frozenset[str] = frozenset()) -> bool:
     """Tell whether every distinct label is text already in its normal form (or missing).
 
     One pass over the distinct labels: a network of millions of plots with a few hundred
-    labels is not copied.
+    labels is not copied.  A label among ``missing`` (``'NA'`` on the command line) is not.
+    A text column of printable ASCII words or digits is checked on its bytes first, as
+    :func:`~yieldtrial.io.validation.normalise_labels` checks it (its cells need nothing).
     """
+    from yieldtrial.io import validation as _validation
     from yieldtrial.io.validation import normalise_label
 
+    if values.dtype != object and (
+        _validation._plain_digit_text(values) or _validation._plain_ascii_words(values)
+    ):
+        return True  # what the command line's reading kept as it was (no Python per label)
     return all(
-        (isinstance(item, str) and normalise_label(item) == item)
+        (isinstance(item, str) and normalise_label(item) == item and item not in missing)
         or (not isinstance(item, str) and pd.api.types.is_scalar(item) and bool(pd.isna(item)))
         for item in values.unique().tolist()
     )

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io.checks import (
     check_alpha,
     check_number,
@@ -412,9 +412,9 @@ def _check_probability(name: str, value: Any) -> float:
 def stability(
     data: Any,
     *,
-    env: str | Sequence[str],
-    treatment: str,
-    response: str,
+    env: str | Sequence[str] | None = None,
+    treatment: str | None = None,
+    response: str | None = None,
     block: str | None = None,
     control: str | None = None,
     alpha: float = 0.05,
@@ -586,6 +586,19 @@ def stability(
             "stability takes the plot table (one row per plot, the DataFrame given to "
             "analyze_many), not a NetworkResult; for the network's own table of site "
             "LS-means use yieldtrial.network.stability.network_stability(result)"
+        )
+    if env is None or treatment is None or response is None:  # Python's "missing argument"
+        missing = [
+            f"{name}="
+            for name, value in (("env", env), ("treatment", treatment), ("response", response))
+            if value is None
+        ]
+        named = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        raise WrongTypeError(
+            f"stability() needs {named} beside the "
+            "plot table: the column(s) of the environment (site, or site and year), of the "
+            "treatment (variety) and of the response, e.g. stability(plots, env='site', "
+            "treatment='variety', response='yield_kg_ha')"
         )
     _check_choice("gge_svp", gge_svp, GGE_SVP)
     _check_choice("gge_scaling", gge_scaling, GGE_SCALINGS)

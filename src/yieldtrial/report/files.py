@@ -19,6 +19,8 @@ from yieldtrial.errors import DataValidationError, FileAccessError, YieldTrialWa
 from yieldtrial.report.settings import in_described_order
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from yieldtrial.report.model import Report
     from yieldtrial.trial import FieldTrial
 
@@ -26,7 +28,7 @@ __all__ = ["described_settings", "load_trial", "report_from_files", "write_repor
 
 
 def load_trial(
-    plots: str | os.PathLike[str],
+    plots: str | os.PathLike[str] | pd.DataFrame,
     config: TrialConfig,
     *,
     sheet: str | int | None = None,
@@ -41,8 +43,9 @@ def load_trial(
 
     Parameters
     ----------
-    plots : path
-        Plot table (CSV or xlsx).
+    plots : path or DataFrame
+        Plot table (CSV or xlsx), or its frame (:meth:`FieldTrial.from_dataframe
+        <yieldtrial.trial.FieldTrial.from_dataframe>` with ``config=``).
     config : TrialConfig
         Trial description (crop, control, protocol, standard moisture, method,
         design, column renames, display unit, treatments, ``[[exclude]]`` plots).
@@ -128,9 +131,14 @@ def described_settings(
     return cfg.override(where, **changes)
 
 
-def _read_trial(plots: str | os.PathLike[str], kwargs: dict[str, Any]) -> FieldTrial:
+def _read_trial(plots: str | os.PathLike[str] | pd.DataFrame, kwargs: dict[str, Any]) -> FieldTrial:
+    import pandas as pd
+
     from yieldtrial.trial import FieldTrial
 
+    if isinstance(plots, pd.DataFrame):  # a frame has no sheet and no encoding
+        settings = {k: v for k, v in kwargs.items() if k not in ("sheet", "encoding")}
+        return FieldTrial.from_dataframe(plots, **settings)
     return FieldTrial.from_csv(plots, **kwargs)
 
 

@@ -146,7 +146,8 @@ def means_table(
             hint = (
                 f". For {test} letters call FieldTrial.means(two_level={test!r}) (columns "
                 f"letters_05, letters_01) or yieldtrial.stats.mean_separation(means_model, "
-                f"test={test!r})"
+                f"test={test!r}); the report's letters (yieldtrial report --letters, "
+                "[analysis] letters) are tukey, lsd, duncan, snk or scheffe"
             )
         raise DataValidationError(
             f"letters must be one of {', '.join(repr(m) for m in LETTER_METHODS)}; "
