@@ -28,7 +28,8 @@ _KEPT = re.compile(
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
-    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat |(?i:utf-8)|PYTHONUTF8|LC_ALL=C\.UTF-8|trial\.means\(letters="
+    r"[\w.-]+\.txt\b|\[trial\]|\bmoisture_method = |\$\(cat |(?i:utf-8)|PYTHONUTF8|"
+    r"LC_ALL=C\.UTF-8|trial\.means\(letters="
 )
 
 
