@@ -1263,10 +1263,12 @@ def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
         import warnings
 
         from yieldtrial.errors import YieldTrialWarning
+        from yieldtrial.io.checks import message_number
 
+        typed, meant = message_number(value), message_number(value, scale=100)
         warnings.warn(
-            f"{name} = {value:g} is read as {value:g} %; if you meant "
-            f"{float(value) * 100:g} %, write {name} = {float(value) * 100:g} (percent, "
+            f"{name} = {typed} is read as {typed} %; if you meant "
+            f"{meant} %, write {name} = {meant} (percent, "
             f"e.g. {example} for {example} %)",
             YieldTrialWarning,
             stacklevel=4,

@@ -174,6 +174,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r" \((\d+) fields?\)", r"（\1 个字段）"),  # a short row: "row 4 (3 fields)"
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
+    # a non-finite value after a quoted plot id: "plot '102': inf" (audit's --reported column)
+    (r"^: (?=[-+]?(?i:inf|infinity|nan)\b)", "："),
     (r" \((\d+) times\)", r"（\1 次）"),
     (r" kg/ha\b", " kg/公顷"),  # a yield in a listing: "plot 'A1' = 52,000 kg/ha"
     (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
@@ -2193,6 +2195,67 @@ TEMPLATES: tuple[Template, ...] = (
         "pooled-stratum",
         r"REML estimates the [a-z-]+ variance \(.+\) at zero, so the .+",
         "{chinese}",
+    ),
+    Template(
+        "audit-needs-harvest-columns",
+        r"the plot table needs harvest columns \(fresh mass, moisture, area\) and one column "
+        r"of published standardized yields with its unit, e\.g\. 'yield_kg_mu' or "
+        r"'折标产量\(kg/亩\)' mapped with --column '折标产量\(kg/亩\)=yield_kg_mu' \(read as "
+        r"reported_yield_kg_mu\), or named with --reported COLUMN; columns found: (?P<found>.*)",
+        "小区数据表需要收获数据列（鲜重、含水量、面积）和一个带单位的公布折标产量列，如 "
+        "'yield_kg_mu'，或用 --column '折标产量(kg/亩)=yield_kg_mu' 映射的 '折标产量(kg/亩)'"
+        "（读作 reported_yield_kg_mu），或用 --reported COLUMN 指定该列；现有列：{found}",
+    ),
+    Template(
+        "audit-reported-is-record",
+        r"--reported (?P<column>" + _R + r") is a column of the harvest record or the layout, "
+        r"not of published standardized yields; name the column holding the published figures "
+        r"\(e\.g\. --reported yield_kg_mu, or map it with --column\)",
+        "--reported {column} 是收获记录或田间布局中的列，不是公布的折标产量列；请指定存放公布"
+        "数值的列（如 --reported yield_kg_mu，或用 --column 映射）",
+    ),
+    Template(
+        "audit-reported-not-numbers",
+        r"--reported column (?P<column>" + _R + r") holds (?P<n>[\d,]+) values? that (?:are|is) "
+        r"not a finite number \((?P<items>.+)\); name the column of published standardized "
+        r"yields, or correct those cells",
+        "--reported 列 {column} 中有 {n} 个值不是有限数值（{items}）；请指定公布折标产量所在的"
+        "列，或更正这些单元格",
+        lists=("items",),
+    ),
+    Template(
+        "audit-no-plot-both",
+        r"no plot has both a harvest record and a published figure in (?P<column>" + _R + r")",
+        "没有小区同时具有收获记录和 {column} 中的公布数值",
+    ),
+    Template(
+        "design-map-same-file",
+        r"--map (?P<map>" + _R + r") and -o (?P<output>" + _R + r") name the same file; give the "
+        r"field map its own name \(e\.g\. --map map\.svg\)",
+        "--map {map} 与 -o {output} 是同一个文件；请给田间图另起文件名（如 --map map.svg）",
+    ),
+    Template(
+        "network-no-yield-column",
+        _FILE + r": no yield column found \(looked for (?P<names>[\w, ]+), and the harvest "
+        r"columns fresh_mass_kg, moisture_pct and harvested_area_m2 with their Chinese names\); "
+        r"name the yield column with --response COLUMN or map a header with --column "
+        r"'HEADER=yield_kg_ha'",
+        "{file}：未找到产量列（已查找 {names}，以及收获数据列 fresh_mass_kg、moisture_pct、"
+        "harvested_area_m2 及其中文列名）；请用 --response COLUMN 指定产量列，或用 --column "
+        "'HEADER=yield_kg_ha' 映射表头",
+    ),
+    Template(
+        "stdout-closed-output",
+        r"standard output is closed \(the command was run with >&-\), so the result cannot be "
+        r"shown; write it to a file with -o/--output",
+        "标准输出已关闭（命令以 >&- 运行），无法显示结果；请用 -o/--output 写入文件",
+    ),
+    Template(
+        "stdout-closed-redirect",
+        r"standard output is closed \(the command was run with >&-\), so the result cannot be "
+        r"shown; redirect it to a file \(yieldtrial (?P<command>\w+) \.\.\. > out\.txt\)",
+        "标准输出已关闭（命令以 >&- 运行），无法显示结果；请重定向到文件"
+        "（yieldtrial {command} ... > out.txt）",
     ),
 )
 

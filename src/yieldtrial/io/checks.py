@@ -15,6 +15,7 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 from __future__ import annotations
 
 import decimal
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ __all__ = [
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
+    "message_number",
     "number_text",
     "plain_number",
     "plain_scalar",
@@ -324,6 +326,63 @@ def typed_number(value: float) -> str:
     """
     text = repr(float(value))
     return text.removesuffix(".0")
+
+
+def message_number(value: float, digits: int | None = None, *, scale: int = 1) -> str:
+    """Return a number as every yieldtrial message (error, warning, CLI line) shows it.
+
+    The one number style of messages, in two cases:
+
+    - ``digits`` None: a value the user typed (echoed back: ``margin_pct = 0.05``) or one
+      the message tells them to type (``write 5``).  The shortest text that reads back to
+      the value (:func:`typed_number`: ``1e-320``, ``15.0000001``, ``0.1``), never grouped,
+      so it can be typed again.  ``scale`` multiplies it in decimal, as a person would:
+      0.07 x 100 is ``7``, not ``7.000000000000001`` (a fraction read as a percent, a count
+      in 万 as heads).
+    - ``digits`` given: a measured or computed quantity (a mass, a yield, a ratio).  The
+      report's number style (:data:`yieldtrial.report.model.REPORT_NUMBER_STYLE`):
+      ``digits`` decimals, rounded half away from zero, thousands grouped with "," from
+      1,000 on.  A non-zero value that would show as zero is shown with three significant
+      digits instead (a yield of 0.000512 kg/ha is not "0.0").
+
+    ``:g`` is no longer used for a message number: it kept six significant digits
+    (``9.99989e-321`` for 1e-320, ``15`` for 15.0000001, ``1.23457e+06`` for a mass).
+    NaN and infinities are shown as Python shows them (``nan``, ``inf``).
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int, optional
+        Decimals of a computed quantity; None for a typed value.
+    scale : int, default 1
+        Factor applied to a typed value (100 for a fraction shown as a percent).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> message_number(1e-320), message_number(0.07, scale=100), message_number(12000.0)
+    ('1e-320', '7', '12000')
+    >>> message_number(1234567.891, 1), message_number(0.000512, 1), message_number(0.0, 1)
+    ('1,234,567.9', '0.000512', '0.0')
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return repr(number)
+    if digits is None:
+        if scale != 1:
+            number = float(decimal.Decimal(repr(number)) * scale)
+        return typed_number(number)
+    from yieldtrial.io._rounding import fixed
+
+    text = fixed(number * scale, digits, group=",")
+    if number != 0 and float(text.replace(",", "")) == 0:
+        return f"{number * scale:.3g}"
+    return text
 
 
 #: Integers from here on (21 digits and more) are shown shortened by :func:`shown_count`.
