@@ -68,7 +68,7 @@ class Site:
 
 
 def _pieces(node: ast.expr) -> list[str] | None:
-    """The literal runs of a message expression (None: not a literal message)."""
+    """Return the literal runs of a message expression (None: not a literal message)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
@@ -93,7 +93,7 @@ def _words(text: str) -> list[str]:
 
 
 def message_key(pieces: list[str]) -> str | None:
-    """The key of a message: its longest literal run, cut to :data:`KEY_WORDS` words."""
+    """Return the key of a message: its longest literal run, cut to :data:`KEY_WORDS` words."""
     longest = max(pieces, key=lambda piece: len(_words(piece)))
     words = _words(longest)
     if len(words) < MIN_KEY_WORDS:
@@ -134,22 +134,22 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def plain_words(text: str) -> str:
-    """The Latin-letter words of ``text`` joined by one space (punctuation, numbers dropped).
+    r"""Return the Latin-letter words of ``text``, one space apart (no punctuation, numbers).
 
     Both a message key and a template's pattern are compared in this form, so a regular
-    expression's escapes and classes (``\\(``, ``[\\d.]+``) do not hide a phrase.
+    expression's escapes and classes (``\(``, ``[\d.]+``) do not hide a phrase.
     """
     return " ".join(_WORD.findall(re.sub(r"\\[a-zA-Z]", " ", text)))
 
 
 def _pattern_text(pattern: str) -> str:
-    """A template's pattern as plain words (its groups' names left out)."""
+    """Return a template's pattern as plain words (its groups' names left out)."""
     return plain_words(re.sub(r"\(\?P(?:<\w+>|=\w+\))|\(\?:", " ", pattern))
 
 
 @functools.cache
 def catalogue_text() -> tuple[str, ...]:
-    """The English patterns of the ``--lang zh`` catalogue, as plain words."""
+    """Return the English patterns of the ``--lang zh`` catalogue, as plain words."""
     from yieldtrial.commands._zh_messages import TEMPLATES, USAGE_TEMPLATES
 
     return tuple(_pattern_text(t.pattern) for t in (*TEMPLATES, *USAGE_TEMPLATES))
@@ -162,7 +162,7 @@ def is_catalogued(site: Site, patterns: tuple[str, ...]) -> bool:
 
 
 def known_gaps() -> set[str]:
-    """The entries of :data:`KNOWN_GAPS` (comments and blank lines left out)."""
+    """Return the entries of :data:`KNOWN_GAPS` (comments and blank lines left out)."""
     lines = KNOWN_GAPS.read_text(encoding="utf-8").splitlines()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 

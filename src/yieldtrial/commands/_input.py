@@ -439,9 +439,9 @@ def check_shrink_flag(shrink_flag: float | None, method: str | None) -> None:
     from yieldtrial.io.checks import message_number
 
     raise UsageError(
-        f"--shrink-pct-per-point {message_number(shrink_flag)} applies to the shrink method only, but the "
-        f"moisture method is {method or 'dry_matter'}; add --moisture-method shrink (or "
-        'moisture_method = "shrink" in trial.toml), or leave --shrink-pct-per-point out'
+        f"--shrink-pct-per-point {message_number(shrink_flag)} applies to the shrink method "
+        f"only, but the moisture method is {method or 'dry_matter'}; add --moisture-method "
+        'shrink (or moisture_method = "shrink" in trial.toml), or leave --shrink-pct-per-point out'
     )
 
 

@@ -1375,7 +1375,8 @@ def _percent_shown(
                 raise DataValidationError(
                     f"{name}: {shown_name} (header {header!r}) row {index + 2} "
                     "is formatted as a percentage in Excel (it holds "
-                    f"{message_number(value)}, shown as {message_number(value, scale=100)} %), which a mass, area or yield is not; remove the percent "
+                    f"{message_number(value)}, shown as {message_number(value, scale=100)} "
+                    "%), which a mass, area or yield is not; remove the percent "
                     "format of the column (Format Cells > Number) and type the value meant"
                 )
         if canonical is not None and canonical.endswith("_pct"):
@@ -1706,9 +1707,9 @@ def _warn_fractions(frame: pd.DataFrame) -> None:
         if values.size == 0 or not ((values >= 0) & (values < 1)).all() or values.max() <= 0:
             continue
         warnings.warn(
-            f"every {column} value lies in [0, 1) (largest {message_number(values.max())}); if they are "
-            "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
-            "given",
+            f"every {column} value lies in [0, 1) (largest {message_number(values.max())}); if "
+            "they are fractions, multiply by 100. Values below 1 % are possible, so they are "
+            "used as given",
             YieldTrialWarning,
             stacklevel=4,
         )
