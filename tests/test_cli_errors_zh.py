@@ -916,8 +916,14 @@ def _case_factors_one_factor_toml(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_toml_invalid(tmp: Path) -> tuple[list[str], str]:
-    """Write an unquoted value: the TOML reader's detail stays verbatim in the Chinese line."""
-    return _toml_case(tmp, "[trial]\ncrop = 小麦\n"), "Invalid value (at line 2, column 8)"
+    """Write an unquoted value: the TOML reader's detail in Chinese, its line and column kept.
+
+    It stayed English ("Invalid value (at line 2, column 8)") inside the Chinese line up to
+    stop 47; _zh_messages.TOML_REASONS_ZH words the reader's common reasons (stop 48).
+    """
+    return _toml_case(
+        tmp, "[trial]\ncrop = 小麦\n"
+    ), '值无效（文字需加引号，如 crop = "wheat"）（第 2 行第 8 列）'
 
 
 def _case_column_mapping_unknown(tmp: Path) -> tuple[list[str], str]:

@@ -59,6 +59,7 @@ def _table(tmp: Path, name: str = "plots.csv") -> list[str]:
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-unrecognized": lambda tmp: _report(tmp, "--bogus", "x"),
     "usage-required": lambda tmp: ["report"],
+    "usage-one-of-required": lambda tmp: _PLAN,
     "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
     "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),
     "usage-expected-at-least-one": lambda tmp: ["design", "rcbd", "--blocks", "2", "--treatments"],

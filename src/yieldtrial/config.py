@@ -89,8 +89,17 @@ from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
-from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
+from yieldtrial.io.checks import (
+    check_number as _number,  # the one rule of every entry point
+)
+from yieldtrial.io.checks import (
+    did_you_mean,
+    is_real_number,
+    looks_numeric,
+    message_number,
+    overflows,
+    shown,
+)
 from yieldtrial.io.dates import check_iso_date
 
 __all__ = [
@@ -1263,7 +1272,6 @@ def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
         import warnings
 
         from yieldtrial.errors import YieldTrialWarning
-        from yieldtrial.io.checks import message_number
 
         typed, meant = message_number(value), message_number(value, scale=100)
         warnings.warn(
@@ -1715,7 +1723,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 )
             raise DataValidationError(
                 f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
-                f"percent (0-100): write {number * 100:g} for {number * 100:g} %."
+                f"percent (0-100): write {message_number(number, scale=100)} for "
+                f"{message_number(number, scale=100)} %."
             )
         return number
     if name in _TUPLE_FIELDS:

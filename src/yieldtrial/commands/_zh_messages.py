@@ -2330,6 +2330,11 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"the following arguments are required: (?P<names>.+)",
         "缺少必需的参数：{names}",
     ),
+    Template(  # a required group of exclusive options (plan: --difference or --replicates)
+        "usage-one-of-required",
+        r"one of the arguments (?P<names>--[\w-]+(?: --[\w-]+)+) is required",
+        "需要给出以下参数之一：{names}",
+    ),
     Template(
         "usage-invalid-choice",
         r"argument " + _ARG + r": invalid choice: (?P<given>" + _R + r") \(choose from "
@@ -2902,6 +2907,48 @@ def _table_twice_zh(match: re.Match[str]) -> str:
     return f"表 [{name}] 写了两次{at}（表重复：请只保留一个 [{name}]，把它的键都写在其中）"
 
 
+#: What Python's TOML reader (tomllib) says of a file it cannot read, in Chinese: the
+#: common slips of a hand-written trial.toml (an unclosed bracket or quote, a missing "=",
+#: text without quotes, a key given twice).
+TOML_REASONS_ZH: dict[str, str] = {
+    "Expected ']' at the end of a table declaration": "表头缺少结尾的 ]",
+    "Expected ']]' at the end of an array declaration": "表数组的表头缺少结尾的 ]]",
+    "Expected '=' after a key in a key/value pair": "键后面缺少 =",
+    "Invalid value": '值无效（文字需加引号，如 crop = "wheat"）',
+    "Invalid statement": "语句无效",
+    "Invalid initial character for a key part": "键的首字符无效",
+    "Expected newline or end of document after a statement": "一条语句之后应换行",
+    "Cannot overwrite a value": "同一个键赋值了两次",
+    "Unclosed array": "数组缺少结尾的 ]",
+    "Unclosed inline table": "内联表缺少结尾的 }",
+    "Unterminated string": "字符串缺少结尾的引号",
+    "Invalid date or datetime": "日期或时间无效",
+}
+_TOML_REASON = re.compile(
+    r"(?P<reason>"
+    + "|".join(re.escape(reason) for reason in TOML_REASONS_ZH)
+    + r"|Illegal character (?P<char>"
+    + _R
+    + r"))"
+    + r" \((?:at line (?P<line>\d+), column (?P<column>\d+)|at (?P<end>end of document))\)"
+)
+
+
+def _toml_reason_zh(match: re.Match[str]) -> str:
+    r"""Return a reason of Python's TOML reader in Chinese, with its line and column.
+
+    Examples
+    --------
+    >>> _TOML_REASON.sub(_toml_reason_zh, "Invalid value (at line 1, column 5)")
+    '值无效（文字需加引号，如 crop = "wheat"）（第 1 行第 5 列）'
+    >>> _TOML_REASON.sub(_toml_reason_zh, "Illegal character '\\n' (at end of document)")
+    "非法字符 '\\n'（在文件末尾）"
+    """
+    reason = f"非法字符 {match['char']}" if match["char"] else TOML_REASONS_ZH[match["reason"]]
+    at = "在文件末尾" if match["end"] else f"第 {match['line']} 行第 {match['column']} 列"
+    return f"{reason}（{at}）"
+
+
 def _missing_columns_zh(parts: str) -> str | None:
     """Return the missing columns and their accepted headers in Chinese (None: English left)."""
     pieces = re.split(f"({_R})", parts)
@@ -3186,6 +3233,7 @@ def translate(message: str) -> str | None:
             values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
         if template.name == "toml-invalid":  # yieldtrial's own words for a duplicate table
             values["detail"] = _TABLE_TWICE.sub(_table_twice_zh, values["detail"])
+            values["detail"] = _TOML_REASON.sub(_toml_reason_zh, values["detail"])
         if template.name == "latin-not-square":  # why the table is no Latin square
             values["why"] = re.sub(
                 r"a treatment appears twice in one (row and one column|row|column)",

@@ -19,7 +19,7 @@ import math
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, SupportsFloat, TypeGuard
 
 from yieldtrial.errors import DataValidationError
 
@@ -328,7 +328,7 @@ def typed_number(value: float) -> str:
     return text.removesuffix(".0")
 
 
-def message_number(value: float, digits: int | None = None, *, scale: int = 1) -> str:
+def message_number(value: SupportsFloat, digits: int | None = None, *, scale: float = 1) -> str:
     """Return a number as every yieldtrial message (error, warning, CLI line) shows it.
 
     The one number style of messages, in two cases:
@@ -352,11 +352,12 @@ def message_number(value: float, digits: int | None = None, *, scale: int = 1) -
     Parameters
     ----------
     value : float
-        The number.
+        The number (a Python or NumPy number).
     digits : int, optional
         Decimals of a computed quantity; None for a typed value.
-    scale : int, default 1
-        Factor applied to a typed value (100 for a fraction shown as a percent).
+    scale : float, default 1
+        Factor applied to a typed value (100 for a fraction shown as a percent, 0.01 for
+        a percent shown as a fraction).
 
     Returns
     -------
@@ -375,7 +376,7 @@ def message_number(value: float, digits: int | None = None, *, scale: int = 1) -
         return repr(number)
     if digits is None:
         if scale != 1:
-            number = float(decimal.Decimal(repr(number)) * scale)
+            number = float(decimal.Decimal(repr(number)) * decimal.Decimal(repr(scale)))
         return typed_number(number)
     from yieldtrial.io._rounding import fixed
 
@@ -753,7 +754,11 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
     number = float("inf") if huge else check_number(name, value, where, low=None, high=None,
                                            allowed="in (0, 1)")  # fmt: skip
     if not 0.0 < number < 1.0:
-        hint = f"write {number:g} % as {number / 100:g}" if 1.0 < number < 100.0 else ""
+        hint = (
+            f"write {message_number(number)} % as {message_number(number, scale=0.01)}"
+            if 1.0 < number < 100.0
+            else ""
+        )
         return check_number(
             name,
             value,
@@ -801,7 +806,8 @@ def margin_without_control(
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
     return DataValidationError(
-        f"{prefix}a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        f"{prefix}a non-inferiority margin ({message_number(margin)} %) is set but no control: "
+        "the verdict "
         f"compares each treatment with a control. Give {give}, or leave the margin out."
     )
 
@@ -1323,9 +1329,9 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
     elif isinstance(value, np.ndarray) and value.ndim > 0:
         place = f"at position {first}"
     else:
-        return f"got {given:g}"
+        return f"got {message_number(given)}"
     more = f"; {count} values out of range" if count > 1 else ""
-    return f"got {given:g} {place}{more}"
+    return f"got {message_number(given)} {place}{more}"
 
 
 def outside_interval(
@@ -1407,7 +1413,7 @@ def check_range(
         infinite = number in (float("inf"), float("-inf"))
         if not infinite and not outside_interval(number, low, high, low_inclusive, high_inclusive):
             return
-        where = f"got {number:g}"
+        where = f"got {message_number(number)}"
         finite = " a finite number" if infinite else ""
     else:
         import numpy as np
@@ -1462,7 +1468,7 @@ def check_not_fraction(name: str, value: Numeric) -> None:
     if is_python_number(value):
         if not 0 < value <= 1:  # NaN fails the comparison and passes
             return
-        shown = f"{float(value):g}"
+        shown = message_number(value)
         first = float(value)
     else:
         import numpy as np
@@ -1472,12 +1478,14 @@ def check_not_fraction(name: str, value: Numeric) -> None:
         if finite.size == 0 or not ((finite >= 0) & (finite <= 1)).all() or not (finite > 0).any():
             return
         shown = (
-            f"{finite[0]:g}" if values.size == 1 else f"values all in [0, 1] (first {finite[0]:g})"
+            message_number(finite[0])
+            if values.size == 1
+            else f"values all in [0, 1] (first {message_number(finite[0])})"
         )
         first = float(finite[0])
     raise DataValidationError(
         f"{name} is a percentage (0-100) but got {shown}, which looks like a fraction. "
-        f"Multiply by 100 ({first:g} -> {first * 100:g})."
+        f"Multiply by 100 ({message_number(first)} -> {message_number(first, scale=100)})."
     )
 
 
