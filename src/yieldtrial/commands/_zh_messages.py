@@ -3314,6 +3314,10 @@ def translate(message: str) -> str | None:
                 if place
                 else values["place"].replace(" gives a cost for", " 中的成本对象")
             )
+        if template.name in ("audit-needs-harvest-columns", "network-no-yield-column"):
+            for name in ("found", "names"):  # column names, joined as Chinese lists are
+                if values.get(name):
+                    values[name] = values[name].replace(", ", "、")
         if template.name == "manifest-slot":  # what stands under the manifest's name
             values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding
