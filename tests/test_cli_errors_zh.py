@@ -760,6 +760,22 @@ def _case_network_no_yield_column(tmp: Path) -> tuple[list[str], str]:
     return ["network", str(path), "-o", str(tmp / "n.md")], "产量.csv"
 
 
+def _case_network_left_out_of_summary(tmp: Path) -> tuple[list[str], str]:
+    """Site s3's yields identical within each treatment: its model fits exactly."""
+    lines = ["site,plot_id,treatment,block,yield_kg_ha"]
+    for site in (1, 2, 3):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                spread = 40 * block + ((block * 7 + i * 3 + site % 2) % 5) * 25
+                lines.append(
+                    f"s{site},{block}{i},{treatment},{block},{7000 + 300 * i + spread * (site < 3)}"
+                )
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")], "'s3'"
+
+
 def _case_stdout_closed_output(tmp: Path) -> tuple[list[str], str]:
     return ["standardize", "442", "--moisture", "5", "--standard", "13"], "-o/--output"
 
@@ -2157,6 +2173,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "audit-no-plot-both": _case_audit_no_plot_both,
     "design-map-same-file": _case_design_map_same_file,
     "network-no-yield-column": _case_network_no_yield_column,
+    "network-left-out-of-summary": _case_network_left_out_of_summary,
     "stdout-closed-output": _case_stdout_closed_output,
     "stdout-closed-redirect": _case_stdout_closed_redirect,
 }
@@ -2354,6 +2371,7 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "network-left-out-of-summary",
     "augmented-typed-twice",
     "pooled-stratum",
     "output-not-recorded",

@@ -2244,6 +2244,13 @@ TEMPLATES: tuple[Template, ...] = (
         "harvested_area_m2 及其中文列名）；请用 --response COLUMN 指定产量列，或用 --column "
         "'HEADER=yield_kg_ha' 映射表头",
     ),
+    Template(  # network.analyze_many: a trial fitted exactly is left out of the summary
+        "network-left-out-of-summary",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"left out of the summary across sites: (?P<reason>.+)",
+        "{by} {trials}：未纳入跨试点汇总：{reason}",
+        lists=("trials",),
+    ),
     Template(
         "stdout-closed-output",
         r"standard output is closed \(the command was run with >&-\), so the result cannot be "
@@ -3295,6 +3302,11 @@ def translate(message: str) -> str | None:
                 values["reasons"] = reasons
         if template.name == "output-not-recorded":  # why the record could not be written
             reason = translate(values["reason"])
+            if reason is None:
+                return None
+            values["reason"] = reason
+        if template.name == "network-left-out-of-summary":  # the engine's reason
+            reason = network_reason_zh(values["reason"])
             if reason is None:
                 return None
             values["reason"] = reason

@@ -361,7 +361,7 @@ def mixed_fraction_problem(
         f"{column} of {list_items(items)} look{'' if many else 's'} like "
         f"{'fractions' if many else 'a fraction'} among percentages (other plots have "
         f"{_fmt(percent)}; yieldtrial expects percent, 0-100, and {never}): enter "
-        f"{'each' if many else 'it'} in percent ({_fmt(round(first * 100, 10))} for "
+        f"{'each' if many else 'it'} in percent ({message_number(first, scale=100)} for "
         f"{_fmt(first)}), or correct the value"
     )
 
