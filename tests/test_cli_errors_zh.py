@@ -776,6 +776,31 @@ def _case_network_left_out_of_summary(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "-o", str(tmp / "n.md")], "'s3'"
 
 
+def _field_book_sites(tmp: Path, *, incomplete_blocks: bool) -> list[str]:
+    """Two sites of a field book: rows and columns within replicates, or an alpha's blocks."""
+    head = "site,plot_id,block,incomplete_block,row,column,treatment,yield_kg_ha"
+    lines = [head if incomplete_blocks else head.replace("incomplete_block,", "")]
+    for site in (1, 2):
+        for block in (1, 2):
+            for j, treatment in enumerate(("CK", "A", "B", "C")):
+                small = f"{block}{j // 2}," if incomplete_blocks else ""
+                value = 7000 + 100 * j + 37 * block + ((block * 5 + j * 3 + site) % 7) * 21
+                place = f"{j // 2 + 1},{j % 2 + 1}"
+                lines.append(f"s{site},{block}{j},{block},{small}{place},{treatment},{value}")
+    table = tmp / "田间.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")]
+
+
+def _case_network_ignores_incomplete_blocks(tmp: Path) -> tuple[list[str], str]:
+    return _field_book_sites(tmp, incomplete_blocks=True), "'s1'、's2'"
+
+
+def _case_network_ignores_rows_columns(tmp: Path) -> tuple[list[str], str]:
+    return _field_book_sites(tmp, incomplete_blocks=False), "'s1'、's2'"
+
+
 def _case_stdout_closed_output(tmp: Path) -> tuple[list[str], str]:
     return ["standardize", "442", "--moisture", "5", "--standard", "13"], "-o/--output"
 
@@ -2174,6 +2199,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "design-map-same-file": _case_design_map_same_file,
     "network-no-yield-column": _case_network_no_yield_column,
     "network-left-out-of-summary": _case_network_left_out_of_summary,
+    "network-ignores-incomplete-blocks": _case_network_ignores_incomplete_blocks,
+    "network-ignores-rows-columns": _case_network_ignores_rows_columns,
     "stdout-closed-output": _case_stdout_closed_output,
     "stdout-closed-redirect": _case_stdout_closed_redirect,
 }
@@ -2231,6 +2258,11 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    # the command to type, the model formula and the trial.toml key, as typed
+    "network-ignores-incomplete-blocks": r"yieldtrial report|response ~ treatment \+ block",
+    "network-ignores-rows-columns": (
+        r"yieldtrial report|response ~ treatment \+ block|\[analysis\]|design = "
+    ),
     "audit-needs-harvest-columns": r"现有列：.*|\bCOLUMN\b",  # the columns found, the metavar
     "audit-reported-not-numbers": r"^$",
     "design-map-same-file": r"--map map\.svg",  # the example, as typed
@@ -2371,6 +2403,8 @@ NAMES = {
 }
 #: Entries that are warnings (exit 0, the report is written).
 WARNINGS = (
+    "network-ignores-incomplete-blocks",
+    "network-ignores-rows-columns",
     "network-left-out-of-summary",
     "augmented-typed-twice",
     "pooled-stratum",

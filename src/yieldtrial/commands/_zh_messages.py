@@ -2251,6 +2251,32 @@ TEMPLATES: tuple[Template, ...] = (
         "{by} {trials}：未纳入跨试点汇总：{reason}",
         lists=("trials",),
     ),
+    Template(  # network.analyze_many: an alpha field book's incomplete blocks
+        "network-ignores-incomplete-blocks",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"(?P<n>[\d,]+) trials? (?:have|has) incomplete blocks \(an incomplete_block column: an "
+        r"alpha design\); the network analysis ignores them and analyses every trial as "
+        r"(?P<model>an RCBD \(response ~ treatment \+ block\)|a completely randomized design)\. "
+        r"For the incomplete-block model analyse such a trial alone: yieldtrial report <its "
+        r"file> \(the alpha design is detected\)",
+        "{by} {trials}：{n} 个试验有不完全区组（incomplete_block 列：α 格子设计）；网络分析不考虑"
+        "不完全区组，把每个试验都按{model}分析。如需不完全区组模型，请单独分析该试验："
+        "yieldtrial report <该试验的文件>（会自动识别 α 格子设计）",
+        lists=("trials",),
+    ),
+    Template(  # network.analyze_many: rows and columns numbered within each replicate
+        "network-ignores-rows-columns",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"row and column are numbered within each replicate in (?P<n>[\d,]+) trials? \(a "
+        r"row-column design\); the network analysis ignores rows and columns and analyses every "
+        r"trial as (?P<model>an RCBD \(response ~ treatment \+ block\)|a completely randomized "
+        r"design)\. For the row-column model analyse such a trial alone: yieldtrial report <its "
+        r'file> with design = "row_column" in \[analysis\] of trial\.toml',
+        "{by} {trials}：{n} 个试验的行号和列号在各重复内编号（行列设计）；网络分析不考虑行和列，"
+        "把每个试验都按{model}分析。如需行列设计模型，请单独分析该试验：yieldtrial report "
+        '<该试验的文件>，并在 trial.toml 的 [analysis] 中写 design = "row_column"',
+        lists=("trials",),
+    ),
     Template(
         "stdout-closed-output",
         r"standard output is closed \(the command was run with >&-\), so the result cannot be "
@@ -3305,6 +3331,12 @@ def translate(message: str) -> str | None:
             if reason is None:
                 return None
             values["reason"] = reason
+        if template.name.startswith("network-ignores-"):  # the one model every trial gets
+            values["model"] = (
+                "随机区组设计（response ~ treatment + block）"
+                if values["model"].startswith("an RCBD")
+                else "完全随机设计"
+            )
         if template.name == "network-left-out-of-summary":  # the engine's reason
             reason = network_reason_zh(values["reason"])
             if reason is None:
