@@ -753,6 +753,90 @@ def _case_network_column_not_found(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "-o", str(tmp / "n.md")], "'产量'"
 
 
+def _audit_table(tmp: Path, column: str, cells: tuple[str, str, str, str]) -> str:
+    """Write the small plot table with one more column (``cells`` per plot, "" for empty)."""
+    rows = [f"{row.rstrip()},{cell}\n" for row, cell in zip(ROWS, cells, strict=True)]
+    return str(_table(tmp, rows, header=HEADER.rstrip() + f",{column}\n"))
+
+
+def _case_audit_needs_harvest_columns(tmp: Path) -> tuple[list[str], str]:
+    return ["audit", str(plot_table(tmp)), "--crop", "wheat"], "plot_id"
+
+
+def _case_audit_reported_is_record(tmp: Path) -> tuple[list[str], str]:
+    argv = ["audit", str(plot_table(tmp)), "--crop", "wheat", "--reported", "fresh_mass_kg"]
+    return argv, "'fresh_mass_kg'"
+
+
+def _case_audit_reported_not_numbers(tmp: Path) -> tuple[list[str], str]:
+    table = _audit_table(tmp, "remark", ("倒伏", "500", "", "480"))  # a text column named
+    return ["audit", table, "--crop", "wheat", "--reported", "remark"], "'倒伏'"
+
+
+def _case_audit_no_plot_both(tmp: Path) -> tuple[list[str], str]:
+    table = _audit_table(tmp, "yield_kg_mu", ("", "", "", ""))  # no published figure
+    return ["audit", table, "--crop", "wheat"], "'yield_kg_mu'"
+
+
+def _case_design_map_same_file(tmp: Path) -> tuple[list[str], str]:
+    return [*_DESIGN, "--map", str(tmp / "图.svg"), "-o", f"{tmp}/./图.svg"], "图.svg"
+
+
+def _case_network_no_yield_column(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "产量.csv"
+    path.write_text("site,plot_id,block,treatment,mass\nA,1,1,CK,3\nA,2,1,T,4\n", "utf-8")
+    return ["network", str(path), "-o", str(tmp / "n.md")], "产量.csv"
+
+
+def _case_network_left_out_of_summary(tmp: Path) -> tuple[list[str], str]:
+    """Site s3's yields identical within each treatment: its model fits exactly."""
+    lines = ["site,plot_id,treatment,block,yield_kg_ha"]
+    for site in (1, 2, 3):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                spread = 40 * block + ((block * 7 + i * 3 + site % 2) % 5) * 25
+                lines.append(
+                    f"s{site},{block}{i},{treatment},{block},{7000 + 300 * i + spread * (site < 3)}"
+                )
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")], "'s3'"
+
+
+def _field_book_sites(tmp: Path, *, incomplete_blocks: bool) -> list[str]:
+    """Two sites of a field book: rows and columns within replicates, or an alpha's blocks."""
+    head = "site,plot_id,block,incomplete_block,row,column,treatment,yield_kg_ha"
+    lines = [head if incomplete_blocks else head.replace("incomplete_block,", "")]
+    for site in (1, 2):
+        for block in (1, 2):
+            for j, treatment in enumerate(("CK", "A", "B", "C")):
+                small = f"{block}{j // 2}," if incomplete_blocks else ""
+                value = 7000 + 100 * j + 37 * block + ((block * 5 + j * 3 + site) % 7) * 21
+                place = f"{j // 2 + 1},{j % 2 + 1}"
+                lines.append(f"s{site},{block}{j},{block},{small}{place},{treatment},{value}")
+    table = tmp / "田间.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--crop", "wheat", "--control", "CK", "--by", "site"]
+    return [*argv, "-o", str(tmp / "n.md")]
+
+
+def _case_network_ignores_incomplete_blocks(tmp: Path) -> tuple[list[str], str]:
+    return _field_book_sites(tmp, incomplete_blocks=True), "'s1'、's2'"
+
+
+def _case_network_ignores_rows_columns(tmp: Path) -> tuple[list[str], str]:
+    return _field_book_sites(tmp, incomplete_blocks=False), "'s1'、's2'"
+
+
+def _case_stdout_closed_output(tmp: Path) -> tuple[list[str], str]:
+    return ["standardize", "442", "--moisture", "5", "--standard", "13"], "-o/--output"
+
+
+def _case_stdout_closed_redirect(tmp: Path) -> tuple[list[str], str]:
+    return ["plan", "--cv", "8", "--difference", "5", "--treatments", "3"], "yieldtrial plan"
+
+
 def _case_folder_is_file(tmp: Path) -> tuple[list[str], str]:
     (tmp / "演示").write_text("my notes", encoding="utf-8")
     return ["demo", "-o", str(tmp / "演示")], "演示"
@@ -953,7 +1037,7 @@ def _case_design_too_many(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_design_plot_area(tmp: Path) -> tuple[list[str], str]:
-    return [*_DESIGN, "--plot-area", "1e9"], "1e+09"
+    return [*_DESIGN, "--plot-area", "1e9"], "1000000000"  # as typed, not :g's 1e+09
 
 
 def _case_design_plot_area_positive(tmp: Path) -> tuple[list[str], str]:
@@ -970,8 +1054,14 @@ def _case_factors_one_factor_toml(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_toml_invalid(tmp: Path) -> tuple[list[str], str]:
-    """Write an unquoted value: the TOML reader's detail stays verbatim in the Chinese line."""
-    return _toml_case(tmp, "[trial]\ncrop = 小麦\n"), "Invalid value (at line 2, column 8)"
+    """Write an unquoted value: the TOML reader's detail in Chinese, its line and column kept.
+
+    It stayed English ("Invalid value (at line 2, column 8)") inside the Chinese line up to
+    stop 47; _zh_messages.TOML_REASONS_ZH words the reader's common reasons (stop 48).
+    """
+    return _toml_case(
+        tmp, "[trial]\ncrop = 小麦\n"
+    ), '值无效（文字需加引号，如 crop = "wheat"）（第 2 行第 8 列）'
 
 
 def _case_column_mapping_unknown(tmp: Path) -> tuple[list[str], str]:
@@ -2197,6 +2287,17 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "source-date-epoch": _case_source_date_epoch,
     "augmented-no-checks": _case_augmented_no_checks,
     "reported-mass-positive": _case_reported_mass_positive,
+    "audit-needs-harvest-columns": _case_audit_needs_harvest_columns,
+    "audit-reported-is-record": _case_audit_reported_is_record,
+    "audit-reported-not-numbers": _case_audit_reported_not_numbers,
+    "audit-no-plot-both": _case_audit_no_plot_both,
+    "design-map-same-file": _case_design_map_same_file,
+    "network-no-yield-column": _case_network_no_yield_column,
+    "network-left-out-of-summary": _case_network_left_out_of_summary,
+    "network-ignores-incomplete-blocks": _case_network_ignores_incomplete_blocks,
+    "network-ignores-rows-columns": _case_network_ignores_rows_columns,
+    "stdout-closed-output": _case_stdout_closed_output,
+    "stdout-closed-redirect": _case_stdout_closed_redirect,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2246,12 +2347,24 @@ RUNS = {
     "output-name-empty (folder)": _case_output_name_empty_folder,
     "alpha-entry-repeated (row_column)": _case_row_column_entry_repeated,
 }
+#: Entries met when standard output is closed (``yieldtrial ... >&-``: sys.stdout is None).
+CLOSED_STDOUT = ("stdout-closed-output", "stdout-closed-redirect")
 #: Entries whose line follows other lines (the 20 site warnings shown): the last line.
 LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's summary
 #: Entries met as the reason ``network`` leaves a site out: (English, Chinese) line start.
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    # the command to type, the model formula and the trial.toml key, as typed
+    "network-ignores-incomplete-blocks": r"yieldtrial report|response ~ treatment \+ block",
+    "network-ignores-rows-columns": (
+        r"yieldtrial report|response ~ treatment \+ block|\[analysis\]|design = "
+    ),
+    "audit-needs-harvest-columns": r"现有列：.*|\bCOLUMN\b",  # the columns found, the metavar
+    "audit-reported-not-numbers": r"^$",
+    "design-map-same-file": r"--map map\.svg",  # the example, as typed
+    "network-no-yield-column": r"\bCOLUMN\b|\bHEADER\b|已查找 [\w、]+",  # names to type
+    "stdout-closed-redirect": r"yieldtrial plan \.\.\. > out\.txt",  # the command to type
     # the trial.toml table and key as typed, and the date standard's name
     "date-not-iso": r"ISO|\[conditions\]|fertilization|\bdate\b",
     "date-no-month": r"\[(?:conditions|panel)\]|fertilization|\bdate\b",
@@ -2402,6 +2515,9 @@ NAMES = {
 WARNINGS = (
     "network-one-file-one-trial",
     "economics-unused-price",
+    "network-ignores-incomplete-blocks",
+    "network-ignores-rows-columns",
+    "network-left-out-of-summary",
     "augmented-typed-twice",
     "pooled-stratum",
     "output-not-recorded",
@@ -2456,10 +2572,12 @@ def test_every_catalogue_entry_has_a_case():
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))
-def test_catalogue_regex_matches_the_real_english_message(run, tmp_path, capsys):
+def test_catalogue_regex_matches_the_real_english_message(run, tmp_path, capsys, monkeypatch):
     """The English line the code really prints is matched in full by the entry's regex."""
     argv, _ = RUNS[run](tmp_path)
     name = run.split(" ")[0]
+    if name in CLOSED_STDOUT:
+        monkeypatch.setattr(sys, "stdout", None)
     code, lines = _message_lines(argv, capsys)
     lines = lines[-1:] if name in LAST_LINE else lines
     assert len(lines) == 1, lines
@@ -2472,10 +2590,12 @@ def test_catalogue_regex_matches_the_real_english_message(run, tmp_path, capsys)
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))
-def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys):
+def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys, monkeypatch):
     """One Chinese line, the same exit status, the user's value verbatim, no English left."""
     argv, kept = RUNS[run](tmp_path)
     name = run.split(" ")[0]
+    if name in CLOSED_STDOUT:
+        monkeypatch.setattr(sys, "stdout", None)
     inputs = [Path(a) for a in argv if Path(a).is_file()]
     before = digests(inputs)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)

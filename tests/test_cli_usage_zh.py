@@ -60,8 +60,8 @@ def _table(tmp: Path, name: str = "plots.csv") -> list[str]:
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-unrecognized": lambda tmp: _report(tmp, "--bogus", "x"),
     "usage-required": lambda tmp: ["report"],
-    "usage-one-required": lambda tmp: list(_PLAN),
     "usage-flag-value": lambda tmp: _design("--serpentine=x"),
+    "usage-one-of-required": lambda tmp: _PLAN,
     "usage-invalid-choice": lambda tmp: _report(tmp, "--letters", "tukye"),
     "usage-letters-python-only": lambda tmp: _report(tmp, "--letters", "holm"),
     "usage-expected-one": lambda tmp: _report(tmp, "--alpha"),

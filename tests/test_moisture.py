@@ -638,7 +638,8 @@ def test_standard_moisture_just_below_100_is_not_shown_as_100():
         yt.standardize_moisture(442, moisture_pct=5, standard_moisture_pct=99.99999)
     assert str(caught[0].message).startswith(
         "standard_moisture_pct = 99.99999 % is above any moisture standard (grain 10-20 %, "
-        "whole-plant silage 65-70 %): at 99.99999 % a yield is multiplied by about 1e+07 x"
+        "whole-plant silage 65-70 %): at 99.99999 % a yield is multiplied by about "
+        "10,000,000.0 x"  # 100 / (100 - 99.99999) = 1e7, in the report's number style
     )
 
 

@@ -89,8 +89,17 @@ from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
-from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
-from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
+from yieldtrial.io.checks import (
+    check_number as _number,  # the one rule of every entry point
+)
+from yieldtrial.io.checks import (
+    did_you_mean,
+    is_real_number,
+    looks_numeric,
+    message_number,
+    overflows,
+    shown,
+)
 from yieldtrial.io.dates import check_iso_date
 
 __all__ = [
@@ -1337,9 +1346,10 @@ def _warn_fraction_pct(name: str, value: float | None, *, example: str) -> None:
 
         from yieldtrial.errors import YieldTrialWarning
 
+        typed, meant = message_number(value), message_number(value, scale=100)
         warnings.warn(
-            f"{name} = {value:g} is read as {value:g} %; if you meant "
-            f"{float(value) * 100:g} %, write {name} = {float(value) * 100:g} (percent, "
+            f"{name} = {typed} is read as {typed} %; if you meant "
+            f"{meant} %, write {name} = {meant} (percent, "
             f"e.g. {example} for {example} %)",
             YieldTrialWarning,
             stacklevel=4,
@@ -1812,7 +1822,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
                 )
             raise DataValidationError(
                 f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
-                f"percent (0-100): write {number * 100:g} for {number * 100:g} %."
+                f"percent (0-100): write {message_number(number, scale=100)} for "
+                f"{message_number(number, scale=100)} %."
             )
         return number
     if name in _TUPLE_FIELDS:

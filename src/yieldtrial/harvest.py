@@ -277,14 +277,16 @@ def _warn_heads_in_wan(heads: Numeric) -> None:
     import numpy as np
 
     from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.io.checks import message_number
 
     values = np.atleast_1d(np.asarray(heads, dtype=float))
     low = values[np.isfinite(values) & (values > 0) & (values < MIN_PLAUSIBLE_HEADS_PER_MU)]
     if low.size:
         warnings.warn(
-            f"heads_per_mu = {low[0]:g} is implausibly few heads per mu (maize has about "
-            "4,000 ears/mu, wheat and rice hundreds of thousands of spikes or panicles); if "
-            f"the figure is in 万 (x 10,000), pass {low[0] * 10_000:g}",
+            f"heads_per_mu = {message_number(low[0])} is implausibly few heads per mu (maize "
+            "has about 4,000 ears/mu, wheat and rice hundreds of thousands of spikes or "
+            "panicles); if the figure is in 万 (x 10,000), pass "
+            f"{message_number(low[0], scale=10_000)}",
             YieldTrialWarning,
             stacklevel=3,
         )

@@ -48,6 +48,7 @@ from yieldtrial.io.checks import (
     check_whole_number,
     is_python_number,
     is_series,
+    message_number,
     overflows,
     plain_number,
     real_float,
@@ -164,11 +165,12 @@ def _warn_implausible_standard(standard: Numeric) -> None:
 
         from yieldtrial.errors import YieldTrialWarning
 
-        shown = f"{highest:.10g}"  # ":g" showed 99.99999 as 100, a value refused elsewhere
+        shown = message_number(highest)  # ":g" showed 99.99999 as 100, refused elsewhere
+        factor = message_number(100 / max(100 - highest, 1e-9), 1)
         warnings.warn(
             f"standard_moisture_pct = {shown} % is above any moisture standard (grain "
             f"10-20 %, whole-plant silage 65-70 %): at {shown} % a yield is multiplied by "
-            f"about {100 / max(100 - highest, 1e-9):.3g} x its dry matter; check for a typing "
+            f"about {factor} x its dry matter; check for a typing "
             "error (13 for 13 %)",
             YieldTrialWarning,
             stacklevel=4,

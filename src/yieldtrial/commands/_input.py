@@ -436,10 +436,12 @@ def check_shrink_flag(shrink_flag: float | None, method: str | None) -> None:
     """
     if shrink_flag is None or str(method or "dry_matter").lower() == "shrink":
         return
+    from yieldtrial.io.checks import message_number
+
     raise UsageError(
-        f"--shrink-pct-per-point {shrink_flag:g} applies to the shrink method only, but the "
-        f"moisture method is {method or 'dry_matter'}; add --moisture-method shrink (or "
-        'moisture_method = "shrink" in trial.toml), or leave --shrink-pct-per-point out'
+        f"--shrink-pct-per-point {message_number(shrink_flag)} applies to the shrink method "
+        f"only, but the moisture method is {method or 'dry_matter'}; add --moisture-method "
+        'shrink (or moisture_method = "shrink" in trial.toml), or leave --shrink-pct-per-point out'
     )
 
 
@@ -505,12 +507,15 @@ def _margin_flag_words(message: str, overrides: dict[str, Any], flag: str = "--m
     value = overrides.get("margin_pct")
     if value is None or not 0 < float(value) < 1:
         return message
-    given = f"margin_pct = {float(value):g} is read as "
+    from yieldtrial.io.checks import message_number
+
+    typed, percent = message_number(value), message_number(value, scale=100)
+    given = f"margin_pct = {typed} is read as "
     if not message.startswith(given):
         return message
-    meant = f"write margin_pct = {float(value) * 100:g} "
-    return message.replace(given, f"{flag} {float(value):g} is read as ", 1).replace(
-        meant, f"give {flag} {float(value) * 100:g} ", 1
+    meant = f"write margin_pct = {percent} "
+    return message.replace(given, f"{flag} {typed} is read as ", 1).replace(
+        meant, f"give {flag} {percent} ", 1
     )
 
 

@@ -174,6 +174,8 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r" \((\d+) fields?\)", r"（\1 个字段）"),  # a short row: "row 4 (3 fields)"
     (r"\brow (\d+)", r"第 \1 行"),
     (r"(第 \d+ 行): ", r"\1："),  # a cell's value after its row: "row 2: 1.5"
+    # a non-finite value after a quoted plot id: "plot '102': inf" (audit's --reported column)
+    (r"^: (?=[-+]?(?i:inf|infinity|nan)\b)", "："),
     (r" \((\d+) times\)", r"（\1 次）"),
     (r" kg/ha\b", " kg/公顷"),  # a yield in a listing: "plot 'A1' = 52,000 kg/ha"
     (r" and ([\d,]+) more$", r" 等（另有 \1 个）"),
@@ -2291,6 +2293,100 @@ TEMPLATES: tuple[Template, ...] = (
         r"REML estimates the [a-z-]+ variance \(.+\) at zero, so the .+",
         "{chinese}",
     ),
+    Template(
+        "audit-needs-harvest-columns",
+        r"the plot table needs harvest columns \(fresh mass, moisture, area\) and one column "
+        r"of published standardized yields with its unit, e\.g\. 'yield_kg_mu' or "
+        r"'折标产量\(kg/亩\)' mapped with --column '折标产量\(kg/亩\)=yield_kg_mu' \(read as "
+        r"reported_yield_kg_mu\), or named with --reported COLUMN; columns found: (?P<found>.*)",
+        "小区数据表需要收获数据列（鲜重、含水量、面积）和一个带单位的公布折标产量列，如 "
+        "'yield_kg_mu'，或用 --column '折标产量(kg/亩)=yield_kg_mu' 映射的 '折标产量(kg/亩)'"
+        "（读作 reported_yield_kg_mu），或用 --reported COLUMN 指定该列；现有列：{found}",
+    ),
+    Template(
+        "audit-reported-is-record",
+        r"--reported (?P<column>" + _R + r") is a column of the harvest record or the layout, "
+        r"not of published standardized yields; name the column holding the published figures "
+        r"\(e\.g\. --reported yield_kg_mu, or map it with --column\)",
+        "--reported {column} 是收获记录或田间布局中的列，不是公布的折标产量列；请指定存放公布"
+        "数值的列（如 --reported yield_kg_mu，或用 --column 映射）",
+    ),
+    Template(
+        "audit-reported-not-numbers",
+        r"--reported column (?P<column>" + _R + r") holds (?P<n>[\d,]+) values? that (?:are|is) "
+        r"not a finite number \((?P<items>.+)\); name the column of published standardized "
+        r"yields, or correct those cells",
+        "--reported 列 {column} 中有 {n} 个值不是有限数值（{items}）；请指定公布折标产量所在的"
+        "列，或更正这些单元格",
+        lists=("items",),
+    ),
+    Template(
+        "audit-no-plot-both",
+        r"no plot has both a harvest record and a published figure in (?P<column>" + _R + r")",
+        "没有小区同时具有收获记录和 {column} 中的公布数值",
+    ),
+    Template(
+        "design-map-same-file",
+        r"--map (?P<map>" + _R + r") and -o (?P<output>" + _R + r") name the same file; give the "
+        r"field map its own name \(e\.g\. --map map\.svg\)",
+        "--map {map} 与 -o {output} 是同一个文件；请给田间图另起文件名（如 --map map.svg）",
+    ),
+    Template(
+        "network-no-yield-column",
+        _FILE + r": no yield column found \(looked for (?P<names>[\w, ]+), and the harvest "
+        r"columns fresh_mass_kg, moisture_pct and harvested_area_m2 with their Chinese names\); "
+        r"name the yield column with --response COLUMN or map a header with --column "
+        r"'HEADER=yield_kg_ha'",
+        "{file}：未找到产量列（已查找 {names}，以及收获数据列 fresh_mass_kg、moisture_pct、"
+        "harvested_area_m2 及其中文列名）；请用 --response COLUMN 指定产量列，或用 --column "
+        "'HEADER=yield_kg_ha' 映射表头",
+    ),
+    Template(  # network.analyze_many: a trial fitted exactly is left out of the summary
+        "network-left-out-of-summary",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"left out of the summary across sites: (?P<reason>.+)",
+        "{by} {trials}：未纳入跨试点汇总：{reason}",
+        lists=("trials",),
+    ),
+    Template(  # network.analyze_many: an alpha field book's incomplete blocks
+        "network-ignores-incomplete-blocks",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"(?P<n>[\d,]+) trials? (?:have|has) incomplete blocks \(an incomplete_block column: an "
+        r"alpha design\); the network analysis ignores them and analyses every trial as "
+        r"(?P<model>an RCBD \(response ~ treatment \+ block\)|a completely randomized design)\. "
+        r"For the incomplete-block model analyse such a trial alone: yieldtrial report <its "
+        r"file> \(the alpha design is detected\)",
+        "{by} {trials}：{n} 个试验有不完全区组（incomplete_block 列：α 格子设计）；网络分析不考虑"
+        "不完全区组，把每个试验都按{model}分析。如需不完全区组模型，请单独分析该试验："
+        "yieldtrial report <该试验的文件>（会自动识别 α 格子设计）",
+        lists=("trials",),
+    ),
+    Template(  # network.analyze_many: rows and columns numbered within each replicate
+        "network-ignores-rows-columns",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:(?:, | and )" + _R + r")*(?: and [\d,]+ more)?): "
+        r"row and column are numbered within each replicate in (?P<n>[\d,]+) trials? \(a "
+        r"row-column design\); the network analysis ignores rows and columns and analyses every "
+        r"trial as (?P<model>an RCBD \(response ~ treatment \+ block\)|a completely randomized "
+        r"design)\. For the row-column model analyse such a trial alone: yieldtrial report <its "
+        r'file> with design = "row_column" in \[analysis\] of trial\.toml',
+        "{by} {trials}：{n} 个试验的行号和列号在各重复内编号（行列设计）；网络分析不考虑行和列，"
+        "把每个试验都按{model}分析。如需行列设计模型，请单独分析该试验：yieldtrial report "
+        '<该试验的文件>，并在 trial.toml 的 [analysis] 中写 design = "row_column"',
+        lists=("trials",),
+    ),
+    Template(
+        "stdout-closed-output",
+        r"standard output is closed \(the command was run with >&-\), so the result cannot be "
+        r"shown; write it to a file with -o/--output",
+        "标准输出已关闭（命令以 >&- 运行），无法显示结果；请用 -o/--output 写入文件",
+    ),
+    Template(
+        "stdout-closed-redirect",
+        r"standard output is closed \(the command was run with >&-\), so the result cannot be "
+        r"shown; redirect it to a file \(yieldtrial (?P<command>\w+) \.\.\. > out\.txt\)",
+        "标准输出已关闭（命令以 >&- 运行），无法显示结果；请重定向到文件"
+        "（yieldtrial {command} ... > out.txt）",
+    ),
 )
 
 #: Why ``network`` could not analyse a trial: the report's catalogue
@@ -2364,16 +2460,16 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"the following arguments are required: (?P<names>.+)",
         "缺少必需的参数：{names}",
     ),
+    Template(  # a required group of exclusive options (plan: --difference or --replicates)
+        "usage-one-of-required",
+        r"one of the arguments (?P<names>--[\w-]+(?: --[\w-]+)+) is required",
+        "需要给出以下参数之一：{names}",
+    ),
     Template(
         "usage-flag-value",
         r"argument (?P<flag>--[\w-]+): takes no value, got (?P<given>" + _R + r"); write "
         r"(?P=flag) alone",
         "参数 {flag}：不带值，却给了 {given}；请只写 {flag}",
-    ),
-    Template(
-        "usage-one-required",
-        r"one of the arguments (?P<names>.+) is required",
-        "缺少必需的参数：{names} 须给出其一",
     ),
     Template(
         "usage-letters-python-only",
@@ -2991,6 +3087,48 @@ def _table_twice_zh(match: re.Match[str]) -> str:
     return f"表 [{name}] 写了两次{at}（表重复：请只保留一个 [{name}]，把它的键都写在其中）"
 
 
+#: What Python's TOML reader (tomllib) says of a file it cannot read, in Chinese: the
+#: common slips of a hand-written trial.toml (an unclosed bracket or quote, a missing "=",
+#: text without quotes, a key given twice).
+TOML_REASONS_ZH: dict[str, str] = {
+    "Expected ']' at the end of a table declaration": "表头缺少结尾的 ]",
+    "Expected ']]' at the end of an array declaration": "表数组的表头缺少结尾的 ]]",
+    "Expected '=' after a key in a key/value pair": "键后面缺少 =",
+    "Invalid value": '值无效（文字需加引号，如 crop = "wheat"）',
+    "Invalid statement": "语句无效",
+    "Invalid initial character for a key part": "键的首字符无效",
+    "Expected newline or end of document after a statement": "一条语句之后应换行",
+    "Cannot overwrite a value": "同一个键赋值了两次",
+    "Unclosed array": "数组缺少结尾的 ]",
+    "Unclosed inline table": "内联表缺少结尾的 }",
+    "Unterminated string": "字符串缺少结尾的引号",
+    "Invalid date or datetime": "日期或时间无效",
+}
+_TOML_REASON = re.compile(
+    r"(?P<reason>"
+    + "|".join(re.escape(reason) for reason in TOML_REASONS_ZH)
+    + r"|Illegal character (?P<char>"
+    + _R
+    + r"))"
+    + r" \((?:at line (?P<line>\d+), column (?P<column>\d+)|at (?P<end>end of document))\)"
+)
+
+
+def _toml_reason_zh(match: re.Match[str]) -> str:
+    r"""Return a reason of Python's TOML reader in Chinese, with its line and column.
+
+    Examples
+    --------
+    >>> _TOML_REASON.sub(_toml_reason_zh, "Invalid value (at line 1, column 5)")
+    '值无效（文字需加引号，如 crop = "wheat"）（第 1 行第 5 列）'
+    >>> _TOML_REASON.sub(_toml_reason_zh, "Illegal character '\\n' (at end of document)")
+    "非法字符 '\\n'（在文件末尾）"
+    """
+    reason = f"非法字符 {match['char']}" if match["char"] else TOML_REASONS_ZH[match["reason"]]
+    at = "在文件末尾" if match["end"] else f"第 {match['line']} 行第 {match['column']} 列"
+    return f"{reason}（{at}）"
+
+
 def _missing_columns_zh(parts: str) -> str | None:
     """Return the missing columns and their accepted headers in Chinese (None: English left)."""
     pieces = re.split(f"({_R})", parts)
@@ -3276,6 +3414,7 @@ def translate(message: str) -> str | None:
             values["line"] = f" 第 {values['line']} 行" if values["line"] else ""
         if template.name == "toml-invalid":  # yieldtrial's own words for a duplicate table
             values["detail"] = _TABLE_TWICE.sub(_table_twice_zh, values["detail"])
+            values["detail"] = _TOML_REASON.sub(_toml_reason_zh, values["detail"])
         if template.name == "latin-not-square":  # why the table is no Latin square
             values["why"] = re.sub(
                 r"a treatment appears twice in one (row and one column|row|column)",
@@ -3350,6 +3489,17 @@ def translate(message: str) -> str | None:
             if reason is None:
                 return None
             values["reason"] = reason
+        if template.name.startswith("network-ignores-"):  # the one model every trial gets
+            values["model"] = (
+                "随机区组设计（response ~ treatment + block）"
+                if values["model"].startswith("an RCBD")
+                else "完全随机设计"
+            )
+        if template.name == "network-left-out-of-summary":  # the engine's reason
+            reason = network_reason_zh(values["reason"])
+            if reason is None:
+                return None
+            values["reason"] = reason
         if template.name == "network-all-invalid":  # the first trial's reason
             reason = translate(values["reason"])
             if reason is None:
@@ -3366,6 +3516,10 @@ def translate(message: str) -> str | None:
                 if place
                 else values["place"].replace(" gives a cost for", " 中的成本对象")
             )
+        if template.name in ("audit-needs-harvest-columns", "network-no-yield-column"):
+            for name in ("found", "names"):  # column names, joined as Chinese lists are
+                if values.get(name):
+                    values[name] = values[name].replace(", ", "、")
         if template.name == "manifest-slot":  # what stands under the manifest's name
             values["kind"] = _SLOT_KINDS_ZH[values["kind"]]
         if template.name == "not-text-encoding":  # why the codec is not a file encoding

@@ -42,6 +42,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.commands.standardize import check_moisture_flag, report_warnings
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.output import check_output, csv_safe_text, shown_path, write_output
 
 EXAMPLES = """\
@@ -233,8 +234,9 @@ def _run(args: argparse.Namespace) -> int:
         )
         decimals = int(inputs["decimals"])  # type: ignore[call-overload]
         text = (
-            f"{args.mass:g} at {args.moisture:g} % moisture, reported {args.reported} at "
-            f"{standard:g} %\n{_table_text(rows, decimals)}\n{verdict}\n"
+            f"{message_number(args.mass)} at {message_number(args.moisture)} % moisture, reported "
+            f"{args.reported} at "
+            f"{message_number(standard)} %\n{_table_text(rows, decimals)}\n{verdict}\n"
         )
     _write(text, args.output, force=getattr(args, "force", False))
     return 0
@@ -472,10 +474,13 @@ def _plot_summary(rows: list[dict[str, Any]], trial: Any, lang: str = "en") -> s
         from yieldtrial.report.i18n import CROPS_ZH
 
         crop = CROPS_ZH.get(str(trial.crop), str(trial.crop))
-        lines = [f"{n} 个小区，公布的产量单位 {unit}，标准含水量 {standard:g}%（{crop}）："]
+        lines = [
+            f"{n} 个小区，公布的产量单位 {unit}，标准含水量 {message_number(standard)}%（{crop}）："
+        ]
     else:
         lines = [
-            f"{n} plots, published yields in {unit} at {standard:g} % moisture ({trial.crop}):"
+            f"{n} plots, published yields in {unit} at {message_number(standard)} % moisture "
+            f"({trial.crop}):"
         ]
     methods = list(dict.fromkeys(row["method"] for row in rows))
     names = {method: _method_name(str(method), lang) for method in methods}
@@ -581,8 +586,9 @@ def _single_text_zh(
         else f"没有任何方法能按其印出的精度重现报告值 {args.reported}"
     )
     return (
-        f"含水量 {args.moisture:g}% 时的 {args.mass:g}，报告值 {args.reported}"
-        f"（标准含水量 {standard:g}%）\n"
+        f"含水量 {message_number(args.moisture)}% 时的 {message_number(args.mass)}，"
+        f"报告值 {args.reported}"
+        f"（标准含水量 {message_number(standard)}%）\n"
         f"{_table_text(rows, decimals, 'zh', args.moisture, standard)}\n{verdict}\n"
     )
 

@@ -40,6 +40,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io._rounding import fixed, round_frame
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
 from yieldtrial.io.progress import draw_status, end_status
 
@@ -273,7 +274,8 @@ def check_moisture_flag(moisture: float) -> None:
     if 0 < moisture <= 1:
         raise DataValidationError(
             f"the command line: --moisture = {moisture!r} looks like a fraction; moisture is "
-            f"percent (0-100): write {moisture * 100:g} for {moisture * 100:g} %."
+            f"percent (0-100): write {message_number(moisture, scale=100)} for "
+            f"{message_number(moisture, scale=100)} %."
         )
 
 
@@ -368,8 +370,10 @@ def _run_single(args: argparse.Namespace) -> int:
     lines = [
         shown,
         status_line(
-            f"{mass:g} at {args.moisture:g} % moisture -> {shown} at {standard:g} % ({formula})",
-            f"含水量 {args.moisture:g}% 时的 {mass:g} -> 标准含水量 {standard:g}% 时为 {shown}"
+            f"{message_number(mass)} at {message_number(args.moisture)} % moisture -> {shown} at "
+            f"{message_number(standard)} % ({formula})",
+            f"含水量 {message_number(args.moisture)}% 时的 {message_number(mass)} -> 标准含水量 "
+            f"{message_number(standard)}% 时为 {shown}"
             f"（{formula}）",
         ),
     ]
@@ -391,8 +395,10 @@ def _run_single(args: argparse.Namespace) -> int:
         if not low <= args.moisture <= high:
             print(
                 warning_line(
-                    f"moisture {args.moisture:g} % is outside the plausible harvest range for "
-                    f"{args.crop} ({low:g}-{high:g} %); check for a typing error"
+                    f"moisture {message_number(args.moisture)} % is outside the plausible harvest "
+                    "range for "
+                    f"{args.crop} ({message_number(low)}-{message_number(high)} %); check for a "
+                    "typing error"
                 ),
                 file=sys.stderr,
             )
@@ -717,11 +723,11 @@ def _wrote(output: str, n_plots: int, unit: str, standard_pct: float | None) -> 
 
     english = (
         f"wrote {shown_path(output)} ({n_plots} plot{'' if n_plots == 1 else 's'}, yields in "
-        f"{unit} at {standard_pct:g} % moisture)"
+        f"{unit} at {message_number(cast('float', standard_pct))} % moisture)"
     )
     chinese = (
         f"已写入 {shown_path(output)}（{n_plots} 个小区，产量单位 {unit}，"
-        f"标准含水量 {standard_pct:g}%）"
+        f"标准含水量 {message_number(cast('float', standard_pct))}%）"
     )
     print(status_line(english, chinese), file=sys.stderr)
 

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float, shown, shown_count, whole_number
+from yieldtrial.io.checks import (
+    is_real_number,
+    message_number,
+    real_float,
+    shown,
+    shown_count,
+    whole_number,
+)
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -165,8 +172,9 @@ def _finish(
         low, high = PLOT_AREA_RANGE_M2
         if not low <= area <= high:
             raise DataValidationError(
-                f"plot_area_m2 = {area:g} m2 is not a field plot's net area (from "
-                f"{low:g} m2 to {high:,.0f} m2); check the number and the unit (m2, e.g. 20)."
+                f"plot_area_m2 = {message_number(area)} m2 is not a field plot's net area (from "
+                f"{message_number(low)} m2 to {high:,.0f} m2); check the number and the unit (m2, "
+                "e.g. 20)."
             )
         plot_area_m2 = area  # numpy.float32(20) -> 20.0, also in the attrs
         if "plot_area_m2" in design:

@@ -63,6 +63,7 @@ from yieldtrial.design.fieldbook import (
 )
 from yieldtrial.design.maps import field_map
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io.checks import message_number
 
 __all__ = [
     "FIELDBOOK_COLUMNS",
@@ -728,7 +729,7 @@ class TrialPlan:
             if self.design == "rcbd"
             else f"t(r - 1) = {t}({r} - 1)"
         )
-        power = f"{100 * self.power:g} %"  # 0.9999 is 99.99 %, never rounded up to 100 %
+        power = f"{message_number(self.power, scale=100)} %"  # 0.9999 is 99.99 %, never 100 %
         df_error = (
             f"{self.df_error:.0f}" if float(self.df_error).is_integer() else f"{self.df_error:g}"
         )
@@ -745,16 +746,17 @@ class TrialPlan:
         if self.difference_pct is not None:
             lines.append(f"Replicates needed: {r:,}")
             lines.append(
-                f"  to detect a {self.difference_pct:g} % yield difference at a CV of "
-                f"{self.cv_pct:g} % with {power} power, {test} ({self.alternative}, "
-                f"alpha {self.alpha:g}), {t:,} treatments in {design}: "
+                f"  to detect a {message_number(self.difference_pct)} % yield difference at a CV "
+                "of "
+                f"{message_number(self.cv_pct)} % with {power} power, {test} ({self.alternative}, "
+                f"alpha {message_number(self.alpha)}), {t:,} treatments in {design}: "
                 f"{self.plots:,} plots."
             )
         else:
             lines.append(f"Detectable difference with {r:,} replicates: {detectable}")
             lines.append(
-                f"  at a CV of {self.cv_pct:g} % with {power} power, {test} "
-                f"({self.alternative}, alpha {self.alpha:g}), {t:,} treatments in "
+                f"  at a CV of {message_number(self.cv_pct)} % with {power} power, {test} "
+                f"({self.alternative}, alpha {message_number(self.alpha)}), {t:,} treatments in "
                 f"{design}: {self.plots:,} plots."
             )
         df_note = " (below 10: few error df, weak tests)" if self.df_error < 10 else ""
@@ -790,7 +792,7 @@ class TrialPlan:
             if self.design == "rcbd"
             else f"t(r - 1) = {t}({r} - 1)"
         )
-        power = f"{100 * self.power:g}%"
+        power = f"{message_number(self.power, scale=100)}%"
         df_error = (
             f"{self.df_error:.0f}" if float(self.df_error).is_integer() else f"{self.df_error:g}"
         )
@@ -800,18 +802,20 @@ class TrialPlan:
         shown = _shown_decimals(self.detectable_difference_pct, decimals)
         detectable = f"{self.detectable_difference_pct:.{shown}f}%"
         how = (
-            f"检验功效 {power}，{test}（{sided}，α = {self.alpha:g}），{design}，{t:,} 个处理："
+            f"检验功效 {power}，{test}（{sided}，α = {message_number(self.alpha)}），{design}，"
+            f"{t:,} 个处理："
             f"共 {self.plots:,} 个小区。"
         )
         lines = []
         if self.difference_pct is not None:
             lines.append(f"所需重复数：{r:,}")
             lines.append(
-                f"  检出 {self.difference_pct:g}% 的产量差异，变异系数 {self.cv_pct:g}%，{how}"
+                f"  检出 {message_number(self.difference_pct)}% 的产量差异，变异系数 "
+                f"{message_number(self.cv_pct)}%，{how}"
             )
         else:
             lines.append(f"{r:,} 次重复可检出的差异：{detectable}")
-            lines.append(f"  变异系数 {self.cv_pct:g}%，{how}")
+            lines.append(f"  变异系数 {message_number(self.cv_pct)}%，{how}")
         df_note = "（低于 10：误差自由度少，检验力弱）" if self.df_error < 10 else ""
         lines.append(f"{r:,} 次重复时的误差自由度：{df_formula} = {df_error}{df_note}。")
         if self.difference_pct is not None:

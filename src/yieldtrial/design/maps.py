@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.entry_types import marked_checks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -355,7 +356,8 @@ def _check_positions(fieldbook: pd.DataFrame) -> None:
         if extent > 4 * MAP_MAX_PLOTS:
             raise DataValidationError(
                 f"the field book's rows and columns span more than {4 * MAP_MAX_PLOTS:,} "
-                f"field positions ({name} from {values.min():g} to {values.max():g}); check "
+                f"field positions ({name} from {message_number(values.min())} to "
+                f"{message_number(values.max())}); check "
                 "for a typing error, or draw a part of the field."
             )
 

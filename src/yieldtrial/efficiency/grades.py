@@ -29,6 +29,7 @@ from yieldtrial.io.checks import (
     check_option,
     check_range,
     check_result_finite,
+    message_number,
     real_float,
 )
 
@@ -478,7 +479,8 @@ def _grade_from_pairs(pairs: Sequence[tuple[str, float]], grade: object) -> Fert
             raise DataValidationError(f"fertilizer grade {grade!r} gives {key} twice.")
         if not 0 <= value <= 100 or math.isnan(value):
             raise DataValidationError(
-                f"fertilizer grade {grade!r}: {key} = {value:g} % is outside [0, 100]; contents "
+                f"fertilizer grade {grade!r}: {key} = {message_number(value)} % is outside [0, "
+                "100]; contents "
                 "are percent of product mass (15, not 0.15)."
             )
         seen[key] = value

@@ -31,7 +31,7 @@ from yieldtrial.efficiency.grades import (
     rate_column,
 )
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import check_number, check_option
+from yieldtrial.io.checks import check_number, check_option, message_number
 
 __all__ = [
     "FertilizerInput",
@@ -218,7 +218,8 @@ def product_from_spec(
     for nutrient, value in stated.items():
         if not value >= 0:
             raise DataValidationError(
-                f"{where}: {nutrient} rate {value:g} kg/ha is negative or not a number; nutrient "
+                f"{where}: {nutrient} rate {message_number(value)} kg/ha is negative or not a "
+                "number; nutrient "
                 "rates must be >= 0."
             )
     rate = _spec_rate_kg_ha(spec, where, required=not stated)

@@ -80,6 +80,7 @@ from yieldtrial.io.checks import (
     check_option,
     check_range,
     is_real_number,
+    message_number,
     real_float,
 )
 
@@ -461,7 +462,8 @@ def _zero_treatment(
             )
         if rates[given] > 0:
             raise DataValidationError(
-                f"zero_nutrient_treatment {given!r} receives {rates[given]:g} kg {nutrient}/ha, so "
+                f"zero_nutrient_treatment {given!r} receives {message_number(rates[given])} kg "
+                f"{nutrient}/ha, so "
                 f"it is not a zero-{nutrient} (omission) plot; a reduced-rate control cannot "
                 f"substitute for one. AE, RE and PE need a plot that received no {nutrient}."
             )

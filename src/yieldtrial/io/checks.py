@@ -15,10 +15,11 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 from __future__ import annotations
 
 import decimal
+import math
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, SupportsFloat, TypeGuard
 
 from yieldtrial.errors import DataValidationError
 
@@ -59,6 +60,7 @@ __all__ = [
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
+    "message_number",
     "number_text",
     "plain_number",
     "plain_scalar",
@@ -324,6 +326,64 @@ def typed_number(value: float) -> str:
     """
     text = repr(float(value))
     return text.removesuffix(".0")
+
+
+def message_number(value: SupportsFloat, digits: int | None = None, *, scale: float = 1) -> str:
+    """Return a number as every yieldtrial message (error, warning, CLI line) shows it.
+
+    The one number style of messages, in two cases:
+
+    - ``digits`` None: a value the user typed (echoed back: ``margin_pct = 0.05``) or one
+      the message tells them to type (``write 5``).  The shortest text that reads back to
+      the value (:func:`typed_number`: ``1e-320``, ``15.0000001``, ``0.1``), never grouped,
+      so it can be typed again.  ``scale`` multiplies it in decimal, as a person would:
+      0.07 x 100 is ``7``, not ``7.000000000000001`` (a fraction read as a percent, a count
+      in 万 as heads).
+    - ``digits`` given: a measured or computed quantity (a mass, a yield, a ratio).  The
+      report's number style (:data:`yieldtrial.report.model.REPORT_NUMBER_STYLE`):
+      ``digits`` decimals, rounded half away from zero, thousands grouped with "," from
+      1,000 on.  A non-zero value that would show as zero is shown with three significant
+      digits instead (a yield of 0.000512 kg/ha is not "0.0").
+
+    ``:g`` is no longer used for a message number: it kept six significant digits
+    (``9.99989e-321`` for 1e-320, ``15`` for 15.0000001, ``1.23457e+06`` for a mass).
+    NaN and infinities are shown as Python shows them (``nan``, ``inf``).
+
+    Parameters
+    ----------
+    value : float
+        The number (a Python or NumPy number).
+    digits : int, optional
+        Decimals of a computed quantity; None for a typed value.
+    scale : float, default 1
+        Factor applied to a typed value (100 for a fraction shown as a percent, 0.01 for
+        a percent shown as a fraction).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> message_number(1e-320), message_number(0.07, scale=100), message_number(12000.0)
+    ('1e-320', '7', '12000')
+    >>> message_number(1234567.891, 1), message_number(0.000512, 1), message_number(0.0, 1)
+    ('1,234,567.9', '0.000512', '0.0')
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return repr(number)
+    if digits is None:
+        if scale != 1:
+            number = float(decimal.Decimal(repr(number)) * decimal.Decimal(repr(scale)))
+        return typed_number(number)
+    from yieldtrial.io._rounding import fixed
+
+    text = fixed(number * scale, digits, group=",")
+    if number != 0 and float(text.replace(",", "")) == 0:
+        return f"{number * scale:.3g}"
+    return text
 
 
 #: Integers from here on (21 digits and more) are shown shortened by :func:`shown_count`.
@@ -694,7 +754,11 @@ def check_probability(value: object, name: str = "confidence", where: str = "") 
     number = float("inf") if huge else check_number(name, value, where, low=None, high=None,
                                            allowed="in (0, 1)")  # fmt: skip
     if not 0.0 < number < 1.0:
-        hint = f"write {number:g} % as {number / 100:g}" if 1.0 < number < 100.0 else ""
+        hint = (
+            f"write {message_number(number)} % as {message_number(number, scale=0.01)}"
+            if 1.0 < number < 100.0
+            else ""
+        )
         return check_number(
             name,
             value,
@@ -742,7 +806,8 @@ def margin_without_control(
     """  # noqa: E501
     prefix = f"{where}: " if where else ""
     return DataValidationError(
-        f"{prefix}a non-inferiority margin ({margin:g} %) is set but no control: the verdict "
+        f"{prefix}a non-inferiority margin ({message_number(margin)} %) is set but no control: "
+        "the verdict "
         f"compares each treatment with a control. Give {give}, or leave the margin out."
     )
 
@@ -1264,9 +1329,9 @@ def _where(value: Numeric, mask: np.ndarray) -> str:
     elif isinstance(value, np.ndarray) and value.ndim > 0:
         place = f"at position {first}"
     else:
-        return f"got {given:g}"
+        return f"got {message_number(given)}"
     more = f"; {count} values out of range" if count > 1 else ""
-    return f"got {given:g} {place}{more}"
+    return f"got {message_number(given)} {place}{more}"
 
 
 def outside_interval(
@@ -1348,7 +1413,7 @@ def check_range(
         infinite = number in (float("inf"), float("-inf"))
         if not infinite and not outside_interval(number, low, high, low_inclusive, high_inclusive):
             return
-        where = f"got {number:g}"
+        where = f"got {message_number(number)}"
         finite = " a finite number" if infinite else ""
     else:
         import numpy as np
@@ -1403,7 +1468,7 @@ def check_not_fraction(name: str, value: Numeric) -> None:
     if is_python_number(value):
         if not 0 < value <= 1:  # NaN fails the comparison and passes
             return
-        shown = f"{float(value):g}"
+        shown = message_number(value)
         first = float(value)
     else:
         import numpy as np
@@ -1413,12 +1478,14 @@ def check_not_fraction(name: str, value: Numeric) -> None:
         if finite.size == 0 or not ((finite >= 0) & (finite <= 1)).all() or not (finite > 0).any():
             return
         shown = (
-            f"{finite[0]:g}" if values.size == 1 else f"values all in [0, 1] (first {finite[0]:g})"
+            message_number(finite[0])
+            if values.size == 1
+            else f"values all in [0, 1] (first {message_number(finite[0])})"
         )
         first = float(finite[0])
     raise DataValidationError(
         f"{name} is a percentage (0-100) but got {shown}, which looks like a fraction. "
-        f"Multiply by 100 ({first:g} -> {first * 100:g})."
+        f"Multiply by 100 ({message_number(first)} -> {message_number(first, scale=100)})."
     )
 
 

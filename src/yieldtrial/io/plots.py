@@ -38,7 +38,7 @@ import pandas as pd
 from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io._compat import isin
-from yieldtrial.io.checks import number_text, plain_number
+from yieldtrial.io.checks import message_number, number_text, plain_number
 from yieldtrial.io.headers import (
     accepted_aliases,
     normalise_header,
@@ -1371,12 +1371,12 @@ def _percent_shown(
         if canonical is not None and canonical.startswith(_NOT_PERCENT):
             value = frame[canonical].at[index] if index in frame.index else None
             if isinstance(value, _REAL) and not isinstance(value, bool):
-                shown = float(decimal.Decimal(repr(float(value))).scaleb(2))
                 shown_name = _validation.column_in_message(canonical)
                 raise DataValidationError(
                     f"{name}: {shown_name} (header {header!r}) row {index + 2} "
-                    f"is formatted as a percentage in Excel (it holds {float(value):g}, shown as "
-                    f"{shown:g} %), which a mass, area or yield is not; remove the percent "
+                    "is formatted as a percentage in Excel (it holds "
+                    f"{message_number(value)}, shown as {message_number(value, scale=100)} "
+                    "%), which a mass, area or yield is not; remove the percent "
                     "format of the column (Format Cells > Number) and type the value meant"
                 )
         if canonical is not None and canonical.endswith("_pct"):
@@ -1609,7 +1609,7 @@ def _check_values(
             bad = ~np.isnan(values) & (values != np.round(values))
             if bad.any():
                 rows = [
-                    f"{row_label(i)}: {v:g}"
+                    f"{row_label(i)}: {message_number(v)}"
                     for i, v in zip(frame.index[bad], values[bad], strict=True)
                 ]
                 problems.add(
@@ -1707,9 +1707,9 @@ def _warn_fractions(frame: pd.DataFrame) -> None:
         if values.size == 0 or not ((values >= 0) & (values < 1)).all() or values.max() <= 0:
             continue
         warnings.warn(
-            f"every {column} value lies in [0, 1) (largest {values.max():g}); if they are "
-            "fractions, multiply by 100. Values below 1 % are possible, so they are used as "
-            "given",
+            f"every {column} value lies in [0, 1) (largest {message_number(values.max())}); if "
+            "they are fractions, multiply by 100. Values below 1 % are possible, so they are "
+            "used as given",
             YieldTrialWarning,
             stacklevel=4,
         )

@@ -21,7 +21,12 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io.checks import MAX_ANALYSED_YIELD, MIN_ANALYSED_YIELD, outside_interval
+from yieldtrial.io.checks import (
+    MAX_ANALYSED_YIELD,
+    MIN_ANALYSED_YIELD,
+    message_number,
+    outside_interval,
+)
 
 __all__ = [
     "MAX_LISTED",
@@ -125,7 +130,7 @@ def _fmt(value: Any) -> str:
         number = float(value)
         if math.isfinite(number) and number == int(number):
             return f"{int(number)}"
-        return f"{number:g}"
+        return f"{message_number(number)}"
     return repr(value)
 
 
@@ -356,7 +361,7 @@ def mixed_fraction_problem(
         f"{column} of {list_items(items)} look{'' if many else 's'} like "
         f"{'fractions' if many else 'a fraction'} among percentages (other plots have "
         f"{_fmt(percent)}; yieldtrial expects percent, 0-100, and {never}): enter "
-        f"{'each' if many else 'it'} in percent ({_fmt(round(first * 100, 10))} for "
+        f"{'each' if many else 'it'} in percent ({message_number(first, scale=100)} for "
         f"{_fmt(first)}), or correct the value"
     )
 

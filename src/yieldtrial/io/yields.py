@@ -20,6 +20,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io import validation as _validation
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column
 from yieldtrial.io.validation import list_items
 from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column, yield_unit
@@ -115,10 +116,15 @@ def _check_shrink_per_plot(
     if not bad.any():
         return
     ids = plots["plot_id"] if "plot_id" in plots else pd.Series(plots.index, index=plots.index)
-    items = [f"plot {str(ids[i])!r} ({moisture[i]:g} %)" for i in plots.index[bad.to_numpy()]]
+    items = [
+        f"plot {str(ids[i])!r} ({message_number(moisture[i])} %)"
+        for i in plots.index[bad.to_numpy()]
+    ]
+    typed_shrink, typed_standard = message_number(shrink), message_number(standard)
     raise DataValidationError(
-        f"the shrink method with shrink_pct_per_point = {shrink:g} % per point takes more than "
-        f"the whole mass of {list_items(items)}: 1 - {shrink:g} x (moisture - {standard:g}) / 100 "
+        f"the shrink method with shrink_pct_per_point = {typed_shrink} % per point takes more "
+        f"than the whole mass of {list_items(items)}: 1 - {typed_shrink} x (moisture - "
+        f"{typed_standard}) / 100 "
         "is below 0. The shrink per point is too large for this moisture gap (typical values "
         "are 1.2-1.5 % per point)"
     )
@@ -206,10 +212,11 @@ def warn_other_standard_moisture(
     if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
         return
     _warn_recomputed(
-        f"are at {', '.join(f'{v:g}' for v in given)} % moisture",
+        f"are at {', '.join(message_number(v) for v in given)} % moisture",
         "standard_moisture_pct",
-        f"at {standard_moisture_pct:g} %",
-        f"set the standard moisture to {given[0]:g} (--standard-moisture-pct {given[0]:g}) to "
+        f"at {message_number(standard_moisture_pct)} %",
+        f"set the standard moisture to {message_number(given[0])} (--standard-moisture-pct "
+        f"{message_number(given[0])}) to "
         "report at the table's standard",
         stacklevel,
     )
@@ -411,8 +418,9 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
     if not 0 < top < TINY_YIELD_KG_HA:
         return
     warnings.warn(
-        f"every standardized yield is below {TINY_YIELD_KG_HA:g} kg/ha (the largest: plot "
-        f"{str(plots['plot_id'].iloc[largest])!r} = {top:.3g} kg/ha), far below any harvested "
+        f"every standardized yield is below {message_number(TINY_YIELD_KG_HA)} kg/ha (the "
+        f"largest: plot {str(plots['plot_id'].iloc[largest])!r} = {message_number(top, 1)} "
+        "kg/ha), far below any harvested "
         "crop, and the report rounds such yields to 0.0: check the units: is the mass in mg "
         "but read as kg, or the area in cm2 or mm2 but read as m2?",
         YieldTrialWarning,

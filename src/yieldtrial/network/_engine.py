@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialError
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.validation import MAX_ANALYSED_YIELD, MIN_ANALYSED_YIELD, out_of_scale
 from yieldtrial.network._batch import (
     Output,
@@ -654,7 +655,8 @@ def _screen_reasons(
         if constant[i]:
             values = coded.y[(coded.trial == i) & observed]
             reasons.append(
-                f"{s.response!r} has the same value ({values[0]:g}) on all {values.size} "
+                f"{s.response!r} has the same value ({message_number(values[0])}) on all "
+                f"{values.size} "
                 "observed plots: with no variation there is no error variance, so no standard "
                 "error or test; check that the yields were filled in (not one value copied "
                 "to every plot)."

@@ -27,6 +27,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.checks import message_number
 from yieldtrial.report._format import fmt_count, fmt_number, join_list, report_date_text
 from yieldtrial.report._network_zh import cv_flag, error_term, network_note, site_reason
 from yieldtrial.report.formats import FORMATS, check_format, refuse_folder_name
@@ -518,7 +519,11 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
     ]
     if margin is not None:
         columns.append(
-            Column("noninferior", t("network.col.noninferior", lang, margin=f"{margin:g}"), "text")
+            Column(
+                "noninferior",
+                t("network.col.noninferior", lang, margin=message_number(margin)),
+                "text",
+            )
         )
     tr = s.treatments
     order = tr["across_site_mean"].rank(ascending=False, method="min")
@@ -589,7 +594,11 @@ def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
     ]
     if margin is not None:
         columns.append(
-            Column("noninferior", t("network.col.noninferior", lang, margin=f"{margin:g}"), "text")
+            Column(
+                "noninferior",
+                t("network.col.noninferior", lang, margin=message_number(margin)),
+                "text",
+            )
         )
     rows = []
     for r in table.to_dict("records"):
@@ -773,7 +782,7 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
                     lang,
                     treatment=name,
                     check=str(control),
-                    margin=f"{margin:g}",
+                    margin=message_number(margin),
                     bound=fixed(_f(r.noninferiority_ci_low_pct), 1, sign=True),
                 )
             )

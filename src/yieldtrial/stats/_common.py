@@ -71,9 +71,12 @@ def warn_fraction_pct(name: str, value: float | None, *, example: str = "5") -> 
     """Warn when a percent argument looks like a fraction (0 < value < 1)."""
     number = None if value is None else float(value)  # a Fraction has no format 'g'
     if number is not None and 0.0 < number < 1.0:
+        from yieldtrial.io.checks import message_number
+
+        typed, meant = message_number(number), message_number(number, scale=100)
         warn_at_caller(
-            f"{name}={number:g} is read as {number:g} %; if you meant {number * 100:g} %, "
-            f"pass {name}={number * 100:g} (percent, e.g. {example} for {example} %)"
+            f"{name}={typed} is read as {typed} %; if you meant {meant} %, "
+            f"pass {name}={meant} (percent, e.g. {example} for {example} %)"
         )
 
 

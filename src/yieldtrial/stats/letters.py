@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import message_number
 
 __all__ = ["NA_LETTER", "compact_letters", "letter_name"]
 
@@ -131,7 +132,8 @@ def _significance_matrix(levels: tuple[str, ...], significant: Any) -> np.ndarra
     if odd.any():  # p-values (0.03) or counts read as "differ" without a word
         i, j = (int(v) for v in np.argwhere(odd)[0])
         raise DataValidationError(
-            f"significant[{levels[i]!r}, {levels[j]!r}] = {raw[i, j]:g} is not a boolean; "
+            f"significant[{levels[i]!r}, {levels[j]!r}] = {message_number(raw[i, j])} is not a "
+            "boolean; "
             "give True (the two levels differ), False or NaN (not estimated); for p-values "
             "pass significant = p < alpha"
         )

@@ -56,7 +56,14 @@ import numpy as np
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import ALPHA_RANGE as _ALPHA_RANGE
-from yieldtrial.io.checks import check_alpha, overflows, real_float, shown, whole_number
+from yieldtrial.io.checks import (
+    check_alpha,
+    message_number,
+    overflows,
+    real_float,
+    shown,
+    whole_number,
+)
 from yieldtrial.stats._common import warn_fraction_pct
 
 __all__ = [
@@ -190,12 +197,17 @@ def _check_alpha(alpha: Any, names: Mapping[str, str] = _NAMES) -> float:
 
 
 def _check_power(power: Any, alpha: float, names: Mapping[str, str] = _NAMES) -> float:
-    allowed = f"above {names['alpha']} ({alpha:g}) and at most {MAX_POWER:g}"
+    allowed = (
+        f"above {names['alpha']} ({message_number(alpha)}) and at most {message_number(MAX_POWER)}"
+    )
     p = _real(power, names["power"], allowed)
     if not alpha < p <= MAX_POWER:
         hint = ""
         if 1.0 < p < 100.0:  # 80 for 80 %?
-            hint = f"; power is a probability: write {p / 100:g} for {p:g} %"
+            hint = (
+                f"; power is a probability: write {message_number(p, scale=0.01)} for "
+                f"{message_number(p)} %"
+            )
         raise DataValidationError(f"{names['power']} must be {allowed}; got {shown(power)}{hint}")
     return p
 
@@ -596,8 +608,8 @@ def replicates_needed(
             "larger difference or reduce the CV (better blocking, larger plots)"
         )
         raise DataValidationError(
-            f"{100 * p:g} % power is not reached with {limit:,} replicates "
-            f"(CV {cv:g} %, difference {diff:g} %); {remedy}"
+            f"{message_number(p, scale=100)} % power is not reached with {limit:,} replicates "
+            f"(CV {message_number(cv)} %, difference {message_number(diff)} %); {remedy}"
         )
     return r
 

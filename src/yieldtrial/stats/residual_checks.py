@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
-from yieldtrial.io.checks import check_cv_thresholds, check_positive
+from yieldtrial.io.checks import check_cv_thresholds, check_positive, message_number
 from yieldtrial.stats._common import (
     check_alpha,
     default_design,
@@ -641,7 +641,8 @@ def diagnostics(
     cv_name = _INNER_CV.get(str(design), "CV")
     if cv_flag == "strong":
         msg = (
-            f"{cv_name} = {cv_pct:.1f} % is above {cv_strong_pct:g} %: plot-to-plot variation is "
+            f"{cv_name} = {cv_pct:.1f} % is above {message_number(cv_strong_pct)} %: plot-to-plot "
+            "variation is "
             "very high for a yield trial; check the data for errors and treat the comparisons with "
             "caution (trial-validity rules often reject such sites)."
         )
@@ -649,7 +650,8 @@ def diagnostics(
         emitted.append(msg)
     elif cv_flag == "warn":
         msg = (
-            f"{cv_name} = {cv_pct:.1f} % is above {cv_warn_pct:g} %: plot-to-plot variation is "
+            f"{cv_name} = {cv_pct:.1f} % is above {message_number(cv_warn_pct)} %: plot-to-plot "
+            "variation is "
             "high; "
             "only large differences will be detectable."
         )
@@ -711,7 +713,8 @@ def diagnostics(
             findings.append(
                 f"with {df_error} error df an internally studentized residual cannot exceed "
                 f"{np.sqrt(df_error):.2f}, so no plot can be flagged as an outlier beyond "
-                f"{outlier_threshold:g}; inspect the externally studentized residuals."
+                f"{message_number(outlier_threshold)}; inspect the externally studentized "
+                "residuals."
             )
     if np.isfinite(shapiro[1]) and shapiro[1] < alpha:
         statistic = (
@@ -951,7 +954,8 @@ def _strata_residuals(
         limit = cv_strong_pct if cv > cv_strong_pct else cv_warn_pct
         if np.isfinite(cv) and cv > cv_warn_pct:
             findings.append(
-                f"CV of {name} ({what}) = {cv:.1f} % is above {limit:g} %: tests against "
+                f"CV of {name} ({what}) = {cv:.1f} % is above {message_number(limit)} %: tests "
+                "against "
                 "that error are imprecise."
             )
         if df < MIN_ERROR_DF:

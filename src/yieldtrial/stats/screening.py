@@ -50,7 +50,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._compat import isin
-from yieldtrial.io.checks import check_positive
+from yieldtrial.io.checks import check_positive, message_number
 from yieldtrial.stats.outliers import OUTLIER_ALPHA
 
 _CHUNK = 1 << 20  # plots per elementwise step where temporaries would be n-sized
@@ -513,7 +513,8 @@ def suspect_plots(
     for name, limit in (("robust_limit", robust_limit), ("pattern_limit", pattern_limit)):
         if limit > MAX_Z_LIMIT:
             raise DataValidationError(
-                f"{name} = {limit:g}; a limit on |z| above {MAX_Z_LIMIT:g} flags nothing: "
+                f"{name} = {message_number(limit)}; a limit on |z| above "
+                f"{message_number(MAX_Z_LIMIT)} flags nothing: "
                 f"give a limit such as {ROBUST_Z_LIMIT:g}."
             )
     if response not in data.columns:

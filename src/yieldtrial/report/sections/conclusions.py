@@ -12,6 +12,7 @@ import pandas as pd
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.checks import message_number
 from yieldtrial.report._format import (
     CV_DIGITS,
     CV_STRATUM_DESIGNS,
@@ -143,7 +144,7 @@ def conclusions_section(ctx: ReportContext) -> Section:
                                 lang,
                                 treatment=row["treatment"],
                                 control=row["control"],
-                                margin=f"{s.margin_pct:g}",
+                                margin=message_number(s.margin_pct),
                                 p=fmt_p(row.get("noninferiority_p_value_adjusted")),
                             )
                             + _depends(
@@ -275,7 +276,7 @@ def _summarised_verdicts(ctx: ReportContext) -> list[tuple[str, str]]:
             )
             items.append((
                 "entries_ni",
-                t("concl.ni_counts", lang, control=control, margin=f"{s.margin_pct:g}",
+                t("concl.ni_counts", lang, control=control, margin=message_number(s.margin_pct),
                   yes=f"{yes:,}", n=f"{len(mine):,}"),
             ))  # fmt: skip
     return items

@@ -24,6 +24,7 @@ import pandas as pd
 
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.entry_types import marked_checks
 from yieldtrial.report._format import (
     attr_or,
@@ -316,7 +317,7 @@ def _summary_items(ctx: ReportContext) -> list[str]:
                             lang,
                             n_yes=int(ni[known].astype(bool).sum()),
                             n=int(known.sum()),
-                            margin=f"{s.margin_pct:g}",
+                            margin=message_number(s.margin_pct),
                         )
                     )
                 done = True

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import message_number
 from yieldtrial.report._format import (
     attr_or,
     factor_label,
@@ -234,7 +235,7 @@ def methods_section(ctx: ReportContext) -> Section:
                     "methods.noninferiority",
                     lang,
                     alpha=f"{s.alpha:g}",
-                    margin=f"{s.margin_pct:g}",
+                    margin=message_number(s.margin_pct),
                 )
             )
         )

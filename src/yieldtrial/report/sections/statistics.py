@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from yieldtrial.efficiency.trial_tables import report_table
 from yieldtrial.io._rounding import fixed
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.validation import as_labels
 from yieldtrial.report._format import (
     CV_DIGITS,
@@ -543,7 +544,7 @@ def noninferiority_section(ctx: ReportContext) -> Section:
             Column("verdict", t("col.ni_verdict", lang), "text"),
         ],
         rows,
-        t("ni.caption", lang, margin=f"{s.margin_pct:g}"),
+        t("ni.caption", lang, margin=message_number(cast("float", s.margin_pct))),
         notes=[t("ni.note_bound", lang, conf=f"{100 * (1 - s.alpha):g}")],
     )
     if ctx.entries is None or comp is None:
