@@ -102,6 +102,7 @@ def _flag_value(message: str) -> str:
     flag = found["flag"]
     return f"argument {flag}: takes no value, got {found['given']}; write {flag} alone"
 
+
 #: The letter tests of ``FieldTrial.means(letters=...)`` that the report's ``--letters`` (and
 #: ``[analysis] letters``) does not run: its usage error says where they are (stop 48).
 PYTHON_LETTERS: tuple[str, ...] = ("bonferroni", "holm")
