@@ -32,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.commands._input import (
     PRINTED_WARNINGS,
     UsageError,
@@ -618,7 +619,7 @@ def _one_line_warnings() -> Iterator[None]:
     def show(message: Any, category: Any, *_: Any, **__: Any) -> None:
         print_warning(str(message))
 
-    with warnings.catch_warnings():
+    with held_warnings():
         # a warning is a line, never an error (PYTHONWARNINGS=error would make it exit 3);
         # library deprecations and interpreter housekeeping (Python's defaults ignore
         # ResourceWarning and ImportWarning) are no news for the user

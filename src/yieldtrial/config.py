@@ -88,6 +88,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
 from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
@@ -788,7 +789,7 @@ class TrialConfig:
 
         from yieldtrial.errors import YieldTrialWarning
 
-        with warnings.catch_warnings():
+        with held_warnings():
             if "margin_pct" not in clean:  # warned when this description was made
                 warnings.simplefilter("ignore", YieldTrialWarning)
             return dataclasses.replace(self, **clean)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io._compat import isin
 
@@ -289,7 +290,7 @@ def rc_fonts() -> Iterator[None]:
                 "axes.unicode_minus": False,
             }
         ),
-        warnings.catch_warnings(),
+        held_warnings(),
     ):
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
         warnings.filterwarnings("ignore", message=r".*findfont.*")

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from yieldtrial._guard import held_warnings, numpy_defaults
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import (
     DESIGNS,
@@ -148,7 +149,7 @@ def _read_deferring_warnings(
     A caller that retries a refused trial (e.g. without a control) would otherwise print the
     table's warnings once per attempt.
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught, numpy_defaults():  # not the caller's np.seterr
         warnings.simplefilter("always")
         value = read()
     return value, list(caught)
@@ -1801,7 +1802,7 @@ class FieldTrial:
             "design": design,
         }
         options.update(kwargs)
-        with warnings.catch_warnings():
+        with held_warnings():
             if left_out is not None:  # said above in the trial's terms: not again by the network
                 warnings.filterwarnings(
                     "ignore",

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -477,7 +478,7 @@ def settings_from_args(
 
     from yieldtrial.errors import YieldTrialWarning
 
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         config = _settings(args, overrides)
     if not shrink_any_method:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
@@ -149,7 +150,7 @@ def report_warnings(args: argparse.Namespace | None = None) -> Iterator[None]:
 
     With ``args``, a warning about a value typed on the command line names the flag.
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         yield
     from yieldtrial.commands._zh_messages import warning_line

@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
@@ -932,7 +933,7 @@ def plan_trial(
         comparison=comparison, alternative=alternative, difference_pct=difference_pct,
         replicates=replicates,
     )  # fmt: skip
-    with warnings.catch_warnings():  # the arguments were checked (and warned about) above
+    with held_warnings():  # the arguments were checked (and warned about) above
         warnings.simplefilter("ignore", YieldTrialWarning)
         if replicates is not None:
             r = int(replicates)

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.checks import (
     check_alpha,
@@ -1307,7 +1308,7 @@ def _blup_mixedlm(
         }
     )
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model = smf.mixedlm(
                 "y ~ 1",
@@ -1485,7 +1486,7 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         if n.size and np.unique(n).size == 1:
             pooled = (pooled[0], pooled[1], float(n[0]))
         kwargs.update(error_mean_square=pooled[0], error_df=pooled[1], replicates=pooled[2])
-    with warnings.catch_warnings():
+    with held_warnings():
         # the table of site means repeats the plots' copies, already warned of by the
         # network's own analysis (network._warn_copied_trials): not again per "environment"
         warnings.filterwarnings("ignore", r".* the same plot data as ", YieldTrialWarning)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io.progress import stage
@@ -278,7 +279,7 @@ class ReportContext:
         """Run the trial's analyses once and collect their warnings."""
         s = self.s
         kind = {} if s.kind is None else {"kind": s.kind}
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always", YieldTrialWarning)
             self._check_yield_components()
             if s.replicated:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.config import TrialConfig, load_config
 from yieldtrial.errors import DataValidationError, FileAccessError, YieldTrialWarning
 from yieldtrial.report.settings import in_described_order
@@ -184,7 +185,7 @@ def report_from_files(
 
     _check_report_options(options)
     cfg = described_settings(config, crop=crop, control=control, overrides=overrides)
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         with stage("reading the plot table"):
             trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
@@ -287,7 +288,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("checks.excluded", lang), "warning"))
         blocks.append(Bullets(items, "warning"))
     try:
-        with warnings.catch_warnings(), stage("data checks: suspect plots"):
+        with held_warnings(), stage("data checks: suspect plots"):
             warnings.simplefilter("ignore", YieldTrialWarning)
             found = trial.suspect_plots()
     except (DataValidationError, AttributeError):  # several sites, a bare object
@@ -328,7 +329,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 ctx.config.contrasts, trial.means_model(s.kind, unit="kg/ha").levels
             )
         try:
-            with warnings.catch_warnings(), stage("data checks: sensitivity of the verdicts"):
+            with held_warnings(), stage("data checks: sensitivity of the verdicts"):
                 warnings.simplefilter("ignore", YieldTrialWarning)
                 sens = trial.sensitivity(
                     refit,
