@@ -155,6 +155,16 @@ def _read_deferring_warnings(
     return value, list(caught)
 
 
+#: Key in a trial's ``__dict__`` of the warnings its table's reading raised (text).
+_READING_NOTES = "_reading_notes"
+
+
+def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    """Return the texts of yieldtrial's own warnings among ``caught``, once each, in order."""
+    own = [str(item.message) for item in caught if issubclass(item.category, YieldTrialWarning)]
+    return tuple(dict.fromkeys(own))
+
+
 def _kept_table(trial: Any, name: str, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Return the table ``trial`` keeps under ``name`` and ``key``, built once by ``build``.
 
@@ -703,6 +713,7 @@ class FieldTrial:
             source_sha256=digest,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
+        trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
     @classmethod
@@ -791,6 +802,7 @@ class FieldTrial:
             checks=check_labels,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
+        trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
     @classmethod
@@ -855,9 +867,24 @@ class FieldTrial:
         trusted = "plots" not in changes
         token = _TRUSTED.set(trusted)
         try:
-            return dataclasses.replace(self, **changes)
+            changed = dataclasses.replace(self, **changes)
         finally:
             _TRUSTED.reset(token)
+        if trusted:  # the same table: what its reading said still holds
+            changed.__dict__[_READING_NOTES] = self.__dict__.get(_READING_NOTES, ())
+        return changed
+
+    def _data_notes(self) -> list[str]:
+        """Return the warnings of reading and building this trial, for its data quality.
+
+        ``yieldtrial report`` lists them in its data-quality section (``report_from_files``);
+        ``trial.report()`` left them out, so a caveat such as a harvest moisture outside the
+        crop's plausible range lived only in a warning, lost under
+        ``warnings.simplefilter("ignore")`` (stop 48).  The reading's are kept with the trial;
+        the building's are raised again, held, by building the same trial once more.
+        """
+        _, built = _read_deferring_warnings(lambda: self.replace())
+        return [*self.__dict__.get(_READING_NOTES, ()), *_messages(built)]
 
     # --- pickling and copying -------------------------------------------------------
 
@@ -1839,4 +1866,6 @@ class FieldTrial:
         from yieldtrial.report.build import build_report
 
         _check_options("report", kwargs, build_report, ("trial", "config"))
+        if "extra_warnings" not in kwargs:  # as yieldtrial report lists them
+            kwargs["extra_warnings"] = self._data_notes()
         return build_report(self, config, **kwargs)
