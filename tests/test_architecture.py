@@ -25,7 +25,6 @@ STAGES: dict[str, int] = {
     "errors": 0,
     "_typing": 0,
     "_version": 0,
-    "_guard": 0,
     "units": 1,
     "protocols": 1,
     "moisture": 1,

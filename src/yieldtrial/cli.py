@@ -32,7 +32,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.commands._input import (
     PRINTED_WARNINGS,
     UsageError,
@@ -41,6 +40,7 @@ from yieldtrial.commands._input import (
     print_warning,
 )
 from yieldtrial.errors import YieldTrialError
+from yieldtrial.io._guard import held_warnings
 
 __all__ = ["main", "build_parser"]
 

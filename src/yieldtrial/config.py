@@ -88,8 +88,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import check_number as _number  # the one rule of every entry point
 from yieldtrial.io.checks import did_you_mean, is_real_number, looks_numeric, overflows, shown
 from yieldtrial.io.dates import check_iso_date

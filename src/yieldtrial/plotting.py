@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

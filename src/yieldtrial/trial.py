@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings, numpy_defaults
 from yieldtrial.design import resolve as _resolve
 from yieldtrial.design.detect import (
     DESIGNS,
@@ -51,6 +50,7 @@ from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWar
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings, numpy_defaults
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialError
+from yieldtrial.io._guard import held_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.config import TrialConfig

@@ -25,7 +25,6 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.commands._input import (
     add_moisture_options,
     add_table_options,
@@ -37,6 +36,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.commands._zh_messages import network_warning_line, warning_line
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage

@@ -9,7 +9,7 @@ import argparse
 import json
 from typing import Any
 
-from yieldtrial._guard import held_warnings
+from yieldtrial.io._guard import held_warnings
 
 EXAMPLES = """\
 examples:

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.commands._input import (
     UsageError,
     add_moisture_options,
@@ -40,6 +39,7 @@ from yieldtrial.commands._input import (
     write_stdout,
 )
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed, round_frame
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
 from yieldtrial.io.progress import draw_status, end_status

@@ -50,7 +50,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
@@ -64,6 +63,7 @@ from yieldtrial.design.fieldbook import (
 )
 from yieldtrial.design.maps import field_map
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 
 __all__ = [
     "FIELDBOOK_COLUMNS",

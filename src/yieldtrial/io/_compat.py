@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
+from yieldtrial.io._guard import held_warnings
 
 __all__ = ["isin"]
 

@@ -48,10 +48,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.csv_out import csv_header, rows_buffer
 from yieldtrial.io.output import write_output
 

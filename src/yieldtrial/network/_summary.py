@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import typed_number
 from yieldtrial.stats.results import MeansModel, Provenance
 

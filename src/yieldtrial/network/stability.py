@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import (
     check_alpha,
     check_number,

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
 from yieldtrial.report.i18n import letters_one_df, letters_variant

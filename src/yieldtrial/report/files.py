@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.config import TrialConfig, load_config
 from yieldtrial.errors import DataValidationError, FileAccessError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.report.settings import in_described_order
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import check_cv_thresholds, check_positive
 from yieldtrial.stats._common import (
     check_alpha,

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.io.validation import MAX_LISTED, as_labels, check_augmented_control, list_items
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from yieldtrial._guard import held_warnings
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.entry_types import marked_checks
 from yieldtrial.report._format import (

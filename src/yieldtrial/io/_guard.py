@@ -17,7 +17,8 @@ handling (``under="ignore"``, the rest ``"warn"``), whatever the caller set with
 raised ``FloatingPointError`` out of ``FieldTrial.means()`` under
 ``np.seterr(all="raise")`` (stop 48).  The caller's setting is back on exit.
 
-May import: the standard library; NumPy lazily.
+May import: the standard library; NumPy lazily.  (In :mod:`yieldtrial.io` for its early stage: the
+statistics, the trial, the report and the commands all hold warnings.)
 """
 
 from __future__ import annotations
