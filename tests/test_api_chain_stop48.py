@@ -278,3 +278,31 @@ def test_figures_drawn_in_threads_leave_matplotlibs_settings(plots: pd.DataFrame
         got = list(pool.map(svg, [means, zh] * 3))
     assert dict(mpl.rcParams) == before
     assert got == want * 3
+
+
+# ------------------------------------------------------------------ a dependency's own warning
+
+
+def test_an_alpha_lattice_builds_under_warnings_as_errors() -> None:
+    """Under ``simplefilter("error")`` an alpha-lattice trial raised pandas' own warning.
+
+    pandas 2.0 with NumPy 1.25 warns "np.find_common_type is deprecated" from inside
+    ``Series.isin``; the repeated-entries check of an alpha design (and two checks of
+    augmented designs and network reports) called it directly instead of the shim that
+    silences it, so the oldest supported versions raised a DeprecationWarning from
+    ``from_dataframe``.  Independent path: the trial built under the default filters.
+    """
+    oats = pd.read_csv(example_path("john-williams-alpha-oats"))
+    roles = {"gen": "treatment", "rep": "block", "block": "incomplete_block", "plot": "plot_id"}
+    data = oats.rename(columns={**roles, "yield": "yield_t_ha"})
+    settings: dict[str, Any] = {"crop": "oats", "standard_moisture_pct": 13.0, "unit": "t/ha"}
+
+    def build() -> yt.FieldTrial:
+        return yt.FieldTrial.from_dataframe(data, design="alpha", control="G01", **settings)
+
+    want = _quiet(build).yields()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)
+        got = build().yields()
+    pd.testing.assert_frame_equal(got, want)
