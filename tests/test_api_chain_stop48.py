@@ -133,9 +133,15 @@ def test_the_report_lists_the_reading_warnings_the_command_lists() -> None:
     assert "plausible harvest range" in in_ha  # kept by a copy of the same table
 
 
-def test_the_report_of_a_trial_read_cleanly_adds_nothing(plots: pd.DataFrame) -> None:
-    """A table that read without a word gets no data-quality line from its reading."""
-    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plots, crop="wheat", control="CK1"))
+def test_the_report_of_a_trial_read_cleanly_adds_nothing() -> None:
+    """A table that read without a word gets no data-quality line from its reading.
+
+    (The Jinzhong demonstration at a plausible 13 % moisture: one plot per treatment,
+    a quick report.)
+    """
+    plain = pd.read_csv(example_path("jinzhong-2024")).assign(moisture_pct=13.0)
+    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plain, crop="wheat", control="CK1"))
+    assert trial._data_notes() == []
     given = _quiet(lambda: trial.report(figures=False, extra_warnings=()).to_markdown())
     assert _quiet(lambda: trial.report(figures=False).to_markdown()) == given
 
@@ -143,9 +149,7 @@ def test_the_report_of_a_trial_read_cleanly_adds_nothing(plots: pd.DataFrame) ->
 # ------------------------------------------------------------------ reproducible dates
 
 
-def test_source_date_epoch_dates_a_report(
-    plots: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_source_date_epoch_dates_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """``SOURCE_DATE_EPOCH`` dates a report, in any time zone.
 
     A report built twice on different days differed in its date (and the Word and Excel
@@ -153,7 +157,8 @@ def test_source_date_epoch_dates_a_report(
     """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: already 2023-11-15 there
-    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plots, crop="wheat", control="CK1"))
+    plain = pd.read_csv(example_path("jinzhong-2024")).assign(moisture_pct=13.0)
+    trial = _quiet(lambda: yt.FieldTrial.from_dataframe(plain, crop="wheat", control="CK1"))
     report = _quiet(lambda: trial.report(figures=False))
     assert report.to_dict()["metadata"]["report_date"] == "2023-11-14"
 
