@@ -122,7 +122,7 @@ def test_the_report_lists_the_reading_warnings_the_command_lists() -> None:
     Under ``simplefilter("ignore")`` the caveat "moisture outside the plausible range" was
     nowhere: ``trial.report()`` left out the warnings of reading the table, which the
     command lists in the data-quality section (independent path: the command's report of
-    the same files, /tmp/chain53/cli1, has the same line).
+    the same files, `yieldtrial report plots.csv --config trial.toml`, has the same line).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
