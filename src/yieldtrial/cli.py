@@ -40,6 +40,7 @@ from yieldtrial.commands._input import (
     print_warning,
 )
 from yieldtrial.errors import YieldTrialError
+from yieldtrial.io._guard import held_warnings
 
 __all__ = ["main", "build_parser"]
 
@@ -652,7 +653,7 @@ def _one_line_warnings() -> Iterator[None]:
     def show(message: Any, category: Any, *_: Any, **__: Any) -> None:
         print_warning(str(message))
 
-    with warnings.catch_warnings():
+    with held_warnings():
         # a warning is a line, never an error (PYTHONWARNINGS=error would make it exit 3);
         # library deprecations and interpreter housekeeping (Python's defaults ignore
         # ResourceWarning and ImportWarning) are no news for the user

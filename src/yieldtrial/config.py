@@ -89,6 +89,7 @@ from pathlib import Path
 from typing import Any
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import (
     check_number as _number,  # the one rule of every entry point
 )
@@ -812,7 +813,7 @@ class TrialConfig:
 
         from yieldtrial.errors import YieldTrialWarning
 
-        with warnings.catch_warnings():
+        with held_warnings():
             if "margin_pct" not in clean:  # warned when this description was made
                 warnings.simplefilter("ignore", YieldTrialWarning)
             return dataclasses.replace(self, **clean)

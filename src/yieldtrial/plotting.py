@@ -36,6 +36,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -276,10 +277,17 @@ def font_families() -> tuple[str, ...]:
 
 @contextmanager
 def rc_fonts() -> Iterator[None]:
-    """Temporarily use :func:`font_families` (CJK fallback) and keep SVG text as text."""
+    """Temporarily use :func:`font_families` (CJK fallback) and keep SVG text as text.
+
+    The lock of :func:`~yieldtrial.io._guard.held_warnings` is taken first: Matplotlib's
+    ``rc_context`` saves and restores the process-wide ``rcParams`` as ``catch_warnings``
+    does the filters, so two reports drawn in threads drew a figure with the other
+    thread's settings (a figure 381.1 pt wide instead of 379.0, stop 48).
+    """
     import matplotlib as mpl
 
     with (
+        held_warnings(),
         mpl.rc_context(
             {
                 "font.family": list(font_families()),
@@ -289,7 +297,6 @@ def rc_fonts() -> Iterator[None]:
                 "axes.unicode_minus": False,
             }
         ),
-        warnings.catch_warnings(),
     ):
         warnings.filterwarnings("ignore", message=r".*[Gg]lyph .* missing from.*")
         warnings.filterwarnings("ignore", message=r".*findfont.*")

@@ -50,6 +50,7 @@ from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWar
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings, numpy_defaults
 from yieldtrial.io.checks import check_option
 from yieldtrial.io.plots import has_harvest_columns, input_yield_column, read_plots
 from yieldtrial.io.yields import IMPLAUSIBLE_YIELD_KG_HA
@@ -175,10 +176,20 @@ def _read_deferring_warnings(
     A caller that retries a refused trial (e.g. without a control) would otherwise print the
     table's warnings once per attempt.
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught, numpy_defaults():  # not the caller's np.seterr
         warnings.simplefilter("always")
         value = read()
     return value, list(caught)
+
+
+#: Key in a trial's ``__dict__`` of the warnings its table's reading raised (text).
+_READING_NOTES = "_reading_notes"
+
+
+def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    """Return the texts of yieldtrial's own warnings among ``caught``, once each, in order."""
+    own = [str(item.message) for item in caught if issubclass(item.category, YieldTrialWarning)]
+    return tuple(dict.fromkeys(own))
 
 
 def _kept_table(trial: Any, name: str, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -725,6 +736,7 @@ class FieldTrial:
             source_sha256=digest,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
+        trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
     @classmethod
@@ -853,6 +865,7 @@ class FieldTrial:
             checks=check_labels,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
+        trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
     @classmethod
@@ -917,9 +930,24 @@ class FieldTrial:
         trusted = "plots" not in changes
         token = _TRUSTED.set(trusted)
         try:
-            return dataclasses.replace(self, **changes)
+            changed = dataclasses.replace(self, **changes)
         finally:
             _TRUSTED.reset(token)
+        if trusted:  # the same table: what its reading said still holds
+            changed.__dict__[_READING_NOTES] = self.__dict__.get(_READING_NOTES, ())
+        return changed
+
+    def _data_notes(self) -> list[str]:
+        """Return the warnings of reading and building this trial, for its data quality.
+
+        ``yieldtrial report`` lists them in its data-quality section (``report_from_files``);
+        ``trial.report()`` left them out, so a caveat such as a harvest moisture outside the
+        crop's plausible range lived only in a warning, lost under
+        ``warnings.simplefilter("ignore")`` (stop 48).  The reading's are kept with the trial;
+        the building's are raised again, held, by building the same trial once more.
+        """
+        _, built = _read_deferring_warnings(lambda: self.replace())
+        return [*self.__dict__.get(_READING_NOTES, ()), *_messages(built)]
 
     # --- pickling and copying -------------------------------------------------------
 
@@ -1882,7 +1910,7 @@ class FieldTrial:
             "design": design,
         }
         options.update(kwargs)
-        with warnings.catch_warnings():
+        with held_warnings():
             if left_out is not None:  # said above in the trial's terms: not again by the network
                 warnings.filterwarnings(
                     "ignore",
@@ -1919,4 +1947,6 @@ class FieldTrial:
         from yieldtrial.report.build import build_report
 
         _check_options("report", kwargs, build_report, ("trial", "config"))
+        if "extra_warnings" not in kwargs:  # as yieldtrial report lists them
+            kwargs["extra_warnings"] = self._data_notes()
         return build_report(self, config, **kwargs)

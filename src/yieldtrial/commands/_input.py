@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from yieldtrial.errors import DataValidationError, YieldTrialError
+from yieldtrial.io._guard import held_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.config import TrialConfig
@@ -479,7 +480,7 @@ def settings_from_args(
 
     from yieldtrial.errors import YieldTrialWarning
 
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         config = _settings(args, overrides)
     if not shrink_any_method:

@@ -36,6 +36,7 @@ from yieldtrial.commands._input import (
 )
 from yieldtrial.commands._zh_messages import network_warning_line, warning_line
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.output import check_output, shown_path, write_output
 from yieldtrial.io.progress import draw_status, end_status, print_message, stage
@@ -227,7 +228,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.output is not None:
         check_output(args.output, force=getattr(args, "force", False), inputs=inputs)
     by = [c.strip() for c in ("site" if args.by is None else args.by).split(",") if c.strip()]
-    with stage("reading the plot tables"), warnings.catch_warnings(record=True) as held:
+    with stage("reading the plot tables"), held_warnings(record=True) as held:
         # the reader's own warnings (a design column renamed away) wait for the analysis:
         # a declared design that needs the column fails with its error alone
         warnings.simplefilter("always", YieldTrialWarning)
@@ -349,7 +350,7 @@ def _analyse_noting_warnings(analyse: Any) -> tuple[Any, list[str]]:
     from yieldtrial.commands._input import one_line, print_warning
     from yieldtrial.errors import YieldTrialWarning
 
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         result = analyse()
     noted: list[str] = []
@@ -878,7 +879,7 @@ def _standardized(
         frame = group.loc[:, group.notna().any().to_numpy()].copy()
         if "plot_id" not in frame:
             frame.insert(0, "plot_id", [str(i) for i in frame.index])
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:  # its warnings (impurity as fractions, label variants) name the trial too
                 valid = _read_file_rows(frame, name=name)

@@ -9,6 +9,8 @@ import argparse
 import json
 from typing import Any
 
+from yieldtrial.io._guard import held_warnings
+
 EXAMPLES = """\
 examples:
   yieldtrial plan --cv 8 --difference 5 --treatments 3
@@ -160,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
             replicates=args.replicates,
             names=OPTION_NAMES,
         )
-    with warnings.catch_warnings():  # the checks above warned, naming the options
+    with held_warnings():  # the checks above warned, naming the options
         warnings.simplefilter("ignore", YieldTrialWarning)
         plan = plan_trial(
             cv_pct=args.cv,

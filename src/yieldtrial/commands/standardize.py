@@ -39,6 +39,7 @@ from yieldtrial.commands._input import (
     write_stdout,
 )
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed, round_frame
 from yieldtrial.io.checks import message_number
 from yieldtrial.io.output import check_output, shown_path, stderr_is_terminal, write_output
@@ -150,7 +151,7 @@ def report_warnings(args: argparse.Namespace | None = None) -> Iterator[None]:
 
     With ``args``, a warning about a value typed on the command line names the flag.
     """
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         yield
     from yieldtrial.commands._zh_messages import warning_line

@@ -63,6 +63,7 @@ from yieldtrial.design.fieldbook import (
 )
 from yieldtrial.design.maps import field_map
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import message_number
 
 __all__ = [
@@ -936,7 +937,7 @@ def plan_trial(
         comparison=comparison, alternative=alternative, difference_pct=difference_pct,
         replicates=replicates,
     )  # fmt: skip
-    with warnings.catch_warnings():  # the arguments were checked (and warned about) above
+    with held_warnings():  # the arguments were checked (and warned about) above
         warnings.simplefilter("ignore", YieldTrialWarning)
         if replicates is not None:
             r = int(replicates)

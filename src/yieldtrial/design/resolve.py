@@ -534,7 +534,7 @@ def warn_repeated_entries(
     if design not in names or "block" not in plots:
         return
     used = plots.dropna(subset=["block", "treatment"])
-    used = used[~used["treatment"].astype(str).isin([str(c) for c in controls])]
+    used = used[~isin(used["treatment"].astype(str), [str(c) for c in controls])]
     used = used[~is_check_plot(used)]
     # a table of several sites (analysed site by site) repeats its entries across them
     keys = ["site", "block", "treatment"] if "site" in used else ["block", "treatment"]

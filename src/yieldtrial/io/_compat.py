@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial.io._guard import held_warnings
+
 __all__ = ["isin"]
 
 
@@ -50,7 +52,7 @@ def isin(values: pd.Series, wanted: Iterable[Any]) -> pd.Series:
     """
     if not FIND_COMMON_TYPE_WARNS:
         return values.isin(wanted)
-    with warnings.catch_warnings():
+    with held_warnings():
         warnings.filterwarnings(
             "ignore", message="np.find_common_type is deprecated", category=DeprecationWarning
         )

@@ -51,6 +51,7 @@ import pandas as pd
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io import validation as _validation
 from yieldtrial.io import yields as _yields
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.csv_out import csv_header, rows_buffer
 from yieldtrial.io.output import write_output
 
@@ -706,7 +707,7 @@ class _Totals:
         if self.ids.any_repeated():
             raise StreamFallback("a plot id in two blocks")
         for column, seen in self.labels.items():
-            with warnings.catch_warnings(record=True) as caught:
+            with held_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 frame = pd.DataFrame({column: pd.Series(list(seen), dtype="str")})
                 _validation.warn_label_variants(frame, (column,))
@@ -752,7 +753,7 @@ def _block_plots(
     """
     from yieldtrial.io.plots import _build
 
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always")
         plots, _ = _build(
             raw,

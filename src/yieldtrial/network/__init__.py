@@ -475,6 +475,8 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         # the checks of a pandas frame, on the design columns of the distinct plots
         layout = _design_columns(data, by_list, treatment, block).compute()
+        labels = [*by_list, treatment, *([block] if block else [])]
+        data, layout = _normalised_dask_labels(data, layout, labels)
         _check_controls_present(layout[treatment], controls)
         _warn_ignored_layout(layout, by_list, block, design, {response, treatment})
         per_trial, per_treatment = _dask_tables(data, options, progress)
@@ -594,7 +596,7 @@ def _normalised_labels(
         merges += _validation.merged_label_items(str(column), merged)
         if not labels.equals(values):
             changed[column] = labels
-    _validation.warn_merged_labels(merges, stacklevel=stacklevel)
+    _validation.warn_merged_labels(merges, stacklevel=stacklevel)  # analyze_many's caller
     if not changed:
         return data
     out = data.copy(deep=False)
@@ -610,6 +612,38 @@ def _numbers_as_labels(values: pd.Series) -> bool:
     ``'1'``); a float's is not (``1.0`` -> ``'1.0'``, the reader's label is ``'1'``).
     """
     return pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values)
+
+
+def _normalised_dask_labels(data: Any, layout: pd.DataFrame, columns: list[Any]) -> tuple[Any, Any]:
+    """Return a dask ``data`` and its ``layout`` with the labels read as a pandas frame's are.
+
+    The rule of :func:`_normalised_labels` (stop 47) was applied to pandas frames only, so a
+    treatment ``'N1 '`` or ``'ＣＫ'`` in a dask frame stayed a treatment of its own (stop 48).
+    The spellings are read on ``layout`` (the distinct design rows, computed already), with
+    the same warning; each partition then maps its cells to the labels so read.
+    """
+    normal = _normalised_labels(layout, columns, stacklevel=4)
+    if normal is layout:
+        return data, layout
+    mappings: dict[Any, dict[Any, Any]] = {}
+    for column in dict.fromkeys(columns):
+        pairs = zip(layout[column].tolist(), normal[column].tolist(), strict=True)
+        mapping = {raw: read for raw, read in pairs if not _is_missing(raw) and raw != read}
+        if mapping:
+            mappings[column] = mapping
+
+    def relabel(part: pd.DataFrame) -> pd.DataFrame:
+        out = part.copy(deep=False)
+        for column, mapping in mappings.items():
+            read = [mapping.get(v, v) if not _is_missing(v) else v for v in part[column]]
+            out[column] = pd.Series(read, index=part.index, dtype=part[column].dtype)
+        return out
+
+    return data.map_partitions(relabel, meta=data._meta), normal
+
+
+def _is_missing(value: Any) -> bool:
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
 
 
 def _labels_as_read(values: pd.Series, missing: frozenset[str] = frozenset()) -> bool:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import typed_number
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -567,7 +568,7 @@ def _no_model(
     alpha: float,
 ) -> NetworkSummary:
     """Build a summary without an across-site model: plain means of the site LS-means."""
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+    with np.errstate(invalid="ignore"), held_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         plain = np.nanmean(m_ts, axis=1) if m_ts.size else np.full(len(levels), np.nan)
     treatments, _ = _treatment_table(base, m_ts, None, control, None, alpha, None, None, plain)
@@ -1039,7 +1040,7 @@ def _treatment_table(
         if inference_status(mm) == INFERENCE_OK:
             u = unit_suffix(mm.response)
             wanted = [str(x) for x in (controls or [control]) if str(x) in levels]
-            with warnings.catch_warnings():
+            with held_warnings():
                 warnings.simplefilter("ignore")
                 # the check's family: every other level (as in the per-trial tables)
                 first = compare_means_to_control(
@@ -1237,7 +1238,7 @@ def _mixedlm(
     shift = float(d["y"].mean()) if len(d) else 0.0
     d = d.assign(y=d["y"] - shift)
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model = smf.mixedlm("y ~ 0 + C(trt)", d, groups="site", vc_formula=vc, re_formula="1")
             # L-BFGS first: statsmodels' default BFGS stops early on such networks and its

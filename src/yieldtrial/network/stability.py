@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, WrongTypeError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import (
     check_alpha,
     check_number,
@@ -1320,7 +1321,7 @@ def _blup_mixedlm(
         }
     )
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model = smf.mixedlm(
                 "y ~ 1",
@@ -1498,7 +1499,7 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         if n.size and np.unique(n).size == 1:
             pooled = (pooled[0], pooled[1], float(n[0]))
         kwargs.update(error_mean_square=pooled[0], error_df=pooled[1], replicates=pooled[2])
-    with warnings.catch_warnings():
+    with held_warnings():
         # the table of site means repeats the plots' copies, already warned of by the
         # network's own analysis (network._warn_copied_trials): not again per "environment"
         warnings.filterwarnings("ignore", r".* the same plot data as ", YieldTrialWarning)

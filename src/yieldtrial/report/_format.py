@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yieldtrial.io._rounding import fixed
 from yieldtrial.report.i18n import (
@@ -14,6 +14,9 @@ from yieldtrial.report.i18n import (
     t,
 )
 from yieldtrial.report.model import REPORT_NUMBER_STYLE, NumberStyle
+
+if TYPE_CHECKING:
+    import datetime
 
 __all__ = [
     "CV_DIGITS",
@@ -195,6 +198,11 @@ def status_label(value: Any, lang: str) -> str:
 def report_date_text(report_date: object) -> str:
     """Return the date a report prints: the text given, a date's ISO form, or today (UTC).
 
+    "Today" is the date of ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when that
+    variable holds whole seconds: the reproducible-builds time stamp, so that a report
+    built twice on different days is the same file (stop 48).  Otherwise it is the
+    current date in UTC, whatever the local time zone (``TZ``).
+
     Parameters
     ----------
     report_date : str, datetime.date or None
@@ -222,7 +230,7 @@ def report_date_text(report_date: object) -> str:
     from yieldtrial.errors import DataValidationError
 
     if report_date is None:
-        return _dt.datetime.now(_dt.UTC).date().isoformat()
+        return _today_utc().isoformat()
     if isinstance(report_date, _dt.datetime):
         return report_date.date().isoformat()
     if isinstance(report_date, _dt.date):
@@ -233,3 +241,23 @@ def report_date_text(report_date: object) -> str:
         "report_date must be the date to print as text, e.g. '2024-06-01', a "
         f"datetime.date, or None for today; got {report_date!r} ({type(report_date).__name__})"
     )
+
+
+def _today_utc() -> datetime.date:
+    """Today in UTC, or the date of a ``SOURCE_DATE_EPOCH`` in whole seconds.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    >>> _today_utc().isoformat()
+    '2023-11-14'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    import datetime as _dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit() and len(epoch) <= 11:  # whole seconds, before the year 5000
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
+    return _dt.datetime.now(_dt.UTC).date()

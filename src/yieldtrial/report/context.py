@@ -16,6 +16,7 @@ import pandas as pd
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
 from yieldtrial.report.i18n import letters_one_df, letters_variant
@@ -278,7 +279,7 @@ class ReportContext:
         """Run the trial's analyses once and collect their warnings."""
         s = self.s
         kind = {} if s.kind is None else {"kind": s.kind}
-        with warnings.catch_warnings(record=True) as caught:
+        with held_warnings(record=True) as caught:
             warnings.simplefilter("always", YieldTrialWarning)
             self._check_yield_components()
             if s.replicated:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from yieldtrial.config import TrialConfig, load_config
 from yieldtrial.errors import DataValidationError, FileAccessError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.report.settings import in_described_order
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,7 +193,7 @@ def report_from_files(
 
     _check_report_options(options)
     cfg = described_settings(config, crop=crop, control=control, overrides=overrides)
-    with warnings.catch_warnings(record=True) as caught:
+    with held_warnings(record=True) as caught:
         warnings.simplefilter("always", YieldTrialWarning)
         with stage("reading the plot table"):
             trial = load_trial(plots, cfg, sheet=sheet, encoding=encoding)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.checks import message_number
 from yieldtrial.report._format import fmt_count, fmt_number, join_list, report_date_text
@@ -571,7 +572,7 @@ def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
     table = s.comparisons
     if not others or table is None or not len(table):
         return None
-    table = table[table["control"].astype(str).isin(others)]
+    table = table[isin(table["control"].astype(str), others)]
     if not len(table):
         return None
     suffix = next(

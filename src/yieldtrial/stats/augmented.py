@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._compat import isin
 from yieldtrial.io.entry_types import repeated_treatments as default_checks
 from yieldtrial.stats._common import check_alpha, rounding_noise
 from yieldtrial.stats._covariance import LowRankUpdateCovariance, diagonal
@@ -777,10 +778,10 @@ def unadjusted_entry_messages(
     """
     used = data.loc[~np.isnan(_numeric_response(data, response))]
     labels, blocks = used[treatment].astype(str), used[block].astype(str)
-    is_check = labels.isin(_check_set(used[treatment], checks, column=treatment))
+    is_check = isin(labels, _check_set(used[treatment], checks, column=treatment))
     with_check = set(blocks[is_check])
     messages = []
-    for name in dict.fromkeys(blocks[~blocks.isin(with_check)]):
+    for name in dict.fromkeys(blocks[~isin(blocks, with_check)]):
         entries = list(dict.fromkeys(labels[blocks == name]))
         named = ", ".join(map(repr, entries[:10])) + (", ..." if len(entries) > 10 else "")
         messages.append(

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.checks import check_cv_thresholds, check_positive, message_number
 from yieldtrial.stats._common import (
     check_alpha,
@@ -295,7 +296,7 @@ def _shapiro(residuals: np.ndarray, df_error: int) -> tuple[float, float]:
     # did): no plot-sized |e|
     if df_error < 2 or residuals.size < 3 or not np.any(residuals):
         return float("nan"), float("nan")
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    with held_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # swilk's note on a range below 1e-19
         if _normality_test_name(residuals.size) == "dagostino_pearson":
             result = stats.normaltest(residuals)
@@ -324,7 +325,7 @@ def _levene(residuals: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
         # with two plots per group both absolute deviations from the group median are
         # equal: no within-group spread, F = inf -- not assessable, not "unequal"
         return float("nan"), float("nan")
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    with held_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # all deviations zero -> nan, not an error
         result = stats.levene(*samples, center="median")
     statistic, p = float(result.statistic), float(result.pvalue)

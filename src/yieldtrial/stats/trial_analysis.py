@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.io.validation import MAX_LISTED, as_labels, check_augmented_control, list_items
 
@@ -512,7 +513,7 @@ def _model_fit(
     from yieldtrial.errors import YieldTrialWarning
     from yieldtrial.stats.mixed import POOLED_STRATUM_MESSAGE
 
-    with warnings.catch_warnings():
+    with held_warnings():
         # said by FieldTrial.anova on every call (this fit is cached: a warning here would
         # reach only the first of the ANOVA, means and comparisons that share it)
         warnings.filterwarnings("ignore", POOLED_STRATUM_MESSAGE, YieldTrialWarning)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
 from yieldtrial.io._compat import isin
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
 from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
@@ -293,7 +294,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(t("checks.excluded", lang), "warning"))
         blocks.append(Bullets(items, "warning"))
     try:
-        with warnings.catch_warnings(), stage("data checks: suspect plots"):
+        with held_warnings(), stage("data checks: suspect plots"):
             warnings.simplefilter("ignore", YieldTrialWarning)
             found = trial.suspect_plots()
     except (DataValidationError, AttributeError):  # several sites, a bare object
@@ -334,7 +335,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 ctx.config.contrasts, trial.means_model(s.kind, unit="kg/ha").levels
             )
         try:
-            with warnings.catch_warnings(), stage("data checks: sensitivity of the verdicts"):
+            with held_warnings(), stage("data checks: sensitivity of the verdicts"):
                 warnings.simplefilter("ignore", YieldTrialWarning)
                 sens = trial.sensitivity(
                     refit,

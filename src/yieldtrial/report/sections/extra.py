@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.checks import message_number
 from yieldtrial.io.entry_types import marked_checks
@@ -519,7 +520,7 @@ def components_section(ctx: ReportContext) -> Section | None:
         row: dict[str, Any] = {"treatment": trt}
         for col, _, _ in _COMPONENT_COLUMNS:
             row[col] = float(means.loc[trt, col])  # type: ignore[arg-type]
-        with warnings.catch_warnings():  # spikes per mu in 万: warned by ctx.compute
+        with held_warnings():  # spikes per mu in 万: warned by ctx.compute
             warnings.simplefilter("ignore", YieldTrialWarning)
             value = theoretical_yield(
                 heads_per_mu=row["heads_per_mu"],
