@@ -281,3 +281,17 @@ def test_dunnett_on_a_matrix_changed_in_place_is_not_served_the_last_result():
     p, acc = dunnett_pvalues(t, corr, 20.0)
     assert acc.method != "exact-product-form"
     np.testing.assert_array_equal(p, dunnett_pvalues(t, corr.copy(), 20.0)[0])
+
+
+def test_studentized_range_under_numpy_raise_is_the_default_value() -> None:
+    """A caller's ``np.seterr(all="raise")`` does not reach the studentized range.
+
+    At q = 40 the integrand underflows to zero (harmless; NumPy ignores underflows by
+    default): it raised FloatingPointError "underflow encountered in exp" (stop 48, the
+    chain pass's note).  Expected: the same call under NumPy's default error state.
+    """
+    q = np.array([0.5, 3.0, 40.0, 200.0])
+    want = studentized_range_sf(q, 5, 12.0)
+    with np.errstate(all="raise"):
+        got = studentized_range_sf(q, 5, 12.0)
+    np.testing.assert_array_equal(got, want)

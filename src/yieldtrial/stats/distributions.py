@@ -881,10 +881,10 @@ def _range_tail_direct(q: np.ndarray, k: int, df: float, *, upper: bool) -> np.n
     for start in range(0, q.size, step):
         part = q[start : start + step]
         w = part[:, None, None] * s_nodes[None, None, :]  # (nq, 1, ns)
-        ratio = np.exp(log_ndtr(z[None, :, None] - w) - log_phi[None, :, None])
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", under="ignore"):  # whatever the caller's np.seterr
+            ratio = np.exp(log_ndtr(z[None, :, None] - w) - log_phi[None, :, None])
             log_inside = (k - 1) * np.log1p(-np.clip(ratio, 0.0, 1.0))
-        inner = -np.expm1(log_inside) if upper else np.exp(log_inside)
+            inner = -np.expm1(log_inside) if upper else np.exp(log_inside)
         out[start : start + step] = np.einsum("z,qzs,s->q", dens, inner, s_weights)
     return np.clip(out, 0.0, 1.0)
 
@@ -898,10 +898,10 @@ def _normal_range_log_sf(w: np.ndarray, k: int) -> np.ndarray:
     step = max(1, 2_000_000 // z.size)
     for start in range(0, w.size, step):
         part = w[start : start + step]
-        ratio = np.exp(log_ndtr(z[None, :] - part[:, None]) - log_phi[None, :])
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", under="ignore"):  # whatever the caller's np.seterr
+            ratio = np.exp(log_ndtr(z[None, :] - part[:, None]) - log_phi[None, :])
             log_inside = (k - 1) * np.log1p(-np.clip(ratio, 0.0, 1.0))
-        out[start : start + step] = (-np.expm1(log_inside)) @ dens
+            out[start : start + step] = (-np.expm1(log_inside)) @ dens
     with np.errstate(divide="ignore"):
         return np.log(np.clip(out, 0.0, 1.0))
 
