@@ -677,26 +677,25 @@ class FieldTrial:
         DataValidationError
             If neither ``crop`` nor the description names the crop.
         """
+        settings = {
+            "protocol": protocol,
+            "standard_moisture_pct": standard_moisture_pct,
+            "moisture_method": moisture_method,
+            "shrink_pct_per_point": shrink_pct_per_point,
+            "design": design,
+            "treatment_order": treatment_order,
+            "unit": unit,
+            "metadata": metadata,
+            "factors": factors,
+            "block_effects": block_effects,
+            "ddf": ddf,
+            "checks": checks,
+        }
         if config is not None:
-            given = _settings_beside_config(
-                protocol=protocol,
-                standard_moisture_pct=standard_moisture_pct,
-                moisture_method=moisture_method,
-                shrink_pct_per_point=shrink_pct_per_point,
-                design=design,
-                treatment_order=treatment_order,
-                columns=columns,
-                unit=unit,
-                metadata=metadata,
-                factors=factors,
-                block_effects=block_effects,
-                ddf=ddf,
-                checks=checks,
-            )
-            _refuse_beside_config(given)
-            return cls._from_description(
-                path, config, crop=crop, control=control, sheet=sheet, encoding=encoding
-            )
+            return cls._read_described(
+                path, config, "from_csv", crop=crop, control=control, sheet=sheet,
+                encoding=encoding, settings={**settings, "columns": columns},
+            )  # fmt: skip
         if crop is None:
             raise _unknown_crop()
         if not isinstance(path, str | os.PathLike):  # os.fspath's "expected str, bytes ..."
@@ -709,31 +708,65 @@ class FieldTrial:
                 "FieldTrial.from_csv() takes the path of a plot table file (text or "
                 f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}{hint}"
             )
-        check_labels = _checks_labels(checks)  # 5 refused before the table is read
+        settings["checks"] = _checks_labels(checks)  # 5 refused before the table is read
         file = Path(path)
         plots, caught = _read_deferring_warnings(
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
         )
         with file.open("rb") as handle:  # in pieces: a 200 MB table is not held twice
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        return cls._built(
+            plots, caught, crop=crop, control=control, settings=settings, source=file,
+            source_sha256=digest,
+        )  # fmt: skip
+
+    @classmethod
+    def _read_described(
+        cls,
+        source: str | os.PathLike[str] | pd.DataFrame,
+        config: str | os.PathLike[str] | TrialConfig,
+        method: str,
+        *,
+        crop: str | None,
+        control: str | Sequence[str] | None,
+        sheet: str | int | None,
+        encoding: str | None,
+        settings: Mapping[str, Any],
+    ) -> FieldTrial:
+        """Read with ``config=``: refuse the other ``settings`` given beside it, then read.
+
+        The one ``config=`` path of :meth:`from_csv` and :meth:`from_dataframe`
+        (``method`` names the caller in the error).
+        """
+        _refuse_beside_config(_settings_beside_config(**settings), method)
+        return cls._from_description(
+            source, config, crop=crop, control=control, sheet=sheet, encoding=encoding
+        )
+
+    @classmethod
+    def _built(
+        cls,
+        plots: pd.DataFrame,
+        caught: list[warnings.WarningMessage],
+        *,
+        crop: str,
+        control: str | Sequence[str] | None,
+        settings: Mapping[str, Any],
+        **source: Any,
+    ) -> FieldTrial:
+        """Build the trial of plots just read, then re-emit the reading's warnings once.
+
+        The common end of :meth:`from_csv` and :meth:`from_dataframe`: ``settings`` are
+        the class's (``checks`` already labels), ``source`` the file's ``source`` and
+        ``source_sha256`` where there is a file.
+        """
+        design = settings["design"]
         trial, built = _read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
-            protocol=protocol,
-            standard_moisture_pct=standard_moisture_pct,
-            moisture_method=moisture_method,
-            shrink_pct_per_point=shrink_pct_per_point,
-            design=design,
-            treatment_order=treatment_order,
-            unit=unit,
-            metadata=metadata,
-            factors=_validation.as_labels(factors),
-            block_effects=block_effects,
-            ddf=ddf,
-            checks=check_labels,
-            source=file,
-            source_sha256=digest,
+            **{**settings, "factors": _validation.as_labels(settings["factors"])},
+            **source,
         ))  # fmt: skip
         _reemit(caught + built, design=trial.design if design is not None else None)
         trial.__dict__[_READING_NOTES] = _messages(caught)
@@ -823,50 +856,30 @@ class FieldTrial:
         DataValidationError
             If neither ``crop`` nor the description names the crop.
         """
+        settings = {
+            "protocol": protocol,
+            "standard_moisture_pct": standard_moisture_pct,
+            "moisture_method": moisture_method,
+            "shrink_pct_per_point": shrink_pct_per_point,
+            "design": design,
+            "treatment_order": treatment_order,
+            "unit": unit,
+            "metadata": metadata,
+            "factors": factors,
+            "block_effects": block_effects,
+            "ddf": ddf,
+            "checks": checks,
+        }
         if config is not None:
-            given = _settings_beside_config(
-                protocol=protocol,
-                standard_moisture_pct=standard_moisture_pct,
-                moisture_method=moisture_method,
-                shrink_pct_per_point=shrink_pct_per_point,
-                design=design,
-                treatment_order=treatment_order,
-                columns=columns,
-                unit=unit,
-                metadata=metadata,
-                factors=factors,
-                block_effects=block_effects,
-                ddf=ddf,
-                checks=checks,
-            )
-            _refuse_beside_config(given, "from_dataframe")
-            return cls._from_description(
-                data, config, crop=crop, control=control, sheet=None, encoding=None
-            )
+            return cls._read_described(
+                data, config, "from_dataframe", crop=crop, control=control, sheet=None,
+                encoding=None, settings={**settings, "columns": columns},
+            )  # fmt: skip
         if crop is None:
             raise _unknown_crop()
-        check_labels = _checks_labels(checks)
+        settings["checks"] = _checks_labels(checks)
         plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
-        trial, built = _read_deferring_warnings(lambda: cls._trusted(
-            plots,
-            crop=crop,
-            control=control,
-            protocol=protocol,
-            standard_moisture_pct=standard_moisture_pct,
-            moisture_method=moisture_method,
-            shrink_pct_per_point=shrink_pct_per_point,
-            design=design,
-            treatment_order=treatment_order,
-            unit=unit,
-            metadata=metadata,
-            factors=_validation.as_labels(factors),
-            block_effects=block_effects,
-            ddf=ddf,
-            checks=check_labels,
-        ))  # fmt: skip
-        _reemit(caught + built, design=trial.design if design is not None else None)
-        trial.__dict__[_READING_NOTES] = _messages(caught)
-        return trial
+        return cls._built(plots, caught, crop=crop, control=control, settings=settings)
 
     @classmethod
     def _trusted(
