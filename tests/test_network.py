@@ -873,6 +873,26 @@ def test_dask_control_of_no_trial_is_the_pandas_error():
         _analyze(_dask(_network(n_sites=5)), control="ck")
 
 
+def test_dask_float_labels_are_read_as_the_pandas_frame_reads_them():
+    """Float treatment and block columns in a dask frame: '1.0' is the label '1' (stop 49).
+
+    The layout read the float labels as text (the rule of docs/networks.md), but each
+    partition kept its float column, so ``control=1`` failed every trial ("control '1' is
+    not among the treatments (1.0, 2.0, 3.0)"). Expected: the pandas frame's tables.
+    """
+    import dask
+
+    df = _network(n_sites=2)
+    codes = {"CK": 1.0, "N1": 2.0, "N2": 3.0, "N3": 4.0}
+    df["treatment"] = df["treatment"].map(codes)
+    df["block"] = df["block"].str[1:].astype(float)
+    with dask.config.set(scheduler="sync"):
+        got = _analyze(_dask(df), control=1)
+    want = _analyze(df, control=1)
+    pd.testing.assert_frame_equal(got.per_treatment, want.per_treatment)
+    assert got.per_trial["status"].tolist() == ["ok", "ok"]
+
+
 def test_dask_incomplete_blocks_are_named_as_ignored():
     """A dask DataFrame of alpha field books warns as the pandas one does."""
     import dask

@@ -632,14 +632,18 @@ def _normalised_dask_labels(data: Any, layout: pd.DataFrame, columns: list[Any])
         if mapping:
             mappings[column] = mapping
 
+    # a float column's labels are read as text ('1.0' is '1'), so the relabelled column
+    # takes the dtype of the labels read, not the partition's float dtype
+    dtypes = {column: normal[column].dtype for column in mappings}
+
     def relabel(part: pd.DataFrame) -> pd.DataFrame:
         out = part.copy(deep=False)
         for column, mapping in mappings.items():
             read = [mapping.get(v, v) if not _is_missing(v) else v for v in part[column]]
-            out[column] = pd.Series(read, index=part.index, dtype=part[column].dtype)
+            out[column] = pd.Series(read, index=part.index, dtype=dtypes[column])
         return out
 
-    return data.map_partitions(relabel, meta=data._meta), normal
+    return data.map_partitions(relabel, meta=relabel(data._meta)), normal
 
 
 def _is_missing(value: Any) -> bool:
