@@ -273,7 +273,11 @@ def _summary_items(ctx: ReportContext) -> list[str]:
     if ctx.entries is not None and "entries_count" in kinds and len(kinds) == len(items):
         return _entries_summary_items(ctx, items, kinds)
     comp = ctx.comparisons
-    n_verdicts = sum(k.startswith("dunnett") for k in kinds)
+    # the conclusions fold the non-significant verdicts of many comparisons into a count
+    folded = "dunnett_folded" in kinds
+    n_verdicts = len(comp) if comp is not None and folded else sum(
+        k.startswith("dunnett") for k in kinds
+    )
     if comp is None or n_verdicts <= SUMMARY_COMPARISONS or len(kinds) != len(items):
         return items
     s, lang = ctx.s, ctx.s.lang
@@ -287,7 +291,7 @@ def _summary_items(ctx: ReportContext) -> list[str]:
         mine = comp["control"].astype(str).to_numpy() == control
         counts.append(
             t(
-                "summary.dunnett_counts",
+                "summary.dunnett_counts_folded" if folded else "summary.dunnett_counts",
                 lang,
                 control=control,
                 alpha=f"{s.alpha:g}",

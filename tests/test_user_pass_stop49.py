@@ -1,0 +1,95 @@
+"""Stop 49's user pass: the notebook user and the fertilizer trial (each fix has a test).
+
+The trials here are SYNTHETIC (seeded); every expected number says where it comes from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldtrial.cli import main
+from yieldtrial.report.sections.conclusions import CONCLUSIONS_LIST_MAX
+
+#: Entries 3 and 7 out-yield the control by 2.5 and 2.0 kg a plot, entry 11 falls 2.5 kg
+#: short (about 8 plot SDs of 0.3 kg: significant whatever the seed); the others are noise.
+_SHIFTS = {3: 2.5, 7: 2.0, 11: -2.5}
+
+
+def _many_entries(path: Path, n: int) -> Path:
+    """An RCBD of ``n`` treatments (CK and V001...) in 3 blocks, SYNTHETIC masses."""
+    rng = np.random.default_rng(5)
+    rows = [
+        {
+            "plot_id": f"{b}{i:03d}",
+            "block": b,
+            "treatment": "CK" if i == 0 else f"V{i:03d}",
+            "harvested_area_m2": 10.0,
+            "fresh_mass_kg": round(6.5 + _SHIFTS.get(i, 0.0) + rng.normal(0, 0.3), 2),
+            "moisture_pct": 14.0,
+        }
+        for b in (1, 2, 3)
+        for i in range(n)
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def _conclusions(doc: dict) -> list[str]:
+    section = next(s for s in doc["sections"] if s["key"] == "conclusions")
+    return list(section["blocks"][0]["items"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "hedge"),
+    [
+        ("en", "41 of the 44 comparisons with CK", "each difference and Dunnett P is in the means"),
+        ("zh", "与 CK 比较的 44 个处理中，41 个差异不显著", "各处理的差值与 Dunnett P 见均值表"),
+    ],
+)
+def test_conclusions_fold_many_non_significant_verdicts(
+    tmp_path: Path, lang: str, count: str, hedge: str
+) -> None:
+    """Above 40 comparisons the conclusions list the significant ones and count the rest.
+
+    A 200-entry report had 199 "not significant" bullets (about 10 of its 34 pages).  45
+    treatments: 44 comparisons with CK, 3 significant (the shifted entries), 41 counted.
+    """
+    assert 44 > CONCLUSIONS_LIST_MAX
+    data = _many_entries(tmp_path / "plots.csv", 45)
+    out = tmp_path / "r.json"
+    argv = ["report", str(data), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert main([*argv, "--lang", lang, "-o", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    items = _conclusions(doc)
+    rows = pd.DataFrame(doc["results"]["control_comparisons"])
+    significant = set(rows.loc[rows["p_value_adjusted"] < 0.05, "treatment"])
+    assert significant == {"V003", "V007", "V011"}
+    dunnett = [i for i in items if "Dunnett P = " in i or "Dunnett P < " in i]
+    assert sorted(i.split(" ")[0] for i in dunnett) == sorted(significant)
+    folded = [i for i in items if count in i]
+    assert len(folded) == 1 and hedge in folded[0]
+    assert "(Table" in folded[0] or "（表" in folded[0]  # the means table's number
+
+
+def test_markdown_conclusions_fold_and_summary_points_at_the_table(tmp_path: Path) -> None:
+    """The Markdown report (as HTML and Word, rendered from the same model) folds too.
+
+    The summary said "every comparison is listed under Conclusions", no longer true.
+    """
+    data = _many_entries(tmp_path / "plots.csv", 45)
+    out = tmp_path / "r.md"
+    argv = ["report", str(data), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert main([*argv, "--margin-pct", "5", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("not significant (Dunnett P") == 0
+    assert "every comparison is listed under Conclusions" not in text
+    assert "the significant ones are listed under Conclusions, every comparison in the means" in (
+        text
+    )
+    # non-inferiority: the 3 significant entries' verdicts listed, the 41 others counted
+    assert "was not shown for 41 treatments" in text
