@@ -93,3 +93,30 @@ def test_markdown_conclusions_fold_and_summary_points_at_the_table(tmp_path: Pat
     )
     # non-inferiority: the 3 significant entries' verdicts listed, the 41 others counted
     assert "was not shown for 41 treatments" in text
+
+
+def test_trial_read_with_config_has_its_fertilizer(tmp_path: Path) -> None:
+    """``from_csv(config=)`` keeps the ``[[treatments]]`` products, as ``load_example`` does.
+
+    ``trial.efficiency()`` of the replicated example read with its trial.toml said "no
+    fertilizer description for this trial" although the file gives grade and rate.
+    CK1: compound 15-15-15 at 40 kg/mu = 6 kg N/mu = 90 kg N/ha (15 mu = 1 ha);
+    PFP = LS-mean / N rate = 7,134.04 / 90 = 79.27 kg/kg (LS-mean from ``trial.means()``).
+    """
+    import warnings
+
+    import yieldtrial as yt
+    from yieldtrial.datasets import example_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)  # 6 error df
+        trial = yt.FieldTrial.from_csv(
+            example_path("replicated-rcbd"),
+            config=example_path("replicated-rcbd", "trial.toml"),
+        )
+        table = trial.efficiency()
+        mean_ck1 = float(trial.means().set_index("treatment").loc["CK1", "yield_kg_ha"])
+    pfp = table.set_index(["treatment", "metric"]).loc[("CK1", "partial_factor_productivity")]
+    assert pfp["nutrient_rate_kg_ha"] == pytest.approx(90.0)
+    assert pfp["value"] == pytest.approx(mean_ck1 / 90.0)
+    assert mean_ck1 == pytest.approx(7134.04, abs=0.01)

@@ -767,7 +767,13 @@ class FieldTrial:
                 f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}"
             )
         cfg = described_settings(config, crop=crop, control=control, where=method)
-        return load_trial(path, cfg, sheet=sheet, encoding=encoding)
+        trial = load_trial(path, cfg, sheet=sheet, encoding=encoding)
+        if cfg.treatments and "treatments" not in trial.metadata:
+            # the [[treatments]] tables (products, rates), as load_example keeps them: the
+            # trial read with config= gave efficiency() "no fertilizer description"
+            treatments = [t.to_dict() for t in cfg.treatments]
+            trial = trial.replace(metadata={**trial.metadata, "treatments": treatments})
+        return trial
 
     @classmethod
     def from_dataframe(
