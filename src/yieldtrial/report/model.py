@@ -163,6 +163,11 @@ class KeyValues:
     type: str = field(default="keyvalues", init=False)
 
 
+#: Rows of a :class:`Table` a notebook shows (``_repr_html_``); columns its repr names.
+REPR_ROWS = 20
+REPR_COLUMNS = 8
+
+
 @dataclass
 class Table:
     """A table of raw values.
@@ -295,6 +300,47 @@ class Table:
         """Style name of row ``index`` (``""`` when none)."""
         return self.row_styles[index] if index < len(self.row_styles) else ""
 
+    def __repr__(self) -> str:
+        """Key, caption and size: the rows are in :attr:`rows` and ``_repr_html_``.
+
+        The dataclass repr printed every column object and every row (a 200-entry
+        means table: about 60,000 characters in a notebook cell).
+
+        Examples
+        --------
+        >>> Table("means", [Column("y", "Yield (kg/ha)", digits=1)], [{"y": 1.0}] * 3,
+        ...       caption="Treatment means.")
+        Table(key='means', caption='Treatment means.', 3 rows, columns: Yield (kg/ha))
+        """
+        labels = [c.label for c in self.columns]
+        shown = ", ".join(labels[:REPR_COLUMNS])
+        if len(labels) > REPR_COLUMNS:
+            shown += f", ... ({len(labels)} columns)"
+        rows = f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+        return f"Table(key={self.key!r}, caption={self.caption!r}, {rows}, columns: {shown})"
+
+    def _repr_html_(self) -> str:
+        """The table as a notebook shows it: caption, header, the first rows as printed.
+
+        Up to :data:`REPR_ROWS` rows, numbers formatted as in the report; a longer table
+        says how many rows are left out (all are in :attr:`rows`).
+        """
+        from html import escape
+
+        style = self.number_style(REPORT_NUMBER_STYLE)
+        head = "".join(f"<th>{escape(c.label)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in replace(self, rows=self.rows[:REPR_ROWS]).formatted(style)
+        )
+        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        more = len(self.rows) - REPR_ROWS
+        tail = f"<p>... {more:,} more rows (Table.rows holds all {len(self.rows):,})</p>"
+        return (
+            f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + (tail if more > 0 else "")
+        )
+
 
 @dataclass
 class Figure:
@@ -375,6 +421,24 @@ class Section:
     key: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        """Key, title and what the blocks are (a table by its key and rows).
+
+        Examples
+        --------
+        >>> Section("means", "Treatment means", [Paragraph("text")])
+        Section(key='means', title='Treatment means', blocks: paragraph)
+        """
+        kinds = [
+            f"table {b.key!r} ({len(b.rows)} rows)"
+            if isinstance(b, Table)
+            else f"figure {b.key!r}"
+            if isinstance(b, Figure)
+            else b.type
+            for b in self.blocks
+        ]
+        return f"Section(key={self.key!r}, title={self.title!r}, blocks: {', '.join(kinds)})"
 
 
 @dataclass
