@@ -143,3 +143,50 @@ def test_table_repr_is_a_line_and_its_html_the_first_rows() -> None:
     assert repr(Section("means", "Means", [table])) == (
         "Section(key='means', title='Means', blocks: table 'means' (200 rows))"
     )
+
+
+def _factorial(path: Path) -> Path:
+    """N rates (N0, N90, N180) x varieties (V1, V2) in 3 blocks, SYNTHETIC masses (kg/20 m²).
+
+    V2 gains 4 kg from N0 to N180, V1 2 kg: an interaction of 2 kg against a plot SD of
+    0.15 kg (about 13 SEDs), significant whatever the seed.
+    """
+    rng = np.random.default_rng(7)
+    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
+    rows = [
+        {
+            "plot_id": f"{b}{i}",
+            "block": f"B{b}",
+            "treatment": f"{n}-{v}",
+            "n_rate": n,
+            "variety": v,
+            "harvested_area_m2": 20,
+            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
+            "moisture_pct": 15.0,
+        }
+        for b in (1, 2, 3)
+        for i, (n, v) in enumerate((n, v) for n in ("N0", "N90", "N180") for v in ("V1", "V2"))
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("en", "_The interaction is significant: compare the levels of one factor within"),
+        ("zh", "\n交互作用显著：应在另一因素的各水平内比较"),  # zh notes are not italic
+    ],
+)
+def test_factorial_interaction_note_prints_p_as_the_table(
+    tmp_path: Path, lang: str, note: str
+) -> None:
+    """The English ANOVA note read "p = 1.28e-05 < 0.05" under a P column of "<0.001"."""
+    data = _factorial(tmp_path / "plots.csv")
+    out = tmp_path / "r.md"
+    argv = ["report", str(data), "--crop", "wheat", "--design", "factorial", "--factors",
+            "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang, "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert note in text
+    assert "e-0" not in text and "p = " not in text

@@ -17,6 +17,7 @@ from yieldtrial.report._format import (
     CV_DIGITS,
     factor_label,
     fmt_number,
+    fmt_p,
     join_list,
     source_label,
     spaced,
@@ -102,9 +103,7 @@ def anova_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     if tested_against:
         columns.append(Column("error_term", t("col.error_term", lang), "text"))
-    notes = [str(a.note)] if getattr(a, "note", None) and lang == "en" else []
-    if getattr(a, "interaction_significant", False) and lang != "en":
-        notes.append(t("anova.interaction_note", lang))
+    notes = _interaction_notes(a, lang)
     anova = Table("anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes)
     hsd = _hsd(ctx) if ctx.single_error else None
     anova.footer = footer_as_table(
@@ -674,3 +673,19 @@ def _efficiency_decimals(column: str) -> int:
     if column.endswith("_kg_ha"):  # yields and nutrient rates per ha
         return 1
     return 2
+
+
+def _interaction_notes(anova: Any, lang: str) -> list[str]:
+    """The note under a two-factor ANOVA on its interaction, P as the table prints it.
+
+    The English report printed the statistics object's note, "p = 1.28e-05 < 0.05"
+    beside a P column reading "<0.001"; both languages now word it from the catalogue.
+    """
+    if not getattr(anova, "note", None) or not hasattr(anova, "interaction"):
+        return []
+    if getattr(anova, "interaction_significant", False):
+        return [t("anova.interaction_note", lang)]
+    row = anova.table.loc[anova.table["source"] == anova.interaction]
+    if not len(row):
+        return []
+    return [t("anova.interaction_ns_note", lang, p=fmt_p(float(row["p_value"].iloc[0])))]
