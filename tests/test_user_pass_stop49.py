@@ -190,3 +190,29 @@ def test_factorial_interaction_note_prints_p_as_the_table(
     text = out.read_text(encoding="utf-8")
     assert note in text
     assert "e-0" not in text and "p = " not in text
+
+
+@pytest.mark.parametrize(("lang", "saved"), [("en", 8 * 15.0), ("zh", 8.0)])
+def test_fertilizer_saved_is_in_the_column_unit(lang: str, saved: float) -> None:
+    """The economics column "Fertilizer saved (kg/ha)" held the rates as typed (kg/mu).
+
+    Replicated example: CK1 40 kg/mu, CK2 32 kg/mu of compound fertilizer -> 8 kg/mu
+    saved = 8 x 15 = 120 kg/ha (15 mu = 1 ha); the English report is in kg/ha, the
+    Chinese one per mu.
+    """
+    import warnings
+
+    import yieldtrial as yt
+    from yieldtrial.datasets import example_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)
+        report, _ = yt.report_from_files(
+            example_path("replicated-rcbd"),
+            example_path("replicated-rcbd", "trial.toml"),
+            lang=lang,
+            figures=False,
+        )
+    table = report.section("economics").blocks[0]
+    row = next(r for r in table.rows if (r["treatment"], r["control"]) == ("CK2", "CK1"))
+    assert row["fertilizer_saved"] == pytest.approx(saved)
