@@ -216,3 +216,31 @@ def test_fertilizer_saved_is_in_the_column_unit(lang: str, saved: float) -> None
     table = report.section("economics").blocks[0]
     row = next(r for r in table.rows if (r["treatment"], r["control"]) == ("CK2", "CK1"))
     assert row["fertilizer_saved"] == pytest.approx(saved)
+
+
+def test_efficiency_drops_the_pfp_change_against_a_zero_n_control(tmp_path: Path) -> None:
+    """A rate trial's control N0 has no PFP (no N): no column of dashes "PFP vs N0".
+
+    The three columns of the PFP change (and its note on how the parts add up) were "–"
+    in every row of the factorial N-rate x variety report.
+    """
+    from yieldtrial.report.files import report_from_files
+
+    data = _factorial(tmp_path / "plots.csv")
+    toml = tmp_path / "trial.toml"
+    toml.write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "factorial"\n'
+        'factors = ["n_rate", "variety"]\ncontrol = "N0"\n'
+        + "".join(
+            f'\n[[treatments]]\nlabel = "{label}"\nproduct = "urea"\ngrade = "46-0-0"\n'
+            f'rate = {rate}\nrate_unit = "kg/ha"\n'
+            for label, rate in (("N0", 0), ("N90", 195.7), ("N180", 391.3))
+        ),
+        encoding="utf-8",
+    )
+    report, _ = report_from_files(data, toml, figures=False)
+    table = report.section("efficiency").blocks[0]
+    keys = [c.key for c in table.columns]
+    assert "pfp" in keys and "ae" in keys  # AE against the zero-N plot stays
+    assert not {"pfp_change_pct", "rate_effect_pct", "yield_effect_pct"} & set(keys)
+    assert not any("split additively" in note for note in table.notes)

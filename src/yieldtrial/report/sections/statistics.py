@@ -640,7 +640,12 @@ def _additive_decomposition(
     table = table.copy()
     table.attrs = dict(table.attrs)
     notes: list[str] = []
-    if {"pfp_change_pct", "rate_effect_pct"} <= set(table.columns):
+    change = ["pfp_change_pct", "rate_effect_pct"]
+    if set(change) <= set(table.columns) and table["pfp_change_pct"].isna().all():
+        # the reference has no PFP (a zero-N control, as N0 of a rate trial): three
+        # columns of dashes and a note on how they add up said nothing
+        table = table.drop(columns=change)
+    if set(change) <= set(table.columns):
         position = list(table.columns).index("rate_effect_pct") + 1
         table.insert(
             position,
