@@ -163,9 +163,8 @@ class KeyValues:
     type: str = field(default="keyvalues", init=False)
 
 
-#: Rows of a :class:`Table` a notebook shows (``_repr_html_``); columns its repr names.
+#: Rows of a :class:`Table` a notebook shows (``_repr_html_``).
 REPR_ROWS = 20
-REPR_COLUMNS = 8
 
 
 @dataclass
@@ -300,25 +299,6 @@ class Table:
         """Style name of row ``index`` (``""`` when none)."""
         return self.row_styles[index] if index < len(self.row_styles) else ""
 
-    def __repr__(self) -> str:
-        """Key, caption and size: the rows are in :attr:`rows` and ``_repr_html_``.
-
-        The dataclass repr printed every column object and every row (a 200-entry
-        means table: about 60,000 characters in a notebook cell).
-
-        Examples
-        --------
-        >>> Table("means", [Column("y", "Yield (kg/ha)", digits=1)], [{"y": 1.0}] * 3,
-        ...       caption="Treatment means.")
-        Table(key='means', caption='Treatment means.', 3 rows, columns: Yield (kg/ha))
-        """
-        labels = [c.label for c in self.columns]
-        shown = ", ".join(labels[:REPR_COLUMNS])
-        if len(labels) > REPR_COLUMNS:
-            shown += f", ... ({len(labels)} columns)"
-        rows = f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
-        return f"Table(key={self.key!r}, caption={self.caption!r}, {rows}, columns: {shown})"
-
     def _repr_html_(self) -> str:
         """The table as a notebook shows it: caption, header, the first rows as printed.
 
@@ -336,9 +316,8 @@ class Table:
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
         more = len(self.rows) - REPR_ROWS
         tail = f"<p>... {more:,} more rows (Table.rows holds all {len(self.rows):,})</p>"
-        return (
-            f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            + (tail if more > 0 else "")
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + (
+            tail if more > 0 else ""
         )
 
 
@@ -422,23 +401,31 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
 
-    def __repr__(self) -> str:
-        """Key, title and what the blocks are (a table by its key and rows).
+    def _repr_html_(self) -> str:
+        """The section as a notebook shows it: title, text, tables (first rows), captions.
 
-        Examples
-        --------
-        >>> Section("means", "Treatment means", [Paragraph("text")])
-        Section(key='means', title='Treatment means', blocks: paragraph)
+        Without it a notebook printed the dataclass repr: every column object and every
+        row of its tables (``report.section("means")``, as the user guide shows it).
         """
-        kinds = [
-            f"table {b.key!r} ({len(b.rows)} rows)"
-            if isinstance(b, Table)
-            else f"figure {b.key!r}"
-            if isinstance(b, Figure)
-            else b.type
-            for b in self.blocks
-        ]
-        return f"Section(key={self.key!r}, title={self.title!r}, blocks: {', '.join(kinds)})"
+        from html import escape
+
+        parts = [f"<h3>{escape(self.title)}</h3>"]
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(f"<p>{escape(block.text)}</p>")
+            elif isinstance(block, Bullets):
+                items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
+                parts.append(f"<ul>{items}</ul>")
+            elif isinstance(block, KeyValues):
+                rows = "".join(
+                    f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in block.items
+                )
+                parts.append(f"<table>{rows}</table>")
+            elif isinstance(block, Table):
+                parts.append(block._repr_html_())
+            elif isinstance(block, Figure):
+                parts.append(f"<p><i>Figure: {escape(block.caption)}</i></p>")
+        return "".join(parts)
 
 
 @dataclass
