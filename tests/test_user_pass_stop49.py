@@ -21,7 +21,7 @@ _SHIFTS = {3: 2.5, 7: 2.0, 11: -2.5}
 
 
 def _many_entries(path: Path, n: int) -> Path:
-    """An RCBD of ``n`` treatments (CK and V001...) in 3 blocks, SYNTHETIC masses."""
+    """Write an RCBD of ``n`` treatments (CK and V001...) in 3 blocks, SYNTHETIC masses."""
     rng = np.random.default_rng(5)
     rows = [
         {
@@ -182,7 +182,8 @@ def test_factorial_interaction_note_prints_p_as_the_table(
     data = _factorial(tmp_path / "plots.csv")
     out = tmp_path / "r.md"
     argv = ["report", str(data), "--crop", "wheat", "--design", "factorial", "--factors",
-            "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang, "-o", str(out)]  # fmt: skip
+            "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang,
+            "-o", str(out)]  # fmt: skip
     assert main(argv) == 0
     text = out.read_text(encoding="utf-8")
     assert note in text

@@ -300,7 +300,7 @@ class Table:
         return self.row_styles[index] if index < len(self.row_styles) else ""
 
     def _repr_html_(self) -> str:
-        """The table as a notebook shows it: caption, header, the first rows as printed.
+        """Show the table in a notebook: caption, header, the first rows as printed.
 
         Up to :data:`REPR_ROWS` rows, numbers formatted as in the report; a longer table
         says how many rows are left out (all are in :attr:`rows`).
@@ -402,7 +402,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
-        """The section as a notebook shows it: title, text, tables (first rows), captions.
+        """Show the section in a notebook: title, text, tables (first rows), captions.
 
         Without it a notebook printed the dataclass repr: every column object and every
         row of its tables (``report.section("means")``, as the user guide shows it).

@@ -275,8 +275,8 @@ def _summary_items(ctx: ReportContext) -> list[str]:
     comp = ctx.comparisons
     # the conclusions fold the non-significant verdicts of many comparisons into a count
     folded = "dunnett_folded" in kinds
-    n_verdicts = len(comp) if comp is not None and folded else sum(
-        k.startswith("dunnett") for k in kinds
+    n_verdicts = (
+        len(comp) if comp is not None and folded else sum(k.startswith("dunnett") for k in kinds)
     )
     if comp is None or n_verdicts <= SUMMARY_COMPARISONS or len(kinds) != len(items):
         return items
@@ -807,7 +807,7 @@ def economics_section(ctx: ReportContext) -> Section | None:
 
 
 def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | None:
-    """Main-product rate of the control minus the treatment's. [kg/ha]
+    """Return the main-product rate of the control minus the treatment's [kg/ha].
 
     Each rate is converted from its own ``rate_unit`` (the column is then shown per the
     report's area): the difference of the rates as typed was printed under "kg/ha", so

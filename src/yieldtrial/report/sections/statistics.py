@@ -681,7 +681,7 @@ def _efficiency_decimals(column: str) -> int:
 
 
 def _interaction_notes(anova: Any, lang: str) -> list[str]:
-    """The note under a two-factor ANOVA on its interaction, P as the table prints it.
+    """Return the note under a two-factor ANOVA on its interaction, P as the table prints.
 
     The English report printed the statistics object's note, "p = 1.28e-05 < 0.05"
     beside a P column reading "<0.001"; both languages now word it from the catalogue.
