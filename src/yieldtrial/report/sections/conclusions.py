@@ -117,23 +117,24 @@ def conclusions_section(ctx: ReportContext) -> Section:
                     if diff > 0
                     else "concl.dunnett_sig_down"
                 )
-                if fold and key == "concl.dunnett_ns":
-                    continue  # counted below, in the means table
                 shown = abs(diff) if key != "concl.dunnett_ns" else diff
-                items.append(
-                    t(
-                        key,
-                        lang,
-                        treatment=row["treatment"],
-                        control=row["control"],
-                        diff=fmt_number(shown, d, sign=key == "concl.dunnett_ns"),
-                        pct=fixed(float(row["difference_pct"]), 1, sign=True),
-                        p=fmt_p(p),
-                        unit=s.unit,
+                if not (fold and key == "concl.dunnett_ns"):  # folded: counted below
+                    items.append(
+                        t(
+                            key,
+                            lang,
+                            treatment=row["treatment"],
+                            control=row["control"],
+                            diff=fmt_number(shown, d, sign=key == "concl.dunnett_ns"),
+                            pct=fixed(float(row["difference_pct"]), 1, sign=True),
+                            p=fmt_p(p),
+                            unit=s.unit,
+                        )
+                        + _depends(ctx, "dunnett", f"{row['treatment']} vs {row['control']}")
                     )
-                    + _depends(ctx, "dunnett", f"{row['treatment']} vs {row['control']}")
-                )
-                kinds[len(items) - 1] = "dunnett_ns" if key == "concl.dunnett_ns" else "dunnett_sig"
+                    kinds[len(items) - 1] = (
+                        "dunnett_ns" if key == "concl.dunnett_ns" else "dunnett_sig"
+                    )
                 if s.margin_pct is not None:
                     ni = row.get("noninferior")
                     if (
