@@ -247,3 +247,32 @@ def test_efficiency_drops_the_pfp_change_against_a_zero_n_control(tmp_path: Path
     assert "pfp" in keys and "ae" in keys  # AE against the zero-N plot stays
     assert not {"pfp_change_pct", "rate_effect_pct", "yield_effect_pct"} & set(keys)
     assert not any("split additively" in note for note in table.notes)
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "SE and letters from the mixed model fitted by REML (Satterthwaite df, smallest"),
+        ("zh", "标准误与字母标记基于 REML 拟合的混合模型（Satterthwaite 自由度，最小为"),
+    ],
+)
+def test_split_plot_with_a_lost_sub_plot_names_the_mixed_model(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    """N on whole plots, varieties on sub-plots, one sub-plot lost: a REML fit.
+
+    The factor-means captions read "SE and letters on REML (9.0 df)", REML named as if it
+    were an error stratum (Error a, Error b in a complete split plot).
+    """
+    frame = pd.read_csv(_factorial(tmp_path / "plots.csv"))
+    frame = frame.drop(columns="treatment").rename(columns={"variety": "treatment"})
+    frame.loc[0, "fresh_mass_kg"] = None  # a lost sub-plot
+    frame.to_csv(tmp_path / "split.csv", index=False)
+    out = tmp_path / "r.md"
+    argv = ["report", str(tmp_path / "split.csv"), "--crop", "wheat", "--design", "split_plot",
+            "--factors", "n_rate", "--control", "V1", "--no-figures", "--lang", lang,
+            "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count(caption) == 2  # the means of N and of the varieties
+    assert "on REML" not in text and "基于REML" not in text

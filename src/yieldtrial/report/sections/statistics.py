@@ -233,13 +233,27 @@ def design_means_section(ctx: ReportContext) -> Section:
             entry["mean"] = float(row["mean"]) * s.factor
             entry["se"] = float(row["se"]) * s.factor
             rows.append({k: json_value(v) for k, v in entry.items()})
-        caption = t(
-            "design_means.caption",
-            lang,
-            factor=_caption_factor(means.factor, lang),
-            error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
-            df=_df_text(means.df),
-        )
+        if str(means.error_term).startswith("REML"):
+            # a mixed model (missing sub-plots): no error stratum to name; "SE and
+            # letters on REML (9.0 df)" read as if REML were an error term
+            kr = "kenward" in str(means.error_term).lower()
+            caption = t(
+                "design_means.caption_reml",
+                lang,
+                factor=_caption_factor(means.factor, lang),
+                ddf=t("ddf.kenward_roger" if kr else "ddf.satterthwaite", lang),
+                df=_df_text(means.df),
+            )
+        else:
+            caption = t(
+                "design_means.caption",
+                lang,
+                factor=_caption_factor(means.factor, lang),
+                error=spaced(
+                    source_label(means.error_term.split(" ")[0], lang), lang, before=True
+                ),
+                df=_df_text(means.df),
+            )
         prov = means.table.attrs.get("letters_provenance")
         named = letters_name(s.letters, prov, lang)
         note = "means.letters_note" if len(keys) == 2 else "means.letters_note_one"
