@@ -1785,7 +1785,8 @@ class FieldTrial:
             :func:`yieldtrial.nutrients.product_from_spec`); by default read from
             ``config=`` or the trial's metadata (``"fertilizer"``, ``"config"``, or
             ``"treatments"``, which ``yieldtrial.datasets.load_example`` fills from the
-            example's ``trial.toml``).
+            example's ``trial.toml``, and :meth:`from_csv` / :meth:`from_dataframe` from
+            their ``config=``).
         nutrient : str, default "N"
             Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
         **kwargs
