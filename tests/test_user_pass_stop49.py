@@ -276,3 +276,47 @@ def test_split_plot_with_a_lost_sub_plot_names_the_mixed_model(
     text = out.read_text(encoding="utf-8")
     assert text.count(caption) == 2  # the means of N and of the varieties
     assert "on REML" not in text and "基于REML" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"),
+    [
+        ("en", "n_rate along the axis, one line per variety level"),
+        ("zh", "横轴为 n_rate，每条线为 variety 的一个水平"),
+    ],
+)
+def test_two_factor_report_draws_the_rate_response_per_variety(
+    tmp_path: Path, lang: str, caption: str
+) -> None:
+    """An N-rate x variety trial showed its interaction only as a table of cell means.
+
+    The figure draws the cell means of ``ctx.anova.means_table()``: one line per variety
+    across the N rates, in the report's unit (kg/mu in Chinese: the kg/ha means / 15).
+    """
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.report.files import report_from_files
+
+    data = _factorial(tmp_path / "plots.csv")
+    report, _ = report_from_files(
+        data,
+        crop="wheat",
+        control="N0",
+        overrides={"design": "factorial", "factors": ("n_rate", "variety")},
+        lang=lang,
+    )
+    figure = next(b for b in report.section("figures").blocks if b.key == "interaction")
+    assert caption in figure.caption
+    ax = figure.draw()
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"V1", "V2"}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["N0", "N90", "N180"]
+    cells = json.loads(report.to_json())["sections"]
+    table = next(
+        b for s in cells if s["key"] == "design_means" for b in s["blocks"]
+        if b.get("key") == "means_cells"
+    )  # fmt: skip
+    column = next(c["key"] for c in table["columns"] if c["label"] == "V2")
+    expected = [row[column] for row in table["rows"][:3]]  # the cell-means table's V2 column
+    assert list(lines["V2"].get_ydata()) == pytest.approx(expected)
+    plt.close(ax.figure)
