@@ -249,9 +249,7 @@ def design_means_section(ctx: ReportContext) -> Section:
                 "design_means.caption",
                 lang,
                 factor=_caption_factor(means.factor, lang),
-                error=spaced(
-                    source_label(means.error_term.split(" ")[0], lang), lang, before=True
-                ),
+                error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
                 df=_df_text(means.df),
             )
         prov = means.table.attrs.get("letters_provenance")
