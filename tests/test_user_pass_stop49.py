@@ -311,12 +311,8 @@ def test_two_factor_report_draws_the_rate_response_per_variety(
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert set(lines) == {"V1", "V2"}
     assert [t.get_text() for t in ax.get_xticklabels()] == ["N0", "N90", "N180"]
-    cells = json.loads(report.to_json())["sections"]
-    table = next(
-        b for s in cells if s["key"] == "design_means" for b in s["blocks"]
-        if b.get("key") == "means_cells"
-    )  # fmt: skip
-    column = next(c["key"] for c in table["columns"] if c["label"] == "V2")
-    expected = [row[column] for row in table["rows"][:3]]  # the cell-means table's V2 column
+    table = next(b for b in report.section("design_means").blocks if b.key == "means_cells")
+    column = next(c.key for c in table.columns if c.label == "V2")
+    expected = [row[column] for row in table.rows[:3]]  # the cell-means table's V2 column
     assert list(lines["V2"].get_ydata()) == pytest.approx(expected)
     plt.close(ax.figure)
