@@ -339,7 +339,8 @@ def test_chinese_error_labels_are_spaced_from_chinese_text(tmp_path: Path, compl
     if complete:
         assert "- 误差 a 均方：" in md and "- 误差 a 自由度：" in md
     else:
-        assert "标准误与字母标记基于 REML（自由度" in md
+        # stop 49: the caption names the mixed model and its df method (was "基于 REML（自由度")
+        assert "标准误与字母标记基于 REML 拟合的混合模型（Satterthwaite 自由度" in md
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -2,7 +2,10 @@
 
 Up to SUMMARY_COMPARISONS comparisons the summary repeats every verdict (the shipped
 examples, tests/test_report_sections_extra.py); above, it counts them per control, names the
-significant ones and shows the top of the ranking, while the conclusions keep every line.
+significant ones and shows the top of the ranking, while the conclusions keep every line up
+to ``CONCLUSIONS_LIST_MAX`` (40) comparisons; above, they fold the non-significant verdicts
+into one count per control (stop 49: a 200-entry report had 199 such bullets, about 10 of its
+34 pages; tests/test_user_pass_stop49.py).
 The counts are checked against the report's own comparison table (JSON ``dunnett``).
 """
 
@@ -17,6 +20,7 @@ import pytest
 
 from yieldtrial.cli import main
 from yieldtrial.design.alpha import alpha_design
+from yieldtrial.report.sections.conclusions import CONCLUSIONS_LIST_MAX
 from yieldtrial.report.sections.extra import SUMMARY_COMPARISONS, SUMMARY_SIGNIFICANT
 
 
@@ -65,7 +69,8 @@ def test_many_comparisons_are_counted_not_listed(tmp_path: Path) -> None:
     named = text.count("out-yielded G01") + text.count("yielded less than G01")
     assert named == min(up + down, SUMMARY_SIGNIFICANT)
     assert "The 5 highest LS-means" in text
-    # the conclusions still hold every verdict
+    # 23 <= CONCLUSIONS_LIST_MAX comparisons: the conclusions still hold every verdict
+    assert 23 <= CONCLUSIONS_LIST_MAX
     assert (
         sum("G01" in line and "Dunnett P" in line for line in doc["results"]["conclusions"]) == 23
     )

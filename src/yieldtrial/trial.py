@@ -800,7 +800,13 @@ class FieldTrial:
                 f"pathlib.Path), e.g. 'plots.csv'; got {type(path).__name__}"
             )
         cfg = described_settings(config, crop=crop, control=control, where=method)
-        return load_trial(path, cfg, sheet=sheet, encoding=encoding)
+        trial = load_trial(path, cfg, sheet=sheet, encoding=encoding)
+        if cfg.treatments and "treatments" not in trial.metadata:
+            # the [[treatments]] tables (products, rates), as load_example keeps them: the
+            # trial read with config= gave efficiency() "no fertilizer description"
+            treatments = [t.to_dict() for t in cfg.treatments]
+            trial = trial.replace(metadata={**trial.metadata, "treatments": treatments})
+        return trial
 
     @classmethod
     def from_dataframe(
@@ -1792,7 +1798,8 @@ class FieldTrial:
             :func:`yieldtrial.nutrients.product_from_spec`); by default read from
             ``config=`` or the trial's metadata (``"fertilizer"``, ``"config"``, or
             ``"treatments"``, which ``yieldtrial.datasets.load_example`` fills from the
-            example's ``trial.toml``).
+            example's ``trial.toml``, and :meth:`from_csv` / :meth:`from_dataframe` from
+            their ``config=``).
         nutrient : str, default "N"
             Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
         **kwargs

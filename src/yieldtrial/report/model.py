@@ -163,6 +163,10 @@ class KeyValues:
     type: str = field(default="keyvalues", init=False)
 
 
+#: Rows of a :class:`Table` a notebook shows (``_repr_html_``).
+REPR_ROWS = 20
+
+
 @dataclass
 class Table:
     """A table of raw values.
@@ -295,6 +299,27 @@ class Table:
         """Style name of row ``index`` (``""`` when none)."""
         return self.row_styles[index] if index < len(self.row_styles) else ""
 
+    def _repr_html_(self) -> str:
+        """Show the table in a notebook: caption, header, the first rows as printed.
+
+        Up to :data:`REPR_ROWS` rows, numbers formatted as in the report; a longer table
+        says how many rows are left out (all are in :attr:`rows`).
+        """
+        from html import escape
+
+        style = self.number_style(REPORT_NUMBER_STYLE)
+        head = "".join(f"<th>{escape(c.label)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in replace(self, rows=self.rows[:REPR_ROWS]).formatted(style)
+        )
+        caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        more = len(self.rows) - REPR_ROWS
+        tail = f"<p>... {more:,} more rows (Table.rows holds all {len(self.rows):,})</p>"
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" + (
+            tail if more > 0 else ""
+        )
+
 
 @dataclass
 class Figure:
@@ -375,6 +400,32 @@ class Section:
     key: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        """Show the section in a notebook: title, text, tables (first rows), captions.
+
+        Without it a notebook printed the dataclass repr: every column object and every
+        row of its tables (``report.section("means")``, as the user guide shows it).
+        """
+        from html import escape
+
+        parts = [f"<h3>{escape(self.title)}</h3>"]
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(f"<p>{escape(block.text)}</p>")
+            elif isinstance(block, Bullets):
+                items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
+                parts.append(f"<ul>{items}</ul>")
+            elif isinstance(block, KeyValues):
+                rows = "".join(
+                    f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in block.items
+                )
+                parts.append(f"<table>{rows}</table>")
+            elif isinstance(block, Table):
+                parts.append(block._repr_html_())
+            elif isinstance(block, Figure):
+                parts.append(f"<p><i>Figure: {escape(block.caption)}</i></p>")
+        return "".join(parts)
 
 
 @dataclass

@@ -348,7 +348,55 @@ def figures_section(ctx: ReportContext) -> Section:
             _draw_field, data, value, label, whole_plots is not None, flagged, lang, marks
         )
         blocks.append(Figure("field", caption, draw_field))
+    interaction = _interaction_figure(ctx, ylabel, marks)
+    if interaction is not None:
+        blocks.append(interaction)
     return Section("figures", t("section.figures", lang), blocks)
+
+
+def _interaction_figure(ctx: ReportContext, ylabel: str, marks: FigureMarks) -> Figure | None:
+    """Return the two factors' cell means as lines (a rate response per variety), or None.
+
+    A fertilizer trial of N rates x varieties showed its interaction only as a table of
+    cell means (and a note to compare simple effects): the first factor's levels go along
+    the axis, one line per level of the second, in the display unit.
+    """
+    s, lang = ctx.s, ctx.s.lang
+    factors = tuple(s.factors or ())
+    if len(factors) != 2 or not s.replicated or not hasattr(ctx.anova, "means_table"):
+        return None
+    wide = ctx.anova.means_table()
+    wide = wide.drop(index="mean", columns="mean", errors="ignore").astype(float) * s.factor
+    if wide.shape[0] < 2 or wide.shape[1] < 2:
+        return None
+    first, second = (factor_label(f, lang, capital=True) for f in factors)
+    caption = t(
+        "fig.interaction",
+        lang,
+        first=spaced(factor_label(factors[0], lang), lang, before=True),
+        second=spaced(factor_label(factors[1], lang), lang, before=True, after=True),
+    )
+    draw = partial(_draw_interaction, wide, first, second, ylabel, marks)
+    return Figure("interaction", marks.caption(caption), draw)
+
+
+def _draw_interaction(
+    wide: pd.DataFrame, first: str, second: str, ylabel: str, marks: FigureMarks
+) -> Axes:
+    """Draw one line per column of ``wide`` across its rows (the cell means)."""
+    from yieldtrial.plotting import _new_axes, rc_fonts
+
+    with rc_fonts():
+        ax = _new_axes(None, (6.0, 3.6))
+        x = list(range(len(wide.index)))
+        for j, level in enumerate(wide.columns):
+            ax.plot(x, wide[level].to_numpy(), marker="osD^v<>"[j % 7], label=str(level))
+        ax.set_xticks(x, [str(v) for v in wide.index])
+        ax.set_xlabel(first)
+        ax.set_ylabel(ylabel)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(title=second, fontsize=8, title_fontsize=8)
+    return marks.apply(ax)
 
 
 def _histogram(ctx: ReportContext, means: pd.DataFrame, xlabel: str) -> Figure:

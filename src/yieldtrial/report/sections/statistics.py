@@ -17,6 +17,7 @@ from yieldtrial.report._format import (
     CV_DIGITS,
     factor_label,
     fmt_number,
+    fmt_p,
     join_list,
     source_label,
     spaced,
@@ -102,9 +103,7 @@ def anova_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     if tested_against:
         columns.append(Column("error_term", t("col.error_term", lang), "text"))
-    notes = [str(a.note)] if getattr(a, "note", None) and lang == "en" else []
-    if getattr(a, "interaction_significant", False) and lang != "en":
-        notes.append(t("anova.interaction_note", lang))
+    notes = _interaction_notes(a, lang)
     anova = Table("anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes)
     hsd = _hsd(ctx) if ctx.single_error else None
     anova.footer = footer_as_table(
@@ -234,13 +233,25 @@ def design_means_section(ctx: ReportContext) -> Section:
             entry["mean"] = float(row["mean"]) * s.factor
             entry["se"] = float(row["se"]) * s.factor
             rows.append({k: json_value(v) for k, v in entry.items()})
-        caption = t(
-            "design_means.caption",
-            lang,
-            factor=_caption_factor(means.factor, lang),
-            error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
-            df=_df_text(means.df),
-        )
+        if str(means.error_term).startswith("REML"):
+            # a mixed model (missing sub-plots): no error stratum to name; "SE and
+            # letters on REML (9.0 df)" read as if REML were an error term
+            kr = "kenward" in str(means.error_term).lower()
+            caption = t(
+                "design_means.caption_reml",
+                lang,
+                factor=_caption_factor(means.factor, lang),
+                ddf=t("ddf.kenward_roger" if kr else "ddf.satterthwaite", lang),
+                df=_df_text(means.df),
+            )
+        else:
+            caption = t(
+                "design_means.caption",
+                lang,
+                factor=_caption_factor(means.factor, lang),
+                error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
+                df=_df_text(means.df),
+            )
         prov = means.table.attrs.get("letters_provenance")
         named = letters_name(s.letters, prov, lang)
         note = "means.letters_note" if len(keys) == 2 else "means.letters_note_one"
@@ -641,7 +652,12 @@ def _additive_decomposition(
     table = table.copy()
     table.attrs = dict(table.attrs)
     notes: list[str] = []
-    if {"pfp_change_pct", "rate_effect_pct"} <= set(table.columns):
+    change = ["pfp_change_pct", "rate_effect_pct"]
+    if set(change) <= set(table.columns) and table["pfp_change_pct"].isna().all():
+        # the reference has no PFP (a zero-N control, as N0 of a rate trial): three
+        # columns of dashes and a note on how they add up said nothing
+        table = table.drop(columns=change)
+    if set(change) <= set(table.columns):
         position = list(table.columns).index("rate_effect_pct") + 1
         table.insert(
             position,
@@ -674,3 +690,19 @@ def _efficiency_decimals(column: str) -> int:
     if column.endswith("_kg_ha"):  # yields and nutrient rates per ha
         return 1
     return 2
+
+
+def _interaction_notes(anova: Any, lang: str) -> list[str]:
+    """Return the note under a two-factor ANOVA on its interaction, P as the table prints.
+
+    The English report printed the statistics object's note, "p = 1.28e-05 < 0.05"
+    beside a P column reading "<0.001"; both languages now word it from the catalogue.
+    """
+    if not getattr(anova, "note", None) or not hasattr(anova, "interaction"):
+        return []
+    if getattr(anova, "interaction_significant", False):
+        return [t("anova.interaction_note", lang)]
+    row = anova.table.loc[anova.table["source"] == anova.interaction]
+    if not len(row):
+        return []
+    return [t("anova.interaction_ns_note", lang, p=fmt_p(float(row["p_value"].iloc[0])))]
