@@ -860,7 +860,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "design-column-blank",
-        _WHERE
+        r"(?P<where>" + _Q + r"|the command line|TrialConfig(?:\.override)?)"
         + r": \[analysis\] (?P<role>block|incomplete_block|row|column) = (?P<value>"
         + _R
         + r") names no column \(it is blank\); give the plot table's (?P=role) column, e\.g\. "
@@ -1695,7 +1695,7 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "economics-unused-price",
-        _WHERE
+        r"(?P<where>" + _Q + r"|the trial description|TrialConfig)"
         + r": \[economics\] prices gives a price for (?P<names>"
         + _R
         + r"(?:, "
@@ -1705,6 +1705,19 @@ TEMPLATES: tuple[Template, ...] = (
         r"the spelling against product = \.\.\., or remove (?:it|them)",
         "{where}：[economics] prices 中有未被使用的价格：{names}；没有 [[treatments]] 以其为"
         "产品（现有产品：{products}）；请对照 product = ... 检查拼写，或将其删去",
+        lists=("names", "products"),
+    ),
+    Template(
+        "economics-unused-price-argument",  # FieldTrial.economics(prices=...), stop 49
+        r"prices gives a price for (?P<names>"
+        + _R
+        + r"(?:, "
+        + _R
+        + r")*(?: and \d+ more)?), which no treatment's fertilizer names as (?:its|their) "
+        r"product, so (?:it is|they are) not used \(the products: (?P<products>.+?)\); check "
+        r"the spelling against the products' names, or remove (?:it|them)",
+        "prices 中有未被使用的价格：{names}；没有哪个处理的肥料以其为产品（现有产品："
+        "{products}）；请对照产品名称检查拼写，或将其删去",
         lists=("names", "products"),
     ),
     Template(
