@@ -432,7 +432,7 @@ def test_blank_design_column_in_python_is_refused_as_in_trial_toml(blank: str) -
 
 
 def test_blank_design_column_given_to_override_names_the_call() -> None:
-    with pytest.raises(DataValidationError, match=r"^TrialConfig\.override: \[analysis\] row = '' names"):
+    with pytest.raises(DataValidationError, match=r"^TrialConfig\.override: \[analysis\] row = ''"):
         TrialConfig(crop="wheat").override(row="")
 
 

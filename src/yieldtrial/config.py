@@ -1166,7 +1166,8 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         value = item.get(key)
         if value is None:
             raise DataValidationError(
-                f"{where}: [[published]] entry {index + 1} needs {key} = <number>, got {value!r}."
+                f"{where}: [[published]] entry {index + 1} needs {key} = <number>, but it is "
+                "missing."  # was "got None": Python's word for a key not written (stop 49)
             )
         numbers[key] = _number(
             key, value, f"{where}: [[published]] entry {index + 1}", low=0.0, high=high
@@ -1258,7 +1259,7 @@ def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
     ):
         raise DataValidationError(
             f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
-            f"of the plot table), got {plot!r}."
+            f"of the plot table), {'but it is missing' if plot is None else f'got {plot!r}'}."
         )
     reason = item.get("reason")
     if not isinstance(reason, str) or not clean_text(reason).strip():
@@ -1491,7 +1492,7 @@ def _check_economics(economics: Mapping[str, Any], where: str) -> None:
     if economics and price is None:  # a wrong value gets the numbers' messages (_rate)
         raise DataValidationError(
             f"{where}: [economics] needs grain_price_per_kg = <number from 0 to {MAX_RATE:g}> "
-            f"[currency/kg], got {shown(price)}."
+            "[currency/kg], but it is missing."  # was "got None" (stop 49)
         )
     if economics:
         _rate("grain_price_per_kg", price, f"{where}: [economics]", example=None)
