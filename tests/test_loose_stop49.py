@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from yieldtrial.commands._zh_messages import translate
@@ -121,4 +122,42 @@ def test_utf16_without_bom_names_the_encoding_and_the_fix(tmp_path, capsys) -> N
         "mark (as Excel's 'Unicode text' can save it), which yieldtrial does not guess; save "
         "it as 'CSV UTF-8' (in Excel: File > Save As > CSV UTF-8), or pass --encoding "
         "utf-16-le (encoding='utf-16-le' in Python)\n"
+    )
+
+
+def test_screened_outlier_not_flagged_is_explained_in_the_data_checks() -> None:
+    """The data-quality screen named plot 106 while "No plot was flagged" (stop 49)."""
+    from yieldtrial.design import rcbd
+    from yieldtrial.report.build import build_report
+    from yieldtrial.report.render_markdown import render_markdown
+    from yieldtrial.trial import FieldTrial
+
+    book = rcbd([f"T{i}" for i in range(10)], blocks=6, seed=2, plot_area_m2=20.0)
+    # SYNTHETIC: 12 kg + 0.1 per treatment number + 0.1 per block + N(0, 0.15) (seed 1);
+    # plot 106 +0.6 kg: internally studentized residual 3.41 (> 3, the screen) while the
+    # Bonferroni outlier test of 60 plots at P < 0.01 does not flag it
+    noise = np.random.default_rng(1).normal(0, 0.15, len(book))
+    book["fresh_mass_kg"] = (
+        12 + 0.1 * book["treatment"].str[1:].astype(int) + 0.1 * book["block"].astype(int) + noise
+    ).round(2) + np.where(book["plot_id"] == "106", 0.6, 0.0)
+    book["moisture_pct"], book["impurity_pct"] = 14.0, 0.0
+    trial = FieldTrial.from_dataframe(book, crop="wheat", control="T0")
+    text = render_markdown(build_report(trial, lang="en", figures=False))
+    assert (
+        "Possible outliers by the residual screen (|internally studentized residual| > 3;" in text
+    )
+    assert "No plot was flagged: neither the outlier test" in text
+    assert (
+        "The residual screen under data quality (|internally studentized residual| > 3) names "
+        "106 (T5), but the outlier test (Bonferroni P < 0.01 on the externally studentized "
+        "residuals) flags none of the screened plots: a screen, not a finding."
+    ) in text
+
+
+def test_screen_note_has_its_chinese_sentence() -> None:
+    from yieldtrial.report.i18n import t
+
+    assert t("checks.screen_only", "zh", items="106 (T5)", alpha="0.01") == (
+        "数据质量一节的残差筛查（|内学生化残差| > 3）提示了 106 (T5)，但离群值检验（外学生化残差，"
+        "Bonferroni 校正 P < 0.01）未将其判为可疑：仅为筛查提示，并非判定。"
     )
