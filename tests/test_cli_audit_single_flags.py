@@ -21,13 +21,13 @@ AUDIT = ["audit", "442", "477.36"]
          "the command line: --moisture = 0.05 looks like a fraction; moisture is percent "
          "(0-100): write 5 for 5 %."),
         (["--moisture", "140", "--standard", "13"],
-         "the command line: --moisture = 140.0; --moisture must be in [0, 100): expected "
+         "the command line: --moisture = 140; --moisture must be in [0, 100): expected "
          "percent (0-100), e.g. 13."),
         (["--moisture", "5", "--standard", "200"],
-         "the command line: --standard = 200.0; --standard must be in [0, 100): expected "
+         "the command line: --standard = 200; --standard must be in [0, 100): expected "
          "percent (0-100), e.g. 13."),
         (["--moisture", "5", "--crop", "wheat", "--shrink-per-point", "200"],
-         "the command line: --shrink-per-point = 200.0; --shrink-per-point must be in "
+         "the command line: --shrink-per-point = 200; --shrink-per-point must be in "
          "[0, 100): expected percent per moisture point, e.g. 1.2."),
     ],
 )  # fmt: skip

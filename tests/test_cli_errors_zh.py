@@ -65,6 +65,20 @@ def _case_existing_output(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), *_html(tmp)), "r.html"
 
 
+def _case_existing_output_other_command(tmp: Path) -> tuple[list[str], str]:
+    # stop 49: a field book design wrote (recorded as design's), then standardize -o over it
+    import hashlib
+    import json
+
+    book = tmp / "田间记录.csv"
+    book.write_text("plot_id,treatment,block\n101,A,1\n", encoding="utf-8")
+    entry = {"sha256": hashlib.sha256(book.read_bytes()).hexdigest(), "command": "design"}
+    manifest = {"generator": "yieldtrial", "format": 1, "files": {book.name: entry}}
+    (tmp / output.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(book)]
+    return argv, "田间记录.csv"
+
+
 def _case_output_is_input(tmp: Path) -> tuple[list[str], str]:
     plots = plot_table(tmp)
     return _report(tmp, plots, "--format", "html", "-o", str(plots)), "plots.csv"
@@ -529,7 +543,7 @@ def _case_percent_as_fraction(tmp: Path) -> tuple[list[str], str]:
 def _case_exclude_cv_range(tmp: Path) -> tuple[list[str], str]:
     """``network --exclude-cv-above 0``: a CV threshold must be above 0 (stop 38)."""
     folder = _site_files(tmp / "sites", lambda *_: "15.0")
-    return _network(folder, tmp, "--exclude-cv-above", "0"), "0.0"
+    return _network(folder, tmp, "--exclude-cv-above", "0"), "现为 0。"  # as typed (stop 49)
 
 
 def _case_not_text_encoding(tmp: Path) -> tuple[list[str], str]:
@@ -1041,7 +1055,7 @@ def _case_design_plot_area(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_design_plot_area_positive(tmp: Path) -> tuple[list[str], str]:
-    return [*_DESIGN, "--plot-area", "-20"], "-20.0"
+    return [*_DESIGN, "--plot-area", "-20"], "现为 -20。"  # as typed (stop 49)
 
 
 def _case_factors_one_factor(tmp: Path) -> tuple[list[str], str]:
@@ -1080,7 +1094,7 @@ def _case_setting_text_or_list(tmp: Path) -> tuple[list[str], str]:
 
 def _case_economics_price(tmp: Path) -> tuple[list[str], str]:
     # a negative price gets the range line of every number since stop 48; missing: this one
-    return _toml_case(tmp, '[economics]\ncurrency = "CNY"\n'), "None"
+    return _toml_case(tmp, '[economics]\ncurrency = "CNY"\n'), "但未填写"  # not 现为 None
 
 
 def _case_treatments_no_label(tmp: Path) -> tuple[list[str], str]:
@@ -1097,6 +1111,10 @@ def _case_exclude_needs_reason(tmp: Path) -> tuple[list[str], str]:
 
 def _case_exclude_needs_plot(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[[exclude]]\nplot = ""\nreason = "倒伏"\n'), "试验.toml"
+
+
+def _case_exclude_plot_missing(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nreason = "倒伏"\n'), "但未填写"  # not 现为 None
 
 
 def _case_toml_unknown_key_exclude(tmp: Path) -> tuple[list[str], str]:
@@ -1148,7 +1166,8 @@ def _case_columns_not_name(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_published_needs(tmp: Path) -> tuple[list[str], str]:
-    return _toml_case(tmp, '[[published]]\ntreatment = "处理 甲"\nmoisture_pct = 13\n'), "None"
+    text = '[[published]]\ntreatment = "处理 甲"\nmoisture_pct = 13\n'
+    return _toml_case(tmp, text), "yield = <数值>，但未填写"  # not 现为 None (stop 49)
 
 
 def _case_rate_not_number(tmp: Path) -> tuple[list[str], str]:
@@ -1234,6 +1253,22 @@ def _case_economics_quoted_price(tmp: Path) -> tuple[list[str], str]:
     # stop 48: the grain price had its own "needs grain_price_per_kg = <number ...>" line
     text = '[economics]\ngrain_price_per_kg = "2.5"\ncurrency = "CNY"\n'
     return _toml_case(tmp, text), "grain_price_per_kg = 2.5"
+
+
+def _case_economics_dotted_price_quoted(tmp: Path) -> tuple[list[str], str]:
+    # stop 49: a dotted key (prices.urea) was outside the templates' \w+ names: English
+    text = '[economics]\ngrain_price_per_kg = 2.4\nprices.urea = "3.2"\n'
+    return _toml_case(tmp, text), "prices.urea = 3.2"
+
+
+def _case_economics_dotted_price_negative(tmp: Path) -> tuple[list[str], str]:
+    text = '[economics]\ngrain_price_per_kg = 2.4\nprices."compound fertilizer" = -3\n'
+    return _toml_case(tmp, text), 'prices."compound fertilizer" 应在 [0, 1e+09] 之内：价格'
+
+
+def _case_economics_dotted_cost_large(tmp: Path) -> tuple[list[str], str]:
+    text = "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu.T = 2e9\n"
+    return _toml_case(tmp, text), "other_costs_per_mu.T 应在 [-1e+09, 1e+09] 之内：费用"
 
 
 def _case_design_column_blank(tmp: Path) -> tuple[list[str], str]:
@@ -2117,6 +2152,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "field-book-unreadable": _case_field_book_unreadable,
     "field-book-no-permission": _case_field_book_no_permission,
     "existing-output-unreadable": _case_existing_output_unreadable,
+    "existing-output-other-command": _case_existing_output_other_command,
     "network-raw-needs-crop": _case_network_raw_needs_crop,
     "network-column-not-found": _case_network_column_not_found,
     "folder-is-file": _case_folder_is_file,
@@ -2170,6 +2206,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "exclude-no-plot": _case_exclude_no_plot,
     "exclude-needs-reason": _case_exclude_needs_reason,
     "exclude-needs-plot": _case_exclude_needs_plot,
+    "exclude-plot-missing": _case_exclude_plot_missing,
     "treatment-label-type": _case_treatment_label_type,
     "treatments-twice": _case_treatments_twice,
     "rate-unit": _case_rate_unit,
@@ -2323,6 +2360,9 @@ RUNS = {
     "setting-range ([conditions])": _case_conditions_range,
     "setting-not-text ([economics])": _case_economics_not_text,
     "setting-quoted-number ([economics])": _case_economics_quoted_price,
+    "setting-quoted-number (prices.urea)": _case_economics_dotted_price_quoted,
+    'setting-range (prices."compound fertilizer")': _case_economics_dotted_price_negative,
+    "setting-range (other_costs_per_mu.T)": _case_economics_dotted_cost_large,
     "network-none-analysed (left out and the others named)": _case_network_none_analysed_all_named,
     "setting-not-text ([[contrasts]])": _case_contrasts_not_text,
     "array-of-tables ([[contrasts]])": _case_contrasts_not_array,
@@ -2399,13 +2439,17 @@ NAMES = {
     "zip-archive": r"ZIP|Excel|CSV|unzip",
     "compressed-file": r"CSV|Excel|gunzip|bunzip2|unxz|7-Zip",
     "existing-output-unreadable": r"chmod u\+r",  # the shell command, as typed
-    "utf32-text": r"UTF-32|CSV UTF-8|encoding=|utf-32-\w+",
-    "utf16-without-bom": r"UTF-16|BOM|NUL|CSV UTF-8|encoding=|utf-16-\w+",
+    "existing-output-other-command": r"yieldtrial [a-z]+",  # the commands, as typed
+    "utf32-text": r"UTF-32|CSV UTF-8|encoding=|utf-32-\w+|Python",
+    # the encoding, the program and its menu, the option and its Python spelling, as typed
+    "utf16-without-bom": r"UTF-16-(?:LE|BE)|BOM|Excel|Unicode|CSV UTF-8|encoding=|utf-16-\w+|"
+    r"Python",
     "neither-utf8-nor-gbk": r"UTF-8|GB18030/GBK|CSV|cp1252|é、ô、ü",
     "merged-cells": r"[A-Z]+\d+:[A-Z]+\d+",
     "setting-not-number": r"\b[a-z]+ = |\[conditions\]",  # the setting as typed in trial.toml
     "setting-not-text": r"\[economics\]|\[\[contrasts\]\]|\b\w+ = ",  # table, key as typed
-    "setting-quoted-number": r"\[economics\]|\b\w+ = ",  # the table and the key as typed
+    # the table and the key as typed (a dotted key too: prices.urea = 3.2)
+    "setting-quoted-number": r"\[economics\]|\b\w+(?:\.\w+)? = ",
     "design-column-blank": r"\[analysis\]|\bblock\b",  # the table and the key as typed
     "network-one-file-one-trial": r"--by COLUMN",  # the option as typed
     "economics-status": r"\[economics\]|\bstatus\b|\"illustrative\"",  # the key, its value
@@ -2436,10 +2480,11 @@ NAMES = {
     "shrink-needs-value": r"USDA RMA|\bshrink\b",  # the source's name, the method as typed
     "setting-text-or-list": r"^[^：]*：(?:\[panel\] )?\w+ = ",  # the key as typed in trial.toml
     # the unit symbol, as Chinese text writes it; None: the missing price, as Python shows it
-    "economics-price": r"\[economics\]|/kg\b|现为 None",
+    "economics-price": r"\[economics\]|/kg\b",
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
+    "exclude-plot-missing": r"\bplot = ",
     # the keys to type, as typed; the table
     "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/|\[conditions\] fertilization",
     "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:True|\"CK\")",  # as typed
@@ -2469,8 +2514,10 @@ NAMES = {
     "published-unit": r"\[\[published\]\]|\bunit = |\"kg(?:/mu|/ha)?\"",  # the units to type
     "missing-columns": r"\btreatment（|/ \w+",  # the column's name, as typed
     "non-numeric": r"\bCSV\b|fresh_mass_kg 或 鲜重\(kg\)|TRUE/FALSE|：True",
-    "published-needs": r"\[\[published\]\]|\byield = |None",
-    "setting-range": r"\b\w+ = |\bproducts\b|\[\[published\]\]|\[conditions\]|\b\w+ 应在",
+    "published-needs": r"\[\[published\]\]|\byield = ",
+    # the key as typed (a dotted key too: prices."compound fertilizer"), the tables
+    "setting-range": r"\b\w+(?:\.\w+|\.\"[^\"]*\")?(?= = | 应在)|\bproducts\b|\[\[published\]\]|"
+    r"\[conditions\]|\[economics\]",
     "setting-not-finite": r"\b\w+ = ",
     "standardize-moisture-range": r"^$",
     "example-documentation-table": r"README\.md|\bstandardize\b|：[\w, -]+$",  # names to type

@@ -217,7 +217,11 @@ def test_network_margin_100_is_refused_as_in_report(plots_csv, tmp_path, capsys)
     out = tmp_path / "net.json"
     argv = ["network", str(plots_csv), "--control", "CK", "--margin-pct", "100", "-o", str(out)]
     assert_one_line_error(
-        argv, capsys, match=r"margin_pct = 100\.0; margin_pct must be in \[0, 100\)", absent=[out]
+        # the flag and the value as typed (stop 49; was "margin_pct = 100.0", the toml key)
+        argv,
+        capsys,
+        match=r"--margin-pct = 100; --margin-pct must be in \[0, 100\)",
+        absent=[out],
     )
 
 

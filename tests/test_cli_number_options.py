@@ -220,7 +220,7 @@ def _report_with(tmp_path: Path, option: str, value: str) -> list[str]:
         ("inf", 2, "yieldtrial report: error: argument {option}: expected a finite number, "
          "got inf;"),
         # ``--margin 200`` said "margin_pct = 200.0; margin_pct must be ..." (the toml key)
-        ("200", 1, "yieldtrial: error: the command line: {option} = 200.0; {option} must be "
+        ("200", 1, "yieldtrial: error: the command line: {option} = 200; {option} must be "
          "in [0, 100)"),
     ],
     ids=["non-finite", "out-of-range"],

@@ -27,7 +27,7 @@ REPORT = ["report", "plots.csv", "--config", "trial.toml", "-o", "r.html"]
     [
         (
             ["--alpha", "5"],
-            "yieldtrial: error: the command line: --alpha = 5.0; a significance level must be "
+            "yieldtrial: error: the command line: --alpha = 5; a significance level must be "
             "from 0.0001 to 0.5, e.g. 0.05 or 0.01.",
         ),
         (
@@ -48,7 +48,7 @@ def test_refused_alpha_flag_is_chinese_under_lang_zh(folder, capsys):
     assert run_cli([*REPORT, "--alpha", "5", "--lang", "zh"], capsys) == (
         1,
         [
-            "yieldtrial: 错误：命令行：--alpha = 5.0；显著性水平应在 0.0001 至 0.5 之间，"
+            "yieldtrial: 错误：命令行：--alpha = 5；显著性水平应在 0.0001 至 0.5 之间，"
             "如 0.05 或 0.01。"
         ],
     )

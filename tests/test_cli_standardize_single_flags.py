@@ -19,7 +19,7 @@ MASS = ["standardize", "10"]
     [
         (
             ["--moisture", "14", "--standard", "200"],
-            "yieldtrial: error: the command line: --standard = 200.0; --standard must be in "
+            "yieldtrial: error: the command line: --standard = 200; --standard must be in "
             "[0, 100): expected percent (0-100), e.g. 13.",
         ),
         (
@@ -29,7 +29,7 @@ MASS = ["standardize", "10"]
         ),
         (
             ["--moisture", "140", "--standard", "13"],
-            "yieldtrial: error: the command line: --moisture = 140.0; --moisture must be in "
+            "yieldtrial: error: the command line: --moisture = 140; --moisture must be in "
             "[0, 100): expected percent (0-100), e.g. 13.",
         ),
         (
@@ -48,7 +48,7 @@ MASS = ["standardize", "10"]
                 "--shrink-per-point",
                 "200",
             ],  # fmt: skip
-            "yieldtrial: error: the command line: --shrink-per-point = 200.0; "
+            "yieldtrial: error: the command line: --shrink-per-point = 200; "
             "--shrink-per-point must be in [0, 100): expected percent per moisture point, "
             "e.g. 1.2.",
         ),
@@ -64,7 +64,7 @@ def test_refused_number_names_the_option_typed(flags, line, capsys):
     [
         (
             ["--moisture", "14", "--standard", "200"],
-            "yieldtrial: 错误：命令行：--standard = 200.0；--standard 应在 [0, 100) 之内："
+            "yieldtrial: 错误：命令行：--standard = 200；--standard 应在 [0, 100) 之内："
             "应为百分数（0-100），如 13。",
         ),
         (

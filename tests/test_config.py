@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -415,6 +416,26 @@ def test_blank_design_column_is_refused_alike(blank: str) -> None:
     )
 
 
+@pytest.mark.parametrize("blank", ["", " "])
+def test_blank_design_column_in_python_is_refused_as_in_trial_toml(blank: str) -> None:
+    """``TrialConfig(block="")`` was kept (and ignored) while the file's was refused (stop 49).
+
+    The message is the file's, after ``TrialConfig`` (as the other table checks say it).
+    """
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig(block=blank)
+    assert str(caught.value) == (
+        f"TrialConfig: [analysis] block = {blank!r} names no column (it is blank); give the plot "
+        'table\'s block column, e.g. block = "rep", or leave block out when the column is '
+        "named block."
+    )
+
+
+def test_blank_design_column_given_to_override_names_the_call() -> None:
+    with pytest.raises(DataValidationError, match=r"^TrialConfig\.override: \[analysis\] row = ''"):
+        TrialConfig(crop="wheat").override(row="")
+
+
 def test_price_of_a_product_no_treatment_names_warns() -> None:
     """A price no ``[[treatments]]`` product uses was ignored silently (stop 48)."""
     from yieldtrial.errors import YieldTrialWarning
@@ -431,6 +452,27 @@ def test_price_of_a_product_no_treatment_names_warns() -> None:
         "table names as its product, so it is not used (the products: 'urea', 'DCD'); check "
         "the spelling against product = ..., or remove it"
     ]
+
+
+def test_price_of_a_product_no_treatment_names_warns_in_python_too() -> None:
+    """``TrialConfig(economics={"prices": ...})`` was silent where trial.toml warns (stop 49)."""
+    from yieldtrial.config import TreatmentInfo
+    from yieldtrial.errors import YieldTrialWarning
+
+    with pytest.warns(YieldTrialWarning) as caught:
+        config = TrialConfig(
+            economics={"grain_price_per_kg": 2.4, "prices": {"Urea": 2.0}},
+            treatments=(TreatmentInfo("T", product="urea"),),
+        )
+    assert [str(w.message) for w in caught] == [
+        "TrialConfig: [economics] prices gives a price for 'Urea', which no [[treatments]] "
+        "table names as its product, so it is not used (the products: 'urea'); check the "
+        "spelling against product = ..., or remove it"
+    ]
+    assert caught[0].filename == __file__  # the line that made it, not dataclasses' __init__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        config.override(margin_pct=5)  # said once, when the description was made
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,33 @@ def test_fertilizer_cost_missing_price_names_product():
         fertilizer_cost_per_ha(FERT, prices={"compound 15-15-15": 3.0})
 
 
+def test_fertilizer_cost_warns_of_a_price_no_product_uses():
+    """A price for no product was ignored silently; trial.toml's said so (stop 49)."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    with pytest.warns(YieldTrialWarning) as caught:
+        fertilizer_cost_per_ha(FERT, prices={**PRICES, "Synergist": 20.0})
+    assert [str(w.message) for w in caught] == [
+        "prices gives a price for 'Synergist', which no treatment's fertilizer names as its "
+        "product, so it is not used (the products: 'compound 15-15-15', 'synergist'); check "
+        "the spelling against the products' names, or remove it"
+    ]
+    assert caught[0].filename == __file__  # the caller's line
+
+
+def test_fieldtrial_economics_warns_of_a_price_no_product_uses():
+    """``trial.economics(prices=...)`` says it, as trial.toml's ``[economics] prices`` does."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    book = rcbd(["CK1", "CK2", "T"], blocks=2, seed=2, plot_area_m2=20.0)
+    book["fresh_mass_kg"] = [13.0 + 0.1 * i for i in range(len(book))]
+    book["moisture_pct"] = 14.0
+    book["impurity_pct"] = 0.0
+    trial = FieldTrial.from_dataframe(book, crop="wheat", control="CK1")
+    with pytest.warns(YieldTrialWarning, match=r"^prices gives a price for 'urea', which no"):
+        trial.economics(FERT, grain_price_per_kg=2.4, currency="CNY", prices={**PRICES, "urea": 2})
+
+
 def test_economics_table_equal_yields():
     """Equal yields: CK2 saves 450 and T 300 per ha; VCR undefined; currency stated."""
     yields = {"CK1": 7000.0, "CK2": 7000.0, "T": 7000.0}

@@ -444,7 +444,7 @@ def test_utf16_without_bom_is_named(tmp_path, capsys, order):
     assert_one_line_error(
         standardize_argv(path, tmp_path),
         capsys,
-        match=rf"UTF-16 text without a byte-order mark.*--encoding utf-16-{order}",
+        match=rf"UTF-16-{order.upper()} text without a byte-order mark.*--encoding utf-16-{order}",
         untouched=[path],
     )
     assert len(read_plots(path, encoding=f"utf-16-{order}")) == 4

@@ -72,7 +72,7 @@ def test_margin_100_on_the_command_line(tmp_path, capsys):
             "-o", str(out)]  # fmt: skip
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--margin-pct = 100.0; --margin-pct must be in [0, 100)" in err
+    assert err.count("\n") == 1 and "--margin-pct = 100; --margin-pct must be in [0, 100)" in err
     assert not out.exists()
 
 

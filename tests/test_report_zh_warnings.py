@@ -673,7 +673,9 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
     # printed when trial.toml is read, before any report: its --lang zh line is the CLI
     # catalogue's "economics-unused-price" (tests/test_cli_errors_zh.py)
-    "yieldtrial/config.py::_warn_unused_prices": (
+    # (also by TrialConfig(economics=...) and FieldTrial.economics(prices=...), stop 49;
+    # the report's economics section silences it: said once, when the description is made)
+    "yieldtrial/config.py::warn_unused_prices": (
         "not a data warning: said when trial.toml is read, in no report",
     ),
     "yieldtrial/design/resolve.py::warn_single_block": ("single block",),

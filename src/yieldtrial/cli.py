@@ -324,7 +324,7 @@ def _main(argv: Sequence[str] | None) -> int:
         held = _HeldLines.install()
         try:
             with (
-                output_group(),
+                output_group(str(args.command)),
                 _one_line_warnings(),
                 _quiet_library_logs(),
                 heartbeat(str(args.command)),

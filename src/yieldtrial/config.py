@@ -78,6 +78,7 @@ Examples
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import math
 import os
@@ -501,6 +502,14 @@ class TrialConfig:
         for name in ("treatments", "published"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "exclude", _python_exclusions(self.exclude, "TrialConfig"))
+        # block="" as trial.toml's block = "" (stop 49): the file's rule and message
+        _check_design_columns(
+            {"columns": self.columns, **{key: getattr(self, key) for key in DESIGN_COLUMN_KEYS}},
+            "TrialConfig",
+        )
+        where = _PRICES_WHERE.get()
+        if where is not None:  # a price no product uses (stop 49: also made in Python)
+            _warn_unused_prices(self, where)
         for name in (*_FLOAT_FIELDS, *_CHOICE_FIELDS):
             value = getattr(self, name)
             if value is not None:  # checked as in trial.toml (from_values passes them checked)
@@ -753,7 +762,6 @@ class TrialConfig:
             for attr, key in _FILE_KEYS.items():
                 message = message.replace(f": {attr} = ", f": {key} = ", 1)
             raise DataValidationError(message) from None
-        _warn_unused_prices(config, where)
         return config
 
     @classmethod
@@ -779,7 +787,11 @@ class TrialConfig:
             if value is None:
                 continue
             clean[name] = _coerce(name, value, where)
-        return cls(**clean)
+        token = _PRICES_WHERE.set(where)  # the unused prices' warning names the file
+        try:
+            return cls(**clean)
+        finally:
+            _PRICES_WHERE.reset(token)
 
     def override(self, where: str = "TrialConfig.override", **changes: Any) -> TrialConfig:
         """Return a copy with the non-``None`` values of ``changes`` replacing fields.
@@ -809,14 +821,24 @@ class TrialConfig:
             for name, value in changes.items()
             if value is not None
         }
+        if any(key in clean for key in DESIGN_COLUMN_KEYS):  # named after the call
+            _check_design_columns(
+                {"columns": self.columns, **{k: getattr(self, k) for k in DESIGN_COLUMN_KEYS}}
+                | clean,
+                where,
+            )
         import warnings
 
         from yieldtrial.errors import YieldTrialWarning
 
-        with held_warnings():
-            if "margin_pct" not in clean:  # warned when this description was made
-                warnings.simplefilter("ignore", YieldTrialWarning)
-            return dataclasses.replace(self, **clean)
+        token = _PRICES_WHERE.set(None)  # unused prices: warned when this was made
+        try:
+            with held_warnings():
+                if "margin_pct" not in clean:  # warned when this description was made
+                    warnings.simplefilter("ignore", YieldTrialWarning)
+                return dataclasses.replace(self, **clean)
+        finally:
+            _PRICES_WHERE.reset(token)
 
     # ------------------------------------------------------------------ use
     def treatment(self, label: str) -> TreatmentInfo | None:
@@ -971,6 +993,11 @@ def load_config(path: str | os.PathLike[str] | None) -> TrialConfig:
 
 
 # ---------------------------------------------------------------------- helpers
+#: Where a description being made was given, for its unused prices' warning
+#: (``TrialConfig`` when made in Python; the file when read; ``None``: already warned).
+_PRICES_WHERE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "yieldtrial_prices_where", default="TrialConfig"
+)
 #: Attributes whose trial.toml key differs from their name (for messages about the file).
 _FILE_KEYS: dict[str, str] = {
     "trial_id": "[trial] id",
@@ -1139,7 +1166,8 @@ def _published(item: object, index: int, where: str) -> PublishedFigure:
         value = item.get(key)
         if value is None:
             raise DataValidationError(
-                f"{where}: [[published]] entry {index + 1} needs {key} = <number>, got {value!r}."
+                f"{where}: [[published]] entry {index + 1} needs {key} = <number>, but it is "
+                "missing."  # was "got None": Python's word for a key not written (stop 49)
             )
         numbers[key] = _number(
             key, value, f"{where}: [[published]] entry {index + 1}", low=0.0, high=high
@@ -1231,7 +1259,7 @@ def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
     ):
         raise DataValidationError(
             f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
-            f"of the plot table), got {plot!r}."
+            f"of the plot table), {'but it is missing' if plot is None else f'got {plot!r}'}."
         )
     reason = item.get("reason")
     if not isinstance(reason, str) or not clean_text(reason).strip():
@@ -1278,6 +1306,8 @@ def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
 
     A blank name (``block = ""`` as ``block = " "``) is refused too: ``""`` was ignored
     while ``" "`` was the column mapping's error at reading (one rule, stop 48).
+    ``TrialConfig(block="")`` and ``override(block="")`` are checked here too, with
+    ``where`` naming the call (stop 49).
     """
     named: dict[str, str] = {str(header): "[columns]" for header in values.get("columns", {})}
     for role in DESIGN_COLUMN_KEYS:
@@ -1314,29 +1344,52 @@ def _warn_unused_prices(config: TrialConfig, where: str) -> None:
 
     Such a price was ignored without a word (a spelling slip, ``"urea "`` for ``"Urea"``,
     leaves the product unpriced or the price unused; stop 48).  Said only when the tables
-    name products: without any, the economics section says what is missing.
+    name products: without any, the economics section says what is missing.  A
+    description made in Python (``TrialConfig(economics=..., treatments=...)``) warns too
+    (stop 49).
     """
     prices = config.economics.get("prices")
-    described = _described_products(config.treatments)
-    if not isinstance(prices, Mapping) or not described:
-        return
-    unused = [str(name) for name in prices if str(name) not in described]
-    if not unused:
-        return
-    import warnings
+    if isinstance(prices, Mapping):
+        warn_unused_prices(prices, _described_products(config.treatments), where=where)
 
-    from yieldtrial.errors import YieldTrialWarning
+
+def warn_unused_prices(
+    prices: Iterable[Any], products: Sequence[str], *, where: str | None = None
+) -> None:
+    """Warn of prices given for products that no treatment uses (the price is ignored).
+
+    One warning for trial.toml, ``TrialConfig`` and ``FieldTrial.economics(prices=...)``
+    (stop 49), attributed to the first caller outside yieldtrial.
+
+    Parameters
+    ----------
+    prices : iterable
+        The product names priced (the keys of ``prices``).
+    products : sequence of str
+        The products the treatments use; nothing is said when there are none (the
+        economics then say what is missing).
+    where : str, optional
+        The trial description (``'trial.toml'``, ``TrialConfig``): the message names its
+        ``[economics] prices`` and ``[[treatments]]`` tables; ``None`` for the ``prices=``
+        argument of the economics functions, whose products are the fertilizer's.
+    """
+    unused = [str(name) for name in prices if str(name) not in products]
+    if not unused or not products:
+        return
     from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller
 
+    given, named_by, spelled = (
+        (f"{where}: [economics] prices", "no [[treatments]] table", "product = ...")
+        if where is not None
+        else ("prices", "no treatment's fertilizer", "the products' names")
+    )
     one = len(unused) == 1
-    warnings.warn(
-        f"{where}: [economics] prices gives a price for {list_items(map(repr, unused))}, "
-        f"which no [[treatments]] table names as {'its' if one else 'their'} product, so "
-        f"{'it is' if one else 'they are'} not used (the products: "
-        f"{list_items(map(repr, described))}); check the spelling against product = ..., "
-        f"or remove {'it' if one else 'them'}",
-        YieldTrialWarning,
-        stacklevel=4,
+    warn_at_caller(
+        f"{given} gives a price for {list_items(map(repr, unused))}, which {named_by} "
+        f"names as {'its' if one else 'their'} product, so {'it is' if one else 'they are'} "
+        f"not used (the products: {list_items(map(repr, products))}); check the spelling "
+        f"against {spelled}, or remove {'it' if one else 'them'}"
     )
 
 
@@ -1439,7 +1492,7 @@ def _check_economics(economics: Mapping[str, Any], where: str) -> None:
     if economics and price is None:  # a wrong value gets the numbers' messages (_rate)
         raise DataValidationError(
             f"{where}: [economics] needs grain_price_per_kg = <number from 0 to {MAX_RATE:g}> "
-            f"[currency/kg], got {shown(price)}."
+            "[currency/kg], but it is missing."  # was "got None" (stop 49)
         )
     if economics:
         _rate("grain_price_per_kg", price, f"{where}: [economics]", example=None)

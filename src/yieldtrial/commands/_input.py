@@ -271,18 +271,45 @@ def huge_number_problem(text: str, *, whole: bool, example: str = "") -> str:
     )
 
 
+class TypedNumber(float):
+    """A number option's value, whose repr is the text typed (``--alpha 5`` echoes ``5``).
+
+    Messages show a refused value by its repr (:func:`yieldtrial.io.checks.shown`), so
+    ``--alpha 5`` was echoed as ``5.0`` and ``--cv 1e3`` as ``1000.0`` (stop 49).  Any
+    arithmetic on it gives a plain float; the checks return plain floats.
+    """
+
+    typed: str
+
+    def __new__(cls, value: float, typed: str) -> TypedNumber:
+        """Make the number ``value``, typed as ``typed``."""
+        number = super().__new__(cls, value)
+        number.typed = typed
+        return number
+
+    def __repr__(self) -> str:
+        """Return the text typed (full-width digits as ASCII, surrounding spaces dropped)."""
+        return self.typed
+
+    def __reduce__(self) -> tuple[type[TypedNumber], tuple[float, str]]:
+        """Pickle as the number and its text."""
+        return TypedNumber, (float(self), self.typed)
+
+
 def number_option(text: str) -> float:
     """Argparse type of a numeric option: a plain decimal number (see :data:`PLAIN_NUMBER`).
 
     Full-width digits are read as ASCII, as in a table cell (``１２．５`` is 12.5); a value
     float() reads otherwise (``1_3``, ``١٣``) is a usage error naming the option and the
-    value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.
+    value; ``nan`` and ``inf`` pass to the finite-number check of ``main``.  The value is a
+    :class:`TypedNumber`: a message echoes it as typed.
     """
     problem = ascii_number_problem(text) or huge_number_problem(text, whole=False)
     if problem:
         raise argparse.ArgumentTypeError(problem)
     # ValueError: argparse's "invalid float value"; + 0.0 makes -0 a 0 ("at -0 %", "100 - -0")
-    return float(option_number_text(text)) + 0.0
+    normal = option_number_text(text)
+    return TypedNumber(float(normal) + 0.0, normal.strip())
 
 
 number_option.__name__ = "float"  # argparse names the type in "invalid float value"
@@ -567,6 +594,8 @@ def _flag_setting_words(message: str, args: argparse.Namespace) -> str:
         return message
     key = match.group(1)
     dest, first = _SETTING_FLAGS[key]
+    if getattr(args, dest, None) is None:  # network's --margin-pct is stored as margin_pct
+        dest = key
     if getattr(args, dest, None) is None:  # not given as a flag
         return message
     flag = getattr(args, "option_spellings", {}).get(dest, first)

@@ -92,6 +92,9 @@ _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
 #: The values a number setting takes, after a refused value (io.checks.check_number):
 #: ``; alpha must be from 0.0001 to 0.5``, ``; margin_pct must be in [0, 100)``.
 _SETTING_RANGE = r"(?:; (?P=name) must be (?P<takes>in [\[(]\S+, \S+[\])]|from \S+ to \S+))?"
+#: A number setting's name: a trial.toml key, a dotted key of a table of numbers
+#: (``prices.urea``, ``prices."compound fertilizer"``, stop 49), or a command-line option.
+_SETTING = r"(?:\w+(?:\.(?:\w+|\"[^\"]*\"))?|--[\w-]+)"
 #: Where a setting was given: trial.toml (its name quoted) or the command line.
 _WHERE = r"(?P<where>" + _Q + r"|the command line)"
 #: Where inside trial.toml: [conditions], [economics], a [[treatments]] table, its products
@@ -225,6 +228,16 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(force=True in Python\) to replace it",
         "{path} 已存在，且不是 yieldtrial 写出后未改动的输出文件，拒绝覆盖。"
         "请换一个输出文件名，或加 --force 覆盖它",
+    ),
+    Template(
+        "existing-output-other-command",  # stop 49: a field book design wrote, say
+        r"(?P<path>" + _Q + r") is an unchanged output of 'yieldtrial (?P<other>[a-z]+)', not "
+        r"of 'yieldtrial (?P<command>[a-z]+)'; refusing to replace it \(another command's "
+        r"output is kept as the user's file, e\.g\. a field book not yet filled in\)\. Choose "
+        r"another output name, or add --force to replace it",
+        "{path} 是 yieldtrial {other} 写出后未改动的输出，不是 yieldtrial {command} 的输出，"
+        "拒绝覆盖（其他命令的输出视为用户的文件，如尚未填写的田间记录簿）。请换一个输出文件名，"
+        "或加 --force 覆盖它",
     ),
     Template(
         "existing-output-unreadable",
@@ -748,7 +761,9 @@ TEMPLATES: tuple[Template, ...] = (
         "setting-not-finite",
         _WHERE
         + _AT
-        + r": (?P<name>\w+) = (?P<value>.+?); expected a finite number"
+        + r": (?P<name>"
+        + _SETTING
+        + r") = (?P<value>.+?); expected a finite number"
         + _SETTING_RANGE
         + r"\.",
         "{where}：{name} = {value}；应为有限的数值{takes}。",
@@ -757,7 +772,9 @@ TEMPLATES: tuple[Template, ...] = (
         "setting-quoted-number",
         _WHERE
         + _AT
-        + r": (?P<name>\w+) = (?P<value>"
+        + r": (?P<name>"
+        + _SETTING
+        + r") = (?P<value>"
         + _R
         + r") is text; write the number without "
         r"quotes \((?P=name) = (?P<number>[^()]+)\)" + _SETTING_RANGE + r"\.",
@@ -767,14 +784,16 @@ TEMPLATES: tuple[Template, ...] = (
         "setting-not-number",
         _WHERE
         + _AT
-        + r": (?P<name>\w+) = (?P<value>.+?); expected a number"
+        + r": (?P<name>"
+        + _SETTING
+        + r") = (?P<value>.+?); expected a number"
         + _SETTING_RANGE
         + r"\.",
         "{where}：{name} = {value}；应为数值{takes}。",
     ),
     Template(
         "setting-range",
-        _WHERE + _AT + r": (?P<name>\w+|--[\w-]+) = (?P<value>.+?); (?P=name) must be in "
+        _WHERE + _AT + r": (?P<name>" + _SETTING + r") = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
     ),
@@ -860,7 +879,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "design-column-blank",
-        _WHERE
+        r"(?P<where>"
+        + _Q
+        + r"|the command line|TrialConfig(?:\.override)?)"
         + r": \[analysis\] (?P<role>block|incomplete_block|row|column) = (?P<value>"
         + _R
         + r") names no column \(it is blank\); give the plot table's (?P=role) column, e\.g\. "
@@ -1042,9 +1063,9 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "economics-price",
         r"(?P<path>" + _R + r"): \[economics\] needs grain_price_per_kg = <number from 0 to "
-        r"(?P<high>\S+)> \[currency/kg\], got (?P<value>.+?)\.",
+        r"(?P<high>\S+)> \[currency/kg\], but it is missing\.",
         "{path}：[economics] 需要 grain_price_per_kg = <0 至 {high} 的数>（货币单位/kg），"
-        "现为 {value}。",
+        "但未填写。",
     ),
     Template(
         "treatments-no-label",
@@ -1069,6 +1090,13 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(the plot_id of the plot table\), got (?P<value>.+?)\.",
         '{path}：第 {n} 个 [[exclude]] 需要 plot = "<小区号>"（小区数据表中的 plot_id），'
         "现为 {value}。",
+    ),
+    Template(
+        "exclude-plot-missing",  # stop 49: was "got None", 现为 None
+        r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) needs plot = \"<plot id>\" "
+        r"\(the plot_id of the plot table\), but it is missing\.",
+        '{path}：第 {n} 个 [[exclude]] 需要 plot = "<小区号>"（小区数据表中的 plot_id），'
+        "但未填写。",
     ),
     Template(
         "exclude-no-plot",
@@ -1147,8 +1175,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "published-needs",
         r"(?P<path>" + _R + r"): \[\[published\]\] entry (?P<n>\d+) needs (?P<key>\w+) = "
-        r"<number>, got (?P<value>.+?)\.",
-        "{path}：第 {n} 个 [[published]] 需要 {key} = <数值>，现为 {value}。",
+        r"<number>, but it is missing\.",
+        "{path}：第 {n} 个 [[published]] 需要 {key} = <数值>，但未填写。",
     ),
     Template(
         "factor-roles-one-factor",
@@ -1503,18 +1531,20 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "utf32-text",
         _FILE + r": the file looks like UTF-32 text \(four bytes per character\); pass "
-        r"--encoding (?P<codec>utf-32-(?:le|be)) \(encoding='(?P=codec)'\), or save it as "
-        r"'CSV UTF-8'",
+        r"--encoding (?P<codec>utf-32-(?:le|be)) \(encoding='(?P=codec)' in Python\), or save "
+        r"it as 'CSV UTF-8'",
         "{file}：该文件看似 UTF-32 文本（每个字符 4 字节）；请加 --encoding {codec}"
-        "（encoding='{codec}'），或另存为“CSV UTF-8”",
+        "（Python 中为 encoding='{codec}'），或另存为“CSV UTF-8”",
     ),
     Template(
         "utf16-without-bom",
-        _FILE + r": the file looks like UTF-16 text without a byte-order mark \(every other byte "
-        r"is NUL\); pass --encoding (?P<codec>utf-16-(?:le|be)) \(encoding='(?P=codec)'\), or "
-        r"save it as 'CSV UTF-8'",
-        "{file}：该文件看似没有字节顺序标记（BOM）的 UTF-16 文本（每隔一个字节为 NUL）；"
-        "请加 --encoding {codec}（encoding='{codec}'），或另存为“CSV UTF-8”",
+        _FILE + r": the file looks like (?P<name>UTF-16-(?:LE|BE)) text without a byte-order "
+        r"mark \(as Excel's 'Unicode text' can save it\), which yieldtrial does not guess; "
+        r"save it as 'CSV UTF-8' \(in Excel: File > Save As > CSV UTF-8\), or pass --encoding "
+        r"(?P<codec>utf-16-(?:le|be)) \(encoding='(?P=codec)' in Python\)",
+        "{file}：该文件看似没有字节顺序标记（BOM）的 {name} 文本（Excel 的“Unicode 文本”可能"
+        "这样保存），yieldtrial 不做猜测；请另存为“CSV UTF-8”（Excel：文件 > 另存为 > CSV "
+        "UTF-8），或加 --encoding {codec}（Python 中为 encoding='{codec}'）",
     ),
     Template(
         "binary-nul",
@@ -1695,16 +1725,19 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "economics-unused-price",
-        _WHERE
-        + r": \[economics\] prices gives a price for (?P<names>"
+        # trial.toml or TrialConfig: its tables; FieldTrial.economics(prices=...): the
+        # argument and the fertilizer's products (one message, config.warn_unused_prices)
+        r"(?:(?P<where>" + _Q + r"|the trial description|TrialConfig): \[economics\] )?"
+        r"prices gives a price for (?P<names>"
         + _R
         + r"(?:, "
         + _R
-        + r")*(?: and \d+ more)?), which no \[\[treatments\]\] table names as (?:its|their) "
-        r"product, so (?:it is|they are) not used \(the products: (?P<products>.+?)\); check "
-        r"the spelling against product = \.\.\., or remove (?:it|them)",
-        "{where}：[economics] prices 中有未被使用的价格：{names}；没有 [[treatments]] 以其为"
-        "产品（现有产品：{products}）；请对照 product = ... 检查拼写，或将其删去",
+        + r")*(?: and \d+ more)?), which no (?P<named_by>\[\[treatments\]\] table|treatment's "
+        r"fertilizer) names as (?:its|their) product, so (?:it is|they are) not used \(the "
+        r"products: (?P<products>.+?)\); check the spelling against (?P<spelled>product = "
+        r"\.\.\.|the products' names), or remove (?:it|them)",
+        "{where}prices 中有未被使用的价格：{names}；没有{named_by}以其为产品（现有产品："
+        "{products}）；请对照{spelled}检查拼写，或将其删去",
         lists=("names", "products"),
     ),
     Template(
@@ -2966,12 +2999,23 @@ _RATE_FIX = re.compile(
 )
 
 
+#: The fixes of ``[economics] prices`` and other costs (config._check_economics).
+_MONEY_FIX = re.compile(
+    r"a (?P<what>price is zero or positive, at most|cost is at most) (?P<high>\S+)"
+    r"(?: in magnitude)? \(more is a typing error\)"
+)
+
+
 def _fix_zh(fix: str | None) -> str | None:
     """Return the valid values of a number setting in Chinese (None: the fix is unknown)."""
     if fix is None:
         return ""
     if fix in _FIXES_ZH:
         return _FIXES_ZH[fix]
+    money = _MONEY_FIX.fullmatch(fix)
+    if money is not None:
+        what = "价格应为零或正数，" if money["what"].startswith("price") else "费用的绝对值"
+        return f"：{what}最多 {money['high']}（更大属输入错误）"
     rate = _RATE_FIX.fullmatch(fix)
     if rate is None:
         return None
@@ -3374,6 +3418,11 @@ def translate(message: str) -> str | None:
                 values[name] = _join_items_zh(values[name])
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
+        if template.name == "economics-unused-price":  # the file's tables, or the argument
+            table = values["named_by"].startswith("[[")
+            values["where"] = f"{values['where']}：[economics] " if values["where"] else ""
+            values["named_by"] = " [[treatments]] " if table else "哪个处理的肥料"
+            values["spelled"] = " product = ... " if table else "产品名称"
         if "table" in values and values["table"] is None:  # "[trial] id = ..." or "id = ..."
             values["table"] = ""
         if template.name == "augmented-few-df":  # more blocks, when the entries allow them

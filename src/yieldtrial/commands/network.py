@@ -540,8 +540,6 @@ def _with_standardized_trials(
     args: argparse.Namespace,
 ) -> pd.DataFrame:
     """Standardize the trials of raw harvest records; give them yields in ``response``."""
-    import dataclasses
-
     import numpy as np
     import pandas as pd
 
@@ -551,7 +549,7 @@ def _with_standardized_trials(
     raw = plots.loc[rows].copy()
     raw.attrs = dict(plots.attrs)
     # the control is checked over all trials (read_network's caller); a raw site may lack it
-    settings = dataclasses.replace(config, control=())
+    settings = config.override("the command line", control=())  # warned once, when read
     standardized, column, _ = _standardized(raw, settings, by=by, args=args)
     target = unit_from_yield_column(response)
     given = unit_from_yield_column(column)

@@ -33,6 +33,7 @@ def _number(text: str) -> float | int:
     is not a number at all is a usage error.
     """
     from yieldtrial.commands._input import (
+        TypedNumber,
         ascii_number_problem,
         huge_number_problem,
         option_number_text,
@@ -48,7 +49,7 @@ def _number(text: str) -> float | int:
     except ValueError:
         pass
     try:
-        return float(text)
+        return TypedNumber(float(text), text.strip())  # echoed as typed: 5.0, 5e3 (stop 49)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 

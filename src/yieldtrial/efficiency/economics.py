@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
-from yieldtrial.config import MAX_RATE
+from yieldtrial.config import MAX_RATE, warn_unused_prices
 from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
@@ -237,8 +237,11 @@ def fertilizer_cost_per_ha(
         )  # the rule and message of [economics] prices in trial.toml
         for k, v in _mapping(prices, "prices").items()
     }  # fmt: skip
+    described = products_by_treatment(fertilizer)
+    used = [product.name for products in described.values() for product in products]
+    warn_unused_prices(price_map, list(dict.fromkeys(used)))  # as trial.toml's (stop 49)
     costs: dict[str, float] = {}
-    for treatment, products in products_by_treatment(fertilizer).items():
+    for treatment, products in described.items():
         total = 0.0
         for product in products:
             price = price_map.get(product.name, product.price_per_kg)

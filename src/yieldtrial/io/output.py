@@ -377,8 +377,15 @@ def _claim_key(target: Path) -> str:
     return os.path.abspath(target)
 
 
+#: The command writing (``"design"``, ``"report"``; None from Python): recorded with each
+#: output, whose unchanged file another command does not replace without --force (stop 49).
+_WRITER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "yieldtrial_writer", default=None
+)
+
+
 @contextlib.contextmanager
-def output_group() -> Iterator[list[Path]]:
+def output_group(command: str | None = None) -> Iterator[list[Path]]:
     """Write several files as one output: when the block fails, remove what it created.
 
     A report with its figures and complete tables, a field book with its map, the
@@ -389,6 +396,13 @@ def output_group() -> Iterator[list[Path]]:
     another run has put under a created name since is left alone.  Groups nest: an
     inner group that succeeds hands its files to the enclosing one.
 
+    Parameters
+    ----------
+    command : str, optional
+        The command writing (``"design"``): each output is recorded with it, and an
+        unchanged output another command wrote is not replaced without ``force``
+        (:func:`check_output`).  Inner groups keep the outer group's command.
+
     Yields
     ------
     list of Path
@@ -398,6 +412,7 @@ def output_group() -> Iterator[list[Path]]:
     identity: dict[Path, tuple[int, int]] = {}
     token = _GROUPS.set((*_GROUPS.get(), (created, identity)))
     claims = _NEW_OUTPUTS.set(_NEW_OUTPUTS.get() if _NEW_OUTPUTS.get() is not None else set())
+    writer = _WRITER.set(command or _WRITER.get())
     try:
         yield created
         raise_kept_stop()  # a stop swallowed by a __del__ inside the block: undo it too
@@ -406,6 +421,7 @@ def output_group() -> Iterator[list[Path]]:
         _forget_removed({path.parent for path in created})  # a manifest replaced, not created
         raise
     finally:
+        _WRITER.reset(writer)
         _NEW_OUTPUTS.reset(claims)
         _GROUPS.reset(token)
     outer = _GROUPS.get()
@@ -875,6 +891,18 @@ def is_own_output(path: str | os.PathLike[str]) -> bool:
     return isinstance(following, dict) and _recorded_content(target, following)
 
 
+def _recorded_command(target: Path) -> str | None:
+    """Return the command whose output ``target`` is (None: not recorded, or from Python)."""
+    entry = _read_manifest(target.parent).get(target.name)
+    if not isinstance(entry, dict):
+        return None
+    following = entry.get("next")
+    if isinstance(following, dict) and not _recorded_content(target, entry):
+        entry = following  # the content a killed run was renaming into place
+    command = entry.get("command")
+    return command if isinstance(command, str) and command else None
+
+
 def _recorded_content(target: Path, entry: dict[str, Any]) -> bool:
     """Whether ``target`` has the content a manifest entry records (hash, size, identity)."""
     if not isinstance(entry.get("sha256"), str):
@@ -1032,8 +1060,18 @@ def _check_output(
                 "even with --force. Write the new layout to another file (e.g. -o "
                 "fieldbook-2.csv), or move the old one away first"
             )
-    if force or is_own_output(target):
+    if force:
         return target, False
+    if is_own_output(target):
+        other = _recorded_command(target)
+        if other is None or _WRITER.get() in (None, other):
+            return target, False
+        raise DataValidationError(
+            f"{str(target)!r} is an unchanged output of 'yieldtrial {other}', not of "
+            f"'yieldtrial {_WRITER.get()}'; refusing to replace it (another command's output "
+            "is kept as the user's file, e.g. a field book not yet filled in). Choose another "
+            "output name, or add --force to replace it"
+        )
     if not _readable(target):
         raise DataValidationError(
             f"{str(target)!r} already exists and yieldtrial may not read it (no read "
@@ -1253,6 +1291,8 @@ def _record_next(target: Path, digest: str, size: int) -> None:
         entry = files.get(target.name)
         entry = dict(entry) if isinstance(entry, dict) else {}
         entry["next"] = {"sha256": digest, "size": size}
+        if _WRITER.get():
+            entry["next"]["command"] = _WRITER.get()
         files[target.name] = entry
         _write_manifest(folder, files, keep=target.name)
 
@@ -1297,6 +1337,8 @@ def _record_entry(
     folder = target.parent
     with _folder_lock(folder):
         entry: dict[str, Any] = {"sha256": digest}
+        if _WRITER.get():  # another command's unchanged output is not replaced (stop 49)
+            entry["command"] = _WRITER.get()
         if written is not None:
             info = os.lstat(target)
             if (info.st_dev, info.st_ino) != written[:2]:

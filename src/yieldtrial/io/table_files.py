@@ -393,8 +393,8 @@ def _check_binary(head: bytes, name: str) -> None:
             order = "be" if head.startswith(b"\x00\x00") else "le"
             raise DataValidationError(
                 f"{name}: the file looks like UTF-32 text (four bytes per character); pass "
-                f"--encoding utf-32-{order} (encoding='utf-32-{order}'), or save it as "
-                "'CSV UTF-8'"
+                f"--encoding utf-32-{order} (encoding='utf-32-{order}' in Python), or save it "
+                "as 'CSV UTF-8'"
             )
         for order, text, nul in (("le", head[0::2], head[1::2]), ("be", head[1::2], head[0::2])):
             if (
@@ -403,10 +403,14 @@ def _check_binary(head: bytes, name: str) -> None:
                 and text.isascii()
                 and b"\x00" not in text
             ) or _unicode_text(head, f"utf-16-{order}"):
+                # named, with the fix a spreadsheet user can take first (stop 49: it said
+                # "every other byte is NUL", untrue of Chinese labels, and no program's name)
                 raise DataValidationError(
-                    f"{name}: the file looks like UTF-16 text without a byte-order mark (every "
-                    f"other byte is NUL); pass --encoding utf-16-{order} "
-                    f"(encoding='utf-16-{order}'), or save it as 'CSV UTF-8'"
+                    f"{name}: the file looks like UTF-16-{order.upper()} text without a "
+                    "byte-order mark (as Excel's 'Unicode text' can save it), which yieldtrial "
+                    "does not guess; save it as 'CSV UTF-8' (in Excel: File > Save As > CSV "
+                    f"UTF-8), or pass --encoding utf-16-{order} (encoding='utf-16-{order}' in "
+                    "Python)"
                 )
         raise DataValidationError(
             f"{name}: the file is binary (it holds NUL bytes), not a text table; give a CSV "

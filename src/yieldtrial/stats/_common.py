@@ -59,8 +59,11 @@ def warn_at_caller(message: str) -> None:
     package = str(Path(__file__).resolve().parents[1])
     frame = sys._getframe(0)
     level = 1
-    while frame.f_back is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(
-        package
+    while frame.f_back is not None and (
+        str(Path(frame.f_code.co_filename).resolve()).startswith(package)
+        # the __init__ dataclasses wrote (file "<string>") for a yieldtrial class whose
+        # __post_init__ warns (TrialConfig(...)): the line that called it is the user's
+        or (frame.f_code.co_name == "__init__" and frame.f_code.co_filename.startswith("<"))
     ):
         frame = frame.f_back
         level += 1

@@ -160,7 +160,7 @@ def _percentages(value: Any, what: str, *, maximum: float, minimum: float = MIN_
         first = arr[bad].ravel()[0] if arr.ndim else arr
         raise DataValidationError(
             f"{what} must be a percentage from {minimum:g} to {maximum:,g} (8 for 8 %); "
-            f"got {float(first)!r}"
+            f"got {shown(value) if arr.ndim == 0 else repr(float(first))}"  # as given (stop 49)
         )
     return arr
 
@@ -193,7 +193,9 @@ _NAMES: dict[str, str] = {
 
 def _check_alpha(alpha: Any, names: Mapping[str, str] = _NAMES) -> float:
     low, high = ALPHA_RANGE
-    return check_alpha(_real(alpha, names["alpha"], f"from {low:g} to {high:g}"), names["alpha"])
+    number = _real(alpha, names["alpha"], f"from {low:g} to {high:g}")
+    # an int or float is echoed as given (--alpha 5: 5, not 5.0; stop 49)
+    return check_alpha(alpha if isinstance(alpha, int | float) else number, names["alpha"])
 
 
 def _check_power(power: Any, alpha: float, names: Mapping[str, str] = _NAMES) -> float:

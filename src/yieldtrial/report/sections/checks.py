@@ -27,6 +27,7 @@ from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Column, Paragraph, Section, Table, records
+from yieldtrial.report.sections.data import _outlier_items
 
 __all__ = ["check_contrast_levels", "data_checks_section", "dependency_notes"]
 
@@ -276,6 +277,19 @@ def check_contrast_levels(contrasts: Any, levels: Any) -> None:
             )
 
 
+def _screened_not_flagged(ctx: ReportContext, found: pd.DataFrame) -> pd.DataFrame:
+    """Return the screen's possible outliers (|r| > 3) that the outlier test did not flag.
+
+    The two sections use different criteria (stop 49): the screen names a plot that
+    "No plot was flagged" then seemed to contradict; the note says why both are right.
+    """
+    outliers = getattr(getattr(ctx, "diag", None), "outliers", None)
+    if outliers is None or not len(outliers):
+        return pd.DataFrame()
+    flagged = set(found["plot_id"].astype(str)) if len(found) else set()
+    return outliers[~outliers["plot_id"].astype(str).isin(flagged)]
+
+
 def data_checks_section(ctx: ReportContext) -> Section:
     """Suspect plots (flag table), sensitivity of the verdicts, and the user's exclusions."""
     s, lang = ctx.s, ctx.s.lang
@@ -318,6 +332,19 @@ def data_checks_section(ctx: ReportContext) -> Section:
         n = found["plot_id"].astype(str).nunique()
         blocks.append(Paragraph(t("checks.flagged", lang, n=n), "warning"))
         blocks.append(_flag_table(ctx, found))
+    screened = _screened_not_flagged(ctx, found)
+    if len(screened) and not formal_na:  # the two criteria named, never a silent contradiction
+        blocks.append(
+            Paragraph(
+                t(
+                    "checks.screen_only",
+                    lang,
+                    items=_outlier_items(screened, lang),
+                    alpha=f"{alpha:g}",
+                ),
+                "note",
+            )
+        )
     if formal_na:
         blocks.append(Paragraph(t("checks.formal_na", lang), "note"))
     if within_na:
