@@ -2039,6 +2039,42 @@ def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
     return argv, "F = 20.11"
 
 
+#: A report whose Dunnett P values state a large integration error (see the fixture below).
+BORDERLINE = {"on": False}
+
+
+@pytest.fixture(autouse=True)
+def _dunnett_with_a_large_stated_error(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """With ``BORDERLINE["on"]``, Dunnett's P values state an error of 2e-3, the first 0.051.
+
+    What a quasi-Monte Carlo integration that stopped at its largest point set can state
+    (tests/test_stats_compare_borderline.py): the P of 0.051 is within it of alpha 0.05.
+    """
+    import numpy as np
+
+    from yieldtrial.stats import compare
+    from yieldtrial.stats.distributions import MvtProbability
+
+    real = compare.dunnett_pvalues
+
+    def stated(*args: Any, **kwargs: Any) -> Any:
+        p, accuracy = real(*args, **kwargs)
+        if not BORDERLINE["on"]:
+            return p, accuracy
+        p = np.array(p, dtype=float)
+        p[0] = 0.051
+        return p, MvtProbability(accuracy.value, "qmc", 2e-3)
+
+    monkeypatch.setattr(compare, "dunnett_pvalues", stated)
+    yield
+    BORDERLINE["on"] = False
+
+
+def _case_mvt_borderline(tmp: Path) -> tuple[list[str], str]:
+    BORDERLINE["on"] = True
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "r.md")), "P = 0.0510"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2298,6 +2334,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-ignores-rows-columns": _case_network_ignores_rows_columns,
     "stdout-closed-output": _case_stdout_closed_output,
     "stdout-closed-redirect": _case_stdout_closed_redirect,
+    "mvt-borderline": _case_mvt_borderline,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2380,6 +2417,7 @@ NAMES = {
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     # the estimation and df methods and the R package, as Chinese text names them
     "pooled-stratum": r"REML|Satterthwaite|lmerTest",
+    "mvt-borderline": r"Dunnett",  # the method's name
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
@@ -2520,6 +2558,7 @@ WARNINGS = (
     "network-left-out-of-summary",
     "augmented-typed-twice",
     "pooled-stratum",
+    "mvt-borderline",
     "output-not-recorded",
     "augmented-lost-entry",
     "augmented-few-df",

@@ -2294,6 +2294,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{chinese}",
     ),
     Template(
+        # stats.compare._warn_borderline (Dunnett's or Tukey's adjusted P values integrated
+        # numerically), worded by the report's catalogue as pooled-stratum is: see translate()
+        "mvt-borderline",
+        r"(?:Dunnett's comparisons with the control|Tukey's pairwise comparisons): \d+ "
+        r"adjusted P value\(s\) lie within the stated error of their numerical integration "
+        r"\(\S+, above 1e-4\) of alpha = \S+ \(closest: P = \S+\); their verdict at alpha "
+        r"is uncertain: treat them as borderline",
+        "{chinese}",
+    ),
+    Template(
         "audit-needs-harvest-columns",
         r"the plot table needs harvest columns \(fresh mass, moisture, area\) and one column "
         r"of published standardized yields with its unit, e\.g\. 'yield_kg_mu' or "
@@ -3304,6 +3314,11 @@ def _problems_zh(message: str) -> str | None:
     return f"{shown}：{match['n']} 个问题：" + "；".join(lines)
 
 
+#: Templates whose Chinese is the report's (report.i18n.translate_message): one text for the
+#: report's data-quality section and the command line.
+_REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline"})
+
+
 def translate(message: str) -> str | None:
     """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
 
@@ -3339,7 +3354,7 @@ def translate(message: str) -> str | None:
         match = template.regex.fullmatch(message)
         if match is None:
             continue
-        if template.name == "pooled-stratum":  # the report's Chinese text, when it has one
+        if template.name in _REPORT_WORDED:  # the report's Chinese text, when it has one
             from yieldtrial.report.i18n import translate_message
 
             chinese = translate_message(message, "zh")
