@@ -2075,6 +2075,110 @@ def _case_mvt_borderline(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "r.md")), "P = 0.0510"
 
 
+def _standardize_to(tmp: Path, name: str) -> list[str]:
+    return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / name)]
+
+
+def _case_read_path_invalid(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, str(tmp / "小区\0.csv"), *_html(tmp)), "小区\\x00.csv"
+
+
+def _case_write_name_nul(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, "产量\0.csv"), "产量\\x00.csv"
+
+
+def _case_write_name_bytes(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, "产量\udcff.csv"), "产量\\udcff.csv"
+
+
+def _case_write_bookkeeping_name(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, output.MANIFEST_NAME), output.MANIFEST_NAME
+
+
+def _case_folder_no_plot_table(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    return ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"], "试点'"
+
+
+def _one_mass(mass: str, area: str = "20") -> list[str]:
+    return [f"101,1,CK,{area},{mass},12.7\n", *ROWS[1:]]
+
+
+def _case_yield_overflows(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e308")), *_html(tmp)), "'101'"
+
+
+def _case_yield_too_small(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e-10", "1e300")), *_html(tmp)), "1e-306"
+
+
+def _case_yield_square_overflows(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e200")), *_html(tmp)), "5.02e+202"
+
+
+def _case_contrast_lacks_keys(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[contrasts]]\nname = "增效"\n'), "试验.toml"
+
+
+def _case_analysis_role_renamed(tmp: Path) -> tuple[list[str], str]:
+    text = '[columns]\n"区组" = "block"\n[analysis]\nblock = "区组"\n'
+    return _toml_case(tmp, text), "'区组'"
+
+
+def _case_treatment_order_absent(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    plot_table(tmp / "试点", "甲.csv")
+    plot_table(tmp / "试点", "乙.csv")
+    config = tmp / "试验.toml"
+    config.write_text('[[treatments]]\nlabel = "CK"\n[[treatments]]\nlabel = "新品"\n', "utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--config", str(config), "-o", str(tmp / "n.html")], "'新品'"
+
+
+def _case_design_label_too_long(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "rcbd", "--treatments", "CK", "B" * 201, "--blocks", "2"]
+    return [*argv, "-o", str(tmp / "f.csv")], "201"
+
+
+def _case_augmented_check_and_entry(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--treatments", "甲", "乙", "CK1", "--checks", "CK1", "CK2"]
+    return [*argv, "--blocks", "2", "-o", str(tmp / "f.csv")], "'CK1'"
+
+
+def _case_augmented_block_without_entries(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--treatments", "甲", "乙", "--checks", "CK1", "CK2"]
+    return [*argv, "--blocks", "3", "-o", str(tmp / "f.csv")], "3 个区组"
+
+
+def _case_alpha_not_multiple(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 8)]
+    argv = ["design", "alpha", "--treatments", *entries, "--replicates", "2", "--block-size", "3"]
+    return [*argv, "-o", str(tmp / "f.csv")], "（9 个）"
+
+
+def _case_field_map_too_large(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 201)]
+    argv = ["design", "rcbd", "--treatments", *entries, "--blocks", "30"]
+    return [*argv, "-o", str(tmp / "f.csv"), "--map", str(tmp / "m.svg")], "6,000"
+
+
+def _case_plots_share_position(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,row,column,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,1,1,CK,20,14,13\n", "2,1,2,T,20,14,13\n", "3,2,1,T,20,14,13\n"]
+    rows.append("4,2,1,CK,20,14,13\n")  # plot 4 typed at plot 3's place
+    plots = _table(tmp, rows, header)
+    return _report(tmp, plots, "--design", "latin", *_html(tmp)), "'3' 和 '4'"
+
+
+def _case_treatment_no_fertilizer(tmp: Path) -> tuple[list[str], str]:
+    text = (
+        '[[treatments]]\nlabel = "CK"\nproduct = "urea"\ngrade = "46-0-0"\nrate = 10\n'
+        'rate_unit = "kg/mu"\n[economics]\ncurrency = "CNY"\ngrain_price_per_kg = 2.5\n'
+        "[economics.prices]\nurea = 2.0\n"
+    )
+    return _toml_case(tmp, text), "处理 'T'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2335,6 +2439,24 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "stdout-closed-output": _case_stdout_closed_output,
     "stdout-closed-redirect": _case_stdout_closed_redirect,
     "mvt-borderline": _case_mvt_borderline,
+    "read-path-invalid": _case_read_path_invalid,
+    "write-name-nul": _case_write_name_nul,
+    "write-name-bytes": _case_write_name_bytes,
+    "write-bookkeeping-name": _case_write_bookkeeping_name,
+    "folder-no-plot-table": _case_folder_no_plot_table,
+    "yield-overflows": _case_yield_overflows,
+    "yield-too-small": _case_yield_too_small,
+    "yield-square-overflows": _case_yield_square_overflows,
+    "contrast-lacks-keys": _case_contrast_lacks_keys,
+    "analysis-role-renamed": _case_analysis_role_renamed,
+    "treatment-order-absent": _case_treatment_order_absent,
+    "design-label-too-long": _case_design_label_too_long,
+    "augmented-check-and-entry": _case_augmented_check_and_entry,
+    "augmented-block-without-entries": _case_augmented_block_without_entries,
+    "alpha-not-multiple": _case_alpha_not_multiple,
+    "field-map-too-large": _case_field_map_too_large,
+    "plots-share-position": _case_plots_share_position,
+    "treatment-no-fertilizer": _case_treatment_no_fertilizer,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2418,6 +2540,15 @@ NAMES = {
     # the estimation and df methods and the R package, as Chinese text names them
     "pooled-stratum": r"REML|Satterthwaite|lmerTest",
     "mvt-borderline": r"Dunnett",  # the method's name
+    "write-name-bytes": r"UTF-8",  # the encoding's name
+    "yield-too-small": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/公顷)
+    "yield-square-overflows": r"\bkg\b",
+    # the keys, as typed
+    "contrast-lacks-keys": r"缺少 [\w、]+|\b(?:name|treatment|versus) =|\[\[contrasts\]\]",
+    "analysis-role-renamed": r"\[analysis\] \w+|\[columns\]",  # the table and key, as typed
+    "treatment-order-absent": r"\[\[treatments\]\]",
+    "design-label-too-long": r"\[\[treatments\]\]",
+    "field-map-too-large": r"Python|yieldtrial\.design\.field_map",  # the function to call
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
@@ -2653,12 +2784,13 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys, monkeypatch):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, '[[contrasts]]\nname = "增效"\n')  # not catalogued
+    rows = ["101,1,对照,20,14.98,12.7\n", *ROWS[1:]]  # not catalogued: an encoding that fails
+    argv = _report(tmp_path, _table(tmp_path, rows), "--encoding", "ascii", *_html(tmp_path))
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "[[contrasts]] entry 1 lacks treatment, versus" in lines[0], lines
+    assert "the file does not decode as 'ascii'" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -2397,6 +2397,150 @@ TEMPLATES: tuple[Template, ...] = (
         "标准输出已关闭（命令以 >&- 运行），无法显示结果；请重定向到文件"
         "（yieldtrial {command} ... > out.txt）",
     ),
+    # stop 49 (i18n54): the gaps of the source check a command-line user meets
+    Template(
+        "read-path-invalid",
+        r"cannot read (?P<path>" + _R + r"): the path is not valid",
+        "无法读取 {path}：路径无效",
+    ),
+    Template(
+        "write-name-nul",
+        r"cannot write (?P<path>" + _R + r"): the file name holds a NUL character \(\\0\), "
+        r"which no file name can hold; give a name in plain characters",
+        "无法写入 {path}：文件名中有空字符（\\0），任何文件名都不能含有它；请用普通字符命名",
+    ),
+    Template(
+        "write-name-bytes",
+        r"cannot write (?P<path>" + _R + r"): the file name holds bytes that are not UTF-8 text "
+        r"\(a name from another system's encoding\); choose a name in plain characters",
+        "无法写入 {path}：文件名中有不是 UTF-8 文本的字节（来自其他系统编码的文件名）；"
+        "请用普通字符命名",
+    ),
+    Template(
+        "write-bookkeeping-name",
+        r"cannot write (?P<path>" + _R + r"): yieldtrial keeps its own bookkeeping under that "
+        r"name \(the manifest of its outputs, or a temporary file\); choose another name",
+        "无法写入 {path}：yieldtrial 用这个名字保存自己的记录（输出清单或临时文件）；"
+        "请换一个文件名",
+    ),
+    Template(
+        "folder-no-plot-table",
+        r"folder (?P<path>" + _R + r") holds no plot table \(files ending in "
+        r"(?P<suffixes>\.\w+(?:, \.\w+)*)\)",
+        "文件夹 {path} 中没有小区数据表（扩展名为 {suffixes} 的文件）",
+    ),
+    Template(
+        "yield-overflows",
+        # io.validation (a plot's yield) and io.checks (a computed quantity of the API)
+        r"(?P<column>\w+)(?: of (?P<items>.+))? is too large to compute \(it overflows to "
+        r"infinity\); (?P<what>a mass or area of the plot|an input) is far out of scale "
+        r"\(e\.g\. 1e308\): correct the value",
+        "{column}{items}太大，无法计算（溢出为无穷大）；{what}数量级严重错误（如 1e308）："
+        "请更正该值",
+        lists=("items",),
+    ),
+    Template(
+        "yield-too-small",
+        r"(?P<column>\w+) of (?P<items>.+) is far out of scale: no real yield is this small "
+        r"\(below (?P<limit>\S+) (?P<unit>kg/ha)\), and the squares of such values underflow "
+        r"toward 0, so the sums of squares would be 0 or imprecise\. A mass, area or yield is "
+        r"mistyped \(e\.g\. 1e-300\): correct the value \(a crop failure is 0\)",
+        "{items} 的 {column} 数量级严重错误：实际产量不会这么小（低于 {limit} kg/公顷），"
+        "这样的值平方后下溢趋于 0，平方和会为 0 或不精确。质量、面积或产量输错了"
+        "（如 1e-300）：请更正该值（绝收记为 0）",
+        lists=("items",),
+    ),
+    Template(
+        "yield-square-overflows",
+        r"(?P<column>\w+) of (?P<items>.+) is far out of scale: no analysis can use it \(its "
+        r"square overflows the sums of squares to infinity\)\. A mass, area or yield is "
+        r"mistyped \(e\.g\. 1e200\): correct the value",
+        "{items} 的 {column} 数量级严重错误：无法用于任何分析（其平方使平方和溢出为无穷大）。"
+        "质量、面积或产量输错了（如 1e200）：请更正该值",
+        lists=("items",),
+    ),
+    Template(
+        "contrast-lacks-keys",
+        _WHERE + r": \[\[contrasts\]\] entry (?P<n>\d+) lacks (?P<missing>\w+(?:, \w+)*); "
+        r"write e\.g\. name = \"synergist effect\", treatment = \"T\", versus = \"CK2\"\.",
+        '{where}：[[contrasts]] 第 {n} 项缺少 {missing}；请写如 name = "synergist effect", '
+        'treatment = "T", versus = "CK2"。',
+    ),
+    Template(
+        "analysis-role-renamed",
+        _WHERE + r": \[analysis\] (?P<role>\w+) = (?P<column>" + _R + r") names a column that "
+        r"(?P<named>\[columns\]|\[analysis\] \w+) already renames; one column holds one "
+        r"design role\.",
+        "{where}：[analysis] {role} = {column} 指定的列已由 {named} 重命名；一列只能承担一种设计"
+        "角色。",
+    ),
+    Template(
+        "treatment-order-absent",
+        r"the treatment order \(treatment_order=, or \[\[treatments\]\] in trial\.toml\) lists "
+        r"(?P<absent>.+), which (?:are|is) not a treatment of any trial; treatments present: "
+        r"(?P<present>.+)\. Labels are case-sensitive: correct the label",
+        "处理顺序（treatment_order=，或 trial.toml 中的 [[treatments]]）列出的 {absent} 不是任何"
+        "试验的处理；现有处理：{present}。标签区分大小写：请更正标签",
+        lists=("absent", "present"),
+    ),
+    Template(
+        "design-label-too-long",
+        r"(?P<name>treatments|checks|sub_treatments|controls) holds a label of (?P<n>[\d,]+) "
+        r"characters \((?P<label>" + _R + r")\.\.\.\); a label is a short name of at most "
+        r"(?P<most>[\d,]+) characters \(put descriptions in trial\.toml \[\[treatments\]\]\)\.",
+        "{name} 中有一个 {n} 个字符的标签（{label}...）；标签应是不超过 {most} 个字符的简短名称"
+        "（说明写在 trial.toml 的 [[treatments]] 中）。",
+    ),
+    Template(
+        "augmented-check-and-entry",
+        r"(?P<labels>" + _R + r"(?:, " + _R + r")*) (?:is|are) both a check and an entry; give "
+        r"each label once\.",
+        "{labels} 既是对照又是参试材料；每个标签只写一次。",
+        lists=("labels",),
+    ),
+    Template(
+        "augmented-block-without-entries",
+        r"(?P<blocks>[\d,]+) blocks for (?P<entries>[\d,]+) entries would leave a block without "
+        r"entries; use fewer blocks\.",
+        "{blocks} 个区组只有 {entries} 个参试材料，会有区组没有参试材料；请减少区组数。",
+    ),
+    Template(
+        "alpha-not-multiple",
+        r"an alpha design needs the number of treatments \((?P<v>[\d,]+)\) to be a multiple "
+        r"of the block size \((?P<k>[\d,]+)\), with more than one block per replicate; "
+        r"(?:choose a block size that divides (?P=v) \(e\.g\. (?P<divisors>\d+(?:, \d+)*)\), "
+        r"or add entries \(extra checks\) to reach a multiple|(?P=v) is prime, so no block "
+        r"size divides it: add entries \(extra checks\) to reach a multiple of (?P=k) "
+        r"\((?P<entries>[\d,]+) entries\))\.",
+        "α 格子设计要求处理数（{v}）是区组大小（{k}）的倍数，且每个重复不止一个区组；{choice}。",
+    ),
+    Template(
+        "field-map-too-large",
+        r"a field map of (?P<plots>[\d,]+) plots is too large to draw \(at most (?P<most>[\d,]+): "
+        r"each plot is a labelled cell\); leave out --map, or draw a part of the field \(one "
+        r"block\) with yieldtrial\.design\.field_map in Python\.",
+        "{plots} 个小区的田间图太大，无法绘制（最多 {most} 个：每个小区是一个带标签的格子）；"
+        "请去掉 --map，或在 Python 中用 yieldtrial.design.field_map 绘制田间的一部分（一个区组）。",
+    ),
+    Template(
+        # efficiency.economics (the report's value-cost table) and efficiency.table
+        "treatment-no-fertilizer",
+        r"treatment\(s\) (?P<labels>" + _R + r"(?:, " + _R + r")*) have a yield but no "
+        r"fertilizer description; (?:add them \(an empty list \[\] for no fertilizer\)|described: "
+        r"(?P<described>" + _R + r"(?:, " + _R + r")*)\. Add them to the fertilizer mapping \(an "
+        r"empty list \[\] for an unfertilized plot\))\.",
+        "处理 {labels} 有产量却没有施肥说明；{described}请为它们补上施肥说明"
+        "（不施肥写空列表 []）。",
+        lists=("labels", "described"),
+    ),
+    Template(
+        "plots-share-position",
+        r"plots share a row and column position: (?P<where>.+); in a (?P<design>Latin square|"
+        r"row-column design) each plot has a position of its own\. Correct the row or column of "
+        r"one of them \(or delete a plot typed twice\)",
+        "有小区的行列位置相同：{where}；{design}中每个小区都有自己的位置。请更正其中一个小区的"
+        "行或列（或删除重复录入的小区）",
+    ),
 )
 
 #: Why ``network`` could not analyse a trial: the report's catalogue
@@ -3319,6 +3463,49 @@ def _problems_zh(message: str) -> str | None:
 _REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline"})
 
 
+#: What is out of scale when a computed quantity overflows (yield-overflows), in Chinese.
+_OVERFLOWED_ZH = {"a mass or area of the plot": "该小区的质量或面积", "an input": "某个输入值"}
+
+#: One place shared by plots (io.validation.check_positions): ``plots '3' and '4' (row 2,
+#: column 1 of replicate 'I' at site 'A')``.
+_POSITION = re.compile(
+    r"(?P<kind>plots|rows) (?P<ids>" + _R + r"(?: and " + _R + r")+) \((?P<row>\w+) (?P<r>[^,]+), "
+    r"(?P<column>\w+) (?P<c>.+?)(?: of replicate (?P<rep>"
+    + _R
+    + r"))?(?: at site (?P<site>"
+    + _R
+    + r"))?\)"
+)
+
+
+def _positions_zh(text: str) -> str | None:
+    """Return the places of :data:`_POSITION` in Chinese (None: a listing not understood)."""
+    axes = {"row": "行", "column": "列"}
+    places: list[str] = []
+    rest = text
+    while rest:
+        found = _POSITION.match(rest)
+        if found is None:
+            return None
+        ids = found["ids"].replace(" and ", " 和 ")
+        row = axes.get(found["row"], found["row"] + " ")
+        column = axes.get(found["column"], found["column"] + " ")
+        where = f"第 {found['r']} {row}、第 {found['c']} {column}".replace("  ", " ")
+        if found["rep"]:
+            where += f"，重复 {found['rep']}"
+        if found["site"]:
+            where += f"，试点 {found['site']}"
+        places.append(f"{'小区' if found['kind'] == 'plots' else '行'} {ids}（{where}）")
+        rest = rest[found.end() :]
+        if more := re.fullmatch(r" and ([\d,]+) more", rest):
+            places[-1] += f" 等（另有 {more.group(1)} 处）"
+            break
+        if not rest.startswith((", ", " and ")):
+            return None if rest else "；".join(places)
+        rest = rest.removeprefix(", ").removeprefix(" and ")
+    return "；".join(places)
+
+
 def translate(message: str) -> str | None:
     """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
 
@@ -3473,6 +3660,31 @@ def translate(message: str) -> str | None:
                 else f"它使用 {_design_flags(takes)}"
             )
             values["latin"] = "（拉丁方的行数和列数都等于处理数）" if values["latin"] else ""
+        if template.name == "yield-overflows":  # the plots, when named
+            values["items"] = f"（{values['items']}）" if values["items"] else " "
+            values["what"] = _OVERFLOWED_ZH[values["what"]]
+        if template.name == "treatment-no-fertilizer":  # the treatments described, when named
+            values["described"] = (
+                f"已有施肥说明的处理：{values['described']}。" if values["described"] else ""
+            )
+        if template.name == "contrast-lacks-keys":  # "treatment, versus"
+            values["missing"] = values["missing"].replace(", ", "、")
+        if template.name == "alpha-not-multiple":  # the block sizes to choose, or the entries
+            values["choice"] = (
+                f"请选择能整除 {values['v']} 的区组大小"
+                f"（如 {values['divisors'].replace(', ', '、')}），或增加参试材料（加对照）凑成倍数"
+                if values["divisors"]
+                else f"{values['v']} 是质数，没有区组大小能整除它：请增加参试材料（加对照），凑成 "
+                f"{values['k']} 的倍数（{values['entries']} 个）"
+            )
+        if template.name == "plots-share-position":  # "plots '3' and '4' (row 2, column 1)"
+            where = _positions_zh(values["where"])
+            if where is None:
+                return None
+            values["where"] = where
+            values["design"] = {"Latin square": "拉丁方", "row-column design": "行列设计"}[
+                values["design"]
+            ]
         if template.name == "output-name-empty":
             values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
         if template.name == "model-no-variation-in":  # "error_a and error_b"
