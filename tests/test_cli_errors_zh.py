@@ -2179,6 +2179,46 @@ def _case_treatment_no_fertilizer(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, text), "处理 'T'"
 
 
+def _case_design_needs_block_column(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,CK,20,14,13\n", "2,T,20,14.5,13\n", "3,CK,20,14.2,13\n", "4,T,20,14.1,13\n"]
+    return _report(tmp, _table(tmp, rows, header), "--design", "rcbd", *_html(tmp)), "'rcbd'"
+
+
+def _case_alpha_no_serpentine(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 13)]
+    argv = ["design", "alpha", "--treatments", *entries, "--replicates", "2", "--block-size", "3"]
+    return [*argv, "--serpentine", "-o", str(tmp / "f.csv")], "--serpentine"
+
+
+def _workbook_with(tmp: Path, fill: Callable[[Any], None]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    fill(book)
+    path = tmp / "小区.xlsx"
+    book.save(path)
+    return path
+
+
+def _case_sheet_reaches_far(tmp: Path) -> tuple[list[str], str]:
+    def fill(book: Any) -> None:
+        for number, line in enumerate([HEADER, *ROWS], start=1):
+            for column, value in enumerate(line.strip().split(","), start=1):
+                book.active.cell(number, column, value)
+        book.active.cell(1_000_000, 16_000, "x")  # a stray value far beyond the table
+
+    return _report(tmp, _workbook_with(tmp, fill), *_html(tmp)), "WQJ1000000"
+
+
+def _case_workbook_no_worksheet(tmp: Path) -> tuple[list[str], str]:
+    def fill(book: Any) -> None:
+        book.create_chartsheet()
+        del book[book.sheetnames[0]]  # only the chart sheet is left
+
+    return _report(tmp, _workbook_with(tmp, fill), *_html(tmp)), "小区.xlsx"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2457,6 +2497,10 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "field-map-too-large": _case_field_map_too_large,
     "plots-share-position": _case_plots_share_position,
     "treatment-no-fertilizer": _case_treatment_no_fertilizer,
+    "design-needs-block-column": _case_design_needs_block_column,
+    "alpha-no-serpentine": _case_alpha_no_serpentine,
+    "sheet-reaches-far": _case_sheet_reaches_far,
+    "workbook-no-worksheet": _case_workbook_no_worksheet,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2549,6 +2593,10 @@ NAMES = {
     "treatment-order-absent": r"\[\[treatments\]\]",
     "design-label-too-long": r"\[\[treatments\]\]",
     "field-map-too-large": r"Python|yieldtrial\.design\.field_map",  # the function to call
+    # the headers to use and the flag, as typed
+    "design-needs-block-column": r"\bblock、rep\b|--design crd",
+    "sheet-reaches-far": r"\bCSV\b|WQJ1000000",  # the format; the cell, as Excel names it
+    "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed

@@ -64,6 +64,10 @@ class Template:
         Groups that hold a factor role (``whole-plot``), named as in :data:`ROLES_ZH`.
     labels : tuple of str
         Groups that hold a label column (``treatment``), named as in :data:`LABEL_COLUMNS_ZH`.
+    covers : tuple of str
+        Literal runs of source messages the pattern matches behind its groups
+        (``'treatments' must be an array``, the name a group): the source check of
+        ``tests/zh_catalogue.py`` reads them as catalogued.
     """
 
     name: str
@@ -72,6 +76,7 @@ class Template:
     lists: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -411,6 +416,7 @@ TEMPLATES: tuple[Template, ...] = (
         "作物 {name} 在规程 {protocol} 下有两种标准含水量：籼稻 13.5%，粳稻 14.5%；"
         "请用 --crop rice_indica 或 --crop rice_japonica 指定"
         '（或在 trial.toml 中写 crop = "rice_indica"）',
+        covers=("is ambiguous for protocol 'cn-yield-test': the",),
     ),
     Template(
         "control-not-a-level",
@@ -777,6 +783,7 @@ TEMPLATES: tuple[Template, ...] = (
         _WHERE + _AT + r": (?P<name>\w+|--[\w-]+) = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
+        covers=("; --moisture must be in [0,",),
     ),
     Template(
         "setting-too-long",
@@ -841,6 +848,7 @@ TEMPLATES: tuple[Template, ...] = (
         + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+        covers=('; expected text, e.g. "kg/mu".',),
     ),
     Template(
         "economics-status",
@@ -1137,6 +1145,12 @@ TEMPLATES: tuple[Template, ...] = (
         r"tables written \[\[(?P=name)\]\](?P<example> \(plot = \"201\", reason = "
         r"\"\.\.\.\"\))?\.",
         "{path}：{name} 应为表数组，写作 [[{name}]]{example}。",
+        covers=(
+            "'treatments' must be an array",
+            "'published' must be an array",
+            "'exclude' must be an array",
+            "'contrasts' must be an array",
+        ),
     ),
     Template(
         "columns-not-name",
@@ -1171,6 +1185,10 @@ TEMPLATES: tuple[Template, ...] = (
         r"must be an array of tables(?P<named> with a name)?, e\.g\. (?P<example>(?P=name) = "
         r"\[\{.*\}\])\.",
         "{path}：{table} {name} 应为表数组{named}，如 {example}。",
+        covers=(
+            "[conditions] fertilization must be an",
+            "[panel] experts must be an",
+        ),
     ),
     Template(
         "economics-table-of-numbers",
@@ -2534,6 +2552,35 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("labels", "described"),
     ),
     Template(
+        "design-needs-block-column",
+        r"design (?P<design>" + _Q + r") needs a block column \(block, rep, 重复, 区组\); the plot "
+        r"table has none\. Add the block of each plot(?:, or use (?P<crd>--design crd|"
+        r"design='crd'))?",
+        "设计 {design} 需要区组列（block、rep、重复、区组）；小区数据表中没有。请填写每个小区的"
+        "区组{crd}",
+    ),
+    Template(
+        "alpha-no-serpentine",
+        r"design 'alpha' lays each incomplete block in its own field row; serpentine numbering "
+        r"does not apply\. Drop it\.",
+        "α 格子设计的每个不完全区组各占田间一行，蛇形编号不适用。请去掉 --serpentine。",
+    ),
+    Template(
+        "sheet-reaches-far",
+        _FILE + r": the sheet's values reach cell (?P<cell>[A-Z]+\d+) \((?P<rows>[\d,]+) rows x "
+        r"(?P<columns>[\d,]+) columns\): far more than a plot table; delete the stray values \(or "
+        r"rows and columns\) beyond the table, or export the table as CSV",
+        "{file}：工作表中的值一直延伸到单元格 {cell}（{rows} 行 × {columns} 列），远超小区数据表"
+        "的范围；请删除表格以外的零散值（或多余的行和列），或把表格导出为 CSV",
+    ),
+    Template(
+        "workbook-no-worksheet",
+        _FILE + r": the workbook has no worksheet \(only chart sheets, or its sheets are missing "
+        r"from the file\); open it in Excel and save it again, or export the sheet as CSV",
+        "{file}：工作簿中没有工作表（只有图表工作表，或工作表在文件中缺失）；请用 Excel 打开"
+        "后重新保存，或把工作表导出为 CSV",
+    ),
+    Template(
         "plots-share-position",
         r"plots share a row and column position: (?P<where>.+); in a (?P<design>Latin square|"
         r"row-column design) each plot has a position of its own\. Correct the row or column of "
@@ -2959,6 +3006,12 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"text is Unicode\); leave --encoding out",
         "--encoding {encoding} 只适用于 CSV 文件，而 {files} 是 .xlsx 工作簿（文本为 Unicode）；"
         "请去掉 --encoding",
+    ),
+    Template(  # network -o with a suffix no format has (report/network.py)
+        "usage-network-format",
+        r"cannot tell the network output format from the file name (?P<path>" + _R + r"); use "
+        r"one of (?P<suffixes>\.\w+(?:, \.\w+)*)\.",
+        "无法从文件名 {path} 判断网络分析结果的输出格式；请使用以下扩展名之一：{suffixes}。",
     ),
 )
 
@@ -3667,6 +3720,8 @@ def translate(message: str) -> str | None:
             values["described"] = (
                 f"已有施肥说明的处理：{values['described']}。" if values["described"] else ""
             )
+        if template.name == "design-needs-block-column":  # the design to use instead
+            values["crd"] = f"，或改用 {values['crd']}" if values["crd"] else ""
         if template.name == "contrast-lacks-keys":  # "treatment, versus"
             values["missing"] = values["missing"].replace(", ", "、")
         if template.name == "alpha-not-multiple":  # the block sizes to choose, or the entries
