@@ -27,7 +27,9 @@ from hostile import (
     digests,
     padded_workbook,
     plot_table,
+    plot_workbook,
     run_cli,
+    shared_strings_copy,
 )
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
@@ -2219,6 +2221,29 @@ def _case_workbook_no_worksheet(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _workbook_with(tmp, fill), *_html(tmp)), "小区.xlsx"
 
 
+def _case_workbook_text_number(tmp: Path) -> tuple[list[str], str]:
+    source = plot_workbook(tmp / "原表.xlsx")
+    damaged = shared_strings_copy(source, tmp / "小区.xlsx", 99)  # cell C3 points at text 99
+    return _report(tmp, damaged, *_html(tmp)), "'99'"
+
+
+def _case_position_column_empty(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,row,column,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,1,1,CK,20,14,13\n", "2,1,2,T,20,14,13\n", "3,2,1,T,20,14,13\n"]
+    rows.append("4,,2,CK,20,14,13\n")  # plot 4 without its row
+    plots = _table(tmp, rows, header)
+    return _report(tmp, plots, "--design", "latin", *_html(tmp)), "小区 '4'"
+
+
+def _case_network_rcbd_needs_block(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    for name in ("甲.csv", "乙.csv"):
+        rows = "1,CK,5000\n2,T,5200\n3,CK,5100\n4,T,5300\n"
+        (tmp / "试点" / name).write_text("plot_id,treatment,yield_kg_ha\n" + rows, "utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "design='rcbd'"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2501,6 +2526,9 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "alpha-no-serpentine": _case_alpha_no_serpentine,
     "sheet-reaches-far": _case_sheet_reaches_far,
     "workbook-no-worksheet": _case_workbook_no_worksheet,
+    "workbook-text-number": _case_workbook_text_number,
+    "position-column-empty": _case_position_column_empty,
+    "network-rcbd-needs-block": _case_network_rcbd_needs_block,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2597,6 +2625,9 @@ NAMES = {
     "design-needs-block-column": r"\bblock、rep\b|--design crd",
     "sheet-reaches-far": r"\bCSV\b|WQJ1000000",  # the format; the cell, as Excel names it
     "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
+    "workbook-text-number": r"\bCSV\b|\bExcel\b",
+    # the API's argument names, as typed (analyze_many's words)
+    "network-rcbd-needs-block": r"design='(?:rcbd|crd)'|block=<列名>",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed

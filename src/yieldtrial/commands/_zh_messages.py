@@ -2581,6 +2581,32 @@ TEMPLATES: tuple[Template, ...] = (
         "后重新保存，或把工作表导出为 CSV",
     ),
     Template(
+        "workbook-text-number",
+        _FILE + r": cell (?P<cell>[A-Z]+\d+) refers to text number (?P<index>" + _R + r") of the "
+        r"workbook, which holds (?P<count>[\d,]+) texts? \(the file is damaged or was written by "
+        r"a faulty program\); open it in Excel and save it again as \.xlsx, or export the sheet "
+        r"as CSV",
+        "{file}：单元格 {cell} 引用了工作簿的第 {index} 号文本，而工作簿只有 {count} 条文本"
+        "（文件已损坏，或由有缺陷的程序写成）；请用 Excel 打开后重新另存为 .xlsx，或把工作表"
+        "导出为 CSV",
+    ),
+    Template(
+        "position-column-empty",
+        r"(?P<column>incomplete_block|row|column) is empty for (?P<ids>.+); the "
+        r"(?P<design>alpha|latin|row_column) design's model uses it, so every plot needs one: "
+        r"fill it in \(or delete rows that are not plots\)",
+        "{ids} 的{column}为空；{design}的模型要用到它，每个小区都必须有：请填写"
+        "（或删除不是小区的行）",
+        lists=("ids",),
+    ),
+    Template(
+        "network-rcbd-needs-block",
+        r"design='rcbd' needs block=<column>; pass the block \(replicate\) column, or "
+        r"design='crd' for a completely randomized design\.",
+        "design='rcbd' 需要 block=<列名>：请给出区组（重复）列，或用 design='crd' 按完全随机"
+        "设计分析。",
+    ),
+    Template(
         "plots-share-position",
         r"plots share a row and column position: (?P<where>.+); in a (?P<design>Latin square|"
         r"row-column design) each plot has a position of its own\. Correct the row or column of "
@@ -3516,6 +3542,14 @@ def _problems_zh(message: str) -> str | None:
 _REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline"})
 
 
+#: The position columns of a design (design.resolve) and their designs, in Chinese.
+_POSITION_COLUMNS_ZH = {
+    "incomplete_block": " incomplete_block（不完全区组）",
+    "row": "行号",
+    "column": "列号",
+}
+_POSITION_DESIGNS_ZH = {"alpha": "α 格子设计", "latin": "拉丁方设计", "row_column": "行列设计"}
+
 #: What is out of scale when a computed quantity overflows (yield-overflows), in Chinese.
 _OVERFLOWED_ZH = {"a mass or area of the plot": "该小区的质量或面积", "an input": "某个输入值"}
 
@@ -3722,6 +3756,9 @@ def translate(message: str) -> str | None:
             )
         if template.name == "design-needs-block-column":  # the design to use instead
             values["crd"] = f"，或改用 {values['crd']}" if values["crd"] else ""
+        if template.name == "position-column-empty":  # the column and the design, in Chinese
+            values["column"] = _POSITION_COLUMNS_ZH[values["column"]]
+            values["design"] = _POSITION_DESIGNS_ZH[values["design"]]
         if template.name == "contrast-lacks-keys":  # "treatment, versus"
             values["missing"] = values["missing"].replace(", ", "、")
         if template.name == "alpha-not-multiple":  # the block sizes to choose, or the entries
