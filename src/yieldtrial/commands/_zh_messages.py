@@ -2214,6 +2214,7 @@ TEMPLATES: tuple[Template, ...] = (
         "output-name-empty",
         r"the output (?P<what>file|folder) name is empty; give a (?P=what) name",
         "输出{what}名为空；请给出{what}名",
+        covers=("the output file name is empty;", "the output folder name is empty;"),
     ),
     Template(
         "report-as-plot-table",
