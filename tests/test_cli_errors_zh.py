@@ -2244,6 +2244,14 @@ def _case_network_rcbd_needs_block(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "design='rcbd'"
 
 
+def _case_workbook_encrypted(tmp: Path) -> tuple[list[str], str]:
+    # what Excel saves with a password: an OLE2 container with an EncryptedPackage stream
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    book = tmp / "小区.xlsx"
+    book.write_bytes(ole + "EncryptedPackage".encode("utf-16-le") + bytes(512))
+    return _report(tmp, book, *_html(tmp)), "小区.xlsx"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2529,6 +2537,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "workbook-text-number": _case_workbook_text_number,
     "position-column-empty": _case_position_column_empty,
     "network-rcbd-needs-block": _case_network_rcbd_needs_block,
+    "workbook-encrypted": _case_workbook_encrypted,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2626,6 +2635,7 @@ NAMES = {
     "sheet-reaches-far": r"\bCSV\b|WQJ1000000",  # the format; the cell, as Excel names it
     "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
     "workbook-text-number": r"\bCSV\b|\bExcel\b",
+    "workbook-encrypted": r"\bCSV\b|\bExcel\b",
     # the API's argument names, as typed (analyze_many's words)
     "network-rcbd-needs-block": r"design='(?:rcbd|crd)'|block=<列名>",
     "network-column-not-found": r"数据中的列：[^。]*",

@@ -2608,6 +2608,14 @@ TEMPLATES: tuple[Template, ...] = (
         "设计分析。",
     ),
     Template(
+        "workbook-encrypted",
+        _FILE + r": the workbook is password-protected \(encrypted\), so its cells cannot be "
+        r"read; open it in Excel, remove the password \(File > Info > Protect Workbook > "
+        r"Encrypt with Password, clear it\) and save it, or export the sheet as CSV",
+        "{file}：工作簿设有密码（已加密），无法读取其中的单元格；请用 Excel 打开，取消密码"
+        "（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码）后保存，或把工作表导出为 CSV",
+    ),
+    Template(
         "plots-share-position",
         r"plots share a row and column position: (?P<where>.+); in a (?P<design>Latin square|"
         r"row-column design) each plot has a position of its own\. Correct the row or column of "
