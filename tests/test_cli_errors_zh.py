@@ -27,7 +27,9 @@ from hostile import (
     digests,
     padded_workbook,
     plot_table,
+    plot_workbook,
     run_cli,
+    shared_strings_copy,
 )
 from yieldtrial.cli import main
 from yieldtrial.commands._zh_messages import TEMPLATES, translate
@@ -2074,6 +2076,217 @@ def _case_pooled_stratum(tmp: Path) -> tuple[list[str], str]:
     return argv, "F = 20.11"
 
 
+#: A report whose Dunnett P values state a large integration error (see the fixture below).
+BORDERLINE = {"on": False}
+
+
+@pytest.fixture(autouse=True)
+def _dunnett_with_a_large_stated_error(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """With ``BORDERLINE["on"]``, Dunnett's P values state an error of 2e-3, the first 0.051.
+
+    What a quasi-Monte Carlo integration that stopped at its largest point set can state
+    (tests/test_stats_compare_borderline.py): the P of 0.051 is within it of alpha 0.05.
+    """
+    import numpy as np
+
+    from yieldtrial.stats import compare
+    from yieldtrial.stats.distributions import MvtProbability
+
+    real = compare.dunnett_pvalues
+
+    def stated(*args: Any, **kwargs: Any) -> Any:
+        p, accuracy = real(*args, **kwargs)
+        if not BORDERLINE["on"]:
+            return p, accuracy
+        p = np.array(p, dtype=float)
+        p[0] = 0.051
+        return p, MvtProbability(accuracy.value, "qmc", 2e-3)
+
+    monkeypatch.setattr(compare, "dunnett_pvalues", stated)
+    yield
+    BORDERLINE["on"] = False
+
+
+def _case_mvt_borderline(tmp: Path) -> tuple[list[str], str]:
+    BORDERLINE["on"] = True
+    return _report(tmp, plot_table(tmp), "-o", str(tmp / "r.md")), "P = 0.0510"
+
+
+def _standardize_to(tmp: Path, name: str) -> list[str]:
+    return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / name)]
+
+
+def _case_read_path_invalid(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, str(tmp / "小区\0.csv"), *_html(tmp)), "小区\\x00.csv"
+
+
+def _case_write_name_nul(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, "产量\0.csv"), "产量\\x00.csv"
+
+
+def _case_write_name_bytes(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, "产量\udcff.csv"), "产量\\udcff.csv"
+
+
+def _case_write_bookkeeping_name(tmp: Path) -> tuple[list[str], str]:
+    return _standardize_to(tmp, output.MANIFEST_NAME), output.MANIFEST_NAME
+
+
+def _case_folder_no_plot_table(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    return ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"], "试点'"
+
+
+def _one_mass(mass: str, area: str = "20") -> list[str]:
+    return [f"101,1,CK,{area},{mass},12.7\n", *ROWS[1:]]
+
+
+def _case_yield_overflows(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e308")), *_html(tmp)), "'101'"
+
+
+def _case_yield_too_small(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e-10", "1e300")), *_html(tmp)), "1e-306"
+
+
+def _case_yield_square_overflows(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _table(tmp, _one_mass("1e200")), *_html(tmp)), "5.02e+202"
+
+
+def _case_contrast_lacks_keys(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[contrasts]]\nname = "增效"\n'), "试验.toml"
+
+
+def _case_analysis_role_renamed(tmp: Path) -> tuple[list[str], str]:
+    text = '[columns]\n"区组" = "block"\n[analysis]\nblock = "区组"\n'
+    return _toml_case(tmp, text), "'区组'"
+
+
+def _case_treatment_order_absent(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    plot_table(tmp / "试点", "甲.csv")
+    plot_table(tmp / "试点", "乙.csv")
+    config = tmp / "试验.toml"
+    config.write_text('[[treatments]]\nlabel = "CK"\n[[treatments]]\nlabel = "新品"\n', "utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--config", str(config), "-o", str(tmp / "n.html")], "'新品'"
+
+
+def _case_design_label_too_long(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "rcbd", "--treatments", "CK", "B" * 201, "--blocks", "2"]
+    return [*argv, "-o", str(tmp / "f.csv")], "201"
+
+
+def _case_augmented_check_and_entry(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--treatments", "甲", "乙", "CK1", "--checks", "CK1", "CK2"]
+    return [*argv, "--blocks", "2", "-o", str(tmp / "f.csv")], "'CK1'"
+
+
+def _case_augmented_block_without_entries(tmp: Path) -> tuple[list[str], str]:
+    argv = ["design", "augmented", "--treatments", "甲", "乙", "--checks", "CK1", "CK2"]
+    return [*argv, "--blocks", "3", "-o", str(tmp / "f.csv")], "3 个区组"
+
+
+def _case_alpha_not_multiple(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 8)]
+    argv = ["design", "alpha", "--treatments", *entries, "--replicates", "2", "--block-size", "3"]
+    return [*argv, "-o", str(tmp / "f.csv")], "（9 个）"
+
+
+def _case_field_map_too_large(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 201)]
+    argv = ["design", "rcbd", "--treatments", *entries, "--blocks", "30"]
+    return [*argv, "-o", str(tmp / "f.csv"), "--map", str(tmp / "m.svg")], "6,000"
+
+
+def _case_plots_share_position(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,row,column,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,1,1,CK,20,14,13\n", "2,1,2,T,20,14,13\n", "3,2,1,T,20,14,13\n"]
+    rows.append("4,2,1,CK,20,14,13\n")  # plot 4 typed at plot 3's place
+    plots = _table(tmp, rows, header)
+    return _report(tmp, plots, "--design", "latin", *_html(tmp)), "'3' 和 '4'"
+
+
+def _case_treatment_no_fertilizer(tmp: Path) -> tuple[list[str], str]:
+    text = (
+        '[[treatments]]\nlabel = "CK"\nproduct = "urea"\ngrade = "46-0-0"\nrate = 10\n'
+        'rate_unit = "kg/mu"\n[economics]\ncurrency = "CNY"\ngrain_price_per_kg = 2.5\n'
+        "[economics.prices]\nurea = 2.0\n"
+    )
+    return _toml_case(tmp, text), "处理 'T'"
+
+
+def _case_design_needs_block_column(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,CK,20,14,13\n", "2,T,20,14.5,13\n", "3,CK,20,14.2,13\n", "4,T,20,14.1,13\n"]
+    return _report(tmp, _table(tmp, rows, header), "--design", "rcbd", *_html(tmp)), "'rcbd'"
+
+
+def _case_alpha_no_serpentine(tmp: Path) -> tuple[list[str], str]:
+    entries = [f"G{i}" for i in range(1, 13)]
+    argv = ["design", "alpha", "--treatments", *entries, "--replicates", "2", "--block-size", "3"]
+    return [*argv, "--serpentine", "-o", str(tmp / "f.csv")], "--serpentine"
+
+
+def _workbook_with(tmp: Path, fill: Callable[[Any], None]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    fill(book)
+    path = tmp / "小区.xlsx"
+    book.save(path)
+    return path
+
+
+def _case_sheet_reaches_far(tmp: Path) -> tuple[list[str], str]:
+    def fill(book: Any) -> None:
+        for number, line in enumerate([HEADER, *ROWS], start=1):
+            for column, value in enumerate(line.strip().split(","), start=1):
+                book.active.cell(number, column, value)
+        book.active.cell(1_000_000, 16_000, "x")  # a stray value far beyond the table
+
+    return _report(tmp, _workbook_with(tmp, fill), *_html(tmp)), "WQJ1000000"
+
+
+def _case_workbook_no_worksheet(tmp: Path) -> tuple[list[str], str]:
+    def fill(book: Any) -> None:
+        book.create_chartsheet()
+        del book[book.sheetnames[0]]  # only the chart sheet is left
+
+    return _report(tmp, _workbook_with(tmp, fill), *_html(tmp)), "小区.xlsx"
+
+
+def _case_workbook_text_number(tmp: Path) -> tuple[list[str], str]:
+    source = plot_workbook(tmp / "原表.xlsx")
+    damaged = shared_strings_copy(source, tmp / "小区.xlsx", 99)  # cell C3 points at text 99
+    return _report(tmp, damaged, *_html(tmp)), "'99'"
+
+
+def _case_position_column_empty(tmp: Path) -> tuple[list[str], str]:
+    header = "plot_id,row,column,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = ["1,1,1,CK,20,14,13\n", "2,1,2,T,20,14,13\n", "3,2,1,T,20,14,13\n"]
+    rows.append("4,,2,CK,20,14,13\n")  # plot 4 without its row
+    plots = _table(tmp, rows, header)
+    return _report(tmp, plots, "--design", "latin", *_html(tmp)), "小区 '4'"
+
+
+def _case_network_rcbd_needs_block(tmp: Path) -> tuple[list[str], str]:
+    (tmp / "试点").mkdir()
+    for name in ("甲.csv", "乙.csv"):
+        rows = "1,CK,5000\n2,T,5200\n3,CK,5100\n4,T,5300\n"
+        (tmp / "试点" / name).write_text("plot_id,treatment,yield_kg_ha\n" + rows, "utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "design='rcbd'"
+
+
+def _case_workbook_encrypted(tmp: Path) -> tuple[list[str], str]:
+    # what Excel saves with a password: an OLE2 container with an EncryptedPackage stream
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    book = tmp / "小区.xlsx"
+    book.write_bytes(ole + "EncryptedPackage".encode("utf-16-le") + bytes(512))
+    return _report(tmp, book, *_html(tmp)), "小区.xlsx"
+
+
 #: Catalogue entry -> how to trigger it: (argv without --lang, a user value the line keeps).
 CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "existing-output": _case_existing_output,
@@ -2335,6 +2548,33 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "network-ignores-rows-columns": _case_network_ignores_rows_columns,
     "stdout-closed-output": _case_stdout_closed_output,
     "stdout-closed-redirect": _case_stdout_closed_redirect,
+    "mvt-borderline": _case_mvt_borderline,
+    "read-path-invalid": _case_read_path_invalid,
+    "write-name-nul": _case_write_name_nul,
+    "write-name-bytes": _case_write_name_bytes,
+    "write-bookkeeping-name": _case_write_bookkeeping_name,
+    "folder-no-plot-table": _case_folder_no_plot_table,
+    "yield-overflows": _case_yield_overflows,
+    "yield-too-small": _case_yield_too_small,
+    "yield-square-overflows": _case_yield_square_overflows,
+    "contrast-lacks-keys": _case_contrast_lacks_keys,
+    "analysis-role-renamed": _case_analysis_role_renamed,
+    "treatment-order-absent": _case_treatment_order_absent,
+    "design-label-too-long": _case_design_label_too_long,
+    "augmented-check-and-entry": _case_augmented_check_and_entry,
+    "augmented-block-without-entries": _case_augmented_block_without_entries,
+    "alpha-not-multiple": _case_alpha_not_multiple,
+    "field-map-too-large": _case_field_map_too_large,
+    "plots-share-position": _case_plots_share_position,
+    "treatment-no-fertilizer": _case_treatment_no_fertilizer,
+    "design-needs-block-column": _case_design_needs_block_column,
+    "alpha-no-serpentine": _case_alpha_no_serpentine,
+    "sheet-reaches-far": _case_sheet_reaches_far,
+    "workbook-no-worksheet": _case_workbook_no_worksheet,
+    "workbook-text-number": _case_workbook_text_number,
+    "position-column-empty": _case_position_column_empty,
+    "network-rcbd-needs-block": _case_network_rcbd_needs_block,
+    "workbook-encrypted": _case_workbook_encrypted,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
 RUNS = {
@@ -2420,6 +2660,24 @@ NAMES = {
     "network-raw-needs-crop": r"中写 crop",  # the trial.toml key, as typed
     # the estimation and df methods and the R package, as Chinese text names them
     "pooled-stratum": r"REML|Satterthwaite|lmerTest",
+    "mvt-borderline": r"Dunnett",  # the method's name
+    "write-name-bytes": r"UTF-8",  # the encoding's name
+    "yield-too-small": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/公顷)
+    "yield-square-overflows": r"\bkg\b",
+    # the keys, as typed
+    "contrast-lacks-keys": r"缺少 [\w、]+|\b(?:name|treatment|versus) =|\[\[contrasts\]\]",
+    "analysis-role-renamed": r"\[analysis\] \w+|\[columns\]",  # the table and key, as typed
+    "treatment-order-absent": r"\[\[treatments\]\]",
+    "design-label-too-long": r"\[\[treatments\]\]",
+    "field-map-too-large": r"Python|yieldtrial\.design\.field_map",  # the function to call
+    # the headers to use and the flag, as typed
+    "design-needs-block-column": r"\bblock、rep\b|--design crd",
+    "sheet-reaches-far": r"\bCSV\b|WQJ1000000",  # the format; the cell, as Excel names it
+    "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
+    "workbook-text-number": r"\bCSV\b|\bExcel\b",
+    "workbook-encrypted": r"\bCSV\b|\bExcel\b",
+    # the API's argument names, as typed (analyze_many's words)
+    "network-rcbd-needs-block": r"design='(?:rcbd|crd)'|block=<列名>",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed
@@ -2567,6 +2825,7 @@ WARNINGS = (
     "network-left-out-of-summary",
     "augmented-typed-twice",
     "pooled-stratum",
+    "mvt-borderline",
     "output-not-recorded",
     "augmented-lost-entry",
     "augmented-few-df",
@@ -2661,12 +2920,13 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys, monkeypatch):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    argv = _toml_case(tmp_path, '[[contrasts]]\nname = "增效"\n')  # not catalogued
+    rows = ["101,1,对照,20,14.98,12.7\n", *ROWS[1:]]  # not catalogued: an encoding that fails
+    argv = _report(tmp_path, _table(tmp_path, rows), "--encoding", "ascii", *_html(tmp_path))
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "[[contrasts]] entry 1 lacks treatment, versus" in lines[0], lines
+    assert "the file does not decode as 'ascii'" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -180,7 +180,7 @@ STRIP = ["--design", "strip_plot", "--factors", "hor,ver"]
 ERRORS: list[tuple[str, Table, list[str], str]] = [
     # -- RCBD (the default design of a table with a block column)
     ("every-yield-identical", lambda: _fill(_rcbd(), _same()), ["--control", "CK"],
-     r"zero standard error \(error mean square 0\).*check the yield values"),
+     r"zero standard error \(error mean square 0\.0\).*check the yield values"),
     ("exactly-additive", lambda: _fill(_rcbd(), _additive_rcbd), ["--control", "CK"],
      r"the model fits every yield exactly"),
     ("control-all-missing", lambda: _fill(_rcbd(), lost=lambda b: b.treatment == "CK"),
@@ -245,7 +245,7 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
      r"unreplicated"),
     # -- Latin square
     ("latin-identical", lambda: _fill(_latin(), _same()), ["--design", "latin"],
-     r"zero standard error \(error mean square 0\)"),
+     r"zero standard error \(error mean square 0\.0\)"),
     ("latin-random-identical", lambda: _fill(_latin(), _same()),
      ["--design", "latin", "--block-effects", "random"],
      r"the latin mixed model has no error variance"),

@@ -24,7 +24,8 @@ _KEPT = re.compile(
     r"(?:yieldtrial )?\b(?:report|design|demo|network|standardize|plan|audit)\b|"
     r"--?[a-z][a-z-]*(?:/--?[a-z-]+)?|PLOTS|"
     r"'[^']*'|ASCII|CSV|JSON|Excel|Python|trial\.toml|\b[\w.-]+\.(?:csv|xlsx|html)\b|\.xlsx\b|nan|inf|"
-    r"CK T1|\b(?:html|markdown|docx|xlsx|json|csv|table)\b|\.htm\b|"  # a label, formats
+    r"CK T1|\b(?:html|markdown|docx|xlsx|json|csv|table)\b|"  # a label, formats
+    r"\.(?:htm|md|markdown)\b|"  # the suffixes of the network formats
     # standardize: its name, its metavars, the trial.toml keys and method names as typed
     r"\b(?:MASS_OR_FILE|MASS|FILE|NAME|PCT|HEADER=NAME|REPORTED)\b|\b\w+_\w+\b|"
     r"\b(?:crop|shrink|wheat|split_plot|tukey|greater)\b|I0 I1|N0 N1 N2|a=\w+|Unicode|"
@@ -141,6 +142,16 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "usage-shrink-flag-method": lambda tmp: _mass("--shrink-pct-per-point", "1.2"),
     "usage-column-form": lambda tmp: [*_table(tmp), "--column", "鲜重"],
     "usage-encoding-unicode": lambda tmp: [*_table(tmp, "plots.xlsx"), "--encoding", "gbk"],
+    "usage-network-format": lambda tmp: [
+        "network",
+        str(plot_table(tmp)),
+        "--crop",
+        "wheat",
+        "--control",
+        "CK",
+        "-o",
+        str(tmp / "汇总.foo"),
+    ],  # fmt: skip
 }
 #: Lines that end without argparse's "(see '... --help')" (the checks main runs itself).
 NO_HELP = (

@@ -73,7 +73,7 @@ def test_report_of_copied_yields_with_a_missing_plot_is_refused(tmp_path, capsys
     assert_one_line_error(
         ["report", str(path), "--crop", "wheat", "-o", str(out)],
         capsys,
-        match=r"zero standard error \(error mean square 0\).*fits every yield exactly",
+        match=r"zero standard error \(error mean square 0\.0\).*fits every yield exactly",
         untouched=[path],
         absent=[out, tmp_path / "r_files"],
     )

@@ -364,7 +364,9 @@ def test_report_on_identical_yields_points_at_the_values(tmp_path, capsys):
     rows = [
         row.replace("14.97,13.4", "14.98,12.7").replace("13.89,13.8", "13.77,13.7") for row in ROWS
     ]
-    _report_error(tmp_path, capsys, rows, r"error mean square 0\).*identical within each treatment")
+    _report_error(
+        tmp_path, capsys, rows, r"error mean square 0\.0\).*identical within each treatment"
+    )
 
 
 def test_report_on_a_single_treatment_names_it(tmp_path, capsys):

@@ -87,3 +87,28 @@ def test_the_commands_messages_added_this_stop_read_as_chinese():
     }
     for english, chinese in samples.items():
         assert (translate(english) or "").startswith(chinese), english
+
+
+def test_every_cover_names_a_message_of_the_source():
+    """A template's ``covers`` is the key of a real message (none left after a rewording)."""
+    keys = {zh_catalogue.plain_words(site.key) for site in zh_catalogue.message_sites()}
+    covers = [(t.name, c) for t in (*TEMPLATES, *USAGE_TEMPLATES) for c in t.covers]
+    assert covers, "no template covers a message behind its groups"
+    stale = [(name, c) for name, c in covers if zh_catalogue.plain_words(c) not in keys]
+    assert not stale, stale
+
+
+def test_covered_messages_read_as_chinese():
+    """The messages the covers name are translated by their template (one sample each)."""
+    samples = {
+        "'试验.toml': 'published' must be an array of tables written [[published]].": (
+            "'试验.toml'：published 应为表数组"
+        ),
+        "'试验.toml': [panel] experts must be an array of tables with a name, e.g. experts = "
+        '[{ name = "...", affiliation = "...", title = "..." }].': "'试验.toml'：[panel] experts",
+        "'试验.toml': unit = 5; expected text, e.g. \"kg/mu\".": "'试验.toml'：unit = 5；应为文本",
+        "the command line: --moisture = 100.0; --moisture must be in [0, 100): expected "
+        "percent (0-100), e.g. 13.": "命令行：--moisture = 100.0；--moisture 应在 [0, 100) 之内",
+    }
+    for english, chinese in samples.items():
+        assert (translate(english) or "").startswith(chinese), (english, translate(english))

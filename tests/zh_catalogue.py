@@ -7,7 +7,8 @@ text is a string literal or f-string in the source.  Its *key* is the longest li
 of the text (the words between two formatted values), cut to :data:`KEY_WORDS` words; a
 site is *catalogued* when its key appears, word for word, in the English pattern of a
 template of :mod:`yieldtrial.commands._zh_messages` (``TEMPLATES`` or
-``USAGE_TEMPLATES``), the catalogue ``--lang zh`` prints from.
+``USAGE_TEMPLATES``), the catalogue ``--lang zh`` prints from, or in one of the literal runs a
+template says it covers behind its groups (``Template.covers``).
 
 This is a source check, fast and complete over literal messages; it does not prove the
 template's regular expression matches every form of the message (``test_cli_errors_zh.py``
@@ -152,7 +153,9 @@ def catalogue_text() -> tuple[str, ...]:
     """Return the English patterns of the ``--lang zh`` catalogue, as plain words."""
     from yieldtrial.commands._zh_messages import TEMPLATES, USAGE_TEMPLATES
 
-    return tuple(_pattern_text(t.pattern) for t in (*TEMPLATES, *USAGE_TEMPLATES))
+    templates = (*TEMPLATES, *USAGE_TEMPLATES)
+    covered = (plain_words(cover) for t in templates for cover in t.covers)
+    return (*(_pattern_text(t.pattern) for t in templates), *covered)
 
 
 def is_catalogued(site: Site, patterns: tuple[str, ...]) -> bool:

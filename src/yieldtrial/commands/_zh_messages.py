@@ -64,6 +64,10 @@ class Template:
         Groups that hold a factor role (``whole-plot``), named as in :data:`ROLES_ZH`.
     labels : tuple of str
         Groups that hold a label column (``treatment``), named as in :data:`LABEL_COLUMNS_ZH`.
+    covers : tuple of str
+        Literal runs of source messages the pattern matches behind its groups
+        (``'treatments' must be an array``, the name a group): the source check of
+        ``tests/zh_catalogue.py`` reads them as catalogued.
     """
 
     name: str
@@ -72,6 +76,7 @@ class Template:
     lists: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -424,6 +429,7 @@ TEMPLATES: tuple[Template, ...] = (
         "作物 {name} 在规程 {protocol} 下有两种标准含水量：籼稻 13.5%，粳稻 14.5%；"
         "请用 --crop rice_indica 或 --crop rice_japonica 指定"
         '（或在 trial.toml 中写 crop = "rice_indica"）',
+        covers=("is ambiguous for protocol 'cn-yield-test': the",),
     ),
     Template(
         "control-not-a-level",
@@ -796,6 +802,7 @@ TEMPLATES: tuple[Template, ...] = (
         _WHERE + _AT + r": (?P<name>" + _SETTING + r") = (?P<value>.+?); (?P=name) must be in "
         r"(?P<range>[\[(]\S+, \S+[\])])(?:: (?:expected )?(?P<fix>.+?))?\.",
         "{where}：{name} = {value}；{name} 应在 {range} 之内{fix}。",
+        covers=("; --moisture must be in [0,",),
     ),
     Template(
         "setting-too-long",
@@ -860,6 +867,7 @@ TEMPLATES: tuple[Template, ...] = (
         + r": (?P<table>\[\w+\] )?(?P<name>\w+) = (?P<value>.+?); expected text, e\.g\. "
         r"(?:(?P=name) = )?(?P<example>\"[^\"]*\")\.",
         "{where}：{table}{name} = {value}；应为文本，如 {name} = {example}。",
+        covers=('; expected text, e.g. "kg/mu".',),
     ),
     Template(
         "economics-status",
@@ -1165,6 +1173,12 @@ TEMPLATES: tuple[Template, ...] = (
         r"tables written \[\[(?P=name)\]\](?P<example> \(plot = \"201\", reason = "
         r"\"\.\.\.\"\))?\.",
         "{path}：{name} 应为表数组，写作 [[{name}]]{example}。",
+        covers=(
+            "'treatments' must be an array",
+            "'published' must be an array",
+            "'exclude' must be an array",
+            "'contrasts' must be an array",
+        ),
     ),
     Template(
         "columns-not-name",
@@ -1199,6 +1213,10 @@ TEMPLATES: tuple[Template, ...] = (
         r"must be an array of tables(?P<named> with a name)?, e\.g\. (?P<example>(?P=name) = "
         r"\[\{.*\}\])\.",
         "{path}：{table} {name} 应为表数组{named}，如 {example}。",
+        covers=(
+            "[conditions] fertilization must be an",
+            "[panel] experts must be an",
+        ),
     ),
     Template(
         "economics-table-of-numbers",
@@ -2229,6 +2247,7 @@ TEMPLATES: tuple[Template, ...] = (
         "output-name-empty",
         r"the output (?P<what>file|folder) name is empty; give a (?P=what) name",
         "输出{what}名为空；请给出{what}名",
+        covers=("the output file name is empty;", "the output folder name is empty;"),
     ),
     Template(
         "report-as-plot-table",
@@ -2327,6 +2346,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{chinese}",
     ),
     Template(
+        # stats.compare._warn_borderline (Dunnett's or Tukey's adjusted P values integrated
+        # numerically), worded by the report's catalogue as pooled-stratum is: see translate()
+        "mvt-borderline",
+        r"(?:Dunnett's comparisons with the control|Tukey's pairwise comparisons): \d+ "
+        r"adjusted P value\(s\) lie within the stated error of their numerical integration "
+        r"\(\S+, above 1e-4\) of alpha = \S+ \(closest: P = \S+\); their verdict at alpha "
+        r"is uncertain: treat them as borderline",
+        "{chinese}",
+    ),
+    Template(
         "audit-needs-harvest-columns",
         r"the plot table needs harvest columns \(fresh mass, moisture, area\) and one column "
         r"of published standardized yields with its unit, e\.g\. 'yield_kg_mu' or "
@@ -2419,6 +2448,213 @@ TEMPLATES: tuple[Template, ...] = (
         r"shown; redirect it to a file \(yieldtrial (?P<command>\w+) \.\.\. > out\.txt\)",
         "标准输出已关闭（命令以 >&- 运行），无法显示结果；请重定向到文件"
         "（yieldtrial {command} ... > out.txt）",
+    ),
+    # stop 49 (i18n54): the gaps of the source check a command-line user meets
+    Template(
+        "read-path-invalid",
+        r"cannot read (?P<path>" + _R + r"): the path is not valid",
+        "无法读取 {path}：路径无效",
+    ),
+    Template(
+        "write-name-nul",
+        r"cannot write (?P<path>" + _R + r"): the file name holds a NUL character \(\\0\), "
+        r"which no file name can hold; give a name in plain characters",
+        "无法写入 {path}：文件名中有空字符（\\0），任何文件名都不能含有它；请用普通字符命名",
+    ),
+    Template(
+        "write-name-bytes",
+        r"cannot write (?P<path>" + _R + r"): the file name holds bytes that are not UTF-8 text "
+        r"\(a name from another system's encoding\); choose a name in plain characters",
+        "无法写入 {path}：文件名中有不是 UTF-8 文本的字节（来自其他系统编码的文件名）；"
+        "请用普通字符命名",
+    ),
+    Template(
+        "write-bookkeeping-name",
+        r"cannot write (?P<path>" + _R + r"): yieldtrial keeps its own bookkeeping under that "
+        r"name \(the manifest of its outputs, or a temporary file\); choose another name",
+        "无法写入 {path}：yieldtrial 用这个名字保存自己的记录（输出清单或临时文件）；"
+        "请换一个文件名",
+    ),
+    Template(
+        "folder-no-plot-table",
+        r"folder (?P<path>" + _R + r") holds no plot table \(files ending in "
+        r"(?P<suffixes>\.\w+(?:, \.\w+)*)\)",
+        "文件夹 {path} 中没有小区数据表（扩展名为 {suffixes} 的文件）",
+    ),
+    Template(
+        "yield-overflows",
+        # io.validation (a plot's yield) and io.checks (a computed quantity of the API)
+        r"(?P<column>\w+)(?: of (?P<items>.+))? is too large to compute \(it overflows to "
+        r"infinity\); (?P<what>a mass or area of the plot|an input) is far out of scale "
+        r"\(e\.g\. 1e308\): correct the value",
+        "{column}{items}太大，无法计算（溢出为无穷大）；{what}数量级严重错误（如 1e308）："
+        "请更正该值",
+        lists=("items",),
+    ),
+    Template(
+        "yield-too-small",
+        r"(?P<column>\w+) of (?P<items>.+) is far out of scale: no real yield is this small "
+        r"\(below (?P<limit>\S+) (?P<unit>kg/ha)\), and the squares of such values underflow "
+        r"toward 0, so the sums of squares would be 0 or imprecise\. A mass, area or yield is "
+        r"mistyped \(e\.g\. 1e-300\): correct the value \(a crop failure is 0\)",
+        "{items} 的 {column} 数量级严重错误：实际产量不会这么小（低于 {limit} kg/公顷），"
+        "这样的值平方后下溢趋于 0，平方和会为 0 或不精确。质量、面积或产量输错了"
+        "（如 1e-300）：请更正该值（绝收记为 0）",
+        lists=("items",),
+    ),
+    Template(
+        "yield-square-overflows",
+        r"(?P<column>\w+) of (?P<items>.+) is far out of scale: no analysis can use it \(its "
+        r"square overflows the sums of squares to infinity\)\. A mass, area or yield is "
+        r"mistyped \(e\.g\. 1e200\): correct the value",
+        "{items} 的 {column} 数量级严重错误：无法用于任何分析（其平方使平方和溢出为无穷大）。"
+        "质量、面积或产量输错了（如 1e200）：请更正该值",
+        lists=("items",),
+    ),
+    Template(
+        "contrast-lacks-keys",
+        _WHERE + r": \[\[contrasts\]\] entry (?P<n>\d+) lacks (?P<missing>\w+(?:, \w+)*); "
+        r"write e\.g\. name = \"synergist effect\", treatment = \"T\", versus = \"CK2\"\.",
+        '{where}：[[contrasts]] 第 {n} 项缺少 {missing}；请写如 name = "synergist effect", '
+        'treatment = "T", versus = "CK2"。',
+    ),
+    Template(
+        "analysis-role-renamed",
+        _WHERE + r": \[analysis\] (?P<role>\w+) = (?P<column>" + _R + r") names a column that "
+        r"(?P<named>\[columns\]|\[analysis\] \w+) already renames; one column holds one "
+        r"design role\.",
+        "{where}：[analysis] {role} = {column} 指定的列已由 {named} 重命名；一列只能承担一种设计"
+        "角色。",
+    ),
+    Template(
+        "treatment-order-absent",
+        r"the treatment order \(treatment_order=, or \[\[treatments\]\] in trial\.toml\) lists "
+        r"(?P<absent>.+), which (?:are|is) not a treatment of any trial; treatments present: "
+        r"(?P<present>.+)\. Labels are case-sensitive: correct the label",
+        "处理顺序（treatment_order=，或 trial.toml 中的 [[treatments]]）列出的 {absent} 不是任何"
+        "试验的处理；现有处理：{present}。标签区分大小写：请更正标签",
+        lists=("absent", "present"),
+    ),
+    Template(
+        "design-label-too-long",
+        r"(?P<name>treatments|checks|sub_treatments|controls) holds a label of (?P<n>[\d,]+) "
+        r"characters \((?P<label>" + _R + r")\.\.\.\); a label is a short name of at most "
+        r"(?P<most>[\d,]+) characters \(put descriptions in trial\.toml \[\[treatments\]\]\)\.",
+        "{name} 中有一个 {n} 个字符的标签（{label}...）；标签应是不超过 {most} 个字符的简短名称"
+        "（说明写在 trial.toml 的 [[treatments]] 中）。",
+    ),
+    Template(
+        "augmented-check-and-entry",
+        r"(?P<labels>" + _R + r"(?:, " + _R + r")*) (?:is|are) both a check and an entry; give "
+        r"each label once\.",
+        "{labels} 既是对照又是参试材料；每个标签只写一次。",
+        lists=("labels",),
+    ),
+    Template(
+        "augmented-block-without-entries",
+        r"(?P<blocks>[\d,]+) blocks for (?P<entries>[\d,]+) entries would leave a block without "
+        r"entries; use fewer blocks\.",
+        "{blocks} 个区组只有 {entries} 个参试材料，会有区组没有参试材料；请减少区组数。",
+    ),
+    Template(
+        "alpha-not-multiple",
+        r"an alpha design needs the number of treatments \((?P<v>[\d,]+)\) to be a multiple "
+        r"of the block size \((?P<k>[\d,]+)\), with more than one block per replicate; "
+        r"(?:choose a block size that divides (?P=v) \(e\.g\. (?P<divisors>\d+(?:, \d+)*)\), "
+        r"or add entries \(extra checks\) to reach a multiple|(?P=v) is prime, so no block "
+        r"size divides it: add entries \(extra checks\) to reach a multiple of (?P=k) "
+        r"\((?P<entries>[\d,]+) entries\))\.",
+        "α 格子设计要求处理数（{v}）是区组大小（{k}）的倍数，且每个重复不止一个区组；{choice}。",
+    ),
+    Template(
+        "field-map-too-large",
+        r"a field map of (?P<plots>[\d,]+) plots is too large to draw \(at most (?P<most>[\d,]+): "
+        r"each plot is a labelled cell\); leave out --map, or draw a part of the field \(one "
+        r"block\) with yieldtrial\.design\.field_map in Python\.",
+        "{plots} 个小区的田间图太大，无法绘制（最多 {most} 个：每个小区是一个带标签的格子）；"
+        "请去掉 --map，或在 Python 中用 yieldtrial.design.field_map 绘制田间的一部分（一个区组）。",
+    ),
+    Template(
+        # efficiency.economics (the report's value-cost table) and efficiency.table
+        "treatment-no-fertilizer",
+        r"treatment\(s\) (?P<labels>" + _R + r"(?:, " + _R + r")*) have a yield but no "
+        r"fertilizer description; (?:add them \(an empty list \[\] for no fertilizer\)|described: "
+        r"(?P<described>" + _R + r"(?:, " + _R + r")*)\. Add them to the fertilizer mapping \(an "
+        r"empty list \[\] for an unfertilized plot\))\.",
+        "处理 {labels} 有产量却没有施肥说明；{described}请为它们补上施肥说明"
+        "（不施肥写空列表 []）。",
+        lists=("labels", "described"),
+    ),
+    Template(
+        "design-needs-block-column",
+        r"design (?P<design>" + _Q + r") needs a block column \(block, rep, 重复, 区组\); the plot "
+        r"table has none\. Add the block of each plot(?:, or use (?P<crd>--design crd|"
+        r"design='crd'))?",
+        "设计 {design} 需要区组列（block、rep、重复、区组）；小区数据表中没有。请填写每个小区的"
+        "区组{crd}",
+    ),
+    Template(
+        "alpha-no-serpentine",
+        r"design 'alpha' lays each incomplete block in its own field row; serpentine numbering "
+        r"does not apply\. Drop it\.",
+        "α 格子设计的每个不完全区组各占田间一行，蛇形编号不适用。请去掉 --serpentine。",
+    ),
+    Template(
+        "sheet-reaches-far",
+        _FILE + r": the sheet's values reach cell (?P<cell>[A-Z]+\d+) \((?P<rows>[\d,]+) rows x "
+        r"(?P<columns>[\d,]+) columns\): far more than a plot table; delete the stray values \(or "
+        r"rows and columns\) beyond the table, or export the table as CSV",
+        "{file}：工作表中的值一直延伸到单元格 {cell}（{rows} 行 × {columns} 列），远超小区数据表"
+        "的范围；请删除表格以外的零散值（或多余的行和列），或把表格导出为 CSV",
+    ),
+    Template(
+        "workbook-no-worksheet",
+        _FILE + r": the workbook has no worksheet \(only chart sheets, or its sheets are missing "
+        r"from the file\); open it in Excel and save it again, or export the sheet as CSV",
+        "{file}：工作簿中没有工作表（只有图表工作表，或工作表在文件中缺失）；请用 Excel 打开"
+        "后重新保存，或把工作表导出为 CSV",
+    ),
+    Template(
+        "workbook-text-number",
+        _FILE + r": cell (?P<cell>[A-Z]+\d+) refers to text number (?P<index>" + _R + r") of the "
+        r"workbook, which holds (?P<count>[\d,]+) texts? \(the file is damaged or was written by "
+        r"a faulty program\); open it in Excel and save it again as \.xlsx, or export the sheet "
+        r"as CSV",
+        "{file}：单元格 {cell} 引用了工作簿的第 {index} 号文本，而工作簿只有 {count} 条文本"
+        "（文件已损坏，或由有缺陷的程序写成）；请用 Excel 打开后重新另存为 .xlsx，或把工作表"
+        "导出为 CSV",
+    ),
+    Template(
+        "position-column-empty",
+        r"(?P<column>incomplete_block|row|column) is empty for (?P<ids>.+); the "
+        r"(?P<design>alpha|latin|row_column) design's model uses it, so every plot needs one: "
+        r"fill it in \(or delete rows that are not plots\)",
+        "{ids} 的{column}为空；{design}的模型要用到它，每个小区都必须有：请填写"
+        "（或删除不是小区的行）",
+        lists=("ids",),
+    ),
+    Template(
+        "network-rcbd-needs-block",
+        r"design='rcbd' needs block=<column>; pass the block \(replicate\) column, or "
+        r"design='crd' for a completely randomized design\.",
+        "design='rcbd' 需要 block=<列名>：请给出区组（重复）列，或用 design='crd' 按完全随机"
+        "设计分析。",
+    ),
+    Template(
+        "workbook-encrypted",
+        _FILE + r": the workbook is password-protected \(encrypted\), so its cells cannot be "
+        r"read; open it in Excel, remove the password \(File > Info > Protect Workbook > "
+        r"Encrypt with Password, clear it\) and save it, or export the sheet as CSV",
+        "{file}：工作簿设有密码（已加密），无法读取其中的单元格；请用 Excel 打开，取消密码"
+        "（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码）后保存，或把工作表导出为 CSV",
+    ),
+    Template(
+        "plots-share-position",
+        r"plots share a row and column position: (?P<where>.+); in a (?P<design>Latin square|"
+        r"row-column design) each plot has a position of its own\. Correct the row or column of "
+        r"one of them \(or delete a plot typed twice\)",
+        "有小区的行列位置相同：{where}；{design}中每个小区都有自己的位置。请更正其中一个小区的"
+        "行或列（或删除重复录入的小区）",
     ),
 )
 
@@ -2838,6 +3074,12 @@ USAGE_TEMPLATES: tuple[Template, ...] = (
         r"text is Unicode\); leave --encoding out",
         "--encoding {encoding} 只适用于 CSV 文件，而 {files} 是 .xlsx 工作簿（文本为 Unicode）；"
         "请去掉 --encoding",
+    ),
+    Template(  # network -o with a suffix no format has (report/network.py)
+        "usage-network-format",
+        r"cannot tell the network output format from the file name (?P<path>" + _R + r"); use "
+        r"one of (?P<suffixes>\.\w+(?:, \.\w+)*)\.",
+        "无法从文件名 {path} 判断网络分析结果的输出格式；请使用以下扩展名之一：{suffixes}。",
     ),
 )
 
@@ -3348,6 +3590,62 @@ def _problems_zh(message: str) -> str | None:
     return f"{shown}：{match['n']} 个问题：" + "；".join(lines)
 
 
+#: Templates whose Chinese is the report's (report.i18n.translate_message): one text for the
+#: report's data-quality section and the command line.
+_REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline"})
+
+
+#: The position columns of a design (design.resolve) and their designs, in Chinese.
+_POSITION_COLUMNS_ZH = {
+    "incomplete_block": " incomplete_block（不完全区组）",
+    "row": "行号",
+    "column": "列号",
+}
+_POSITION_DESIGNS_ZH = {"alpha": "α 格子设计", "latin": "拉丁方设计", "row_column": "行列设计"}
+
+#: What is out of scale when a computed quantity overflows (yield-overflows), in Chinese.
+_OVERFLOWED_ZH = {"a mass or area of the plot": "该小区的质量或面积", "an input": "某个输入值"}
+
+#: One place shared by plots (io.validation.check_positions): ``plots '3' and '4' (row 2,
+#: column 1 of replicate 'I' at site 'A')``.
+_POSITION = re.compile(
+    r"(?P<kind>plots|rows) (?P<ids>" + _R + r"(?: and " + _R + r")+) \((?P<row>\w+) (?P<r>[^,]+), "
+    r"(?P<column>\w+) (?P<c>.+?)(?: of replicate (?P<rep>"
+    + _R
+    + r"))?(?: at site (?P<site>"
+    + _R
+    + r"))?\)"
+)
+
+
+def _positions_zh(text: str) -> str | None:
+    """Return the places of :data:`_POSITION` in Chinese (None: a listing not understood)."""
+    axes = {"row": "行", "column": "列"}
+    places: list[str] = []
+    rest = text
+    while rest:
+        found = _POSITION.match(rest)
+        if found is None:
+            return None
+        ids = found["ids"].replace(" and ", " 和 ")
+        row = axes.get(found["row"], found["row"] + " ")
+        column = axes.get(found["column"], found["column"] + " ")
+        where = f"第 {found['r']} {row}、第 {found['c']} {column}".replace("  ", " ")
+        if found["rep"]:
+            where += f"，重复 {found['rep']}"
+        if found["site"]:
+            where += f"，试点 {found['site']}"
+        places.append(f"{'小区' if found['kind'] == 'plots' else '行'} {ids}（{where}）")
+        rest = rest[found.end() :]
+        if more := re.fullmatch(r" and ([\d,]+) more", rest):
+            places[-1] += f" 等（另有 {more.group(1)} 处）"
+            break
+        if not rest.startswith((", ", " and ")):
+            return None if rest else "；".join(places)
+        rest = rest.removeprefix(", ").removeprefix(" and ")
+    return "；".join(places)
+
+
 def translate(message: str) -> str | None:
     """Return the Chinese form of a one-line English ``message``, or None if not catalogued.
 
@@ -3383,7 +3681,7 @@ def translate(message: str) -> str | None:
         match = template.regex.fullmatch(message)
         if match is None:
             continue
-        if template.name == "pooled-stratum":  # the report's Chinese text, when it has one
+        if template.name in _REPORT_WORDED:  # the report's Chinese text, when it has one
             from yieldtrial.report.i18n import translate_message
 
             chinese = translate_message(message, "zh")
@@ -3507,6 +3805,36 @@ def translate(message: str) -> str | None:
                 else f"它使用 {_design_flags(takes)}"
             )
             values["latin"] = "（拉丁方的行数和列数都等于处理数）" if values["latin"] else ""
+        if template.name == "yield-overflows":  # the plots, when named
+            values["items"] = f"（{values['items']}）" if values["items"] else " "
+            values["what"] = _OVERFLOWED_ZH[values["what"]]
+        if template.name == "treatment-no-fertilizer":  # the treatments described, when named
+            values["described"] = (
+                f"已有施肥说明的处理：{values['described']}。" if values["described"] else ""
+            )
+        if template.name == "design-needs-block-column":  # the design to use instead
+            values["crd"] = f"，或改用 {values['crd']}" if values["crd"] else ""
+        if template.name == "position-column-empty":  # the column and the design, in Chinese
+            values["column"] = _POSITION_COLUMNS_ZH[values["column"]]
+            values["design"] = _POSITION_DESIGNS_ZH[values["design"]]
+        if template.name == "contrast-lacks-keys":  # "treatment, versus"
+            values["missing"] = values["missing"].replace(", ", "、")
+        if template.name == "alpha-not-multiple":  # the block sizes to choose, or the entries
+            values["choice"] = (
+                f"请选择能整除 {values['v']} 的区组大小"
+                f"（如 {values['divisors'].replace(', ', '、')}），或增加参试材料（加对照）凑成倍数"
+                if values["divisors"]
+                else f"{values['v']} 是质数，没有区组大小能整除它：请增加参试材料（加对照），凑成 "
+                f"{values['k']} 的倍数（{values['entries']} 个）"
+            )
+        if template.name == "plots-share-position":  # "plots '3' and '4' (row 2, column 1)"
+            where = _positions_zh(values["where"])
+            if where is None:
+                return None
+            values["where"] = where
+            values["design"] = {"Latin square": "拉丁方", "row-column design": "行列设计"}[
+                values["design"]
+            ]
         if template.name == "output-name-empty":
             values["what"] = {"file": "文件", "folder": "文件夹"}[values["what"]]
         if template.name == "model-no-variation-in":  # "error_a and error_b"

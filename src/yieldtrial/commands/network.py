@@ -213,7 +213,10 @@ def _run(args: argparse.Namespace) -> int:
         try:
             network_format_for_path(args.output)
         except DataValidationError as exc:
-            print(f"yieldtrial network: error: {exc}", file=sys.stderr)
+            from yieldtrial.commands._zh_messages import usage_line
+
+            chinese = usage_line(str(exc), "yieldtrial network", help_hint=False)
+            print(chinese or f"yieldtrial network: error: {exc}", file=sys.stderr)
             return 2
     # --control (split at commas), --alpha and --margin-pct are checked as in report
     config = settings_from_args(args, alpha=args.alpha, margin_pct=args.margin_pct)

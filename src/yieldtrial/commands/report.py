@@ -327,15 +327,20 @@ def _factors_of_the_file(error: Exception, args: argparse.Namespace, config: Any
 
 
 def _pooled_strata(messages: list[str]) -> list[str]:
-    """Return the report's warnings that an error stratum was pooled (REML, a component at 0).
+    """Return the report's warnings that change what a test in it means, to print them too.
 
-    The analyses' other warnings (CV, error df, residual checks) stay in the report's
-    data-quality section; this one is printed too, because it changes what the whole-plot
-    (strip) F test in the report means: a reader comparing it with the stratum ANOVA of a
-    published table would otherwise take it for an error.
+    An error stratum pooled (REML, a component at 0), and adjusted P values (Dunnett,
+    Tukey) whose numerical integration cannot tell their verdict at alpha.  The analyses'
+    other warnings (CV, error df, residual checks) stay in the report's data-quality
+    section; these are printed too, because they change what the whole-plot (strip) F test
+    or a significance mark in the report means: a reader comparing the F test with the
+    stratum ANOVA of a published table would otherwise take it for an error, and a
+    borderline verdict for a firm one.
     """
     import re
 
+    from yieldtrial.stats.compare import BORDERLINE_MESSAGE
     from yieldtrial.stats.mixed import POOLED_STRATUM_MESSAGE
 
-    return [m for m in messages if re.match(POOLED_STRATUM_MESSAGE, m)]
+    printed = f"{POOLED_STRATUM_MESSAGE}|{BORDERLINE_MESSAGE}"
+    return [m for m in messages if re.match(printed, m)]

@@ -325,7 +325,10 @@ def _spec_grade(
             )
         extra_n = share / 100.0 * ADDITIVE_N_PCT[key]
         grade = (grade or FertilizerGrade()) + FertilizerGrade(n_pct=extra_n)
-        source += f"{'; ' if source else ''}+ {extra_n:.3g} % N from {share:g} % {key}"
+        source += (
+            f"{'; ' if source else ''}+ {message_number(extra_n, 2)} % N from "
+            f"{message_number(share)} % {key}"
+        )
     if grade is None:
         if required:
             raise DataValidationError(

@@ -60,6 +60,7 @@ __all__ = [
     "check_margin_pct",
     "is_real_number",
     "looks_numeric",
+    "message_df",
     "message_number",
     "number_text",
     "plain_number",
@@ -384,6 +385,22 @@ def message_number(value: SupportsFloat, digits: int | None = None, *, scale: fl
     if number != 0 and float(text.replace(",", "")) == 0:
         return f"{number * scale:.3g}"
     return text
+
+
+def message_df(value: SupportsFloat) -> str:
+    """Return degrees of freedom as messages show them: whole and grouped, or one decimal.
+
+    A df is a computed quantity (:func:`message_number` with digits): a whole number
+    (residual df, 1,234) without decimals, a fractional one (Satterthwaite, a harmonic
+    mean of plots) with one.  ``:g`` showed 1.23457e+06 for a network's df.
+
+    Examples
+    --------
+    >>> message_df(12.0), message_df(1234567), message_df(11.73)
+    ('12', '1,234,567', '11.7')
+    """
+    number = float(value)
+    return message_number(number, 0 if number.is_integer() else 1)
 
 
 #: Integers from here on (21 digits and more) are shown shortened by :func:`shown_count`.

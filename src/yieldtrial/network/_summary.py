@@ -21,7 +21,7 @@ import pandas as pd
 
 from yieldtrial.io._compat import isin
 from yieldtrial.io._guard import held_warnings
-from yieldtrial.io.checks import typed_number
+from yieldtrial.io.checks import message_df, message_number, typed_number
 from yieldtrial.stats.results import MeansModel, Provenance
 
 __all__ = ["COMBINED_METHODS", "SITE_EFFECTS", "NetworkSummary", "summarize"]
@@ -338,7 +338,8 @@ def summarize(
     flagged = included & np.isin(flag, ("warn", "strong"))
     if flagged.any():
         notes.append(
-            f"CV above {cv_warn_pct:g} % (strong: above {cv_strong_pct:g} %) at included "
+            f"CV above {message_number(cv_warn_pct)} % (strong: above "
+            f"{message_number(cv_strong_pct)} %) at included "
             f"site(s): {_name_list(site_all[flagged], cv[flagged], flag[flagged])}; their "
             "comparisons are imprecise (exclude_cv_above, or --exclude-cv-above, leaves such "
             "sites out)."
@@ -676,11 +677,13 @@ def _mixed_two_stage(
     note = (
         f"{n_unrep:,} site(s) are unreplicated and {n_rep:,} replicated: two-stage analysis. "
         "Stage 1: each site's LS-means and their variances (squared standard errors; at an "
-        f"unreplicated site the pooled plot error variance of the replicated sites, {pooled:.6g} "
-        f"on {df_pooled:g} df). Stage 2: weighted least squares of lsmean ~ site + treatment "
-        f"with weights 1 / (var_GE + se^2), var_GE = {s2ge:.6g} (moment estimate: interaction "
-        f"mean square {ms_res:.6g} minus the mean se^2, at least 0); the LS-means' covariance is "
-        f"scaled by the weighted residual mean square {scale:.4g} on {df:g} df, which is the "
+        "unreplicated site the pooled plot error variance of the replicated sites, "
+        f"{message_number(pooled, 1)} on {message_df(df_pooled)} df). Stage 2: weighted least "
+        "squares of lsmean ~ site + treatment with weights 1 / (var_GE + se^2), var_GE = "
+        f"{message_number(s2ge, 1)} (moment estimate: interaction mean square "
+        f"{message_number(ms_res, 1)} minus the mean se^2, at least 0); the LS-means' "
+        "covariance is scaled by the weighted residual mean square "
+        f"{message_number(scale, 3)} on {message_df(df)} df, which is the "
         "error of the treatment test and of the comparisons."
     )
     return anova, fit.lsmeans, se, df, ms_res, cov, "two-stage (weighted site LS-means)", note

@@ -53,6 +53,8 @@ from yieldtrial.io.checks import (
     check_number,
     check_probability,
     is_real_number,
+    message_df,
+    message_number,
     real_float,
     shown,
 )
@@ -668,8 +670,8 @@ def stability(
         # notes would contradict the one below
         notes[:] = [n for n in notes if not any(part in n for part in _TABLE_ERROR_NOTES)]
         notes.append(
-            f"pooled error supplied by the caller: MS_e = {mse:g} on {df_e:g} df, "
-            f"{r:g} replicates per cell."
+            f"pooled error supplied by the caller: MS_e = {message_number(mse)} on "
+            f"{message_number(df_e)} df, {message_number(r)} replicates per cell."
         )
     labels = [str(v) for v in table.index]
     if control is not None and str(control) not in labels:
@@ -824,7 +826,8 @@ def _table_of_means(
     elif n.size:
         notes.append(
             f"unequal plots per cell ({int(n.min())} to {int(n.max())}): the harmonic mean "
-            f"{r:.3g} is used as the replicates r of the AMMI sums of squares and of MS_e/r."
+            f"{message_number(r, 2)} is used as the replicates r of the AMMI sums of squares "
+            "and of MS_e/r."
         )
     pts = pt[ok]
     df_all = pts["df_error"].to_numpy(dtype=float)
@@ -1259,16 +1262,18 @@ def _blups(
             short = _reml_loglik(y, *closed[:3]) - _reml_loglik(y, *fitted[:3])
             if short > 1e-3 and method == "auto":
                 blup_notes.append(
-                    f"MixedLM stopped short of the REML optimum (log-likelihood {short:.3g} "
-                    "below the closed form's): the closed form is used instead."
+                    "MixedLM stopped short of the REML optimum (log-likelihood "
+                    f"{message_number(short, 2)} below the closed form's): the closed form is "
+                    "used instead."
                 )
                 use_mixed = False
             else:
                 blup_notes += mixed_notes
                 if short > 1e-3:
                     blup_notes.append(
-                        f"MixedLM stopped short of the REML optimum (log-likelihood {short:.3g} "
-                        "below the closed form's, blup='closed_form')."
+                        "MixedLM stopped short of the REML optimum (log-likelihood "
+                        f"{message_number(short, 2)} below the closed form's, "
+                        "blup='closed_form')."
                     )
     if not use_mixed:
         fitted = _blup_closed_form(y, blup_notes)
@@ -1514,8 +1519,8 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
         # grouped): ":g" printed 31020.6 beside the table's 31,020.6, and 1.70946e+06
         own = (
             f"pooled error of the {int(ok.sum())} replicated site(s) (their within-site "
-            f"analyses): MS_e = {fixed(pooled[0], 1, group=',')} on {pooled[1]:g} df, "
-            f"{pooled[2]:.3g} plots per cell (harmonic mean)."
+            f"analyses): MS_e = {fixed(pooled[0], 1, group=',')} on {message_df(pooled[1])} "
+            f"df, {message_number(pooled[2], 2)} plots per cell (harmonic mean)."
         )
         res = replace(
             res,

@@ -31,7 +31,8 @@ __all__ = [
     "site_reason",
 ]
 
-_NUM = r"[-+\d.eE]+"
+#: A number of a note: typed (1e-320), computed in the report's style (1,234.5), a df.
+_NUM = r"[-+\d.,eE]+"
 
 #: CV flags of the site strip in Chinese.
 _CV_FLAGS = {"ok": "正常", "warn": "偏高", "strong": "很高"}

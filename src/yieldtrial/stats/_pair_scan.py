@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.checks import message_number
 from yieldtrial.io.progress import terminal_progress
 from yieldtrial.stats._covariance import (
     PAIR_CHUNK,
@@ -142,7 +143,7 @@ def scan_pairs(
         if np.any(sed <= 0):
             raise DataValidationError(
                 f"a difference between means of {mm.factor!r} has zero standard error "
-                f"(error mean square {mm.mse:g}); mean separation is undefined"
+                f"(error mean square {message_number(mm.mse, 1)}); mean separation is undefined"
                 + _ZERO_ERROR_HINT
                 * (mm.mse == 0)
             )

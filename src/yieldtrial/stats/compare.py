@@ -273,6 +273,13 @@ def _adjust(
 MVT_WARN_ABS_ERROR = 1e-4
 
 
+#: The start of the warning of :func:`_warn_borderline` (the report command prints it).
+BORDERLINE_MESSAGE = (
+    r"(?:Dunnett's comparisons with the control|Tukey's pairwise comparisons): \d+ adjusted P "
+    r"value\(s\) lie within the stated error"
+)
+
+
 def _warn_borderline(family: str, checks: Sequence[tuple[np.ndarray, float]], alpha: float) -> None:
     """Warn when an adjusted P lies within its stated numerical error (above 1e-4) of alpha.
 

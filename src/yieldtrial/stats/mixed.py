@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError, UnknownNameError
+from yieldtrial.io.checks import message_number
 from yieldtrial.stats._common import check_alpha, two_factor_columns
 from yieldtrial.stats.model import (
     Term,
@@ -921,7 +922,7 @@ def mixed_model(
     y = y_all[observed]
     if np.ptp(y) <= 1e-12 * float(np.max(np.abs(y))):
         raise DataValidationError(
-            f"column {response!r} has the same value ({float(y[0]):.6g}) on all {y.size} "
+            f"column {response!r} has the same value ({message_number(y[0])}) on all {y.size} "
             f"observed plots: with no variation the {design} mixed model has no error "
             "variance, so no standard error or test can be computed. Check that the yields "
             "were filled in (not one value copied to every plot)."
@@ -1201,10 +1202,14 @@ def _check_error_variance(theta: np.ndarray, y: np.ndarray, *, design: str, form
     limit = exact_fit_limit(y)
     if float(np.sqrt(max(float(theta[-1]), 0.0))) > limit:
         return
-    variance = f"{float(theta[-1]):.3g}" if theta[-1] > 0 else f"below {limit * limit:.3g}"
+    variance = (
+        message_number(theta[-1], 1)
+        if theta[-1] > 0
+        else f"below {message_number(limit * limit, 1)}"
+    )
     raise DataValidationError(
         f"the {design} mixed model {formula!r} fits every observed plot exactly (residual "
-        f"variance {variance} for yields of about {float(np.mean(y)):.6g}): the "
+        f"variance {variance} for yields of about {message_number(np.mean(y), 1)}): the "
         "error variance is zero, so no standard error, F test or p-value is defined. Check "
         "for duplicated or constructed data."
     )

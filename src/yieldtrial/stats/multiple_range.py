@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io.checks import is_real_number, real_float, shown
+from yieldtrial.io.checks import is_real_number, message_df, message_number, real_float, shown
 from yieldtrial.stats._common import check_alpha
 from yieldtrial.stats._pair_scan import (
     _ZERO_ERROR_HINT,
@@ -413,7 +413,8 @@ def _pairs(
     df = float(mm.df)
     if not df > 0:
         raise DataValidationError(
-            f"error df of {mm.error_term!r} is {df:g}; mean separation needs a positive error df "
+            f"error df of {mm.error_term!r} is {message_df(df)}; mean separation needs a "
+            "positive error df "
             "(add replicates)"
         )
     # differences (and the ranking) from the centred LS-means when the model gives them:
@@ -428,7 +429,7 @@ def _pairs(
     if np.any(sed[~np.eye(k, dtype=bool)] <= 0):
         raise DataValidationError(
             f"a difference between means of {mm.factor!r} has zero standard error "
-            f"(error mean square {mm.mse:g}); mean separation is undefined"
+            f"(error mean square {message_number(mm.mse, 1)}); mean separation is undefined"
             + _ZERO_ERROR_HINT
             * (mm.mse == 0)
         )
@@ -936,7 +937,8 @@ def summarised_letters(
     df = float(mm.df)
     if not df > 0:
         raise DataValidationError(
-            f"error df of {mm.error_term!r} is {df:g}; mean separation needs a positive error df "
+            f"error df of {mm.error_term!r} is {message_df(df)}; mean separation needs a "
+            "positive error df "
             "(add replicates)"
         )
     shown = shown_levels(mm, always, top)

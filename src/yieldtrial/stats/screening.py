@@ -50,7 +50,7 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io._compat import isin
-from yieldtrial.io.checks import check_positive, message_number
+from yieldtrial.io.checks import check_positive, message_df, message_number
 from yieldtrial.stats.outliers import OUTLIER_ALPHA
 
 _CHUNK = 1 << 20  # plots per elementwise step where temporaries would be n-sized
@@ -586,15 +586,16 @@ def suspect_plots(
                     "rule": f"Bonferroni p < {alpha:g} over {int(rec['n_tests'])} plots",
                     "pattern": "",
                     "message": (
-                        f"{where(i)}: {response} = {rec['value']:.6g} where the design model "
-                        f"predicts {rec['fitted_without']:.6g} from the other plots; externally "
+                        f"{where(i)}: {response} = {message_number(rec['value'], 1)} where the "
+                        f"design model predicts {message_number(rec['fitted_without'], 1)} from "
+                        "the other plots; externally "
                         + (
                             f"studentized residual {rec['statistic']:.2f}"
                             if math.isfinite(rec["statistic"])
                             else "studentized residual unbounded (the model fits every other "
                             "plot exactly: all of its residual variation is this plot's)"
                         )
-                        + f" (t on {rec['df']:g} df), Bonferroni p = "
+                        + f" (t on {message_df(rec['df'])} df), Bonferroni p = "
                         f"{rec['p_value_adjusted']:.2g}."
                     ),
                 }
@@ -669,8 +670,9 @@ def suspect_plots(
             "rule": rule,
             "pattern": label,
             "message": (
-                f"{where(i)}: {raw_column} = {typed[i]:.6g} is {ratio:.2f} x the median "
-                f"{typical_typed:.6g} of the treatment's other plots{unit_note} "
+                f"{where(i)}: {raw_column} = {message_number(typed[i])} is {ratio:.2f} x the "
+                f"median {message_number(typical_typed, 2)} of the treatment's other "
+                f"plots{unit_note} "
                 f"({_pattern_words(label)}; robust z = {z:.1f}){pair}."
             ),
         }
@@ -722,8 +724,9 @@ def suspect_plots(
                 "rule": f"|robust z| > {robust_limit:g}",
                 "pattern": "",
                 "message": (
-                    f"{where(i)}: {response} = {y[i]:.6g} is {ratio:.2f} x the median "
-                    f"{typical:.6g} of the treatment's other plots; robust z = {z:.1f} "
+                    f"{where(i)}: {response} = {message_number(y[i], 1)} is {ratio:.2f} x the "
+                    f"median {message_number(typical, 1)} of the treatment's other plots; "
+                    f"robust z = {z:.1f} "
                     f"(limit {robust_limit:g}){pair}."
                 ),
             }
@@ -864,8 +867,8 @@ def _level_row(
         "rule": rule,
         "pattern": label,
         "message": (
-            f"{where}: {column} = {value:.6g} {unit} where the other plots have "
-            f"{centre:.6g} {unit} (median; {difference}; robust z = {z:.1f})"
+            f"{where}: {column} = {message_number(value)} {unit} where the other plots have "
+            f"{message_number(centre, 2)} {unit} (median; {difference}; robust z = {z:.1f})"
             + (f"; {_pattern_words(label)}" if label else "")
             + "."
         ),
@@ -1126,7 +1129,9 @@ def _copied_rows(
         same = codes == code
         members = [int(k) for k in where[same]]
         first = int(local[same][0])
-        shown = ", ".join(f"{c} = {values[first, n]:.6g}" for n, c in enumerate(columns))
+        shown = ", ".join(
+            f"{c} = {message_number(values[first, n])}" for n, c in enumerate(columns)
+        )
         for i in members:
             others = ", ".join(str(ids[n]) for n in members if n != i)
             out.append(
