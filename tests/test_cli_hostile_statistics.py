@@ -196,7 +196,7 @@ ERRORS: list[tuple[str, Table, list[str], str]] = [
     ("control-matches-everything", lambda: _fill(_rcbd()), ["--control", "CK,T1,T2,T3"],
      r"nothing to compare: every level of 'treatment' is a control"),
     ("negative-margin", lambda: _fill(_rcbd()), ["--control", "CK", "--margin", "-5"],
-     r"--margin = -5\.0; --margin must be in \[0, 100\)"),  # as typed (stop 44)
+     r"--margin = -5; --margin must be in \[0, 100\)"),  # as typed (stop 49)
     ("random-blocks-identical", lambda: _fill(_rcbd(), _same()),
      ["--control", "CK", "--block-effects", "random"],
      r"has the same value \(\d+\) on all 16 observed plots"),
