@@ -813,3 +813,20 @@ def test_design_refuses_a_new_field_book_another_run_wrote_meanwhile(tmp_path, m
     assert f"{str(book)!r} was created by another run while this one was writing it" in err
     assert "add --force" in err
     assert book.read_text(encoding="utf-8") == other
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-20", "--plot-area must be a positive area in m2; got -20."),
+        ("0.001", "--plot-area = 0.001 m2 is not a field plot's net area (from 0.01 m2"),
+    ],
+)
+def test_plot_area_error_names_the_flag(typed, message, tmp_path, capsys):
+    """``--plot-area -20`` was refused as ``plot_area_m2`` (the Python argument; stop 49)."""
+    out = tmp_path / "fieldbook.csv"
+    code = main(["design", "rcbd", "--treatments", "A", "B", "--blocks", "2",
+                 "--plot-area", typed, "-o", str(out)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and message in err and "plot_area_m2" not in err
+    assert err.count("\n") == 1 and not out.exists()

@@ -999,15 +999,16 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "design-plot-area",
-        r"plot_area_m2 = (?P<value>\S+) m2 is not a field plot's net area \(from (?P<low>\S+) m2 "
-        r"to (?P<high>\S+) m2\); check the number and the unit \(m2, e\.g\. 20\)\.",
-        "plot_area_m2 = {value} m2 不是小区的净收获面积（应在 {low} m2 到 {high} m2 之间）；"
+        r"(?P<name>plot_area_m2|--plot-area) = (?P<value>\S+) m2 is not a field plot's net area "
+        r"\(from (?P<low>\S+) m2 to (?P<high>\S+) m2\); check the number and the unit \(m2, "
+        r"e\.g\. 20\)\.",
+        "{name} = {value} m2 不是小区的净收获面积（应在 {low} m2 到 {high} m2 之间）；"
         "请检查数值和单位（m2，如 20）。",
     ),
     Template(
         "design-plot-area-positive",
-        r"plot_area_m2 must be a positive area in m2; got (?P<value>\S+)\.",
-        "plot_area_m2 应为正的面积（m2）；现为 {value}。",
+        r"(?P<name>plot_area_m2|--plot-area) must be a positive area in m2; got (?P<value>\S+)\.",
+        "{name} 应为正的面积（m2）；现为 {value}。",
     ),
     Template(
         "factors-one-factor",

@@ -266,6 +266,7 @@ def _same_name(first: str, second: str) -> bool:
 
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._zh_messages import status_line
+    from yieldtrial.design.fieldbook import checked_plot_area_m2
     from yieldtrial.design.layouts import layout
     from yieldtrial.design.maps import layout_name
     from yieldtrial.errors import DataValidationError
@@ -287,6 +288,8 @@ def _run(args: argparse.Namespace) -> int:
                 "field map its own name (e.g. --map map.svg)"
             )
         check_output(args.map, force=force, inputs=[args.output], example="map.png")
+    if args.plot_area is not None:  # named as typed, before the layout is drawn
+        checked_plot_area_m2(args.plot_area, "--plot-area")
     args.treatments = _labels(args.treatments, "--treatments")
     args.checks = _labels(args.checks, "--checks")
     args.sub_treatments = _labels(args.sub_treatments, "--sub-treatments")

@@ -154,6 +154,46 @@ def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
     return forward[::-1] if serpentine and row % 2 == 0 else forward
 
 
+def checked_plot_area_m2(plot_area_m2: Any, name: str = "plot_area_m2") -> float:
+    """Return a field book's net plot area [m2] as a float, or refuse it.
+
+    Parameters
+    ----------
+    plot_area_m2 : real number
+        The net harvested area of one plot [m2].
+    name : str, default "plot_area_m2"
+        What the message calls it (``--plot-area`` on the command line).
+
+    Returns
+    -------
+    float
+        The area [m2], within ``PLOT_AREA_RANGE_M2``.
+
+    Raises
+    ------
+    DataValidationError
+        If it is not a positive finite number, or not a field plot's area.
+
+    Examples
+    --------
+    >>> checked_plot_area_m2(20)
+    20.0
+    """
+    area = real_float(plot_area_m2) if is_real_number(plot_area_m2) else float("nan")
+    if not 0 < area < float("inf"):  # NaN fails too; 10**400 and Fraction(1, 3) are numbers
+        raise DataValidationError(
+            f"{name} must be a positive area in m2; got {shown(plot_area_m2)}."
+        )
+    low, high = PLOT_AREA_RANGE_M2
+    if not low <= area <= high:
+        raise DataValidationError(
+            f"{name} = {message_number(area)} m2 is not a field plot's net area (from "
+            f"{message_number(low)} m2 to {high:,.0f} m2); check the number and the unit (m2, "
+            "e.g. 20)."
+        )
+    return area
+
+
 def _finish(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
@@ -164,19 +204,7 @@ def _finish(
     for col in HARVEST_COLUMNS:
         book[col] = np.nan
     if plot_area_m2 is not None:
-        area = real_float(plot_area_m2) if is_real_number(plot_area_m2) else float("nan")
-        if not 0 < area < float("inf"):  # NaN fails too; 10**400 and Fraction(1, 3) are numbers
-            raise DataValidationError(
-                f"plot_area_m2 must be a positive area in m2; got {shown(plot_area_m2)}."
-            )
-        low, high = PLOT_AREA_RANGE_M2
-        if not low <= area <= high:
-            raise DataValidationError(
-                f"plot_area_m2 = {message_number(area)} m2 is not a field plot's net area (from "
-                f"{message_number(low)} m2 to {high:,.0f} m2); check the number and the unit (m2, "
-                "e.g. 20)."
-            )
-        plot_area_m2 = area  # numpy.float32(20) -> 20.0, also in the attrs
+        plot_area_m2 = checked_plot_area_m2(plot_area_m2)  # numpy.float32(20) -> 20.0, attrs too
         if "plot_area_m2" in design:
             design["plot_area_m2"] = plot_area_m2
         book["harvested_area_m2"] = plot_area_m2
