@@ -557,7 +557,10 @@ def _alpha_entry_twice() -> tuple[str, list[str]]:
 def test_alpha_entry_twice_in_one_replicate_warns(tmp_path, capsys):
     """Stop 40: exit 0 and no word; the entry, the replicate and both plots are named."""
     table, twice = _alpha_entry_twice()
-    argv, _, out = _report(tmp_path, table, ["--design", "alpha", "--control", "G01"])
+    # LSD letters: the warning is the data check's; Tukey's letters of 18 entries were
+    # most of the report's CPU (stop 49)
+    options = ["--design", "alpha", "--control", "G01", "--letters", "lsd"]
+    argv, _, out = _report(tmp_path, table, options)
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
     said = (
@@ -581,7 +584,8 @@ def test_alpha_declared_control_repeating_in_a_replicate_does_not_warn(tmp_path,
 def test_row_column_entry_twice_in_one_replicate_warns(tmp_path, capsys):
     """Stop 40: a resolvable row-column book is checked as an alpha book is, same words."""
     table, twice = _alpha_entry_twice()
-    argv, _, out = _report(tmp_path, table, ["--design", "row_column", "--control", "G01"])
+    options = ["--design", "row_column", "--control", "G01", "--letters", "lsd"]  # as above
+    argv, _, out = _report(tmp_path, table, options)
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
     said = (
@@ -595,7 +599,8 @@ def test_row_column_entry_twice_in_one_replicate_warns(tmp_path, capsys):
 
 def test_row_column_book_of_design_alpha_does_not_warn(tmp_path, capsys):
     """A `yieldtrial design alpha` book analysed as row-column: each entry once a replicate."""
-    argv, _, out = _report(tmp_path, _fill(_alpha()), ["--design", "row_column"])
+    options = ["--design", "row_column", "--letters", "lsd"]  # as above
+    argv, _, out = _report(tmp_path, _fill(_alpha()), options)
     code, lines = run_cli(argv, capsys)
     assert code == 0, lines
     assert not [w for w in _check_report(out)["results"]["warnings"] if "more than once" in w]

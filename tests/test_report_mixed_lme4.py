@@ -117,10 +117,17 @@ def r_values(
 
 @functools.cache
 def report(case: str, ddf: str, tmp: str) -> dict[str, Any]:
-    """Run ``yieldtrial report CASE --format json`` in-process and return the JSON."""
+    """Run ``yieldtrial report CASE --format json`` in-process and return the JSON.
+
+    With ``--letters lsd``: no test here reads the letters, and the report's default Tukey
+    letters (the single-step curve of the LS-means' covariance) were most of a report's
+    CPU (stop 49).  The report's Tukey letters of mixed models are checked against
+    ``multcomp::cld`` in tests/test_report_mixed_lme4_trials.py.
+    """
     name, flags, _, control, _ = CASES[case]
     out = Path(tmp) / f"{case}.{ddf}.json"
-    return json_report(DATA / name, ["--control", control, *flags, "--ddf", ddf], out)
+    options = ["--control", control, *flags, "--ddf", ddf, "--letters", "lsd"]
+    return json_report(DATA / name, options, out)
 
 
 @pytest.fixture(scope="module")
