@@ -768,7 +768,8 @@ class FieldTrial:
             **{**settings, "factors": _validation.as_labels(settings["factors"])},
             **source,
         ))  # fmt: skip
-        _reemit(caught + built, design=trial.design if design is not None else None)
+        # attributed to the caller of from_csv / from_dataframe: two frames above this one
+        _reemit(caught + built, stacklevel=4, design=trial.design if design is not None else None)
         trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
