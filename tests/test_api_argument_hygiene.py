@@ -756,7 +756,7 @@ def test_shrink_per_point_out_of_range_has_the_command_line_message(
     with pytest.raises(DataValidationError) as formula:
         yt.standardize_moisture(
             442, moisture_pct=15, standard_moisture_pct=13, method="shrink",
-            shrink_pct_per_point=150.0,
+            shrink_pct_per_point=150,  # the command echoes 150 as typed (stop 49)
         )  # fmt: skip
     flag = str(formula.value).replace("shrink_pct_per_point", "--shrink-pct-per-point")
     assert line.endswith(flag), line
