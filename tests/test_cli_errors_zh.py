@@ -2112,6 +2112,18 @@ def _case_mvt_borderline(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "r.md")), "P = 0.0510"
 
 
+def _case_decode_reads_as_utf8(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    path.write_text(HEADER + "".join(ROWS).replace("CK", "对照"), encoding="utf-8")
+    return _report(tmp, path, "--encoding", "ascii", *_html(tmp)), "'ascii'"
+
+
+def _case_decode_cannot(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    path.write_bytes((HEADER + "".join(ROWS).replace("CK", "对照")).encode("gb18030"))
+    return _report(tmp, path, "--encoding", "utf-8", *_html(tmp)), "'utf-8'"
+
+
 def _standardize_to(tmp: Path, name: str) -> list[str]:
     return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / name)]
 
@@ -2552,6 +2564,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "read-path-invalid": _case_read_path_invalid,
     "write-name-nul": _case_write_name_nul,
     "write-name-bytes": _case_write_name_bytes,
+    "decode-reads-as-utf8": _case_decode_reads_as_utf8,
+    "decode-cannot": _case_decode_cannot,
     "write-bookkeeping-name": _case_write_bookkeeping_name,
     "folder-no-plot-table": _case_folder_no_plot_table,
     "yield-overflows": _case_yield_overflows,
@@ -2662,6 +2676,9 @@ NAMES = {
     "pooled-stratum": r"REML|Satterthwaite|lmerTest",
     "mvt-borderline": r"Dunnett",  # the method's name
     "write-name-bytes": r"UTF-8",  # the encoding's name
+    # Python's own reason of the decode error, the encodings and the format to save as
+    "decode-reads-as-utf8": r"ordinal not in range\(128\)|UTF-8|utf-8|encoding=",
+    "decode-cannot": r"invalid (?:start|continuation) byte|Excel|CSV UTF-8|gb18030",
     "yield-too-small": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/公顷)
     "yield-square-overflows": r"\bkg\b",
     # the keys, as typed
@@ -2920,13 +2937,17 @@ def test_line_is_chinese_under_lang_zh(run, tmp_path, capsys, monkeypatch):
 
 def test_uncatalogued_message_stays_english_under_lang_zh(tmp_path, capsys):
     """An error the catalogue does not hold is printed in English, whole."""
-    rows = ["101,1,对照,20,14.98,12.7\n", *ROWS[1:]]  # not catalogued: an encoding that fails
-    argv = _report(tmp_path, _table(tmp_path, rows), "--encoding", "ascii", *_html(tmp_path))
+    # not catalogued: an ASCII table read as UTF-16 (no decode error, a garbled header)
+    text = HEADER + "".join(ROWS)
+    text += "\n" * (len(text.encode()) % 2)  # an even number of bytes decodes as UTF-16
+    path = tmp_path / "plots.csv"
+    path.write_text(text, encoding="utf-8")
+    argv = _report(tmp_path, path, "--encoding", "utf-16-le", *_html(tmp_path))
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [lines[0]]
     assert lines[0].startswith("yieldtrial: error: "), lines
-    assert "the file does not decode as 'ascii'" in lines[0], lines
+    assert "the file does not read as 'utf-16-le'" in lines[0], lines
 
 
 def test_listing_with_an_unknown_english_word_stays_english():

@@ -2657,6 +2657,24 @@ TEMPLATES: tuple[Template, ...] = (
         "有小区的行列位置相同：{where}；{design}中每个小区都有自己的位置。请更正其中一个小区的"
         "行或列（或删除重复录入的小区）",
     ),
+    Template(  # --encoding that does not decode a UTF-8 file (io/table_files.py)
+        "decode-reads-as-utf8",
+        r"(?P<name>.+?): the file does not decode as (?P<encoding>" + _R + r") \(row "
+        r"(?P<row>\d+): (?P<reason>[^;]+)\); it is UTF-8 text, which is detected without it: "
+        r"drop --encoding \(encoding=\), or give --encoding utf-8",
+        "{name}：文件无法按 {encoding} 解码（第 {row} 行：{reason}）；该文件是 UTF-8 文本，"
+        "不指定编码即可自动识别：请去掉 --encoding（encoding=），或给出 --encoding utf-8",
+    ),
+    Template(  # --encoding that does not decode the file (io/table_files.py)
+        "decode-cannot",
+        r"(?P<name>.+?): cannot decode (?:row (?P<row>\d+)|the file) as (?P<encoding>"
+        + _R
+        + r") \((?P<reason>[^;]+?)(?: at byte (?P<byte>\d+))?\); pass the file's encoding "
+        r"\(e\.g\. --encoding gb18030(?: for CSV saved by Chinese Excel)?\), or save (?:the "
+        r"file|it) as 'CSV UTF-8'",
+        "{name}：文件无法按 {encoding} 解码（{reason}）；"
+        "请给出文件的编码（如 --encoding gb18030），或将文件另存为“CSV UTF-8”",
+    ),
 )
 
 #: Why ``network`` could not analyse a trial: the report's catalogue
