@@ -127,6 +127,23 @@ _RATE_UNITS: dict[str, float] = {
     "lb/ac": 0.45359237 / 4046.8564224 * 10000.0,
 }
 
+#: The same, keyed as a typed unit is compared: lower case, no spaces.
+_RATE_UNIT_KEYS: dict[str, float] = {k.replace(" ", ""): v for k, v in _RATE_UNITS.items()}
+
+
+def rate_unit_factor(unit: object) -> float | None:
+    """Return the factor from a product rate in ``unit`` to kg/ha, or None if unknown.
+
+    Case and spaces do not matter (``"KG / MU"`` is kg/mu); the units are those of
+    ``rate_unit`` in trial.toml's ``[[treatments]]``.
+
+    Examples
+    --------
+    >>> rate_unit_factor("kg/mu"), rate_unit_factor("KG / HA"), rate_unit_factor("parsec")
+    (15.0, 1.0, None)
+    """
+    return _RATE_UNIT_KEYS.get(str(unit or "").strip().lower().replace(" ", ""))
+
 
 def rate_column(nutrient: str) -> str:
     """Return the table column of a nutrient's rate, e.g. ``"n_rate_kg_ha"``.

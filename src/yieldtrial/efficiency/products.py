@@ -29,6 +29,7 @@ from yieldtrial.efficiency.grades import (
     FertilizerGrade,
     parse_grade,
     rate_column,
+    rate_unit_factor,
 )
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import check_number, check_option, message_number
@@ -240,14 +241,13 @@ def product_from_spec(
 def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> float:
     given = [(key, factor) for key, factor in _RATE_KEYS.items() if key in spec]
     if "rate" in spec:
-        unit = str(spec.get("rate_unit") or "").strip().lower().replace(" ", "")
-        factors = {k.replace(" ", ""): v for k, v in _RATE_UNITS.items()}
-        if unit not in factors:
+        factor = rate_unit_factor(spec.get("rate_unit"))
+        if factor is None:
             raise DataValidationError(
                 f"{where}: rate_unit {spec.get('rate_unit')!r} is unknown or missing; expected one "
                 f'of {", ".join(_RATE_UNITS)} (e.g. rate = 40, rate_unit = "kg/mu").'
             )
-        given.append(("rate", factors[unit]))
+        given.append(("rate", factor))
     if len(given) > 1:
         raise DataValidationError(
             f"{where}: several product rates given ({', '.join(k for k, _ in given)}); give one."

@@ -817,13 +817,12 @@ def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | 
     report's area): the difference of the rates as typed was printed under "kg/ha", so
     the shipped example's 8 kg/mu cut read "Fertilizer saved (kg/ha) 8.0" (120 kg/ha).
     """
-    from yieldtrial.efficiency.grades import _RATE_UNITS
+    from yieldtrial.efficiency.grades import rate_unit_factor
 
-    factors = {k.replace(" ", ""): v for k, v in _RATE_UNITS.items()}
     a, b = ctx.config.treatment(control), ctx.config.treatment(treatment)
     if a is None or b is None or a.rate is None or b.rate is None:
         return None
-    fa, fb = (factors.get(str(x.rate_unit or "").strip().lower().replace(" ", "")) for x in (a, b))
+    fa, fb = rate_unit_factor(a.rate_unit), rate_unit_factor(b.rate_unit)
     if fa is None or fb is None:
         return None
     return float(a.rate) * fa - float(b.rate) * fb
