@@ -807,6 +807,10 @@ class FieldTrial:
             # trial read with config= gave efficiency() "no fertilizer description"
             treatments = [t.to_dict() for t in cfg.treatments]
             trial = trial.replace(metadata={**trial.metadata, "treatments": treatments})
+        if cfg.economics and "economics" not in trial.metadata:
+            # the [economics] prices: economics() gives the report's numbers without them typed
+            economics = dict(cfg.economics)
+            trial = trial.replace(metadata={**trial.metadata, "economics": economics})
         return trial
 
     @classmethod
@@ -1843,9 +1847,12 @@ class FieldTrial:
         fertilizer : mapping, optional
             Treatment -> product(s) with rates and ``price_per_kg``; by default
             read from ``config=`` or the trial's metadata.
-        grain_price_per_kg : float
-            Grain price. [currency/kg]
-        currency : str
+        grain_price_per_kg : float, optional
+            Grain price. [currency/kg]  By default, as every price and cost not
+            given, from the ``[economics]`` table of ``config=`` or of the
+            description the trial was read with (``metadata["economics"]``), as the
+            report reads it (:func:`yieldtrial.efficiency.economics.economics_options`).
+        currency : str, optional
             Currency of every price, stated in the table.
         **kwargs
             ``prices``, ``control``, ``confidence``, ``other_costs_per_ha``,
@@ -1859,11 +1866,24 @@ class FieldTrial:
         Raises
         ------
         WrongTypeError
-            If ``grain_price_per_kg`` or ``currency`` is not given (the message says what to
-            pass; it was Python's "missing required keyword-only argument").
+            If ``grain_price_per_kg`` or ``currency`` is neither given nor described (the
+            message says what to pass; it was Python's "missing required keyword-only
+            argument").
         """
-        from yieldtrial.efficiency.economics import trial_economics
+        from yieldtrial.efficiency.economics import economics_options, trial_economics
 
+        config = kwargs.get("config")
+        described = economics_options(
+            getattr(config, "economics", None) if config is not None
+            else self.metadata.get("economics")
+        )  # fmt: skip
+        if grain_price_per_kg is None:
+            grain_price_per_kg = described.get("grain_price_per_kg")
+        if currency is None:
+            currency = described.get("currency")
+        for name in ("prices", "other_costs_per_ha"):
+            if kwargs.get(name) is None and described.get(name):
+                kwargs[name] = described[name]
         missing = [
             name
             for name, value in (("grain_price_per_kg", grain_price_per_kg), ("currency", currency))
@@ -1873,7 +1893,8 @@ class FieldTrial:
             raise WrongTypeError(
                 f"FieldTrial.economics() needs {' and '.join(f'{n}=' for n in missing)}: the "
                 "price of the grain (currency per kg) and the currency of every price, e.g. "
-                "trial.economics(grain_price_per_kg=2.5, currency='CNY')"
+                "trial.economics(grain_price_per_kg=2.5, currency='CNY'), or an [economics] "
+                "table in the trial.toml read with FieldTrial.from_csv(..., config=)"
             )
 
         _check_options(

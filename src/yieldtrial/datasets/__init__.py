@@ -143,6 +143,9 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
     if getattr(config, "treatments", ()):
         # the [[treatments]] tables (products, rates) let FieldTrial.efficiency() work
         metadata["treatments"] = [t.to_dict() for t in config.treatments]
+    if getattr(config, "economics", None):
+        # the [economics] prices: FieldTrial.economics() gives the report's numbers
+        metadata["economics"] = dict(config.economics)
     if metadata:
         settings["metadata"] = metadata
     return settings

@@ -52,6 +52,7 @@ from yieldtrial.io.checks import (
 
 __all__ = [
     "ECONOMICS_COLUMNS",
+    "economics_options",
     "economics_table",
     "fertilizer_cost_per_ha",
     "net_return_change",
@@ -589,3 +590,46 @@ def trial_economics(
     )
     table.attrs["provenance"]["yields"] = how
     return table
+
+
+def economics_options(economics: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keyword arguments of :func:`trial_economics` that a ``[economics]`` table gives.
+
+    The one reading of the trial description's prices, used by the report's economic
+    benefit section and by :meth:`FieldTrial.economics
+    <yieldtrial.trial.FieldTrial.economics>` (a trial read with ``config=`` keeps the
+    table in ``metadata["economics"]``), so both give the same numbers.
+
+    Parameters
+    ----------
+    economics : mapping or None
+        The ``[economics]`` table: ``grain_price_per_kg`` [currency/kg], ``currency``
+        (default ``"CNY"``), ``prices`` (product -> price per kg of product),
+        ``other_costs_per_ha`` and ``other_costs_per_mu`` (treatment -> cost per area;
+        those per mu are converted, x 15, and added to those per ha).
+
+    Returns
+    -------
+    dict
+        ``grain_price_per_kg``, ``currency``, ``prices`` and ``other_costs_per_ha`` (None
+        when there are none); empty for an empty or missing table.
+
+    Examples
+    --------
+    >>> economics_options({"grain_price_per_kg": 2.4, "other_costs_per_mu": {"T": 5}})
+    {'grain_price_per_kg': 2.4, 'currency': 'CNY', 'prices': {}, 'other_costs_per_ha': {'T': 75.0}}
+    """
+    from yieldtrial.efficiency.nutrients import KG_HA_PER_KG_MU
+
+    if not economics:
+        return {}
+    others = {str(k): float(v) for k, v in dict(economics.get("other_costs_per_ha", {})).items()}
+    for trt, cost in dict(economics.get("other_costs_per_mu", {})).items():
+        others[str(trt)] = others.get(str(trt), 0.0) + float(cost) * KG_HA_PER_KG_MU
+    price = economics.get("grain_price_per_kg")
+    return {
+        "grain_price_per_kg": None if price is None else float(price),
+        "currency": str(economics.get("currency", "CNY")),
+        "prices": {str(k): float(v) for k, v in dict(economics.get("prices", {})).items()},
+        "other_costs_per_ha": others or None,
+    }

@@ -702,7 +702,7 @@ def _is_illustrative(ctx: ReportContext, treatment: str) -> bool:
 # ------------------------------------------------------------------- economic benefit
 def economics_section(ctx: ReportContext) -> Section | None:
     """Economic benefit (经济效益, NY/T 3181-2018) of each treatment against its control."""
-    from yieldtrial.efficiency.economics import trial_economics
+    from yieldtrial.efficiency.economics import economics_options, trial_economics
     from yieldtrial.efficiency.nutrients import KG_HA_PER_KG_MU
     from yieldtrial.units import yield_unit
 
@@ -711,15 +711,13 @@ def economics_section(ctx: ReportContext) -> Section | None:
         return None
     per_mu = yield_unit(s.unit) == "kg/mu"
     area = 1.0 / KG_HA_PER_KG_MU if per_mu else 1.0
-    currency = str(econ.get("currency", "CNY"))
+    options = economics_options(econ)  # the one reading, as FieldTrial.economics()'s
+    price, prices = float(options["grain_price_per_kg"]), dict(options["prices"])
+    others = dict(options["other_costs_per_ha"] or {})
+    currency = str(options["currency"])
     money = (t("currency.cny", lang) if currency == "CNY" else currency) + (
         "/" + t("area.mu", lang) if per_mu else "/" + t("area.ha", lang)
     )
-    others = dict(econ.get("other_costs_per_ha", {}))
-    for trt, cost in dict(econ.get("other_costs_per_mu", {})).items():
-        others[trt] = others.get(trt, 0.0) + float(cost) * KG_HA_PER_KG_MU
-    prices = {str(k): float(v) for k, v in dict(econ.get("prices", {})).items()}
-    price = float(econ["grain_price_per_kg"])
     illustrative = str(econ.get("status", "")).lower() == "illustrative"
     rows: list[dict[str, Any]] = []
     order = list(s.treatments)
@@ -727,9 +725,8 @@ def economics_section(ctx: ReportContext) -> Section | None:
         with held_warnings():  # a price no product uses: warned when the description was made
             warnings.filterwarnings("ignore", _UNUSED_PRICE, YieldTrialWarning)
             table = trial_economics(
-                ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
-                prices=prices, control=control, confidence=1 - s.alpha,
-                other_costs_per_ha=others or None, kind=s.kind,
+                ctx.trial, config=ctx.config, control=control, confidence=1 - s.alpha,
+                kind=s.kind, **options,
             )  # fmt: skip
         for rec in table.to_dict("records"):
             trt = str(rec["treatment"])
@@ -791,9 +788,9 @@ def economics_section(ctx: ReportContext) -> Section | None:
     for product, value in prices.items():
         shown = zh_product(ctx, product)
         price_items.append(f"{shown} {value:,g} {cur}/kg")
-    for trt, cost in dict(econ.get("other_costs_per_mu", {})).items():
-        price_items.append(t("econ.other_cost", lang, treatment=trt, cost=f"{float(cost):,g}",
-                             money=money if per_mu else money))  # fmt: skip
+    for trt, cost in others.items():  # per ha (those per mu converted), shown per report area
+        price_items.append(t("econ.other_cost", lang, treatment=trt,
+                             cost=f"{float(cost) * area:,g}", money=money))  # fmt: skip
     notes = [
         t("econ.formula", lang),
         t("econ.prices", lang)
@@ -802,12 +799,32 @@ def economics_section(ctx: ReportContext) -> Section | None:
         + mark,
         t("econ.vcr_note", lang),
     ]
+    more = _more_fertilizer_note(rows, lang, t("area.mu" if per_mu else "area.ha", lang))
+    if more:
+        notes.append(more)
     if illustrative:
         notes.append(t("econ.illustrative", lang, mark=ILLUSTRATIVE_MARK))
     if econ.get("source"):
         notes.append(str(localized(ctx, "economics_source", econ["source"])))
     block = Table("economics", columns, rows, caption=t("econ.caption", lang), notes=notes)
     return Section("economics", t("section.economics", lang), [block])
+
+
+def _more_fertilizer_note(rows: list[dict[str, Any]], lang: str, area: str) -> str | None:
+    """Say a negative "Fertilizer saved" as more fertilizer (it read as a saving).
+
+    ``rows`` are the economics rows (``fertilizer_saved`` in kg per the report's
+    ``area``); None when no treatment uses more of its main product than its control.
+    """
+    items = [
+        t("econ.saved_negative_item", lang, treatment=row["treatment"], control=row["control"],
+          amount=f"{-float(row['fertilizer_saved']):,.1f}", area=area)
+        for row in rows
+        if row["fertilizer_saved"] is not None and float(row["fertilizer_saved"]) < -0.05
+    ]  # fmt: skip
+    if not items:
+        return None
+    return t("econ.saved_negative", lang, items=("；" if lang == "zh" else "; ").join(items))
 
 
 def _product_saved(ctx: ReportContext, control: str, treatment: str) -> float | None:
