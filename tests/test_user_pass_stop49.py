@@ -281,8 +281,8 @@ def test_split_plot_with_a_lost_sub_plot_names_the_mixed_model(
 @pytest.mark.parametrize(
     ("lang", "caption"),
     [
-        ("en", "n_rate along the axis, one line per variety level"),
-        ("zh", "横轴为 n_rate，每条线为 variety 的一个水平"),
+        ("en", "N rate along the axis, one line per variety level"),
+        ("zh", "横轴为 N rate，每条线为 variety 的一个水平"),
     ],
 )
 def test_two_factor_report_draws_the_rate_response_per_variety(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import yieldtrial as yt
@@ -88,3 +90,127 @@ def test_other_costs_per_mu_are_shown_per_ha_in_an_english_report() -> None:
     notes = _example_report("en").section("economics").blocks[0].notes
     assert any("extra cost of T 75 CNY/ha" in n for n in notes)
     assert not any("extra cost of T 5 CNY/ha" in n for n in notes)
+
+
+def _factorial_with_a_lost_plot(path: Path) -> Path:
+    """N rates (N0, N90, N180) x varieties (V1, V2) in 3 blocks, one plot lost, SYNTHETIC.
+
+    Masses (kg/20 m²) 11 + a gain per cell (V2 gains 4 kg to N180, V1 2 kg) + noise of
+    SD 0.15 kg; the first plot (N0-V1 in block 1) is lost: 17 plots.
+    """
+    rng = np.random.default_rng(7)
+    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
+    rows = [
+        {
+            "plot_id": f"{b}{i}",
+            "block": f"B{b}",
+            "treatment": f"{n}-{v}",
+            "n_rate": n,
+            "variety": v,
+            "harvested_area_m2": 20,
+            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
+            "moisture_pct": 15.0,
+        }
+        for b in (1, 2, 3)
+        for i, (n, v) in enumerate((n, v) for n in ("N0", "N90", "N180") for v in ("V1", "V2"))
+    ]
+    frame = pd.DataFrame(rows)
+    frame.loc[0, "fresh_mass_kg"] = None
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def factorial_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, yt.Report]:
+    """The two-factor report (no figures) of :func:`_factorial_with_a_lost_plot`, en and zh."""
+    data = _factorial_with_a_lost_plot(tmp_path_factory.mktemp("factorial") / "plots.csv")
+    overrides = {"design": "factorial", "factors": ("n_rate", "variety")}
+    return {
+        lang: yt.report_from_files(
+            data, crop="wheat", control="N0", overrides=overrides, lang=lang, figures=False
+        )[0]
+        for lang in ("en", "zh")
+    }
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", ["| N rate x variety | 2 |", "| N rate | n |", "- N rate: significant"]),
+        ("zh", ["| N rate × variety | 2 |", "| N rate | 小区数 |", "N rate 各水平均值"]),
+    ],
+)
+def test_factor_column_names_read_as_words(
+    factorial_reports: dict[str, yt.Report], lang: str, shown: list[str]
+) -> None:
+    """``n_rate`` was the heading, table header and sentence subject of a two-factor report.
+
+    The model formula keeps the column names (``yield_kg_ha ~ n_rate * variety + block``).
+    """
+    md = factorial_reports[lang].to_markdown()
+    for text in shown:
+        assert text in md
+    assert md.count("n\\_rate") == 1  # the formula only
+
+
+@pytest.mark.parametrize(
+    ("lang", "footer", "note"),
+    [
+        ("en", "Grand mean (plain mean of the plots)", "kg/ha overall; with lost plots it"),
+        ("zh", "总平均（各小区的算术平均）", "有缺区时与方差分析的总平均（"),
+    ],
+)
+def test_grand_mean_and_cell_means_corner_are_told_apart(
+    factorial_reports: dict[str, yt.Report], lang: str, footer: str, note: str
+) -> None:
+    """With a lost plot the ANOVA's grand mean (plain mean of the 17 plots) and the cell-means
+    table's corner (mean of the 6 LS-means) differ; both were printed unexplained."""
+    report = factorial_reports[lang]
+    anova = report.section("anova").blocks[0]
+    labels = [row[0] for row in anova.footer] if anova.footer else []
+    assert any(str(label).startswith(footer) for label in labels), labels
+    cells = next(b for b in report.section("design_means").blocks if b.key == "means_cells")
+    assert any(note in n for n in cells.notes)
+    corner = cells.rows[-1][cells.columns[-1].key]  # mean of the LS-means, in the unit
+    means = [r[c.key] for r in cells.rows[:-1] for c in cells.columns[1:-1]]
+    assert corner == pytest.approx(sum(means) / len(means))  # 6 cells weighted alike
+
+
+@pytest.mark.parametrize(
+    ("lang", "ranking", "summary"),
+    [
+        ("en", "The 10 highest of the 42 LS-means (letters, ", "the full ranking is in the means"),
+        ("zh", "42 个处理中平均产量最高的 10 个（", "完整排序见均值表"),
+    ],
+)
+def test_ranking_of_many_treatments_names_the_top(
+    tmp_path: Path, lang: str, ranking: str, summary: str
+) -> None:
+    """The ranking sentence listed all 45 treatments of a 45-entry trial (one 45-name line).
+
+    Above :data:`CONCLUSIONS_LIST_MAX` (40) treatments it names the 10 highest LS-means and
+    points at the means table, as the folded verdicts do; the summary, which said "the full
+    ranking is under Conclusions", points at the table too.  42 treatments (CK, V001-V041)
+    in 2 blocks, SYNTHETIC masses 6.5 kg/10 m² + noise of SD 0.3 kg.
+    """
+    from yieldtrial.report.sections.conclusions import RANKING_LIST_TOP
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "plot_id": [f"{b}{i:03d}" for b in (1, 2) for i in range(42)],
+            "block": [b for b in (1, 2) for _ in range(42)],
+            "treatment": [("CK" if i == 0 else f"V{i:03d}") for _ in (1, 2) for i in range(42)],
+            "harvested_area_m2": 10.0,
+            "fresh_mass_kg": np.round(6.5 + rng.normal(0, 0.3, 84), 2),
+            "moisture_pct": 14.0,
+        }
+    )
+    frame.to_csv(tmp_path / "plots.csv", index=False)
+    report, _ = yt.report_from_files(
+        tmp_path / "plots.csv", crop="wheat", control="CK", lang=lang, figures=False
+    )
+    items = report.section("conclusions").blocks[0].items
+    line = next(item for item in items if item.startswith(ranking))
+    assert line.count(" > ") == RANKING_LIST_TOP - 1
+    assert summary in report.section("summary").blocks[0].text

@@ -136,6 +136,8 @@ def source_label(source: str, lang: str) -> str:
     'irrigation × 处理'
     >>> source_label("main", "en"), source_label("main:sub", "en")
     ('Main-plot factor', 'Main-plot factor x sub-plot factor')
+    >>> source_label("n_rate:variety", "en")
+    'N rate x variety'
     """
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
@@ -152,7 +154,8 @@ def source_label(source: str, lang: str) -> str:
     parts = source.split(":")
     if lang == "zh" and len(parts) > 1:  # an interaction: irrigation:treatment -> irrigation × 处理
         return " × ".join(factor_label(part, lang) for part in parts)
-    if len(parts) > 1 and any(part in DEFAULT_FACTORS_EN for part in parts):  # main:sub
+    readable = any(part in DEFAULT_FACTORS_EN or "_" in part for part in parts)
+    if len(parts) > 1 and readable:  # main:sub, n_rate:variety (N rate x variety)
         first, *rest = parts
         return " x ".join(
             [factor_label(first, lang, capital=True)] + [factor_label(part, lang) for part in rest]
@@ -165,7 +168,9 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
 
     The columns ``main`` and ``sub`` that ``yieldtrial design split_plot`` writes read
     main-plot factor and sub-plot factor (主区因素 and 副区因素 in Chinese); in Chinese the
-    canonical ``treatment`` column reads 处理; any other name is shown as typed.
+    canonical ``treatment`` column reads 处理; any other name is shown as typed, but for a
+    column name of words joined by underscores, which reads as words (:func:`readable_name`:
+    ``n_rate`` -> N rate; it was the heading and sentence subject of two-factor reports).
 
     ``capital``: a label that starts a sentence, a heading or a table cell (Main-plot
     factor); a name as typed keeps its case.
@@ -180,13 +185,35 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     ('treatment', 'main-plot factor', 'Main')
     >>> factor_label("sub", "en", capital=True), factor_label("irrigation", "en", capital=True)
     ('Sub-plot factor', 'irrigation')
+    >>> factor_label("n_rate", "en"), factor_label("n_rate", "zh")
+    ('N rate', 'N rate')
     """
     if lang != "zh":
-        label = DEFAULT_FACTORS_EN.get(name, name)
+        label = DEFAULT_FACTORS_EN.get(name, readable_name(name))
         return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label
     if name == "treatment":
         return t("col.treatment", lang)
-    return DEFAULT_FACTORS_ZH.get(name, name)
+    return DEFAULT_FACTORS_ZH.get(name, readable_name(name))
+
+
+def readable_name(name: str) -> str:
+    """Return a column name of words joined by underscores as words (others as typed).
+
+    A one-letter word is a nutrient's symbol and is capitalized (``n_rate`` -> N rate,
+    ``k_dose`` -> K dose); a name without an underscore, or with characters other than
+    ASCII letters and digits between them, is returned unchanged.
+
+    Examples
+    --------
+    >>> readable_name("n_rate"), readable_name("plant_density"), readable_name("variety")
+    ('N rate', 'plant density', 'variety')
+    >>> readable_name("施肥_量"), readable_name("_x")
+    ('施肥_量', '_x')
+    """
+    words = name.split("_")
+    if len(words) < 2 or not all(w.isascii() and w.isalnum() for w in words):
+        return name
+    return " ".join(w.upper() if len(w) == 1 and w.isalpha() else w for w in words)
 
 
 #: Crop names of the header in Chinese (other crops are shown as given).

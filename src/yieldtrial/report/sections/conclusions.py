@@ -163,8 +163,11 @@ def conclusions_section(ctx: ReportContext) -> Section:
                     kinds[len(items) - 1] = kind
         if "letters" in means.columns:
             ranked = means.sort_values("mean", ascending=False)
+            n_ranked = len(ranked)
             if ctx.entries is not None:  # thousands of entries: the top of the ranking
                 ranked = ranked.head(len(ctx.entries.top))
+            elif n_ranked > CONCLUSIONS_LIST_MAX:  # 45 treatments: the top, the rest in the table
+                ranked = ranked.head(RANKING_LIST_TOP)
             order = " > ".join(
                 f"{trt} ({letters})"
                 for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
@@ -172,6 +175,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
             letters_name = i18n_letters_name(s.letters, ctx.letters_provenance, lang)
             ranking = (
                 t("concl.ranking", lang, order=order, letters=letters_name)
+                if ctx.entries is None and len(ranked) == n_ranked
+                else t("concl.ranking_folded", lang, k=len(ranked), order=order,
+                       letters=letters_name, n=f"{n_ranked:,}")
                 if ctx.entries is None
                 else t("concl.ranking_top_augmented" if ctx.entries.checks else "concl.ranking_top",
                        lang, k=len(ranked), order=order, letters=letters_name,
@@ -216,6 +222,10 @@ def conclusions_section(ctx: ReportContext) -> Section:
 #: sentence per control that points at the means (and non-inferiority) table: a 200-entry
 #: trial gave 199 "not significant" bullets, about 10 of its 34 pages.
 CONCLUSIONS_LIST_MAX = 40
+#: Highest LS-means the ranking sentence names when there are more than
+#: :data:`CONCLUSIONS_LIST_MAX` treatments (a 45-treatment ranking was one 45-name line);
+#: the means table ranks them all.
+RANKING_LIST_TOP = 10
 
 
 def _folded_counts(ctx: ReportContext) -> list[tuple[str, str]]:

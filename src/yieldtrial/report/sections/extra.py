@@ -40,6 +40,7 @@ from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import more_better
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
+from yieldtrial.report.sections.conclusions import CONCLUSIONS_LIST_MAX
 from yieldtrial.report.sections.data import design_name
 from yieldtrial.report.sections.marks import ILLUSTRATIVE_MARK, FigureMarks, figure_marks
 
@@ -345,7 +346,10 @@ def _ranking_top(ctx: ReportContext) -> str | None:
         f"{trt} ({letters})"
         for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
     )
-    return t("summary.ranking_top", lang, k=len(ranked), order=order_text,
+    # above the list limit the conclusions name the top too: the ranking is in the table
+    key = "summary.ranking_top_table" if len(ctx.means) > CONCLUSIONS_LIST_MAX else (
+        "summary.ranking_top")  # fmt: skip
+    return t(key, lang, k=len(ranked), order=order_text,
              letters=letters_name(s.letters, ctx.letters_provenance, lang))  # fmt: skip
 
 

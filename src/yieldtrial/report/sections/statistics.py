@@ -132,7 +132,7 @@ def _single_error_footer(
     # a mean square in the unit squared, as the mixed model's residual variance
     mse = f"{fmt_number(a.mse * _anova_scale(ctx) ** 2, 1, style)} {_squared_unit(ctx)}"
     footer = [
-        (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style)),
+        (_grand_mean_label(ctx), _both_units(ctx, a.grand_mean, style)),
         (t("footer.mse", lang), mse),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS, style)),
@@ -150,6 +150,33 @@ def _single_error_footer(
     return footer
 
 
+def _cells_grand_mean(ctx: ReportContext) -> float | None:
+    """Mean of a two-factor design's cell means [kg/ha] when it differs from the plots' mean.
+
+    The ANOVA's grand mean is the plain mean of the plots; the cell-means table's corner
+    is the mean of the LS-means.  With lost plots they differ, and both were printed
+    unexplained; None for one factor or when they agree (to 1e-9, relative).
+    """
+    a = ctx.anova
+    if len(ctx.s.factors) != 2 or not hasattr(a, "means_table"):
+        return None
+    try:
+        corner = float(a.means_table().iloc[-1, -1])
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return None
+    grand = float(a.grand_mean)
+    if not math.isfinite(corner) or abs(corner - grand) <= 1e-9 * max(1.0, abs(grand)):
+        return None
+    return corner
+
+
+def _grand_mean_label(ctx: ReportContext) -> str:
+    """Label of the ANOVA footer's grand mean: the plain mean of the plots, said so when
+    the cell-means table's overall mean differs (:func:`_cells_grand_mean`)."""
+    lost = _cells_grand_mean(ctx) is not None
+    return t("footer.grand_mean_plots" if lost else "footer.grand_mean", ctx.s.lang)
+
+
 def _strata_footer(
     ctx: ReportContext, df_of: dict[str, float], style: NumberStyle
 ) -> list[tuple[str, str]]:
@@ -158,7 +185,7 @@ def _strata_footer(
     Numbers in ``style`` (:func:`footer_as_table`).
     """
     lang, a = ctx.s.lang, ctx.anova
-    footer = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style))]
+    footer = [(_grand_mean_label(ctx), _both_units(ctx, a.grand_mean, style))]
     errors = [str(e) for e in dict.fromkeys(a.table["error_term"]) if isinstance(e, str) and e]
     cv = a.cv_pct if isinstance(a.cv_pct, dict) else dict.fromkeys(errors, a.cv_pct)
     by_source = a.table.set_index(a.table["source"].astype(str))
@@ -294,7 +321,15 @@ def _cells_table(ctx: ReportContext) -> Table:
         for i, value in enumerate(values.to_numpy(dtype=float)):
             row[f"b_{i}"] = json_value(value * s.factor)
         rows.append(row)
-    return Table("means_cells", cols, rows, t("design_means.cells_caption", lang, unit=s.unit))
+    notes = []
+    corner = _cells_grand_mean(ctx)
+    if corner is not None:  # lost plots: the corner is not the ANOVA's grand mean
+        corner_text = f"{fmt_number(corner * s.factor, d)} {s.unit}"
+        grand_text = f"{fmt_number(ctx.anova.grand_mean * s.factor, d)} {s.unit}"
+        notes.append(t("design_means.cells_mean_note", lang, corner=corner_text,
+                       grand=grand_text))  # fmt: skip
+    caption = t("design_means.cells_caption", lang, unit=s.unit)
+    return Table("means_cells", cols, rows, caption, notes=notes)
 
 
 def _means_factor_label(ctx: ReportContext) -> str:
