@@ -214,3 +214,41 @@ def test_ranking_of_many_treatments_names_the_top(
     line = next(item for item in items if item.startswith(ranking))
     assert line.count(" > ") == RANKING_LIST_TOP - 1
     assert summary in report.section("summary").blocks[0].text
+
+
+def test_plots_take_lang_for_their_own_words() -> None:
+    """A notebook user could not draw the Chinese report's figures: no ``lang=``.
+
+    In Chinese the yield axis reads 产量（kg/公顷） (yields in kg/ha), the canonical
+    row/column/block names 行/列/区组.
+    """
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.plotting import plot_field, plot_means, plot_yields
+
+    yields = pd.DataFrame(
+        {
+            "treatment": ["CK", "T", "T", "CK"],
+            "block": [1, 1, 2, 2],
+            "row": [1, 1, 2, 2],
+            "column": [1, 2, 1, 2],
+            "yield_kg_ha": [6000.0, 6300.0, 6250.0, 5900.0],
+        }
+    )
+    means = pd.DataFrame({"treatment": ["CK", "T"], "yield_kg_ha": [5950.0, 6275.0]})
+    assert plot_means(means, lang="zh").get_ylabel() == "产量（kg/公顷）"
+    ax = plot_yields(yields, lang="zh")
+    assert ax.get_legend().get_title().get_text() == "区组"
+    field = plot_field(yields, lang="zh")
+    assert (field.get_xlabel(), field.get_ylabel()) == ("列", "行")
+    assert field.figure.axes[-1].get_ylabel() == "产量（kg/公顷）"  # the colour bar
+    assert plot_field(yields).get_xlabel() == "column"  # English as before
+    plt.close("all")
+
+
+def test_plots_refuse_an_unknown_lang() -> None:
+    """``lang="fr"`` is refused with the choices, as ``design.field_map`` does."""
+    from yieldtrial.plotting import plot_means
+
+    with pytest.raises(yt.DataValidationError, match=r"lang='fr': use 'en' or 'zh'"):
+        plot_means(pd.DataFrame({"treatment": ["CK"], "yield_kg_ha": [6000.0]}), lang="fr")

@@ -215,6 +215,45 @@ def _check_limits_contain_means(
         )
 
 
+#: The words a figure writes itself, per ``lang=`` (the report's figures set their own
+#: labels from its catalogue; a notebook user drawing a Chinese figure had English axes).
+AXIS_WORDS: dict[str, dict[str, str]] = {
+    "en": {"yield": "Yield ({unit})", "row": "row", "column": "column", "block": "block"},
+    "zh": {"yield": "产量（{unit}）", "row": "行", "column": "列", "block": "区组"},
+}
+#: Area units as a Chinese figure writes them (kg/mu -> kg/亩).
+_ZH_AREAS: dict[str, str] = {"mu": "亩", "ha": "公顷", "ac": "英亩", "m2": "m²"}
+
+
+def _check_lang(lang: str) -> None:
+    """Refuse a language the figures have no words for."""
+    if lang not in AXIS_WORDS:
+        raise DataValidationError(f"lang={lang!r}: use 'en' or 'zh'")
+
+
+def _yield_label(unit: str, lang: str) -> str:
+    """Axis label of a yield in ``unit`` ("Yield (kg/ha)"; 产量（kg/公顷） in Chinese).
+
+    Examples
+    --------
+    >>> _yield_label("kg/ha", "en"), _yield_label("kg/mu", "zh")
+    ('Yield (kg/ha)', '产量（kg/亩）')
+    """
+    if lang == "zh":
+        mass, _, area = unit.partition("/")
+        unit = f"{mass}/{_ZH_AREAS.get(area, area)}" if area else unit
+    return AXIS_WORDS[lang]["yield"].format(unit=unit)
+
+
+def _name_label(name: str, lang: str) -> str:
+    """A column name as an axis or legend label: the canonical names in ``lang``'s words.
+
+    ``row``, ``column`` and ``block`` read 行, 列 and 区组 in Chinese; any other name (and
+    every name in English) as typed.
+    """
+    return AXIS_WORDS[lang].get(name, name) if lang == "zh" else name
+
+
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -330,6 +369,7 @@ def plot_means(
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Bar chart of treatment means with confidence intervals, letters and control line(s).
 
@@ -358,6 +398,9 @@ def plot_means(
         Axis label (default ``"Yield (<unit>)"`` for a yield column) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    lang : {"en", "zh"}, default "en"
+        Language of the default axis label (``"zh"``: 产量（kg/亩）, as the Chinese
+        report's figures).
 
     Returns
     -------
@@ -366,6 +409,7 @@ def plot_means(
     """
     from yieldtrial.units import unit_from_yield_column
 
+    _check_lang(lang)
     mean_col = _mean_column(means, mean)
     _check_one_row_per_treatment(means, treatment)
     unit = unit_from_yield_column(mean_col)
@@ -377,7 +421,7 @@ def plot_means(
     if low_col is not None and high_col is not None:
         _check_limits_contain_means(means, treatment, mean_col, low_col, high_col)
     if ylabel is None and unit:
-        ylabel = f"Yield ({unit})"
+        ylabel = _yield_label(unit, lang)
     ax = _new_axes(ax, (6.0, 4.0))
     labels = [str(v) for v in means[treatment]]
     values = means[mean_col].to_numpy(dtype=float)
@@ -445,6 +489,7 @@ def plot_mean_histogram(
     ylabel: str | None = None,
     bins: int | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Histogram of the means of many entries, with the control(s) marked.
 
@@ -469,6 +514,9 @@ def plot_mean_histogram(
         between 10 and 60).
     ax : Axes, optional
         Axes to draw on (a new figure when omitted).
+    lang : {"en", "zh"}, default "en"
+        Language of the default labels (``"zh"``: 产量（kg/亩）, 区组, as the Chinese
+        report's figures).
 
     Returns
     -------
@@ -479,10 +527,11 @@ def plot_mean_histogram(
 
     from yieldtrial.units import unit_from_yield_column
 
+    _check_lang(lang)
     col = _mean_column(means, mean)
     unit = unit_from_yield_column(col)
     if xlabel is None and unit:
-        xlabel = f"Yield ({unit})"
+        xlabel = _yield_label(unit, lang)
     labels = means[treatment].astype(str)
     controls = _controls_in(labels.tolist(), control)
     values = means[col].to_numpy(dtype=float)
@@ -548,7 +597,12 @@ def _treatment_positions(
 
 
 def _finish_treatment_axes(
-    ax: Axes, labels: list[str], response: str, ylabel: str | None, title: str | None
+    ax: Axes,
+    labels: list[str],
+    response: str,
+    ylabel: str | None,
+    title: str | None,
+    lang: str = "en",
 ) -> Axes:
     """Label a plot-yield figure's treatment axis and yield axis, add the title and grid."""
     ax.set_xticks(np.arange(len(labels)))
@@ -558,7 +612,7 @@ def _finish_treatment_axes(
         from yieldtrial.units import unit_from_yield_column
 
         unit = unit_from_yield_column(response)
-        ylabel = f"Yield ({unit})" if unit else response  # as plot_means labels it
+        ylabel = _yield_label(unit, lang) if unit else response  # as plot_means labels it
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
@@ -578,6 +632,7 @@ def plot_yields(
     title: str | None = None,
     ax: Axes | None = None,
     join_blocks: bool = True,
+    lang: str = "en",
 ) -> Axes:
     """Plot yields by treatment, one marker per plot, marker style by block.
 
@@ -608,6 +663,9 @@ def plot_yields(
         Join the points of one block by a line.  False draws the markers alone (an
         augmented design, whose entries have one plot each: a block's line would zigzag
         across entries of other blocks and show nothing).
+    lang : {"en", "zh"}, default "en"
+        Language of the default labels (``"zh"``: 产量（kg/亩）, 区组, as the Chinese
+        report's figures).
 
     Returns
     -------
@@ -621,7 +679,12 @@ def plot_yields(
     ...                       "yield_kg_ha": [6000.0, 6300.0], "yield_kg_mu": [400.0, 420.0]})
     >>> plot_yields(plots).get_ylabel()
     'Yield (kg/mu)'
+    >>> plot_yields(plots, lang="zh").get_ylabel()
+    '产量（kg/亩）'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
+    _check_lang(lang)
     response = _plot_yield_column(plots, response)
     ax = _yield_axes(plots, response, treatment, ax)
     labels, pos = _treatment_positions(order, map(str, plots[treatment]))
@@ -655,14 +718,14 @@ def plot_yields(
         if len(groups) > LEGEND_INSIDE_BLOCKS:
             # a legend of many blocks inside the axes covered the last treatments' points
             ax.legend(
-                title=block, fontsize=8, title_fontsize=8, frameon=False,
+                title=_name_label(block, lang), fontsize=8, title_fontsize=8, frameon=False,
                 loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
             )  # fmt: skip
         else:
-            ax.legend(title=block, fontsize=8, title_fontsize=8, frameon=False)
+            ax.legend(title=_name_label(block, lang), fontsize=8, title_fontsize=8, frameon=False)
     else:
         ax.plot(data["_x"].to_numpy(dtype=float), data[response].to_numpy(dtype=float), "o")
-    return _finish_treatment_axes(ax, labels, response, ylabel, title)
+    return _finish_treatment_axes(ax, labels, response, ylabel, title, lang)
 
 
 @_with_fonts
@@ -675,6 +738,7 @@ def plot_yield_boxes(
     ylabel: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Plot yields by treatment as one box per treatment, for tables too large to draw plot by plot.
 
@@ -700,6 +764,9 @@ def plot_yield_boxes(
         Axis label (as :func:`plot_yields`) and title.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    lang : {"en", "zh"}, default "en"
+        Language of the default labels (``"zh"``: 产量（kg/亩）, 区组, as the Chinese
+        report's figures).
 
     Returns
     -------
@@ -708,6 +775,7 @@ def plot_yield_boxes(
     """
     from matplotlib import cbook
 
+    _check_lang(lang)
     response = _plot_yield_column(plots, response)
     ax = _yield_axes(plots, response, treatment, ax)
     codes, uniques = pd.factorize(plots[treatment], sort=False)
@@ -730,7 +798,7 @@ def plot_yield_boxes(
             positions.append(i)
     if stats:
         ax.bxp(stats, positions=positions, widths=0.6, showfliers=False, manage_ticks=False)
-    return _finish_treatment_axes(ax, labels, response, ylabel, title)
+    return _finish_treatment_axes(ax, labels, response, ylabel, title, lang)
 
 
 #: Font size of the text in the cells of a field map [pt] ...
@@ -860,6 +928,7 @@ def plot_field(
     colorbar_label: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Field heat map of plot yields (or residuals) at their row/column positions.
 
@@ -883,6 +952,10 @@ def plot_field(
         Labels.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    lang : {"en", "zh"}, default "en"
+        Language of the default labels: in Chinese the canonical ``row`` and ``column``
+        read 行 and 列, a yield column's colour bar 产量（kg/亩） (the column names as
+        typed in English, as before).
 
     Returns
     -------
@@ -895,6 +968,7 @@ def plot_field(
         If the table has no ``row``/``column`` positions, or two plots share a position
         (:func:`check_own_positions`).
     """
+    _check_lang(lang)
     _check_plot_table(plots)
     for col in (value, row, column):
         _pick(plots, col, (), "field map")
@@ -926,6 +1000,11 @@ def plot_field(
         )
     else:
         image = ax.imshow(grid, cmap=cmap or "YlGn", aspect="auto", interpolation="nearest")
+    if colorbar_label is None and lang == "zh":
+        from yieldtrial.units import unit_from_yield_column
+
+        unit = unit_from_yield_column(value)
+        colorbar_label = _yield_label(unit, lang) if unit else None
     ax.figure.colorbar(image, ax=ax, label=colorbar_label or value)
     from matplotlib.patches import Rectangle
 
@@ -984,8 +1063,8 @@ def plot_field(
         ticks = np.arange(0, n, step)
         axis.set_ticks(ticks)
         axis.set_ticklabels([str(start + int(i)) for i in ticks])
-    ax.set_xlabel(column)
-    ax.set_ylabel(row)
+    ax.set_xlabel(_name_label(column, lang))
+    ax.set_ylabel(_name_label(row, lang))
     if title:
         ax.set_title(title)
     return ax
