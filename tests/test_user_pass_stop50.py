@@ -250,5 +250,8 @@ def test_plots_refuse_an_unknown_lang() -> None:
     """``lang="fr"`` is refused with the choices, as ``design.field_map`` does."""
     from yieldtrial.plotting import plot_means
 
-    with pytest.raises(yt.DataValidationError, match=r"lang='fr': use 'en' or 'zh'"):
+    from yieldtrial.commands._zh_messages import translate
+
+    with pytest.raises(yt.DataValidationError, match=r"lang='fr': use 'en' or 'zh'") as caught:
         plot_means(pd.DataFrame({"treatment": ["CK"], "yield_kg_ha": [6000.0]}), lang="fr")
+    assert translate(str(caught.value)) == "lang='fr'：请用 'en'（英文）或 'zh'（中文）"
