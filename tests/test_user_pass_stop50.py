@@ -255,3 +255,27 @@ def test_plots_refuse_an_unknown_lang() -> None:
     with pytest.raises(yt.DataValidationError, match=r"lang='fr': use 'en' or 'zh'") as caught:
         plot_means(pd.DataFrame({"treatment": ["CK"], "yield_kg_ha": [6000.0]}), lang="fr")
     assert translate(str(caught.value)) == "lang='fr'：请用 'en'（英文）或 'zh'（中文）"
+
+
+def test_word_report_lets_a_list_of_field_names_break_between_names(tmp_path: Path) -> None:
+    """LibreOffice split "title、site、…" inside the names ("titl" / "e、site") in a zh DOCX.
+
+    The list of fields without a Chinese version joins English names with 、, which gave
+    LibreOffice no place to break; a zero-width space after each 、 before a Latin name
+    is one (rendered with tools/render_report.py: the names stay whole).
+    """
+    import zipfile
+    from io import BytesIO
+
+    from yieldtrial.report.render_docx import render_docx
+
+    toml = tmp_path / "trial.toml"
+    toml.write_text(
+        '[trial]\ntitle = "Demo"\nsite = "Somewhere"\ncrop = "wheat"\n'
+        '[analysis]\ncontrol = ["CK1", "CK2"]\n',
+        encoding="utf-8",
+    )
+    report = _example_report("zh", toml)
+    xml = zipfile.ZipFile(BytesIO(render_docx(report))).read("word/document.xml").decode()
+    assert "title、\u200bsite" in xml
+    assert "title、site" in report.to_markdown()  # the other formats are unchanged

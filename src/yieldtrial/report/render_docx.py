@@ -110,6 +110,11 @@ _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 #: The space before a note mark that ends a word ("专家甲 †"): LibreOffice broke the line
 #: there in the expert panel's narrow name column, leaving "†" alone on a line.
 _SPACE_BEFORE_MARK = re.compile(r" (?=[†‡](?!\w))")
+#: An ideographic comma before a Latin word ("title、site、notes"): LibreOffice found no place
+#: to break a run of field names joined so (it broke inside them, "titl" / "e、site", on
+#: page 1 of a Chinese report without Chinese versions); a zero-width space after the
+#: comma is the break Chromium takes there.
+_COMMA_BEFORE_LATIN = re.compile(r"、(?=[A-Za-z0-9_])")
 _TWIPS_PER_MM = 1440 / 25.4
 _GREY = "595959"
 _WARN = "9A6700"
@@ -190,6 +195,7 @@ def _text_xml(line: str, *, glue_words: bool = False) -> str:
     text = _LEADING_MINUS.sub(_NO_BREAK_HYPHEN, escape(_SPACE_BEFORE_MARK.sub("\u00a0", line)))
     if glue_words:
         text = _WORD_HYPHEN.sub(_NO_BREAK_HYPHEN, text)
+    text = _COMMA_BEFORE_LATIN.sub("、\u200b", text)
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
