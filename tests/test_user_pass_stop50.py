@@ -18,7 +18,7 @@ from yieldtrial.datasets import example_path
 
 
 def _example_report(lang: str, toml: Path | None = None) -> yt.Report:
-    """The replicated example's report without figures (its own trial.toml by default)."""
+    """Build the replicated example's report without figures (its own trial.toml by default)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", yt.YieldTrialWarning)
         report, _ = yt.report_from_files(
@@ -122,7 +122,7 @@ def _factorial_with_a_lost_plot(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def factorial_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, yt.Report]:
-    """The two-factor report (no figures) of :func:`_factorial_with_a_lost_plot`, en and zh."""
+    """Build the two-factor report (no figures) of :func:`_factorial_with_a_lost_plot`."""
     data = _factorial_with_a_lost_plot(tmp_path_factory.mktemp("factorial") / "plots.csv")
     overrides = {"design": "factorial", "factors": ("n_rate", "variety")}
     return {
@@ -163,8 +163,11 @@ def test_factor_column_names_read_as_words(
 def test_grand_mean_and_cell_means_corner_are_told_apart(
     factorial_reports: dict[str, yt.Report], lang: str, footer: str, note: str
 ) -> None:
-    """With a lost plot the ANOVA's grand mean (plain mean of the 17 plots) and the cell-means
-    table's corner (mean of the 6 LS-means) differ; both were printed unexplained."""
+    """With a lost plot the ANOVA's grand mean and the cell-means corner are told apart.
+
+    The grand mean is the plain mean of the 17 plots, the corner the mean of the 6
+    LS-means; they differ, and both were printed unexplained.
+    """
     report = factorial_reports[lang]
     anova = report.section("anova").blocks[0]
     labels = [row[0] for row in anova.footer] if anova.footer else []
@@ -248,9 +251,8 @@ def test_plots_take_lang_for_their_own_words() -> None:
 
 def test_plots_refuse_an_unknown_lang() -> None:
     """``lang="fr"`` is refused with the choices, as ``design.field_map`` does."""
-    from yieldtrial.plotting import plot_means
-
     from yieldtrial.commands._zh_messages import translate
+    from yieldtrial.plotting import plot_means
 
     with pytest.raises(yt.DataValidationError, match=r"lang='fr': use 'en' or 'zh'") as caught:
         plot_means(pd.DataFrame({"treatment": ["CK"], "yield_kg_ha": [6000.0]}), lang="fr")

@@ -246,7 +246,7 @@ def _yield_label(unit: str, lang: str) -> str:
 
 
 def _name_label(name: str, lang: str) -> str:
-    """A column name as an axis or legend label: the canonical names in ``lang``'s words.
+    """Return a column name as an axis or legend label: the canonical names in ``lang``'s words.
 
     ``row``, ``column`` and ``block`` read 行, 列 and 区组 in Chinese; any other name (and
     every name in English) as typed.

@@ -171,8 +171,10 @@ def _cells_grand_mean(ctx: ReportContext) -> float | None:
 
 
 def _grand_mean_label(ctx: ReportContext) -> str:
-    """Label of the ANOVA footer's grand mean: the plain mean of the plots, said so when
-    the cell-means table's overall mean differs (:func:`_cells_grand_mean`)."""
+    """Return the label of the ANOVA footer's grand mean (the plain mean of the plots).
+
+    It says so when the cell-means table's overall mean differs (:func:`_cells_grand_mean`).
+    """
     lost = _cells_grand_mean(ctx) is not None
     return t("footer.grand_mean_plots" if lost else "footer.grand_mean", ctx.s.lang)
 
