@@ -226,9 +226,10 @@ _ZH_AREAS: dict[str, str] = {"mu": "亩", "ha": "公顷", "ac": "英亩", "m2": 
 
 
 def _check_lang(lang: str) -> None:
-    """Refuse a language the figures have no words for."""
-    if lang not in AXIS_WORDS:
-        raise DataValidationError(f"lang={lang!r}: use 'en' or 'zh'")
+    """Refuse a language the figures have no words for (the choices named)."""
+    from yieldtrial.io.checks import check_option
+
+    check_option("lang", lang, tuple(AXIS_WORDS))
 
 
 def _yield_label(unit: str, lang: str) -> str:

@@ -219,11 +219,6 @@ EXTRA_FEATURES_ZH: dict[str, str] = {
 
 TEMPLATES: tuple[Template, ...] = (
     Template(
-        "figure-lang",  # plotting's lang= and design.field_map's
-        r"lang=(?P<lang>" + _R + r"): use 'en' or 'zh'",
-        "lang={lang}：请用 'en'（英文）或 'zh'（中文）",
-    ),
-    Template(
         "missing-extra",
         r"(?P<feature>" + "|".join(re.escape(f) for f in EXTRA_FEATURES_ZH) + r") needs the "
         r"optional package '(?P<package>[\w-]+)', which is not installed; install it with: "
