@@ -65,8 +65,6 @@ __all__ = [
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 #: Latin-letter words a Chinese text may keep (abbreviations, chemical names).
 _KEEP = frozenset({"CK", "DCD", "NPK", "TKW", "pH", "ID"})
-#: The start of economics' warning of a price no product uses (config.warn_unused_prices).
-_UNUSED_PRICE = r"prices gives a price for "
 
 #: Text fields of ``[trial]`` and ``[conditions]`` with a ``[zh]`` counterpart.
 _TEXT_FIELDS: tuple[str, ...] = ("title", "site", "season", "variety", "previous_crop", "soil")
@@ -724,13 +722,12 @@ def economics_section(ctx: ReportContext) -> Section | None:
     rows: list[dict[str, Any]] = []
     order = list(s.treatments)
     for index, control in enumerate(s.controls):
-        with held_warnings():  # a price no product uses: warned when the description was made
-            warnings.filterwarnings("ignore", _UNUSED_PRICE, YieldTrialWarning)
-            table = trial_economics(
-                ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
-                prices=prices, control=control, confidence=1 - s.alpha,
-                other_costs_per_ha=others or None, kind=s.kind,
-            )  # fmt: skip
+        table = trial_economics(
+            ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
+            prices=prices, control=control, confidence=1 - s.alpha,
+            other_costs_per_ha=others or None, kind=s.kind,
+            warn_unused_prices=False,  # a price no product uses: said when the description was made
+        )  # fmt: skip
         for rec in table.to_dict("records"):
             trt = str(rec["treatment"])
             if trt in s.controls[: index + 1]:
