@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.datasets import example_path
@@ -62,3 +67,88 @@ def test_python_economics_still_warns_of_an_unused_price_once() -> None:
         "synergist (assumed DCD)'); check the spelling against the products' names, or "
         "remove it"
     ]
+
+
+@pytest.fixture
+def borderline_dunnett(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dunnett's P values state an error of 2e-3 and the first is 0.051 (within it of 0.05).
+
+    What a quasi-Monte Carlo integration that stopped at its largest point set can state
+    (as in tests/test_stats_compare_borderline.py); every other P keeps its value.
+    """
+    from yieldtrial.stats import compare
+    from yieldtrial.stats.distributions import MvtProbability
+
+    real = compare.dunnett_pvalues
+
+    def stated(*args: Any, **kwargs: Any) -> Any:
+        p, accuracy = real(*args, **kwargs)
+        p = np.array(p, dtype=float)
+        p[0] = 0.051
+        return p, MvtProbability(accuracy.value, "qmc", 2e-3)
+
+    monkeypatch.setattr(compare, "dunnett_pvalues", stated)
+
+
+def _borderline_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "Dunnett" in line]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Dunnett's comparisons with the control: 2 adjusted P value(s) lie within"),
+        ("zh", "Dunnett"),
+    ],
+)
+@pytest.mark.usefixtures("borderline_dunnett")
+def test_report_prints_a_borderline_dunnett_verdict_once(
+    lang: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The means table's P values and the comparisons with a margin each said it (stop 50).
+
+    The first in other words ("1 adjusted P value(s)", the means' own family), nothing
+    telling the two lines apart; the comparisons' line (with the non-inferiority test's P,
+    "2") is the one printed.
+    """
+    from hostile import plot_table
+    from yieldtrial.cli import main
+
+    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--control", "CK"]
+    argv += ["--margin", "5", "--no-figures", "-o", str(tmp_path / "r.md"), "--lang", lang]
+    assert main(argv) == 0
+    lines = _borderline_lines(capsys.readouterr().err)
+    assert len(lines) == 1 and said in lines[0]
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").count("Dunnett") >= 1
+
+
+@pytest.mark.usefixtures("borderline_dunnett")
+def test_report_at_alpha_001_does_not_warn_of_a_p_near_005(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """P = 0.051 has a certain verdict at alpha 0.01: the means' check at 0.05 said otherwise."""
+    from hostile import plot_table
+    from yieldtrial.cli import main
+
+    argv = ["report", str(plot_table(tmp_path)), "--crop", "wheat", "--control", "CK"]
+    assert main([*argv, "--alpha", "0.01", "--no-figures", "-o", str(tmp_path / "r.md")]) == 0
+    assert _borderline_lines(capsys.readouterr().err) == []
+
+
+@pytest.mark.usefixtures("borderline_dunnett")
+def test_efficiency_and_economics_do_not_repeat_a_borderline_verdict() -> None:
+    """Their Dunnett intervals, computed again, warned again (at 0.05 in the efficiency)."""
+    from yieldtrial.errors import BorderlineVerdictWarning
+    from yieldtrial.report.files import report_from_files
+
+    text = example_path("replicated-rcbd", "trial.toml").read_text(encoding="utf-8")
+    config = TrialConfig.from_text(text.replace('control = ["CK1", "CK2"]', 'control = "CK1"'))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report, _ = report_from_files(
+            example_path("replicated-rcbd", "plots.csv"), config, figures=False
+        )
+    assert {"efficiency", "economics"} <= {section.key for section in report.sections}
+    assert [w for w in caught if issubclass(w.category, BorderlineVerdictWarning)] == []
+    said = [m for m in report.results["warnings"] if "verdict at alpha is uncertain" in m]
+    assert len(said) == 1

@@ -36,7 +36,7 @@ from yieldtrial.report._format import (
     spaced,
     yield_digits,
 )
-from yieldtrial.report.context import ReportContext
+from yieldtrial.report.context import ReportContext, comparisons_warned_of
 from yieldtrial.report.entries import more_better
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
@@ -722,12 +722,13 @@ def economics_section(ctx: ReportContext) -> Section | None:
     rows: list[dict[str, Any]] = []
     order = list(s.treatments)
     for index, control in enumerate(s.controls):
-        table = trial_economics(
-            ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
-            prices=prices, control=control, confidence=1 - s.alpha,
-            other_costs_per_ha=others or None, kind=s.kind,
-            warn_unused_prices=False,  # a price no product uses: said when the description was made
-        )  # fmt: skip
+        with comparisons_warned_of():  # Dunnett's intervals again: warned of by ctx.compute
+            table = trial_economics(
+                ctx.trial, config=ctx.config, grain_price_per_kg=price, currency=currency,
+                prices=prices, control=control, confidence=1 - s.alpha,
+                other_costs_per_ha=others or None, kind=s.kind,
+                warn_unused_prices=False,  # a price no product uses: said with the description
+            )  # fmt: skip
         for rec in table.to_dict("records"):
             trt = str(rec["treatment"])
             if trt in s.controls[: index + 1]:
