@@ -17,7 +17,7 @@ UNUSED_PRICE = "gives a price for 'Urea'"
 
 
 def _config_with_an_unused_price() -> TrialConfig:
-    """The replicated example's ``trial.toml`` with a price for a product no treatment uses."""
+    """Return the replicated example's ``trial.toml`` with a price no product uses."""
     text = example_path("replicated-rcbd", "trial.toml").read_text(encoding="utf-8")
     priced = text.replace("prices = { ", 'prices = { "Urea" = 2.0, ', 1)
     assert priced != text
