@@ -152,3 +152,42 @@ def test_efficiency_and_economics_do_not_repeat_a_borderline_verdict() -> None:
     assert [w for w in caught if issubclass(w.category, BorderlineVerdictWarning)] == []
     said = [m for m in report.results["warnings"] if "verdict at alpha is uncertain" in m]
     assert len(said) == 1
+
+
+def _toml_report_error(folder: Path, text: str, lang: str, capsys: Any) -> str:
+    """Return the one stderr line of ``report --config`` on ``text`` (exit status 1)."""
+    from hostile import plot_table
+    from yieldtrial.cli import main
+
+    config = folder / "trial.toml"
+    config.write_text(text, encoding="utf-8")
+    argv = ["report", str(plot_table(folder)), "--crop", "wheat", "--control", "CK"]
+    argv += ["--config", str(config), "-o", str(folder / "r.md"), "--lang", lang]
+    assert main(argv) == 1
+    return capsys.readouterr().err.strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "echo"),
+    [
+        ("en", "true", "), got true."),
+        ("zh", "true", "），现为 true。"),
+        ("zh", "[true, 2]", "），现为 [true, 2]。"),
+    ],
+)
+def test_exclude_plot_is_echoed_as_typed_in_trial_toml(
+    lang: str, typed: str, echo: str, tmp_path: Path, capsys: Any
+) -> None:
+    """``[[exclude]] plot = true`` was echoed ``True``, Python's spelling (stop 50)."""
+    line = _toml_report_error(
+        tmp_path, f'[[exclude]]\nplot = {typed}\nreason = "x"\n', lang, capsys
+    )
+    assert line.endswith(echo)
+
+
+def test_exclude_plot_made_in_python_keeps_pythons_spelling() -> None:
+    """``TrialConfig(exclude=[(True, ...)])``: the caller typed ``True``."""
+    from yieldtrial.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match=r"\), got True\.$"):
+        TrialConfig(exclude=[(True, "lodged")])
