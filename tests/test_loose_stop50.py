@@ -191,3 +191,28 @@ def test_exclude_plot_made_in_python_keeps_pythons_spelling() -> None:
 
     with pytest.raises(DataValidationError, match=r"\), got True\.$"):
         TrialConfig(exclude=[(True, "lodged")])
+
+
+COST_TWICE = (
+    "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu = { T = 1, CK = 2 }\n"
+    "other_costs_per_ha = { T = 1, CK = 3 }\n"
+)
+COST_NOT_A_TREATMENT = "[economics]\ngrain_price_per_kg = 2.4\nother_costs_per_mu = { X = 1 }\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "listed"),
+    [
+        ("en", COST_TWICE, "give a cost for 'CK', 'T'; the two"),
+        ("zh", COST_TWICE, "都给出了 'CK'、'T' 的其他成本"),
+        ("en", COST_NOT_A_TREATMENT, "treatments present: 'CK', 'T'. Fix"),
+        ("zh", COST_NOT_A_TREATMENT, "现有处理：'CK'、'T'。"),
+    ],
+)
+def test_economics_labels_are_listed_with_each_languages_separator(
+    lang: str, text: str, listed: str, tmp_path: Path, capsys: Any
+) -> None:
+    """The Chinese lines joined the labels with the English ", " (stop 50: "、")."""
+    line = _toml_report_error(tmp_path, text, lang, capsys)
+    assert listed in line
+    assert ("、" in line) == (lang == "zh")

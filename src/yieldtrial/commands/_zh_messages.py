@@ -1232,6 +1232,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"each treatment's further cost once, in one of them\.",
         "{path}：[economics] other_costs_per_mu 和 other_costs_per_ha 都给出了 {labels} 的"
         "其他成本；两者会相加：每个处理的其他成本只给一次，写在其中一个表中。",
+        lists=("labels",),  # stop 50: the labels were joined by ", " in Chinese
     ),
     Template(
         "file-empty",
@@ -1741,6 +1742,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(labels are case-sensitive\) or remove it\.",
         "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
         "标签区分大小写：请更正标签或将其删去。",
+        lists=("labels", "present"),  # stop 50: joined by ", " in Chinese
     ),
     Template(
         "economics-unused-price",
