@@ -2288,7 +2288,32 @@ def _case_network_rcbd_needs_block(tmp: Path) -> tuple[list[str], str]:
         rows = "1,CK,5000\n2,T,5200\n3,CK,5100\n4,T,5300\n"
         (tmp / "试点" / name).write_text("plot_id,treatment,yield_kg_ha\n" + rows, "utf-8")
     argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
-    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "design='rcbd'"
+    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "--design rcbd"
+
+
+def _network_toml_case(tmp: Path, text: str) -> list[str]:
+    """``network`` of two small sites with blocks, described by ``text`` as 试验.toml."""
+    (tmp / "试点").mkdir()
+    for name, first in (("甲.csv", "14.98"), ("乙.csv", "15.20")):
+        (tmp / "试点" / name).write_text(HEADER + "".join(ROWS).replace("14.98", first), "utf-8")
+    config = tmp / "试验.toml"
+    config.write_text(text, encoding="utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--config", str(config), "-o", str(tmp / "n.html")]
+
+
+def _case_network_rcbd_needs_block_toml(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: the design of trial.toml, not a --design the user never typed
+    argv = _case_network_rcbd_needs_block(tmp)[0]
+    config = tmp / "试验.toml"
+    config.write_text('[analysis]\ndesign = "rcbd"\n', encoding="utf-8")
+    argv = [a for a in argv if a not in ("--design", "rcbd")]
+    return [*argv[:-2], "--config", str(config), *argv[-2:]], '"rcbd"'
+
+
+def _case_network_design_not_fitted(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: analyze_many's "design must be one of 'rcbd', 'crd'; got 'alpha'" (English)
+    return _network_toml_case(tmp, '[analysis]\ndesign = "alpha"\n'), '"alpha"'
 
 
 def _case_workbook_encrypted(tmp: Path) -> tuple[list[str], str]:
@@ -2588,6 +2613,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "workbook-text-number": _case_workbook_text_number,
     "position-column-empty": _case_position_column_empty,
     "network-rcbd-needs-block": _case_network_rcbd_needs_block,
+    "network-design-not-fitted": _case_network_design_not_fitted,
     "workbook-encrypted": _case_workbook_encrypted,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
@@ -2600,6 +2626,7 @@ RUNS = {
     "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,
+    "network-rcbd-needs-block (trial.toml)": _case_network_rcbd_needs_block_toml,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
@@ -2693,8 +2720,9 @@ NAMES = {
     "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
     "workbook-text-number": r"\bCSV\b|\bExcel\b",
     "workbook-encrypted": r"\bCSV\b|\bExcel\b",
-    # the API's argument names, as typed (analyze_many's words)
-    "network-rcbd-needs-block": r"design='(?:rcbd|crd)'|block=<列名>",
+    # the options and trial.toml's keys, as typed
+    "network-rcbd-needs-block": r"--design (?:rcbd|crd)|\bdesign = |\bblock = ",
+    "network-design-not-fitted": r"--design (?:rcbd|crd)|\bdesign = |\bnetwork\b|RCBD|CRD",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed

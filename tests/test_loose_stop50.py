@@ -216,3 +216,41 @@ def test_economics_labels_are_listed_with_each_languages_separator(
     line = _toml_report_error(tmp_path, text, lang, capsys)
     assert listed in line
     assert ("、" in line) == (lang == "zh")
+
+
+def _sites_without_blocks(folder: Path) -> Path:
+    sites = folder / "sites"
+    sites.mkdir()
+    for name, first in (("a.csv", "14.98"), ("b.csv", "15.20")):
+        rows = ["101,CK,20,14.98,12.7\n", "102,T,20,13.77,13.7\n", "201,CK,20,14.97,13.4\n"]
+        text = "plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n" + "".join(rows)
+        (sites / name).write_text(text.replace("14.98", first), encoding="utf-8")
+    return sites
+
+
+@pytest.mark.parametrize(
+    ("options", "start"),
+    [
+        (["--design", "rcbd"], "--design rcbd needs a block (replicate) column, "),
+        (
+            ["--config", 'design = "rcbd"'],
+            ': [analysis] design = "rcbd" needs a block (replicate) column, ',
+        ),
+        (["--config", 'design = "alpha"'], ': [analysis] design = "alpha" is not a design '),
+    ],
+)
+def test_network_design_errors_name_the_command_line_options(
+    options: list[str], start: str, tmp_path: Path, capsys: Any
+) -> None:
+    """``design='rcbd' needs block=<column>``: the Python API's arguments (stop 50)."""
+    from yieldtrial.cli import main
+
+    if options[0] == "--config":  # the file's design: its name and key, not --design
+        config = tmp_path / "trial.toml"
+        config.write_text(f"[analysis]\n{options[1]}\n", encoding="utf-8")
+        options, start = ["--config", str(config)], repr(str(config)) + start
+    argv = ["network", str(_sites_without_blocks(tmp_path)), "--crop", "wheat"]
+    assert main([*argv, "--control", "CK", *options, "-o", str(tmp_path / "n.md")]) == 1
+    line = capsys.readouterr().err.strip().removeprefix("yieldtrial: error: ")
+    assert line.startswith(start)
+    assert "--design" in line and "design=" not in line and "block=" not in line
