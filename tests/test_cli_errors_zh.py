@@ -8,6 +8,7 @@ Chinese, one line, with the user's values verbatim and the same exit status.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import gzip
 import os
@@ -2124,6 +2125,17 @@ def _case_decode_cannot(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, path, "--encoding", "utf-8", *_html(tmp)), "'utf-8'"
 
 
+def _case_decode_cannot_row(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: the Chinese line said the file, without the row and byte the English names
+    path = tmp / "plots.csv"
+    text = (HEADER + "".join(ROWS)).encode("utf-16-le")
+    # a lone surrogate after the BOM (2 bytes) and the 159 characters (2 bytes each): byte 320
+    path.write_bytes(codecs.BOM_UTF16_LE + text + b"\x00\xd8A\x00")
+    return _report(
+        tmp, path, *_html(tmp)
+    ), "第 6 行无法按 'utf-16' 解码（illegal UTF-16 surrogate，位于字节 320）"
+
+
 def _standardize_to(tmp: Path, name: str) -> list[str]:
     return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / name)]
 
@@ -2627,6 +2639,7 @@ RUNS = {
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,
     "network-rcbd-needs-block (trial.toml)": _case_network_rcbd_needs_block_toml,
+    "decode-cannot (a row and byte)": _case_decode_cannot_row,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
@@ -2705,7 +2718,8 @@ NAMES = {
     "write-name-bytes": r"UTF-8",  # the encoding's name
     # Python's own reason of the decode error, the encodings and the format to save as
     "decode-reads-as-utf8": r"ordinal not in range\(128\)|UTF-8|utf-8|encoding=",
-    "decode-cannot": r"invalid (?:start|continuation) byte|Excel|CSV UTF-8|gb18030",
+    "decode-cannot": r"invalid (?:start|continuation) byte|illegal UTF-16 surrogate|Excel|"
+    r"CSV UTF-8|\bCSV\b|gb18030",
     "yield-too-small": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/公顷)
     "yield-square-overflows": r"\bkg\b",
     # the keys, as typed

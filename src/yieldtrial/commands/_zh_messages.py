@@ -2691,10 +2691,11 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<name>.+?): cannot decode (?:row (?P<row>\d+)|the file) as (?P<encoding>"
         + _R
         + r") \((?P<reason>[^;]+?)(?: at byte (?P<byte>\d+))?\); pass the file's encoding "
-        r"\(e\.g\. --encoding gb18030(?: for CSV saved by Chinese Excel)?\), or save (?:the "
-        r"file|it) as 'CSV UTF-8'",
-        "{name}：文件无法按 {encoding} 解码（{reason}）；"
-        "请给出文件的编码（如 --encoding gb18030），或将文件另存为“CSV UTF-8”",
+        r"\(e\.g\. --encoding gb18030(?P<excel> for CSV saved by Chinese Excel)?\), or save "
+        r"(?:the file|it) as 'CSV UTF-8'",
+        # the row and byte of the English kept (stop 50: the row form lost them), see the hook
+        "{name}：{part}无法按 {encoding} 解码（{reason}{position}）；"
+        "请给出文件的编码（如{excel} --encoding gb18030），或将文件另存为“CSV UTF-8”",
     ),
 )
 
@@ -3935,6 +3936,10 @@ def translate(message: str) -> str | None:
                 else "区组（重复）列，而小区数据表中没有：请用 --block 列名（或 [analysis] 中的 "
                 'block = "..."）指明该列'
             )
+        if template.name == "decode-cannot":  # a row and byte named, or the whole file
+            values["part"] = f"第 {values['row']} 行" if values["row"] else "文件"
+            values["position"] = f"，位于字节 {values['byte']}" if values["byte"] else ""
+            values["excel"] = "中文版 Excel 保存的 CSV 用" if values["excel"] else ""
         if template.name == "network-design-not-fitted":
             values["where"] = (
                 "试验说明" if values["where"] == "the trial description" else values["where"]
