@@ -8,6 +8,7 @@ Chinese, one line, with the user's values verbatim and the same exit status.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import gzip
 import os
@@ -2124,6 +2125,17 @@ def _case_decode_cannot(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, path, "--encoding", "utf-8", *_html(tmp)), "'utf-8'"
 
 
+def _case_decode_cannot_row(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: the Chinese line said the file, without the row and byte the English names
+    path = tmp / "plots.csv"
+    text = (HEADER + "".join(ROWS)).encode("utf-16-le")
+    # a lone surrogate after the BOM (2 bytes) and the 159 characters (2 bytes each): byte 320
+    path.write_bytes(codecs.BOM_UTF16_LE + text + b"\x00\xd8A\x00")
+    return _report(
+        tmp, path, *_html(tmp)
+    ), "第 6 行无法按 'utf-16' 解码（illegal UTF-16 surrogate，位于字节 320）"
+
+
 def _standardize_to(tmp: Path, name: str) -> list[str]:
     return ["standardize", str(plot_table(tmp)), "--crop", "wheat", "-o", str(tmp / name)]
 
@@ -2288,7 +2300,32 @@ def _case_network_rcbd_needs_block(tmp: Path) -> tuple[list[str], str]:
         rows = "1,CK,5000\n2,T,5200\n3,CK,5100\n4,T,5300\n"
         (tmp / "试点" / name).write_text("plot_id,treatment,yield_kg_ha\n" + rows, "utf-8")
     argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
-    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "design='rcbd'"
+    return [*argv, "--design", "rcbd", "-o", str(tmp / "n.html")], "--design rcbd"
+
+
+def _network_toml_case(tmp: Path, text: str) -> list[str]:
+    """``network`` of two small sites with blocks, described by ``text`` as 试验.toml."""
+    (tmp / "试点").mkdir()
+    for name, first in (("甲.csv", "14.98"), ("乙.csv", "15.20")):
+        (tmp / "试点" / name).write_text(HEADER + "".join(ROWS).replace("14.98", first), "utf-8")
+    config = tmp / "试验.toml"
+    config.write_text(text, encoding="utf-8")
+    argv = ["network", str(tmp / "试点"), "--crop", "wheat", "--control", "CK"]
+    return [*argv, "--config", str(config), "-o", str(tmp / "n.html")]
+
+
+def _case_network_rcbd_needs_block_toml(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: the design of trial.toml, not a --design the user never typed
+    argv = _case_network_rcbd_needs_block(tmp)[0]
+    config = tmp / "试验.toml"
+    config.write_text('[analysis]\ndesign = "rcbd"\n', encoding="utf-8")
+    argv = [a for a in argv if a not in ("--design", "rcbd")]
+    return [*argv[:-2], "--config", str(config), *argv[-2:]], '"rcbd"'
+
+
+def _case_network_design_not_fitted(tmp: Path) -> tuple[list[str], str]:
+    # stop 50: analyze_many's "design must be one of 'rcbd', 'crd'; got 'alpha'" (English)
+    return _network_toml_case(tmp, '[analysis]\ndesign = "alpha"\n'), '"alpha"'
 
 
 def _case_workbook_encrypted(tmp: Path) -> tuple[list[str], str]:
@@ -2588,6 +2625,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "workbook-text-number": _case_workbook_text_number,
     "position-column-empty": _case_position_column_empty,
     "network-rcbd-needs-block": _case_network_rcbd_needs_block,
+    "network-design-not-fitted": _case_network_design_not_fitted,
     "workbook-encrypted": _case_workbook_encrypted,
 }
 #: Further cases of an entry (the same template met from trial.toml): "<entry> (<where>)".
@@ -2600,6 +2638,8 @@ RUNS = {
     "augmented-few-df (more blocks)": _case_augmented_few_df_more_blocks,
     "margin-no-control (no -o)": _case_margin_without_control,
     "network-control-not-found (a quoted label)": _case_network_control_absent,
+    "network-rcbd-needs-block (trial.toml)": _case_network_rcbd_needs_block_toml,
+    "decode-cannot (a row and byte)": _case_decode_cannot_row,
     "setting-choice (trial.toml)": _case_setting_choice_toml,
     "alpha-range (trial.toml)": _case_alpha_range_toml,
     "toml-unknown-key ([[exclude]])": _case_toml_unknown_key_exclude,
@@ -2678,7 +2718,8 @@ NAMES = {
     "write-name-bytes": r"UTF-8",  # the encoding's name
     # Python's own reason of the decode error, the encodings and the format to save as
     "decode-reads-as-utf8": r"ordinal not in range\(128\)|UTF-8|utf-8|encoding=",
-    "decode-cannot": r"invalid (?:start|continuation) byte|Excel|CSV UTF-8|gb18030",
+    "decode-cannot": r"invalid (?:start|continuation) byte|illegal UTF-16 surrogate|Excel|"
+    r"CSV UTF-8|\bCSV\b|gb18030",
     "yield-too-small": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/公顷)
     "yield-square-overflows": r"\bkg\b",
     # the keys, as typed
@@ -2693,8 +2734,9 @@ NAMES = {
     "workbook-no-worksheet": r"\bCSV\b|\bExcel\b",
     "workbook-text-number": r"\bCSV\b|\bExcel\b",
     "workbook-encrypted": r"\bCSV\b|\bExcel\b",
-    # the API's argument names, as typed (analyze_many's words)
-    "network-rcbd-needs-block": r"design='(?:rcbd|crd)'|block=<列名>",
+    # the options and trial.toml's keys, as typed
+    "network-rcbd-needs-block": r"--design (?:rcbd|crd)|\bdesign = |\bblock = ",
+    "network-design-not-fitted": r"--design (?:rcbd|crd)|\bdesign = |\bnetwork\b|RCBD|CRD",
     "network-column-not-found": r"数据中的列：[^。]*",
     "absent-factor": r"表中的列：[^）]*|trial\.toml 中的 \w+|\b\w+ = \.\.\.",
     "unknown-crop": r"已知作物（括号内为部分别名）：.*",  # the names to type, as they are typed

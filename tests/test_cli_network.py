@@ -489,7 +489,7 @@ def test_network_column_renaming_the_blocks_of_a_declared_rcbd_is_the_error_alon
             "--column", "block=foo", "-o", str(out)]  # fmt: skip
     assert main(argv) == 1 and not out.exists()
     err = capsys.readouterr().err
-    assert err.startswith("yieldtrial: error: design='rcbd' needs block=<column>")
+    assert err.startswith("yieldtrial: error: --design rcbd needs a block (replicate) column, ")
     assert "warning" not in err
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from yieldtrial.report.sections.data import _outlier_items
+from yieldtrial.report._format import outlier_items
 
 
 def _outliers(n: int) -> pd.DataFrame:
@@ -20,13 +20,13 @@ def _outliers(n: int) -> pd.DataFrame:
 
 
 def test_up_to_twenty_outliers_are_all_named() -> None:
-    text = _outlier_items(_outliers(20), "en")
+    text = outlier_items(_outliers(20), "en")
     assert text.count("(T1)") == 20
     assert "more" not in text
 
 
 def test_above_twenty_the_largest_are_named_and_the_rest_counted() -> None:
-    text = _outlier_items(_outliers(25), "en")
+    text = outlier_items(_outliers(25), "en")
     named = [f"P{i} (T1)" for i in range(5, 25)]
     assert all(item in text for item in named)
     assert "P4 (T1)" not in text
@@ -34,6 +34,6 @@ def test_above_twenty_the_largest_are_named_and_the_rest_counted() -> None:
 
 
 def test_the_count_of_the_rest_is_chinese_in_a_zh_report() -> None:
-    text = _outlier_items(_outliers(25), "zh")
+    text = outlier_items(_outliers(25), "zh")
     assert "另有 5 个" in text
     assert "more" not in text

@@ -84,7 +84,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -956,6 +956,50 @@ def _holds_huge_int(value: Any) -> bool:
     return isinstance(value, int) and value.bit_length() > 13_000
 
 
+def _toml_value(value: Any) -> str:
+    """Spell a value read from trial.toml as TOML writes it, to echo it in a message.
+
+    Python's ``repr`` showed ``True``, ``[True]`` and ``'x'`` for what the user typed as
+    ``true``, ``[true]`` and ``"x"`` (stop 50).
+
+    Parameters
+    ----------
+    value : object
+        A value of a parsed TOML document (text, number, boolean, date or time, array,
+        table).
+
+    Returns
+    -------
+    str
+        Its TOML spelling; a number as Python prints it (``1.5``, ``inf``).
+
+    Examples
+    --------
+    >>> _toml_value(True), _toml_value([1, "a"]), _toml_value({"plot": False})
+    ('true', '[1, "a"]', '{ plot = false }')
+    """
+    import datetime
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_toml_key(str(k))} = {_toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def _toml_key(key: str) -> str:
+    """Return a TOML key bare when it can be (``plot``), else quoted (``"plot id"``)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
 def _toml_message(message: str) -> str:
     """Say in words what the TOML parser's message says in Python (``('trial',)``)."""
     declared = re.match(r"Cannot declare \(([^)]*)\) twice(.*)", message)
@@ -1241,12 +1285,21 @@ def _python_exclusions(exclude: object, where: str) -> tuple[tuple[str, str], ..
                 'pair, e.g. ("102", "lodging").'
             )
         plot = pair[0].item() if type(pair[0]).__module__ == "numpy" else pair[0]  # np.int64
-        pairs.append(_exclusion({"plot": plot, "reason": pair[1]}, index, where))
+        pairs.append(_exclusion({"plot": plot, "reason": pair[1]}, index, where, typed=repr))
     return tuple(pairs)
 
 
-def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
+def _exclusion(
+    item: object, index: int, where: str, *, typed: Callable[[Any], str] | None = None
+) -> tuple[str, str]:
+    """Return the ``(plot, reason)`` of one ``[[exclude]]`` entry, checked.
+
+    ``typed`` spells a wrong value in the message: trial.toml's spelling (``true``, not
+    Python's ``True``; stop 50) unless given (``repr`` for a ``TrialConfig`` made in Python).
+    """
     from yieldtrial.io.validation import clean_text, normalise_label
+
+    typed = typed or _toml_value
 
     if not isinstance(item, Mapping):
         raise DataValidationError(f"{where}: exclude entry {index + 1} must be a table.")
@@ -1259,7 +1312,7 @@ def _exclusion(item: object, index: int, where: str) -> tuple[str, str]:
     ):
         raise DataValidationError(
             f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
-            f"of the plot table), {'but it is missing' if plot is None else f'got {plot!r}'}."
+            f"of the plot table), {'but it is missing' if plot is None else f'got {typed(plot)}'}."
         )
     reason = item.get("reason")
     if not isinstance(reason, str) or not clean_text(reason).strip():

@@ -9,6 +9,7 @@ to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "BorderlineVerdictWarning",
     "DataValidationError",
     "FileAccessError",
     "MissingExtraError",
@@ -71,3 +72,13 @@ class MissingExtraError(YieldTrialError, ImportError):
 
 class YieldTrialWarning(UserWarning):
     """Input is possible but suspicious (wheat harvested at 5 % moisture, CV above 15 %)."""
+
+
+class BorderlineVerdictWarning(YieldTrialWarning):
+    """Adjusted P values (Dunnett, Tukey) lie within their stated numerical error of alpha.
+
+    A :class:`YieldTrialWarning` of its own class, so that a caller repeating comparisons
+    already warned of can leave the repeat out by category: the report's efficiency and
+    economics sections compute Dunnett's intervals again from the model whose comparisons
+    the report has warned of once (stop 50).
+    """

@@ -1856,7 +1856,8 @@ class FieldTrial:
             Currency of every price, stated in the table.
         **kwargs
             ``prices``, ``control``, ``confidence``, ``other_costs_per_ha``,
-            ``config``, ``kind``, ``at``; see :func:`yieldtrial.economics.trial_economics`.
+            ``config``, ``kind``, ``at``, ``warn_unused_prices``; see
+            :func:`yieldtrial.economics.trial_economics`.
 
         Returns
         -------

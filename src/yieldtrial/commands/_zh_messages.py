@@ -1232,6 +1232,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"each treatment's further cost once, in one of them\.",
         "{path}：[economics] other_costs_per_mu 和 other_costs_per_ha 都给出了 {labels} 的"
         "其他成本；两者会相加：每个处理的其他成本只给一次，写在其中一个表中。",
+        lists=("labels",),  # stop 50: the labels were joined by ", " in Chinese
     ),
     Template(
         "file-empty",
@@ -1741,6 +1742,7 @@ TEMPLATES: tuple[Template, ...] = (
         r"\(labels are case-sensitive\) or remove it\.",
         "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
         "标签区分大小写：请更正标签或将其删去。",
+        lists=("labels", "present"),  # stop 50: joined by ", " in Chinese
     ),
     Template(
         "economics-unused-price",
@@ -2635,11 +2637,30 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("ids",),
     ),
     Template(
+        # analyze_many's words (design=, block=), or network's own (stop 50: --design or
+        # trial.toml's [analysis] design, --block): the hook below words each part
         "network-rcbd-needs-block",
-        r"design='rcbd' needs block=<column>; pass the block \(replicate\) column, or "
-        r"design='crd' for a completely randomized design\.",
-        "design='rcbd' 需要 block=<列名>：请给出区组（重复）列，或用 design='crd' 按完全随机"
-        "设计分析。",
+        r"(?P<design>design='rcbd'|--design rcbd|(?:" + _Q + r"|the trial description): "
+        r"\[analysis\] design = \"rcbd\") needs (?P<how>block=<column>; pass the block "
+        r"\(replicate\) column|a block \(replicate\) column, which the plot tables do not have: "
+        r"name it with --block COLUMN \(or block = \"\.\.\.\" in \[analysis\]\)), or "
+        r"(?:use )?(?P<crd>design='crd'|--design crd) for a completely randomized design\.",
+        "{design} 需要{how}，或用 {crd} 按完全随机设计分析。",
+        # the literal runs behind the alternatives: analyze_many's message, network's
+        covers=(
+            "design='rcbd' needs block=<column>; pass the block",
+            "needs a block (replicate) column, which",
+        ),
+    ),
+    Template(
+        "network-design-not-fitted",  # stop 50: was analyze_many's "design must be one of"
+        r"(?P<where>" + _Q + r"|the trial description): \[analysis\] design = \"(?P<design>\w+)\" "
+        r"is not a design network fits: it analyses every trial as an RCBD or a CRD; give "
+        r"--design rcbd or --design crd \(either overrides the file\), or analyse each trial "
+        r"alone with yieldtrial report",
+        '{where}：[analysis] design = "{design}" 不是 network 能拟合的设计：network 按随机区组'
+        "设计（RCBD）或完全随机设计（CRD）分析每个试验；请给出 --design rcbd 或 --design crd"
+        "（两者都优先于文件中的设置），或用 yieldtrial report 逐个分析各试验",
     ),
     Template(
         "workbook-encrypted",
@@ -2670,10 +2691,11 @@ TEMPLATES: tuple[Template, ...] = (
         r"(?P<name>.+?): cannot decode (?:row (?P<row>\d+)|the file) as (?P<encoding>"
         + _R
         + r") \((?P<reason>[^;]+?)(?: at byte (?P<byte>\d+))?\); pass the file's encoding "
-        r"\(e\.g\. --encoding gb18030(?: for CSV saved by Chinese Excel)?\), or save (?:the "
-        r"file|it) as 'CSV UTF-8'",
-        "{name}：文件无法按 {encoding} 解码（{reason}）；"
-        "请给出文件的编码（如 --encoding gb18030），或将文件另存为“CSV UTF-8”",
+        r"\(e\.g\. --encoding gb18030(?P<excel> for CSV saved by Chinese Excel)?\), or save "
+        r"(?:the file|it) as 'CSV UTF-8'",
+        # the row and byte of the English kept (stop 50: the row form lost them), see the hook
+        "{name}：{part}无法按 {encoding} 解码（{reason}{position}）；"
+        "请给出文件的编码（如{excel} --encoding gb18030），或将文件另存为“CSV UTF-8”",
     ),
 )
 
@@ -3905,6 +3927,23 @@ def translate(message: str) -> str | None:
             values["given"] = "无" if values["given"] == "none" else values["given"]
             places = re.findall(r"(.+?) to (\[\w+\])(?: and |$)", values["places"])
             values["places"] = "，".join(f"{table} 的 {keys}" for keys, table in places)
+        if template.name == "network-rcbd-needs-block":  # the API's words or network's
+            values["design"] = values["design"].replace(": [analysis]", "：[analysis]")
+            values["design"] = values["design"].replace("the trial description", "试验说明")
+            values["how"] = (
+                " block=<列名>：请给出区组（重复）列"
+                if values["how"].startswith("block=")
+                else "区组（重复）列，而小区数据表中没有：请用 --block 列名（或 [analysis] 中的 "
+                'block = "..."）指明该列'
+            )
+        if template.name == "decode-cannot":  # a row and byte named, or the whole file
+            values["part"] = f"第 {values['row']} 行" if values["row"] else "文件"
+            values["position"] = f"，位于字节 {values['byte']}" if values["byte"] else ""
+            values["excel"] = "中文版 Excel 保存的 CSV 用" if values["excel"] else ""
+        if template.name == "network-design-not-fitted":
+            values["where"] = (
+                "试验说明" if values["where"] == "the trial description" else values["where"]
+            )
         if template.name == "toml-label-not-treatment":  # where the labels are named
             place = re.fullmatch(r"\[conditions\] fertilization entry (\d+) names", values["place"])
             values["place"] = (

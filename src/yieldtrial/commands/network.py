@@ -783,7 +783,45 @@ def _roles(
     treatment = mapped.get(args.treatment, args.treatment)  # a header of the file is fine
     block = mapped.get(args.block, args.block) or ("block" if "block" in plots.columns else None)
     design = args.design or config.design or ("rcbd" if block else "crd")
+    _check_design(design, block, config, args)
     return treatment, block, design
+
+
+def _check_design(
+    design: str, block: str | None, config: TrialConfig, args: argparse.Namespace
+) -> None:
+    """Refuse a design ``network`` cannot fit, or an RCBD without blocks, naming the options.
+
+    ``analyze_many`` names its Python arguments (``design='rcbd' needs block=<column>``,
+    ``design must be one of 'rcbd', 'crd'; got 'alpha'``), which the command line does not
+    have (stop 50): the message names ``--design`` or trial.toml's ``[analysis] design``,
+    whichever gave the design, and ``--block``.
+
+    Raises
+    ------
+    DataValidationError
+        trial.toml's design is not ``rcbd`` or ``crd``, or the design is ``rcbd`` and the
+        plot tables have no block column.
+    """
+    from yieldtrial.network import DESIGNS
+
+    if args.design is not None:
+        said = f"--design {design}"
+    else:  # only trial.toml gives a design besides --design (argparse checks that one)
+        where = repr(config.source) if config.source else "the trial description"
+        said = f'{where}: [analysis] design = "{design}"'
+    if design not in DESIGNS:
+        raise DataValidationError(
+            f"{said} is not a design network fits: it analyses every trial as an RCBD or a "
+            "CRD; give --design rcbd or --design crd (either overrides the file), or analyse "
+            "each trial alone with yieldtrial report"
+        )
+    if design == "rcbd" and block is None:
+        raise DataValidationError(
+            f"{said} needs a block (replicate) column, which the plot tables do not have: name "
+            'it with --block COLUMN (or block = "..." in [analysis]), or use --design crd for a '
+            "completely randomized design."
+        )
 
 
 def _standardized(

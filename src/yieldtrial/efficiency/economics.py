@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial._typing import Numeric, like_input
-from yieldtrial.config import MAX_RATE, warn_unused_prices
+from yieldtrial.config import MAX_RATE
+from yieldtrial.config import warn_unused_prices as warn_of_unused_prices
 from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
 from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
@@ -200,7 +201,10 @@ def net_return_change(
 
 
 def fertilizer_cost_per_ha(
-    fertilizer: FertilizerInput, *, prices: Mapping[str, float] | None = None
+    fertilizer: FertilizerInput,
+    *,
+    prices: Mapping[str, float] | None = None,
+    warn_unused_prices: bool = True,
 ) -> pd.Series:
     """Fertilizer cost of each treatment: sum of product rate x product price.
 
@@ -211,6 +215,10 @@ def fertilizer_cost_per_ha(
     prices : mapping, optional
         Product name -> price per kg of *product* [currency/kg]; overrides a
         ``price_per_kg`` given in the product description.
+    warn_unused_prices : bool, default True
+        Warn of a price for a product no treatment's fertilizer names (the price is not
+        used).  ``False`` for a caller that has said so already (the report, whose trial
+        description warned when it was read).
 
     Returns
     -------
@@ -222,6 +230,12 @@ def fertilizer_cost_per_ha(
     DataValidationError
         If a product has no price, or its rate is unknown (nutrient rates stated
         without a product rate cannot be priced).
+
+    Warns
+    -----
+    YieldTrialWarning
+        If ``prices`` names a product no treatment uses (unless ``warn_unused_prices`` is
+        ``False``).
 
     Examples
     --------
@@ -240,7 +254,8 @@ def fertilizer_cost_per_ha(
     }  # fmt: skip
     described = products_by_treatment(fertilizer)
     used = [product.name for products in described.values() for product in products]
-    warn_unused_prices(price_map, list(dict.fromkeys(used)))  # as trial.toml's (stop 49)
+    if warn_unused_prices:  # as trial.toml's (stop 49)
+        warn_of_unused_prices(price_map, list(dict.fromkeys(used)))
     costs: dict[str, float] = {}
     for treatment, products in described.items():
         total = 0.0
@@ -284,6 +299,7 @@ def economics_table(
     other_costs_per_ha: Mapping[str, float] | None = None,
     yield_difference_ci: Mapping[str, tuple[float, float]] | pd.DataFrame | None = None,
     confidence: float | None = None,
+    warn_unused_prices: bool = True,
 ) -> pd.DataFrame:
     """Value-cost ratio and net return of each treatment against a control.
 
@@ -315,6 +331,9 @@ def economics_table(
         and the VCR.
     confidence : float, optional
         Confidence level of those intervals (stated in the table).
+    warn_unused_prices : bool, default True
+        Warn of a price for a product no treatment uses (see
+        :func:`fertilizer_cost_per_ha`).
 
     Returns
     -------
@@ -370,7 +389,7 @@ def economics_table(
         )
     if not currency.strip():
         raise DataValidationError('currency must be stated, e.g. currency="CNY".')
-    costs = fertilizer_cost_per_ha(fertilizer, prices=prices)
+    costs = fertilizer_cost_per_ha(fertilizer, prices=prices, warn_unused_prices=warn_unused_prices)
     missing = [t for t in y_map if t not in costs.index]
     if missing:
         raise DataValidationError(
@@ -519,6 +538,7 @@ def trial_economics(
     config: Any = None,
     kind: str | None = None,
     at: str | None = None,
+    warn_unused_prices: bool = True,
 ) -> pd.DataFrame:
     """Economics table of a :class:`~yieldtrial.trial.FieldTrial` against its control.
 
@@ -554,6 +574,10 @@ def trial_economics(
         :func:`yieldtrial.efficiency.trial_yields_kg_ha`); by default the
         treatments, or for a two-factor design the factor whose levels the
         fertilizer description names (name the ``control`` among its levels).
+    warn_unused_prices : bool, default True
+        Warn of a price for a product no treatment uses (see
+        :func:`fertilizer_cost_per_ha`); the report passes ``False``, its trial
+        description having warned when it was read.
 
     Returns
     -------
@@ -587,6 +611,7 @@ def trial_economics(
         other_costs_per_ha=other_costs_per_ha,
         yield_difference_ci=ci or None,
         confidence=confidence if ci else None,
+        warn_unused_prices=warn_unused_prices,
     )
     table.attrs["provenance"]["yields"] = how
     return table

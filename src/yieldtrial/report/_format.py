@@ -18,9 +18,12 @@ from yieldtrial.report.model import REPORT_NUMBER_STYLE, NumberStyle
 if TYPE_CHECKING:
     import datetime
 
+    import pandas as pd
+
 __all__ = [
     "CV_DIGITS",
     "CV_STRATUM_DESIGNS",
+    "OUTLIERS_LISTED",
     "attr_or",
     "design_label",
     "factor_label",
@@ -30,6 +33,7 @@ __all__ = [
     "fmt_signed",
     "group_numeral",
     "join_list",
+    "outlier_items",
     "source_label",
     "spaced",
     "status_label",
@@ -172,6 +176,44 @@ def yield_digits(unit: str) -> int:
 
 def join_list(items: Sequence[str], lang: str) -> str:
     return t("list.sep", lang).join(items)
+
+
+#: Possible outliers a report sentence names; above this, the largest
+#: |studentized residual| are named and the rest counted (all are in the JSON report).
+OUTLIERS_LISTED = 20
+
+
+def outlier_items(outliers: pd.DataFrame, lang: str) -> str:
+    """Name the possible outliers, the largest ``|t|`` first when there are too many.
+
+    The list of the data-quality checks (:mod:`.sections.data`) and of the suspect plots
+    a screen named but the outlier test did not flag (:mod:`.sections.checks`).
+
+    Parameters
+    ----------
+    outliers : DataFrame
+        ``plot_id``, ``treatment`` and ``studentized_residual`` (dimensionless) of each
+        plot, in the order they are named.
+    lang : {"en", "zh"}
+        Language of the list separator and of the count of the rest.
+
+    Returns
+    -------
+    str
+        ``"P1 (T1), P7 (CK)"``; above :data:`OUTLIERS_LISTED` plots, the largest
+        ``|studentized_residual|`` in their own order and the count of the others.
+    """
+    import numpy as np
+
+    shown = outliers
+    if len(outliers) > OUTLIERS_LISTED:
+        size = outliers["studentized_residual"].abs().to_numpy()
+        keep = np.sort(np.argsort(-size, kind="stable")[:OUTLIERS_LISTED])
+        shown = outliers.iloc[keep]
+    items = [f"{r.plot_id} ({r.treatment})" for r in shown.itertuples()]
+    if len(outliers) > OUTLIERS_LISTED:
+        items.append(t("quality.outliers_more", lang, n=len(outliers) - OUTLIERS_LISTED))
+    return join_list(items, lang)
 
 
 def design_label(design: str, replicated: bool, lang: str, *, one_plot_each: bool = True) -> str:

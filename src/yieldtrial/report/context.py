@@ -7,7 +7,9 @@ are the object's) and keeps the results for the section builders in
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.config import TrialConfig
-from yieldtrial.errors import DataValidationError, YieldTrialWarning
+from yieldtrial.errors import BorderlineVerdictWarning, DataValidationError, YieldTrialWarning
 from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.progress import stage
 from yieldtrial.report.entries import EntrySelection, select_entries
@@ -23,10 +25,28 @@ from yieldtrial.report.i18n import letters_one_df, letters_variant
 from yieldtrial.report.model import Companion, json_value, records
 from yieldtrial.report.settings import ReportSettings
 
-__all__ = ["ReportContext", "UPPER_ALPHA", "letters_alphas"]
+__all__ = ["UPPER_ALPHA", "ReportContext", "comparisons_warned_of", "letters_alphas"]
 
 #: Significance level of the uppercase letters.
 UPPER_ALPHA = 0.01
+
+
+@contextlib.contextmanager
+def comparisons_warned_of() -> Iterator[None]:
+    """Leave out the borderline-verdict warning of comparisons the report has warned of.
+
+    :meth:`ReportContext.compute` compares the treatments with the controls once
+    (``compare_to_control``, at the report's alpha, with the non-inferiority tests), and
+    that call warns of a P value near alpha.  The means table's P values against the
+    controls (``means``, tested at 0.05) and the efficiency and economics sections'
+    intervals (Dunnett's, computed again) come from the same comparisons: each said the
+    borderline P a second time, in other words (another count of P values, or alpha
+    0.05 in a report at 0.01), on standard error (stop 50).  Only that warning
+    (:class:`~yieldtrial.errors.BorderlineVerdictWarning`) is left out of them.
+    """
+    with held_warnings():
+        warnings.filterwarnings("ignore", category=BorderlineVerdictWarning)
+        yield
 
 
 def letters_alphas(alpha: float) -> tuple[float, ...]:
@@ -283,7 +303,10 @@ class ReportContext:
             warnings.simplefilter("always", YieldTrialWarning)
             self._check_yield_components()
             if s.replicated:
-                with stage("fitting the design model"):
+                # the means' P values against the controls (at 0.05) are those of the
+                # comparisons below (at the report's alpha), which warn of a borderline one
+                again = comparisons_warned_of() if s.controls else contextlib.nullcontext()
+                with stage("fitting the design model"), again:
                     frame = self.trial.means(
                         letters=None, alpha=s.alpha, confidence=1 - s.alpha, unit="kg/ha", **kind
                     )

@@ -306,14 +306,14 @@ def _warn_borderline(family: str, checks: Sequence[tuple[np.ndarray, float]], al
         return
     import warnings
 
-    from yieldtrial.errors import YieldTrialWarning
+    from yieldtrial.errors import BorderlineVerdictWarning
 
     closest = min(near, key=lambda v: abs(v - alpha))
     warnings.warn(
         f"{family}: {len(near)} adjusted P value(s) lie within the stated error of their "
         f"numerical integration ({stated:.1e}, above 1e-4) of alpha = {alpha:g} (closest: "
         f"P = {closest:.4f}); their verdict at alpha is uncertain: treat them as borderline",
-        YieldTrialWarning,
+        BorderlineVerdictWarning,
         stacklevel=3,
     )
 

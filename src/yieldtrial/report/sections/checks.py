@@ -23,11 +23,10 @@ from yieldtrial.io._compat import isin
 from yieldtrial.io._guard import held_warnings
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.progress import stage
-from yieldtrial.report._format import fmt_number, fmt_p, join_list, yield_digits
+from yieldtrial.report._format import fmt_number, fmt_p, join_list, outlier_items, yield_digits
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
 from yieldtrial.report.model import Bullets, Column, Paragraph, Section, Table, records
-from yieldtrial.report.sections.data import _outlier_items
 
 __all__ = ["check_contrast_levels", "data_checks_section", "dependency_notes"]
 
@@ -339,7 +338,7 @@ def data_checks_section(ctx: ReportContext) -> Section:
                 t(
                     "checks.screen_only",
                     lang,
-                    items=_outlier_items(screened, lang),
+                    items=outlier_items(screened, lang),
                     alpha=f"{alpha:g}",
                 ),
                 "note",

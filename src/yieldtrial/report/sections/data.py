@@ -23,6 +23,7 @@ from yieldtrial.report._format import (
     fmt_signed,
     group_numeral,
     join_list,
+    outlier_items,
     source_label,
     spaced,
     status_label,
@@ -65,23 +66,6 @@ _REASON_COLUMNS: tuple[str, ...] = (
 
 #: Missing plots listed one by one up to this many; above it the note counts the rest.
 _MISSING_LISTED = 20
-
-#: Possible outliers named in the data-quality checks; above this, the largest
-#: |studentized residual| are named and the rest counted (all are in the JSON report).
-_OUTLIERS_LISTED = 20
-
-
-def _outlier_items(outliers: pd.DataFrame, lang: str) -> str:
-    """Name the possible outliers, the largest ``|t|`` first when there are too many."""
-    shown = outliers
-    if len(outliers) > _OUTLIERS_LISTED:
-        size = outliers["studentized_residual"].abs().to_numpy()
-        keep = np.sort(np.argsort(-size, kind="stable")[:_OUTLIERS_LISTED])
-        shown = outliers.iloc[keep]
-    items = [f"{r.plot_id} ({r.treatment})" for r in shown.itertuples()]
-    if len(outliers) > _OUTLIERS_LISTED:
-        items.append(t("quality.outliers_more", lang, n=len(outliers) - _OUTLIERS_LISTED))
-    return join_list(items, lang)
 
 
 def _complete_cells(columns: dict[str, Any]) -> tuple[list[str], str] | None:
@@ -407,7 +391,7 @@ def quality_section(ctx: ReportContext) -> Section:
             ),
         ]
         if len(d.outliers):  # "no outlier" is left to the data checks (small error df)
-            checks.append(t("quality.outliers", lang, items=_outlier_items(d.outliers, lang)))
+            checks.append(t("quality.outliers", lang, items=outlier_items(d.outliers, lang)))
         if d.df_warning and lang != "en" and any(_DF_WARNING.match(w) for w in d.warnings):
             # the library's English warning says it too (an intra-block model's own warning
             # says which model, translated below)

@@ -36,7 +36,7 @@ from yieldtrial.report._format import (
     spaced,
     yield_digits,
 )
-from yieldtrial.report.context import ReportContext
+from yieldtrial.report.context import ReportContext, comparisons_warned_of
 from yieldtrial.report.entries import more_better
 from yieldtrial.report.i18n import letters_name, t
 from yieldtrial.report.model import Column, Figure, KeyValues, Paragraph, Section, Table
@@ -66,8 +66,6 @@ __all__ = [
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 #: Latin-letter words a Chinese text may keep (abbreviations, chemical names).
 _KEEP = frozenset({"CK", "DCD", "NPK", "TKW", "pH", "ID"})
-#: The start of economics' warning of a price no product uses (config.warn_unused_prices).
-_UNUSED_PRICE = r"prices gives a price for "
 
 #: Text fields of ``[trial]`` and ``[conditions]`` with a ``[zh]`` counterpart.
 _TEXT_FIELDS: tuple[str, ...] = ("title", "site", "season", "variety", "previous_crop", "soil")
@@ -726,11 +724,10 @@ def economics_section(ctx: ReportContext) -> Section | None:
     rows: list[dict[str, Any]] = []
     order = list(s.treatments)
     for index, control in enumerate(s.controls):
-        with held_warnings():  # a price no product uses: warned when the description was made
-            warnings.filterwarnings("ignore", _UNUSED_PRICE, YieldTrialWarning)
+        with comparisons_warned_of():  # Dunnett's intervals again: warned of by ctx.compute
             table = trial_economics(
                 ctx.trial, config=ctx.config, control=control, confidence=1 - s.alpha,
-                kind=s.kind, **options,
+                kind=s.kind, warn_unused_prices=False, **options,
             )  # fmt: skip
         for rec in table.to_dict("records"):
             trt = str(rec["treatment"])

@@ -24,7 +24,7 @@ from yieldtrial.report._format import (
     string_keys,
     yield_digits,
 )
-from yieldtrial.report.context import ReportContext
+from yieldtrial.report.context import ReportContext, comparisons_warned_of
 from yieldtrial.report.entries import (
     count_sentences,
     population,
@@ -628,7 +628,10 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
     """
     if not ctx.config.has_fertilizer_rates:
         return None
-    table = report_table(ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means)
+    with comparisons_warned_of():  # Dunnett's intervals again: warned of by ctx.compute
+        table = report_table(
+            ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means
+        )
     if table is None or len(table) == 0:
         return None
     labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
