@@ -505,6 +505,17 @@ TEMPLATES: tuple[Template, ...] = (
         "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）",
     ),
     Template(
+        "other-standard-moisture-yields-only",
+        r"the table's yields are at (?P<given>[\d., ]+) % moisture \(its "
+        r"standard_moisture_pct column\), not at the (?P<standard>[\d.]+) % of this analysis, "
+        r"and it has no harvest columns \(fresh mass, moisture, area\) to recompute them from; "
+        r"set the standard moisture to (?P<first>[\d.]+) \(--standard-moisture-pct (?P=first)\) "
+        r"to report at the table's standard, or give the table with its harvest columns",
+        "表中产量按标准含水量 {given}% 计（standard_moisture_pct 列），而本次分析按 {standard}%，"
+        "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中标准报告，"
+        "请把标准含水量设为 {first}（--standard-moisture-pct {first}），或给出含原始数据列的表",
+    ),
+    Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
         r"moisture_method column\); they were recomputed with (?P<method>[a-z_]+) from the raw "
@@ -1522,6 +1533,27 @@ TEMPLATES: tuple[Template, ...] = (
         r"workbook\) or CSV",
         "{file}：这是 OpenDocument 电子表格（.ods，LibreOffice 或 WPS 保存的格式），"
         "不是 Excel 工作簿或 CSV 文本；请打开它并把工作表另存为 .xlsx（Excel 工作簿）或 CSV",
+    ),
+    Template(
+        "word-report-as-plot-table",
+        _FILE + r": this is a yieldtrial report \(Word\), not a plot table; give the plot table "
+        r"the report was made from",
+        "{file}：这是 yieldtrial 写出的报告（Word），不是小区数据表；请给出生成该报告所用的"
+        "小区数据表",
+    ),
+    Template(
+        "word-document",
+        _FILE + r": this is a Word document \(\.docx\), not an Excel workbook or CSV text; "
+        r"open it and save the sheet as \.xlsx \(Excel workbook\) or CSV",
+        "{file}：这是 Word 文档（.docx），不是 Excel 工作簿或 CSV 文本；请把其中的表格复制到"
+        "电子表格中，另存为 .xlsx（Excel 工作簿）或 CSV",
+    ),
+    Template(
+        "pptx-document",
+        _FILE + r": this is a PowerPoint presentation \(\.pptx\), not an Excel workbook or CSV "
+        r"text; open it and save the sheet as \.xlsx \(Excel workbook\) or CSV",
+        "{file}：这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿或 CSV 文本；请把其中的"
+        "表格复制到电子表格中，另存为 .xlsx（Excel 工作簿）或 CSV",
     ),
     Template(
         "zip-as-csv",

@@ -249,6 +249,11 @@ def refuse_document(path: str | os.PathLike[str], *, sheet: str | int | None = N
 def _refuse_document(path: Path, head: bytes, suffix: str) -> None:
     """Raise when ``path`` is a ZIP or text document that is no table (see refuse_document)."""
     other = _other_zip_document(path) if head.startswith(b"PK\x03\x04") else None
+    if other == _WORD_REPORT:  # `report -o r.docx` given back (stop 50: "save the sheet")
+        raise DataValidationError(
+            f"{path.name}: this is {other}, not a plot table; give the plot table the report "
+            "was made from"
+        )
     if other is not None and "ZIP archive" in other:
         raise DataValidationError(
             f"{path.name}: this is {other}, not an Excel workbook or CSV text; extract the "
@@ -306,6 +311,10 @@ def _report_workbook_error(path: Path) -> DataValidationError:
     )
 
 
+#: What a Word report yieldtrial wrote is called when it is given as a plot table.
+_WORD_REPORT = "a yieldtrial report (Word)"
+
+
 def _other_zip_document(path: Path) -> str | None:
     """Name the kind of a ZIP-based document that is no Excel workbook (None otherwise)."""
     import zipfile
@@ -324,7 +333,7 @@ def _other_zip_document(path: Path) -> str | None:
     if any(name.startswith("xl/") for name in names):
         return None
     if any(name.startswith("word/") for name in names):
-        return "a Word document (.docx)"
+        return _WORD_REPORT if _yieldtrial_workbook(path) else "a Word document (.docx)"
     if any(name.startswith("ppt/") for name in names):
         return "a PowerPoint presentation (.pptx)"
     if names and "[Content_Types].xml" not in names:  # no Office file: an archive of files

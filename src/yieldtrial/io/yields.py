@@ -29,6 +29,7 @@ __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
     "TINY_YIELD_KG_HA",
     "plot_yield_kg_ha",
+    "refuse_yields_at_other_standard",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
     "warn_emptied_yields",
@@ -219,6 +220,50 @@ def warn_other_standard_moisture(
         f"{message_number(given[0])}) to "
         "report at the table's standard",
         stacklevel,
+    )
+
+
+def refuse_yields_at_other_standard(plots: pd.DataFrame, standard_moisture_pct: float) -> None:
+    """Refuse a yields table at another standard moisture that cannot be recomputed.
+
+    ``yieldtrial standardize --standard-moisture-pct 14`` writes yields at 14 % with a
+    ``standard_moisture_pct`` column; a table trimmed to its yield column (no fresh mass,
+    moisture or area left) and reported at 13 % had its 14 % yields analysed as if at 13 %,
+    1.2 % too high and without a word (stop 50).  With the harvest columns the yields are
+    recomputed (:func:`warn_other_standard_moisture`); without them this is an error.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_standard_moisture_pct`` when the file had the column).
+    standard_moisture_pct : float
+        Standard moisture of the analysis. [%]
+
+    Raises
+    ------
+    DataValidationError
+        Naming the table's standard(s), the analysis's and the two fixes.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"plot_id": ["1"], "yield_kg_ha": [7000.0],
+    ...                       "reported_standard_moisture_pct": [13.0]})
+    >>> refuse_yields_at_other_standard(table, 13.0)  # the same standard: read as given
+    """
+    kept = "reported_standard_moisture_pct"
+    if kept not in plots.columns or has_harvest_columns(plots):
+        return
+    values = pd.to_numeric(plots[kept], errors="coerce").to_numpy(dtype=float)
+    given = sorted({float(v) for v in values[np.isfinite(values)]})
+    if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
+        return
+    first = message_number(given[0])
+    raise DataValidationError(
+        f"the table's yields are at {', '.join(message_number(v) for v in given)} % moisture "
+        f"(its standard_moisture_pct column), not at the {message_number(standard_moisture_pct)}"
+        " % of this analysis, and it has no harvest columns (fresh mass, moisture, area) to "
+        f"recompute them from; set the standard moisture to {first} (--standard-moisture-pct "
+        f"{first}) to report at the table's standard, or give the table with its harvest columns"
     )
 
 

@@ -1,0 +1,117 @@
+"""Hostile pass of stop 50: outputs fed back as inputs, what a Chinese station exports.
+
+Each output of a command given to the next (``standardize`` twice, a field book filled in
+Excel, a report given as a plot table), Chinese spreadsheets (headers, full-width digits,
+units in cells, mu areas, title and unit rows, GBK text), and two runs writing one output.
+Each case asserts the exit status, one line on stderr, and the files left as they were.
+The generator of the pass is described in CHANGELOG.md (stop 50).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hostile import HEADER, RCBD_ROWS, assert_one_line_error, digests, plot_table, run_cli
+
+TABLE = HEADER + "".join(RCBD_ROWS)
+
+
+def assert_one_line(argv, capsys, match, *, untouched=(), absent=()):
+    """Exit 1 with one line matching ``match`` (English or Chinese), files as they were."""
+    kept = list(untouched)
+    before = digests(kept)
+    code, lines = run_cli(argv, capsys)
+    assert code == 1, lines
+    assert len(lines) == 1, lines
+    assert re.search(match, lines[0]), lines[0]
+    assert digests(kept) == before
+    for path in absent:
+        assert not path.exists(), path
+
+
+# ------------------------------------------------------------------ outputs fed back
+def _yields_at_14(tmp_path, capsys):
+    """``standardize --standard-moisture-pct 14``, trimmed to its yield column (as a user does)."""
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    out = tmp_path / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "--standard-moisture-pct", "14"]
+    assert run_cli([*argv, "-o", str(out)], capsys)[0] == 0
+    import pandas as pd
+
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    yields = tmp_path / "y.csv"
+    keep = ["plot_id", "block", "treatment", "yield_kg_ha", "standard_moisture_pct"]
+    table[keep].to_csv(yields, index=False)
+    return yields
+
+
+def test_yields_at_another_standard_without_harvest_columns_are_refused(tmp_path, capsys):
+    """Yields at 14 % were reported as at 13 % (1.2 % high), silently; now an error."""
+    yields = _yields_at_14(tmp_path, capsys)
+    out = tmp_path / "r.md"
+    argv = ["report", str(yields), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert_one_line_error(
+        [*argv, "-o", str(out)],
+        capsys,
+        match=r"yields are at 14 % moisture \(its standard_moisture_pct column\), not at the 13 "
+        r"% of this analysis, .* \(--standard-moisture-pct 14\)",
+        untouched=[yields],
+        absent=[out],
+    )
+
+
+def test_yields_at_another_standard_are_read_at_that_standard(tmp_path, capsys):
+    """The fix the message names works: the table's yields, as given, at their 14 %."""
+    yields = _yields_at_14(tmp_path, capsys)
+    out = tmp_path / "r.json"
+    argv = ["report", str(yields), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, lines = run_cli([*argv, "--standard-moisture-pct", "14", "-o", str(out)], capsys)
+    assert code == 0, lines
+    import json
+
+    import pandas as pd
+
+    means = {m["treatment"]: m["mean"] for m in json.loads(out.read_text())["results"]["means"]}
+    table = pd.read_csv(yields)  # balanced RCBD: the LS-means are the raw treatment means
+    expected = table.groupby("treatment")["yield_kg_ha"].mean()
+    assert means == pytest.approx(expected.to_dict(), rel=1e-12)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_word_report_given_as_plot_table_is_named(tmp_path, capsys, lang):
+    """``report -o r.docx`` given back was "a Word document ... save the sheet as .xlsx"."""
+    pytest.importorskip("docx")
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    report = tmp_path / "r.docx"
+    argv = ["report", str(plots), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert run_cli([*argv, "-o", str(report)], capsys)[0] == 0
+    again = tmp_path / "again.md"
+    match = {
+        "en": r"^yieldtrial: error: r\.docx: this is a yieldtrial report \(Word\), not a plot "
+        "table; give the plot table the report was made from$",
+        "zh": r"^yieldtrial: 错误：r\.docx：这是 yieldtrial 写出的报告（Word），不是小区数据表",
+    }[lang]
+    assert_one_line(
+        [*argv[:1], str(report), *argv[2:], "--lang", lang, "-o", str(again)],
+        capsys,
+        match,
+        untouched=[report],
+        absent=[again],
+    )
+
+
+def test_other_word_document_is_chinese_under_lang_zh(tmp_path, capsys):
+    """A Word document not of yieldtrial was refused in English under ``--lang zh``."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("小区产量")
+    path = tmp_path / "plots.docx"
+    document.save(path)
+    assert_one_line(
+        ["report", str(path), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.md")],
+        capsys,
+        r"^yieldtrial: 错误：plots\.docx：这是 Word 文档（\.docx），不是 Excel 工作簿",
+        untouched=[path],
+    )
