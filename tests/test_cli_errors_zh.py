@@ -870,6 +870,62 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "小区.xls"
 
 
+def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
+    """A yields table at 14 % without its harvest columns, reported at 13 % (stop 50)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "plot_id,block,treatment,yield_kg_ha,standard_moisture_pct\n"
+        + "".join(
+            f"{b}0{k},{b},{t},{7000 + 100 * k + b},14\n"
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    return _report(tmp, path, *_html(tmp)), "--standard-moisture-pct 14"
+
+
+def _docx(tmp: Path, name: str, creator: str) -> Path:
+    """A minimal Word document (its parts only) whose author and last editor are ``creator``."""
+    path = tmp / name
+    core = (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator>{creator}</dc:creator><cp:lastModifiedBy>{creator}</cp:lastModifiedBy>"
+        "</cp:coreProperties>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("docProps/core.xml", core)
+    return path
+
+
+def _case_word_report_as_plot_table(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _docx(tmp, "报告.docx", "yieldtrial"), *_html(tmp)), "报告.docx："
+
+
+def _case_word_document(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _docx(tmp, "小区.docx", "张三"), *_html(tmp)), "小区.docx："
+
+
+def _case_pptx_document(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    return _report(tmp, path, *_html(tmp)), "小区.xlsx："
+
+
+def _case_unit_row(tmp: Path) -> tuple[list[str], str]:
+    text = "小区,区组,处理,面积,鲜重,水分\n,,,亩,公斤,%\n" + "".join(ROWS)
+    return _plots_text(tmp, text), "'面积(亩)'"
+
+
+def _case_unit_row_stated(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + ",,,m2,kg,%\n" + "".join(ROWS)), "第 2 行"
+
+
 def _case_ods(tmp: Path) -> tuple[list[str], str]:
     import zipfile
 
@@ -2533,6 +2589,12 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "protocol-no-standard": _case_protocol_no_standard,
     "output-name-empty": _case_output_name_empty,
     "report-as-plot-table": _case_report_as_plot_table,
+    "word-report-as-plot-table": _case_word_report_as_plot_table,
+    "word-document": _case_word_document,
+    "pptx-document": _case_pptx_document,
+    "unit-row": _case_unit_row,
+    "unit-row-stated": _case_unit_row_stated,
+    "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,
@@ -2709,6 +2771,9 @@ NAMES = {
     # names of formats and encodings, as Chinese text writes them
     "old-xls": r"Excel 97-2003|CSV",
     "ods": r"OpenDocument|WPS|CSV",
+    "word-report-as-plot-table": r"\bWord\b",
+    "word-document": r"\bWord\b|CSV",
+    "pptx-document": r"PowerPoint|CSV",
     "zip-as-csv": r"ZIP|CSV",
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "zip-archive": r"ZIP|Excel|CSV|unzip",
@@ -3295,7 +3360,7 @@ def test_exclude_cv_above_zero_says_leave_it_out(tmp_path, capsys):
 
 def test_several_problems_line_is_chinese(tmp_path, capsys):
     """'N problems: (1) ...; (2) ...' is Chinese when each problem is catalogued (stop 38)."""
-    argv = _plots_text(tmp_path, HEADER + ",,,m2,kg,%\n" + "".join(ROWS))
+    argv = _plots_text(tmp_path, HEADER + ",,,m2,x,%\n" + "".join(ROWS))  # not a unit row
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert len(lines) == 1, lines

@@ -115,3 +115,66 @@ def test_other_word_document_is_chinese_under_lang_zh(tmp_path, capsys):
         r"^yieldtrial: 错误：plots\.docx：这是 Word 文档（\.docx），不是 Excel 工作簿",
         untouched=[path],
     )
+
+
+# ------------------------------------------------------------- a Chinese station's table
+#: The small RCBD with a station's brief headers (docs/data-format.md: 小区, 区组, 处理, 面积,
+#: 鲜重, 水分; without a unit an area is m2 and a mass kg).
+BRIEF = "小区,区组,处理,面积,鲜重,水分\n"
+BRIEF_ROWS = "".join(
+    ",".join(row.split(",")[:6]) + "\n" for row in RCBD_ROWS
+)  # plot_id, block, treatment, area, mass, moisture: the same columns in the same order
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_unit_row_under_the_header_is_named(tmp_path, capsys, encoding):
+    """A row of units (亩, 公斤, %) was 3 non-numeric cells and 2 empty labels."""
+    path = tmp_path / "plots.csv"
+    path.write_bytes((BRIEF + ",,,亩,公斤,%\n" + BRIEF_ROWS).encode(encoding))
+    out = tmp_path / "r.md"
+    assert_one_line_error(
+        ["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)],
+        capsys,
+        match=r"^yieldtrial: error: plots\.csv: row 2 holds units \('亩', '公斤', '%'\), not a "
+        r"plot: .*\('面积' -> '面积\(亩\)', '鲜重' -> '鲜重\(公斤\)', '水分' -> '水分\(%\)'\) and "
+        "delete the row$",
+        untouched=[path],
+        absent=[out],
+    )
+
+
+def test_unit_row_message_is_chinese_under_lang_zh(tmp_path, capsys):
+    """The unit-row line has its Chinese form."""
+    path = tmp_path / "plots.csv"
+    path.write_text(BRIEF + ",,,m2,kg,%\n" + BRIEF_ROWS, encoding="utf-8")
+    argv = ["report", str(path), "--crop", "wheat", "--lang", "zh", "-o", str(tmp_path / "r.md")]
+    assert_one_line(
+        argv, capsys, r"^yieldtrial: 错误：plots\.csv：第 2 行是单位（'m2'、'kg'、'%'），不是小区"
+    )
+
+
+def test_first_sheet_of_notes_names_the_other_sheets(tmp_path, capsys):
+    """A workbook of 说明 (notes) then 数据 was "missing required columns" of the notes."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["2024 年小麦品比试验测产数据"])
+    notes.append(["测产人：张三"])
+    data = book.create_sheet("数据")
+    for line in (BRIEF + BRIEF_ROWS).splitlines():
+        data.append([float(c) if c.replace(".", "").isdigit() else c for c in line.split(",")])
+    path = tmp_path / "plots.xlsx"
+    book.save(path)
+    out = tmp_path / "r.md"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    assert_one_line_error(
+        [*argv, "-o", str(out)],
+        capsys,
+        match=r"^yieldtrial: error: plots\.xlsx: the first sheet, '说明', holds no plot table .*"
+        r"the workbook's sheets are '说明', '数据': choose the sheet .*--sheet NAME",
+        untouched=[path],
+        absent=[out],
+    )
+    code, lines = run_cli([*argv, "--sheet", "数据", "-o", str(out)], capsys)
+    assert code == 0, lines

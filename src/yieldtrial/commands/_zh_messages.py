@@ -596,6 +596,23 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("rows",),
     ),
     Template(
+        "unit-row",
+        _FILE + r": row (?P<row>\d+) holds units \((?P<units>.+?)\), not a plot: a row of units "
+        r"under the header is not read; write each unit into its header in brackets "
+        r"\((?P<renamed>.+)\) and delete the row",
+        "{file}：第 {row} 行是单位（{units}），不是小区：表头下的单位行不会被读取；"
+        "请把单位写进表头的括号里（{renamed}），并删去这一行",
+        lists=("units", "renamed"),
+    ),
+    Template(
+        "unit-row-stated",
+        _FILE + r": row (?P<row>\d+) holds units \((?P<units>.+?)\), not a plot: a row of units "
+        r"under the header is not read; the headers state the units already: delete the row",
+        "{file}：第 {row} 行是单位（{units}），不是小区：表头下的单位行不会被读取；"
+        "表头中已注明单位：请删去这一行",
+        lists=("units",),
+    ),
+    Template(
         "first-sheet-empty",
         _FILE + r": the first sheet, (?P<first>" + _Q + r"), holds no plot table \(a header row "
         r"and one row per plot\); the workbook's sheets are (?P<sheets>.+): choose the sheet "

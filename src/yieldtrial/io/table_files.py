@@ -53,6 +53,7 @@ __all__ = [
     "NA_VALUES",
     "WORKBOOK_SUFFIXES",
     "check_input_file",
+    "check_other_sheets",
     "harvest_columns_filled",
     "is_workbook",
     "read_table_file",
@@ -1935,7 +1936,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     last_value_row = _last_value_row(xml)
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path, last_value_row)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
-        _check_other_sheets(path)
+        check_other_sheets(path)
     if (
         _FORMULA_TAG.search(xml)
         or len({len(row) for row in rows}) > 1
@@ -1965,6 +1966,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     hidden = [r for r in hidden if any(v is not None for v in rows[r - 1])]
     if hidden:
         frame.attrs["hidden_rows"] = hidden  # warned about by read_plots
+    if sheet is None:  # a first sheet that is no plot table names the others (stop 50)
+        frame.attrs["default_sheet_of"] = str(path)
     percent = _percent_cells(path, xml)
     if percent:
         # (frame index, header) of each number shown as a percentage: 13.5 % is stored 0.135
@@ -2216,8 +2219,13 @@ def _default_worksheet(workbook: Any) -> Any:
     return visible[0] if visible else workbook.worksheets[0]
 
 
-def _check_other_sheets(path: Path) -> None:
-    """Refuse a first sheet without a table when the workbook has other sheets."""
+def check_other_sheets(path: Path) -> None:
+    """Refuse a first sheet without a table when the workbook has other sheets.
+
+    A first sheet of one row or none, and (stop 50) a first sheet of notes (``说明``) whose
+    header holds none of a plot table's columns (:mod:`yieldtrial.io.plots` calls it then):
+    "missing required columns" did not say that the plots were on another sheet.
+    """
     workbook = _open_workbook(path, data_only=True)
     try:
         names = list(workbook.sheetnames)
