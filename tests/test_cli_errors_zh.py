@@ -871,7 +871,7 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
-    """A yields table at 14 % without its harvest columns, reported at 13 % (stop 50)."""
+    """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
     path = tmp / "产量.csv"
     path.write_text(
         "plot_id,block,treatment,yield_kg_ha,standard_moisture_pct\n"
@@ -886,7 +886,7 @@ def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str
 
 
 def _docx(tmp: Path, name: str, creator: str) -> Path:
-    """A minimal Word document (its parts only) whose author and last editor are ``creator``."""
+    """Write a minimal Word document whose author and last editor are ``creator``."""
     path = tmp / name
     core = (
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
