@@ -245,6 +245,19 @@ def _case_emptied_yields(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, out, *_html(tmp)), "表中 yield_kg_ha 为空"
 
 
+def _case_edited_yields(tmp: Path) -> tuple[list[str], str]:
+    """Report a standardize table whose yield of plot 1 was corrected by hand (stop 50)."""
+    plots = _table(tmp, list(ROWS))
+    out = tmp / "s.csv"
+    assert main(["standardize", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("yield_kg_ha")] = "5000"
+    out.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    return _report(tmp, out, *_html(tmp)), "的 yield_kg_ha 被改动过"
+
+
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.rtf")), "报告.rtf'"
 
@@ -2386,6 +2399,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "other-standard-moisture": _case_other_standard_moisture,
     "other-moisture-method": _case_other_moisture_method,
     "emptied-yields": _case_emptied_yields,
+    "edited-yields": _case_edited_yields,
     "report-format": _case_report_format,
     "report-format-pdf": _case_report_format_pdf,
     "absent-factor": _case_absent_factor,
@@ -2917,6 +2931,7 @@ WARNINGS = (
     "other-standard-moisture",
     "other-moisture-method",
     "emptied-yields",
+    "edited-yields",
     "hidden-rows",
     "date-labels",
     "label-case",

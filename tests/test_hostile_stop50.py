@@ -178,3 +178,43 @@ def test_first_sheet_of_notes_names_the_other_sheets(tmp_path, capsys):
     )
     code, lines = run_cli([*argv, "--sheet", "数据", "-o", str(out)], capsys)
     assert code == 0, lines
+
+
+def _standardized_table(tmp_path, capsys):
+    """``standardize`` of the small RCBD; its lines (header first) and the file."""
+    plots = plot_table(tmp_path, rows=RCBD_ROWS)
+    out = tmp_path / "s.csv"
+    argv = ["standardize", str(plots), "--crop", "wheat", "-o", str(out)]
+    assert run_cli(argv, capsys)[0] == 0
+    return out.read_text(encoding="utf-8-sig").splitlines(), out
+
+
+def test_yield_corrected_in_a_standardized_table_is_named(tmp_path, capsys):
+    """A yield cell corrected by hand was ignored for the records' yield, without a word."""
+    lines, out = _standardized_table(tmp_path, capsys)
+    column = lines[0].split(",").index("yield_kg_ha")
+    cells = lines[1].split(",")
+    computed = float(cells[column])
+    cells[column] = "5000"
+    out.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    argv = ["report", str(out), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, err = run_cli([*argv, "-o", str(tmp_path / "r.md")], capsys)
+    assert code == 0, err
+    expected = f"plot '101' = 5,000.0 / {computed:,.1f} (the table's value / the yield its harvest"
+    assert any(expected in line and "yield_kg_ha was changed" in line for line in err), err
+
+
+def test_standardized_table_rounded_by_a_spreadsheet_is_read_without_a_word(tmp_path, capsys):
+    """Yields saved with one decimal (as a spreadsheet shows them) are not "changed"."""
+    lines, out = _standardized_table(tmp_path, capsys)
+    column = lines[0].split(",").index("yield_kg_ha")
+    rounded = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[column] = f"{float(cells[column]):.1f}"
+        rounded.append(",".join(cells))
+    out.write_text("\n".join(rounded) + "\n", encoding="utf-8")
+    argv = ["report", str(out), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, err = run_cli([*argv, "-o", str(tmp_path / "r.md")], capsys)
+    assert code == 0, err
+    assert not any("changed in the table" in line for line in err), err

@@ -540,6 +540,17 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("plots",),
     ),
     Template(
+        "edited-yields",
+        r"(?P<column>\S+) was changed in the table for plots? (?P<items>.+) \(the table's value / "
+        r"the yield its harvest records give\), but a table with harvest columns is analysed "
+        r"from them \(the table's yields are kept as reported_\* columns\); correct the fresh "
+        r"mass, moisture or area instead, or delete those columns to analyse the table's yields",
+        "表中小区 {items} 的 {column} 被改动过（表中值 / 由收获数据算出的产量），但含收获数据列的"
+        "表按收获数据计算产量（表中原有产量另列保留）；请改正鲜重、含水量或面积，"
+        "或删去这些列以按表中产量分析",
+        lists=("items",),
+    ),
+    Template(
         "copied-trials",
         r"(?P<by>[\w/]+) (?P<copies>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?) "
         r"(?:has|have) the same plot data as (?P=by) (?P<first>" + _R + r") \(treatment and "
