@@ -218,3 +218,26 @@ def test_standardized_table_rounded_by_a_spreadsheet_is_read_without_a_word(tmp_
     code, err = run_cli([*argv, "-o", str(tmp_path / "r.md")], capsys)
     assert code == 0, err
     assert not any("changed in the table" in line for line in err), err
+
+
+def test_gbk_entries_that_read_as_utf8_do_not_make_a_mixed_file(tmp_path, capsys):
+    """A GBK file of 品系 entries beside 对照 rows was "a file that mixes text encodings".
+
+    '品系' in GBK (C6 B7 CF B5) is valid UTF-8 ('Ʒϵ'); the 对照 rows are not.
+    """
+    header = "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = [
+        f"{b}0{i + 1},{b},{label},20,{14 + 0.3 * i + 0.1 * b + 0.05 * (i * b % 2):.2f},13.5\n"
+        for b in (1, 2, 3)
+        for i, label in enumerate(("对照", "品系1", "品系2"))
+    ]
+    path = tmp_path / "plots.csv"
+    path.write_bytes((header + "".join(rows)).encode("gbk"))
+    out = tmp_path / "r.json"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "对照", "--no-figures"]
+    code, lines = run_cli([*argv, "-o", str(out)], capsys)
+    assert code == 0, lines
+    import json
+
+    means = json.loads(out.read_text(encoding="utf-8"))["results"]["means"]
+    assert sorted(m["treatment"] for m in means) == ["品系1", "品系2", "对照"]

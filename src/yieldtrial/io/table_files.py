@@ -747,6 +747,30 @@ def _ambiguous_encoding_problem(data: bytes, name: str) -> str | None:
     )
 
 
+#: Two-byte UTF-8 characters that labels and headers hardly hold: Latin Extended-B, IPA,
+#: spacing modifiers, combining marks, Greek symbols, Cyrillic supplements and the
+#: scripts up to U+07FF.  GBK hanzi read as UTF-8 land there: '品系' (breeding line,
+#: C6 B7 CF B5) reads 'Ʒϵ' (U+01B7, U+03F5).
+_RARE_TWO_BYTE = re.compile("[\u0180-\u036f\u03f0-\u03ff\u0460-\u07ff]")
+
+
+def _gbk_read_as_utf8(line: bytes, text: str) -> bool:
+    """Tell whether a row that decodes as UTF-8 is GBK Chinese text that happens to.
+
+    Stop 50: a GBK field book whose entries are 品系1, 品系2, ... beside 对照1 rows was "a file
+    that mixes text encodings" (the 品系 rows decode as UTF-8 ``Ʒϵ1``).  Such a row has no
+    character from U+0800 up (no CJK) in its UTF-8 reading, a character labels hardly hold
+    (:data:`_RARE_TWO_BYTE`), and reads as GBK without error.
+    """
+    if any(ord(ch) >= 0x800 for ch in text) or not _RARE_TWO_BYTE.search(text):
+        return False
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
     """Describe rows that are not UTF-8 in a file whose other rows are UTF-8 text."""
     lines = data.split(b"\n")
@@ -763,6 +787,8 @@ def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
         except UnicodeDecodeError:
             bad.append(number)
             continue
+        if _gbk_read_as_utf8(line, text):
+            continue  # GBK bytes that happen to be UTF-8 ('品系' is 'Ʒϵ'): no evidence
         utf8_lines += 1
         strong = strong or any(ord(ch) >= 0x800 for ch in text)
     if not bad or not (strong or utf8_lines >= len(bad)):
