@@ -930,6 +930,13 @@ def _case_pptx_document(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, path, *_html(tmp)), "小区.xlsx："
 
 
+def _case_gbk_read_as_utf8(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    rows = "".join(f"{i},1,品系{i},20,15,13\n" for i in (1, 2))
+    path.write_bytes((HEADER + rows).encode("gbk"))  # 品系 in GBK is valid UTF-8 ('Ʒϵ')
+    return _report(tmp, path, *_html(tmp)), "'品系1'"
+
+
 def _case_unit_row(tmp: Path) -> tuple[list[str], str]:
     text = "小区,区组,处理,面积,鲜重,水分\n,,,亩,公斤,%\n" + "".join(ROWS)
     return _plots_text(tmp, text), "'面积(亩)'"
@@ -2607,6 +2614,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "word-document": _case_word_document,
     "pptx-document": _case_pptx_document,
     "unit-row": _case_unit_row,
+    "gbk-read-as-utf8": _case_gbk_read_as_utf8,
     "unit-row-stated": _case_unit_row_stated,
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "header-read-twice": _case_header_read_twice,
@@ -2786,6 +2794,7 @@ NAMES = {
     "old-xls": r"Excel 97-2003|CSV",
     "ods": r"OpenDocument|WPS|CSV",
     "word-report-as-plot-table": r"\bWord\b",
+    "gbk-read-as-utf8": r"UTF-8|GBK|CSV",
     "word-document": r"\bWord\b|CSV",
     "pptx-document": r"PowerPoint|CSV",
     "zip-as-csv": r"ZIP|CSV",

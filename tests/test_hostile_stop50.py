@@ -241,3 +241,27 @@ def test_gbk_entries_that_read_as_utf8_do_not_make_a_mixed_file(tmp_path, capsys
 
     means = json.loads(out.read_text(encoding="utf-8"))["results"]["means"]
     assert sorted(m["treatment"] for m in means) == ["品系1", "品系2", "对照"]
+
+
+def test_gbk_file_that_decodes_as_utf8_is_refused_with_both_readings(tmp_path, capsys):
+    """A GBK table of 品系 entries only was read as UTF-8: treatments 'Ʒε1', 'Ʒε2', silently."""
+    header = "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = [
+        f"{b}0{i},{b},品系{i},20,{14 + 0.3 * i + 0.1 * b + 0.05 * (i * b % 2):.2f},13.5\n"
+        for b in (1, 2)
+        for i in (1, 2)
+    ]
+    path = tmp_path / "plots.csv"
+    path.write_bytes((header + "".join(rows)).encode("gbk"))
+    out = tmp_path / "r.json"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "品系1", "--no-figures"]
+    assert_one_line_error(
+        [*argv, "-o", str(out)],
+        capsys,
+        match=r"plots\.csv: the file reads as UTF-8 with text such as 'Ʒϵ1', which is Chinese "
+        r"GBK text read as UTF-8 \('品系1' as GBK\); pass --encoding gb18030",
+        untouched=[path],
+        absent=[out],
+    )
+    code, lines = run_cli([*argv, "--encoding", "gb18030", "-o", str(out)], capsys)
+    assert code == 0, lines

@@ -1563,6 +1563,16 @@ TEMPLATES: tuple[Template, ...] = (
         "不是 Excel 工作簿或 CSV 文本；请打开它并把工作表另存为 .xlsx（Excel 工作簿）或 CSV",
     ),
     Template(
+        "gbk-read-as-utf8",
+        _FILE + r": the file reads as UTF-8 with text such as (?P<text>" + _R + r"), which is "
+        r"Chinese GBK text read as UTF-8 \((?P<chinese>" + _R + r") as GBK\); pass --encoding "
+        r"gb18030 \(encoding='gb18030' in Python\) if it is GBK, or --encoding utf-8 if the text "
+        r"is right, or save the file as 'CSV UTF-8'",
+        "{file}：文件可按 UTF-8 读取，但其中的 {text} 是按 UTF-8 读出的 GBK 中文（按 GBK 读作 "
+        "{chinese}）；若文件为 GBK 编码，请加 --encoding gb18030；若文字无误，请加 --encoding "
+        "utf-8；或把文件另存为“CSV UTF-8”",
+    ),
+    Template(
         "word-report-as-plot-table",
         _FILE + r": this is a yieldtrial report \(Word\), not a plot table; give the plot table "
         r"the report was made from",

@@ -198,7 +198,45 @@ def read_table_file(
             f"{path.name}: this is a ZIP file (an Excel .xlsx workbook?), not CSV text; give it "
             "the .xlsx suffix, or save the sheet as CSV"
         )
-    return _read_csv(path, encoding, numeric)
+    frame, used = _read_csv(path, encoding, numeric)
+    if encoding is None and used == "utf-8-sig":
+        _refuse_gbk_read_as_utf8(frame, path.name)
+    return frame, used
+
+
+#: Rows of a table whose text cells are looked at for GBK read as UTF-8.
+_GBK_AS_UTF8_ROWS = 2000
+
+
+def _refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a GBK file that decodes as UTF-8 without error into labels such as 'Ʒϵ1'.
+
+    Stop 50: a GBK table whose only Chinese text is 品系1, 品系2 (C6 B7 CF B5: valid UTF-8)
+    was read as UTF-8 and reported with the treatments 'Ʒε1', 'Ʒε2', without a word.  A
+    text cell (header or one of the first rows) holding a character labels hardly hold
+    (:data:`_RARE_TWO_BYTE`) and none from U+0800 up, whose bytes read as GBK hanzi, is
+    an error naming both readings; ``--encoding`` decides.
+    """
+    cells: list[str] = [str(c) for c in frame.columns]
+    for column in frame.columns:
+        values = frame[column].iloc[:_GBK_AS_UTF8_ROWS]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            cells.extend(str(v) for v in values.dropna().unique())
+    for text in cells:
+        if text.isascii() or not _RARE_TWO_BYTE.search(text):
+            continue
+        raw = text.encode("utf-8")
+        if not _gbk_read_as_utf8(raw, text):
+            continue
+        chinese = raw.decode("gb18030")
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in chinese):
+            continue
+        raise DataValidationError(
+            f"{name}: the file reads as UTF-8 with text such as {text!r}, which is Chinese GBK "
+            f"text read as UTF-8 ({chinese!r} as GBK); pass --encoding gb18030 (encoding="
+            "'gb18030' in Python) if it is GBK, or --encoding utf-8 if the text is right, or "
+            "save the file as 'CSV UTF-8'"
+        )
 
 
 #: Largest part of an OLE2 file searched for the streams of an encrypted workbook. [bytes]
