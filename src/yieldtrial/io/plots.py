@@ -1186,7 +1186,6 @@ def _refuse_unit_row(
     """
     if frame.empty or raw.empty or frame.index[0] != raw.index[0]:
         return
-    first = frame.iloc[0]
     units: dict[str, str] = {}
     for column in frame.columns:
         column = str(column)
@@ -1197,7 +1196,10 @@ def _refuse_unit_row(
         )
         if not measured and unit_from_yield_column(column) is None:
             continue
-        value = first[column]
+        cells = frame[column]
+        if pd.api.types.is_numeric_dtype(cells):
+            continue  # numbers only: no unit text
+        value = cells.iloc[0]  # one column at a time: frame.iloc[0] mixes every dtype
         if isinstance(value, str) and value.strip():
             unit = _unit_of_cell(column, value)
             if unit is None:

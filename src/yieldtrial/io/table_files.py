@@ -218,8 +218,8 @@ def _refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
     an error naming both readings; ``--encoding`` decides.
     """
     cells: list[str] = [str(c) for c in frame.columns]
-    for column in frame.columns:
-        values = frame[column].iloc[:_GBK_AS_UTF8_ROWS]
+    for position in range(frame.shape[1]):  # by position: a header may be repeated
+        values = frame.iloc[:_GBK_AS_UTF8_ROWS, position]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             cells.extend(str(v) for v in values.dropna().unique())
     for text in cells:
