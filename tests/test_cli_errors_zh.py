@@ -246,6 +246,19 @@ def _case_emptied_yields(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, out, *_html(tmp)), "表中 yield_kg_ha 为空"
 
 
+def _case_edited_yields(tmp: Path) -> tuple[list[str], str]:
+    """Report a standardize table whose yield of plot 1 was corrected by hand (stop 50)."""
+    plots = _table(tmp, list(ROWS))
+    out = tmp / "s.csv"
+    assert main(["standardize", str(plots), "--crop", "wheat", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("yield_kg_ha")] = "5000"
+    out.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    return _report(tmp, out, *_html(tmp)), "的 yield_kg_ha 被改动过"
+
+
 def _case_report_format(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, plot_table(tmp), "-o", str(tmp / "报告.rtf")), "报告.rtf'"
 
@@ -869,6 +882,69 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
     book = tmp / "小区.xls"
     book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     return _report(tmp, book, *_html(tmp)), "小区.xls"
+
+
+def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
+    """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "plot_id,block,treatment,yield_kg_ha,standard_moisture_pct\n"
+        + "".join(
+            f"{b}0{k},{b},{t},{7000 + 100 * k + b},14\n"
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    return _report(tmp, path, *_html(tmp)), "--standard-moisture-pct 14"
+
+
+def _docx(tmp: Path, name: str, creator: str) -> Path:
+    """Write a minimal Word document whose author and last editor are ``creator``."""
+    path = tmp / name
+    core = (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator>{creator}</dc:creator><cp:lastModifiedBy>{creator}</cp:lastModifiedBy>"
+        "</cp:coreProperties>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("docProps/core.xml", core)
+    return path
+
+
+def _case_word_report_as_plot_table(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _docx(tmp, "报告.docx", "yieldtrial"), *_html(tmp)), "报告.docx："
+
+
+def _case_word_document(tmp: Path) -> tuple[list[str], str]:
+    return _report(tmp, _docx(tmp, "小区.docx", "张三"), *_html(tmp)), "小区.docx："
+
+
+def _case_pptx_document(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "小区.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    return _report(tmp, path, *_html(tmp)), "小区.xlsx："
+
+
+def _case_gbk_read_as_utf8(tmp: Path) -> tuple[list[str], str]:
+    path = tmp / "plots.csv"
+    rows = "".join(f"{i},1,品系{i},20,15,13\n" for i in (1, 2))
+    path.write_bytes((HEADER + rows).encode("gbk"))  # 品系 in GBK is valid UTF-8 ('Ʒϵ')
+    return _report(tmp, path, *_html(tmp)), "'品系1'"
+
+
+def _case_unit_row(tmp: Path) -> tuple[list[str], str]:
+    text = "小区,区组,处理,面积,鲜重,水分\n,,,亩,公斤,%\n" + "".join(ROWS)
+    return _plots_text(tmp, text), "'面积(亩)'"
+
+
+def _case_unit_row_stated(tmp: Path) -> tuple[list[str], str]:
+    return _plots_text(tmp, HEADER + ",,,m2,kg,%\n" + "".join(ROWS)), "第 2 行"
 
 
 def _case_ods(tmp: Path) -> tuple[list[str], str]:
@@ -2367,6 +2443,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "other-standard-moisture": _case_other_standard_moisture,
     "other-moisture-method": _case_other_moisture_method,
     "emptied-yields": _case_emptied_yields,
+    "edited-yields": _case_edited_yields,
     "report-format": _case_report_format,
     "report-format-pdf": _case_report_format_pdf,
     "absent-factor": _case_absent_factor,
@@ -2570,6 +2647,13 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "protocol-no-standard": _case_protocol_no_standard,
     "output-name-empty": _case_output_name_empty,
     "report-as-plot-table": _case_report_as_plot_table,
+    "word-report-as-plot-table": _case_word_report_as_plot_table,
+    "word-document": _case_word_document,
+    "pptx-document": _case_pptx_document,
+    "unit-row": _case_unit_row,
+    "gbk-read-as-utf8": _case_gbk_read_as_utf8,
+    "unit-row-stated": _case_unit_row_stated,
+    "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,
@@ -2751,6 +2835,10 @@ NAMES = {
     # names of formats and encodings, as Chinese text writes them
     "old-xls": r"Excel 97-2003|CSV",
     "ods": r"OpenDocument|WPS|CSV",
+    "word-report-as-plot-table": r"\bWord\b",
+    "gbk-read-as-utf8": r"UTF-8|GBK|CSV",
+    "word-document": r"\bWord\b|CSV",
+    "pptx-document": r"PowerPoint|CSV",
     "zip-as-csv": r"ZIP|CSV",
     "binary-nul": r"NUL|CSV|UTF-8|GBK",
     "zip-archive": r"ZIP|Excel|CSV|unzip",
@@ -2894,6 +2982,7 @@ WARNINGS = (
     "other-standard-moisture",
     "other-moisture-method",
     "emptied-yields",
+    "edited-yields",
     "hidden-rows",
     "date-labels",
     "label-case",
@@ -3337,7 +3426,7 @@ def test_exclude_cv_above_zero_says_leave_it_out(tmp_path, capsys):
 
 def test_several_problems_line_is_chinese(tmp_path, capsys):
     """'N problems: (1) ...; (2) ...' is Chinese when each problem is catalogued (stop 38)."""
-    argv = _plots_text(tmp_path, HEADER + ",,,m2,kg,%\n" + "".join(ROWS))
+    argv = _plots_text(tmp_path, HEADER + ",,,m2,x,%\n" + "".join(ROWS))  # not a unit row
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert len(lines) == 1, lines

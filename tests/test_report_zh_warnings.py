@@ -296,6 +296,13 @@ def _emptied_yields() -> list[str]:
     return _caught(lambda: _trial(table))
 
 
+def _edited_yields() -> list[str]:
+    # yields() of a trial, plot 1's yield corrected in the table: not analysed (stop 50)
+    table = _trial(_plots()).yields()
+    table.loc[table.index[0], "yield_kg_ha"] = 1000.0
+    return _caught(lambda: _trial(table))
+
+
 def _described_crop() -> list[str]:
     # a maize trial reported with last season's wheat trial.toml: stop 47
     from yieldtrial import TrialConfig
@@ -460,6 +467,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "other standard moisture": (_other_standard_moisture, "were recomputed at 13 % from"),
     "other moisture method": (_other_moisture_method, "were recomputed with dry_matter from"),
     "emptied yields": (_emptied_yields, "is empty in the table but the harvest records give"),
+    "edited yields": (_edited_yields, "was changed in the table for plot"),
     "description's crop": (_described_crop, "the description's crop 'wheat' replaces the"),
     "lost augmented entry": (_lost_augmented_entry, "augmented design: 1 entry without a yield"),
     "random blocks, block without checks": (
@@ -724,6 +732,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "other moisture method",
     ),
     "yieldtrial/io/yields.py::warn_emptied_yields": ("emptied yields",),
+    "yieldtrial/io/yields.py::warn_edited_yields": ("edited yields",),
     # warn_fraction_pct: margin_pct of the comparisons reaches the report; cv_pct (power,
     # the plan command) and cv_warn_pct / cv_strong_pct (diagnostics) are API-only
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),

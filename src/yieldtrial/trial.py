@@ -578,6 +578,7 @@ class FieldTrial:
         low, high = plausible_harvest_moisture_pct(crop)
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
+        _yields.refuse_yields_at_other_standard(plots, standard)
         _yields.warn_other_moisture_method(plots, method, stacklevel=3)
         mass_kg = (
             _yields.standardized_plot_mass_kg(
@@ -601,6 +602,9 @@ class FieldTrial:
             excluded = isin(plots["plot_id"].astype(str), [pid for pid, _ in self.exclusions])
             yield_kg_ha = yield_kg_ha.mask(excluded.to_numpy())
         _yields.warn_emptied_yields(plots, yield_kg_ha, stacklevel=2)
+        _yields.warn_edited_yields(
+            plots, yield_kg_ha, standard_moisture_pct=standard, moisture_method=method, crop=crop
+        )
         if design == "augmented":
             check_entry_types(plots)  # detected or given: the field book must agree
             kept = _lost_entries_left_out(plots, yield_kg_ha, control)

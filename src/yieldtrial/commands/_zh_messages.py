@@ -505,6 +505,17 @@ TEMPLATES: tuple[Template, ...] = (
         "如需按表中标准报告，请把标准含水量设为 {first}（--standard-moisture-pct {first}）",
     ),
     Template(
+        "other-standard-moisture-yields-only",
+        r"the table's yields are at (?P<given>[\d., ]+) % moisture \(its "
+        r"standard_moisture_pct column\), not at the (?P<standard>[\d.]+) % of this analysis, "
+        r"and it has no harvest columns \(fresh mass, moisture, area\) to recompute them from; "
+        r"set the standard moisture to (?P<first>[\d.]+) \(--standard-moisture-pct (?P=first)\) "
+        r"to report at the table's standard, or give the table with its harvest columns",
+        "表中产量按标准含水量 {given}% 计（standard_moisture_pct 列），而本次分析按 {standard}%，"
+        "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中标准报告，"
+        "请把标准含水量设为 {first}（--standard-moisture-pct {first}），或给出含原始数据列的表",
+    ),
+    Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
         r"moisture_method column\); they were recomputed with (?P<method>[a-z_]+) from the raw "
@@ -527,6 +538,17 @@ TEMPLATES: tuple[Template, ...] = (
         "（表中原有产量另列保留）。导出的产量表会把剔除小区的产量留空而不注明原因："
         "如需剔除，请再次剔除该小区（trial.toml 中的 [[exclude]]），或把其鲜重也留空",
         lists=("plots",),
+    ),
+    Template(
+        "edited-yields",
+        r"(?P<column>\S+) was changed in the table for plots? (?P<items>.+) \(the table's value / "
+        r"the yield its harvest records give\), but a table with harvest columns is analysed "
+        r"from them \(the table's yields are kept as reported_\* columns\); correct the fresh "
+        r"mass, moisture or area instead, or delete those columns to analyse the table's yields",
+        "表中小区 {items} 的 {column} 被改动过（表中值 / 由收获数据算出的产量），但含收获数据列的"
+        "表按收获数据计算产量（表中原有产量另列保留）；请改正鲜重、含水量或面积，"
+        "或删去这些列以按表中产量分析",
+        lists=("items",),
     ),
     Template(
         "copied-trials",
@@ -583,6 +605,23 @@ TEMPLATES: tuple[Template, ...] = (
         "{file}：第 {rows} 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样读入；"
         "若这些小区不应计入，请删除这些行，或剔除其小区（trial.toml 中的 [[exclude]]）",
         lists=("rows",),
+    ),
+    Template(
+        "unit-row",
+        _FILE + r": row (?P<row>\d+) holds units \((?P<units>.+?)\), not a plot: a row of units "
+        r"under the header is not read; write each unit into its header in brackets "
+        r"\((?P<renamed>.+)\) and delete the row",
+        "{file}：第 {row} 行是单位（{units}），不是小区：表头下的单位行不会被读取；"
+        "请把单位写进表头的括号里（{renamed}），并删去这一行",
+        lists=("units", "renamed"),
+    ),
+    Template(
+        "unit-row-stated",
+        _FILE + r": row (?P<row>\d+) holds units \((?P<units>.+?)\), not a plot: a row of units "
+        r"under the header is not read; the headers state the units already: delete the row",
+        "{file}：第 {row} 行是单位（{units}），不是小区：表头下的单位行不会被读取；"
+        "表头中已注明单位：请删去这一行",
+        lists=("units",),
     ),
     Template(
         "first-sheet-empty",
@@ -1523,6 +1562,37 @@ TEMPLATES: tuple[Template, ...] = (
         r"workbook\) or CSV",
         "{file}：这是 OpenDocument 电子表格（.ods，LibreOffice 或 WPS 保存的格式），"
         "不是 Excel 工作簿或 CSV 文本；请打开它并把工作表另存为 .xlsx（Excel 工作簿）或 CSV",
+    ),
+    Template(
+        "gbk-read-as-utf8",
+        _FILE + r": the file reads as UTF-8 with text such as (?P<text>" + _R + r"), which is "
+        r"Chinese GBK text read as UTF-8 \((?P<chinese>" + _R + r") as GBK\); pass --encoding "
+        r"gb18030 \(encoding='gb18030' in Python\) if it is GBK, or --encoding utf-8 if the text "
+        r"is right, or save the file as 'CSV UTF-8'",
+        "{file}：文件可按 UTF-8 读取，但其中的 {text} 是按 UTF-8 读出的 GBK 中文（按 GBK 读作 "
+        "{chinese}）；若文件为 GBK 编码，请加 --encoding gb18030；若文字无误，请加 --encoding "
+        "utf-8；或把文件另存为“CSV UTF-8”",
+    ),
+    Template(
+        "word-report-as-plot-table",
+        _FILE + r": this is a yieldtrial report \(Word\), not a plot table; give the plot table "
+        r"the report was made from",
+        "{file}：这是 yieldtrial 写出的报告（Word），不是小区数据表；请给出生成该报告所用的"
+        "小区数据表",
+    ),
+    Template(
+        "word-document",
+        _FILE + r": this is a Word document \(\.docx\), not an Excel workbook or CSV text; "
+        r"open it and save the sheet as \.xlsx \(Excel workbook\) or CSV",
+        "{file}：这是 Word 文档（.docx），不是 Excel 工作簿或 CSV 文本；请把其中的表格复制到"
+        "电子表格中，另存为 .xlsx（Excel 工作簿）或 CSV",
+    ),
+    Template(
+        "pptx-document",
+        _FILE + r": this is a PowerPoint presentation \(\.pptx\), not an Excel workbook or CSV "
+        r"text; open it and save the sheet as \.xlsx \(Excel workbook\) or CSV",
+        "{file}：这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿或 CSV 文本；请把其中的"
+        "表格复制到电子表格中，另存为 .xlsx（Excel 工作簿）或 CSV",
     ),
     Template(
         "zip-as-csv",

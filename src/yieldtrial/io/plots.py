@@ -48,6 +48,7 @@ from yieldtrial.io.headers import (
 from yieldtrial.io.table_files import (
     ENCODINGS,
     NA_VALUES,
+    check_other_sheets,
     is_workbook,
     read_table_file,
     release_arrow_pages,
@@ -1146,6 +1147,99 @@ def declared_design_rename(message: Warning, design: str) -> Warning:
 _MISSING_LISTED_COLUMNS = 60
 
 
+def _unit_of_cell(column: str, value: object) -> str | None:
+    """Return the unit a measurement column's text cell names (``亩``, ``kg``, ``%``), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = normalise_header(value).strip("()[] ")
+    from yieldtrial.units import area_unit, mass_unit, yield_unit
+
+    if column.startswith("harvested_area_"):
+        parsers: tuple[Callable[[str], object], ...] = (area_unit,)
+    elif column.startswith("fresh_mass_"):
+        parsers = (mass_unit,)
+    elif unit_from_yield_column(column) is not None:
+        parsers = (yield_unit, mass_unit)  # 亩产 over 'kg': a mass per mu
+    else:  # a percent column
+        return value.strip() if text in ("%", "pct", "percent") else None
+    for parse in parsers:
+        try:
+            parse(text)
+        except (DataValidationError, ValueError, KeyError):
+            continue
+        return value.strip()
+    return None
+
+
+def _refuse_unit_row(
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    original: Mapping[str, str],
+    name: str,
+    row_label: Callable[[Any], str],
+) -> None:
+    """Refuse a row of units under the header (``亩``, ``kg``, ``%``), as stations type it.
+
+    Every cell was "non-numeric" and the plot columns "empty" (stop 50), which did not say
+    what the row is; and deleting the row would read a ``亩`` area as m2.  The message
+    names the headers with their units in brackets, which the reader takes.
+    """
+    if frame.empty or raw.empty or frame.index[0] != raw.index[0]:
+        return
+    units: dict[str, str] = {}
+    for column in frame.columns:
+        column = str(column)
+        measured = column.startswith(("harvested_area_", "fresh_mass_")) or column in (
+            "moisture_pct",
+            "moisture_fraction",
+            "impurity_pct",
+        )
+        if not measured and unit_from_yield_column(column) is None:
+            continue
+        cells = frame[column]
+        if pd.api.types.is_numeric_dtype(cells):
+            continue  # numbers only: no unit text
+        value = cells.iloc[0]  # one column at a time: frame.iloc[0] mixes every dtype
+        if isinstance(value, str) and value.strip():
+            unit = _unit_of_cell(column, value)
+            if unit is None:
+                return  # a value, not a unit: the cell's own error follows
+            units[column] = unit
+    if not units:
+        return
+    renamed = []
+    for column, unit in units.items():
+        header = str(original.get(column, column)).strip()
+        if recognise_header(f"{header}({unit})")[0] is None:
+            continue  # the header states its unit already (面积(m2), harvested_area_m2)
+        renamed.append(f"{header!r} -> {header + '(' + unit + ')'!r}")
+    shown = _validation.list_items(repr(u) for u in units.values())
+    fix = (
+        "write each unit into its header in brackets "
+        f"({_validation.list_items(renamed, limit=8)}) and delete the row"
+        if renamed
+        else "the headers state the units already: delete the row"
+    )
+    raise DataValidationError(
+        f"{name}: {row_label(frame.index[0])} holds units ({shown}), not a plot: a row of "
+        f"units under the header is not read; {fix}"
+    )
+
+
+def _no_plot_table_column(frame: pd.DataFrame) -> bool:
+    """Tell whether ``frame`` (columns mapped) has no plot ids and no measurement column.
+
+    A sheet of notes, or a summary by treatment (``处理, 平均产量``): not the plot table.
+    """
+    own = ("plot_id", "moisture_pct", "moisture_fraction")
+    return not any(
+        str(c) in own
+        or str(c).startswith(("harvested_area_", "fresh_mass_"))
+        or unit_from_yield_column(str(c)) is not None
+        for c in frame.columns
+    )
+
+
 def _missing_columns_message(frame: pd.DataFrame, hints: list[str]) -> str | None:
     missing = []
     for column in ("plot_id", "treatment"):
@@ -1480,7 +1574,11 @@ def _build(
         )
     message = _missing_columns_message(frame, hints)
     if message:
+        if raw.attrs.get("default_sheet_of") and _no_plot_table_column(frame):
+            check_other_sheets(Path(raw.attrs["default_sheet_of"]))  # names the other sheets
         raise DataValidationError(f"{name}: {message}")
+    if file_rows:
+        _refuse_unit_row(frame, raw, original, name, row_label)
     _warn_lost_design_roles(mapping, name)
     repeated = _repeated_header_rows(frame, headers)
     if repeated:

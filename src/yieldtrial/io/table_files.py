@@ -53,6 +53,7 @@ __all__ = [
     "NA_VALUES",
     "WORKBOOK_SUFFIXES",
     "check_input_file",
+    "check_other_sheets",
     "harvest_columns_filled",
     "is_workbook",
     "read_table_file",
@@ -197,7 +198,45 @@ def read_table_file(
             f"{path.name}: this is a ZIP file (an Excel .xlsx workbook?), not CSV text; give it "
             "the .xlsx suffix, or save the sheet as CSV"
         )
-    return _read_csv(path, encoding, numeric)
+    frame, used = _read_csv(path, encoding, numeric)
+    if encoding is None and used == "utf-8-sig":
+        _refuse_gbk_read_as_utf8(frame, path.name)
+    return frame, used
+
+
+#: Rows of a table whose text cells are looked at for GBK read as UTF-8.
+_GBK_AS_UTF8_ROWS = 2000
+
+
+def _refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a GBK file that decodes as UTF-8 without error into labels such as 'Ʒϵ1'.
+
+    Stop 50: a GBK table whose only Chinese text is 品系1, 品系2 (C6 B7 CF B5: valid UTF-8)
+    was read as UTF-8 and reported with the treatments 'Ʒε1', 'Ʒε2', without a word.  A
+    text cell (header or one of the first rows) holding a character labels hardly hold
+    (:data:`_RARE_TWO_BYTE`) and none from U+0800 up, whose bytes read as GBK hanzi, is
+    an error naming both readings; ``--encoding`` decides.
+    """
+    cells: list[str] = [str(c) for c in frame.columns]
+    for position in range(frame.shape[1]):  # by position: a header may be repeated
+        values = frame.iloc[:_GBK_AS_UTF8_ROWS, position]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            cells.extend(str(v) for v in values.dropna().unique())
+    for text in cells:
+        if text.isascii() or not _RARE_TWO_BYTE.search(text):
+            continue
+        raw = text.encode("utf-8")
+        if not _gbk_read_as_utf8(raw, text):
+            continue
+        chinese = raw.decode("gb18030")
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in chinese):
+            continue
+        raise DataValidationError(
+            f"{name}: the file reads as UTF-8 with text such as {text!r}, which is Chinese GBK "
+            f"text read as UTF-8 ({chinese!r} as GBK); pass --encoding gb18030 (encoding="
+            "'gb18030' in Python) if it is GBK, or --encoding utf-8 if the text is right, or "
+            "save the file as 'CSV UTF-8'"
+        )
 
 
 #: Largest part of an OLE2 file searched for the streams of an encrypted workbook. [bytes]
@@ -249,6 +288,11 @@ def refuse_document(path: str | os.PathLike[str], *, sheet: str | int | None = N
 def _refuse_document(path: Path, head: bytes, suffix: str) -> None:
     """Raise when ``path`` is a ZIP or text document that is no table (see refuse_document)."""
     other = _other_zip_document(path) if head.startswith(b"PK\x03\x04") else None
+    if other == _WORD_REPORT:  # `report -o r.docx` given back (stop 50: "save the sheet")
+        raise DataValidationError(
+            f"{path.name}: this is {other}, not a plot table; give the plot table the report "
+            "was made from"
+        )
     if other is not None and "ZIP archive" in other:
         raise DataValidationError(
             f"{path.name}: this is {other}, not an Excel workbook or CSV text; extract the "
@@ -306,6 +350,10 @@ def _report_workbook_error(path: Path) -> DataValidationError:
     )
 
 
+#: What a Word report yieldtrial wrote is called when it is given as a plot table.
+_WORD_REPORT = "a yieldtrial report (Word)"
+
+
 def _other_zip_document(path: Path) -> str | None:
     """Name the kind of a ZIP-based document that is no Excel workbook (None otherwise)."""
     import zipfile
@@ -324,7 +372,7 @@ def _other_zip_document(path: Path) -> str | None:
     if any(name.startswith("xl/") for name in names):
         return None
     if any(name.startswith("word/") for name in names):
-        return "a Word document (.docx)"
+        return _WORD_REPORT if _yieldtrial_workbook(path) else "a Word document (.docx)"
     if any(name.startswith("ppt/") for name in names):
         return "a PowerPoint presentation (.pptx)"
     if names and "[Content_Types].xml" not in names:  # no Office file: an archive of files
@@ -737,6 +785,30 @@ def _ambiguous_encoding_problem(data: bytes, name: str) -> str | None:
     )
 
 
+#: Two-byte UTF-8 characters that labels and headers hardly hold: Latin Extended-B, IPA,
+#: spacing modifiers, combining marks, Greek symbols, Cyrillic supplements and the
+#: scripts up to U+07FF.  GBK hanzi read as UTF-8 land there: '品系' (breeding line,
+#: C6 B7 CF B5) reads 'Ʒϵ' (U+01B7, U+03F5).
+_RARE_TWO_BYTE = re.compile("[\u0180-\u036f\u03f0-\u03ff\u0460-\u07ff]")
+
+
+def _gbk_read_as_utf8(line: bytes, text: str) -> bool:
+    """Tell whether a row that decodes as UTF-8 is GBK Chinese text that happens to.
+
+    Stop 50: a GBK field book whose entries are 品系1, 品系2, ... beside 对照1 rows was "a file
+    that mixes text encodings" (the 品系 rows decode as UTF-8 ``Ʒϵ1``).  Such a row has no
+    character from U+0800 up (no CJK) in its UTF-8 reading, a character labels hardly hold
+    (:data:`_RARE_TWO_BYTE`), and reads as GBK without error.
+    """
+    if any(ord(ch) >= 0x800 for ch in text) or not _RARE_TWO_BYTE.search(text):
+        return False
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
     """Describe rows that are not UTF-8 in a file whose other rows are UTF-8 text."""
     lines = data.split(b"\n")
@@ -753,6 +825,8 @@ def _mixed_encoding_problem(data: bytes, name: str) -> str | None:
         except UnicodeDecodeError:
             bad.append(number)
             continue
+        if _gbk_read_as_utf8(line, text):
+            continue  # GBK bytes that happen to be UTF-8 ('品系' is 'Ʒϵ'): no evidence
         utf8_lines += 1
         strong = strong or any(ord(ch) >= 0x800 for ch in text)
     if not bad or not (strong or utf8_lines >= len(bad)):
@@ -1926,7 +2000,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     last_value_row = _last_value_row(xml)
     rows = _sheet_rows(_open_workbook(path, data_only=True), sheet, path, last_value_row)
     if sheet is None and sum(any(v is not None for v in row) for row in rows) < 2:
-        _check_other_sheets(path)
+        check_other_sheets(path)
     if (
         _FORMULA_TAG.search(xml)
         or len({len(row) for row in rows}) > 1
@@ -1956,6 +2030,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     hidden = [r for r in hidden if any(v is not None for v in rows[r - 1])]
     if hidden:
         frame.attrs["hidden_rows"] = hidden  # warned about by read_plots
+    if sheet is None:  # a first sheet that is no plot table names the others (stop 50)
+        frame.attrs["default_sheet_of"] = str(path)
     percent = _percent_cells(path, xml)
     if percent:
         # (frame index, header) of each number shown as a percentage: 13.5 % is stored 0.135
@@ -2207,8 +2283,13 @@ def _default_worksheet(workbook: Any) -> Any:
     return visible[0] if visible else workbook.worksheets[0]
 
 
-def _check_other_sheets(path: Path) -> None:
-    """Refuse a first sheet without a table when the workbook has other sheets."""
+def check_other_sheets(path: Path) -> None:
+    """Refuse a first sheet without a table when the workbook has other sheets.
+
+    A first sheet of one row or none, and (stop 50) a first sheet of notes (``说明``) whose
+    header holds none of a plot table's columns (:mod:`yieldtrial.io.plots` calls it then):
+    "missing required columns" did not say that the plots were on another sheet.
+    """
     workbook = _open_workbook(path, data_only=True)
     try:
         names = list(workbook.sheetnames)

@@ -29,8 +29,10 @@ __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
     "TINY_YIELD_KG_HA",
     "plot_yield_kg_ha",
+    "refuse_yields_at_other_standard",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
+    "warn_edited_yields",
     "warn_emptied_yields",
     "warn_other_moisture_method",
     "warn_other_standard_moisture",
@@ -222,6 +224,50 @@ def warn_other_standard_moisture(
     )
 
 
+def refuse_yields_at_other_standard(plots: pd.DataFrame, standard_moisture_pct: float) -> None:
+    """Refuse a yields table at another standard moisture that cannot be recomputed.
+
+    ``yieldtrial standardize --standard-moisture-pct 14`` writes yields at 14 % with a
+    ``standard_moisture_pct`` column; a table trimmed to its yield column (no fresh mass,
+    moisture or area left) and reported at 13 % had its 14 % yields analysed as if at 13 %,
+    1.2 % too high and without a word (stop 50).  With the harvest columns the yields are
+    recomputed (:func:`warn_other_standard_moisture`); without them this is an error.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_standard_moisture_pct`` when the file had the column).
+    standard_moisture_pct : float
+        Standard moisture of the analysis. [%]
+
+    Raises
+    ------
+    DataValidationError
+        Naming the table's standard(s), the analysis's and the two fixes.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"plot_id": ["1"], "yield_kg_ha": [7000.0],
+    ...                       "reported_standard_moisture_pct": [13.0]})
+    >>> refuse_yields_at_other_standard(table, 13.0)  # the same standard: read as given
+    """
+    kept = "reported_standard_moisture_pct"
+    if kept not in plots.columns or has_harvest_columns(plots):
+        return
+    values = pd.to_numeric(plots[kept], errors="coerce").to_numpy(dtype=float)
+    given = sorted({float(v) for v in values[np.isfinite(values)]})
+    if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
+        return
+    first = message_number(given[0])
+    raise DataValidationError(
+        f"the table's yields are at {', '.join(message_number(v) for v in given)} % moisture "
+        f"(its standard_moisture_pct column), not at the {message_number(standard_moisture_pct)}"
+        " % of this analysis, and it has no harvest columns (fresh mass, moisture, area) to "
+        f"recompute them from; set the standard moisture to {first} (--standard-moisture-pct "
+        f"{first}) to report at the table's standard, or give the table with its harvest columns"
+    )
+
+
 def warn_other_moisture_method(
     plots: pd.DataFrame, moisture_method: str, *, stacklevel: int = 2
 ) -> None:
@@ -366,6 +412,145 @@ def warn_emptied_yields(
         "reported_* columns). A table of trial.yields() leaves an excluded plot's yield empty "
         "without its reason: exclude the plot again (trial.exclude(plot, reason=...), or "
         "[[exclude]] in trial.toml), or leave its fresh mass empty too",
+        YieldTrialWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+#: A yield of a yieldtrial yields table differing from its records' by more than this
+#: share (and :data:`_EDITED_ABSOLUTE` in the table's unit) was changed by hand: a table
+#: saved from a spreadsheet keeps 11 or more significant digits, or 0.1 shown.
+_EDITED_RELATIVE = 1e-3
+#: See :data:`_EDITED_RELATIVE`.
+_EDITED_ABSOLUTE = 0.05
+
+
+def edited_yield_plots(
+    plots: pd.DataFrame,
+    yield_kg_ha: pd.Series,
+    *,
+    standard_moisture_pct: float,
+    moisture_method: str = "dry_matter",
+    crop: str,
+) -> tuple[str, list[str]]:
+    """Find the plots of a yieldtrial yields table whose yield cell was changed by hand.
+
+    ``standardize`` writes each plot's harvest records and its yield; a user who corrects
+    the yield cell (not the fresh mass) and reports the table again had the records' yield
+    analysed, the correction ignored without a word (stop 50).  Only a table yieldtrial
+    wrote at the same standard moisture and method is looked at (at another the yields are
+    recomputed on purpose, :func:`warn_other_standard_moisture`).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (its yields as ``reported_yield_*`` columns).
+    yield_kg_ha : Series
+        The yields computed from the harvest records (excluded plots empty). [kg/ha]
+    standard_moisture_pct : float
+        Standard moisture of the computed yields. [%]
+    moisture_method : str, default "dry_matter"
+        Method of the computed yields.
+    crop : str
+        The crop (for bushels).
+
+    Returns
+    -------
+    items : str
+        The plots, each with both yields in the table's unit, or "" when none differs.
+    column : list of str
+        The table's yield column as headed (``yield_kg_ha``) and the plot ids.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"plot_id": ["1", "2"], "harvested_area_m2": [20.0, 20.0],
+    ...                       "fresh_mass_kg": [12.0, 13.2], "moisture_pct": [13.0, 13.0],
+    ...                       "reported_yield_kg_ha": [6000.0, 5000.0],
+    ...                       "reported_standard_moisture_pct": [13.0, 13.0]})
+    >>> edited_yield_plots(table, pd.Series([6000.0, 6615.5]), standard_moisture_pct=13.0,
+    ...                    crop="wheat")
+    ("'2' = 5,000.0 / 6,615.5", ['yield_kg_ha', '2'])
+    """
+    kept = "reported_standard_moisture_pct"
+    if kept not in plots.columns or not has_harvest_columns(plots):
+        return "", []
+    given = pd.to_numeric(plots[kept], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(given).any() or np.any(np.abs(given - standard_moisture_pct) > 1e-9):
+        return "", []
+    if "reported_moisture_method" in plots.columns:
+        methods = plots["reported_moisture_method"].dropna().astype(str).str.strip()
+        if (methods != moisture_method).any():
+            return "", []
+    computed = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
+    for name in plots.columns:
+        column = str(name).removeprefix("reported_")
+        unit = unit_from_yield_column(column) if str(name).startswith("reported_") else None
+        if unit is None:
+            continue
+        table = pd.to_numeric(plots[name], errors="coerce").to_numpy(dtype=float)
+        records = np.asarray(convert_yield(computed, "kg/ha", unit, crop=crop), dtype=float)
+        with np.errstate(invalid="ignore"):
+            changed = (
+                np.abs(table - records) > _EDITED_RELATIVE * np.abs(records) + _EDITED_ABSOLUTE
+            )
+        changed &= np.isfinite(table) & np.isfinite(records)
+        if changed.any():
+            ids = [str(v) for v in plots["plot_id"].to_numpy()[changed]]
+            items = list_items(
+                (
+                    f"{pid!r} = {message_number(a, 1)} / {message_number(b, 1)}"
+                    for pid, a, b in zip(ids, table[changed], records[changed], strict=True)
+                ),
+                limit=5,
+            )
+            return items, [column, *ids]
+    return "", []
+
+
+def warn_edited_yields(
+    plots: pd.DataFrame,
+    yield_kg_ha: pd.Series,
+    *,
+    standard_moisture_pct: float,
+    moisture_method: str = "dry_matter",
+    crop: str,
+    stacklevel: int = 2,
+) -> None:
+    """Warn that yields changed by hand in a yields table are not analysed.
+
+    See :func:`edited_yield_plots`.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+    yield_kg_ha : Series
+        The computed yields (excluded plots empty). [kg/ha]
+    standard_moisture_pct : float
+        Standard moisture of the computed yields. [%]
+    moisture_method : str, default "dry_matter"
+        Method of the computed yields.
+    crop : str
+        The crop.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    items, found = edited_yield_plots(
+        plots,
+        yield_kg_ha,
+        standard_moisture_pct=standard_moisture_pct,
+        moisture_method=moisture_method,
+        crop=crop,
+    )
+    if not items:
+        return
+    column, ids = found[0], found[1:]
+    warnings.warn(
+        f"{column} was changed in the table for {'plots' if len(ids) > 1 else 'plot'} {items} "
+        "(the table's value / the yield its harvest records give), but a table with harvest "
+        "columns is analysed from them (the table's yields are kept as reported_* columns); "
+        "correct the fresh mass, moisture or area instead, or delete those columns to analyse "
+        "the table's yields",
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )

@@ -541,6 +541,16 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^\S+ was changed in the table for plots? (?P<items>.+) \(the table's value / the "
+            r"yield its harvest records give\), but a table with harvest columns is analysed "
+            r"from them .*$"
+        ),
+        "表中小区 {items} 的产量被改动过（表中值 / 由收获数据算出的产量），但含收获数据列的表"
+        "按收获数据计算产量（表中原有产量另列保留）；请改正鲜重、含水量或面积，"
+        "或删去这些列以按表中产量分析。",
+    ),
+    (
+        (
             r"^the description's crop '(?P<crop>[^']+)' replaces the trial's crop "
             r"'(?P<trial_crop>[^']+)'(?:: the yields are at (?P<standard>[\d.]+) % moisture "
             r"instead of the trial's (?P<own>[\d.]+) %)?\. If the trial is [^,]+, give the "
