@@ -183,10 +183,10 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         For ``"jinzhong-2024"``: 5 % moisture is implausible for harvested wheat;
         the published figure is used as printed.
     """
-    from yieldtrial.trial import FieldTrial, _option_names, _read_deferring_warnings, _reemit
+    from yieldtrial.trial import FieldTrial, option_names, read_deferring_warnings, reemit_warnings
 
     path = example_path(name)
-    allowed = _option_names((FieldTrial.from_csv,), ("path",)) or ()
+    allowed = option_names((FieldTrial.from_csv,), ("path",)) or ()
     unknown = [option for option in overrides if option not in allowed]
     if unknown:
         # Python's TypeError named FieldTrial.from_csv(), which the caller never called
@@ -212,6 +212,6 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         raise DataValidationError(f"example {name!r} does not say its crop; pass crop=")
     # from_csv counts its warnings' stack levels from its own caller (this function):
     # shown again one frame further up, they point at the user's line
-    trial, caught = _read_deferring_warnings(lambda: FieldTrial.from_csv(path, **settings))
-    _reemit(caught, stacklevel=3)  # _reemit <- load_example <- the caller
+    trial, caught = read_deferring_warnings(lambda: FieldTrial.from_csv(path, **settings))
+    reemit_warnings(caught, stacklevel=3)  # reemit_warnings <- load_example <- the caller
     return trial
