@@ -39,7 +39,8 @@ from yieldtrial._typing import Numeric, like_input
 from yieldtrial.config import MAX_RATE
 from yieldtrial.config import warn_unused_prices as warn_of_unused_prices
 from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
-from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
+from yieldtrial.efficiency.grades import output_template
+from yieldtrial.efficiency.nutrients import FertilizerInput, products_by_treatment
 from yieldtrial.efficiency.table import _as_mapping
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import (
@@ -106,7 +107,7 @@ def _value_and_cost(
     check_range("cost_change_per_ha", cost)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
     check_result_finite("the extra value yield_difference_kg_ha x grain_price_per_kg", value)
-    return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
+    return value, np.asarray(cost, dtype=float), output_template(dy, price, cost)
 
 
 def value_cost_ratio(
