@@ -59,8 +59,8 @@ from yieldtrial.design.fieldbook import (
     HARVEST_COLUMNS,
     check_total,
     checked_count,
-    finish_field_book,
     checked_labels,
+    finish_field_book,
     seeded_rng,
 )
 from yieldtrial.errors import DataValidationError

@@ -25,7 +25,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from yieldtrial.design.fieldbook import HARVEST_COLUMNS, checked_count, finish_field_book, checked_labels, seeded_rng
+from yieldtrial.design.fieldbook import (
+    HARVEST_COLUMNS,
+    checked_count,
+    checked_labels,
+    finish_field_book,
+    seeded_rng,
+)
 from yieldtrial.errors import DataValidationError
 
 __all__ = ["AUGMENTED_COLUMNS", "augmented_design"]
