@@ -49,7 +49,6 @@ from yieldtrial.efficiency.grades import (
     potassium_from_k2o,
     rate_column,
 )
-
 from yieldtrial.efficiency.products import (
     FertilizerInput,
     FertilizerProduct,

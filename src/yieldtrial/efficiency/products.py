@@ -19,13 +19,13 @@ import pandas as pd
 from yieldtrial.config import MAX_RATE
 from yieldtrial.efficiency.grades import (
     ADDITIVE_ALIASES,
-    GRADE_IN_NAME,
-    RATE_UNITS,
     ADDITIVE_N_PCT,
+    GRADE_IN_NAME,
     K_PER_K2O,
     KG_HA_PER_KG_MU,
     NUTRIENTS,
     P_PER_P2O5,
+    RATE_UNITS,
     FertilizerGrade,
     parse_grade,
     rate_column,
