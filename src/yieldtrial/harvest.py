@@ -30,7 +30,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
 )
 from yieldtrial.moisture import standardize_moisture
-from yieldtrial.units import parse_named, convert_yield, yield_column, yield_unit
+from yieldtrial.units import convert_yield, parse_named, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     from yieldtrial._typing import Numeric

@@ -513,7 +513,9 @@ class FieldTrial:
             plots = self.plots
         else:
             plots, caught = read_deferring_warnings(lambda: read_plots(self.plots))
-            reemit_warnings(caught, stacklevel=4)  # reemit_warnings <- __post_init__ <- __init__ <- caller
+            reemit_warnings(
+                caught, stacklevel=4
+            )  # reemit_warnings <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
         protocol = check_option("protocol", self.protocol, PROTOCOLS, fold=True)
         if self.standard_moisture_pct is None:
@@ -769,7 +771,9 @@ class FieldTrial:
             **source,
         ))  # fmt: skip
         # attributed to the caller of from_csv / from_dataframe: two frames above this one
-        reemit_warnings(caught + built, stacklevel=4, design=trial.design if design is not None else None)
+        reemit_warnings(
+            caught + built, stacklevel=4, design=trial.design if design is not None else None
+        )
         trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
