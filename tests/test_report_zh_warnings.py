@@ -700,10 +700,10 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
-    # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
+    # the plot-table reader's and network's full-width labels (io.plots.build_plot_table, stop 39's
     # commands.network._normalise_labels) say it through one function
     "yieldtrial/io/validation.py::warn_merged_labels": ("full-width labels",),
-    "yieldtrial/io/plots.py::_warn_fractions": (
+    "yieldtrial/io/plots.py::warn_fractions": (
         "impurity as fractions",
         "empty grain as fractions",
     ),

@@ -832,7 +832,7 @@ def _standardized(
     import pandas as pd
 
     from yieldtrial.io import validation as _validation
-    from yieldtrial.io.plots import _read_file_rows
+    from yieldtrial.io.plots import read_file_rows
     from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields, warn_tiny_yields
     from yieldtrial.protocols import (
         PROTOCOLS,
@@ -921,7 +921,7 @@ def _standardized(
         with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:  # its warnings (impurity as fractions, label variants) name the trial too
-                valid = _read_file_rows(frame, name=name)
+                valid = read_file_rows(frame, name=name)
             except DataValidationError as exc:
                 left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
                 left_out_sites.append((str(key), " ".join(str(exc).split())))
