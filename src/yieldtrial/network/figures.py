@@ -40,9 +40,9 @@ __all__ = [
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    from yieldtrial.plotting import _new_axes
+    from yieldtrial.plotting import new_axes
 
-    return _new_axes(ax, size)
+    return new_axes(ax, size)
 
 
 def _fonts() -> Any:
