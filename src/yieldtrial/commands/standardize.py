@@ -507,9 +507,9 @@ def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
     from yieldtrial.report.files import load_trial
 
     if _writes_xlsx(args):
-        from yieldtrial.report.render_xlsx import _import_openpyxl
+        from yieldtrial.report.render_xlsx import import_openpyxl
 
-        _import_openpyxl("writing a .xlsx file")  # before the table is read
+        import_openpyxl("writing a .xlsx file")  # before the table is read
     with report_warnings(args):
         if args.example is not None:
             source = example_path(args.example)
