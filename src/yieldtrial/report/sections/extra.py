@@ -1022,7 +1022,7 @@ def _readable_cell_labels(ax: Axes) -> None:
         text.set_fontsize(size)
 
 
-def _whole_plot_keys(ctx: ReportContext) -> pd.Series | None:
+def whole_plot_keys(ctx: ReportContext) -> pd.Series | None:
     """Whole plot (main plot) of each plot of a split plot, else None.
 
     The ``main_plot`` column ``yieldtrial design split_plot`` writes, else the block and
@@ -1101,7 +1101,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         book["block"] = used["block"]
         if "incomplete_block" in used.columns:  # alpha lattice: its blocks outlined too
             book["incomplete_block"] = used["incomplete_block"]
-    whole_plots = _whole_plot_keys(ctx)
+    whole_plots = whole_plot_keys(ctx)
     if whole_plots is not None:  # split plot: its whole plots outlined
         book["main_plot"] = whole_plots
     try:
