@@ -502,7 +502,8 @@ def _terminal_table(table: pd.DataFrame, width: int) -> str:
 
 
 def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
-    from yieldtrial.datasets import _trial_examples, example_path, load_example
+    from yieldtrial.datasets import example_path, load_example
+    from yieldtrial.datasets._catalogue import _trial_examples
     from yieldtrial.errors import DataValidationError
     from yieldtrial.report.files import load_trial
 
