@@ -210,13 +210,13 @@ warnings.simplefilter("ignore")
 import pandas as pd
 from yieldtrial.io.csv_out import write_csv
 from yieldtrial.io.table_files import read_table_file
-from yieldtrial.io.plots import _numeric_headers
+from yieldtrial.io.plots import numeric_headers
 from yieldtrial.trial import FieldTrial
 from pathlib import Path
 path, out = sys.argv[1], sys.argv[2]
 t = time.perf_counter(); pd.read_csv(path); base = time.perf_counter() - t
 t = time.perf_counter(); read_table_file(Path(path), sheet=None, encoding=None,
-                                         numeric=_numeric_headers(None))
+                                         numeric=numeric_headers(None))
 raw = time.perf_counter() - t
 t = time.perf_counter()
 trial = FieldTrial.from_csv(path, crop="wheat")

@@ -74,7 +74,7 @@ def main() -> None:
         cpu = best_cpu(lambda d=data: yt.analyze_many(d, **options), repeat)
         print(f"{len(data):,} plots, {kind} labels: analyze_many {cpu:.3f} CPU s")
         try:
-            from yieldtrial.network import _normalised_labels
+            from yieldtrial.network._columns import _normalised_labels
         except ImportError:  # a tree before stop 47
             continue
         alone = best_cpu(

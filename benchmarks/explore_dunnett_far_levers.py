@@ -252,7 +252,7 @@ def score() -> None:
             chol, _, lo, hi, _ = _mvt_sov.dunnett_box(corr, True, by_variance=True)
             curve = _mvt_sov.max_t_curve(
                 (_mvt_sov.Region(chol, lo, hi, single=True), None), r_grid, exceed, 32.0,
-                distributions._chi_nodes(32.0, 4), two_sided=True,
+                distributions.chi_nodes(32.0, 4), two_sided=True,
                 point_counts=_mvt_pilot.PILOT_POINT_COUNTS,
                 max_points=_mvt_taylor.far_max_points(20), score_is_control=False,
             )  # fmt: skip

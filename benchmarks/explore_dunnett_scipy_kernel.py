@@ -206,7 +206,7 @@ def kernel_curve(
     from scipy.special import ndtri
 
     import yieldtrial.stats._mvt_sov as sov
-    from yieldtrial.stats.distributions import _chi_nodes, _exact_exceedances
+    from yieldtrial.stats.distributions import _exact_exceedances, chi_nodes
 
     k = r.shape[0]
     means: dict[tuple[int, float, int], np.ndarray] = {}
@@ -252,7 +252,7 @@ def kernel_curve(
     try:
         counts = tuple(n for n in (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536) if n <= most)
         curve = sov.max_t_curve(
-            regions, r_grid, exact(r_grid), build_df, _chi_nodes(build_df, 4), two_sided=True,
+            regions, r_grid, exact(r_grid), build_df, chi_nodes(build_df, 4), two_sided=True,
             point_counts=counts, max_points=counts[-1], control_exceedance=exact,
         )  # fmt: skip
     finally:

@@ -10,6 +10,7 @@ that reach forward to the report and the network.
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -233,6 +234,90 @@ def test_one_studentized_range_implementation():
     """Only yieldtrial.stats.distributions evaluates the studentized range (Tukey, HSD)."""
     users = sorted(name for name, path in _modules().items() if _uses_scipy_studentized_range(path))
     assert users in ([], ["yieldtrial.stats.distributions"])
+
+
+#: Private names a module may import from another yieldtrial module that is not itself
+#: private, and why each stays (stop 50: none).
+PRIVATE_IMPORTS_ALLOWED: dict[str, str] = {}
+
+
+#: A superset of the modules worth parsing: ``import`` followed on its line (or inside its
+#: parentheses) by a name that starts with one underscore.
+_MAY_IMPORT_A_PRIVATE_NAME = re.compile(r"\bimport\s+(?:\([^)]*|(?:[^\n]|\\\n)*)\b_[A-Za-z]")
+
+
+def _is_private(dotted: str) -> bool:
+    """Tell whether a dotted module path runs through a package-private module (``_x``)."""
+    return any(part.startswith("_") for part in dotted.split("."))
+
+
+def private_name_imports(
+    module: str, source: str, modules: set[str], *, is_package: bool = False
+) -> list[str]:
+    """Return ``module: source -> _name`` for each private name ``module`` imports.
+
+    Not counted: a private *module* (``from yieldtrial.stats import _mvt_sov``), any name of
+    a module whose path holds a private part (``yieldtrial.network._summary``: private to
+    its package by convention), dunder names (``__version__``), and modules outside
+    yieldtrial.  Read with :mod:`ast`: function-level and multi-line imports count;
+    ``is_package`` says ``module`` is a package's ``__init__`` (for relative imports).
+    """
+    package = module if is_package else module.rpartition(".")[0]
+    found: list[str] = []
+    if not _MAY_IMPORT_A_PRIVATE_NAME.search(source):
+        return found  # not parsed: most modules import no name that starts with "_"
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+            target = ".".join(base + ([node.module] if node.module else []))
+        else:
+            target = node.module or ""
+        if not target.startswith("yieldtrial") or _is_private(target):
+            continue
+        for alias in node.names:
+            name = alias.name
+            if name.startswith("__") or not name.startswith("_"):
+                continue
+            if f"{target}.{name}" not in modules:
+                found.append(f"{module}: {target} -> {name}")
+    return found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    """A private name stays in its module: shared helpers are public or package-private.
+
+    ``report.sections.checks`` imported ``report.sections.data._outlier_items`` (stop 49),
+    and some 65 more such imports reached into another module's private functions and
+    constants; the helpers became public names of their module (not of the package) or
+    moved to a package-private ``_module`` (stop 50).
+    """
+    modules = set(_modules())
+    found = [
+        line
+        for module, path in _modules().items()
+        for line in private_name_imports(
+            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
+        )
+    ]
+    assert sorted(set(found) - set(PRIVATE_IMPORTS_ALLOWED)) == []
+
+
+def test_a_private_name_import_would_be_found():
+    """The finder reports a planted import and leaves the allowed forms alone."""
+    modules = {"yieldtrial.a", "yieldtrial.b", "yieldtrial.p", "yieldtrial.p._m"}
+    source = (
+        "from yieldtrial.b import _helper, public\n"
+        "from yieldtrial.p import _m\n"
+        "from yieldtrial.p._m import _shared\n"
+        "from yieldtrial._version import __version__\n"
+        "def f():\n    from yieldtrial.b import (\n        _CONSTANT,\n    )\n"
+    )
+    assert private_name_imports("yieldtrial.a", source, modules) == [
+        "yieldtrial.a: yieldtrial.b -> _helper",
+        "yieldtrial.a: yieldtrial.b -> _CONSTANT",
+    ]
 
 
 def test_no_test_module_imports_another_test_module():

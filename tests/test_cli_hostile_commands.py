@@ -230,13 +230,13 @@ def test_network_trial_rows_are_validated_without_the_network_attrs(monkeypatch)
     from yieldtrial.io import plots
 
     seen: list[set[str]] = []
-    real = plots._build
+    real = plots.build_plot_table
 
     def spy(raw, **kwargs):
         seen.append(set(raw.attrs))
         return real(raw, **kwargs)
 
-    monkeypatch.setattr(plots, "_build", spy)
+    monkeypatch.setattr(plots, "build_plot_table", spy)
     frame = pd.DataFrame(
         {
             "plot_id": ["1", "2"],
@@ -248,6 +248,6 @@ def test_network_trial_rows_are_validated_without_the_network_attrs(monkeypatch)
         index=[2, 3],
     )
     frame.attrs = {"column_map": {f"c{i}": f"c{i}" for i in range(2000)}, "separator": ","}
-    table = plots._read_file_rows(frame, name="p.csv")
+    table = plots.read_file_rows(frame, name="p.csv")
     assert seen == [{"separator"}]
     assert table["treatment"].tolist() == ["CK", "T"]

@@ -794,17 +794,17 @@ def test_network_reads_labels_with_analyze_many_function(plots_csv, tmp_path, mo
     ``network._normalised_labels``); the command now calls the library's, with the
     plot-table reader's missing texts.
     """
-    import yieldtrial.network as network_module
+    import yieldtrial.network._columns as columns_module
     from yieldtrial.io.plots import NA_VALUES
 
     calls: list[tuple[list[str], tuple[str, ...]]] = []
-    real = network_module._normalised_labels
+    real = columns_module._normalised_labels
 
     def spy(data, columns, **kwargs):
         calls.append((list(columns), tuple(kwargs.get("missing", ()))))
         return real(data, columns, **kwargs)
 
-    monkeypatch.setattr(network_module, "_normalised_labels", spy)
+    monkeypatch.setattr(columns_module, "_normalised_labels", spy)
     out = tmp_path / "net.json"
     assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
     assert (["site", "treatment", "block"], tuple(NA_VALUES)) in calls

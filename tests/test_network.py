@@ -1139,7 +1139,7 @@ def test_trial_order_is_the_order_of_first_appearance():
 
 def test_in_given_order_reorders_the_per_site_rows_alike():
     """The report's view: means, letters, sites, per_trial and per_treatment in S3, S1, S2."""
-    from yieldtrial.network import _in_given_order
+    from yieldtrial.network._summary import _in_given_order
 
     result = analyze_many(
         _sites_out_of_key_order(), by="site", response="y", treatment="treatment",
@@ -1310,7 +1310,7 @@ def test_label_reading_with_missing_texts_empties_them_among_clean_labels():
     an empty cell.  Without ``missing=`` (a notebook's frame) '-' stays a label.
     """
     from yieldtrial.io.plots import NA_VALUES
-    from yieldtrial.network import _normalised_labels
+    from yieldtrial.network._columns import _normalised_labels
 
     frame = pd.DataFrame(
         {"treatment": ["CK", "-", "N1"], "block": ["B1", "B1", "B1"]}, dtype=object

@@ -87,9 +87,9 @@ def test_read_csv_gives_one_chunk_label_columns(tmp_path: object) -> None:
 
 
 def test_outlier_labels_of_a_few_rows_equal_the_full_columns_taken() -> None:
-    """``_label_columns(rows=...)`` reads only the label columns: the same labels."""
+    """``label_columns(rows=...)`` reads only the label columns: the same labels."""
     from yieldtrial.stats.model import fit
-    from yieldtrial.stats.residual_checks import _label_columns
+    from yieldtrial.stats.residual_checks import label_columns
 
     rng = np.random.default_rng(8)
     data = pd.DataFrame(
@@ -103,8 +103,8 @@ def test_outlier_labels_of_a_few_rows_equal_the_full_columns_taken() -> None:
     )
     model = fit(data, response="y", treatment="treatment", block="block", design="rcbd")
     rows = np.array([17, 3, 3, 0])
-    full = _label_columns(model, treatment="treatment", plot_id="plot_id")
-    some = _label_columns(model, treatment="treatment", plot_id="plot_id", rows=rows)
+    full = label_columns(model, treatment="treatment", plot_id="plot_id")
+    some = label_columns(model, treatment="treatment", plot_id="plot_id", rows=rows)
     for name in ("plot_id", "treatment", "block"):
         assert list(np.asarray(some[name], dtype=object)) == [
             np.asarray(full[name], dtype=object)[i] for i in rows

@@ -696,7 +696,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "crd ignores blocks",
         "rcbd ignores incomplete blocks",
     ),
-    "yieldtrial/harvest.py::_warn_heads_in_wan": ("spikes per mu in 万",),
+    "yieldtrial/harvest.py::warn_heads_in_wan": ("spikes per mu in 万",),
     # a RuntimeWarning about the installation (pyarrow failing to import), never a
     # YieldTrialWarning, so no report shows it; tests/test_io_arrow.py checks it
     "yieldtrial/io/_arrow.py::pyarrow_usable": ("not a data warning: pyarrow fails to import",),
@@ -708,10 +708,10 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/io/plots.py::read_plots": ("hidden rows",),
     "yieldtrial/io/plots.py::_warn_date_labels": ("date labels",),
     "yieldtrial/io/plots.py::_warn_lost_design_roles": ("design column renamed",),
-    # the plot-table reader's and network's full-width labels (io.plots._build, stop 39's
+    # the plot-table reader's and network's full-width labels (io.plots.build_plot_table, stop 39's
     # commands.network._normalise_labels) say it through one function
     "yieldtrial/io/validation.py::warn_merged_labels": ("full-width labels",),
-    "yieldtrial/io/plots.py::_warn_fractions": (
+    "yieldtrial/io/plots.py::warn_fractions": (
         "impurity as fractions",
         "empty grain as fractions",
     ),
@@ -738,7 +738,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/stats/_common.py::warn_at_caller": ("margin as fraction",),
     "yieldtrial/stats/_common.py::warn_fraction_pct": ("margin as fraction",),
     "yieldtrial/stats/residual_checks.py::diagnostics": ("very high CV, few df", "high CV"),
-    "yieldtrial/trial.py::_reemit": ("re-issues the plot table's warnings",),
+    "yieldtrial/trial.py::reemit_warnings": ("re-issues the plot table's warnings",),
     "yieldtrial/moisture.py::_warn_implausible_standard": ("implausible standard moisture",),
     "yieldtrial/trial.py::_lost_entries_left_out": ("lost augmented entry",),
     "yieldtrial/report/build.py::trial_with_settings": ("description's crop",),

@@ -811,17 +811,17 @@ def test_accuracy_note_names_each_method_once() -> None:
 def test_tukey_pairs_for_letters_skip_only_the_critical_values() -> None:
     """The letters' p-values-only Tukey pairs: the same adjusted P floats, verdicts and note.
 
-    Stop 40: ``_pairwise_means(..., need_critical=False)`` (what the two-level letters
+    Stop 40: ``pairwise_means_core(..., need_critical=False)`` (what the two-level letters
     call) skips each df's root search of the critical value, the one use of it; the
     p-values come from the same curve at the same df, so they are compared bit for bit
     with the public ``pairwise_means`` (the oats alpha-lattice under REML: many pair df).
     """
     from reference_cases import alpha_fit, john_alpha
-    from yieldtrial.stats.compare import _pairwise_means
+    from yieldtrial.stats.compare import pairwise_means_core
 
     mm = alpha_fit(john_alpha()).means_model()
     full = pairwise_means(mm, method="tukey")
-    only_p = _pairwise_means(
+    only_p = pairwise_means_core(
         mm, method="tukey", alpha=0.05, protected=True, anova_p=None, need_critical=False
     )
     assert full["df"].nunique() > 1  # several df: several root searches skipped

@@ -88,7 +88,7 @@ def test_tukey_p_within_a_large_error_of_alpha_warns(monkeypatch):
         p.flat[0] = 0.0497
         return p, 3.0, "multivariate t (correlated LS-means), abs. error <= 5.0e-04", 5e-4
 
-    monkeypatch.setattr(compare, "_tukey_adjusted", stated)
+    monkeypatch.setattr(compare, "tukey_adjusted_with_error", stated)
     with pytest.warns(YieldTrialWarning) as caught:
         pairwise_means(MM, method="tukey")
     (message,) = _borderline(caught)
@@ -142,7 +142,7 @@ def test_tukey_note_states_the_largest_error_of_the_df_groups(monkeypatch):
         note = tukey_general_note(err)
         return p, 3.0, note, err
 
-    monkeypatch.setattr(compare, "_tukey_adjusted", stated)
+    monkeypatch.setattr(compare, "tukey_adjusted_with_error", stated)
     monkeypatch.setattr(compare, "_pairs_df", lambda mm, i, j: np.array([10.0, 20.0, 20.0]))
     out = pairwise_means(MM, method="tukey")
     adjustment = out.attrs["provenance"]["adjustment"]

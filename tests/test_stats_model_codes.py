@@ -15,9 +15,9 @@ from yieldtrial.stats import model as model_module
 from yieldtrial.stats.anova_tables import is_balanced
 from yieldtrial.stats.model import (
     _closed_form,
-    _levels_of,
     cell_counts,
     fit,
+    levels_of,
     orthogonal_fit,
     orthogonal_sums_of_squares,
 )
@@ -64,7 +64,7 @@ def test_fit_codes_are_int32_with_the_same_values(kind: str) -> None:
     model_module._fit_cache.clear()
     fitted = fit(data, response="y", treatment="treatment", block="block", design="rcbd")
     for f in ("treatment", "block"):
-        wide, labels = _levels_of(data[f], column=f)
+        wide, labels = levels_of(data[f], column=f)
         assert fitted.codes[f].dtype == np.int32
         assert wide.dtype == np.intp
         np.testing.assert_array_equal(fitted.codes[f], wide)
@@ -126,6 +126,6 @@ def test_reordered_fit_in_the_same_order_shares_the_treatment_codes() -> None:
     other = data.assign(treatment=pd.Categorical(data["treatment"], categories=order))
     moved = _in_treatment_order(fitted, other, "treatment")
     assert moved is not None and moved.levels == tuple(order)
-    expected, _ = _levels_of(other["treatment"], column="treatment")
+    expected, _ = levels_of(other["treatment"], column="treatment")
     np.testing.assert_array_equal(moved.codes["treatment"], expected)
     np.testing.assert_array_equal(moved.lsmeans, fitted.lsmeans[[5, 0, 1, 2, 3, 4]])

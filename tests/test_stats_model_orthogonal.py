@@ -127,7 +127,7 @@ def test_fit_cache_key_of_text_columns_follows_their_content() -> None:
     A column sliced out of a longer one (non-zero offset into its buffers) keys like the
     same text built fresh; one changed or blanked label gives another key.
     """
-    from yieldtrial.stats.model import _fit_key
+    from yieldtrial.stats.model import fit_key
 
     pytest.importorskip("pyarrow")
     text = pd.Series(["A", "B", "C", "A"], dtype="string[pyarrow]")
@@ -135,13 +135,13 @@ def test_fit_cache_key_of_text_columns_follows_their_content() -> None:
     longer = pd.Series(["Z", "A", "B", "C", "A"], dtype="string[pyarrow]")
     sliced = data.assign(treatment=longer.iloc[1:].reset_index(drop=True))
     args = ("y", "treatment")
-    key = _fit_key(data, ["y", "treatment"], args)
+    key = fit_key(data, ["y", "treatment"], args)
     assert key is not None
-    assert _fit_key(sliced, ["y", "treatment"], args) == key
+    assert fit_key(sliced, ["y", "treatment"], args) == key
     changed = data.assign(treatment=pd.Series(["A", "B", "C", "B"], dtype="string[pyarrow]"))
     blank = data.assign(treatment=pd.Series(["A", "B", "C", None], dtype="string[pyarrow]"))
     empty = data.assign(treatment=pd.Series(["A", "B", "C", ""], dtype="string[pyarrow]"))
-    keys = {_fit_key(d, ["y", "treatment"], args) for d in (changed, blank, empty)}
+    keys = {fit_key(d, ["y", "treatment"], args) for d in (changed, blank, empty)}
     assert len(keys) == 3 and key not in keys
 
 
@@ -151,25 +151,25 @@ def test_fit_cache_key_of_categorical_columns_follows_codes_and_categories() -> 
     The same labels and categories hit; another label, another category order, another
     category type (``1`` and ``"1"``) or an ordered categorical miss.
     """
-    from yieldtrial.stats.model import _fit_key
+    from yieldtrial.stats.model import fit_key
 
     def frame(values: list[object], categories: list[object], ordered: bool = False) -> Any:
         column = pd.Categorical(values, categories=categories, ordered=ordered)
         return pd.DataFrame({"treatment": column, "y": [1.0, 2.0, 3.0, 4.0]})
 
     args = ("y", "treatment")
-    key = _fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
+    key = fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
     assert key is not None and key[-2] == "raw"
-    again = _fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
+    again = fit_key(frame(["A", "B", "C", "A"], ["A", "B", "C"]), ["y", "treatment"], args)
     assert again == key
     others = [
         frame(["A", "B", "C", "B"], ["A", "B", "C"]),
         frame(["A", "B", "C", "A"], ["C", "B", "A"]),
         frame(["A", "B", "C", "A"], ["A", "B", "C"], ordered=True),
     ]
-    keys = {_fit_key(d, ["y", "treatment"], args) for d in others}
-    ints = _fit_key(frame([1, 2, 3, 1], [1, 2, 3]), ["y", "treatment"], args)
-    texts = _fit_key(frame(["1", "2", "3", "1"], ["1", "2", "3"]), ["y", "treatment"], args)
+    keys = {fit_key(d, ["y", "treatment"], args) for d in others}
+    ints = fit_key(frame([1, 2, 3, 1], [1, 2, 3]), ["y", "treatment"], args)
+    texts = fit_key(frame(["1", "2", "3", "1"], ["1", "2", "3"]), ["y", "treatment"], args)
     assert len(keys) == 3 and key not in keys and ints != texts
 
 
@@ -267,22 +267,22 @@ def test_fit_cache_key_of_a_text_column_changed_in_place_misses() -> None:
     pandas gives the column a new arrow array when a cell is set, so the kept digest of the
     old array is not reused.
     """
-    from yieldtrial.stats.model import _fit_key
+    from yieldtrial.stats.model import fit_key
 
     pytest.importorskip("pyarrow")
     data = pd.DataFrame(
         {"treatment": pd.Series(["A", "B", "A"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
     )
     args = ("y", "treatment")
-    key = _fit_key(data, ["y", "treatment"], args)
-    assert _fit_key(data, ["y", "treatment"], args) == key
+    key = fit_key(data, ["y", "treatment"], args)
+    assert fit_key(data, ["y", "treatment"], args) == key
     data.loc[2, "treatment"] = "B"
-    changed = _fit_key(data, ["y", "treatment"], args)
+    changed = fit_key(data, ["y", "treatment"], args)
     fresh = pd.DataFrame(
         {"treatment": pd.Series(["A", "B", "B"], dtype="string[pyarrow]"), "y": [1.0, 2.0, 3.0]}
     )
     assert changed != key
-    assert changed == _fit_key(fresh, ["y", "treatment"], args)
+    assert changed == fit_key(fresh, ["y", "treatment"], args)
 
 
 def test_orthogonal_fit_by_spans_equals_one_span(monkeypatch) -> None:

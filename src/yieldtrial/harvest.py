@@ -30,7 +30,7 @@ from yieldtrial.io.checks import (
     check_result_finite,
 )
 from yieldtrial.moisture import standardize_moisture
-from yieldtrial.units import _named, convert_yield, yield_column, yield_unit
+from yieldtrial.units import convert_yield, parse_named, yield_column, yield_unit
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported lazily (fast CLI start)
     from yieldtrial._typing import Numeric
@@ -252,7 +252,7 @@ def plot_yield(
         low=0,
         fix="A mass or area is far out of scale (e.g. 1e308); correct it",
     )
-    target = _named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
+    target = parse_named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
     return as_output(convert_yield(per_m2, "kg/m2", target, crop=crop), name=yield_column(target))
 
 
@@ -270,7 +270,7 @@ def _ignore_overflow() -> Any:
 MIN_PLAUSIBLE_HEADS_PER_MU = 1000.0
 
 
-def _warn_heads_in_wan(heads: Numeric) -> None:
+def warn_heads_in_wan(heads: Numeric) -> None:
     """Warn when heads per mu look like a count in 万 (40 for 40 万 = 400 000)."""
     import warnings
 
@@ -378,7 +378,7 @@ def theoretical_yield(
     heads = as_numeric(heads_per_mu, "heads_per_mu")
     grains = as_numeric(grains_per_head, "grains_per_head")
     check_range("heads_per_mu", heads, low=0)
-    _warn_heads_in_wan(heads)
+    warn_heads_in_wan(heads)
     check_range("grains_per_head", grains, low=0)
     if thousand_grain_weight_g is not None:
         weight = as_numeric(thousand_grain_weight_g, "thousand_grain_weight_g")
@@ -402,7 +402,7 @@ def theoretical_yield(
         f"the theoretical yield heads_per_mu x grains_per_head x {weight_name}", kg_per_mu
     )
     kg_per_mu = as_output(kg_per_mu)
-    target = _named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
+    target = parse_named(yield_unit, unit, "unit")  # "unit: unknown yield unit", not to_unit's
     return as_output(
         convert_yield(kg_per_mu, "kg/mu", target, crop=crop), name=yield_column(target)
     )

@@ -255,7 +255,8 @@ def _name_label(name: str, lang: str) -> str:
     return AXIS_WORDS[lang].get(name, name) if lang == "zh" else name
 
 
-def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """Return ``ax``, or the axes of a new figure of ``figsize`` [in] when it is None."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -423,7 +424,7 @@ def plot_means(
         _check_limits_contain_means(means, treatment, mean_col, low_col, high_col)
     if ylabel is None and unit:
         ylabel = _yield_label(unit, lang)
-    ax = _new_axes(ax, (6.0, 4.0))
+    ax = new_axes(ax, (6.0, 4.0))
     labels = [str(v) for v in means[treatment]]
     values = means[mean_col].to_numpy(dtype=float)
     x = np.arange(len(labels))
@@ -541,7 +542,7 @@ def plot_mean_histogram(
         from yieldtrial.io.checks import check_whole_number
 
         bins = check_whole_number("bins", bins, "plot_mean_histogram", low=1, high=1000)
-    ax = _new_axes(ax, (7.0, 3.6))
+    ax = new_axes(ax, (7.0, 3.6))
     count = bins or int(min(max(round(np.sqrt(max(len(entries), 1))), 10), 60))
     ax.hist(entries, bins=count, color="#9ecae1", edgecolor="#4a7fa8", linewidth=0.5)
     top = ax.get_ylim()[1]
@@ -582,7 +583,7 @@ def _yield_axes(plots: pd.DataFrame, response: str, treatment: str, ax: Axes | N
     _check_plot_table(plots)
     for col in (response, treatment):
         _pick(plots, col, (), "plot table")
-    return _new_axes(ax, (6.0, 4.0))
+    return new_axes(ax, (6.0, 4.0))
 
 
 def _treatment_positions(
@@ -986,7 +987,7 @@ def plot_field(
     grid = np.full((rows.max() - r0 + 1, cols.max() - c0 + 1), np.nan)
     values = plots[value].to_numpy(dtype=float)
     grid[rows - r0, cols - c0] = values
-    ax = _new_axes(ax, (6.0, 4.0))
+    ax = new_axes(ax, (6.0, 4.0))
     finite = values[np.isfinite(values)]
     diverging = finite.size > 0 and finite.min() < 0 < finite.max()
     if diverging:

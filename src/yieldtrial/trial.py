@@ -168,7 +168,7 @@ def _checks_labels(value: Any) -> tuple[str, ...]:
     return _validation.as_labels(value)
 
 
-def _read_deferring_warnings(
+def read_deferring_warnings(
     read: Callable[[], _T],
 ) -> tuple[_T, list[warnings.WarningMessage]]:
     """Run ``read`` and hold back its warnings, to be shown once the trial is built.
@@ -201,13 +201,13 @@ def _kept_table(trial: Any, name: str, key: str, build: Callable[[], pd.DataFram
     memo: dict[str, tuple[pd.DataFrame, list[warnings.WarningMessage]]]
     memo = trial.__dict__.setdefault(name, {})
     if key not in memo:
-        memo[key] = _read_deferring_warnings(build)
+        memo[key] = read_deferring_warnings(build)
     table, caught = memo[key]
-    _reemit(caught, stacklevel=4)  # this helper, the trial's method, then its caller
+    reemit_warnings(caught, stacklevel=4)  # this helper, the trial's method, then its caller
     return table
 
 
-def _reemit(
+def reemit_warnings(
     caught: list[warnings.WarningMessage], *, stacklevel: int = 3, design: str | None = None
 ) -> None:
     """Warn again, attributed ``stacklevel`` frames up from here (the library's caller).
@@ -249,7 +249,7 @@ _DESIGN_ROLES: tuple[str, ...] = (
 
 
 @functools.lru_cache(maxsize=32)
-def _option_names(
+def option_names(
     delegates: tuple[Callable[..., Any], ...], filled: tuple[str, ...]
 ) -> tuple[str, ...] | None:
     """Return the keyword options of ``delegates`` the caller may give (None: any)."""
@@ -287,7 +287,7 @@ def _check_options(
         return
     # a delegate that passes **options on is listed with the function it passes them to
     delegates = tuple(delegate) if isinstance(delegate, Sequence) else (delegate,)
-    allowed = _option_names(delegates, tuple(filled))
+    allowed = option_names(delegates, tuple(filled))
     if allowed is None:  # the last delegate takes any keyword
         return
     unknown = [name for name in options if name not in allowed]
@@ -311,8 +311,8 @@ def _warns_at_caller(method: Callable[_P, _T]) -> Callable[_P, _T]:
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        value, caught = _read_deferring_warnings(lambda: method(*args, **kwargs))
-        _reemit(caught, stacklevel=3)  # _reemit <- wrapper <- the caller
+        value, caught = read_deferring_warnings(lambda: method(*args, **kwargs))
+        reemit_warnings(caught, stacklevel=3)  # reemit_warnings <- wrapper <- the caller
         return value
 
     return wrapper
@@ -512,8 +512,10 @@ class FieldTrial:
         if _TRUSTED.get():
             plots = self.plots
         else:
-            plots, caught = _read_deferring_warnings(lambda: read_plots(self.plots))
-            _reemit(caught, stacklevel=4)  # _reemit <- __post_init__ <- __init__ <- caller
+            plots, caught = read_deferring_warnings(lambda: read_plots(self.plots))
+            reemit_warnings(
+                caught, stacklevel=4
+            )  # reemit_warnings <- __post_init__ <- __init__ <- caller
         crop = canonical_crop(self.crop)
         protocol = check_option("protocol", self.protocol, PROTOCOLS, fold=True)
         if self.standard_moisture_pct is None:
@@ -714,7 +716,7 @@ class FieldTrial:
             )
         settings["checks"] = _checks_labels(checks)  # 5 refused before the table is read
         file = Path(path)
-        plots, caught = _read_deferring_warnings(
+        plots, caught = read_deferring_warnings(
             lambda: read_plots(file, columns=columns, sheet=sheet, encoding=encoding)
         )
         with file.open("rb") as handle:  # in pieces: a 200 MB table is not held twice
@@ -765,7 +767,7 @@ class FieldTrial:
         ``source_sha256`` where there is a file.
         """
         design = settings["design"]
-        trial, built = _read_deferring_warnings(lambda: cls._trusted(
+        trial, built = read_deferring_warnings(lambda: cls._trusted(
             plots,
             crop=crop,
             control=control,
@@ -773,7 +775,9 @@ class FieldTrial:
             **source,
         ))  # fmt: skip
         # attributed to the caller of from_csv / from_dataframe: two frames above this one
-        _reemit(caught + built, stacklevel=4, design=trial.design if design is not None else None)
+        reemit_warnings(
+            caught + built, stacklevel=4, design=trial.design if design is not None else None
+        )
         trial.__dict__[_READING_NOTES] = _messages(caught)
         return trial
 
@@ -893,7 +897,7 @@ class FieldTrial:
         if crop is None:
             raise _unknown_crop()
         settings["checks"] = _checks_labels(checks)
-        plots, caught = _read_deferring_warnings(lambda: read_plots(data, columns=columns))
+        plots, caught = read_deferring_warnings(lambda: read_plots(data, columns=columns))
         return cls._built(plots, caught, crop=crop, control=control, settings=settings)
 
     @classmethod
@@ -974,7 +978,7 @@ class FieldTrial:
         ``warnings.simplefilter("ignore")`` (stop 48).  The reading's are kept with the trial;
         the building's are raised again, held, by building the same trial once more.
         """
-        _, built = _read_deferring_warnings(lambda: self.replace())
+        _, built = read_deferring_warnings(lambda: self.replace())
         return [*self.__dict__.get(_READING_NOTES, ()), *_messages(built)]
 
     # --- pickling and copying -------------------------------------------------------

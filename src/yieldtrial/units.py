@@ -320,7 +320,7 @@ def _rescaled(value: Numeric, factor: float, quantity: str) -> Numeric:
     return as_output(result)
 
 
-def _named(parse: Callable[[Any], _T], unit: object, name: str) -> _T:
+def parse_named(parse: Callable[[Any], _T], unit: object, name: str) -> _T:
     """``parse(unit)``; its error names the argument (``from_unit: unknown area unit ...``).
 
     The message after the name is the one :func:`area_unit`, :func:`mass_unit` and
@@ -361,8 +361,8 @@ def convert_area(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     666.6667
     """
     from_area, to_area = (
-        _named(area_unit, from_unit, "from_unit"),
-        _named(area_unit, to_unit, "to_unit"),
+        parse_named(area_unit, from_unit, "from_unit"),
+        parse_named(area_unit, to_unit, "to_unit"),
     )
     factor = _M2_PER[from_area] / _M2_PER[to_area]
     return _rescaled(value, factor, "an area")
@@ -396,8 +396,8 @@ def convert_mass(value: Numeric, from_unit: str, to_unit: str) -> Numeric:
     453.59237
     """
     from_mass, to_mass = (
-        _named(mass_unit, from_unit, "from_unit"),
-        _named(mass_unit, to_unit, "to_unit"),
+        parse_named(mass_unit, from_unit, "from_unit"),
+        parse_named(mass_unit, to_unit, "to_unit"),
     )
     factor = _KG_PER[from_mass] / _KG_PER[to_mass]
     return _rescaled(value, factor, "an amount of mass")
@@ -463,8 +463,8 @@ def convert_yield(
     """
     if crop is not None:  # checked even when no bushel is involved: a typo is never ignored
         canonical_crop(crop)
-    from_mass, from_area = _named(_parse_yield_unit, from_unit, "from_unit")
-    to_mass, to_area = _named(_parse_yield_unit, to_unit, "to_unit")
+    from_mass, from_area = parse_named(_parse_yield_unit, from_unit, "from_unit")
+    to_mass, to_area = parse_named(_parse_yield_unit, to_unit, "to_unit")
     kg_from = _kg_per(from_mass, crop, from_unit, to_unit)
     kg_to = _kg_per(to_mass, crop, from_unit, to_unit)
     factor = (kg_from * _M2_PER[to_area]) / (_M2_PER[from_area] * kg_to)

@@ -439,12 +439,12 @@ def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     (files joined after export) beside ``'A'`` was a trial of its own, and a treatment
     ``'CK '`` a treatment of its own: the trial split in two, exit 0 without a word.
     The labels are normalised by ``analyze_many``'s own function
-    (:func:`yieldtrial.network._normalised_labels`, with the reader's missing texts) and
-    variants named in a warning, as the plot-table reader does.
+    (:func:`yieldtrial.network._columns._normalised_labels`, with the reader's missing
+    texts) and variants named in a warning, as the plot-table reader does.
     """
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import NA_VALUES
-    from yieldtrial.network import _normalised_labels
+    from yieldtrial.network._columns import _normalised_labels
 
     present = [c for c in dict.fromkeys(columns) if c in plots.columns]
     plots = _normalised_labels(plots, present, missing=NA_VALUES, stacklevel=4)
@@ -832,7 +832,7 @@ def _standardized(
     import pandas as pd
 
     from yieldtrial.io import validation as _validation
-    from yieldtrial.io.plots import _read_file_rows
+    from yieldtrial.io.plots import read_file_rows
     from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields, warn_tiny_yields
     from yieldtrial.protocols import (
         PROTOCOLS,
@@ -886,7 +886,7 @@ def _standardized(
             )
     # one column in two roles (--by block with a block column) is refused before any trial
     # is standardized: its error alone, not after a warning line per trial (stop 33)
-    from yieldtrial.network import _check_columns, _check_distinct_roles
+    from yieldtrial.network._columns import _check_columns, _check_distinct_roles
 
     treatment, block, design = _roles(plots, config, args)
     for control in config.control:  # the same checks, in the same order, as _run's after it
@@ -921,7 +921,7 @@ def _standardized(
         with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:  # its warnings (impurity as fractions, label variants) name the trial too
-                valid = _read_file_rows(frame, name=name)
+                valid = read_file_rows(frame, name=name)
             except DataValidationError as exc:
                 left_out.append(f"{'/'.join(by)} {key!r}: {exc}")
                 left_out_sites.append((str(key), " ".join(str(exc).split())))

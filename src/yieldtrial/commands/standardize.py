@@ -502,14 +502,15 @@ def _terminal_table(table: pd.DataFrame, width: int) -> str:
 
 
 def _run_table(args: argparse.Namespace, config: TrialConfig) -> int:
-    from yieldtrial.datasets import _trial_examples, example_path, load_example
+    from yieldtrial.datasets import example_path, load_example
+    from yieldtrial.datasets._catalogue import _trial_examples
     from yieldtrial.errors import DataValidationError
     from yieldtrial.report.files import load_trial
 
     if _writes_xlsx(args):
-        from yieldtrial.report.render_xlsx import _import_openpyxl
+        from yieldtrial.report.render_xlsx import import_openpyxl
 
-        _import_openpyxl("writing a .xlsx file")  # before the table is read
+        import_openpyxl("writing a .xlsx file")  # before the table is read
     with report_warnings(args):
         if args.example is not None:
             source = example_path(args.example)

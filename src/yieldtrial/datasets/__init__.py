@@ -16,43 +16,16 @@ True
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from yieldtrial.datasets._catalogue import _SETTINGS, _example_names, _root, _trial_examples
 from yieldtrial.errors import DataValidationError, WrongTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from yieldtrial.trial import FieldTrial
 
 __all__ = ["example_path", "list_examples", "load_example"]
-
-# Settings used when an example has no trial.toml (and defaults under one).
-_SETTINGS: dict[str, dict[str, Any]] = {
-    "jinzhong-2024": {
-        "crop": "wheat",
-        "control": ("CK1", "CK2"),
-        "protocol": "cn-yield-test",
-        "unit": "kg/mu",
-        "metadata": {
-            "title": "Wheat fertilizer-synergist demonstration, Jinzhong 2024",
-            "site": "Jinzhong national agricultural hi-tech zone, Shanxi",
-            "season": "2024",
-            "note": "only T's 442 kg/mu at 5 % moisture is published; CK1 and CK2 are "
-            "illustrative (see data_status)",
-        },
-    },
-    "replicated-rcbd": {
-        "crop": "wheat",
-        "control": ("CK1", "CK2"),
-        "protocol": "cn-yield-test",
-        "metadata": {"title": "Synthetic replicated RCBD (illustration only)"},
-    },
-}
-
-
-def _root() -> Path:
-    return Path(str(resources.files(__name__)))
 
 
 def list_examples() -> list[str]:
@@ -63,16 +36,7 @@ def list_examples() -> list[str]:
     list of str
         Folder names under ``yieldtrial/datasets`` that hold a ``plots.csv``, sorted.
     """
-    return sorted(p.parent.name for p in _root().glob("*/plots.csv"))
-
-
-def _trial_examples() -> list[str]:
-    """Names of the examples that are plot tables of a trial (a crop, in code or trial.toml)."""
-    return [
-        name
-        for name in list_examples()
-        if name in _SETTINGS or (_root() / name / "trial.toml").is_file()
-    ]
+    return _example_names()
 
 
 def example_path(name: str, filename: str = "plots.csv") -> Path:
@@ -183,10 +147,10 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         For ``"jinzhong-2024"``: 5 % moisture is implausible for harvested wheat;
         the published figure is used as printed.
     """
-    from yieldtrial.trial import FieldTrial, _option_names, _read_deferring_warnings, _reemit
+    from yieldtrial.trial import FieldTrial, option_names, read_deferring_warnings, reemit_warnings
 
     path = example_path(name)
-    allowed = _option_names((FieldTrial.from_csv,), ("path",)) or ()
+    allowed = option_names((FieldTrial.from_csv,), ("path",)) or ()
     unknown = [option for option in overrides if option not in allowed]
     if unknown:
         # Python's TypeError named FieldTrial.from_csv(), which the caller never called
@@ -212,6 +176,6 @@ def load_example(name: str, **overrides: Any) -> FieldTrial:
         raise DataValidationError(f"example {name!r} does not say its crop; pass crop=")
     # from_csv counts its warnings' stack levels from its own caller (this function):
     # shown again one frame further up, they point at the user's line
-    trial, caught = _read_deferring_warnings(lambda: FieldTrial.from_csv(path, **settings))
-    _reemit(caught, stacklevel=3)  # _reemit <- load_example <- the caller
+    trial, caught = read_deferring_warnings(lambda: FieldTrial.from_csv(path, **settings))
+    reemit_warnings(caught, stacklevel=3)  # reemit_warnings <- load_example <- the caller
     return trial

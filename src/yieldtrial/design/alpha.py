@@ -57,11 +57,11 @@ import pandas as pd
 
 from yieldtrial.design.fieldbook import (
     HARVEST_COLUMNS,
-    _check_total,
-    _count,
-    _finish,
-    _labels,
-    _rng,
+    check_total,
+    checked_count,
+    checked_labels,
+    finish_field_book,
+    seeded_rng,
 )
 from yieldtrial.errors import DataValidationError
 
@@ -404,10 +404,10 @@ def alpha_generator(
     >>> d.generator.tolist(), d.max_concurrence, round(d.efficiency, 4)
     ([[0, 0, 0], [0, 1, 2], [0, 2, 4], [0, 3, 1]], 1, 0.7447)
     """
-    v = _count(n_treatments, "treatments", minimum=4)
-    k = _count(block_size, "block_size", minimum=2)
-    r = _count(replicates, "replicates", minimum=2)
-    _check_total(v * r, "alpha")  # before the search: 100,000 replicates ran for hours
+    v = checked_count(n_treatments, "treatments", minimum=4)
+    k = checked_count(block_size, "block_size", minimum=2)
+    r = checked_count(replicates, "replicates", minimum=2)
+    check_total(v * r, "alpha")  # before the search: 100,000 replicates ran for hours
     if k >= v or v % k:
         divisors = [str(d) for d in range(2, v) if v % d == 0]
         choice = (
@@ -442,7 +442,7 @@ def alpha_generator(
         alpha = np.outer(np.arange(k), np.arange(r)) % s
         construction = "ij mod s"
     else:
-        rng, _ = _rng(seed)
+        rng, _ = seeded_rng(seed)
         if _is_prime(s) and k <= s and r <= s:  # alpha(0, 1); its efficiency varies
             starts = [(np.outer(np.arange(k), np.arange(r)) % s, "ij mod s")]
         else:
@@ -541,8 +541,8 @@ def alpha_design(
     >>> round(book.attrs["design"]["efficiency"], 4)
     0.5946
     """
-    labels = _labels(treatments, "treatments", minimum=4)
-    rng, used_seed = _rng(seed)
+    labels = checked_labels(treatments, "treatments", minimum=4)
+    rng, used_seed = seeded_rng(seed)
     design = alpha_generator(
         len(labels), block_size=block_size, replicates=replicates, seed=used_seed
     )
@@ -582,4 +582,4 @@ def alpha_design(
         "max_concurrence": design.max_concurrence,
         "serpentine": False,
     }
-    return _finish(rows, ALPHA_COLUMNS, info, plot_area_m2)
+    return finish_field_book(rows, ALPHA_COLUMNS, info, plot_area_m2)

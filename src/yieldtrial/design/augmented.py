@@ -25,7 +25,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from yieldtrial.design.fieldbook import HARVEST_COLUMNS, _count, _finish, _labels, _rng
+from yieldtrial.design.fieldbook import (
+    HARVEST_COLUMNS,
+    checked_count,
+    checked_labels,
+    finish_field_book,
+    seeded_rng,
+)
 from yieldtrial.errors import DataValidationError
 
 __all__ = ["AUGMENTED_COLUMNS", "augmented_design"]
@@ -94,20 +100,20 @@ def augmented_design(
     >>> book.attrs["design"]["df_error"]
     4
     """
-    check_labels = _labels(checks, "checks", minimum=2)
-    entry_labels = _labels(entries, "entries", minimum=1)
+    check_labels = checked_labels(checks, "checks", minimum=2)
+    entry_labels = checked_labels(entries, "entries", minimum=1)
     both = sorted(set(check_labels) & set(entry_labels))
     if both:
         raise DataValidationError(
             f"{', '.join(map(repr, both))} is both a check and an entry; give each label once."
         )
-    b = _count(blocks, "blocks", minimum=2)
+    b = checked_count(blocks, "blocks", minimum=2)
     if b > len(entry_labels):
         raise DataValidationError(
             f"{b} blocks for {len(entry_labels)} entries would leave a block without entries; "
             "use fewer blocks."
         )
-    rng, used_seed = _rng(seed)
+    rng, used_seed = seeded_rng(seed)
     shuffled = [entry_labels[int(i)] for i in rng.permutation(len(entry_labels))]
     sizes = [len(entry_labels) // b + (1 if j < len(entry_labels) % b else 0) for j in range(b)]
     rows = []
@@ -143,4 +149,4 @@ def augmented_design(
         "seed": used_seed,
         "serpentine": bool(serpentine),
     }
-    return _finish(rows, AUGMENTED_COLUMNS, design, plot_area_m2)
+    return finish_field_book(rows, AUGMENTED_COLUMNS, design, plot_area_m2)

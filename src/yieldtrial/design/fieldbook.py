@@ -58,7 +58,7 @@ PLOT_AREA_RANGE_M2: tuple[float, float] = (0.01, 1_000_000.0)
 MAX_PLOTS = 100_000
 
 
-def _check_total(plots: int, design: str) -> None:
+def check_total(plots: int, design: str) -> None:
     """Refuse a layout with more plots than any field trial has (before allocating it)."""
     if plots > MAX_PLOTS:
         raise DataValidationError(
@@ -73,7 +73,8 @@ def _is_na(value: Any) -> bool:
     return bool(pd.isna(value))
 
 
-def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
+def checked_labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[str]:
+    """Return treatment (or check) labels as distinct texts, refused when fewer than ``minimum``."""
     from collections import Counter
 
     from yieldtrial.io.validation import normalise_label
@@ -121,7 +122,8 @@ def _labels(values: Sequence[object], name: str, *, minimum: int = 2) -> list[st
     return labels
 
 
-def _count(value: object, name: str, *, minimum: int = 1) -> int:
+def checked_count(value: object, name: str, *, minimum: int = 1) -> int:
+    """Return a count argument (blocks, plots per row ...) as an int, refused when not whole."""
     # the rule of planning (power) and settings: 4.0 and np.int64(4) are 4; 4.5 and True no
     count = whole_number(value)
     if count is None or count < minimum:
@@ -134,7 +136,8 @@ def _count(value: object, name: str, *, minimum: int = 1) -> int:
     return count
 
 
-def _rng(seed: object) -> tuple[np.random.Generator, int]:
+def seeded_rng(seed: object) -> tuple[np.random.Generator, int]:
+    """Return the random generator of a layout and its seed (a new seed when ``seed`` is None)."""
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     number = whole_number(seed)  # 42.0 is seed 42, as blocks=4.0 is 4 blocks
@@ -143,12 +146,12 @@ def _rng(seed: object) -> tuple[np.random.Generator, int]:
     return np.random.default_rng(number), number
 
 
-def _series_base(plots_per_row: int) -> int:
+def series_base(plots_per_row: int) -> int:
     """Multiplier of the row/block number in plot ids: 100, or 1000 for >= 100 plots."""
     return 10 ** max(2, len(str(plots_per_row)))
 
 
-def _positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
+def plot_positions(n_in_row: int, row: int, serpentine: bool) -> list[int]:
     """Field column of the 1st, 2nd, ... numbered plot of a field row."""
     forward = list(range(1, n_in_row + 1))
     return forward[::-1] if serpentine and row % 2 == 0 else forward
@@ -194,12 +197,13 @@ def checked_plot_area_m2(plot_area_m2: Any, name: str = "plot_area_m2") -> float
     return area
 
 
-def _finish(
+def finish_field_book(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
     design: dict[str, Any],
     plot_area_m2: float | None,
 ) -> pd.DataFrame:
+    """Return the field book of a layout's plot rows: harvest columns, sorted, design attrs."""
     book = pd.DataFrame(rows)
     for col in HARVEST_COLUMNS:
         book[col] = np.nan

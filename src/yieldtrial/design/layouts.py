@@ -53,13 +53,13 @@ import pandas as pd
 from yieldtrial.design.fieldbook import (
     FIELDBOOK_COLUMNS,
     HARVEST_COLUMNS,
-    _check_total,
-    _count,
-    _finish,
-    _labels,
-    _positions,
-    _rng,
-    _series_base,
+    check_total,
+    checked_count,
+    checked_labels,
+    finish_field_book,
+    plot_positions,
+    seeded_rng,
+    series_base,
 )
 from yieldtrial.design.maps import field_map
 from yieldtrial.errors import DataValidationError, YieldTrialWarning
@@ -126,14 +126,14 @@ def crd(
     >>> sorted(book["plot_id"])[:3]
     ['101', '102', '103']
     """
-    labels = _labels(treatments, "treatments")
-    r = _count(replicates, "replicates")
-    _check_total(len(labels) * r, "CRD")
-    width = labels.__len__() if columns is None else _count(columns, "columns")
-    rng, used_seed = _rng(seed)
+    labels = checked_labels(treatments, "treatments")
+    r = checked_count(replicates, "replicates")
+    check_total(len(labels) * r, "CRD")
+    width = labels.__len__() if columns is None else checked_count(columns, "columns")
+    rng, used_seed = seeded_rng(seed)
     n = len(labels) * r
     order = rng.permutation(np.repeat(np.arange(len(labels)), r))
-    base = _series_base(n)
+    base = series_base(n)
     rows = []
     for k, code in enumerate(order):
         field_row = k // width + 1
@@ -144,7 +144,7 @@ def crd(
                 "plot_id": str(base + k + 1),
                 "treatment": labels[int(code)],
                 "row": field_row,
-                # _positions(in_row, field_row, serpentine)[position], without building the
+                # plot_positions(in_row, field_row, serpentine)[position], without building the
                 # row's list for every plot (quadratic: 100,000 plots in one row took minutes)
                 "column": in_row - position if serpentine and field_row % 2 == 0 else position + 1,
             }
@@ -157,7 +157,7 @@ def crd(
         "serpentine": bool(serpentine),
         "columns": width,
     }
-    return _finish(
+    return finish_field_book(
         rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design, plot_area_m2
     )
 
@@ -207,16 +207,16 @@ def rcbd(
     >>> book.loc[book["block"] == "2", "plot_id"].tolist()
     ['201', '202', '203']
     """
-    labels = _labels(treatments, "treatments")
-    b = _count(blocks, "blocks")
-    _check_total(len(labels) * b, "RCBD")
-    rng, used_seed = _rng(seed)
+    labels = checked_labels(treatments, "treatments")
+    b = checked_count(blocks, "blocks")
+    check_total(len(labels) * b, "RCBD")
+    rng, used_seed = seeded_rng(seed)
     t = len(labels)
-    base = _series_base(t)
+    base = series_base(t)
     rows = []
     for block in range(1, b + 1):
         order = rng.permutation(t)
-        columns = _positions(t, block, serpentine)
+        columns = plot_positions(t, block, serpentine)
         for k in range(t):
             rows.append(
                 {
@@ -234,7 +234,7 @@ def rcbd(
         "seed": used_seed,
         "serpentine": bool(serpentine),
     }
-    return _finish(rows, FIELDBOOK_COLUMNS, design, plot_area_m2)
+    return finish_field_book(rows, FIELDBOOK_COLUMNS, design, plot_area_m2)
 
 
 def latin_square(
@@ -277,18 +277,18 @@ def latin_square(
     >>> book.groupby("column")["treatment"].nunique().tolist()
     [4, 4, 4, 4]
     """
-    labels = _labels(treatments, "treatments")
-    _check_total(len(labels) ** 2, "Latin square")
-    rng, used_seed = _rng(seed)
+    labels = checked_labels(treatments, "treatments")
+    check_total(len(labels) ** 2, "Latin square")
+    rng, used_seed = seeded_rng(seed)
     t = len(labels)
     square = (np.arange(t)[:, None] + np.arange(t)[None, :]) % t
     square = square[rng.permutation(t)][:, rng.permutation(t)]
     symbols = rng.permutation(t)
-    base = _series_base(t)
+    base = series_base(t)
     rows = []
     for i in range(t):
         field_row = i + 1
-        columns = _positions(t, field_row, serpentine)
+        columns = plot_positions(t, field_row, serpentine)
         for k in range(t):
             col = columns[k]
             rows.append(
@@ -305,7 +305,7 @@ def latin_square(
         "seed": used_seed,
         "serpentine": bool(serpentine),
     }
-    return _finish(
+    return finish_field_book(
         rows, ("plot_id", "treatment", "row", "column", *HARVEST_COLUMNS), design, plot_area_m2
     )
 
@@ -360,10 +360,10 @@ def split_plot(
     >>> book.groupby("main_plot")["nitrogen"].nunique().tolist()
     [3, 3, 3, 3]
     """
-    mains = _labels(main_treatments, "main_treatments")
-    subs = _labels(sub_treatments, "sub_treatments")
-    b = _count(blocks, "blocks")
-    _check_total(len(mains) * len(subs) * b, "split-plot")
+    mains = checked_labels(main_treatments, "main_treatments")
+    subs = checked_labels(sub_treatments, "sub_treatments")
+    b = checked_count(blocks, "blocks")
+    check_total(len(mains) * len(subs) * b, "split-plot")
     names = [str(main_factor), str(sub_factor)]
     reserved = set(FIELDBOOK_COLUMNS) | {"main_plot"}
     if names[0] == names[1] or reserved & set(names) or not all(n.strip() for n in names):
@@ -371,13 +371,13 @@ def split_plot(
             f"main_factor and sub_factor must be two different, non-empty column names other than "
             f"{', '.join(sorted(reserved))}; got {names[0]!r} and {names[1]!r}."
         )
-    rng, used_seed = _rng(seed)
+    rng, used_seed = seeded_rng(seed)
     a, s = len(mains), len(subs)
-    base = _series_base(a * s)
+    base = series_base(a * s)
     rows = []
     for block in range(1, b + 1):
         main_order = rng.permutation(a)
-        columns = _positions(a * s, block, serpentine)
+        columns = plot_positions(a * s, block, serpentine)
         # main plot m occupies field columns m*s+1 .. (m+1)*s; numbered plot k sits in
         # field column columns[k] (snaking when serpentine)
         cells: dict[int, tuple[int, int, int]] = {}
@@ -421,7 +421,7 @@ def split_plot(
         *names,
         *HARVEST_COLUMNS,
     )
-    return _finish(rows, columns_out, design, plot_area_m2)
+    return finish_field_book(rows, columns_out, design, plot_area_m2)
 
 
 def layout(

@@ -97,11 +97,11 @@ _ENTRY_GREY = "0.82"
 
 #: Side of one plot's square cell on a new map [in]: room for the plot number and a
 #: treatment label of about 8 characters at 8 pt.
-_CELL_IN = 0.9
+CELL_IN = 0.9
 
 #: Margins of a new map around its grid [in]: left (row ticks and label), right, bottom
 #: (column ticks and label), top (title).
-_MARGINS_IN = (0.75, 0.15, 0.65, 0.45)
+MARGINS_IN = (0.75, 0.15, 0.65, 0.45)
 
 #: Width of the line where plots of different blocks (replicates) meet [pt] ...
 _BLOCK_LINE = 2.5
@@ -187,10 +187,10 @@ def map_figsize(n_rows: int, n_cols: int) -> tuple[float, float]:
     >>> map_figsize(4, 3)
     (3.6, 4.7)
     """
-    left, right, bottom, top = _MARGINS_IN
+    left, right, bottom, top = MARGINS_IN
     return (
-        round(n_cols * _CELL_IN + left + right, 6),
-        round(n_rows * _CELL_IN + bottom + top, 6),
+        round(n_cols * CELL_IN + left + right, 6),
+        round(n_rows * CELL_IN + bottom + top, 6),
     )
 
 
@@ -567,10 +567,10 @@ def _draw(
     if ax is None:  # the grid fills the figure between fixed margins (no empty band)
         n_rows, n_cols = row_hi - row_lo + 1, col_hi - col_lo + 1
         width, height = map_figsize(n_rows, n_cols)
-        left, _, bottom, _ = _MARGINS_IN
+        left, _, bottom, _ = MARGINS_IN
         fig = plt.figure(figsize=(width, height))
         ax = fig.add_axes(
-            (left / width, bottom / height, n_cols * _CELL_IN / width, n_rows * _CELL_IN / height)
+            (left / width, bottom / height, n_cols * CELL_IN / width, n_rows * CELL_IN / height)
         )
     levels = list(dict.fromkeys([*(treatments or []), *fieldbook["treatment"].astype(str)]))
     bold = set(controls or ())

@@ -38,9 +38,10 @@ import pandas as pd
 from yieldtrial._typing import Numeric, like_input
 from yieldtrial.config import MAX_RATE
 from yieldtrial.config import warn_unused_prices as warn_of_unused_prices
+from yieldtrial.efficiency.grades import output_template
 from yieldtrial.efficiency.intervals import yield_difference_intervals, yields_to_kg_ha
-from yieldtrial.efficiency.nutrients import FertilizerInput, _template, products_by_treatment
-from yieldtrial.efficiency.table import _as_mapping
+from yieldtrial.efficiency.nutrients import FertilizerInput, products_by_treatment
+from yieldtrial.efficiency.table import as_float_mapping
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import (
     as_numeric,
@@ -106,7 +107,7 @@ def _value_and_cost(
     check_range("cost_change_per_ha", cost)
     value = np.asarray(dy, dtype=float) * np.asarray(price, dtype=float)
     check_result_finite("the extra value yield_difference_kg_ha x grain_price_per_kg", value)
-    return value, np.asarray(cost, dtype=float), _template(dy, price, cost)
+    return value, np.asarray(cost, dtype=float), output_template(dy, price, cost)
 
 
 def value_cost_ratio(
@@ -362,7 +363,7 @@ def economics_table(
     [-450.0, 450.0]
     """
     # numbers by treatment, or a clear error; a Series named yield_kg_mu (trial.means()) in kg/ha
-    y_map = _as_mapping(yields_to_kg_ha(yields, "economics_table"), "yields")
+    y_map = as_float_mapping(yields_to_kg_ha(yields, "economics_table"), "yields")
     if not isinstance(control, str | int):  # a list was "unhashable type: 'list'"
         raise DataValidationError(
             f"economics_table: control = {control!r}; expected one treatment label, e.g. "

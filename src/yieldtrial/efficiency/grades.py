@@ -107,7 +107,7 @@ ADDITIVE_N_PCT: Mapping[str, float] = {
     name: 100.0 * _mass_fraction(formula, "N") for name, (formula, _) in _ADDITIVES.items()
 }
 
-_ADDITIVE_ALIASES: dict[str, str] = {
+ADDITIVE_ALIASES: dict[str, str] = {
     alias.lower(): name for name, (_, aliases) in _ADDITIVES.items() for alias in (name, *aliases)
 }
 
@@ -116,7 +116,7 @@ NUTRIENTS: tuple[str, ...] = ("N", "P2O5", "P", "K2O", "K")
 
 
 # rate unit -> factor to kg/ha
-_RATE_UNITS: dict[str, float] = {
+RATE_UNITS: dict[str, float] = {
     "kg/ha": 1.0,
     "kg ha-1": 1.0,
     "kg/mu": KG_HA_PER_KG_MU,
@@ -128,7 +128,7 @@ _RATE_UNITS: dict[str, float] = {
 }
 
 #: The same, keyed as a typed unit is compared: lower case, no spaces.
-_RATE_UNIT_KEYS: dict[str, float] = {k.replace(" ", ""): v for k, v in _RATE_UNITS.items()}
+_RATE_UNIT_KEYS: dict[str, float] = {k.replace(" ", ""): v for k, v in RATE_UNITS.items()}
 
 
 def rate_unit_factor(unit: object) -> float | None:
@@ -166,7 +166,8 @@ def rate_column(nutrient: str) -> str:
     return f"{nutrient.lower()}_rate_kg_ha"
 
 
-def _template(*values: Numeric) -> Numeric:
+def output_template(*values: Numeric) -> Numeric:
+    """Return the input whose kind a result takes: the first Series, else array, else 0.0."""
     for value in values:
         if isinstance(value, pd.Series):
             return value
@@ -322,7 +323,7 @@ def nutrient_rate_kg_ha(product_rate_kg_ha: Numeric, *, content_pct: Numeric) ->
     )
     result = np.asarray(rate, dtype=float) * np.asarray(content, dtype=float) / 100.0
     check_result_finite("the nutrient rate product_rate_kg_ha x content_pct / 100", result)
-    return like_input(result, _template(rate, content))
+    return like_input(result, output_template(rate, content))
 
 
 # ----------------------------------------------------------------------------- grades
@@ -394,7 +395,7 @@ _HEADER_GRADE = re.compile(
     re.IGNORECASE,
 )
 _PAIR = re.compile(rf"({_LABEL})\s*[=:]?\s*({_NUMBER})\s*%?", re.IGNORECASE)
-_GRADE_IN_NAME = re.compile(rf"(?<![\d.])({_NUMBER})-({_NUMBER})-({_NUMBER})(?![\d.])")
+GRADE_IN_NAME = re.compile(rf"(?<![\d.])({_NUMBER})-({_NUMBER})-({_NUMBER})(?![\d.])")
 GRADE_BASES: tuple[str, ...] = ("oxide", "element")
 
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from yieldtrial._typing import Numeric, like_input
-from yieldtrial.efficiency.grades import NUTRIENTS
-from yieldtrial.efficiency.nutrients import _template
+from yieldtrial.efficiency.grades import NUTRIENTS, output_template
 from yieldtrial.errors import DataValidationError
 from yieldtrial.io.checks import as_numeric, check_aligned, check_option, check_range
 
@@ -44,7 +43,7 @@ def _divide(numerator: Numeric, denominator: Numeric) -> Numeric:
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         result = np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
-    return like_input(result, _template(numerator, denominator))
+    return like_input(result, output_template(numerator, denominator))
 
 
 def _require(value: Numeric | None, name: str, metric: str, need: str) -> Numeric:
@@ -436,4 +435,4 @@ def partial_nutrient_balance(
 
 def _subtract(a: Numeric, b: Numeric) -> Numeric:
     result = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    return like_input(result, _template(a, b))
+    return like_input(result, output_template(a, b))

@@ -49,9 +49,6 @@ from yieldtrial.efficiency.grades import (
     potassium_from_k2o,
     rate_column,
 )
-
-# private helper shared with yieldtrial.economics and yieldtrial.efficiency.metrics
-from yieldtrial.efficiency.grades import _template as _template
 from yieldtrial.efficiency.products import (
     FertilizerInput,
     FertilizerProduct,

@@ -18,14 +18,14 @@ import pandas as pd
 
 from yieldtrial.config import MAX_RATE
 from yieldtrial.efficiency.grades import (
-    _ADDITIVE_ALIASES,
-    _GRADE_IN_NAME,
-    _RATE_UNITS,
+    ADDITIVE_ALIASES,
     ADDITIVE_N_PCT,
+    GRADE_IN_NAME,
     K_PER_K2O,
     KG_HA_PER_KG_MU,
     NUTRIENTS,
     P_PER_P2O5,
+    RATE_UNITS,
     FertilizerGrade,
     parse_grade,
     rate_column,
@@ -144,7 +144,7 @@ _SPEC_KEYS: tuple[str, ...] = (
 
 
 def _additive_key(name: str) -> str | None:
-    return _ADDITIVE_ALIASES.get(name.strip().lower())
+    return ADDITIVE_ALIASES.get(name.strip().lower())
 
 
 def product_from_spec(
@@ -245,7 +245,7 @@ def _spec_rate_kg_ha(spec: Mapping[str, Any], where: str, *, required: bool) -> 
         if factor is None:
             raise DataValidationError(
                 f"{where}: rate_unit {spec.get('rate_unit')!r} is unknown or missing; expected one "
-                f'of {", ".join(_RATE_UNITS)} (e.g. rate = 40, rate_unit = "kg/mu").'
+                f'of {", ".join(RATE_UNITS)} (e.g. rate = 40, rate_unit = "kg/mu").'
             )
         given.append(("rate", factor))
     if len(given) > 1:
@@ -307,7 +307,7 @@ def _spec_grade(
         grade = FertilizerGrade(n_pct=ADDITIVE_N_PCT[named])
         source = f"{named} {ADDITIVE_N_PCT[named]:.1f} % N"
     else:
-        match = _GRADE_IN_NAME.search(name)
+        match = GRADE_IN_NAME.search(name)
         if match:
             grade = parse_grade("-".join(match.groups()), basis=basis)
             source = f"grade {grade} (read from the product name)"

@@ -133,7 +133,8 @@ _UNITS: Mapping[str, str] = {
     "internal_efficiency": "kg/kg",
     "partial_nutrient_balance": "kg/kg",
 }
-_LABELS: Mapping[str, str] = {
+#: Short name of each efficiency metric (PFP, AE ...) in tables and messages.
+SHORT_NAMES: Mapping[str, str] = {
     "partial_factor_productivity": "PFP",
     "agronomic_efficiency": "AE",
     "recovery_efficiency": "RE",
@@ -164,7 +165,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _as_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> dict[str, float]:
+def as_float_mapping(values: Mapping[str, float] | pd.Series | None, name: str) -> dict[str, float]:
+    """Return per-treatment numbers (a dict or Series, None for none) as a dict of floats."""
     if values is None:
         return {}
     if isinstance(values, pd.Series):
@@ -332,11 +334,11 @@ def efficiency_table(
         high=100.0, fix="a percentage of the reference yield, e.g. 0.5",
     )  # fmt: skip
     wanted, explicit = _resolve_metrics(metrics)
-    y_map = _as_mapping(yields_to_kg_ha(yields, "efficiency_table"), "yields")
+    y_map = as_float_mapping(yields_to_kg_ha(yields, "efficiency_table"), "yields")
     if not y_map:
         raise DataValidationError("yields is empty; give treatment -> yield [kg/ha].")
-    u_map = _as_mapping(uptake, "uptake")
-    r_map = _as_mapping(removal, "removal")
+    u_map = as_float_mapping(uptake, "uptake")
+    r_map = as_float_mapping(removal, "removal")
     rates_table = treatment_nutrient_rates(fertilizer)
     rates = dict(zip(rates_table["treatment"], rates_table[rate_column(nutrient)], strict=True))
     missing = [t for t in y_map if t not in rates]
@@ -390,7 +392,7 @@ def efficiency_table(
                 "treatment": treatment,
                 "nutrient": nutrient,
                 "metric": metric,
-                "label": _LABELS[metric],
+                "label": SHORT_NAMES[metric],
                 "value": value,
                 "unit": _UNITS[metric],
                 "computed": computed,
@@ -522,12 +524,12 @@ def _compute(
         )
         if needs_zero and zero is None and "omission" in str(exc):
             raise DataValidationError(
-                f"{_LABELS[metric]} ({metric.replace('_', ' ')}) cannot be computed: no zero-"
+                f"{SHORT_NAMES[metric]} ({metric.replace('_', ' ')}) cannot be computed: no zero-"
                 f"{nutrient} (omission) plot. None of the treatments ({', '.join(treatments)}) "
                 f"received zero {nutrient}. A reduced-rate control cannot substitute: its yield "
                 f"already contains a response to {nutrient}, so (Y - Y_reduced)/F is not "
-                f"{_LABELS[metric]}. Add a zero-{nutrient} plot (same management, no {nutrient}) "
-                "to the next trial."
+                f"{SHORT_NAMES[metric]}. Add a zero-{nutrient} plot (same management, no "
+                f"{nutrient}) to the next trial."
             ) from None
         raise
 

@@ -41,7 +41,7 @@ from yieldtrial.efficiency.nutrients import (
     rate_column,
     treatment_nutrient_rates,
 )
-from yieldtrial.efficiency.table import _LABELS, METRICS, efficiency_table
+from yieldtrial.efficiency.table import METRICS, SHORT_NAMES, efficiency_table
 from yieldtrial.errors import DataValidationError
 
 __all__ = ["report_table", "resolve_fertilizer", "trial_efficiency", "trial_yields_kg_ha"]
@@ -442,7 +442,7 @@ def report_table(
         if rows.empty:
             continue
         out[short] = rows.set_index("treatment")["value"].reindex(fertilized).to_numpy()
-        labels[short] = _REPORT_LABELS["metric"][key].format(m=_LABELS[metric], n=nutrient)
+        labels[short] = _REPORT_LABELS["metric"][key].format(m=SHORT_NAMES[metric], n=nutrient)
     pfp = long[long["metric"] == "partial_factor_productivity"].set_index("treatment")
     if reference is not None and pfp["computed"].any():
         is_reference = np.array([t == reference for t in fertilized])

@@ -208,7 +208,7 @@ def read_plots(
         path = Path(source)
         name = path.name
         frame, used_encoding = read_table_file(
-            path, sheet=sheet, encoding=encoding, numeric=_numeric_headers(columns)
+            path, sheet=sheet, encoding=encoding, numeric=numeric_headers(columns)
         )
 
         def row_label(position: Any) -> str:
@@ -230,7 +230,7 @@ def read_plots(
         raise WrongTypeError(
             f"read_plots() takes a file path or a pandas DataFrame; got {type(source).__name__}"
         )
-    plots, column_map = _build(
+    plots, column_map = build_plot_table(
         frame,
         name=name,
         columns=columns,
@@ -286,11 +286,11 @@ def _check_encoding_applies(source: Any, encoding: str) -> None:
         )
 
 
-#: The attrs of a raw table that :func:`_build` reads.
+#: The attrs of a raw table that :func:`build_plot_table` reads.
 _BUILD_ATTRS = ("separator", "percent_cells", "merged_cells")
 
 
-def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
+def read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
     """Validate as :func:`read_plots` a table whose index holds its file's row numbers.
 
     For tables read raw and split (the network command's trials): messages name the file
@@ -298,10 +298,10 @@ def _read_file_rows(frame: pd.DataFrame, *, name: str) -> pd.DataFrame:
     """
     labels = list(frame.index)
     raw = tidy_headers(frame.reset_index(drop=True), name)
-    # only what _build reads: pandas deep-copies attrs at every column access, and a
+    # only what build_plot_table reads: pandas deep-copies attrs at every column access, and a
     # network's attrs (a column_map of every header) made 2,000 columns take 80 s
     raw.attrs = {k: v for k, v in raw.attrs.items() if k in _BUILD_ATTRS}
-    plots, column_map = _build(
+    plots, column_map = build_plot_table(
         raw,
         name=name,
         columns=None,
@@ -351,7 +351,7 @@ def map_plot_headers(
     ['site', 'treatment', 'yield_kg_mu']
     """
     headers = [str(c) for c in raw.columns]
-    mapping, _ = _map_columns(headers, columns, name)
+    mapping, _ = map_columns(headers, columns, name)
     _warn_lost_design_roles(mapping, name)  # --column block=foo: the network's CRD, said
     frame = raw.copy()
     frame.columns = [mapping[h] for h in headers]
@@ -427,7 +427,7 @@ def input_yield_column(plots: pd.DataFrame) -> str | None:
 # --- building the canonical table ------------------------------------------------------
 
 
-def _map_columns(
+def map_columns(
     headers: list[str], columns: Mapping[str, str] | None, name: str
 ) -> tuple[dict[str, str], list[str]]:
     """Return {header: new name} and hints about recognised-but-unusable headers."""
@@ -648,12 +648,12 @@ def _parse_cell(value: Any, *, percent: bool, thousands: bool = True) -> float |
     return read if read is not None and np.isfinite(read) else None
 
 
-def _numeric_headers(columns: Mapping[str, str] | None) -> Callable[[list[str]], set[str]]:
+def numeric_headers(columns: Mapping[str, str] | None) -> Callable[[list[str]], set[str]]:
     """Headers of a file whose cells the reader may parse straight to numbers."""
 
     def pick(headers: list[str]) -> set[str]:
         try:
-            mapping, _ = _map_columns(headers, columns, "")
+            mapping, _ = map_columns(headers, columns, "")
         except DataValidationError:
             return set()  # reported properly once the table is built
         numeric = set(_numeric_columns(pd.DataFrame(columns=list(mapping.values()))))
@@ -1489,7 +1489,7 @@ def _percent_shown(
     return frame
 
 
-def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
+def repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
     """Index labels of the rows whose text cells repeat their headers (two files joined).
 
     A row counts when the first measurement column and at least one other column (all of
@@ -1523,7 +1523,7 @@ def _repeated_header_rows(frame: pd.DataFrame, headers: list[str]) -> list[Any]:
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
-def _build(
+def build_plot_table(
     raw: pd.DataFrame,
     *,
     name: str,
@@ -1534,10 +1534,14 @@ def _build(
     parsed_ids: list[np.ndarray | None] | None = None,
     label_variants: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Validate a raw table read from ``name`` into the plot table :func:`read_plots` returns.
+
+    Returns the table and its header mapping {header in the file: standard column}.
+    """
     headers = [str(c) for c in raw.columns]
     if not headers:
         raise DataValidationError(f"{name}: the table has no columns; expected a header row")
-    mapping, hints = _map_columns(headers, columns, name)
+    mapping, hints = map_columns(headers, columns, name)
     _check_merged_cells(raw.attrs.get("merged_cells") or [], mapping, name)
     frame = raw.copy(deep=False)  # copy-on-write: no need to duplicate the data
     frame.columns = [mapping[h] for h in headers]
@@ -1580,7 +1584,7 @@ def _build(
     if file_rows:
         _refuse_unit_row(frame, raw, original, name, row_label)
     _warn_lost_design_roles(mapping, name)
-    repeated = _repeated_header_rows(frame, headers)
+    repeated = repeated_header_rows(frame, headers)
     if repeated:
         rows = [row_label(label) for label in repeated]
         raise DataValidationError(
@@ -1635,7 +1639,7 @@ def _build(
     frame = _convert_units(frame)
     _check_complete(frame, display, row_label, problems)
     problems.raise_if_any()
-    _warn_fractions(frame)
+    warn_fractions(frame)
     _validation.warn_merged_labels(merges, stacklevel=4)
     if label_variants:  # the streamed reader checks the distinct labels of all blocks at the end
         _validation.warn_label_variants(frame, ("treatment", "block"), stacklevel=4)
@@ -1794,7 +1798,8 @@ def _check_complete(
             )
 
 
-def _warn_fractions(frame: pd.DataFrame) -> None:
+def warn_fractions(frame: pd.DataFrame) -> None:
+    """Warn when impurity or empty-grain percents look like fractions (0.02 for 2 %)."""
     # impurity and empty grain below 1 % are real, and 1.0 is a plausible percent: warn only
     # when every value is a fraction-like number below 1 and at least one is non-zero
     for column in ("impurity_pct", "empty_grain_pct"):

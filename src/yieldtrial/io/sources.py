@@ -150,11 +150,11 @@ def _refuse_repeated_header(table: pd.DataFrame, headers: list[str], name: str) 
     Two exports joined into one file made the header row a trial of ``network``
     (site 'site', failed) beside the real ones, exit 0.
     """
-    from yieldtrial.io.plots import _repeated_header_rows
+    from yieldtrial.io.plots import repeated_header_rows
 
     if len(headers) != table.shape[1]:
         return
-    rows = [f"row {label}" for label in _repeated_header_rows(table, headers)]
+    rows = [f"row {label}" for label in repeated_header_rows(table, headers)]
     if rows:
         raise DataValidationError(
             f"{name}: {list_items(rows)} repeat{'s' if len(rows) == 1 else ''} the header row "

@@ -5,7 +5,7 @@ need not hold the table, its yields and its CSV text in memory at once: this mod
 the file with pyarrow's streaming CSV reader, at most a few blocks ahead (:class:`_PacedFile`;
 without pyarrow: ``pandas.read_csv`` in blocks of rows, after the in-memory reader's byte
 scan), validates each block with the same code as
-:func:`yieldtrial.read_plots` (``plots._build``), computes its yields with the same
+:func:`yieldtrial.read_plots` (``plots.build_plot_table``), computes its yields with the same
 functions as :class:`yieldtrial.FieldTrial` and writes its CSV lines with the same
 formatter (:func:`yieldtrial.io.csv_out.csv_rows`) into the temporary file of the atomic
 writer, which is renamed only when the whole table has passed.
@@ -222,7 +222,7 @@ class _Source:
 def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     """Run the in-memory reader's checks up to pyarrow (``_read_csv``, ``_read_optimistic``)."""
     from yieldtrial.io import table_files as tf
-    from yieldtrial.io.plots import _map_columns, _numeric_headers
+    from yieldtrial.io.plots import map_columns, numeric_headers
 
     name = path.name
     tf.check_input_file(path)
@@ -253,14 +253,14 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     tf._check_title_rows(first, name)
     header = [cell.strip() for cell in first[0]]
     tf._check_header_names(header, name, allow_blank=True)
-    mapping, _ = _map_columns(
+    mapping, _ = map_columns(
         [_validation.clean_text(h).strip() for h in header if not tf._is_blank_header(h)],
         columns,
         name,
     )
     if _LAYOUT_COLUMNS & set(mapping.values()):
         raise StreamFallback("layout columns: the design is detected from the whole table")
-    wanted = set(_numeric_headers(columns)(header))
+    wanted = set(numeric_headers(columns)(header))
     text = {i for i, label in enumerate(header) if label not in wanted}
     rows = None
     if not arrow_reader():  # what the in-memory reader's byte scan refuses, it words
@@ -524,8 +524,8 @@ def _pandas_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
     them) and a row count other than the byte scan's fall back.
     """
     from yieldtrial.io.table_files import (
-        _plain_numbers,
         fast_read_options,
+        plain_numbers,
         tidy_headers,
     )
 
@@ -545,7 +545,7 @@ def _pandas_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
                 column = chunk[i]
                 if i in source.text_columns:
                     columns[i] = column.reset_index(drop=True)
-                elif _plain_numbers(column):
+                elif plain_numbers(column):
                     columns[i] = column.to_numpy(dtype=float, na_value=np.nan)
                 else:
                     raise StreamFallback("text in a numeric column")
@@ -716,11 +716,11 @@ class _Totals:
 
     def warn(self, crop: str, settings: _Settings) -> None:
         """Issue the warnings of the in-memory path, in its order."""
-        from yieldtrial.io.plots import _warn_fractions
+        from yieldtrial.io.plots import warn_fractions
 
         flagged = {c: [largest] for c, (inside, largest) in self.fractions.items() if inside}
         if flagged:
-            _warn_fractions(pd.DataFrame(flagged))
+            warn_fractions(pd.DataFrame(flagged))
         if self.moisture.count:
             warnings.warn(
                 _validation.implausible_moisture_message(
@@ -751,11 +751,11 @@ def _block_plots(
     are not looked for here: :meth:`_Totals.check` looks for them once among the distinct
     labels of every block, which finds whatever one block holds.
     """
-    from yieldtrial.io.plots import _build
+    from yieldtrial.io.plots import build_plot_table
 
     with held_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plots, _ = _build(
+        plots, _ = build_plot_table(
             raw,
             name=name,
             columns=columns,

@@ -1168,7 +1168,7 @@ def _read_fast(
                 return None
             for i in range(width):
                 column = chunk[i]
-                if i in numbers and _plain_numbers(column):
+                if i in numbers and plain_numbers(column):
                     numbers[i][done : done + size] = column.to_numpy(dtype=float, na_value=np.nan)
                     continue
                 if i in numbers:  # text in a numeric column: keep the cells from here on
@@ -1486,7 +1486,8 @@ def _grown(values: np.ndarray, capacity: int) -> np.ndarray:
     return grown
 
 
-def _plain_numbers(column: pd.Series) -> bool:
+def plain_numbers(column: pd.Series) -> bool:
+    """Whether a column already holds numbers (not booleans): nothing to parse."""
     return bool(pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column))
 
 

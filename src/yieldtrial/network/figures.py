@@ -40,9 +40,9 @@ __all__ = [
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    from yieldtrial.plotting import _new_axes
+    from yieldtrial.plotting import new_axes
 
-    return _new_axes(ax, size)
+    return new_axes(ax, size)
 
 
 def _fonts() -> Any:
@@ -80,10 +80,10 @@ def plot_environment_response(
         One point per site and treatment, the least-squares line of each treatment
         (slope in the legend) and a zero line.
     """
-    from yieldtrial.network.response import _means_table, environment_response
+    from yieldtrial.network.response import environment_response, site_means_table
 
     fit = environment_response(data, control=control, on=on).set_index("treatment")
-    means = _means_table(data)
+    means = site_means_table(data)
     ctrl = str(fit["control"].iloc[0]) if len(fit) else str(control)
     m = means.to_numpy(dtype=float)
     labels = [str(c) for c in means.columns]

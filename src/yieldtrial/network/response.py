@@ -64,7 +64,7 @@ def _stability_result(data: Any) -> Any:
     return data if ok else None
 
 
-def _means_table(data: Any) -> pd.DataFrame:
+def site_means_table(data: Any) -> pd.DataFrame:
     """Return the site x treatment table of a network, stability result or DataFrame."""
     stab = _stability_result(data)
     if stab is not None:  # its table of means has the treatments in rows
@@ -187,7 +187,7 @@ def environment_response(
             "environment_response needs the check: pass control=, or analyse the network "
             "with control= in analyze_many"
         )
-    means = _means_table(data)
+    means = site_means_table(data)
     labels = [str(c) for c in means.columns]
     if str(control) not in labels:
         # the layout-G table (res.summary.means.T, treatments as rows) names the check in

@@ -290,10 +290,10 @@ class ReportContext:
         columns = ("heads_per_mu", "grains_per_head", "thousand_grain_weight_g")
         if not all(column in self.used.columns for column in columns):
             return
-        from yieldtrial.harvest import _warn_heads_in_wan
+        from yieldtrial.harvest import warn_heads_in_wan
 
         heads = self.used["heads_per_mu"].astype(float).groupby(self.used["treatment"]).mean()
-        _warn_heads_in_wan(heads.to_numpy())
+        warn_heads_in_wan(heads.to_numpy())
 
     def compute(self) -> None:
         """Run the trial's analyses once and collect their warnings."""

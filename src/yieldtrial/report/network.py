@@ -159,7 +159,7 @@ def network_report(
         ``response`` (gain vs the site's yield level), ``stability`` (when given),
         ``conclusions`` (hedged statements), ``methods`` and ``notes``.
     """
-    from yieldtrial.network import _in_given_order
+    from yieldtrial.network._summary import _in_given_order
     from yieldtrial.report.i18n import check_lang, t
 
     lang = check_lang(lang)

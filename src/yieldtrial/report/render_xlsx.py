@@ -50,7 +50,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _import_openpyxl(feature: str = "the Excel (.xlsx) report") -> Any:
+def import_openpyxl(feature: str = "the Excel (.xlsx) report") -> Any:
+    """Import openpyxl, or raise the install hint of the ``xlsx`` extra naming ``feature``."""
     try:
         import openpyxl
     except ImportError:
@@ -444,7 +445,7 @@ def render_xlsx(report: Report) -> bytes:
     MissingExtraError
         If openpyxl is not installed (``pip install 'yieldtrial[xlsx]'``).
     """
-    openpyxl = _import_openpyxl()
+    openpyxl = import_openpyxl()
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -687,7 +688,7 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
 
     from yieldtrial.errors import DataValidationError
 
-    openpyxl = _import_openpyxl("writing a .xlsx file")
+    openpyxl = import_openpyxl("writing a .xlsx file")
     if len(frame) + 1 > EXCEL_MAX_ROWS:
         raise DataValidationError(
             f"the table has {len(frame):,} rows; an Excel worksheet holds at most "

@@ -79,11 +79,11 @@ from yieldtrial.io.entry_types import repeated_treatments as default_checks
 from yieldtrial.stats._common import check_alpha, rounding_noise
 from yieldtrial.stats._covariance import LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.model import (
-    _check_columns,
-    _levels_of,
-    _numeric_response,
+    check_columns,
     least_squares,
+    levels_of,
     model_matrix,
+    numeric_response,
     reference_grid_means,
 )
 from yieldtrial.stats.results import MeansModel, Provenance
@@ -776,7 +776,7 @@ def unadjusted_entry_messages(
     list of str
         One message per block without a check plot with a yield (none: empty).
     """
-    used = data.loc[~np.isnan(_numeric_response(data, response))]
+    used = data.loc[~np.isnan(numeric_response(data, response))]
     labels, blocks = used[treatment].astype(str), used[block].astype(str)
     is_check = isin(labels, _check_set(used[treatment], checks, column=treatment))
     with_check = set(blocks[is_check])
@@ -801,7 +801,7 @@ def _check_set(treatments: pd.Series, checks: Sequence[str] | None, *, column: s
     """
     if checks is not None:
         return {str(label) for label in checks}
-    codes, labels = _levels_of(treatments, column=column)
+    codes, labels = levels_of(treatments, column=column)
     return set(default_checks(labels, np.bincount(codes, minlength=len(labels))))
 
 
@@ -850,11 +850,11 @@ def check_linked_blocks(
     ...
     yieldtrial.errors.DataValidationError: block '3' has no check plot with a yield and no replicated entry linking it to the blocks with checks, so its entries 'E2' cannot be adjusted: ...
     """  # noqa: E501
-    used = data.loc[~np.isnan(_numeric_response(data, response))]
+    used = data.loc[~np.isnan(numeric_response(data, response))]
     if used.empty:
         return
-    t_codes, t_labels = _levels_of(used[treatment], column=treatment)
-    b_codes, b_labels = _levels_of(used[block], column=block)
+    t_codes, t_labels = levels_of(used[treatment], column=treatment)
+    b_codes, b_labels = levels_of(used[block], column=block)
     check_set = _check_set(used[treatment], checks, column=treatment)
     order = [i for i, t in enumerate(t_labels) if t in check_set]
     order += [i for i, t in enumerate(t_labels) if t not in check_set]
@@ -1132,19 +1132,19 @@ def augmented_anova(
     from yieldtrial.stats._univariate import f_sf, t_ppf  # scipy.stats', bit for bit
 
     alpha = check_alpha(alpha)
-    _check_columns(data, {"response": response, "treatment": treatment, "block": block})
+    check_columns(data, {"response": response, "treatment": treatment, "block": block})
     if len({response, treatment, block}) != 3:
         raise DataValidationError(
             f"response, treatment and block must be three different columns; got {response!r}, "
             f"{treatment!r}, {block!r}"
         )
-    y_all = _numeric_response(data, response)
+    y_all = numeric_response(data, response)
     observed = ~np.isnan(y_all)
     used = data.loc[observed]
     if used.shape[0] == 0:
         raise DataValidationError(f"column {response!r} has no observed value.")
-    t_codes, t_labels = _levels_of(used[treatment], column=treatment)
-    b_codes, b_labels = _levels_of(used[block], column=block)
+    t_codes, t_labels = levels_of(used[treatment], column=treatment)
+    b_codes, b_labels = levels_of(used[block], column=block)
     if len(b_labels) < 2:
         raise DataValidationError(
             f"an augmented design needs at least two blocks; column {block!r} has "

@@ -50,9 +50,9 @@ from yieldtrial.stats._covariance import (
 )
 from yieldtrial.stats.distributions import (
     ALTERNATIVES,
-    _tukey_adjusted,
     dunnett_critical_value,
     dunnett_pvalues,
+    tukey_adjusted_with_error,
     tukey_general_note,
 )
 from yieldtrial.stats.inference import (  # the constants re-exported: first defined here
@@ -136,7 +136,8 @@ def _check_level(value: float, name: str) -> float:
     return check_probability(value, name)  # the one rule of every entry point
 
 
-def _controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
+def checked_controls(mm: MeansModel, control: str | Sequence[str]) -> list[str]:
+    """Return the control level(s) as distinct level texts, refused when not levels."""
     items = list(as_labels(control))  # 1, 1.0 and "1" name the same level
     if not items:
         raise DataValidationError("control must name at least one treatment level")
@@ -928,7 +929,7 @@ def compare_means_to_control(
 
         margin_pct = check_margin_pct(margin_pct, where="compare_to_control")
     warn_fraction_pct("margin_pct", margin_pct)
-    controls = _controls(mm, control)
+    controls = checked_controls(mm, control)
     treatments = [lv for lv in mm.levels if lv not in controls]
     if not treatments:
         raise DataValidationError(
@@ -1228,12 +1229,12 @@ def pairwise_means(
          a      c    True
          b      c    True
     """
-    return _pairwise_means(
+    return pairwise_means_core(
         mm, method=method, alpha=alpha, protected=protected, anova_p=anova_p, need_critical=True
     )
 
 
-def _pairwise_means(
+def pairwise_means_core(
     mm: MeansModel,
     *,
     method: str,
@@ -1298,7 +1299,7 @@ def _pairwise_means(
                 # stated error) is the family's note, the same as pairwise_means'
                 only_p = not need_critical and g < len(groups) - 1
                 extra = {"need_critical": False} if only_p else {}
-                p_adj[rows], crit[rows], general_note, error = _tukey_adjusted(
+                p_adj[rows], crit[rows], general_note, error = tukey_adjusted_with_error(
                     t[rows], mm.cov, value, alpha=alpha, **extra
                 )
                 borderline.append((p_adj[rows], error))

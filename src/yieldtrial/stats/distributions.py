@@ -243,7 +243,7 @@ CHI_DF_LIMIT = 1e20
 
 
 @lru_cache(maxsize=64)
-def _chi_nodes(df: float, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+def chi_nodes(df: float, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """Composite Gauss-Legendre nodes/weights (pdf included) for s = sqrt(chi2_df / df).
 
     Panels are bounded by quantiles from 1e-15 to 1 - 1e-15 so that both tails (which
@@ -374,7 +374,7 @@ def _exact_exceedances(cs: np.ndarray, lam: np.ndarray, df: float, two_sided: bo
     if todo.size == 0:
         return out
     y_nodes, y_weights = _gauss_legendre_nodes(lam)
-    s_nodes, s_weights = _chi_nodes(df)
+    s_nodes, s_weights = chi_nodes(df)
     values, counts = _lambda_groups(lam)
     budget = _EXACT_BLOCK_ELEMENTS
     s_step = max(1, min(s_nodes.size, budget // max(y_nodes.size, 1)))
@@ -472,7 +472,7 @@ def _tabulated_exceedances(
     key = np.sort(np.round(np.asarray(lam, dtype=float), 9))
     spline, lo, hi = _normal_curve_table(np.ascontiguousarray(key).tobytes(), two_sided)
     c_all = np.atleast_1d(np.asarray(cs, dtype=float))
-    s_nodes, s_weights = _chi_nodes(df)
+    s_nodes, s_weights = chi_nodes(df)
     r = c_all[:, None] * s_nodes[None, :]
     h = np.zeros(r.shape)
     h[r < lo] = 1.0
@@ -680,7 +680,7 @@ def dunnett_critical_value(
     if lam is not None:
         # the value depends on corr only through the product-form factors: cache on them
         key = tuple(np.round(np.sort(lam), 13).tolist())
-        return _dunnett_critical_cached(key, float(df), sided, float(confidence))
+        return dunnett_critical_cached(key, float(df), sided, float(confidence))
     # general correlation (seeded QMC, deterministic): cache on the rounded matrix
     build = _build_df(float(df if curve_df is None else max(df, curve_df)))
     key = _on_same_matrix("curve_key", r, lambda m: np.round(m, 12).tobytes())
@@ -702,7 +702,7 @@ def _dunnett_critical_qmc_cached(
 
 
 @lru_cache(maxsize=256)
-def _dunnett_critical_cached(
+def dunnett_critical_cached(
     lam: tuple[float, ...], df: float, alternative: str, confidence: float
 ) -> tuple[float, MvtProbability]:
     """Product-form critical value for sorted factors ``lam`` (cached).
@@ -875,7 +875,7 @@ def _range_tail_direct(q: np.ndarray, k: int, df: float, *, upper: bool) -> np.n
     from scipy.special import log_ndtr
 
     z, dens, log_phi = _range_z_nodes(int(k))
-    s_nodes, s_weights = _chi_nodes(float(df), _RANGE_CHI_ORDER)
+    s_nodes, s_weights = chi_nodes(float(df), _RANGE_CHI_ORDER)
     out = np.empty(q.size)
     step = max(1, 1_000_000 // (z.size * s_nodes.size))
     for start in range(0, q.size, step):
@@ -917,7 +917,7 @@ def _range_sf_many(values: np.ndarray, k: int, df: float) -> np.ndarray:
     """
     from yieldtrial.stats._spline import CubicSpline  # scipy.interpolate's, bit for bit
 
-    s_nodes, s_weights = _chi_nodes(float(df), _RANGE_CHI_ORDER)
+    s_nodes, s_weights = chi_nodes(float(df), _RANGE_CHI_ORDER)
     floor = np.log(np.finfo(float).tiny)
     q_grid = np.arange(0.0, float(values[-1]) + 0.01, 0.005)
     w_top = float(q_grid[-1] * s_nodes.max())
@@ -1336,11 +1336,11 @@ def tukey_adjusted(
     note : str or None
         None for the studentized range; else the method and its stated accuracy.
     """
-    p_adj, crit, note, _ = _tukey_adjusted(statistics, cov, df, alpha=alpha)
+    p_adj, crit, note, _ = tukey_adjusted_with_error(statistics, cov, df, alpha=alpha)
     return p_adj, crit, note
 
 
-def _tukey_adjusted(
+def tukey_adjusted_with_error(
     statistics: np.ndarray,
     cov: Any,
     df: float,
@@ -1395,7 +1395,7 @@ def _with_chi_rule(curve: Any, df: float) -> Any:
     """
     from dataclasses import replace
 
-    return replace(curve, chi_rule=_chi_nodes(df) if np.isfinite(df) else (np.ones(1), np.ones(1)))
+    return replace(curve, chi_rule=chi_nodes(df) if np.isfinite(df) else (np.ones(1), np.ones(1)))
 
 
 #: Above this df the general curve is built for a known variance (:func:`_build_df`).
@@ -1502,7 +1502,7 @@ def _dunnett_curve_cached(
     # digits on the far correlations, at a quarter of the cost of each check (5 ms with 16,
     # a tenth of a structured design's curve); every call states its error with its own
     # df's full rule (_with_chi_rule)
-    scale: dict[str, Any] = {"df": build_df, "chi_rule": _chi_nodes(build_df, 4)}
+    scale: dict[str, Any] = {"df": build_df, "chi_rule": chi_nodes(build_df, 4)}
 
     def build(**options: Any) -> Any:
         if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL and fit.rule_is_accurate():
@@ -1584,7 +1584,7 @@ def _pairwise_curve_cached(cov_bytes: bytes, k: int) -> Any:
         r_grid,
         exceed0,
         np.inf,
-        _chi_nodes(np.inf),
+        chi_nodes(np.inf),
         two_sided=True,
         max_points=PAIRWISE_MAX_POINTS,
     )

@@ -308,14 +308,14 @@ def factorial_anova(
     """
     from yieldtrial.stats._univariate import f_sf  # scipy.stats.f.sf, bit for bit
     from yieldtrial.stats.model import (
-        _check_columns,
+        check_columns,
         least_squares,
         model_matrix,
         reference_grid_means,
     )
 
     check_alpha(alpha)
-    _check_columns(
+    check_columns(
         data, {"response": response, "factor_a": factor_a, "factor_b": factor_b, "block": block}
     )
     used_cols = [c for c in (response, factor_a, factor_b, block) if c is not None]

@@ -78,10 +78,10 @@ from yieldtrial.io.checks import message_number
 from yieldtrial.stats._common import check_alpha, two_factor_columns
 from yieldtrial.stats.model import (
     Term,
-    _check_columns,
-    _levels_of,
-    _numeric_response,
+    check_columns,
+    levels_of,
     model_matrix,
+    numeric_response,
 )
 from yieldtrial.stats.results import MeansModel, Provenance
 
@@ -716,7 +716,7 @@ def _missing(
     labels = {}
     codes = {}
     for f in cell_factors:
-        codes[f], labels[f] = _levels_of(data[f], column=f)
+        codes[f], labels[f] = levels_of(data[f], column=f)
     shape = tuple(len(labels[f]) for f in cell_factors)
     seen = np.zeros(shape, dtype=bool)
     recorded = np.zeros(shape, dtype=bool)
@@ -857,7 +857,7 @@ def mixed_model(
         incomplete_block=incomplete_block, row=row, column=column, whole_plot=whole_plot,
         sub_plot=sub_plot, horizontal=horizontal, vertical=vertical, blocks=blocks,
     )  # fmt: skip
-    _check_columns(data, {"response": response, **spec.columns})
+    check_columns(data, {"response": response, **spec.columns})
     used_columns = list(dict.fromkeys(spec.columns.values()))
     if response in used_columns or len(used_columns) != len(spec.columns):
         raise DataValidationError(
@@ -873,7 +873,7 @@ def mixed_model(
             data, row=spec.columns["row"], column=spec.columns["column"], design=design,
             block=spec.columns["block"] if design == "row_column" else None,
         )  # fmt: skip
-    y_all = _numeric_response(data, response)
+    y_all = numeric_response(data, response)
     observed = ~np.isnan(y_all)
     missing = _missing(data, observed, spec.cell_factors, response)
     used = data.loc[observed].copy()
@@ -884,7 +884,7 @@ def mixed_model(
     codes: dict[str, np.ndarray] = {}
     levels: dict[str, tuple[str, ...]] = {}
     for col in used_columns:
-        all_codes, all_labels = _levels_of(data[col], column=col)
+        all_codes, all_labels = levels_of(data[col], column=col)
         if col in spec.treatments:
             all_codes, all_labels = _default_levels(data, col, spec, all_codes, all_labels)
         present = np.unique(all_codes[observed])

@@ -496,7 +496,7 @@ def reference_grid_means(
 # --------------------------------------------------------------------------- data checks
 
 
-def _levels_of(
+def levels_of(
     series: pd.Series, *, column: str, narrow: bool = False
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Integer codes and string labels of a factor column (categorical order kept).
@@ -549,7 +549,8 @@ def _levels_of(
     return codes, str_labels
 
 
-def _numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
+def numeric_response(data: pd.DataFrame, response: str) -> np.ndarray:
+    """Return the response column as floats (NaN for blanks), refused when text or infinite."""
     values = numeric_column(
         data, response, fix="Fix or blank the value (a blank is treated as a missing plot)."
     )
@@ -608,7 +609,8 @@ def _has(data: pd.DataFrame, column: Any) -> bool:
         return False
 
 
-def _check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
+def check_columns(data: pd.DataFrame, columns: Mapping[str, str | None]) -> None:
+    """Refuse a table that is not a DataFrame or lacks (or repeats) a column the model reads."""
     if not isinstance(data, pd.DataFrame):
         raise DataValidationError(not_a_frame_message(data))
     missing = [
@@ -931,7 +933,7 @@ _FIT_CACHE_SIZE = 4
 _fit_cache: OrderedDict[tuple[Any, ...], DesignFit] = OrderedDict()
 
 
-def _fit_key(
+def fit_key(
     data: pd.DataFrame, columns: Sequence[str | None], args: tuple[Any, ...]
 ) -> tuple[Any, ...] | None:
     """Content key of a fit: the used columns' values, dtypes, categories and the index."""
@@ -1171,7 +1173,7 @@ def fit(
     factors = design_factors(design, treatment=treatment, block=block, row=row, column=column)
     args = (response, treatment, block, design, row, column)
     if response is None:  # skipped by the cache key, then a KeyError reading the column
-        _check_columns(data, {"response": response})
+        check_columns(data, {"response": response})
     if isinstance(data, pd.DataFrame):  # before the cache key reads each column's dtype
         named = {"response": response, "treatment": treatment, "block": block}
         repeated_columns(data, {**named, "row": row, "column": column})
@@ -1179,7 +1181,7 @@ def fit(
             from yieldtrial.io.validation import check_shared_positions
 
             check_shared_positions(data, row=str(row), column=str(column))
-    key = _fit_key(data, [response, *factors], args)
+    key = fit_key(data, [response, *factors], args)
     level_free = None
     if key is not None and key not in _fit_cache:
         # the same plots with the treatment levels in another order (a report's ANOVA on the
@@ -1247,7 +1249,7 @@ def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) ->
     ):
         return None
     try:
-        codes, labels = _levels_of(data[treatment], column=treatment, narrow=True)
+        codes, labels = levels_of(data[treatment], column=treatment, narrow=True)
     except DataValidationError:
         return None  # the fit itself names the problem
     where = {label: i for i, label in enumerate(model.levels)}
@@ -1312,7 +1314,7 @@ def cached_fit(
     """Return ``cache[key]`` (most recently used) or ``compute()``, kept among the last ``size``.
 
     The least-recently-used fit cache of :func:`fit` and of
-    :func:`yieldtrial.stats.trial_analysis.model_fit`; ``key`` None (:func:`_fit_key` could
+    :func:`yieldtrial.stats.trial_analysis.model_fit`; ``key`` None (:func:`fit_key` could
     not hash the data) computes without caching.
     """
     if key is not None and key in cache:
@@ -1396,7 +1398,7 @@ def _fit(
     column: str | None,
 ) -> DesignFit:
     """Fit the model (the uncached work behind :func:`fit`)."""
-    _check_columns(
+    check_columns(
         data,
         {
             "response": response,
@@ -1413,12 +1415,12 @@ def _fit(
     if data.shape[0] == 0:
         raise DataValidationError("data has no rows; expected one row per plot.")
 
-    y_all = _numeric_response(data, response)
+    y_all = numeric_response(data, response)
     observed = ~np.isnan(y_all)
     all_codes: dict[str, np.ndarray] = {}
     all_labels: dict[str, tuple[str, ...]] = {}
     for f in factors:
-        all_codes[f], all_labels[f] = _levels_of(data[f], column=f, narrow=True)
+        all_codes[f], all_labels[f] = levels_of(data[f], column=f, narrow=True)
 
     missing = _missing_cells(
         data, observed, design=design, factors=factors, labels=all_labels, codes=all_codes

@@ -746,10 +746,10 @@ def _tukey_pair_verdicts(
     mm: MeansModel, alpha_lower: float, alpha_upper: float
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Significance matrices at both levels from ``pairwise_means(mm, "tukey")``'s P values."""
-    from yieldtrial.stats.compare import _pairwise_means
+    from yieldtrial.stats.compare import pairwise_means_core
 
     # only the adjusted P values: no critical value's root search per df (stop 40)
-    pairs = _pairwise_means(
+    pairs = pairwise_means_core(
         mm, method="tukey", alpha=alpha_lower, protected=True, anova_p=None, need_critical=False
     )
     position = {level: i for i, level in enumerate(mm.levels)}

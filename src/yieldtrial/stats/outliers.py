@@ -94,14 +94,14 @@ def _residual_table(
     from yieldtrial.stats._stratum_fit import stratum_table
     from yieldtrial.stats._stratum_fit import studentize as _studentize
     from yieldtrial.stats.model import fit
-    from yieldtrial.stats.residual_checks import _label_columns, _strata_factors
+    from yieldtrial.stats.residual_checks import label_columns, strata_factors
 
     if design in _STRATA_DESIGNS:
         if block is None:
             raise DataValidationError(
                 f"design={design!r} needs block=<column of the block/replicate labels>."
             )
-        first, second = _strata_factors(
+        first, second = strata_factors(
             design, treatment=treatment, given=factors, row=row, column=column
         )
         stratum = stratum_table(
@@ -137,7 +137,7 @@ def _residual_table(
     }
 
     def labels(rows: np.ndarray) -> dict[str, np.ndarray]:
-        return _label_columns(model, treatment=treatment, plot_id=plot_id, rows=rows)
+        return label_columns(model, treatment=treatment, plot_id=plot_id, rows=rows)
 
     return numbers, labels, model.df_error, model.formula, "residual"
 

@@ -314,13 +314,13 @@ def _critical(
         from yieldtrial.stats.distributions import tukey_critical_value
 
         return tukey_critical_value(n_treatments, df, alpha=alpha) / np.sqrt(2.0)
-    from yieldtrial.stats.distributions import _dunnett_critical_cached
+    from yieldtrial.stats.distributions import dunnett_critical_cached
 
     # t - 1 equally replicated treatments against one control: product form, factors
     # sqrt(1/2) (the key dunnett_critical_value uses for this correlation matrix)
     lam = round(float(np.sqrt(0.5)), 13)
     sided = "two-sided" if two else "greater"
-    crit, _ = _dunnett_critical_cached((lam,) * (n_treatments - 1), df, sided, 1.0 - alpha)
+    crit, _ = dunnett_critical_cached((lam,) * (n_treatments - 1), df, sided, 1.0 - alpha)
     return crit
 
 
@@ -355,9 +355,9 @@ def _power(crit: float, df: float, ncp: np.ndarray, two_sided: bool) -> np.ndarr
     # the power is 1 to double precision long before 1e12 (keeps the rules finite)
     delta = np.minimum(np.atleast_1d(np.asarray(ncp, dtype=float)), 1e12)
     if crit * _spread_of_s(df) <= 1.0:
-        from yieldtrial.stats.distributions import _chi_nodes
+        from yieldtrial.stats.distributions import chi_nodes
 
-        s, w = _chi_nodes(float(df))
+        s, w = chi_nodes(float(df))
         cs = crit * s[None, :]
         out = special.ndtr(delta[:, None] - cs) @ w
         if two_sided:

@@ -506,7 +506,7 @@ def diagnostics(
     stratum_fit: Provenance | None = None
     extra_findings: list[str] = []
     if design in STRATA_DESIGNS:
-        first, second = _strata_factors(
+        first, second = strata_factors(
             design,
             treatment=treatment,
             given={
@@ -770,7 +770,7 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
 
     used = model.data
     internal, external = studentized_residuals(model)
-    labels = _label_columns(model, treatment=treatment, plot_id=plot_id)
+    labels = label_columns(model, treatment=treatment, plot_id=plot_id)
     if copy_on_write():
         # the fit's own columns, not copied into one block of five (5.9 million plots:
         # 225 MB, held with the fit by the report's diagnostics); pandas copies a column
@@ -806,7 +806,7 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
     )
 
 
-def _label_columns(
+def label_columns(
     model: DesignFit, *, treatment: str, plot_id: str, rows: np.ndarray | None = None
 ) -> dict[str, Any]:
     """``plot_id``, ``treatment`` and ``block`` of the residual table, as text columns.
@@ -858,7 +858,7 @@ def _inferred_text_dtype() -> Any:
     return pd.DataFrame({"x": np.array(["x"], dtype=object)})["x"].dtype
 
 
-def _strata_factors(
+def strata_factors(
     design: str,
     *,
     treatment: str | None,

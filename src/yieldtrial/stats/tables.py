@@ -16,7 +16,7 @@ from yieldtrial.io.checks import check_alpha, check_probability
 from yieldtrial.stats._common import default_design
 from yieldtrial.stats.compare import (
     PAIRWISE_METHODS,
-    _controls,
+    checked_controls,
     compare_means_to_control,
     pairwise_means,
 )
@@ -171,7 +171,7 @@ def means_table(
         low, high = est - crit * se, est + crit * se
     controls: list[str] = []
     if control is not None:
-        controls = _controls(mm, control)
+        controls = checked_controls(mm, control)
     # one (difference, %, p) triple per control; the first control's columns have fixed names
     vs_columns: dict[str, np.ndarray] = {}
     basis = mm.contrast_basis

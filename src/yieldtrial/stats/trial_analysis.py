@@ -460,7 +460,7 @@ def model_fit(
         trial with random blocks: the RCBD model fitted, its ``design`` and provenance
         ``"augmented"``) or :func:`yieldtrial.stats.augmented.augmented_anova`.
     """
-    from yieldtrial.stats.model import _fit_key, cached_fit
+    from yieldtrial.stats.model import cached_fit, fit_key
 
     args = (
         "model_fit",
@@ -468,7 +468,7 @@ def model_fit(
         alpha,
         response,
     )
-    key = _fit_key(data, list(data.columns), args)
+    key = fit_key(data, list(data.columns), args)
     return cached_fit(
         _model_fit_cache, _MODEL_FIT_CACHE_SIZE, key,
         lambda: _model_fit(data, columns=columns, alpha=alpha, response=response),

@@ -90,7 +90,7 @@ def _complete_cells(columns: dict[str, Any]) -> tuple[list[str], str] | None:
     return None
 
 
-def _absent_cells(ctx: ReportContext) -> pd.DataFrame:
+def absent_cells(ctx: ReportContext) -> pd.DataFrame:
     """Return the plots of a design with a fixed layout that have no row in the plot table.
 
     Every block of an RCBD holds every treatment once (every replicate of an alpha or
@@ -253,7 +253,7 @@ def _absent_row(
     columns: dict[str, Any],
     lang: str,
 ) -> dict[str, Any]:
-    """One absent plot: its labels and display text (see :func:`_absent_cells`)."""
+    """One absent plot: its labels and display text (see :func:`absent_cells`)."""
     if columns.get("design") == "latin":
         present = _given(present)  # a Latin square's labels are always passed as text
         row, column = cell
@@ -294,7 +294,7 @@ def quality_section(ctx: ReportContext) -> Section:
     blocks: list[Any] = []
     missing = attr_or(ctx.trial, "missing_plots", None)
     n_missing = 0 if missing is None else len(missing)
-    absent = _absent_cells(ctx)
+    absent = absent_cells(ctx)
     observed = len(ctx.used)
     expected = observed + n_missing + len(absent)
     blocks.append(Paragraph(t("quality.plots", lang, expected=expected, observed=observed)))

@@ -985,13 +985,13 @@ def _compact_block_map(ax: Axes, part: pd.DataFrame) -> None:
     and margins keep their size in points and inches, so the labels stay as legible as
     on the whole field's map.  A block of many rows keeps the smallest cell and is taller.
     """
-    from yieldtrial.design.maps import _CELL_IN, _MARGINS_IN
+    from yieldtrial.design.maps import CELL_IN, MARGINS_IN
 
-    left, right, bottom, top = _MARGINS_IN
+    left, right, bottom, top = MARGINS_IN
     n_rows = int(part["row"].max() - part["row"].min()) + 1
     n_cols = int(part["column"].max() - part["column"].min()) + 1
-    cell = min(_CELL_IN, max(BLOCK_MAP_MIN_CELL_IN, (BLOCK_MAP_MAX_IN - bottom - top) / n_rows))
-    if cell >= _CELL_IN:
+    cell = min(CELL_IN, max(BLOCK_MAP_MIN_CELL_IN, (BLOCK_MAP_MAX_IN - bottom - top) / n_rows))
+    if cell >= CELL_IN:
         return
     width, height = n_cols * cell + left + right, n_rows * cell + bottom + top
     figure = cast("MplFigure", ax.figure)
@@ -1007,7 +1007,7 @@ def _readable_cell_labels(ax: Axes) -> None:
     were 4 pt.  They grow to :data:`_PRINTED_LABEL_PT` on the page, as far as the widest
     label still fits its cell (never smaller than 8 pt at figure size).
     """
-    from yieldtrial.design.maps import _CELL_IN
+    from yieldtrial.design.maps import CELL_IN
 
     width = float(cast("MplFigure", ax.figure).get_figwidth())
     if width <= _PAGE_FIGURE_IN or not ax.texts:
@@ -1015,14 +1015,14 @@ def _readable_cell_labels(ax: Axes) -> None:
     lines = [text.get_text().split("\n") for text in ax.texts]
     widest = max(len(line) for parts in lines for line in parts)
     tallest = max(len(parts) for parts in lines)
-    cell_pt = _CELL_IN * 72
+    cell_pt = CELL_IN * 72
     fits = min(0.85 * cell_pt / (0.6 * max(widest, 1)), 0.8 * cell_pt / (1.25 * tallest))
     size = max(8.0, min(_PRINTED_LABEL_PT * width / _PAGE_FIGURE_IN, fits))
     for text in ax.texts:
         text.set_fontsize(size)
 
 
-def _whole_plot_keys(ctx: ReportContext) -> pd.Series | None:
+def whole_plot_keys(ctx: ReportContext) -> pd.Series | None:
     """Whole plot (main plot) of each plot of a split plot, else None.
 
     The ``main_plot`` column ``yieldtrial design split_plot`` writes, else the block and
@@ -1101,7 +1101,7 @@ def field_map_section(ctx: ReportContext) -> Section | None:
         book["block"] = used["block"]
         if "incomplete_block" in used.columns:  # alpha lattice: its blocks outlined too
             book["incomplete_block"] = used["incomplete_block"]
-    whole_plots = _whole_plot_keys(ctx)
+    whole_plots = whole_plot_keys(ctx)
     if whole_plots is not None:  # split plot: its whole plots outlined
         book["main_plot"] = whole_plots
     try:

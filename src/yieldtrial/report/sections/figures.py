@@ -302,9 +302,9 @@ def figures_section(ctx: ReportContext) -> Section:
             dict.fromkeys(str(r["plot_id"]) for r in ctx.results.get("suspect_plots") or [])
         )
 
-        from yieldtrial.report.sections.extra import _whole_plot_keys
+        from yieldtrial.report.sections.extra import whole_plot_keys
 
-        whole_plots = _whole_plot_keys(ctx)
+        whole_plots = whole_plot_keys(ctx)
         if whole_plots is not None:  # split plot: its whole plots (and blocks) outlined
             keys = dict(zip(ctx.plots["plot_id"].astype(str), whole_plots, strict=True))
             data["main_plot"] = data["plot_id"].astype(str).map(keys)
@@ -384,10 +384,10 @@ def _draw_interaction(
     wide: pd.DataFrame, first: str, second: str, ylabel: str, marks: FigureMarks
 ) -> Axes:
     """Draw one line per column of ``wide`` across its rows (the cell means)."""
-    from yieldtrial.plotting import _new_axes, rc_fonts
+    from yieldtrial.plotting import new_axes, rc_fonts
 
     with rc_fonts():
-        ax = _new_axes(None, (6.0, 3.6))
+        ax = new_axes(None, (6.0, 3.6))
         x = list(range(len(wide.index)))
         for j, level in enumerate(wide.columns):
             ax.plot(x, wide[level].to_numpy(), marker="osD^v<>"[j % 7], label=str(level))

@@ -126,10 +126,10 @@ def _n_plots_missing(ctx: ReportContext) -> int:
     A split plot's field book with a lost sub-plot deleted has no empty cell, but its
     combination is missing from its block all the same (the data-quality section lists it).
     """
-    from yieldtrial.report.sections.data import _absent_cells
+    from yieldtrial.report.sections.data import absent_cells
 
     missing = attr_or(ctx.trial, "missing_plots", None)
-    return (0 if missing is None else len(missing)) + len(_absent_cells(ctx))
+    return (0 if missing is None else len(missing)) + len(absent_cells(ctx))
 
 
 def _f_critical(row: dict[str, Any], df_den: float) -> dict[str, float]:
@@ -166,10 +166,10 @@ def _mixed_section(ctx: ReportContext) -> Section:
     columns.append(Column("p_value", t("col.p", lang), "pvalue"))
     kr = getattr(a, "ddf", None) == "kenward-roger"
     caption = "anova.mixed_caption_kr" if kr else "anova.mixed_caption"
-    k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
+    k2, squared = anova_scale(ctx) ** 2, squared_unit(ctx)
 
     def footer(style: NumberStyle) -> list[tuple[str, str]]:
-        lines = [(t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style))]
+        lines = [(t("footer.grand_mean", lang), both_units(ctx, a.grand_mean, style))]
         residual = f"{fmt_number(a.residual_variance * k2, 1, style)} {squared}"
         lines.append((t("footer.residual_variance", lang), residual))
         cv = a.cv_pct
@@ -183,7 +183,7 @@ def _mixed_section(ctx: ReportContext) -> Section:
                 lines.append((t("footer.error_cv", lang, error=label), cv_text))
         return lines
 
-    anova = Table("anova", columns, rows, t(caption, lang, unit=_anova_unit(ctx)))
+    anova = Table("anova", columns, rows, t(caption, lang, unit=anova_unit(ctx)))
     anova.footer = footer_as_table(anova, footer)
     blocks: list[Any] = [anova, _variance_components_table(ctx)]
     if a.two_factor:
@@ -197,7 +197,7 @@ def _mixed_section(ctx: ReportContext) -> Section:
 
 def _sed_table(ctx: ReportContext, sed: Any, caption: str) -> Table:
     """Tabulate SED, df and LSD per kind of comparison, in the report's unit."""
-    lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
+    lang, k, unit = ctx.s.lang, anova_scale(ctx), anova_unit(ctx)
     rows = []
     for row in sed.to_dict("records"):
         key = f"sed.{row['comparison']}"
@@ -219,25 +219,25 @@ def _sed_table(ctx: ReportContext, sed: Any, caption: str) -> Table:
     return Table("sed", columns, rows, t(caption, lang))
 
 
-def _anova_scale(ctx: ReportContext) -> float:
+def anova_scale(ctx: ReportContext) -> float:
     """Factor from the ANOVA's response (kg/ha) to the report's unit (1 when the same)."""
     return float(ctx.s.factor) if ctx.s.ycol == "yield_kg_ha" else 1.0
 
 
-def _anova_unit(ctx: ReportContext) -> str:
+def anova_unit(ctx: ReportContext) -> str:
     """Return the ANOVA table's unit as shown: the report's unit when the response is kg/ha."""
     return ctx.s.unit if ctx.s.ycol == "yield_kg_ha" else "kg/ha"
 
 
-def _squared_unit(ctx: ReportContext) -> str:
+def squared_unit(ctx: ReportContext) -> str:
     """Return the unit of a variance of yield as shown, e.g. ``(kg/mu)²`` (zh: localized later)."""
-    return f"({_anova_unit(ctx)})²"
+    return f"({anova_unit(ctx)})²"
 
 
 def _variance_components_table(ctx: ReportContext) -> Table:
     """Tabulate the REML variance components in the report's unit squared."""
     lang, vc = ctx.s.lang, ctx.anova.variance_components
-    k2, squared = _anova_scale(ctx) ** 2, _squared_unit(ctx)
+    k2, squared = anova_scale(ctx) ** 2, squared_unit(ctx)
     rows = [
         {
             "component": source_label(str(row["component"]), lang),
@@ -271,7 +271,7 @@ def footer_as_table(
     return build(REPORT_NUMBER_STYLE)
 
 
-def _both_units(ctx: ReportContext, value: float, style: NumberStyle | None = None) -> str:
+def both_units(ctx: ReportContext, value: float, style: NumberStyle | None = None) -> str:
     """Format a kg/ha value in the report's unit, followed by kg/ha when that differs.
 
     The kg/ha value is in brackets, full-width ones in a Chinese report ("616.72 kg/亩
@@ -319,15 +319,15 @@ def _ss_table(
 
 def _augmented_section(ctx: ReportContext) -> Section:
     lang, a = ctx.s.lang, ctx.anova
-    k2 = _anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
-    caption = t("anova.augmented_caption", lang, unit=_anova_unit(ctx))
+    k2 = anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
+    caption = t("anova.augmented_caption", lang, unit=anova_unit(ctx))
     first = _ss_table("anova", a.table, caption, lang, a.df_error, k2)
     first.footer = footer_as_table(
         first,
         lambda style: [
-            (t("footer.grand_mean", lang), _both_units(ctx, a.grand_mean, style)),
-            (t("footer.adjusted_mean", lang), _both_units(ctx, a.overall_adjusted_mean, style)),
-            (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1, style)} {_squared_unit(ctx)}"),
+            (t("footer.grand_mean", lang), both_units(ctx, a.grand_mean, style)),
+            (t("footer.adjusted_mean", lang), both_units(ctx, a.overall_adjusted_mean, style)),
+            (t("footer.mse", lang), f"{fmt_number(a.mse * k2, 1, style)} {squared_unit(ctx)}"),
             (t("footer.df_error", lang), str(a.df_error)),
             (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS, style)),
             (t("footer.checks", lang), ("、" if lang == "zh" else ", ").join(a.checks)),

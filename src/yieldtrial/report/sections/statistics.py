@@ -35,12 +35,12 @@ from yieldtrial.report.entries import (
 from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, letters_name, t
 from yieldtrial.report.model import Column, NumberStyle, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
-    _anova_scale,
-    _anova_unit,
-    _both_units,
-    _squared_unit,
+    anova_scale,
+    anova_unit,
+    both_units,
     footer_as_table,
     model_anova_section,
+    squared_unit,
 )
 
 __all__ = [
@@ -64,7 +64,7 @@ def anova_section(ctx: ReportContext) -> Section:
     df_of = {
         str(source): float(df) for source, df in zip(table["source"], table["df"], strict=True)
     }
-    k2 = _anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
+    k2 = anova_scale(ctx) ** 2  # sums of squares in the report's unit, squared
     rows = []
     for row in table.to_dict("records"):
         source = str(row["source"])
@@ -104,7 +104,7 @@ def anova_section(ctx: ReportContext) -> Section:
     if tested_against:
         columns.append(Column("error_term", t("col.error_term", lang), "text"))
     notes = _interaction_notes(a, lang)
-    anova = Table("anova", columns, rows, t("anova.caption", lang, unit=_anova_unit(ctx)), notes)
+    anova = Table("anova", columns, rows, t("anova.caption", lang, unit=anova_unit(ctx)), notes)
     hsd = _hsd(ctx) if ctx.single_error else None
     anova.footer = footer_as_table(
         anova,
@@ -130,9 +130,9 @@ def _single_error_footer(
     """
     s, lang, a = ctx.s, ctx.s.lang, ctx.anova
     # a mean square in the unit squared, as the mixed model's residual variance
-    mse = f"{fmt_number(a.mse * _anova_scale(ctx) ** 2, 1, style)} {_squared_unit(ctx)}"
+    mse = f"{fmt_number(a.mse * anova_scale(ctx) ** 2, 1, style)} {squared_unit(ctx)}"
     footer = [
-        (_grand_mean_label(ctx), _both_units(ctx, a.grand_mean, style)),
+        (_grand_mean_label(ctx), both_units(ctx, a.grand_mean, style)),
         (t("footer.mse", lang), mse),
         (t("footer.df_error", lang), str(a.df_error)),
         (t("footer.cv", lang), fmt_number(a.cv_pct, CV_DIGITS, style)),
@@ -140,11 +140,11 @@ def _single_error_footer(
     mean = "" if getattr(a, "balanced", True) else "_mean"  # unbalanced: one SED per pair
     alpha = f"{s.alpha:g}"
     footer += [
-        (t(f"footer.sed{mean}", lang), _both_units(ctx, a.sed, style)),
-        (t(f"footer.lsd{mean}", lang, alpha=alpha), _both_units(ctx, a.lsd, style)),
+        (t(f"footer.sed{mean}", lang), both_units(ctx, a.sed, style)),
+        (t(f"footer.lsd{mean}", lang, alpha=alpha), both_units(ctx, a.lsd, style)),
     ]
     if hsd is not None:
-        footer.append((t("footer.hsd", lang, alpha=alpha), _both_units(ctx, hsd, style)))
+        footer.append((t("footer.hsd", lang, alpha=alpha), both_units(ctx, hsd, style)))
     if a.relative_efficiency is not None:
         footer.append((t("footer.re", lang), fmt_number(a.relative_efficiency, 2, style)))
     return footer
@@ -187,15 +187,15 @@ def _strata_footer(
     Numbers in ``style`` (:func:`footer_as_table`).
     """
     lang, a = ctx.s.lang, ctx.anova
-    footer = [(_grand_mean_label(ctx), _both_units(ctx, a.grand_mean, style))]
+    footer = [(_grand_mean_label(ctx), both_units(ctx, a.grand_mean, style))]
     errors = [str(e) for e in dict.fromkeys(a.table["error_term"]) if isinstance(e, str) and e]
     cv = a.cv_pct if isinstance(a.cv_pct, dict) else dict.fromkeys(errors, a.cv_pct)
     by_source = a.table.set_index(a.table["source"].astype(str))
     for error in errors:
         label = spaced(source_label(error, lang), lang, after=True)  # 误差 a 均方
         if error in by_source.index:
-            ms = fmt_number(by_source.at[error, "mean_sq"] * _anova_scale(ctx) ** 2, 1, style)
-            ms += f" {_squared_unit(ctx)}"  # in the unit squared, as the Error mean square
+            ms = fmt_number(by_source.at[error, "mean_sq"] * anova_scale(ctx) ** 2, 1, style)
+            ms += f" {squared_unit(ctx)}"  # in the unit squared, as the Error mean square
             footer.append((t("footer.error_ms", lang, error=label), ms))
             footer.append((t("footer.error_df", lang, error=label), f"{df_of[error]:g}"))
         if error in cv:
@@ -207,7 +207,7 @@ def _strata_footer(
 
 def _sed_table(ctx: ReportContext, sed: pd.DataFrame) -> Table:
     """Tabulate the SED, df and LSD for each kind of comparison, in the report's unit."""
-    lang, k, unit = ctx.s.lang, _anova_scale(ctx), _anova_unit(ctx)
+    lang, k, unit = ctx.s.lang, anova_scale(ctx), anova_unit(ctx)
     # the descriptions name the factors; the bare "main" and "sub" of a generated field book
     # read as the kinds of plot ("two whole-plot factor means"), as in Chinese
     named = lang == "en" and not set(ctx.s.factors) & set(DEFAULT_FACTORS_EN)
