@@ -41,7 +41,8 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
     Only a run of the whole suite (``python -m pytest``, no paths: the ``testpaths``) is
     spread over one worker process per usable CPU (``-n <CPUs> --dist loadfile``, see
-    :func:`_usable_cpus`; nothing changes on one CPU); a run of named
+    :func:`_usable_cpus`; nothing changes on one CPU), each with one BLAS thread
+    (:func:`_one_blas_thread_per_worker`); a run of named
     files or tests, a run given ``-n``/``--dist``/``-p no:xdist``, and ``--pdb`` or
     ``--collect-only`` runs stay in one process as before.  ``-n0`` forces one process.
     Runs before pytest-xdist's own hook (``tryfirst``), which turns ``-n`` into workers.
@@ -69,6 +70,26 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     if workers > 1:
         option.numprocesses = workers
         option.dist = "loadfile"
+        _one_blas_thread_per_worker()
+
+
+#: The thread-count variables of the BLAS and OpenMP libraries numpy and scipy may load.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _one_blas_thread_per_worker() -> None:
+    """Give each worker of a spread run one BLAS thread (unless the caller chose a count).
+
+    One worker per CPU, each with OpenBLAS's default of one thread per CPU, is CPUs^2
+    threads on CPUs cores: the threads of a matrix decomposition wait for cores the other
+    worker holds and spin meanwhile.  At load 7 on 2 CPUs,
+    ``tests/test_stats_augmented_prep.py`` took 41.8 CPU s (147 s) with 2 threads and
+    4.7 CPU s (28 s) with one (stop 50, docs/performance.md).  Set in the environment the
+    workers inherit, before they start and load numpy; the benchmarks and the subprocess
+    tests already run with ``OPENBLAS_NUM_THREADS=1``.
+    """
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
 
 
 def _usable_cpus() -> int:

@@ -63,22 +63,58 @@ def _split_plot_missing(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _report(folder: Path, lang: str) -> Any:
+def _alpha(tmp_path: Path) -> Path:
+    """25 treatments in blocks of 5, 3 replicates, control CK; two plots without a row."""
+    treatments = ["CK", *[f"G{i:02d}" for i in range(1, 25)]]
+    book = design.alpha_design(treatments, block_size=5, replicates=3, seed=7)
+    book = _fill(book, 5).drop(index=[31, 67])
+    book.to_csv(tmp_path / "plots.csv", index=False)
+    (tmp_path / "trial.toml").write_text(
+        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "CK"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _report(folder: Path, lang: str, *, figures: bool = False) -> Any:
+    """Build the report of ``folder`` with LSD letters.
+
+    No test here reads a letter: with the default letters (Tukey's single-step curve of
+    correlated means) the first augmented and alpha reports took 7-8 CPU s each, with LSD
+    letters 0.3-1.5 s, and every caption, table and figure the tests read is the same;
+    only the sentences naming the letter test differ (stop 50).
+    """
     report, _ = report_from_files(
-        folder / "plots.csv", folder / "trial.toml", figures=False, lang=lang
+        folder / "plots.csv", folder / "trial.toml", figures=figures, lang=lang, letters="lsd"
     )
     return report
 
 
-@pytest.fixture(scope="module")
-def augmented_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
-    """Return ``lang -> _report(_augmented(folder), lang)``, each language built once.
+#: The unchanged trials the tests read, by name (each written into its own folder).
+_TRIALS: dict[str, Callable[[Path], Path]] = {
+    "augmented": _augmented,
+    "alpha": _alpha,
+    "split_plot_missing": _split_plot_missing,
+}
 
-    About 8 s of CPU per build; the caption and block-table tests read the same report
-    (stop 45).
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """Return ``(trial, lang, figures=False) -> report``, each built once per module.
+
+    ``trial`` names a writer of :data:`_TRIALS` (``"augmented"``, ``"alpha"``,
+    ``"split_plot_missing"``), written once into a folder of its own.  The caption, table,
+    figure and methods tests of one trial and language read the same report (stop 45: the
+    augmented one; stop 50: all three, with and without figures: 11 builds instead of 27).
+    Tests that change a table build their own.
     """
-    folder = _augmented(tmp_path_factory.mktemp("augmented"))
-    return functools.cache(lambda lang: _report(folder, lang))
+    folders = functools.cache(lambda trial: _TRIALS[trial](tmp_path_factory.mktemp(trial)))
+
+    @functools.cache
+    def build(trial: str, lang: str, figures: bool = False) -> Any:
+        return _report(folders(trial), lang, figures=figures)
+
+    return build
 
 
 def _table(report: Any, key: str) -> Any:
@@ -91,8 +127,8 @@ def _table(report: Any, key: str) -> Any:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_factor_means_caption_df_has_one_decimal(tmp_path: Path, lang: str) -> None:
-    report = _report(_split_plot_missing(tmp_path), lang)
+def test_factor_means_caption_df_has_one_decimal(reports: Callable[..., Any], lang: str) -> None:
+    report = reports("split_plot_missing", lang)
     for key in ("means_main", "means_sub"):
         caption = _table(report, key).caption
         # "(Satterthwaite df, smallest 8.9)" / "（Satterthwaite 自由度，最小为 8.9）" (stop 49)
@@ -125,9 +161,9 @@ def test_factor_means_caption_df_whole_number_when_complete(tmp_path: Path) -> N
     ],
 )  # fmt: skip
 def test_augmented_means_caption_names_adjusted_means(
-    augmented_report: Callable[[str], Any], lang: str, words: str
+    reports: Callable[..., Any], lang: str, words: str
 ) -> None:
-    caption = _table(augmented_report(lang), "means").caption
+    caption = _table(reports("augmented", lang), "means").caption
     assert words in caption
     assert "LS-means" not in caption
 
@@ -136,10 +172,8 @@ def test_augmented_means_caption_names_adjusted_means(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_augmented_block_table_lists_checks_only(
-    augmented_report: Callable[[str], Any], lang: str
-) -> None:
-    table = _table(augmented_report(lang), "plots_by_block")
+def test_augmented_block_table_lists_checks_only(reports: Callable[..., Any], lang: str) -> None:
+    table = _table(reports("augmented", lang), "plots_by_block")
     assert [row["treatment"] for row in table.rows] == ["CK1", "CK2", "CK3", "CK4"]
     # every check is in every block: no dash (which marks a missing plot) in the table
     assert all(v is not None for row in table.rows for v in row.values())
@@ -172,19 +206,6 @@ def test_augmented_block_table_notes_a_missing_check_plot(tmp_path: Path) -> Non
 # --- alpha-lattice: the data-quality CV says which model it comes from -------------------
 
 
-def _alpha(tmp_path: Path) -> Path:
-    """25 treatments in blocks of 5, 3 replicates, control CK; two plots without a row."""
-    treatments = ["CK", *[f"G{i:02d}" for i in range(1, 25)]]
-    book = design.alpha_design(treatments, block_size=5, replicates=3, seed=7)
-    book = _fill(book, 5).drop(index=[31, 67])
-    book.to_csv(tmp_path / "plots.csv", index=False)
-    (tmp_path / "trial.toml").write_text(
-        '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "alpha"\ncontrol = "CK"\n',
-        encoding="utf-8",
-    )
-    return tmp_path
-
-
 def _quality_texts(report: Any) -> list[str]:
     section = next(s for s in report.sections if s.key == "quality")
     return [b.text for b in section.blocks if hasattr(b, "text")]
@@ -202,24 +223,22 @@ def _quality_texts(report: Any) -> list[str]:
                "则按 REML 残差方差计算。"),
     ],
 )  # fmt: skip
-def test_alpha_quality_names_the_model_of_its_cv(tmp_path: Path, lang: str, words: str) -> None:
+def test_alpha_quality_names_the_model_of_its_cv(
+    reports: Callable[..., Any], lang: str, words: str
+) -> None:
     # 73 plots - 1 - (3 - 1) - 3 x (5 - 1) - (25 - 1) = 34 residual df of the intra-block model
-    assert words in _quality_texts(_report(_alpha(tmp_path), lang))
+    assert words in _quality_texts(reports("alpha", lang))
 
 
-def test_fixed_model_quality_has_no_intra_block_note(tmp_path: Path) -> None:
-    folder = _augmented(tmp_path)  # Federer's fixed model: one CV, no REML
-    texts = _quality_texts(_report(folder, "en"))
+def test_fixed_model_quality_has_no_intra_block_note(reports: Callable[..., Any]) -> None:
+    texts = _quality_texts(reports("augmented", "en"))  # Federer's fixed model: one CV, no REML
     assert not any("intra-block model" in text or "REML" in text for text in texts)
 
 
 # --- augmented: the plot-yields figure draws no block lines ------------------------------
 
 
-def _figure(folder: Path, lang: str, key: str) -> Any:
-    report, _ = report_from_files(
-        folder / "plots.csv", folder / "trial.toml", figures=True, lang=lang
-    )
+def _figure(report: Any, key: str) -> Any:
     figures = [b for s in report.sections for b in s.blocks if getattr(b, "key", None) == key]
     assert len(figures) == 1, key
     return figures[0]
@@ -232,16 +251,18 @@ def _figure(folder: Path, lang: str, key: str) -> Any:
         ("zh", "各处理小区产量；标记形状表示区组（参试材料每个仅一个小区）。"),
     ],
 )
-def test_augmented_yields_figure_has_markers_only(tmp_path: Path, lang: str, caption: str) -> None:
-    figure = _figure(_augmented(tmp_path), lang, "yields")
+def test_augmented_yields_figure_has_markers_only(
+    reports: Callable[..., Any], lang: str, caption: str
+) -> None:
+    figure = _figure(reports("augmented", lang, figures=True), "yields")
     assert figure.caption == caption
     ax = figure.draw()
     assert len(ax.lines) == 5  # one series per block (the legend names the blocks)
     assert {line.get_linestyle() for line in ax.lines} == {"None"}
 
 
-def test_split_plot_yields_figure_keeps_block_lines(tmp_path: Path) -> None:
-    figure = _figure(_split_plot_missing(tmp_path), "en", "yields")
+def test_split_plot_yields_figure_keeps_block_lines(reports: Callable[..., Any]) -> None:
+    figure = _figure(reports("split_plot_missing", "en", figures=True), "yields")
     assert figure.caption == "Plot yields by treatment; lines join the plots of one block."
     assert {line.get_linestyle() for line in figure.draw().lines} == {"-"}
 
@@ -258,13 +279,13 @@ def test_split_plot_yields_figure_keeps_block_lines(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_alpha_residual_map_caption_names_positions_without_plot(
-    tmp_path: Path, lang: str, words: str
+    reports: Callable[..., Any], lang: str, words: str
 ) -> None:
-    assert _figure(_alpha(tmp_path), lang, "field").caption == words
+    assert _figure(reports("alpha", lang, figures=True), "field").caption == words
 
 
-def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
-    caption = _figure(_augmented(tmp_path), "en", "field").caption
+def test_complete_residual_map_caption_has_no_grey_note(reports: Callable[..., Any]) -> None:
+    caption = _figure(reports("augmented", "en", figures=True), "field").caption
     assert "Grey" not in caption
 
 
@@ -279,13 +300,13 @@ def test_complete_residual_map_caption_has_no_grey_note(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_augmented_residual_map_says_entries_residuals_are_zero(
-    tmp_path: Path, lang: str, expected: str
+    reports: Callable[..., Any], lang: str, expected: str
 ) -> None:
-    assert _figure(_augmented(tmp_path), lang, "field").caption == expected
+    assert _figure(reports("augmented", lang, figures=True), "field").caption == expected
 
 
-def test_alpha_residual_map_has_no_entries_note(tmp_path: Path) -> None:
-    assert "by construction" not in _figure(_alpha(tmp_path), "en", "field").caption
+def test_alpha_residual_map_has_no_entries_note(reports: Callable[..., Any]) -> None:
+    assert "by construction" not in _figure(reports("alpha", "en", figures=True), "field").caption
 
 
 # --- ranges and areas print every value with the same decimals ---------------------------
@@ -332,9 +353,9 @@ def test_moisture_range_and_areas_keep_their_decimals(
     ],
 )
 def test_augmented_conclusions_state_the_f_tests(
-    tmp_path: Path, lang: str, expected: list[str]
+    reports: Callable[..., Any], lang: str, expected: list[str]
 ) -> None:
-    report = _report(_augmented(tmp_path), lang)
+    report = reports("augmented", lang)
     section = next(s for s in report.sections if s.key == "conclusions")
     items = [item for b in section.blocks for item in getattr(b, "items", [])]
     test = {"en": "(F test against error, P = ", "zh": "（以误差作 F 检验，P = "}[lang]
@@ -349,8 +370,8 @@ def test_augmented_conclusions_state_the_f_tests(
 # --- warnings shown as bullets read as sentences -----------------------------------------
 
 
-def test_split_plot_warning_bullet_starts_with_a_capital(tmp_path: Path) -> None:
-    report = _report(_split_plot_missing(tmp_path), "en")
+def test_split_plot_warning_bullet_starts_with_a_capital(reports: Callable[..., Any]) -> None:
+    report = reports("split_plot_missing", "en")
     section = next(s for s in report.sections if s.key == "quality")
     bullets = [item for b in section.blocks if b.type == "bullets" for item in b.items]
     (warning,) = [item for item in bullets if "stratum" in item]
@@ -360,21 +381,20 @@ def test_split_plot_warning_bullet_starts_with_a_capital(tmp_path: Path) -> None
 # --- alpha-lattice: the English formula's block is the replicate -------------------------
 
 
-def test_alpha_methods_gloss_block_as_replicate(tmp_path: Path) -> None:
-    folder = _alpha(tmp_path)
-    en = str(_report(folder, "en").to_markdown())
+def test_alpha_methods_gloss_block_as_replicate(reports: Callable[..., Any]) -> None:
+    en = str(reports("alpha", "en").to_markdown())
     assert "(1 | block:incomplete\\_block)" in en
     assert (
         "In the formula, block is the replicate and incomplete\\_block the incomplete block "
         "within it." in en
     )
-    zh = str(_report(folder, "zh").to_markdown())
+    zh = str(reports("alpha", "zh").to_markdown())
     assert "产量 \\~ 重复 + 处理 + (1 | 重复:不完全区组)" in zh  # translated: no gloss needed
     assert "block" not in zh.split("## 方法")[1].split("## 数据质量")[0]
 
 
-def test_split_plot_methods_have_no_replicate_gloss(tmp_path: Path) -> None:
-    en = str(_report(_split_plot_missing(tmp_path), "en").to_markdown())
+def test_split_plot_methods_have_no_replicate_gloss(reports: Callable[..., Any]) -> None:
+    en = str(reports("split_plot_missing", "en").to_markdown())
     assert "block is the replicate" not in en
 
 
@@ -392,9 +412,9 @@ def test_split_plot_methods_have_no_replicate_gloss(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_reml_sed_table_names_its_fit_in_the_caption(
-    tmp_path: Path, lang: str, caption: str
+    reports: Callable[..., Any], lang: str, caption: str
 ) -> None:
-    table = _table(_report(_split_plot_missing(tmp_path), lang), "sed")
+    table = _table(reports("split_plot_missing", lang), "sed")
     assert table.caption == caption
     assert [c.key for c in table.columns] == ["comparison", "sed", "df", "lsd"]
 
@@ -402,10 +422,7 @@ def test_reml_sed_table_names_its_fit_in_the_caption(
 # --- alpha-lattice: the design map marks the positions of deleted rows too ---------------
 
 
-def _design_maps(folder: Path, lang: str) -> list[Any]:
-    report, _ = report_from_files(
-        folder / "plots.csv", folder / "trial.toml", figures=True, lang=lang
-    )
+def _design_maps(report: Any) -> list[Any]:
     return [b for s in report.sections if s.key == "field_map" for b in s.blocks]
 
 
@@ -417,15 +434,15 @@ def _design_maps(folder: Path, lang: str) -> list[Any]:
     ],
 )
 def test_alpha_design_map_captions_name_positions_without_plot(
-    tmp_path: Path, lang: str, words: str
+    reports: Callable[..., Any], lang: str, words: str
 ) -> None:
     """Plots 207 and 318 deleted: replicates 2 and 3 each say so; replicate 1 does not."""
-    captions = [figure.caption for figure in _design_maps(_alpha(tmp_path), lang)]
+    captions = [figure.caption for figure in _design_maps(reports("alpha", lang, figures=True))]
     assert [caption.endswith(words) for caption in captions] == [False, True, True]
     assert "24 plots" in captions[1] if lang == "en" else "24 个小区" in captions[1]
 
 
-def test_alpha_design_map_draws_positions_without_plot_grey(tmp_path: Path) -> None:
+def test_alpha_design_map_draws_positions_without_plot_grey(reports: Callable[..., Any]) -> None:
     """The empty position is the residual map's grey, cross-hatched, not white."""
     from matplotlib.colors import to_hex
 
@@ -433,6 +450,6 @@ def test_alpha_design_map_draws_positions_without_plot_grey(tmp_path: Path) -> N
 
     grey = [
         sum(to_hex(p.get_facecolor()) == EMPTY_POSITION_COLOUR for p in figure.draw().patches)
-        for figure in _design_maps(_alpha(tmp_path), "en")
+        for figure in _design_maps(reports("alpha", "en", figures=True))
     ]
     assert grey == [0, 1, 1]

@@ -7,6 +7,7 @@ first (stop 43).
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 from typing import Any
 
@@ -59,22 +60,51 @@ def _config(*, source: str = "TESTPATHS", xdist: bool = True, **option: object) 
     )
 
 
+def _without_blas_thread_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset the BLAS thread counts for one test (monkeypatch restores them after it)."""
+    for name in conftest.BLAS_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_the_whole_suite_runs_on_every_cpu_with_xdist(monkeypatch: pytest.MonkeyPatch) -> None:
     """`python -m pytest` (no paths) becomes `-n <CPUs> --dist loadfile` (README, Quick start).
 
     Whole files per worker: a module's fixtures and caches are built once (stop 45).
     """
+    _without_blas_thread_variables(monkeypatch)
     monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
     config = _config()
     conftest.pytest_cmdline_main(config)
     assert (config.option.numprocesses, config.option.dist) == (2, "loadfile")
 
 
+def test_spread_workers_get_one_blas_thread_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2 workers on 2 CPUs: 1 BLAS thread each, not 2 (no threads spinning for a core)."""
+    _without_blas_thread_variables(monkeypatch)
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
+    conftest.pytest_cmdline_main(_config())
+    assert {name: os.environ.get(name) for name in conftest.BLAS_THREAD_VARIABLES} == {
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def test_a_chosen_blas_thread_count_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_blas_thread_variables(monkeypatch)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    monkeypatch.setattr(conftest, "_usable_cpus", lambda: 2)
+    conftest.pytest_cmdline_main(_config())
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+
+
 def test_one_cpu_keeps_the_whole_suite_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_blas_thread_variables(monkeypatch)
     monkeypatch.setattr(conftest, "_usable_cpus", lambda: 1)
     config = _config()
     conftest.pytest_cmdline_main(config)
     assert (config.option.numprocesses, config.option.dist) == (None, "no")
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # one process: BLAS keeps its threads
 
 
 def test_workers_are_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:

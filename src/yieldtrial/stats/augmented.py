@@ -79,6 +79,7 @@ from yieldtrial.io.entry_types import repeated_treatments as default_checks
 from yieldtrial.stats._common import check_alpha, rounding_noise
 from yieldtrial.stats._covariance import LowRankUpdateCovariance, diagonal
 from yieldtrial.stats.model import (
+    LeastSquares,
     check_columns,
     least_squares,
     levels_of,
@@ -326,9 +327,12 @@ def _rss(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     return sol.rss, sol.rank
 
 
-def _wald_ss(x: np.ndarray, y: np.ndarray, lmat: np.ndarray) -> float:
-    """Sum of squares of the hypothesis ``L beta = 0`` (numerator of the F test x df)."""
-    sol = least_squares(x, y)
+def _wald_ss(sol: LeastSquares, lmat: np.ndarray) -> float:
+    """Sum of squares of the hypothesis ``L beta = 0`` (numerator of the F test x df).
+
+    ``sol`` is the model's solved least squares, shared by all the hypotheses of one
+    model matrix (one singular value decomposition each, not one per hypothesis).
+    """
     est = lmat @ sol.coef
     a = lmat @ (sol.right.T / sol.singular_values)
     return float(est @ np.linalg.lstsq(a @ a.T, est, rcond=None)[0])
@@ -1021,7 +1025,8 @@ def _general_fit(
     x_tb, sl = model_matrix(codes, n_levels, [("t",), ("b",)])
     total = float(yc @ yc)
     rss_b, _ = _rss(x_b, yc)
-    rss_t, rank_t = _rss(x_t, yc)
+    sol_t = least_squares(x_t, yc)
+    rss_t, rank_t = sol_t.rss, sol_t.rank
     sol = least_squares(x_tb, yc)
     rss_tb, rank_tb = sol.rss, sol.rank
     df_e = y.size - rank_tb
@@ -1045,12 +1050,12 @@ def _general_fit(
     entry_idx = list(range(c, n_t))
     width = x_tb.shape[1]
     start_t = sl[("t",)][0]
-    ss_check = _wald_ss(x_tb, yc, _contrast_rows(check_idx, n_t, start_t, width)) if c > 1 else 0.0
+    ss_check = _wald_ss(sol, _contrast_rows(check_idx, n_t, start_t, width)) if c > 1 else 0.0
     ss_check_ign = (
-        _wald_ss(x_t, yc, _contrast_rows(check_idx, n_t, 1, x_t.shape[1])) if c > 1 else 0.0
+        _wald_ss(sol_t, _contrast_rows(check_idx, n_t, 1, x_t.shape[1])) if c > 1 else 0.0
     )
     ss_entries_ign = (
-        _wald_ss(x_t, yc, _contrast_rows(entry_idx, n_t, 1, x_t.shape[1]))
+        _wald_ss(sol_t, _contrast_rows(entry_idx, n_t, 1, x_t.shape[1]))
         if len(entry_idx) > 1
         else 0.0
     )
