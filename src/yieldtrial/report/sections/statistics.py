@@ -630,8 +630,9 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
         return None
     with comparisons_warned_of():  # Dunnett's intervals again: warned of by ctx.compute
         table = report_table(
-            ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means
-        )
+            ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means,
+            confidence=1 - ctx.s.alpha,
+        )  # fmt: skip
     if table is None or len(table) == 0:
         return None
     labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
