@@ -283,7 +283,7 @@ def test_fertilization_stage_true_is_refused(tmp_path, capsys):
     assert_one_line_error(
         argv,
         capsys,
-        match=r'fertilization entry 1: stage = True; expected text, e\.g\. stage = "\.\.\."',
+        match=r'fertilization entry 1: stage = true; expected text, e\.g\. stage = "\.\.\."',
         untouched=inputs,
         absent=[out],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from yieldtrial.datasets import example_path
@@ -72,3 +73,61 @@ def test_efficiency_note_names_the_level_in_chinese() -> None:
     ck2 = [n for n in notes if n.startswith("CK2 的 PFP")]
     assert len(ck2) == 1
     assert "产量相同（或差异在 99% 置信区间内）" in ck2[0]
+
+
+# ------------------------------------------------------------ trial.toml values as typed
+
+
+def _toml_error(text: str) -> str:
+    """Return the message of reading a trial.toml ``text``."""
+    from yieldtrial.config import TrialConfig
+    from yieldtrial.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as caught:
+        TrialConfig.from_text(text, source="trial.toml")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "echoed"),
+    [
+        ("[analysis]\nalpha = true\n", "alpha = true; expected a number"),
+        ("[analysis]\ncontrol = true\n", "control = true; expected text or a list."),
+        ("[trial]\ncrop = true\n", "crop = true; expected text"),
+        ("[[treatments]]\nlabel = true\n", "has label = true; expected the text"),
+        (
+            '[[contrasts]]\nname = true\ntreatment = "T"\nversus = "CK"\n',
+            "[[contrasts]] entry 1: name = true; expected text",
+        ),
+        ("[analysis]\nletters = false\n", "letters = false; expected one of"),
+        ("[analysis]\ndesign = [1.5, true]\n", "design = [1.5, true]; expected one of"),
+    ],
+)
+def test_trial_toml_values_are_echoed_as_toml_writes_them(text: str, echoed: str) -> None:
+    """A TOML user typed ``true``: the message said Python's ``True`` (and ``'True'``)."""
+    assert echoed in _toml_error(text)
+
+
+def test_a_config_made_in_python_keeps_pythons_spelling() -> None:
+    """``TrialConfig(alpha=True)`` is Python: its message keeps ``True``."""
+    from yieldtrial.config import TrialConfig
+    from yieldtrial.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match=r"alpha = True; expected a number"):
+        TrialConfig(alpha=True)
+
+
+def test_a_boolean_among_the_controls_is_refused() -> None:
+    """``control = [true]`` became the label 'True' ("control 'True' is not a treatment")."""
+    assert "control = [true, 'CK']; expected text or a list of text." in _toml_error(
+        '[analysis]\ncontrol = [true, "CK"]\n'
+    )
+
+
+def test_an_exclude_plot_typed_as_a_number_is_refused() -> None:
+    """``plot = 1.50`` is the number 1.5 in TOML, and the plot_id "1.50" was never found."""
+    message = _toml_error('[[exclude]]\nplot = 1.50\nreason = "lodging"\n')
+    assert message == (
+        "'trial.toml': [[exclude]] entry 1 has plot = 1.5, a number; write the plot_id in "
+        'quotes as the plot table has it (plot = "1.50": the number 1.50 is read as 1.5).'
+    )

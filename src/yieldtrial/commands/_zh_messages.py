@@ -1101,6 +1101,14 @@ TEMPLATES: tuple[Template, ...] = (
         "现为 {value}。",
     ),
     Template(
+        "exclude-plot-number",  # stop 50: plot = 1.50 was read as 1.5 and never found
+        r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) has plot = (?P<value>.+?), a "
+        r"number; write the plot_id in quotes as the plot table has it \(plot = \"1\.50\": the "
+        r"number 1\.50 is read as 1\.5\)\.",
+        "{path}：第 {n} 个 [[exclude]] 的 plot = {value} 是数字；请按小区数据表中的写法给 plot_id "
+        '加上引号（如 plot = "1.50"：数字 1.50 会被读作 1.5）。',
+    ),
+    Template(
         "exclude-plot-missing",  # stop 49: was "got None", 现为 None
         r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) needs plot = \"<plot id>\" "
         r"\(the plot_id of the plot table\), but it is missing\.",
