@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -131,3 +132,119 @@ def test_an_exclude_plot_typed_as_a_number_is_refused() -> None:
         "'trial.toml': [[exclude]] entry 1 has plot = 1.5, a number; write the plot_id in "
         'quotes as the plot table has it (plot = "1.50": the number 1.50 is read as 1.5).'
     )
+
+
+# ------------------------------------------------------------ a header in another encoding
+
+_GB18030_HEADER = "小区,区组,处理,产量\n1,1,A,500\n2,1,B,510\n".encode("gb18030")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "gb.csv: cannot decode row 1 as 'utf-8' (invalid continuation byte at byte 2); "),
+        ("zh", "gb.csv：第 1 行无法按 'utf-8' 解码（invalid continuation byte，位于字节 2）；"),
+    ],
+)
+def test_a_header_that_does_not_decode_is_the_decode_error(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """A GB18030 header read as UTF-8 was '����' (a repeated header), not a decode error.
+
+    Byte 2 by hand: 小 is D0 A1 in GB18030 (a two-byte UTF-8 character), 区 is C7 F8, and
+    F8 cannot follow the lead byte C7 in UTF-8.
+    """
+    from yieldtrial.cli import main
+
+    table = tmp_path / "gb.csv"
+    table.write_bytes(_GB18030_HEADER)
+    argv = ["report", str(table), "--crop", "wheat", "--encoding", "utf-8", "--lang", lang]
+    assert main([*argv, "-o", str(tmp_path / "r.md")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert said in lines[0]
+    assert not (tmp_path / "r.md").exists()
+
+
+# ------------------------------------------------------------ one label, several labels
+
+
+@pytest.mark.parametrize(
+    ("labels", "said"),
+    [
+        ('"CK9"', "names 'CK9', which is not a treatment of the plot table;"),
+        ('"CK9", "CK8"', "names 'CK9', 'CK8', which are not treatments of the plot table;"),
+    ],
+)
+def test_labels_not_in_the_table_are_counted_in_the_sentence(labels: str, said: str) -> None:
+    """Two labels read "which are not a treatment" (a plural subject, a singular noun)."""
+    from yieldtrial.config import TrialConfig
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.report.files import report_from_files
+
+    text = example_path("replicated-rcbd", "trial.toml").read_text(encoding="utf-8")
+    changed = text.replace('treatments = ["CK1"] }', f"treatments = [{labels}] }}", 1)
+    assert changed != text
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = TrialConfig.from_text(changed, source="trial.toml")
+        with pytest.raises(DataValidationError) as caught:
+            report_from_files(example_path("replicated-rcbd", "plots.csv"), config, figures=False)
+    assert said in str(caught.value)
+
+
+# ------------------------------------------------------------ one name for Tukey's procedure
+
+
+def _factorial_with_a_lost_plot(path: Any) -> Any:
+    """N rates (3) x varieties (2) in 3 blocks, SYNTHETIC masses, one plot lost (kg/20 m²)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
+    rows = [
+        {
+            "plot_id": f"{b}{n}{v}",
+            "block": f"B{b}",
+            "n_rate": n,
+            "variety": v,
+            "harvested_area_m2": 20,
+            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
+            "moisture_pct": 15.0,
+        }
+        for b in (1, 2, 3)
+        for n in ("N0", "N90", "N180")
+        for v in ("V1", "V2")
+    ]
+    rows[0]["fresh_mass_kg"] = None  # a lost plot: the N-rate means are not equally precise
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "kramer", "hsd"),
+    [
+        ("en", "(the Tukey-Kramer test)", "Tukey's HSD"),
+        ("zh", "差异不显著（Tukey-Kramer 法）", "Tukey HSD 法"),
+    ],
+)
+def test_every_tukey_caption_names_one_procedure(
+    tmp_path: Any, lang: str, kramer: str, hsd: str
+) -> None:
+    """The variety means (two levels, one pair) named Tukey's HSD, the N rates Tukey-Kramer.
+
+    With one pair the two are the same test; the methods section names Tukey-Kramer (the
+    means are not equally precise), and so does every caption: the N-rate and variety
+    means and the means of the main factor, 3 notes.
+    """
+    from yieldtrial.cli import main
+
+    data = _factorial_with_a_lost_plot(tmp_path / "plots.csv")
+    out = tmp_path / "r.md"
+    argv = ["report", str(data), "--crop", "wheat", "--design", "factorial", "--factors",
+            "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang,
+            "-o", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count(kramer) == 3
+    assert text.count(hsd) == 1  # the methods' sentence defining Tukey-Kramer by it

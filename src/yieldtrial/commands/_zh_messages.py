@@ -1329,8 +1329,9 @@ TEMPLATES: tuple[Template, ...] = (
         "treatments-unknown-label",
         r"(?:(?P<path>"
         + _R
-        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is|are) "
-        r"not a treatment of the plot table; treatments present: (?P<present>.+?)\. (?:Fix the "
+        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is not a "
+        r"treatment|are not treatments) of the plot table; treatments present: "
+        r"(?P<present>.+?)\. (?:Fix the "
         r"label \(labels are case-sensitive\) or remove the entry\.|Labels are case-sensitive: "
         r"correct the label in trial\.toml)",
         "{path}[[treatments]] 中的 {labels} 不是小区数据表中的处理；现有处理：{present}。"
@@ -1745,8 +1746,9 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "toml-label-not-treatment",
         _WHERE + r": (?P<place>\[conditions\] fertilization entry \d+ names|\[economics\] "
-        r"\w+ gives a cost for) (?P<labels>" + _R + r"(?:, " + _R + r")*), which (?:is|are) not "
-        r"a treatment of the plot table; treatments present: (?P<present>.+?)\. Fix the label "
+        r"\w+ gives a cost for) (?P<labels>" + _R + r"(?:, " + _R + r")*), which (?:is not "
+        r"a treatment|are not treatments) of the plot table; treatments present: "
+        r"(?P<present>.+?)\. Fix the label "
         r"\(labels are case-sensitive\) or remove it\.",
         "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
         "标签区分大小写：请更正标签或将其删去。",
@@ -2154,7 +2156,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "control-not-in-factors",
-        r"control (?P<labels>" + _R + r"(?:, " + _R + r")*) is not a treatment of this "
+        r"control (?P<labels>" + _R + r"(?:, " + _R + r")*) (?:is not a treatment|are not "
+        r"treatments) of this "
         r"(?P<design>" + _R + r") trial nor the level\(s\) of one of its factors \((?P<listing>.+)"
         r"\)\. Labels are case-sensitive: pass --control levels of one factor \(the means of "
         r"that factor are compared with it\)",
@@ -2540,7 +2543,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "treatment-order-absent",
         r"the treatment order \(treatment_order=, or \[\[treatments\]\] in trial\.toml\) lists "
-        r"(?P<absent>.+), which (?:are|is) not a treatment of any trial; treatments present: "
+        r"(?P<absent>.+), which (?:is not a treatment|are not treatments) of any trial; "
+        r"treatments present: "
         r"(?P<present>.+)\. Labels are case-sensitive: correct the label",
         "处理顺序（treatment_order=，或 trial.toml 中的 [[treatments]]）列出的 {absent} 不是任何"
         "试验的处理；现有处理：{present}。标签区分大小写：请更正标签",
