@@ -1260,7 +1260,8 @@ def _exclusion(item: object, index: int, where: str, *, python: bool = False) ->
     A wrong value is echoed by :func:`~yieldtrial.io.checks.shown`: trial.toml's spelling
     (``true``, not Python's ``True``; stop 50) while a file is read, Python's for a
     ``TrialConfig`` made in Python (``python=True``).  A trial.toml's ``plot = 1.50`` is
-    refused: TOML reads the number 1.5, so the plot_id "1.50" was never found.
+    refused: TOML reads the number 1.5, so the plot_id "1.50" was never found (a whole
+    number, ``305.0``, is the label ``"305"``, as the plot table's ``305.0``).
     """
     from yieldtrial.io.validation import clean_text, normalise_label
 
@@ -1277,7 +1278,7 @@ def _exclusion(item: object, index: int, where: str, *, python: bool = False) ->
             f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
             f"of the plot table), {'but it is missing' if plot is None else f'got {shown(plot)}'}."
         )
-    if isinstance(plot, float) and not python:
+    if isinstance(plot, float) and not plot.is_integer() and not python:  # 305.0 is 305
         raise DataValidationError(
             f"{where}: [[exclude]] entry {index + 1} has plot = {shown(plot)}, a number; write "
             'the plot_id in quotes as the plot table has it (plot = "1.50": the number 1.50 is '
