@@ -1192,6 +1192,10 @@ def _case_exclude_needs_plot(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[[exclude]]\nplot = ""\nreason = "倒伏"\n'), "试验.toml"
 
 
+def _case_exclude_plot_number(tmp: Path) -> tuple[list[str], str]:
+    return _toml_case(tmp, '[[exclude]]\nplot = 1.50\nreason = "倒伏"\n'), "plot = 1.5 是数字"
+
+
 def _case_exclude_plot_missing(tmp: Path) -> tuple[list[str], str]:
     return _toml_case(tmp, '[[exclude]]\nreason = "倒伏"\n'), "但未填写"  # not 现为 None
 
@@ -1208,7 +1212,7 @@ _TREATMENT = '[[treatments]]\nlabel = "处理 甲"\n'
 
 
 def _case_treatment_label_type(tmp: Path) -> tuple[list[str], str]:
-    return _toml_case(tmp, "[[treatments]]\nlabel = true\n"), "label = True"
+    return _toml_case(tmp, "[[treatments]]\nlabel = true\n"), "label = true"
 
 
 def _case_treatments_twice(tmp: Path) -> tuple[list[str], str]:
@@ -2545,6 +2549,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "exclude-no-plot": _case_exclude_no_plot,
     "exclude-needs-reason": _case_exclude_needs_reason,
     "exclude-needs-plot": _case_exclude_needs_plot,
+    "exclude-plot-number": _case_exclude_plot_number,
     "exclude-plot-missing": _case_exclude_plot_missing,
     "treatment-label-type": _case_treatment_label_type,
     "treatments-twice": _case_treatments_twice,
@@ -2889,10 +2894,11 @@ NAMES = {
     "treatments-no-label": r"\[\[treatments\]\]|\blabel\b",
     "exclude-needs-reason": r"\breason = ",  # the key as typed in trial.toml
     "exclude-needs-plot": r"\bplot = ",
+    "exclude-plot-number": r"\bplot = ",  # the key and the example, as typed
     "exclude-plot-missing": r"\bplot = ",
     # the keys to type, as typed; the table
     "toml-unknown-key": r"允许的键：.*|\[economics\]|docs/|\[conditions\] fertilization",
-    "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:True|\"CK\")",  # as typed
+    "treatment-label-type": r"\[\[treatments\]\]|\blabel = (?:true|\"CK\")",  # as typed
     "treatments-twice": r"\[\[treatments\]\]",
     "rate-unit": r'"[a-z]+/[a-z]+"',  # the units to type, as typed
     "products-not-list": r"\bproducts = |\[\{.*\}\]",  # the example, as typed

@@ -110,7 +110,7 @@ def test_shrink_per_point_check_is_shared_with_the_api():
             r"\[panel\] illustrative lists 'expert'; expected any of experts, members",
         ),
         ("[zh]\ntitle = [1, 2]\n", r"\[zh\] title = \[1, 2\]; expected Chinese text"),
-        ("[[treatments]]\nlabel = true\n", "label = True; expected the text of a treatment label"),
+        ("[[treatments]]\nlabel = true\n", "label = true; expected the text of a treatment label"),
         ("[economics]\ngrain_price_per_kg = nan\n", "grain_price_per_kg = nan; expected a finite"),
         (
             "[economics]\ngrain_price_per_kg = 1e308\n",
@@ -437,7 +437,7 @@ def test_from_dict_with_a_number_as_a_key():
     [
         ("[panel]\nmembers = 5\n", r"\[panel\] members = 5; expected text or a list"),
         ("[panel]\ndate = [1]\n", r"\[panel\] date = \[1\]; expected text"),
-        ("[trial]\nid = { a = 1 }\n", r"\[trial\] id = \{'a': 1\}; expected text"),
+        ("[trial]\nid = { a = 1 }\n", r"\[trial\] id = \{ a = 1 \}; expected text"),
     ],
     ids=["members", "date", "id"],
 )
@@ -451,7 +451,7 @@ def test_message_names_the_file_key_not_the_attribute(toml, match):
     ("value", "match"),
     [
         ("1", r"trial\.toml': unit = 1; expected text"),
-        ("true", r"trial\.toml': unit = True; expected text"),
+        ("true", r"trial\.toml': unit = true; expected text"),
         ('"parsec"', r"trial\.toml': unknown yield unit 'parsec'; valid yield units: kg/ha"),
     ],
     ids=["number", "boolean", "unknown"],
@@ -513,7 +513,7 @@ def test_trial_toml_with_old_mac_line_endings_is_read():
 
 @pytest.mark.parametrize(
     ("key", "value", "shown"),
-    [("title", "true", "True"), ("site", "nan", "nan"), ("season", "-inf", "-inf")],
+    [("title", "true", "true"), ("site", "nan", "nan"), ("season", "-inf", "-inf")],
 )
 def test_trial_text_that_is_a_boolean_or_not_finite_is_refused(tmp_path, capsys, key, value, shown):
     """[trial] title = true was printed as the title 'True'; nan as 'nan'."""
@@ -537,16 +537,16 @@ def test_trial_text_that_is_a_number_or_date_reads_as_its_text():
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[conditions]\nsoil_type = true\n", r"\[conditions\]: soil_type = True; expected text"),
+        ("[conditions]\nsoil_type = true\n", r"\[conditions\]: soil_type = true; expected text"),
         ("[conditions]\nweather = nan\n", r"\[conditions\]: weather = nan; expected text"),
-        ("[conditions]\nillustrative = true\n", r"illustrative = True; expected a list"),
-        ("[economics]\ngrain_price_per_kg = 2\ncurrency = true\n", r"currency = True; expected"),
+        ("[conditions]\nillustrative = true\n", r"illustrative = true; expected a list"),
+        ("[economics]\ngrain_price_per_kg = 2\ncurrency = true\n", r"currency = true; expected"),
         ("[zh]\ntitle = nan\n", r"\[zh\] title = nan; expected Chinese text"),
         (
             '[[contrasts]]\nname = nan\ntreatment = "T"\nversus = "CK"\n',
             r"\[\[contrasts\]\] entry 1: name = nan; expected text",
         ),
-        ('[[treatments]]\nlabel = "T"\ndescription = true\n', r"description = True; expected"),
+        ('[[treatments]]\nlabel = "T"\ndescription = true\n', r"description = true; expected"),
         ('[[treatments]]\nlabel = "T"\nrate_status = [1]\n', r"rate_status = \[1\]; expected"),
         (
             "[[published]]\ntreatment = nan\nyield = 442\nmoisture_pct = 14\n",
@@ -554,7 +554,7 @@ def test_trial_text_that_is_a_number_or_date_reads_as_its_text():
         ),
         (
             "[panel]\nexperts = [{ name = true }]\n",
-            r"\[panel\] experts entry 1: name = True; expected text",
+            r"\[panel\] experts entry 1: name = true; expected text",
         ),
     ],
 )

@@ -233,7 +233,7 @@ def test_fertilization_treatments_of_numbers_is_no_internal_error(tmp_path, caps
     assert_one_line_error(
         argv,
         capsys,
-        match=r"fertilization entry 1 names '1', '2', which are not a treatment of the plot "
+        match=r"fertilization entry 1 names '1', '2', which are not treatments of the plot "
         r"table; treatments present: 'CK', 'T'",
         untouched=inputs,
         absent=[out],
@@ -283,7 +283,7 @@ def test_fertilization_stage_true_is_refused(tmp_path, capsys):
     assert_one_line_error(
         argv,
         capsys,
-        match=r'fertilization entry 1: stage = True; expected text, e\.g\. stage = "\.\.\."',
+        match=r'fertilization entry 1: stage = true; expected text, e\.g\. stage = "\.\.\."',
         untouched=inputs,
         absent=[out],
     )

@@ -63,7 +63,7 @@ def test_read_plots_explicit_encoding_error(tmp_path):
     """A wrong explicit encoding is a data error that names the encoding."""
     path = tmp_path / "plots.csv"
     path.write_bytes(CHINESE_CSV.encode("gbk"))
-    with pytest.raises(DataValidationError, match="cannot decode the file as 'utf-8'"):
+    with pytest.raises(DataValidationError, match=r"cannot decode row 1 as 'utf-8' \("):
         read_plots(path, encoding="utf-8")
 
 

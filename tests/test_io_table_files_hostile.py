@@ -166,7 +166,7 @@ def test_explicit_encoding_that_does_not_fit(tmp_path):
     """--encoding utf-8 for a GBK file names the row that does not decode."""
     path = tmp_path / "gbk.csv"
     path.write_bytes((HEADER + "".join(CHINESE)).encode("gbk"))
-    with pytest.raises(DataValidationError, match="cannot decode the file as 'utf-8'"):
+    with pytest.raises(DataValidationError, match=r"cannot decode row 2 as 'utf-8' \("):
         read_plots(path, encoding="utf-8")
 
 

@@ -520,7 +520,9 @@ def test_efficiency_hook_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     """With rates in trial.toml the section shows efficiency_trial.report_table's table."""
     import yieldtrial.report.sections.statistics as statistics
 
-    def report_table(trial: Any, config: Any, *, unit: str, lang: str, means: Any) -> Any:
+    def report_table(
+        trial: Any, config: Any, *, unit: str, lang: str, means: Any, confidence: float
+    ) -> Any:
         return pd.DataFrame({"treatment": ["CK1"], "PFP": [58.9]})
 
     monkeypatch.setattr(statistics, "report_table", report_table)

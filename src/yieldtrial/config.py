@@ -84,7 +84,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,7 @@ from yieldtrial.io.checks import (
     message_number,
     overflows,
     shown,
+    toml_spelling,
 )
 from yieldtrial.io.dates import check_iso_date
 
@@ -495,7 +496,7 @@ class TrialConfig:
                 or getattr(value, "ndim", 1) == 0  # a 0-d array: "iteration over a 0-d array"
             ):
                 raise DataValidationError(
-                    f"TrialConfig: {name} = {value!r}; expected text or a list of text."
+                    f"TrialConfig: {name} = {shown(value)}; expected text or a list of text."
                 )
             elif not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(str(v) for v in value))
@@ -690,6 +691,12 @@ class TrialConfig:
                 f"TrialConfig.from_dict() takes a mapping of trial.toml tables, e.g. "
                 f"{{'trial': {{'crop': 'wheat'}}}}; got {type(raw).__name__}"
             )
+        with toml_spelling():  # a value is echoed as the file writes it (true, not True)
+            return cls._from_tables(raw, source)
+
+    @classmethod
+    def _from_tables(cls, raw: Mapping[str, Any], source: str | None) -> TrialConfig:
+        """Build a configuration from the parsed TOML tables (see :meth:`from_dict`)."""
         where = repr(source) if source else "the trial description"
         raw = _clean_tree(raw)  # no control character reaches any report (DOCX refuses them)
         unknown = [key for key in raw if key not in _TABLES]
@@ -719,7 +726,8 @@ class TrialConfig:
         for key, value in columns.items():
             if not isinstance(value, str) or not value.strip() or not str(key).strip():
                 raise DataValidationError(
-                    f"{where}: [columns] maps {key!r} to {value!r}; expected a column name (text)."
+                    f"{where}: [columns] maps {key!r} to {shown(value)}; expected a column name "
+                    "(text)."
                 )
         values["columns"] = dict(columns)
         treatments_raw = raw.get("treatments", [])
@@ -956,50 +964,6 @@ def _holds_huge_int(value: Any) -> bool:
     return isinstance(value, int) and value.bit_length() > 13_000
 
 
-def _toml_value(value: Any) -> str:
-    """Spell a value read from trial.toml as TOML writes it, to echo it in a message.
-
-    Python's ``repr`` showed ``True``, ``[True]`` and ``'x'`` for what the user typed as
-    ``true``, ``[true]`` and ``"x"`` (stop 50).
-
-    Parameters
-    ----------
-    value : object
-        A value of a parsed TOML document (text, number, boolean, date or time, array,
-        table).
-
-    Returns
-    -------
-    str
-        Its TOML spelling; a number as Python prints it (``1.5``, ``inf``).
-
-    Examples
-    --------
-    >>> _toml_value(True), _toml_value([1, "a"]), _toml_value({"plot": False})
-    ('true', '[1, "a"]', '{ plot = false }')
-    """
-    import datetime
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        items = ", ".join(f"{_toml_key(str(k))} = {_toml_value(v)}" for k, v in value.items())
-        return f"{{ {items} }}" if items else "{}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return str(value)
-
-
-def _toml_key(key: str) -> str:
-    """Return a TOML key bare when it can be (``plot``), else quoted (``"plot id"``)."""
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
-
-
 def _toml_message(message: str) -> str:
     """Say in words what the TOML parser's message says in Python (``('trial',)``)."""
     declared = re.match(r"Cannot declare \(([^)]*)\) twice(.*)", message)
@@ -1079,7 +1043,7 @@ def _clean_tree(value: Any) -> Any:
 def _table(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
     value = raw.get(name, {})
     if not isinstance(value, Mapping):
-        raise DataValidationError(f"{where}: [{name}] must be a table, got {value!r}.")
+        raise DataValidationError(f"{where}: [{name}] must be a table, got {shown(value)}.")
     return value
 
 
@@ -1098,8 +1062,8 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
         or not normalise_label(label)
     ):
         raise DataValidationError(
-            f"{where}: treatments entry {index + 1} has label = {label!r}; expected the text of "
-            'a treatment label of the plot table, e.g. label = "CK".'
+            f"{where}: treatments entry {index + 1} has label = {shown(label)}; expected the "
+            'text of a treatment label of the plot table, e.g. label = "CK".'
         )
     label = normalise_label(label)
     rate = item.get("rate")
@@ -1122,7 +1086,8 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
         if isinstance(value, float) and not math.isfinite(value) and not rate_key:
             # a rate or price: _rate's message below names its range too
             raise DataValidationError(
-                f"{where}: treatment {label!r} has {key} = {value!r}; expected a finite number."
+                f"{where}: treatment {label!r} has {key} = {shown(value)}; expected a finite "
+                "number."
             )
         if rate_key and value is not None:
             _rate(key, value, f"{where}: treatment {label!r}", example=None)
@@ -1141,7 +1106,7 @@ def _check_products(products: object, where: str) -> None:
     items = [products] if isinstance(products, Mapping) else products
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         raise DataValidationError(
-            f"{where}: products = {products!r}; expected a list of tables, e.g. products = "
+            f"{where}: products = {shown(products)}; expected a list of tables, e.g. products = "
             '[{ product = "synergist", rate = 0.3, rate_unit = "kg/mu" }].'
         )
     for number, entry in enumerate(items, start=1):
@@ -1162,7 +1127,7 @@ def _check_rate_unit(unit: str, where: str) -> None:
         canonical = ""
     if not canonical or canonical.startswith("bu/"):
         raise DataValidationError(
-            f'{where}: rate_unit = {unit!r} is not a mass per area; expected e.g. "kg/mu", '
+            f'{where}: rate_unit = {shown(unit)} is not a mass per area; expected e.g. "kg/mu", '
             '"kg/ha", "t/ha", "g/mu" or "lb/ac".'
         )
 
@@ -1245,8 +1210,8 @@ def _published_unit(unit: object, where: str) -> str:
 
             return clean_text(unit)
     raise DataValidationError(
-        f'{where}: unit = {unit!r}; expected a yield unit such as "kg/mu" or "kg/ha" (or a mass '
-        'unit such as "kg" for a plot\'s mass).'
+        f'{where}: unit = {shown(unit)}; expected a yield unit such as "kg/mu" or "kg/ha" (or a '
+        'mass unit such as "kg" for a plot\'s mass).'
     )
 
 
@@ -1285,21 +1250,20 @@ def _python_exclusions(exclude: object, where: str) -> tuple[tuple[str, str], ..
                 'pair, e.g. ("102", "lodging").'
             )
         plot = pair[0].item() if type(pair[0]).__module__ == "numpy" else pair[0]  # np.int64
-        pairs.append(_exclusion({"plot": plot, "reason": pair[1]}, index, where, typed=repr))
+        pairs.append(_exclusion({"plot": plot, "reason": pair[1]}, index, where, python=True))
     return tuple(pairs)
 
 
-def _exclusion(
-    item: object, index: int, where: str, *, typed: Callable[[Any], str] | None = None
-) -> tuple[str, str]:
+def _exclusion(item: object, index: int, where: str, *, python: bool = False) -> tuple[str, str]:
     """Return the ``(plot, reason)`` of one ``[[exclude]]`` entry, checked.
 
-    ``typed`` spells a wrong value in the message: trial.toml's spelling (``true``, not
-    Python's ``True``; stop 50) unless given (``repr`` for a ``TrialConfig`` made in Python).
+    A wrong value is echoed by :func:`~yieldtrial.io.checks.shown`: trial.toml's spelling
+    (``true``, not Python's ``True``; stop 50) while a file is read, Python's for a
+    ``TrialConfig`` made in Python (``python=True``).  A trial.toml's ``plot = 1.50`` is
+    refused: TOML reads the number 1.5, so the plot_id "1.50" was never found (a whole
+    number, ``305.0``, is the label ``"305"``, as the plot table's ``305.0``).
     """
     from yieldtrial.io.validation import clean_text, normalise_label
-
-    typed = typed or _toml_value
 
     if not isinstance(item, Mapping):
         raise DataValidationError(f"{where}: exclude entry {index + 1} must be a table.")
@@ -1312,7 +1276,13 @@ def _exclusion(
     ):
         raise DataValidationError(
             f'{where}: [[exclude]] entry {index + 1} needs plot = "<plot id>" (the plot_id '
-            f"of the plot table), {'but it is missing' if plot is None else f'got {typed(plot)}'}."
+            f"of the plot table), {'but it is missing' if plot is None else f'got {shown(plot)}'}."
+        )
+    if isinstance(plot, float) and not plot.is_integer() and not python:  # 305.0 is 305
+        raise DataValidationError(
+            f"{where}: [[exclude]] entry {index + 1} has plot = {shown(plot)}, a number; write "
+            'the plot_id in quotes as the plot table has it (plot = "1.50": the number 1.50 is '
+            "read as 1.5)."
         )
     reason = item.get("reason")
     if not isinstance(reason, str) or not clean_text(reason).strip():
@@ -1367,7 +1337,7 @@ def _check_design_columns(values: Mapping[str, Any], where: str) -> None:
         column = values.get(role)
         if isinstance(column, str) and not column.strip():
             raise DataValidationError(
-                f"{where}: [analysis] {role} = {column!r} names no column (it is blank); give "
+                f"{where}: [analysis] {role} = {shown(column)} names no column (it is blank); give "
                 f'the plot table\'s {role} column, e.g. {role} = "{_BLANK_EXAMPLES[role]}", or '
                 f"leave {role} out when the column is named {role}."
             )
@@ -1511,7 +1481,7 @@ def _read_zh(zh: Mapping[str, Any], where: str) -> dict[str, Any]:
     for key, value in [*zh.items(), *((f"products.{k}", v) for k, v in products.items())]:
         if key != "products" and _not_text(value):
             raise DataValidationError(
-                f'{where}: [zh] {key} = {value!r}; expected Chinese text, e.g. {key} = "...".'
+                f'{where}: [zh] {key} = {shown(value)}; expected Chinese text, e.g. {key} = "...".'
             )
     text: dict[str, Any] = {key: str(value) for key, value in zh.items() if key != "products"}
     if products:
@@ -1600,6 +1570,8 @@ def _read_contrasts(raw: Mapping[str, Any], values: dict[str, Any], where: str) 
         if not isinstance(item, Mapping):
             raise DataValidationError(f"{where}: contrasts entry {index + 1} must be a table.")
         _checked_keys(item, CONTRAST_KEYS, f"[[contrasts]] entry {index + 1}", where)
+        for key, value in item.items():  # name = true is not text: said before its use
+            _opt_str(value, key, f"{where}: [[contrasts]] entry {index + 1}")
         missing = [key for key in ("name", "treatment", "versus") if not item.get(key)]
         if missing:
             raise DataValidationError(
@@ -1611,8 +1583,6 @@ def _read_contrasts(raw: Mapping[str, Any], values: dict[str, Any], where: str) 
                 f"{where}: [[contrasts]] entry {index + 1} ({str(item['name'])!r}) compares "
                 f"{str(item['treatment'])!r} with itself; versus must name another treatment."
             )
-        for key, value in item.items():
-            _opt_str(value, key, f"{where}: [[contrasts]] entry {index + 1}")
         named = [i + 1 for i, c in enumerate(out) if c["name"].strip() == str(item["name"]).strip()]
         if named:  # the sensitivity check and the JSON results key a contrast by its name
             raise DataValidationError(
@@ -1686,7 +1656,7 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
             continue
         if key in conditions and _not_text(value):
             raise DataValidationError(
-                f'{at}: {key} = {value!r}; expected text, e.g. {key} = "...".'
+                f'{at}: {key} = {shown(value)}; expected text, e.g. {key} = "...".'
             )
         if isinstance(value, int | float):  # read as its text: a plausible number only
             limit = CONDITION_TEXT_NUMBER_MAX
@@ -1706,7 +1676,7 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
     marked = conditions.get("illustrative", [])
     if not isinstance(marked, list) or any(_not_text(v) for v in marked):
         raise DataValidationError(
-            f"{at}: illustrative = {marked!r}; expected a list of [conditions] keys, e.g. "
+            f"{at}: illustrative = {shown(marked)}; expected a list of [conditions] keys, e.g. "
             'illustrative = ["soil_ph", "sowing_date"].'
         )
     # a typo ("soil_pH") or a number would mark nothing: the value was shown as measured
@@ -1727,7 +1697,7 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
         for key in ("stage", "date", "product", "product_zh", "rate_unit"):
             if key in entry and _not_text(entry[key]):
                 raise DataValidationError(
-                    f'{at} {name}: {key} = {entry[key]!r}; expected text, e.g. {key} = "...".'
+                    f'{at} {name}: {key} = {shown(entry[key])}; expected text, e.g. {key} = "...".'
                 )
         if "date" in entry:
             check_iso_date("date", entry["date"], f"{at} {name}")
@@ -1738,7 +1708,7 @@ def _check_conditions(conditions: Mapping[str, Any], where: str) -> None:
             isinstance(v, str | int) and not isinstance(v, bool) for v in labels
         ):
             raise DataValidationError(
-                f"{at} {name}: treatments = {labels!r}; expected a list of treatment labels, "
+                f"{at} {name}: treatments = {shown(labels)}; expected a list of treatment labels, "
                 'e.g. treatments = ["CK", "T1"].'
             )
 
@@ -1788,7 +1758,7 @@ def _opt_str(
 
     if _not_text(value):
         raise DataValidationError(
-            f'{where}: {name} = {value!r}; expected text, e.g. {name} = "...".'
+            f'{where}: {name} = {shown(value)}; expected text, e.g. {name} = "...".'
         )
     return None if value is None else clean_text(str(value))
 
@@ -1812,7 +1782,7 @@ def _check_status(value: object, name: str, where: str) -> None:
     spaced = isinstance(value, str) and value.strip().lower() == "illustrative"
     close = " (did you mean 'illustrative'?)" if spaced else did_you_mean(value, ("illustrative",))
     raise DataValidationError(
-        f'{where}: {name} = {value!r}{close}; the one {name} is "illustrative" '
+        f'{where}: {name} = {shown(value)}{close}; the one {name} is "illustrative" '
         f"({_STATUS_MARKS[name]})."
     )
 
@@ -1888,7 +1858,7 @@ def _choice(
     text = str(value).strip().lower() if strip else str(value).lower()
     if text not in options:
         raise DataValidationError(
-            f"{where}: {name} = {value!r}{did_you_mean(value, options)}; expected one of "
+            f"{where}: {name} = {shown(value)}{did_you_mean(value, options)}; expected one of "
             f"{', '.join(options)}."
         )
     return text
@@ -1923,13 +1893,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             if not _FRACTION_STANDARD[0] < number < _FRACTION_STANDARD[1]:
                 # 1e-300 as a fraction is 1e-298 %, 1 is 100 %: no standard either way
                 raise DataValidationError(
-                    f"{where}: standard_moisture_pct = {value!r} is implausible: no moisture "
+                    f"{where}: standard_moisture_pct = {shown(value)} is implausible: no moisture "
                     "standard is 1 % or lower (grain 10-20 %, whole-plant silage 65-70 %); "
                     "expected percent (0-100), e.g. 13, or 0 for dry matter."
                 )
             raise DataValidationError(
-                f"{where}: standard_moisture_pct = {value!r} looks like a fraction; moisture is "
-                f"percent (0-100): write {message_number(number, scale=100)} for "
+                f"{where}: standard_moisture_pct = {shown(value)} looks like a fraction; moisture "
+                f"is percent (0-100): write {message_number(number, scale=100)} for "
                 f"{message_number(number, scale=100)} %."
             )
         return number
@@ -1946,23 +1916,23 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         elif isinstance(value, list | tuple):
             items = []
             for part in value:
-                if isinstance(part, Mapping | list | tuple):
+                if isinstance(part, Mapping | list | tuple | bool):  # [true]: not 'True'
                     raise DataValidationError(
-                        f"{where}: {name} = {value!r}; expected text or a list of text."
+                        f"{where}: {name} = {shown(value)}; expected text or a list of text."
                     )
                 items.extend(tidy(p) for p in str(part).split(","))
         else:
-            raise DataValidationError(f"{where}: {name} = {value!r}; expected text or a list.")
+            raise DataValidationError(f"{where}: {name} = {shown(value)}; expected text or a list.")
         kept = tuple(item for item in items if item)
         if name == "control" and items and not kept:  # "", " ", "," or [""]: a blank label
             raise DataValidationError(
-                f"{where}: control = {value!r} names no treatment (the label is blank); give "
+                f"{where}: control = {shown(value)} names no treatment (the label is blank); give "
                 'the control\'s label, e.g. control = "CK" (command line: --control CK), or '
                 "leave control out for a report without a control"
             )
         if name == "checks" and items and not kept:  # "", ",,," or [""]: given, but blank
             raise DataValidationError(
-                f"{where}: checks = {value!r} names no check (the labels are blank); give the "
+                f"{where}: checks = {shown(value)} names no check (the labels are blank); give the "
                 'checks\' labels, e.g. checks = ["CK1", "CK2"] (command line: --checks CK1,CK2), '
                 "or leave checks out to take them from the entry_type column"
             )
@@ -1986,7 +1956,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         found = match_option(value, options)  # "USDA", "Dry-Matter" too
         if found is None:
             raise DataValidationError(
-                f"{where}: {name} = {value!r}{did_you_mean(value, options)}; expected one of "
+                f"{where}: {name} = {shown(value)}{did_you_mean(value, options)}; expected one of "
                 f"{', '.join(options)}."
             )
         return found
@@ -2000,7 +1970,9 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return _choice(name, value, where, DF_METHODS)
     if name == "unit":  # checked where it is given, so the message names the file
         if not isinstance(value, str):
-            raise DataValidationError(f'{where}: unit = {value!r}; expected text, e.g. "kg/mu".')
+            raise DataValidationError(
+                f'{where}: unit = {shown(value)}; expected text, e.g. "kg/mu".'
+            )
         from yieldtrial.units import yield_unit
 
         try:
@@ -2035,7 +2007,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
     if isinstance(value, Mapping | list | bool) or (
         isinstance(value, float) and not math.isfinite(value)
     ):  # a number (season = 2024) or a date reads as its text; true or nan is no text
-        raise DataValidationError(f'{where}: {name} = {value!r}; expected text, e.g. "...".')
+        raise DataValidationError(f'{where}: {name} = {shown(value)}; expected text, e.g. "...".')
     if name == "panel_date":  # printed in the report's panel block: 2024-13-45 was printed
         check_iso_date("date", value, f"{where}: [panel]")
     from yieldtrial.io.validation import clean_text

@@ -1817,7 +1817,7 @@ class FieldTrial:
             Nutrient the efficiencies refer to (``"N"``, ``"P2O5"``, ``"P"``, ``"K2O"``, ``"K"``).
         **kwargs
             ``config``, ``zero_nutrient_treatment``, ``uptake``, ``removal``,
-            ``reference``, ``metrics``, ``kind``, ``at``; see
+            ``reference``, ``metrics``, ``kind``, ``at``, ``confidence``; see
             :func:`yieldtrial.efficiency.trial_efficiency`.
 
         Returns

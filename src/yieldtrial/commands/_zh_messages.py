@@ -1140,6 +1140,14 @@ TEMPLATES: tuple[Template, ...] = (
         "现为 {value}。",
     ),
     Template(
+        "exclude-plot-number",  # stop 50: plot = 1.50 was read as 1.5 and never found
+        r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) has plot = (?P<value>.+?), a "
+        r"number; write the plot_id in quotes as the plot table has it \(plot = \"1\.50\": the "
+        r"number 1\.50 is read as 1\.5\)\.",
+        "{path}：第 {n} 个 [[exclude]] 的 plot = {value} 是数字；请按小区数据表中的写法给 plot_id "
+        '加上引号（如 plot = "1.50"：数字 1.50 会被读作 1.5）。',
+    ),
+    Template(
         "exclude-plot-missing",  # stop 49: was "got None", 现为 None
         r"(?P<path>" + _R + r"): \[\[exclude\]\] entry (?P<n>\d+) needs plot = \"<plot id>\" "
         r"\(the plot_id of the plot table\), but it is missing\.",
@@ -1360,8 +1368,9 @@ TEMPLATES: tuple[Template, ...] = (
         "treatments-unknown-label",
         r"(?:(?P<path>"
         + _R
-        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is|are) "
-        r"not a treatment of the plot table; treatments present: (?P<present>.+?)\. (?:Fix the "
+        + r"): )?\[\[treatments\]\] describes (?P<labels>.+?), which (?:is not a "
+        r"treatment|are not treatments) of the plot table; treatments present: "
+        r"(?P<present>.+?)\. (?:Fix the "
         r"label \(labels are case-sensitive\) or remove the entry\.|Labels are case-sensitive: "
         r"correct the label in trial\.toml)",
         "{path}[[treatments]] 中的 {labels} 不是小区数据表中的处理；现有处理：{present}。"
@@ -1807,8 +1816,9 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "toml-label-not-treatment",
         _WHERE + r": (?P<place>\[conditions\] fertilization entry \d+ names|\[economics\] "
-        r"\w+ gives a cost for) (?P<labels>" + _R + r"(?:, " + _R + r")*), which (?:is|are) not "
-        r"a treatment of the plot table; treatments present: (?P<present>.+?)\. Fix the label "
+        r"\w+ gives a cost for) (?P<labels>" + _R + r"(?:, " + _R + r")*), which (?:is not "
+        r"a treatment|are not treatments) of the plot table; treatments present: "
+        r"(?P<present>.+?)\. Fix the label "
         r"\(labels are case-sensitive\) or remove it\.",
         "{where}：{place} {labels} 不是小区数据表中的处理；现有处理：{present}。"
         "标签区分大小写：请更正标签或将其删去。",
@@ -2216,7 +2226,8 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "control-not-in-factors",
-        r"control (?P<labels>" + _R + r"(?:, " + _R + r")*) is not a treatment of this "
+        r"control (?P<labels>" + _R + r"(?:, " + _R + r")*) (?:is not a treatment|are not "
+        r"treatments) of this "
         r"(?P<design>" + _R + r") trial nor the level\(s\) of one of its factors \((?P<listing>.+)"
         r"\)\. Labels are case-sensitive: pass --control levels of one factor \(the means of "
         r"that factor are compared with it\)",
@@ -2602,7 +2613,8 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         "treatment-order-absent",
         r"the treatment order \(treatment_order=, or \[\[treatments\]\] in trial\.toml\) lists "
-        r"(?P<absent>.+), which (?:are|is) not a treatment of any trial; treatments present: "
+        r"(?P<absent>.+), which (?:is not a treatment|are not treatments) of any trial; "
+        r"treatments present: "
         r"(?P<present>.+)\. Labels are case-sensitive: correct the label",
         "处理顺序（treatment_order=，或 trial.toml 中的 [[treatments]]）列出的 {absent} 不是任何"
         "试验的处理；现有处理：{present}。标签区分大小写：请更正标签",

@@ -24,7 +24,7 @@ from yieldtrial.io.checks import check_option
 from yieldtrial.io.entry_types import is_check_plot, repeated_treatments
 from yieldtrial.io.levels import natural_key
 from yieldtrial.io.levels import randomized as _randomized
-from yieldtrial.io.validation import as_labels, list_items
+from yieldtrial.io.validation import as_labels, list_items, not_treatments
 from yieldtrial.io.validation import check_shared_positions as _check_positions
 
 __all__ = [
@@ -130,7 +130,8 @@ def resolve_control(
         for name, levels in by_factor.items()
     )
     raise DataValidationError(
-        f"control {list_items(repr(c) for c in labels)} is not a treatment of this {design!r} "
+        f"control {list_items(repr(c) for c in labels)} {not_treatments(len(labels))} of this "
+        f"{design!r} "
         f"trial nor the level(s) of one of its factors ({listing}). Labels are case-sensitive: "
         "pass control= levels of one factor (the means of that factor are compared with it)"
     )

@@ -14,7 +14,7 @@ import pandas as pd
 from yieldtrial.efficiency.nutrients import KG_HA_PER_KG_MU
 
 _ZH_EQUAL_YIELD = (
-    "{head}。产量相同（或差异在置信区间内），这一变化完全来自用量：{rate}，"
+    "{head}。产量相同（或差异在{conf}置信区间内），这一变化完全来自用量：{rate}，"
     "仅此一项在等产条件下使 {label} 变化 {rate_pct:+.1f} %。{caveat}"
 )
 _NOTE_TEXT: Mapping[str, Mapping[str, str]] = {
@@ -37,7 +37,7 @@ _NOTE_TEXT: Mapping[str, Mapping[str, str]] = {
         "caveat": "It is not evidence of better {n} use; that needs AE or RE from a zero-{n} plot.",
         "equal_yield": "{head}; the yields are equal, so this comes only from the rate: {rate}. "
         "{caveat}",
-        "within_ci": "{head}; the yield difference ({yld:+.1f} %) is within its confidence "
+        "within_ci": "{head}; the yield difference ({yld:+.1f} %) is within its {conf}confidence "
         "interval of no difference, so the change comes from the rate: {rate}. {caveat}",
         "no_ci": "{head}: {rate}; the remaining part is the yield difference ({yld:+.1f} %), "
         "which has no confidence interval here and may be plot-to-plot variation. {caveat}",
@@ -89,11 +89,13 @@ def rate_notes(
     yield_effect_pct: float,
     rate_kg_ha: float,
     reference_rate_kg_ha: float,
+    confidence: float | None = None,
 ) -> dict[str, str]:
     """Explain a rate-based metric's change vs the reference, in each language.
 
     ``case`` is ``equal_yield``, ``within_ci`` (yield difference within its CI),
-    ``no_ci`` or ``with_ci`` (a real yield difference).
+    ``no_ci`` or ``with_ci`` (a real yield difference).  ``confidence`` is the level of
+    the interval, stated in the notes when given ("within its 99 % confidence interval").
     """
     cut_pct = 100.0 * (1.0 - rate_kg_ha / reference_rate_kg_ha)
     values = {
@@ -110,11 +112,15 @@ def rate_notes(
         "f_ref_mu": fmt(reference_rate_kg_ha / KG_HA_PER_KG_MU),
         "f_mu": fmt(rate_kg_ha / KG_HA_PER_KG_MU),
     }
+    level = "" if confidence is None else f"{100 * confidence:g}"
     notes = {}
     for lang, text in _NOTE_TEXT.items():
         direction = text["cutting" if cut_pct > 0 else "raising"]
         parts = {key: text[key].format(direction=direction, **values) for key in ("rate", "head")}
-        notes[lang] = text[case].format(caveat=text["caveat"].format(**values), **values | parts)
+        conf = "" if not level else f"{level} % " if lang == "en" else f" {level}% "
+        notes[lang] = text[case].format(
+            caveat=text["caveat"].format(**values), conf=conf, **values | parts
+        )
     return notes
 
 

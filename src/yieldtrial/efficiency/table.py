@@ -78,6 +78,7 @@ from yieldtrial.io.checks import (
     MAX_ANALYSED_YIELD,
     check_number,
     check_option,
+    check_probability,
     check_range,
     is_real_number,
     message_number,
@@ -250,6 +251,7 @@ def efficiency_table(
     metrics: Sequence[str] | str | None = None,
     equal_yield_tolerance_pct: float = 0.5,
     yield_difference_ci: Mapping[str, tuple[float, float]] | pd.DataFrame | None = None,
+    confidence: float | None = None,
 ) -> pd.DataFrame:
     """Fertilizer-use efficiency of each treatment, with inputs and plain-language notes.
 
@@ -289,6 +291,9 @@ def efficiency_table(
         ``reference`` [kg/ha], or the table of ``compare_to_control`` as it is (limits
         in another unit, ``ci_low_kg_mu``, are converted to kg/ha); an interval
         containing 0 counts as equal yield.
+    confidence : float, optional
+        Confidence level of ``yield_difference_ci`` (0.99), stated in the notes ("within
+        its 99 % confidence interval"); by default the notes name no level.
 
     Returns
     -------
@@ -362,6 +367,8 @@ def efficiency_table(
     y0 = y_map.get(zero) if zero is not None else None
     u0 = u_map.get(zero) if zero is not None else None
     ci_map = yield_difference_intervals(yield_difference_ci, "efficiency_table")
+    if confidence is not None:
+        confidence = check_probability(confidence, "confidence", "efficiency_table")
 
     rows: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {lang: [] for lang in NOTE_LANGUAGES}
@@ -416,6 +423,7 @@ def efficiency_table(
                     nutrient=nutrient,
                     tolerance=equal_yield_tolerance_pct,
                     ci=ci_map.get(treatment),
+                    confidence=confidence,
                     notes=notes,
                 )
             rows.append(row)
@@ -544,6 +552,7 @@ def _rate_note(
     tolerance: float,
     ci: tuple[float, float] | None,
     notes: Mapping[str, list[str]],
+    confidence: float | None = None,
 ) -> None:
     """Split the change of a rate-based metric vs ``reference`` into rate and yield parts."""
     treatment = row["treatment"]
@@ -585,6 +594,7 @@ def _rate_note(
         yield_effect_pct=row["yield_effect_pct"],
         rate_kg_ha=f,
         reference_rate_kg_ha=f_ref,
+        confidence=confidence,
     )
     row["note"] = texts["en"]
     if label == "PFP":

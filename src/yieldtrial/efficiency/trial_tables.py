@@ -239,8 +239,9 @@ def _yields_and_reference(
     nutrient: str,
     kind: str | None = None,
     at: str | None = None,
+    confidence: float = 0.95,
 ) -> tuple[dict[str, float], dict[str, tuple[float, float]], str, str | None]:
-    """LS-means, CIs and the reference they compare with.
+    """LS-means, CIs (at ``confidence``) and the reference they compare with.
 
     The reference is the given one, else the trial's first control; in a two-factor
     trial whose control is not a level of the fertilizer factor, the treatment with
@@ -250,13 +251,18 @@ def _yields_and_reference(
     if not given:
         reference = _default_reference(trial)
     yields, ci, how = trial_yields_kg_ha(
-        trial, reference=reference, kind=kind, at=at, fertilizer=fert
+        trial, reference=reference, confidence=confidence, kind=kind, at=at, fertilizer=fert
     )
     if not given and reference not in yields and str(trial.design) in TWO_FACTOR_DESIGNS:
         reference = _highest_rate(fert, yields, nutrient)
         if reference is not None:
             yields, ci, how = trial_yields_kg_ha(
-                trial, reference=reference, kind=kind, at=at, fertilizer=fert
+                trial,
+                reference=reference,
+                confidence=confidence,
+                kind=kind,
+                at=at,
+                fertilizer=fert,
             )
     return yields, ci, how, reference
 
@@ -270,6 +276,7 @@ def trial_efficiency(
     reference: str | None = None,
     kind: str | None = None,
     at: str | None = None,
+    confidence: float = 0.95,
     **options: Any,
 ) -> pd.DataFrame:
     """Efficiency table of a :class:`~yieldtrial.trial.FieldTrial` (LS-means as yields).
@@ -292,6 +299,9 @@ def trial_efficiency(
         Which means carry the fertilizer treatments (see :func:`trial_yields_kg_ha`);
         by default the treatments, or for a two-factor design the factor whose
         levels the fertilizer description names.
+    confidence : float, default 0.95
+        Confidence level of the (Dunnett simultaneous) intervals of the yield
+        differences from ``reference``, stated in the notes.
     **options
         Passed to :func:`~yieldtrial.efficiency.efficiency_table`
         (``zero_nutrient_treatment``, ``uptake``, ``removal``, ``metrics``, ...).
@@ -304,11 +314,14 @@ def trial_efficiency(
     """
     fert = resolve_fertilizer(trial, fertilizer, config=config)
     yields, ci, how, reference = _yields_and_reference(
-        trial, fert, reference=reference, nutrient=nutrient, kind=kind, at=at
-    )
+        trial, fert, reference=reference, nutrient=nutrient, kind=kind, at=at,
+        confidence=confidence,
+    )  # fmt: skip
     # rows in the order of the fertilizer description (trial.toml), then any other treatment
     yields = {t: yields[t] for t in fert if t in yields} | yields
     options.setdefault("yield_difference_ci", ci or None)
+    if ci:
+        options.setdefault("confidence", confidence)
     table = efficiency_table(yields, fert, nutrient=nutrient, reference=reference, **options)
     table.attrs["provenance"]["yields"] = how
     if not bool(getattr(trial, "is_replicated", False)):
@@ -361,6 +374,7 @@ def report_table(
     lang: str = "en",
     means: pd.DataFrame | None = None,
     nutrient: str = "N",
+    confidence: float = 0.95,
 ) -> pd.DataFrame | None:
     """Efficiency table for the yield-test report (the report's efficiency hook).
 
@@ -380,6 +394,9 @@ def report_table(
         the LS-means are recomputed in kg/ha from the trial (same design model).
     nutrient : str, default "N"
         Nutrient.
+    confidence : float, default 0.95
+        Confidence level of the intervals of the yield differences from the
+        reference (the report's ``1 - alpha``), stated in the notes.
 
     Returns
     -------
@@ -404,7 +421,7 @@ def report_table(
     # recompute the LS-means in kg/ha from the trial instead (same model, same numbers)
     try:
         yields, ci, _, reference = _yields_and_reference(
-            trial, fert, reference=None, nutrient=nutrient
+            trial, fert, reference=None, nutrient=nutrient, confidence=confidence
         )
     except DataValidationError as exc:  # a two-factor trial whose fertilizer factor is unclear
         return _not_computed(list(fert), fert, key, exc)
@@ -413,7 +430,12 @@ def report_table(
         return None
     try:
         long = efficiency_table(
-            yields, fert, nutrient=nutrient, reference=reference, yield_difference_ci=ci or None
+            yields,
+            fert,
+            nutrient=nutrient,
+            reference=reference,
+            yield_difference_ci=ci or None,
+            confidence=confidence if ci else None,
         )
         rates = treatment_nutrient_rates({t: fert[t] for t in yields})
     except DataValidationError as exc:

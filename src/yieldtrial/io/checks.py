@@ -14,11 +14,13 @@ A Python float never touches NumPy here: NumPy is imported only when an array
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import decimal
 import math
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsFloat, TypeGuard
 
 from yieldtrial.errors import DataValidationError
@@ -310,7 +312,86 @@ def shown(value: object) -> str:
     value = plain_scalar(value)  # np.str_('x') is shown as 'x', np.float64(0.5) as 0.5
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE_INTEGER:
         return shown_count(value)
-    return repr(value)
+    return toml_value(value) if _TOML_SPELLING.get() else repr(value)
+
+
+#: Whether the messages raised now echo values as trial.toml writes them (:func:`toml_spelling`).
+_TOML_SPELLING: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "yieldtrial_toml_spelling", default=False
+)
+
+
+@contextlib.contextmanager
+def toml_spelling() -> Iterator[None]:
+    """Within this block, :func:`shown` echoes a value as trial.toml writes it.
+
+    Reading a trial.toml, a message showed ``alpha = True`` (Python's spelling) for what
+    the user typed as ``alpha = true`` (stop 50); the one rule of every trial.toml value
+    echoed: :func:`toml_value`.  Values given in Python keep Python's spelling.
+
+    Examples
+    --------
+    >>> with toml_spelling():
+    ...     shown(True), shown([True, 1.5])
+    ('true', '[true, 1.5]')
+    >>> shown(True)
+    'True'
+    """
+    token = _TOML_SPELLING.set(True)
+    try:
+        yield
+    finally:
+        _TOML_SPELLING.reset(token)
+
+
+def toml_value(value: Any) -> str:
+    """Spell a value read from trial.toml as TOML writes it, to echo it in a message.
+
+    Python's ``repr`` showed ``True``, ``[True]`` for what the user typed as ``true``,
+    ``[true]`` (stop 50).  Text is a TOML literal string (``'x'``, as ``repr`` shows it)
+    unless it holds a quote, a backslash or a control character, then a basic string
+    (``"it's"``); a number is as Python prints it (TOML keeps no trailing zeros: ``1.50``
+    is read as ``1.5``).
+
+    Parameters
+    ----------
+    value : object
+        A value of a parsed TOML document (text, number, boolean, date or time, array,
+        table).
+
+    Returns
+    -------
+    str
+        Its TOML spelling.
+
+    Examples
+    --------
+    >>> toml_value(True), toml_value([1, "a"]), toml_value({"plot": False})
+    ('true', "[1, 'a']", '{ plot = false }')
+    >>> print(toml_value("it's"), toml_value(1.50))
+    "it's" 1.5
+    """
+    import datetime
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        literal = value.isprintable() and "'" not in value and "\\" not in value
+        return f"'{value}'" if literal else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def _toml_key(key: str) -> str:
+    """Return a TOML key bare when it can be (``plot``), else quoted (``"plot id"``)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_value(key)
 
 
 def typed_number(value: float) -> str:

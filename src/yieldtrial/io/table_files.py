@@ -1011,6 +1011,22 @@ def _long_rows_problem(rows: list[str], width: int, name: str) -> str:
 _UNICODE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 
 
+def _decoded_head(head: bytes, codec: str, name: str) -> str:
+    """Decode the file's first bytes strictly; a character cut at their end is left out.
+
+    Decoded with ``errors="replace"``, a GB18030 header read as UTF-8 became ``'����'``
+    and the user was told of a missing column or a repeated header (stop 50): a byte the
+    codec does not read is the decode error that names the row, the encoding and the fix.
+    """
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    try:
+        return str(decoder.decode(head[bom:], final=False))
+    except UnicodeDecodeError as exc:
+        exc.start += bom  # the byte's offset in the file
+        raise DataValidationError(_explain_decode_error(head, exc, codec, name)) from None
+
+
 def _read_csv(
     path: Path, encoding: str | None, numeric: NumericHeaders | None
 ) -> tuple[pd.DataFrame, str]:
@@ -1062,7 +1078,7 @@ def _read_csv(
             ) from None
         del data
     head_codec = "utf-8" if used == "utf-8-sig" else used
-    head_text = head.removeprefix(codecs.BOM_UTF8).decode(head_codec, errors="replace")
+    head_text = _decoded_head(head, head_codec, name)
     first = _first_records(head_text, sep)
     _check_title_rows(first, name)
     if shape.unclosed_quote_row is not None:

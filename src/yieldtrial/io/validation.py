@@ -31,6 +31,7 @@ from yieldtrial.io.checks import (
 __all__ = [
     "MAX_LISTED",
     "Problems",
+    "not_treatments",
     "as_labels",
     "check_augmented_control",
     "check_shared_positions",
@@ -89,6 +90,20 @@ def column_in_message(column: str, header: str | None = None) -> str:
     plain = column.isidentifier() and column.casefold() not in _MESSAGE_WORDS
     shown = column if plain else repr(column)
     return shown if header is None or header == column else f"{shown} (header {header!r})"
+
+
+def not_treatments(count: int) -> str:
+    """Return "is not a treatment" for one label, "are not treatments" for several.
+
+    The messages naming labels missing from the plot table said "'1', '2', which are not a
+    treatment" (stop 50): one rule for the verb and the noun.
+
+    Examples
+    --------
+    >>> not_treatments(1), not_treatments(2)
+    ('is not a treatment', 'are not treatments')
+    """
+    return "is not a treatment" if count == 1 else "are not treatments"
 
 
 def list_items(items: Iterable[str], *, limit: int = MAX_LISTED, total: int | None = None) -> str:

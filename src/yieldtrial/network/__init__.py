@@ -842,10 +842,11 @@ def _check_controls_present(treatments: pd.Series, controls: list[str]) -> None:
     present = list(dict.fromkeys(treatments.dropna().astype(str).str.strip()))
     absent = [c for c in controls if c not in set(present)]
     if absent:
-        from yieldtrial.io.validation import list_items
+        from yieldtrial.io.validation import list_items, not_treatments
 
         raise DataValidationError(
-            f"control {list_items(repr(a) for a in absent)} is not a treatment of any trial; "
+            f"control {list_items(repr(a) for a in absent)} {not_treatments(len(absent))} of "
+            "any trial; "
             f"treatments present: {list_items((repr(t) for t in present), limit=30)}. Labels "
             "are case-sensitive: pass control= one of them"
         )

@@ -136,12 +136,12 @@ def _treatment_codes(
     position = {label: i for i, label in enumerate(text)}
     absent = [label for label in given if label not in position]
     if absent:
-        from yieldtrial.io.validation import list_items
+        from yieldtrial.io.validation import list_items, not_treatments
 
         raise DataValidationError(
             f"the treatment order (treatment_order=, or [[treatments]] in trial.toml) lists "
             f"{list_items(repr(a) for a in absent)}, which "
-            f"{'are' if len(absent) > 1 else 'is'} not a treatment of any trial; "
+            f"{not_treatments(len(absent))} of any trial; "
             f"treatments present: {list_items((repr(t) for t in text), limit=30)}. "
             "Labels are case-sensitive: correct the label"
         )

@@ -418,6 +418,23 @@ class ReportContext:
                 str(v).upper() for v in upper.reindex(self.means["treatment"])
             ]
 
+    @property
+    def tukey_unequal(self) -> bool:
+        """Whether any Tukey letters of the report are Tukey-Kramer (means not equally precise).
+
+        Then every Tukey caption names Tukey-Kramer, as the methods section does: a factor of
+        two levels (one pair, Tukey's HSD by its provenance) read "Tukey's HSD" beside the
+        other factor's "Tukey-Kramer" in a two-factor trial with lost plots (stop 50).
+        """
+        provenances = [self.letters_provenance] + [
+            means.table.attrs.get("letters_provenance") for means in self.design_means
+        ]
+        return any(
+            letters_variant(self.s.letters, prov) == "tukey_kramer"
+            for prov in provenances
+            if prov is not None
+        )
+
     def _compute_design_means(self) -> None:
         """Means of each factor and of the A x B cells, each on its own error term."""
         s = self.s

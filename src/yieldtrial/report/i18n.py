@@ -242,7 +242,7 @@ CROPS_ZH: dict[str, str] = {
 CROPS_EN: dict[str, str] = {"rice_indica": "indica rice", "rice_japonica": "japonica rice"}
 
 
-def letters_name(test: str, provenance: Any, lang: str) -> str:
+def letters_name(test: str, provenance: Any, lang: str, *, unequal: bool = False) -> str:
     """Name of the mean-separation test the letters were computed with, from its provenance.
 
     ``test`` is the report's letters setting (``tukey``, ``lsd``, ...); ``provenance`` the
@@ -250,6 +250,9 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
     computation used: Tukey's HSD only when every pair has the same standard error and df
     (adjustment ``... Tukey HSD ...``), the single-step multivariate t for correlated
     LS-means (test ``Tukey (single-step)``), else Tukey-Kramer (each pair's own SE).
+    ``unequal``: the report's means are not equally precise (another table's letters are
+    Tukey-Kramer), so equal-SE letters are named Tukey-Kramer too, which they equal (a
+    factor of two levels, one pair): one name in every caption (stop 50).
 
     Examples
     --------
@@ -260,6 +263,8 @@ def letters_name(test: str, provenance: Any, lang: str) -> str:
     """
     keys = {"tukey_hsd": "tukey", "tukey_single_step": "tukey_mvt"}
     variant = letters_variant(test, provenance)
+    if unequal and variant == "tukey_hsd":
+        variant = "tukey_kramer"
     return t(f"letters.{keys.get(variant, variant)}", lang)
 
 
@@ -305,7 +310,7 @@ def letters_one_df(provenance: Any) -> bool:
     return "for the whole ranking" in str(provenance.get("error_term", ""))
 
 
-def letters_note(test: str, provenance: Any, lang: str) -> str:
+def letters_note(test: str, provenance: Any, lang: str, *, unequal: bool = False) -> str:
     """Sentence explaining the Tukey variant :func:`letters_name` names ("" for Tukey's HSD).
 
     Examples
@@ -313,7 +318,7 @@ def letters_note(test: str, provenance: Any, lang: str) -> str:
     >>> letters_note("tukey", {"adjustment": "single-step (Tukey HSD)"}, "en")
     ''
     """
-    name = letters_name(test, provenance, lang)
+    name = letters_name(test, provenance, lang, unequal=unequal)
     for key in ("tukey_kramer", "tukey_mvt"):
         if name == t(f"letters.{key}", lang):
             return t(f"methods.{key}_note", lang)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from yieldtrial.config import TrialConfig, check_setting
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io.validation import not_treatments
 from yieldtrial.report._format import attr_or
 from yieldtrial.report.i18n import check_lang, default_unit
 
@@ -171,8 +172,8 @@ def _check_described_treatments(
             where = repr(config.source) if config.source else "the trial description"
             raise DataValidationError(
                 f"{where}: [conditions] fertilization entry {number} names "
-                f"{', '.join(map(repr, absent))}, which {'is' if len(absent) == 1 else 'are'} "
-                f"not a treatment of the plot table; treatments present: "
+                f"{', '.join(map(repr, absent))}, which {not_treatments(len(absent))} of the "
+                f"plot table; treatments present: "
                 f"{', '.join(repr(t) for t in sorted(present)[:20])}. Fix the label (labels "
                 "are case-sensitive) or remove it."
             )
@@ -181,7 +182,7 @@ def _check_described_treatments(
         where = repr(config.source) if config.source else "the trial description"
         raise DataValidationError(
             f"{where}: [[treatments]] describes {', '.join(repr(u) for u in unknown)}, which "
-            f"{'is' if len(unknown) == 1 else 'are'} not a treatment of the plot table; "
+            f"{not_treatments(len(unknown))} of the plot table; "
             f"treatments present: {', '.join(repr(t) for t in sorted(present)[:20])}. Fix the "
             "label (labels are case-sensitive) or remove the entry."
         )
@@ -221,7 +222,7 @@ def in_described_order(trial: Any, labels: list[str]) -> Any:
 
         raise DataValidationError(
             f"[[treatments]] describes {list_items(repr(a) for a in absent)}, which "
-            f"{'are' if len(absent) > 1 else 'is'} not a treatment of the plot table; "
+            f"{not_treatments(len(absent))} of the plot table; "
             f"treatments present: {list_items((repr(t) for t in present), limit=30)}. "
             "Labels are case-sensitive: correct the label in trial.toml"
         )

@@ -172,7 +172,9 @@ def conclusions_section(ctx: ReportContext) -> Section:
                 f"{trt} ({letters})"
                 for trt, letters in zip(ranked["treatment"], ranked["letters"], strict=True)
             )
-            letters_name = i18n_letters_name(s.letters, ctx.letters_provenance, lang)
+            letters_name = i18n_letters_name(
+                s.letters, ctx.letters_provenance, lang, unequal=ctx.tukey_unequal
+            )
             ranking = (
                 t("concl.ranking", lang, order=order, letters=letters_name)
                 if ctx.entries is None and len(ranked) == n_ranked

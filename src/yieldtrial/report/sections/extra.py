@@ -348,7 +348,8 @@ def _ranking_top(ctx: ReportContext) -> str | None:
     key = "summary.ranking_top_table" if len(ctx.means) > CONCLUSIONS_LIST_MAX else (
         "summary.ranking_top")  # fmt: skip
     return t(key, lang, k=len(ranked), order=order_text,
-             letters=letters_name(s.letters, ctx.letters_provenance, lang))  # fmt: skip
+             letters=letters_name(s.letters, ctx.letters_provenance, lang,
+                                  unequal=ctx.tukey_unequal))  # fmt: skip
 
 
 def _entries_summary_items(ctx: ReportContext, items: list[str], kinds: list[str]) -> list[str]:

@@ -207,7 +207,9 @@ def methods_section(ctx: ReportContext) -> Section:
                     ss=translate_message(str(ctx.anova.provenance.sum_of_squares), lang),
                     alpha=f"{s.alpha:g}",
                     dunnett=_dunnett_sentence(ctx, lang),
-                    letters=letters_name(s.letters, ctx.letters_provenance, lang),
+                    letters=letters_name(
+                        s.letters, ctx.letters_provenance, lang, unequal=ctx.tukey_unequal
+                    ),
                     # the uppercase letters (alpha 0.01) only when alpha is above 0.01
                     upper=t("methods.upper", lang) if _has_upper_letters(ctx) else "",
                     conf=f"{100 * (1 - s.alpha):g}",
@@ -215,7 +217,12 @@ def methods_section(ctx: ReportContext) -> Section:
                 + _formula_factors(str(ctx.anova.provenance.model), lang)
                 + _formula_replicates(str(ctx.anova.provenance.model), lang, s.resolvable)
                 + _model_sentence(ctx, lang)
-                + _spaced_sentence(letters_note(s.letters, ctx.letters_provenance, lang), lang)
+                + _spaced_sentence(
+                    letters_note(
+                        s.letters, ctx.letters_provenance, lang, unequal=ctx.tukey_unequal
+                    ),
+                    lang,
+                )
                 + _letters_df(ctx, lang)
                 + _factor_error_terms(ctx, lang)
                 + _lsd_without_f_test(ctx, lang)

@@ -282,7 +282,7 @@ def design_means_section(ctx: ReportContext) -> Section:
                 df=_df_text(means.df),
             )
         prov = means.table.attrs.get("letters_provenance")
-        named = letters_name(s.letters, prov, lang)
+        named = letters_name(s.letters, prov, lang, unequal=ctx.tukey_unequal)
         note = "means.letters_note" if len(keys) == 2 else "means.letters_note_one"
         notes = [t(note, lang, letters=named, alpha=f"{s.alpha:g}")]
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
@@ -503,7 +503,7 @@ def means_section(ctx: ReportContext) -> Section:
         if ccols:
             notes.append(t("means.dunnett_note", lang))
         if "letters" in m.columns:
-            named = letters_name(s.letters, ctx.letters_provenance, lang)
+            named = letters_name(s.letters, ctx.letters_provenance, lang, unequal=ctx.tukey_unequal)
             # one column when alpha is 0.01 or below (context.letters_alphas)
             key = "means.letters_note" if "letters_upper" in m.columns else "means.letters_note_one"
             notes.append(t(key, lang, letters=named, alpha=f"{s.alpha:g}"))
@@ -630,8 +630,9 @@ def efficiency_section(ctx: ReportContext) -> Section | None:
         return None
     with comparisons_warned_of():  # Dunnett's intervals again: warned of by ctx.compute
         table = report_table(
-            ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means
-        )
+            ctx.trial, ctx.config, unit=ctx.s.unit, lang=ctx.s.lang, means=ctx.means,
+            confidence=1 - ctx.s.alpha,
+        )  # fmt: skip
     if table is None or len(table) == 0:
         return None
     labels = dict(table.attrs.get("column_labels", {}))  # display labels from report_table
