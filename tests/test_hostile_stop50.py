@@ -265,3 +265,34 @@ def test_gbk_file_that_decodes_as_utf8_is_refused_with_both_readings(tmp_path, c
     )
     code, lines = run_cli([*argv, "--encoding", "gb18030", "-o", str(out)], capsys)
     assert code == 0, lines
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Jǐnmài 58", "Ştefan ţară", "١٣-B"],
+    ids=["pinyin-tone-marks", "romanian", "arabic-indic-digits"],
+)
+def test_utf8_labels_of_other_scripts_are_not_taken_for_gbk(tmp_path, capsys, label):
+    """Real UTF-8 labels whose bytes also read as GBK are read as typed, not refused.
+
+    'ǐ' is C7 90 and 'ţ' C5 A3 ... : the first check of stop 50 refused a pinyin variety
+    name as "Chinese GBK text read as UTF-8" (GB18030 reads C7 90 as a hanzi).  GBK's
+    common hanzi (GB2312) take second bytes A1-FE, and pinyin's tone marks have 8E-9C;
+    Arabic-Indic digits (D9 A1, D9 A3) are a script labels do hold.
+    """
+    header = "plot_id,block,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+    rows = [
+        f"{b}{i},{b},{name},20,{14 + 0.3 * i + 0.1 * b + 0.05 * (i * b % 2):.2f},13.5\n"
+        for b in (1, 2)
+        for i, name in enumerate(("CK", label))
+    ]
+    path = tmp_path / "plots.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    out = tmp_path / "r.json"
+    argv = ["report", str(path), "--crop", "wheat", "--control", "CK", "--no-figures"]
+    code, lines = run_cli([*argv, "--letters", "lsd", "-o", str(out)], capsys)
+    assert code == 0, lines
+    import json
+
+    means = json.loads(out.read_text(encoding="utf-8"))["results"]["means"]
+    assert sorted(m["treatment"] for m in means) == sorted(["CK", label])

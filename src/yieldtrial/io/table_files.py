@@ -786,10 +786,23 @@ def _ambiguous_encoding_problem(data: bytes, name: str) -> str | None:
 
 
 #: Two-byte UTF-8 characters that labels and headers hardly hold: Latin Extended-B, IPA,
-#: spacing modifiers, combining marks, Greek symbols, Cyrillic supplements and the
-#: scripts up to U+07FF.  GBK hanzi read as UTF-8 land there: '品系' (breeding line,
-#: C6 B7 CF B5) reads 'Ʒϵ' (U+01B7, U+03F5).
-_RARE_TWO_BYTE = re.compile("[\u0180-\u036f\u03f0-\u03ff\u0460-\u07ff]")
+#: spacing modifiers, combining marks, Greek symbols, Cyrillic extensions and supplements,
+#: Syriac, Thaana and N'Ko.  GBK hanzi read as UTF-8 land there: '品系' (breeding line,
+#: C6 B7 CF B5) reads 'Ʒϵ' (U+01B7, U+03F5).  Armenian, Hebrew and Arabic (U+0530-U+06FF)
+#: are left out: labels in those scripts (Arabic-Indic digits '١٣') are real text.
+_RARE_TWO_BYTE = re.compile("[\u0180-\u036f\u03f0-\u03ff\u0460-\u052f\u0700-\u07ff]")
+
+
+def _gb2312_pair(ch: str) -> bool:
+    """Whether a character's two UTF-8 bytes are also one GB2312 double byte (a hanzi).
+
+    GB2312 (the common hanzi of GBK) takes second bytes A1-FE; a two-byte UTF-8 character's
+    second byte is 80-BF, so only those with A1-BF can be GBK Chinese read as UTF-8.  This
+    keeps pinyin tone marks (ǎ ǐ ǒ ǔ: C7 8E-94), Romanian ș ț and Azerbaijani ə, whose
+    second bytes are below A1, out of the check.
+    """
+    code = ord(ch)
+    return 0x80 <= code < 0x800 and (code & 0x3F) >= 0x21
 
 
 def _gbk_read_as_utf8(line: bytes, text: str) -> bool:
@@ -797,11 +810,14 @@ def _gbk_read_as_utf8(line: bytes, text: str) -> bool:
 
     Stop 50: a GBK field book whose entries are 品系1, 品系2, ... beside 对照1 rows was "a file
     that mixes text encodings" (the 品系 rows decode as UTF-8 ``Ʒϵ1``).  Such a row has no
-    character from U+0800 up (no CJK) in its UTF-8 reading, a character labels hardly hold
+    character from U+0800 up (no CJK) in its UTF-8 reading, every other non-ASCII character
+    one GB2312 double byte (:func:`_gb2312_pair`), one character labels hardly hold
     (:data:`_RARE_TWO_BYTE`), and reads as GBK without error.
     """
-    if any(ord(ch) >= 0x800 for ch in text) or not _RARE_TWO_BYTE.search(text):
+    if not _RARE_TWO_BYTE.search(text):
         return False
+    if not all(ch.isascii() or _gb2312_pair(ch) for ch in text):
+        return False  # a character from U+0800 up (CJK) or one GBK would not have written
     try:
         line.decode("gb18030")
     except UnicodeDecodeError:
