@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from factorial_trials import n_rate_by_variety
 from yieldtrial.datasets import example_path
 
 
@@ -196,31 +197,6 @@ def test_labels_not_in_the_table_are_counted_in_the_sentence(labels: str, said: 
 # ------------------------------------------------------------ one name for Tukey's procedure
 
 
-def _factorial_with_a_lost_plot(path: Any) -> Any:
-    """N rates (3) x varieties (2) in 3 blocks, SYNTHETIC masses, one plot lost (kg/20 m²)."""
-    import pandas as pd
-
-    rng = np.random.default_rng(7)
-    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
-    rows = [
-        {
-            "plot_id": f"{b}{n}{v}",
-            "block": f"B{b}",
-            "n_rate": n,
-            "variety": v,
-            "harvested_area_m2": 20,
-            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
-            "moisture_pct": 15.0,
-        }
-        for b in (1, 2, 3)
-        for n in ("N0", "N90", "N180")
-        for v in ("V1", "V2")
-    ]
-    rows[0]["fresh_mass_kg"] = None  # a lost plot: the N-rate means are not equally precise
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
-
-
 @pytest.mark.parametrize(
     ("lang", "kramer", "hsd"),
     [
@@ -239,7 +215,7 @@ def test_every_tukey_caption_names_one_procedure(
     """
     from yieldtrial.cli import main
 
-    data = _factorial_with_a_lost_plot(tmp_path / "plots.csv")
+    data = n_rate_by_variety(tmp_path / "plots.csv", lost_first=True, treatment_column=False)
     out = tmp_path / "r.md"
     argv = ["report", str(data), "--crop", "wheat", "--design", "factorial", "--factors",
             "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang,

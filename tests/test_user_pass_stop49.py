@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from factorial_trials import n_rate_by_variety
 from yieldtrial.cli import main
 from yieldtrial.report.sections.conclusions import CONCLUSIONS_LIST_MAX
 
@@ -147,32 +148,6 @@ def test_table_and_section_show_the_first_rows_in_a_notebook() -> None:
     assert len(section) < 2_000
 
 
-def _factorial(path: Path) -> Path:
-    """N rates (N0, N90, N180) x varieties (V1, V2) in 3 blocks, SYNTHETIC masses (kg/20 m²).
-
-    V2 gains 4 kg from N0 to N180, V1 2 kg: an interaction of 2 kg against a plot SD of
-    0.15 kg (about 13 SEDs), significant whatever the seed.
-    """
-    rng = np.random.default_rng(7)
-    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
-    rows = [
-        {
-            "plot_id": f"{b}{i}",
-            "block": f"B{b}",
-            "treatment": f"{n}-{v}",
-            "n_rate": n,
-            "variety": v,
-            "harvested_area_m2": 20,
-            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
-            "moisture_pct": 15.0,
-        }
-        for b in (1, 2, 3)
-        for i, (n, v) in enumerate((n, v) for n in ("N0", "N90", "N180") for v in ("V1", "V2"))
-    ]
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
-
-
 @pytest.mark.parametrize(
     ("lang", "note"),
     [
@@ -184,7 +159,7 @@ def test_factorial_interaction_note_prints_p_as_the_table(
     tmp_path: Path, lang: str, note: str
 ) -> None:
     """The English ANOVA note read "p = 1.28e-05 < 0.05" under a P column of "<0.001"."""
-    data = _factorial(tmp_path / "plots.csv")
+    data = n_rate_by_variety(tmp_path / "plots.csv")
     out = tmp_path / "r.md"
     argv = ["report", str(data), "--crop", "wheat", "--design", "factorial", "--factors",
             "n_rate,variety", "--control", "N0", "--no-figures", "--lang", lang,
@@ -229,7 +204,7 @@ def test_efficiency_drops_the_pfp_change_against_a_zero_n_control(tmp_path: Path
     """
     from yieldtrial.report.files import report_from_files
 
-    data = _factorial(tmp_path / "plots.csv")
+    data = n_rate_by_variety(tmp_path / "plots.csv")
     toml = tmp_path / "trial.toml"
     toml.write_text(
         '[trial]\ncrop = "wheat"\n\n[analysis]\ndesign = "factorial"\n'
@@ -264,7 +239,7 @@ def test_split_plot_with_a_lost_sub_plot_names_the_mixed_model(
     The factor-means captions read "SE and letters on REML (9.0 df)", REML named as if it
     were an error stratum (Error a, Error b in a complete split plot).
     """
-    frame = pd.read_csv(_factorial(tmp_path / "plots.csv"))
+    frame = pd.read_csv(n_rate_by_variety(tmp_path / "plots.csv"))
     frame = frame.drop(columns="treatment").rename(columns={"variety": "treatment"})
     frame.loc[0, "fresh_mass_kg"] = None  # a lost sub-plot
     frame.to_csv(tmp_path / "split.csv", index=False)
@@ -297,7 +272,7 @@ def test_two_factor_report_draws_the_rate_response_per_variety(
 
     from yieldtrial.report.files import report_from_files
 
-    data = _factorial(tmp_path / "plots.csv")
+    data = n_rate_by_variety(tmp_path / "plots.csv")
     report, _ = report_from_files(
         data,
         crop="wheat",

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import yieldtrial as yt
+from factorial_trials import n_rate_by_variety
 from yieldtrial.datasets import example_path
 
 
@@ -92,38 +93,10 @@ def test_other_costs_per_mu_are_shown_per_ha_in_an_english_report() -> None:
     assert not any("extra cost of T 5 CNY/ha" in n for n in notes)
 
 
-def _factorial_with_a_lost_plot(path: Path) -> Path:
-    """N rates (N0, N90, N180) x varieties (V1, V2) in 3 blocks, one plot lost, SYNTHETIC.
-
-    Masses (kg/20 m²) 11 + a gain per cell (V2 gains 4 kg to N180, V1 2 kg) + noise of
-    SD 0.15 kg; the first plot (N0-V1 in block 1) is lost: 17 plots.
-    """
-    rng = np.random.default_rng(7)
-    gain = {"V1": {"N0": 0.0, "N90": 1.5, "N180": 2.0}, "V2": {"N0": 0.0, "N90": 2.5, "N180": 4.0}}
-    rows = [
-        {
-            "plot_id": f"{b}{i}",
-            "block": f"B{b}",
-            "treatment": f"{n}-{v}",
-            "n_rate": n,
-            "variety": v,
-            "harvested_area_m2": 20,
-            "fresh_mass_kg": round(11 + gain[v][n] + rng.normal(0, 0.15), 2),
-            "moisture_pct": 15.0,
-        }
-        for b in (1, 2, 3)
-        for i, (n, v) in enumerate((n, v) for n in ("N0", "N90", "N180") for v in ("V1", "V2"))
-    ]
-    frame = pd.DataFrame(rows)
-    frame.loc[0, "fresh_mass_kg"] = None
-    frame.to_csv(path, index=False)
-    return path
-
-
 @pytest.fixture(scope="module")
 def factorial_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, yt.Report]:
-    """Build the two-factor report (no figures) of :func:`_factorial_with_a_lost_plot`."""
-    data = _factorial_with_a_lost_plot(tmp_path_factory.mktemp("factorial") / "plots.csv")
+    """Build the two-factor report (no figures) of one plot lost from `n_rate_by_variety`."""
+    data = n_rate_by_variety(tmp_path_factory.mktemp("factorial") / "plots.csv", lost_first=True)
     overrides = {"design": "factorial", "factors": ("n_rate", "variety")}
     return {
         lang: yt.report_from_files(
