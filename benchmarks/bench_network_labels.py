@@ -74,11 +74,11 @@ def main() -> None:
         cpu = best_cpu(lambda d=data: yt.analyze_many(d, **options), repeat)
         print(f"{len(data):,} plots, {kind} labels: analyze_many {cpu:.3f} CPU s")
         try:
-            from yieldtrial.network._columns import _normalised_labels
+            from yieldtrial.network._columns import normalised_labels
         except ImportError:  # a tree before stop 47
             continue
         alone = best_cpu(
-            lambda d=data: _normalised_labels(d, ["site", "treatment", "block"]), repeat
+            lambda d=data: normalised_labels(d, ["site", "treatment", "block"]), repeat
         )
         print(f"  the label check alone: {alone:.4f} CPU s")
         print(f"  the command's label reading: {command_reading(data, repeat):.4f} CPU s")

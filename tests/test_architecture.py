@@ -66,6 +66,14 @@ def _resolve(name: str, modules: dict[str, Path]) -> str | None:
     return name or None
 
 
+def _import_target(node: ast.ImportFrom, package: str) -> str:
+    """Return the module a ``from ... import`` reads, a relative import resolved in ``package``."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def _exempt_nodes(tree: ast.Module, module: str) -> set[int]:
     """Ids of the import nodes inside the FORWARD_METHODS of FieldTrial."""
     if module != "yieldtrial.trial":
@@ -110,11 +118,7 @@ def import_graph(*, type_only: bool = True) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 deps |= {d for a in node.names if (d := _resolve(a.name, modules))}
             elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                    target = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    target = node.module or ""
+                target = _import_target(node, package)
                 for alias in node.names:
                     full = f"{target}.{alias.name}"
                     dep = full if full in modules else _resolve(target, modules)
@@ -269,11 +273,7 @@ def private_name_imports(
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.ImportFrom):
             continue
-        if node.level:
-            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-            target = ".".join(base + ([node.module] if node.module else []))
-        else:
-            target = node.module or ""
+        target = _import_target(node, package)
         if not target.startswith("yieldtrial") or _is_private(target):
             continue
         for alias in node.names:
@@ -318,6 +318,149 @@ def test_a_private_name_import_would_be_found():
         "yieldtrial.a: yieldtrial.b -> _helper",
         "yieldtrial.a: yieldtrial.b -> _CONSTANT",
     ]
+
+
+#: Private attributes a module may read from another yieldtrial module that is not itself
+#: private (``tf._read_head(path)``), and why each stays (stop 51: none).
+PRIVATE_ATTRIBUTES_ALLOWED: dict[str, str] = {}
+
+#: A superset of the modules worth parsing for attribute uses: a dotted name whose last
+#: attribute starts with one underscore (``tf._read_head``, ``yieldtrial.io.validation._x``;
+#: group 1 is its first name) ...
+_MAY_USE_A_PRIVATE_ATTRIBUTE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?:\.\w+)*\._[A-Za-z]")
+#: ... where that first name is a word of an import of yieldtrial (relative ones included).
+_YIELDTRIAL_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?:yieldtrial\b|\.)\S*[ \t]+import|import(?=[^\n]*\byieldtrial\b))"
+    r"[ \t]+(\([^)]*\)|(?:[^\n]|\\\n)*)",
+    re.MULTILINE,
+)
+
+
+def _bound_modules(tree: ast.Module, package: str, modules: set[str]) -> dict[str, str]:
+    """Map each name that an import binds to a yieldtrial module (any scope) to the module."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.partition(".")[0] == "yieldtrial":  # binds yieldtrial, or the alias
+                    bound[alias.asname or "yieldtrial"] = (
+                        alias.name if alias.asname else "yieldtrial"
+                    )
+        elif isinstance(node, ast.ImportFrom):
+            target = _import_target(node, package)
+            for alias in node.names:
+                if f"{target}.{alias.name}" in modules:
+                    bound[alias.asname or alias.name] = f"{target}.{alias.name}"
+    return bound
+
+
+def _named_module(node: ast.expr, bound: dict[str, str], modules: set[str]) -> str | None:
+    """Return the yieldtrial module an expression (``tf``, ``yieldtrial.io.validation``) names."""
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.Attribute):
+        base = _named_module(node.value, bound, modules)
+        if base is not None and f"{base}.{node.attr}" in modules:
+            return f"{base}.{node.attr}"
+    return None
+
+
+def private_attribute_uses(
+    module: str, source: str, modules: set[str], *, is_package: bool = False
+) -> list[str]:
+    """Return ``module: target -> _name`` for each private attribute of another module read.
+
+    Counted: ``tf._read_head`` after ``from yieldtrial.io import table_files as tf`` or
+    ``import yieldtrial.io.table_files as tf``, ``yieldtrial.io.validation._x`` after
+    ``import yieldtrial.io.validation``, in any scope.  Not counted, as for
+    :func:`private_name_imports`: a private module (``network._engine``), any attribute of
+    a module whose path holds a private part, dunders, the module's own names, attributes
+    of objects that are not modules (``result._reml``).
+    """
+    imported = {w for m in _YIELDTRIAL_IMPORT.finditer(source) for w in re.findall(r"\w+", m[1])}
+    if not imported & set(_MAY_USE_A_PRIVATE_ATTRIBUTE.findall(source)):
+        return []  # not parsed: most modules read no "_x" of a name an import binds
+    tree = ast.parse(source)
+    bound = _bound_modules(tree, module if is_package else module.rpartition(".")[0], modules)
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+            continue
+        if node.attr.startswith("__"):
+            continue
+        target = _named_module(node.value, bound, modules)
+        if target is None or target == module or _is_private(target):
+            continue
+        if f"{target}.{node.attr}" not in modules:
+            found.append(f"{module}: {target} -> {node.attr}")
+    return found
+
+
+def test_no_module_reads_a_private_attribute_of_another():
+    """What no module imports, none reads as an attribute of the module either.
+
+    ``io.streaming`` ran the CSV reader's checks as ``tf._read_head``, ``tf._separator``,
+    ``tf._HEAD`` (9 names of ``io.table_files``), ``io.plots`` and ``network._columns``
+    read 3 private functions of ``io.validation``: 14 reads, which the import check of
+    stop 50 did not see; the names became public in their own module (stop 51).
+    """
+    modules = set(_modules())
+    found = [
+        line
+        for module, path in _modules().items()
+        for line in private_attribute_uses(
+            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
+        )
+    ]
+    assert sorted(set(found) - set(PRIVATE_ATTRIBUTES_ALLOWED)) == []
+
+
+def test_a_private_attribute_use_would_be_found():
+    """The finder reports planted reads in every binding form and leaves the allowed ones."""
+    modules = {"yieldtrial", "yieldtrial.a", "yieldtrial.b", "yieldtrial.p", "yieldtrial.p._m"}
+    source = (
+        "import yieldtrial.b\n"
+        "import yieldtrial.b as bee\n"
+        "from yieldtrial.p import _m\n"
+        "from . import b as relative\n"
+        "def f(frame):\n"
+        "    from yieldtrial import (\n        b,\n    )\n"
+        "    b._helper(yieldtrial.b._CONSTANT, bee._other, relative._again)\n"
+        "    return _m._shared, yieldtrial.p._m, b.__doc__, frame._private, b.public\n"
+    )
+    assert sorted(private_attribute_uses("yieldtrial.a", source, modules)) == [
+        "yieldtrial.a: yieldtrial.b -> _CONSTANT",
+        "yieldtrial.a: yieldtrial.b -> _again",
+        "yieldtrial.a: yieldtrial.b -> _helper",
+        "yieldtrial.a: yieldtrial.b -> _other",
+    ]
+    dotted_only = "import yieldtrial.b\nyieldtrial.b._x(self._y)\n"  # parsed too
+    assert private_attribute_uses("yieldtrial.a", dotted_only, modules) == [
+        "yieldtrial.a: yieldtrial.b -> _x"
+    ]
+
+
+def test_no_package_re_exports_a_private_name():
+    """A package's ``__init__`` imports a private name only to use it itself.
+
+    ``yieldtrial.network`` bound ``_in_given_order`` (used by the report and the figures,
+    from ``network._summary``) without using it, and ``_normalised_labels`` and
+    ``_site_label``, shared with ``yieldtrial network`` and ``network.stability``: the
+    three are public names of their package-private modules (stop 51).
+    """
+    unused = []
+    for path in sorted(PACKAGE.rglob("__init__.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                names = [alias.asname or alias.name for alias in node.names]
+                unused += [
+                    f"{_module_name(path)}: {name}"
+                    for name in names
+                    if name.startswith("_") and not name.startswith("__") and name not in used
+                ]
+    assert unused == []
 
 
 def test_no_test_module_imports_another_test_module():

@@ -798,13 +798,13 @@ def test_network_reads_labels_with_analyze_many_function(plots_csv, tmp_path, mo
     from yieldtrial.io.plots import NA_VALUES
 
     calls: list[tuple[list[str], tuple[str, ...]]] = []
-    real = columns_module._normalised_labels
+    real = columns_module.normalised_labels
 
     def spy(data, columns, **kwargs):
         calls.append((list(columns), tuple(kwargs.get("missing", ()))))
         return real(data, columns, **kwargs)
 
-    monkeypatch.setattr(columns_module, "_normalised_labels", spy)
+    monkeypatch.setattr(columns_module, "normalised_labels", spy)
     out = tmp_path / "net.json"
     assert main(["network", str(plots_csv), "--by", "site", "--control", "CK", "-o", str(out)]) == 0
     assert (["site", "treatment", "block"], tuple(NA_VALUES)) in calls

@@ -1139,13 +1139,13 @@ def test_trial_order_is_the_order_of_first_appearance():
 
 def test_in_given_order_reorders_the_per_site_rows_alike():
     """The report's view: means, letters, sites, per_trial and per_treatment in S3, S1, S2."""
-    from yieldtrial.network._summary import _in_given_order
+    from yieldtrial.network._summary import in_given_order
 
     result = analyze_many(
         _sites_out_of_key_order(), by="site", response="y", treatment="treatment",
         block="block", control="CK",
     )  # fmt: skip
-    shown = _in_given_order(result)
+    shown = in_given_order(result)
     assert shown.summary is not None
     assert shown.summary.means.index.tolist() == ["S3", "S1", "S2"]
     assert shown.summary.letters.index.tolist() == ["S3", "S1", "S2"]
@@ -1310,14 +1310,14 @@ def test_label_reading_with_missing_texts_empties_them_among_clean_labels():
     an empty cell.  Without ``missing=`` (a notebook's frame) '-' stays a label.
     """
     from yieldtrial.io.plots import NA_VALUES
-    from yieldtrial.network._columns import _normalised_labels
+    from yieldtrial.network._columns import normalised_labels
 
     frame = pd.DataFrame(
         {"treatment": ["CK", "-", "N1"], "block": ["B1", "B1", "B1"]}, dtype=object
     )  # as pandas < 3 holds text (the command line's '-' of a file is NaN already)
-    read = _normalised_labels(frame, ["treatment", "block", "absent"], missing=NA_VALUES)
+    read = normalised_labels(frame, ["treatment", "block", "absent"], missing=NA_VALUES)
     assert read["treatment"].isna().tolist() == [False, True, False]
-    assert _normalised_labels(frame, ["treatment"]) is frame  # clean: not copied
+    assert normalised_labels(frame, ["treatment"]) is frame  # clean: not copied
     assert frame["treatment"].tolist() == ["CK", "-", "N1"]  # the caller's frame
 
 

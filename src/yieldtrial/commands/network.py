@@ -439,15 +439,15 @@ def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     (files joined after export) beside ``'A'`` was a trial of its own, and a treatment
     ``'CK '`` a treatment of its own: the trial split in two, exit 0 without a word.
     The labels are normalised by ``analyze_many``'s own function
-    (:func:`yieldtrial.network._columns._normalised_labels`, with the reader's missing
+    (:func:`yieldtrial.network._columns.normalised_labels`, with the reader's missing
     texts) and variants named in a warning, as the plot-table reader does.
     """
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import NA_VALUES
-    from yieldtrial.network._columns import _normalised_labels
+    from yieldtrial.network._columns import normalised_labels
 
     present = [c for c in dict.fromkeys(columns) if c in plots.columns]
-    plots = _normalised_labels(plots, present, missing=NA_VALUES, stacklevel=4)
+    plots = normalised_labels(plots, present, missing=NA_VALUES, stacklevel=4)
     _validation.warn_label_variants(plots, present, stacklevel=3)
     return plots
 

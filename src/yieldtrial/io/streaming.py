@@ -226,7 +226,7 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
 
     name = path.name
     tf.check_input_file(path)
-    head = tf._read_head(path)
+    head = tf.read_head(path)
     if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
         raise StreamFallback("a workbook given as CSV")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
@@ -234,27 +234,27 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     raw_text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
     if not raw_text.strip():
         raise StreamFallback("empty file")
-    sep = tf._separator(path, raw_text)
+    sep = tf.table_separator(path, raw_text)
     if sep == ";":  # its decimal mark ('12,5' or '12.5') is read from the whole table
         raise StreamFallback("a semicolon-separated file")
-    raw_first = tf._first_records(raw_text, sep)
-    if not raw_first or (len(head) == tf._HEAD and len(raw_first) < 2):
+    raw_first = tf.first_records(raw_text, sep)
+    if not raw_first or (len(head) == tf.HEAD_BYTES and len(raw_first) < 2):
         raise StreamFallback("a header longer than the head of the file")
     width = len(raw_first[0])
     body = head.removeprefix(codecs.BOM_UTF8)
     cut = body.rfind(b"\n")
     try:
-        head_text = (body if len(head) < tf._HEAD else body[: cut + 1]).decode("utf-8")
+        head_text = (body if len(head) < tf.HEAD_BYTES else body[: cut + 1]).decode("utf-8")
     except UnicodeDecodeError:
         raise StreamFallback("not UTF-8") from None
-    first = tf._first_records(head_text, sep)
+    first = tf.first_records(head_text, sep)
     if not first or len(first[0]) != width:
         raise StreamFallback("a ragged head")
-    tf._check_title_rows(first, name)
+    tf.check_title_rows(first, name)
     header = [cell.strip() for cell in first[0]]
-    tf._check_header_names(header, name, allow_blank=True)
+    tf.check_header_names(header, name, allow_blank=True)
     mapping, _ = map_columns(
-        [_validation.clean_text(h).strip() for h in header if not tf._is_blank_header(h)],
+        [_validation.clean_text(h).strip() for h in header if not tf.is_blank_header(h)],
         columns,
         name,
     )
@@ -264,7 +264,7 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
     text = {i for i, label in enumerate(header) if label not in wanted}
     rows = None
     if not arrow_reader():  # what the in-memory reader's byte scan refuses, it words
-        shape = tf._scan_structure(path, sep.encode("ascii"), width, check_utf8=True)
+        shape = tf.scan_structure(path, sep.encode("ascii"), width, check_utf8=True)
         if (
             shape.nul
             or shape.malformed_quotes
@@ -278,7 +278,9 @@ def _open(path: Path, columns: Mapping[str, str] | None) -> _Source:
         rows = shape.records - 1
     lines = max(head_text.count("\n"), 1)
     line_bytes = max(len(head_text.encode("utf-8")) / lines, 1.0)
-    return _Source(path, sep, header, text, tf._estimated_rows(path, head_text), rows, line_bytes)
+    return _Source(
+        path, sep, header, text, tf.estimated_row_count(path, head_text), rows, line_bytes
+    )
 
 
 def _odd_quotes(path: Path) -> bool:

@@ -82,7 +82,8 @@ _TITLE_SEARCH_ROWS = 12
 #: typed far from the table (cell XFD1048576) would otherwise make billions of empty cells.
 MAX_SHEET_CELLS = 50_000_000
 _CHUNK = 8 << 20
-_HEAD = 1 << 16
+#: Bytes of a file's head read to find its separator, header and title rows (64 KiB).
+HEAD_BYTES = 1 << 16
 _QUOTE, _NL, _CR = ord('"'), ord("\n"), ord("\r")
 
 NumericHeaders = Callable[[list[str]], Collection[str]]
@@ -131,7 +132,26 @@ def check_input_file(path: str | os.PathLike[str], what: str = "plot table") -> 
     return info
 
 
-def _read_head(path: Path, size: int = _HEAD) -> bytes:
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """Return the first bytes of a file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    size : int, default :data:`HEAD_BYTES`
+        Bytes to read at most. [bytes]
+
+    Returns
+    -------
+    bytes
+        The head of the file (all of it when shorter).
+
+    Raises
+    ------
+    FileAccessError
+        The file cannot be read (:func:`~yieldtrial.io.oserrors.file_error` names it).
+    """
     try:
         with path.open("rb") as handle:
             return handle.read(size)
@@ -177,7 +197,7 @@ def read_table_file(
     path = Path(path)
     check_input_file(path)
     suffix = path.suffix.lower()
-    head = _read_head(path, 8)
+    head = read_head(path, 8)
     if head.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted(path):
         raise DataValidationError(
             f"{path.name}: the workbook is password-protected (encrypted), so its cells cannot "
@@ -277,7 +297,7 @@ def refuse_document(path: str | os.PathLike[str], *, sheet: str | int | None = N
     path = Path(path)
     check_input_file(path)
     suffix = path.suffix.lower()
-    head = _read_head(path, 8)
+    head = read_head(path, 8)
     _refuse_document(path, head, suffix)
     _refuse_compressed(path, head)
     if suffix in WORKBOOK_SUFFIXES and sheet is None and head.startswith(b"PK\x03\x04"):
@@ -305,7 +325,7 @@ def _refuse_document(path: Path, head: bytes, suffix: str) -> None:
         )
     if suffix in WORKBOOK_SUFFIXES:
         return
-    document = _other_text_document(_read_head(path, 64), suffix)
+    document = _other_text_document(read_head(path, 64), suffix)
     if document is not None:
         raise DataValidationError(
             f"{path.name}: this is {document}, not a plot table; give the plot table (CSV "
@@ -332,9 +352,7 @@ def _refuse_compressed(path: Path, head: bytes) -> None:
     ``BZh`` alone could start a CSV header, so bzip2 also needs its block marker.
     """
     for magic, kind in _COMPRESSED:
-        if head.startswith(magic) and (
-            magic != b"BZh" or _read_head(path, 10)[4:10] == (b"1AY&SY")
-        ):
+        if head.startswith(magic) and (magic != b"BZh" or read_head(path, 10)[4:10] == (b"1AY&SY")):
             raise DataValidationError(
                 f"{path.name}: this is {kind}, not CSV text or an Excel workbook; "
                 "decompress it first (e.g. gunzip, bunzip2, unxz or 7-Zip) and give the table "
@@ -913,7 +931,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise DataValidationError(_explain_decode_error(data, exc, "utf-16", name)) from None
-    _check_binary(data[:_HEAD], name)
+    _check_binary(data[:HEAD_BYTES], name)
     try:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
@@ -936,11 +954,23 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------- CSV rows
-def _separator(path: Path, text: str) -> str:
+def table_separator(path: Path, text: str) -> str:
     """Return the separator of a table: tab for a ``.tsv`` whose header has one, else sniffed.
 
     A comma-separated file named ``.tsv`` was read as one column, and refused for
     "missing required columns" (every column was there).
+
+    Parameters
+    ----------
+    path : Path
+        The file (its suffix).
+    text : str
+        The head of the file, decoded.
+
+    Returns
+    -------
+    str
+        A comma, a tab or a semicolon.
     """
     if path.suffix.lower() == ".tsv" and "\t" in text.split("\n", 1)[0]:
         return "\t"
@@ -951,7 +981,7 @@ def _sniff_separator(text: str) -> str:
     lines = text.split("\n", 2)
     header = lines[0]
     if len(lines) > 1 and re.fullmatch(r"\ufeff?sep=.?\r?", header, re.IGNORECASE):
-        header = lines[1]  # Excel's separator line, refused by name (_check_title_rows)
+        header = lines[1]  # Excel's separator line, refused by name (check_title_rows)
     counts = {sep: header.count(sep) for sep in (",", "\t", ";")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] > 0 else ","
@@ -1047,7 +1077,7 @@ def _read_csv(
     path: Path, encoding: str | None, numeric: NumericHeaders | None
 ) -> tuple[pd.DataFrame, str]:
     name = path.name
-    head = _read_head(path)
+    head = read_head(path)
     fast_codecs = {"utf-8", "gb18030", "gbk"}
     if encoding is None and head.startswith(_UNICODE_BOMS):
         return _read_csv_slow(path, encoding, name)
@@ -1058,18 +1088,18 @@ def _read_csv(
     raw_text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")  # bytes kept, for counting
     if not raw_text.strip():
         _raise_empty(name, path)
-    sep = _separator(path, raw_text)
+    sep = table_separator(path, raw_text)
     if sep == ";":  # cells as text: the decimal mark is read from all of them (plots.py)
         numeric = None
-    raw_first = _first_records(raw_text, sep)
-    if not raw_first or (len(head) == _HEAD and len(raw_first) < 2):
+    raw_first = first_records(raw_text, sep)
+    if not raw_first or (len(head) == HEAD_BYTES and len(raw_first) < 2):
         return _read_csv_slow(path, encoding, name)  # a header longer than the head: unusual
     width = len(raw_first[0])
     quick = _read_optimistic(path, head, sep, width, encoding, numeric)
     if quick is not None:
         quick[0].attrs["separator"] = sep
         return quick
-    shape = _scan_structure(path, sep.encode("ascii"), width, check_utf8=encoding is None)
+    shape = scan_structure(path, sep.encode("ascii"), width, check_utf8=encoding is None)
     if shape.nul:
         _check_binary(b"\x00", name)
     if shape.malformed_quotes or shape.long_rows or shape.header_records != 1:
@@ -1095,14 +1125,14 @@ def _read_csv(
         del data
     head_codec = "utf-8" if used == "utf-8-sig" else used
     head_text = _decoded_head(head, head_codec, name)
-    first = _first_records(head_text, sep)
-    _check_title_rows(first, name)
+    first = first_records(head_text, sep)
+    check_title_rows(first, name)
     if shape.unclosed_quote_row is not None:
         raise DataValidationError(_csv_error_message("EOF", shape.unclosed_quote_row, name))
     if shape.short_rows:
         raise DataValidationError(_fields_problem(shape.short_rows, width, name))
     header = [cell.strip() for cell in first[0]]
-    _check_header_names(header, name, allow_blank=True)
+    check_header_names(header, name, allow_blank=True)
     wanted = set(numeric(header)) if numeric is not None else set()
     dtypes: dict[int, Any] = {i: str for i, label in enumerate(header) if label not in wanted}
     try:
@@ -1237,20 +1267,20 @@ def _read_optimistic(
     body = head.removeprefix(codecs.BOM_UTF8)
     cut = body.rfind(b"\n")
     try:
-        head_text = (body if len(head) < _HEAD else body[: cut + 1]).decode("utf-8")
+        head_text = (body if len(head) < HEAD_BYTES else body[: cut + 1]).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    first = _first_records(head_text, sep)
+    first = first_records(head_text, sep)
     if not first or len(first[0]) != width:
         return None
-    _check_title_rows(first, path.name)
+    check_title_rows(first, path.name)
     header = [cell.strip() for cell in first[0]]
-    _check_header_names(header, path.name, allow_blank=True)
+    check_header_names(header, path.name, allow_blank=True)
     if _odd_quote_count(path):
         return None
     wanted = set(numeric(header)) if numeric is not None else set()
     text = {i: str for i, label in enumerate(header) if label not in wanted}
-    rows = _estimated_rows(path, head_text)
+    rows = estimated_row_count(path, head_text)
     frame = _read_arrow(path, sep, width, text, "utf-8", rows=None, blank=None, estimate=rows)
     if frame is None:
         return None
@@ -1269,7 +1299,22 @@ def _odd_quote_count(path: Path) -> bool:
     return count % 2 == 1
 
 
-def _estimated_rows(path: Path, head_text: str) -> int:
+def estimated_row_count(path: Path, head_text: str) -> int:
+    """Estimate the rows of a file from its size and the mean line length of its head.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    head_text : str
+        Its head, cut at the last line break.
+
+    Returns
+    -------
+    int
+        110 % of size / mean line length, plus 1024 (1024 for a head of fewer than two
+        lines): a progress bar's total, not a count.
+    """
     lines = head_text.count("\n")
     if lines < 2:
         return 1024
@@ -1530,8 +1575,22 @@ def _raise_empty(name: str, path: Path) -> None:
     )
 
 
-def _first_records(text: str, sep: str) -> list[list[str]]:
-    """Parse the first complete records of a head of the file (leniently, for headers)."""
+def first_records(text: str, sep: str) -> list[list[str]]:
+    """Parse the first complete records of a head of the file (leniently, for headers).
+
+    Parameters
+    ----------
+    text : str
+        The head of the file; a last, incomplete line is left out.
+    sep : str
+        The separator (:func:`table_separator`).
+
+    Returns
+    -------
+    list of list of str
+        Up to 13 records (enough to find a header below a title); those before a
+        ``csv.Error`` when the head is malformed.
+    """
     cut = text.rfind("\n")
     sample = text if cut < 0 else text[: cut + 1]
     reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
@@ -1553,10 +1612,10 @@ def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.Data
         _raise_empty(name, path)
     if "\x00" in text:
         _check_binary(b"\x00", name)
-    sep = _separator(path, text)
+    sep = table_separator(path, text)
     rows = _csv_rows(text, sep, name)
     del text
-    _check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], name)
+    check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], name)
     header = rows[0]
     width = len(header)
     long_rows: list[str] = []
@@ -1585,8 +1644,8 @@ def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.Data
 
 # ----------------------------------------------------------------------------- byte scan
 @dataclass
-class _Shape:
-    """What the byte scan found (see :func:`_scan_structure`)."""
+class ByteScan:
+    """What the byte scan found (see :func:`scan_structure`)."""
 
     records: int = 0
     header_records: int = 1
@@ -1600,7 +1659,7 @@ class _Shape:
     blank_records: list[int] | None = field(default_factory=list)
 
 
-def _scan_structure(path: Path, sep: bytes, width: int, *, check_utf8: bool) -> _Shape:
+def scan_structure(path: Path, sep: bytes, width: int, *, check_utf8: bool) -> ByteScan:
     """Count the fields of every record of a CSV file without decoding it into cells.
 
     Quotes follow RFC 4180: a quoted cell starts right after a separator or a line
@@ -1608,8 +1667,24 @@ def _scan_structure(path: Path, sep: bytes, width: int, *, check_utf8: bool) -> 
     else sets ``malformed_quotes`` (the caller then uses the ``csv`` module).  Works
     on the bytes of UTF-8 and GB18030 files alike (their multi-byte characters never
     contain the separator, quote or line-break bytes).
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    sep : bytes
+        The separator, one byte.
+    width : int
+        Fields of the header record.
+    check_utf8 : bool
+        Also tell whether the bytes are valid UTF-8 (``utf8``).
+
+    Returns
+    -------
+    ByteScan
+        Records, short and long rows, quoting, NUL bytes, UTF-8 validity.
     """
-    shape = _Shape()
+    shape = ByteScan()
     sep_byte = sep[0]
     decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
     quotes = 0  # quotes seen so far (parity: inside a quoted cell when odd)
@@ -1730,8 +1805,21 @@ def _scan_structure(path: Path, sep: bytes, width: int, *, check_utf8: bool) -> 
 
 
 # ----------------------------------------------------------------------------- header checks
-def _check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
-    """Refuse a title (or notes) row above the header, saying where the header is."""
+def check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
+    """Refuse a title (or notes) row above the header, saying where the header is.
+
+    Parameters
+    ----------
+    rows : sequence of sequence
+        The first rows of the table (:func:`first_records`, or a sheet's first rows).
+    name : str
+        The file's name, for the message.
+
+    Raises
+    ------
+    DataValidationError
+        Row 1 is a title or Excel's ``sep=`` line and a later row holds the header.
+    """
     from yieldtrial.io.headers import recognise_header
 
     if len(rows) < 2:
@@ -1761,7 +1849,19 @@ def _check_title_rows(rows: Sequence[Sequence[object]], name: str) -> None:
             )
 
 
-def _is_blank_header(label: object) -> bool:
+def is_blank_header(label: object) -> bool:
+    """Tell whether a column header is empty: blank, ``nan`` or pandas' ``Unnamed: 3``.
+
+    Parameters
+    ----------
+    label : object
+        A header cell (None for an empty one).
+
+    Returns
+    -------
+    bool
+        True for a header that names no column.
+    """
     text = "" if label is None else str(label).strip()
     return not text or text.lower() == "nan" or re.fullmatch(r"Unnamed: \d+", text) is not None
 
@@ -1784,7 +1884,7 @@ def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """
     keep: list[int] = []
     for position, label in enumerate(frame.columns):
-        if _is_blank_header(label):
+        if is_blank_header(label):
             column = frame.iloc[:, position]
             if column.isna().all() or column.astype(str).str.strip().eq("").all():
                 continue
@@ -1797,17 +1897,33 @@ def tidy_headers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     # a zero-width space or a BOM pasted into a header ('\ufefftreatment') is invisible in
     # every editor: the column was not found and the message showed the escape
     tidy.columns = [_clean_header(str(c)) for c in tidy.columns]
-    _check_header_names(tidy.columns, name)
+    check_header_names(tidy.columns, name)
     return tidy
 
 
-def _check_header_names(header: Iterable[object], name: str, *, allow_blank: bool = False) -> None:
+def check_header_names(header: Iterable[object], name: str, *, allow_blank: bool = False) -> None:
+    """Refuse a header that names a column twice, or (unless allowed) leaves one empty.
+
+    Parameters
+    ----------
+    header : iterable
+        The header cells.
+    name : str
+        The file's name, for the message.
+    allow_blank : bool, default False
+        Let empty headers pass (:func:`is_blank_header`: Excel's trailing commas).
+
+    Raises
+    ------
+    DataValidationError
+        A repeated header (named), or an empty one (its column numbers).
+    """
     seen: dict[str, int] = {}
     duplicated: list[str] = []
     blank: list[str] = []
     for position, label in enumerate(header, start=1):
         text = _validation.clean_text(str(label)).strip()
-        if not text or (allow_blank and _is_blank_header(text)):
+        if not text or (allow_blank and is_blank_header(text)):
             blank.append(str(position))
             continue
         if text in seen and text not in duplicated:
@@ -1879,7 +1995,7 @@ def _open_workbook_without_charts(path: Path, *, data_only: bool) -> Any:
 
 
 def _corrupt_workbook(path: Path, exc: BaseException) -> DataValidationError:
-    head = _read_head(path, 8)
+    head = read_head(path, 8)
     if not head.startswith(b"PK"):
         kind = "it is not a ZIP archive"
         try:
@@ -2020,7 +2136,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         import openpyxl  # noqa: F401
     except ImportError as exc:
         raise MissingExtraError("openpyxl", "xlsx", "reading an Excel (.xlsx) file") from exc
-    head = _read_head(path, 8)
+    head = read_head(path, 8)
     if not head.startswith(b"PK\x03\x04"):
         raise _corrupt_workbook(path, ValueError("not a zip file"))
     if sheet is None and _yieldtrial_workbook(path):
@@ -2046,7 +2162,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise DataValidationError(
             f"{path.name}: the first row of the sheet is empty; expected the header row there"
         )
-    _check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], path.name)
+    check_title_rows(rows[: _TITLE_SEARCH_ROWS + 1], path.name)
     width = max(len(r) for r in rows)
     header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (
         width - len(rows[0])

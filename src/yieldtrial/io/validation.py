@@ -694,8 +694,20 @@ def normalise_labels(
     return labels, notes
 
 
-def _arrow_chunks(values: pd.Series) -> list[Any] | None:
-    """Return the pyarrow string arrays behind a pandas string Series (None if none)."""
+def arrow_chunks(values: pd.Series) -> list[Any] | None:
+    """Return the pyarrow string arrays behind a pandas string Series (None if none).
+
+    Parameters
+    ----------
+    values : Series
+        A column.
+
+    Returns
+    -------
+    list of pyarrow.Array or None
+        The string chunks of a pyarrow-backed column, not copied; None for any other
+        column (object, numeric, or a pyarrow column of another type).
+    """
     array = getattr(values, "array", None)
     chunked = getattr(array, "_pa_array", None)  # pandas' ArrowStringArray storage
     if chunked is None or not hasattr(chunked, "chunks"):
@@ -726,7 +738,7 @@ def text_buffers(values: pd.Series) -> list[tuple[np.ndarray, np.ndarray, int]] 
         ASCII text (and missing cells) one buffer joined from its cells (what an
         installation without pyarrow holds).  None otherwise (the caller checks the cells).
     """
-    chunks = _arrow_chunks(values)
+    chunks = arrow_chunks(values)
     if chunks is not None:
         pieces = []
         for chunk in chunks:
@@ -769,11 +781,22 @@ def _cell_bytes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return data[int(offsets[0]) : int(offsets[-1])] if len(offsets) else data[:0]
 
 
-def _plain_digit_text(values: pd.Series) -> bool:
+def plain_digit_text(values: pd.Series) -> bool:
     """Whether every cell is a non-empty run of ASCII digits (no sign, space, dot or gap).
 
     Checked on the bytes of the column (:func:`text_buffers`), without a Python object per
     cell, so a table of millions of numeric plot ids is checked in milliseconds.
+
+    Parameters
+    ----------
+    values : Series
+        A text column.
+
+    Returns
+    -------
+    bool
+        False also for an empty column, a missing cell, or one whose bytes cannot be read
+        that way.
     """
     pieces = text_buffers(values)
     return pieces is not None and bool(len(values)) and _digits_only(pieces)
@@ -783,7 +806,7 @@ Pieces = list[tuple[np.ndarray, np.ndarray, int]]
 
 
 def _digits_only(pieces: Pieces) -> bool:
-    """:func:`_plain_digit_text` on the pieces of :func:`text_buffers`."""
+    """:func:`plain_digit_text` on the pieces of :func:`text_buffers`."""
     for data, offsets, nulls in pieces:
         if nulls:
             return False
@@ -825,19 +848,29 @@ def short_single_line_text(values: pd.Series, max_chars: int) -> bool:
     return True
 
 
-def _plain_ascii_words(values: pd.Series) -> bool:
+def plain_ascii_words(values: pd.Series) -> bool:
     """Tell whether every byte of a text column is printable ASCII but space, ``.``, ``'``.
 
     Such labels (``T1``, ``CK``) match none of ``_SPECIAL_LABEL``'s cases: no character
     outside printable ASCII, no surrounding space, no leading quote, no ``.0``.  Checked on
     the column's bytes (:func:`text_buffers`); False when that is not possible.
+
+    Parameters
+    ----------
+    values : Series
+        A text column.
+
+    Returns
+    -------
+    bool
+        True when every byte is such (a missing cell holds none).
     """
     pieces = text_buffers(values)
     return pieces is not None and _ascii_words(pieces)
 
 
 def _ascii_words(pieces: Pieces) -> bool:
-    """:func:`_plain_ascii_words` on the pieces of :func:`text_buffers`."""
+    """:func:`plain_ascii_words` on the pieces of :func:`text_buffers`."""
     for data, offsets, _ in pieces:
         cells = _cell_bytes(data, offsets)
         if ((cells <= 32) | (cells >= 127) | (cells == 46) | (cells == 39)).any():
@@ -846,7 +879,7 @@ def _ascii_words(pieces: Pieces) -> bool:
 
 
 def digit_text_integers(values: pd.Series) -> np.ndarray:
-    """Return the integers of a column that passed :func:`_plain_digit_text` (<= 18 digits).
+    """Return the integers of a column that passed :func:`plain_digit_text` (<= 18 digits).
 
     Parameters
     ----------
@@ -857,7 +890,7 @@ def digit_text_integers(values: pd.Series) -> np.ndarray:
     -------
     ndarray of int64
     """
-    chunks = _arrow_chunks(values)
+    chunks = arrow_chunks(values)
     if chunks is None:
         return np.asarray(values.to_numpy(dtype=object).astype(np.int64), dtype=np.int64)
     import pyarrow as pa
@@ -1469,7 +1502,7 @@ def warn_label_variants(
             continue
         labels = data[column]
         ids = data[id_column].astype(str) if id_column in data else None
-        if _plain_digit_text(labels):
+        if plain_digit_text(labels):
             # digit-only labels cannot differ by case, spaces or look-alikes; only by zeros
             if leading_byte_count(labels, b"0"):
                 _warn_leading_zeros(labels, column, ids, stacklevel + 1)

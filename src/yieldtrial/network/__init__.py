@@ -26,12 +26,9 @@ import pandas as pd
 
 from yieldtrial.errors import DataValidationError, MissingExtraError
 from yieldtrial.io.checks import check_alpha, check_cv_thresholds, is_real_number, real_float, shown
+from yieldtrial.network import _columns, _summary
 from yieldtrial.network._batch import PER_TREATMENT_COLUMNS, PER_TRIAL_COLUMNS, Settings
-from yieldtrial.network._columns import (
-    _check_columns,
-    _check_distinct_roles,
-    _normalised_labels,
-)
+from yieldtrial.network._columns import _check_columns, _check_distinct_roles
 from yieldtrial.network._engine import (
     EXACT_FIT_REASON,
     Coded,
@@ -45,10 +42,8 @@ from yieldtrial.network._summary import (
     SITE_EFFECTS,
     NetworkSummary,
     TableCodes,
-    _in_given_order,
     _num,
     _records,
-    _site_label,
     summarize,
 )
 from yieldtrial.stats.residual_checks import CV_FLAGS
@@ -474,7 +469,7 @@ def analyze_many(
         _check_columns(list(data.columns), needed)
         if len(data) == 0:  # before the control check: "treatments present: ." (stop 39)
             raise DataValidationError("data has no rows; expected one row per plot.")
-        data = _normalised_labels(data, [*by_list, treatment, *([block] if block else [])])
+        data = _columns.normalised_labels(data, [*by_list, treatment, *([block] if block else [])])
         _check_controls_present(data[treatment], controls)
         from yieldtrial.io.validation import warn_half_precision
 
@@ -530,12 +525,12 @@ def analyze_many(
 def _normalised_dask_labels(data: Any, layout: pd.DataFrame, columns: list[Any]) -> tuple[Any, Any]:
     """Return a dask ``data`` and its ``layout`` with the labels read as a pandas frame's are.
 
-    The rule of :func:`_normalised_labels` (stop 47) was applied to pandas frames only, so a
+    The rule of :func:`_columns.normalised_labels` (stop 47) was applied to pandas frames only, so a
     treatment ``'N1 '`` or ``'ＣＫ'`` in a dask frame stayed a treatment of its own (stop 48).
     The spellings are read on ``layout`` (the distinct design rows, computed already), with
     the same warning; each partition then maps its cells to the labels so read.
     """
-    normal = _normalised_labels(layout, columns, stacklevel=4)
+    normal = _columns.normalised_labels(layout, columns, stacklevel=4)
     if normal is layout:
         return data, layout
     mappings: dict[Any, dict[Any, Any]] = {}
@@ -567,7 +562,7 @@ def _first_seen_trials(data: pd.DataFrame, by: list[str]) -> tuple[str, ...]:
     """Return the trial labels (as the summary names them) in order of first appearance."""
     keys = data[by].drop_duplicates()
     keys = keys.loc[keys.notna().all(axis=1)]
-    return tuple(dict.fromkeys(str(label) for label in _site_label(keys, by)))
+    return tuple(dict.fromkeys(str(label) for label in _summary.site_label(keys, by)))
 
 
 def _design_columns(data: Any, by: list[str], treatment: str, block: str | None) -> Any:

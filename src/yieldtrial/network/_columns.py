@@ -35,7 +35,7 @@ def _check_distinct_roles(response: str, treatment: str, block: str | None, by: 
         seen[column] = role
 
 
-def _normalised_labels(
+def normalised_labels(
     data: pd.DataFrame,
     columns: list[Any],
     *,
@@ -118,7 +118,7 @@ def _labels_as_read(values: pd.Series, missing: frozenset[str] = frozenset()) ->
     from yieldtrial.io.validation import normalise_label
 
     if values.dtype != object and (
-        _validation._plain_digit_text(values) or _validation._plain_ascii_words(values)
+        _validation.plain_digit_text(values) or _validation.plain_ascii_words(values)
     ):
         return True  # what the command line's reading kept as it was (no Python per label)
     return all(

@@ -192,8 +192,22 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _site_label(keys: pd.DataFrame, by: list[str]) -> np.ndarray:
-    """Site labels (``"a / b"`` for several key columns ``by``) as an object array of str."""
+def site_label(keys: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Return the site labels of rows of trial keys (``"a / b"`` for several key columns).
+
+    Parameters
+    ----------
+    keys : DataFrame
+        Rows holding the trial key columns (``per_trial``, ``per_treatment``, the data).
+    by : list of str
+        The key columns, in order.
+
+    Returns
+    -------
+    ndarray
+        One label per row, object array of str: the names of
+        :attr:`NetworkSummary.means`' sites and of :attr:`NetworkResult.trial_order`.
+    """
     cols = list(by)
     first = keys[cols[0]]
     if len(cols) == 1 and isinstance(first.dtype, pd.StringDtype) and not first.isna().any():
@@ -303,7 +317,7 @@ def summarize(
     * replicated and unreplicated sites mixed: a weighted two-stage analysis
       (:func:`yieldtrial.network._pooled.weighted_two_stage`).
     """
-    site_all = _site_label(per_trial, by)
+    site_all = site_label(per_trial, by)
     status = per_trial["status"].to_numpy(dtype=object)
     included = np.isin(status, ("ok", "unreplicated"))
     reason = per_trial["reason"].to_numpy(dtype=object).copy()
@@ -1265,7 +1279,7 @@ def _mixedlm(
     return table, notes
 
 
-def _in_given_order(result: Any) -> Any:
+def in_given_order(result: Any) -> Any:
     """Return ``result`` with its per-site rows in the order the user gave the sites.
 
     ``analyze_many`` keeps its tables (and the JSON) in the order of the trial keys
@@ -1315,8 +1329,8 @@ def _in_given_order(result: Any) -> Any:
     per_treatment = result.per_treatment
     return dataclasses.replace(
         result,
-        per_trial=per_trial.iloc[positions(_site_label(per_trial, by))].reset_index(drop=True),
-        per_treatment=per_treatment.iloc[positions(_site_label(per_treatment, by))].reset_index(
+        per_trial=per_trial.iloc[positions(site_label(per_trial, by))].reset_index(drop=True),
+        per_treatment=per_treatment.iloc[positions(site_label(per_treatment, by))].reset_index(
             drop=True
         ),
         summary=summary,

@@ -277,9 +277,9 @@ def plot_heatmap(
     if hasattr(data, "gge"):
         table = data.means
     elif hasattr(data, "summary"):
-        from yieldtrial.network._summary import _in_given_order
+        from yieldtrial.network._summary import in_given_order
 
-        table = _in_given_order(data)._summary().means.T  # the sites in the order given
+        table = in_given_order(data)._summary().means.T  # the sites in the order given
     else:
         table = pd.DataFrame(data)
     values = table.to_numpy(dtype=float)

@@ -769,7 +769,7 @@ def _table_of_means(
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[float, float, float], list[str]]:
     """Per-environment LS-means via the network engine; pooled error; completeness check."""
     from yieldtrial.network import analyze_many
-    from yieldtrial.network._summary import _site_label
+    from yieldtrial.network._summary import site_label
 
     res = analyze_many(
         data,
@@ -784,7 +784,7 @@ def _table_of_means(
     )
     pt, tr = res.per_trial, res.per_treatment
     notes: list[str] = []
-    site = _site_label(pt, env)
+    site = site_label(pt, env)
     ok = np.isin(pt["status"].to_numpy(dtype=object), ("ok", "unreplicated"))
     if not ok.all():
         bad = [f"{s} ({r})" for s, r in zip(site[~ok], pt["reason"].to_numpy()[~ok], strict=True)]
@@ -793,7 +793,7 @@ def _table_of_means(
             + "; ".join(bad[:10])
             + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
         )
-    tr_site = _site_label(tr, env)
+    tr_site = site_label(tr, env)
     keep_sites = site[ok]
     sel = np.isin(tr_site, keep_sites)
     cells = pd.DataFrame(
@@ -1487,13 +1487,13 @@ def network_stability(result: Any, **options: Any) -> tuple[StabilityResult | No
     kwargs: dict[str, Any] = {"control": summary.control, **options}
     pooled = None
     if ok.any():
-        from yieldtrial.network._summary import _site_label
+        from yieldtrial.network._summary import site_label
 
         per = result.per_treatment
         n = pd.to_numeric(per["n"], errors="coerce").to_numpy(dtype=float)
         # plots per cell of the cells analysed (the sites of the table), not of every site
         in_table = np.isin(
-            _site_label(per, list(result.options["by"])), [str(s) for s in table.index]
+            site_label(per, list(result.options["by"])), [str(s) for s in table.index]
         )
         n = n[in_table & np.isfinite(n) & (n > 0)]
         pooled = (

@@ -159,12 +159,12 @@ def network_report(
         ``response`` (gain vs the site's yield level), ``stability`` (when given),
         ``conclusions`` (hedged statements), ``methods`` and ``notes``.
     """
-    from yieldtrial.network._summary import _in_given_order
+    from yieldtrial.network._summary import in_given_order
     from yieldtrial.report.i18n import check_lang, t
 
     lang = check_lang(lang)
     results = result.to_dict()  # the JSON keeps the order of the trial keys
-    result = _in_given_order(result)  # the sites in the order the user gave them
+    result = in_given_order(result)  # the sites in the order the user gave them
     s = result._summary()
     style = REPORT_NUMBER_STYLE  # the tables of every report (thousands from 1,000)
     sites = [str(site) for site in s.means.index]
