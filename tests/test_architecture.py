@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -285,6 +286,18 @@ def private_name_imports(
     return found
 
 
+def _found_in_package(finder: Callable[..., list[str]]) -> set[str]:
+    """Run a finder (:func:`private_name_imports`, ...) on the source of every module."""
+    modules = set(_modules())
+    return {
+        line
+        for module, path in _modules().items()
+        for line in finder(
+            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
+        )
+    }
+
+
 def test_no_module_imports_a_private_name_of_another():
     """A private name stays in its module: shared helpers are public or package-private.
 
@@ -293,15 +306,7 @@ def test_no_module_imports_a_private_name_of_another():
     constants; the helpers became public names of their module (not of the package) or
     moved to a package-private ``_module`` (stop 50).
     """
-    modules = set(_modules())
-    found = [
-        line
-        for module, path in _modules().items()
-        for line in private_name_imports(
-            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
-        )
-    ]
-    assert sorted(set(found) - set(PRIVATE_IMPORTS_ALLOWED)) == []
+    assert sorted(_found_in_package(private_name_imports) - set(PRIVATE_IMPORTS_ALLOWED)) == []
 
 
 def test_a_private_name_import_would_be_found():
@@ -404,15 +409,8 @@ def test_no_module_reads_a_private_attribute_of_another():
     read 3 private functions of ``io.validation``: 14 reads, which the import check of
     stop 50 did not see; the names became public in their own module (stop 51).
     """
-    modules = set(_modules())
-    found = [
-        line
-        for module, path in _modules().items()
-        for line in private_attribute_uses(
-            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
-        )
-    ]
-    assert sorted(set(found) - set(PRIVATE_ATTRIBUTES_ALLOWED)) == []
+    found = _found_in_package(private_attribute_uses)
+    assert sorted(found - set(PRIVATE_ATTRIBUTES_ALLOWED)) == []
 
 
 def test_a_private_attribute_use_would_be_found():

@@ -790,7 +790,7 @@ def plain_digit_text(values: pd.Series) -> bool:
     Parameters
     ----------
     values : Series
-        A text column.
+        A text column of numbers written as text (plot ids, block numbers).
 
     Returns
     -------
@@ -858,7 +858,7 @@ def plain_ascii_words(values: pd.Series) -> bool:
     Parameters
     ----------
     values : Series
-        A text column.
+        A text column of labels (treatments, blocks, sites).
 
     Returns
     -------
