@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from yieldtrial.stats._roots import brentq
+from yieldtrial.stats._roots import brent_steps, brentq
 
 
 def _functions() -> list[tuple[Callable[[float], float], float, float]]:
@@ -64,3 +64,20 @@ def test_invalid_tolerances_raise(xtol: float, rtol: float) -> None:
     """Non-positive xtol or rtol below four machine epsilons is a ValueError (scipy's rule)."""
     with pytest.raises(ValueError, match="too small"):
         brentq(lambda x: x, -1.0, 1.0, xtol=xtol, rtol=rtol)
+
+
+def test_searches_in_step_give_scipy_s_roots() -> None:
+    """:func:`brent_steps` driven for many functions at once: each root is scipy's float."""
+    cases = _functions()
+    searches = [brent_steps(lo, hi, xtol=1e-10, rtol=1e-12) for _, lo, hi in cases]
+    wanted = {j: next(search) for j, search in enumerate(searches)}
+    roots: dict[int, float] = {}
+    while wanted:  # one value per unfinished search per round, as a batch would give them
+        for j in sorted(wanted):
+            try:
+                wanted[j] = searches[j].send(cases[j][0](wanted[j]))
+            except StopIteration as done:
+                roots[j] = done.value
+                del wanted[j]
+    expected = [optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12) for f, lo, hi in cases]
+    assert [roots[j] for j in range(len(cases))] == expected

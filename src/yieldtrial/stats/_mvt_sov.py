@@ -67,6 +67,7 @@ References
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -950,6 +951,33 @@ class MaxTCurve:
         if self.two_sided:
             mean[c <= 0.0] = 1.0
         return mean, error
+
+    def exceedance_values(
+        self, cs: np.ndarray, rules: Sequence[tuple[np.ndarray, np.ndarray]]
+    ) -> np.ndarray:
+        """``P(max T_i > c_j)`` at each ``c_j`` averaged with its own chi rule ``rules[j]``.
+
+        The same floats as ``replace(self, chi_rule=rules[j]).exceedance([c_j])[0][0]``
+        (tests), from one evaluation of the normal curve at every ``c_j s`` together: the
+        critical values of a family at each of its df step together
+        (:func:`yieldtrial.stats.distributions.dunnett_critical_values`; 19 df of an
+        alpha-lattice with lost plots, 208 chi nodes each: one call of 0.6-1.3 ms per step
+        instead of 19 of 0.2 ms).
+        """
+        c = np.asarray(cs, dtype=float)
+        parts = [c[j : j + 1, None] * nodes[None, :] for j, (nodes, _) in enumerate(rules)]
+        every = self._normal_exceedance(np.concatenate([p.ravel() for p in parts]))
+        out = np.empty(c.size)
+        start = 0
+        for j, (nodes, weights) in enumerate(rules):
+            # each rule's average on an array of the shape and layout exceedance() has
+            part = np.ascontiguousarray(every[:, start : start + nodes.size])[:, None, :]
+            start += nodes.size
+            mean = np.clip((part @ weights).mean(axis=0), 0.0, 1.0)
+            if self.two_sided and c[j] <= 0.0:
+                mean[0] = 1.0
+            out[j] = mean[0]
+        return out
 
 
 #: The chi rule of a known variance (``s = 1``).

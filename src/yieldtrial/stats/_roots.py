@@ -7,7 +7,10 @@ than the root itself.  :func:`brentq` here is scipy's C routine (``Zeros/brentq.
 Brent's method as in Brent 1973, ch. 4, with inverse quadratic extrapolation) written
 out in Python floats: the same operations in the same order, so it returns the same
 float for the same function, tolerances and bracket (the tests compare the two on a set
-of functions, in the newest and the oldest supported scipy).
+of functions, in the newest and the oldest supported scipy).  :func:`brent_steps` gives
+the same iterates one at a time, so that several roots can be searched together with
+their function values computed in one batch (the critical values of a family at each of
+its df, :func:`yieldtrial.stats.distributions.dunnett_critical_values`).
 
 May import: the standard library only.
 """
@@ -15,9 +18,9 @@ May import: the standard library only.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
-__all__ = ["brentq"]
+__all__ = ["brent_steps", "brentq"]
 
 #: scipy's smallest allowed relative tolerance (four machine epsilons).
 _RTOL_MIN = 4 * 2.220446049250313e-16
@@ -59,20 +62,77 @@ def brentq(
     RuntimeError
         No convergence within ``maxiter`` iterations.
     """
+    steps = brent_steps(a, b, xtol=xtol, rtol=rtol, maxiter=maxiter)
+    try:
+        x = next(steps)
+        while True:
+            x = steps.send(float(f(x)))
+    except StopIteration as done:
+        return float(done.value)
+
+
+def brent_steps(
+    a: float,
+    b: float,
+    *,
+    xtol: float = 2e-12,
+    rtol: float = 8.881784197001252e-16,
+    maxiter: int = 100,
+) -> Generator[float, float, float]:
+    """:func:`brentq` as a coroutine: yields each ``x`` to evaluate, is sent ``f(x)``.
+
+    The same operations in the same order as :func:`brentq` (which drives it), so the
+    root, returned by the generator (``StopIteration.value``), is the same float.
+
+    Parameters
+    ----------
+    a, b : float
+        Bracket ends. [unit of the root]
+    xtol, rtol : float
+        The root is accurate to ``xtol + rtol * |root|`` (as in scipy). [unit of the root,
+        unitless]
+    maxiter : int
+        Largest number of iterations.
+
+    Yields
+    ------
+    float
+        The next point at which the function is wanted. [unit of the root]
+
+    Raises
+    ------
+    ValueError
+        Invalid tolerances (when started), a NaN sent, or ``f(a)`` and ``f(b)`` of the same
+        sign (scipy's messages).
+    RuntimeError
+        No convergence within ``maxiter`` iterations.
+
+    Examples
+    --------
+    >>> steps = brent_steps(0.0, 2.0, xtol=1e-12)
+    >>> x = next(steps)
+    >>> try:
+    ...     while True:
+    ...         x = steps.send(x * x - 2.0)
+    ... except StopIteration as done:
+    ...     root = done.value
+    >>> round(root, 12)
+    1.414213562373
+    """
     if xtol <= 0:
         raise ValueError(f"xtol too small ({xtol:g} <= 0)")
     if rtol < _RTOL_MIN:
         raise ValueError(f"rtol too small ({rtol:g} < {_RTOL_MIN:g})")
 
-    def call(x: float) -> float:
-        value = float(f(x))
+    def checked(x: float, value: float) -> float:
         if math.isnan(value):
             raise ValueError(f"The function value at x={x:f} is NaN; solver cannot continue.")
         return value
 
     xpre, xcur = float(a), float(b)
     xblk = fblk = spre = scur = 0.0
-    fpre, fcur = call(xpre), call(xcur)
+    fpre = checked(xpre, (yield xpre))
+    fcur = checked(xcur, (yield xcur))
     if fpre == 0:
         return xpre
     if fcur == 0:
@@ -108,5 +168,5 @@ def brentq(
             xcur += scur
         else:
             xcur += delta if sbis > 0 else -delta
-        fcur = call(xcur)
+        fcur = checked(xcur, (yield xcur))
     raise RuntimeError(f"Failed to converge after {maxiter} iterations, value is {xcur}.")

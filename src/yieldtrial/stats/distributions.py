@@ -46,6 +46,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -63,6 +64,7 @@ __all__ = [
     "ALTERNATIVES",
     "MvtProbability",
     "dunnett_critical_value",
+    "dunnett_critical_values",
     "dunnett_pvalues",
     "max_t_exceedance",
     "product_form_lambdas",
@@ -701,6 +703,100 @@ def _dunnett_critical_qmc_cached(
     return _dunnett_critical(r, df, alternative, confidence, build_df)
 
 
+def dunnett_critical_values(
+    corr: np.ndarray | ProductFormCorrelation | BifactorFamilyCorrelation,
+    dfs: Sequence[float],
+    *,
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
+    curve_df: float | None = None,
+) -> list[tuple[float, MvtProbability]]:
+    """:func:`dunnett_critical_value` at each df of ``dfs``: the same floats, found together.
+
+    A family whose comparisons have several df (mixed models: Satterthwaite df per row)
+    has a critical value per df, each a root of the family's one general curve with that
+    df's chi rule.  Here the root searches go in step, the curve evaluated once per step
+    at every search's next threshold (:func:`_curve_roots`): the same iterates, so the
+    same roots, values and stated errors as one call per df (tests), in a fraction of the
+    time (an alpha-lattice with blocks of 3, 2 replicates and 3 lost plots, 19 df: the
+    roots 0.048 s -> 0.016 s CPU; stop 51).  Other correlations: one call per df.
+
+    Parameters
+    ----------
+    corr : ndarray, shape (k, k), ProductFormCorrelation or BifactorFamilyCorrelation
+        Correlation matrix of the contrasts, as for :func:`dunnett_critical_value`.
+    dfs : sequence of float
+        The error df, one critical value each.
+    alternative : {"two-sided", "greater", "less"}
+        As for :func:`dunnett_critical_value`.
+    confidence : float
+        Simultaneous coverage, in (0, 1).
+    curve_df : float, optional
+        The df a general correlation's curve is built for (the family's largest df).
+
+    Returns
+    -------
+    list of (float, MvtProbability)
+        The critical value and its accuracy at each df, in the order of ``dfs``.
+
+    Examples
+    --------
+    >>> r = np.array([[1.0, 0.5], [0.5, 1.0]])
+    >>> [round(c, 2) for c, _ in dunnett_critical_values(r, [30.0, 10.0])]
+    [2.32, 2.57]
+    """
+    _check_alternative(alternative)
+    values = [float(df) for df in dfs]
+    one_by_one = [
+        lambda df=df: dunnett_critical_value(
+            corr, df, alternative=alternative, confidence=confidence, curve_df=curve_df
+        )
+        for df in values
+    ]
+    if len(values) < 2 or isinstance(corr, BifactorFamilyCorrelation):
+        return [call() for call in one_by_one]
+    r, lam = _correlation_and_lambdas(corr)
+    builds = {_build_df(df if curve_df is None else max(df, curve_df)) for df in values}
+    if lam is not None or r.shape[0] == 1 or len(builds) > 1:
+        return [call() for call in one_by_one]
+    sided = "two-sided" if alternative == "two-sided" else "greater"
+    key = _on_same_matrix("curve_key", r, lambda m: np.round(m, 12).tobytes())
+    return list(
+        _dunnett_critical_many_cached(
+            key, r.shape[0], tuple(values), sided, float(confidence), builds.pop()
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _dunnett_critical_many_cached(
+    corr_bytes: bytes,
+    k: int,
+    dfs: tuple[float, ...],
+    alternative: str,
+    confidence: float,
+    build_df: float,
+) -> tuple[tuple[float, MvtProbability], ...]:
+    """:func:`_dunnett_critical_qmc_cached` at each df, the general curve's roots in step."""
+    from yieldtrial.stats._univariate import t_isf
+
+    r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
+    # r is the rounded matrix of the cache key (as in _dunnett_critical)
+    if _on_same_matrix("lambdas_rounded", r, product_form_lambdas) is not None:
+        return tuple(_dunnett_critical(r, df, alternative, confidence, build_df) for df in dfs)
+    alpha = 1.0 - confidence
+    sides = 2.0 if alternative == "two-sided" else 1.0
+    los = [float(t_isf(alpha / sides, df)) - 1e-9 for df in dfs]
+    his = [float(t_isf(alpha / (sides * k), df)) + 1e-9 for df in dfs]
+    two_sided = alternative == "two-sided"
+    curves = [_dunnett_curve(r, df, two_sided=two_sided, curve_df=build_df) for df in dfs]
+    found = _curve_roots(curves, alpha, los, his)
+    return tuple(
+        (root, MvtProbability(value, getattr(curve, "method", "qmc"), error))
+        for (root, value, error), curve in zip(found, curves, strict=True)
+    )
+
+
 @lru_cache(maxsize=256)
 def dunnett_critical_cached(
     lam: tuple[float, ...], df: float, alternative: str, confidence: float
@@ -805,19 +901,78 @@ def _bifactor_family_critical(
 
 def _curve_root(curve: Any, alpha: float, lo: float, hi: float) -> tuple[float, float, float]:
     """``c`` in ``[lo, hi]`` with ``curve.exceedance(c) = alpha`` (Brent), value and error."""
-    from yieldtrial.stats._roots import brentq
-
-    def f(c: float) -> float:
-        return float(curve.exceedance(np.array([c]))[0][0]) - alpha
-
-    f_lo, f_hi = f(lo), f(hi)
-    while f_lo < 0.0 and lo > 1e-6:  # the curve's own root may sit just outside the bounds
-        lo, f_lo = lo / 1.1, f(lo / 1.1)
-    while f_hi > 0.0:
-        hi, f_hi = hi * 1.1, f(hi * 1.1)
-    root = lo if f_lo == 0.0 else float(brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
+    steps = _curve_root_steps(alpha, lo, hi)
+    try:
+        c = next(steps)
+        while True:
+            c = steps.send(float(curve.exceedance(np.array([c]))[0][0]))
+    except StopIteration as done:
+        root = float(done.value)
     values, errors = curve.exceedance(np.array([root]))
     return root, float(values[0]), float(errors[0])
+
+
+def _curve_root_steps(alpha: float, lo: float, hi: float) -> Generator[float, float, float]:
+    """:func:`_curve_root`'s search as a coroutine: yields ``c``, is sent the exceedance at ``c``.
+
+    Returns the root (``StopIteration.value``); one search, or several in step
+    (:func:`_curve_roots`), make the same evaluations.
+    """
+    from yieldtrial.stats._roots import brent_steps
+
+    f_lo = (yield lo) - alpha
+    f_hi = (yield hi) - alpha
+    while f_lo < 0.0 and lo > 1e-6:  # the curve's own root may sit just outside the bounds
+        lo, f_lo = lo / 1.1, (yield lo / 1.1) - alpha
+    while f_hi > 0.0:
+        hi, f_hi = hi * 1.1, (yield hi * 1.1) - alpha
+    if f_lo == 0.0:
+        return lo
+    brent = brent_steps(lo, hi, xtol=1e-10, rtol=1e-12)
+    try:
+        c = next(brent)
+        while True:
+            c = brent.send((yield c) - alpha)
+    except StopIteration as done:
+        return float(done.value)
+
+
+def _curve_roots(
+    curves: list[Any], alpha: float, los: list[float], his: list[float]
+) -> list[tuple[float, float, float]]:
+    """:func:`_curve_root` of each curve, the searches in step: the same roots, values, errors.
+
+    The curves are one normal curve with several chi rules (a family's df): each step
+    evaluates it once at every search's next ``c`` (:meth:`~yieldtrial.stats._mvt_sov.
+    MaxTCurve.exceedance_values`, the same floats as one at a time).
+    """
+    base = curves[0]
+    rules = [curve.chi_rule for curve in curves]
+    together = hasattr(base, "exceedance_values") and all(
+        curve.coef is base.coef and curve.score is base.score for curve in curves
+    )
+    searches = [_curve_root_steps(alpha, lo, hi) for lo, hi in zip(los, his, strict=True)]
+    wanted = {j: next(search) for j, search in enumerate(searches)}
+    roots: dict[int, float] = {}
+    while wanted:
+        lanes = sorted(wanted)
+        if together:
+            values = base.exceedance_values(
+                np.array([wanted[j] for j in lanes]), [rules[j] for j in lanes]
+            )
+        else:  # curves of other kinds: one at a time
+            values = np.array([curves[j].exceedance(np.array([wanted[j]]))[0][0] for j in lanes])
+        for j, value in zip(lanes, values, strict=True):
+            try:
+                wanted[j] = searches[j].send(float(value))
+            except StopIteration as done:
+                roots[j] = float(done.value)
+                del wanted[j]
+    out = []
+    for j, curve in enumerate(curves):
+        values, errors = curve.exceedance(np.array([roots[j]]))
+        out.append((roots[j], float(values[0]), float(errors[0])))
+    return out
 
 
 #: Studentized range: Gauss-Legendre panels and nodes per panel over the largest normal.
