@@ -3308,6 +3308,8 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             ]
         if "given" in values:  # 10**400: 1.000e+400（401 位整数）
             values["given"] = huge_integer_zh(values["given"])
+        if "choices" in values:  # 'tukey'、'lsd' (argparse joins them with ", ")
+            values["choices"] = _join_items_zh(values["choices"])
         if template.name == "usage-out-of-range":
             values["given"] += "" if values["given"].endswith("）") else " "
             values["why"] = _OUT_OF_RANGE_ZH[values["why"]]
