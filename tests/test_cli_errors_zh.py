@@ -3026,9 +3026,52 @@ def _message_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple
     return code, [line for line in lines if not line.startswith(status)]
 
 
+#: Entries of the Python API only (no command reaches them): the argument that raises.
+#: ``analyze_many(contrasts=...)`` (network/_summary.py; the command takes no contrasts).
+API_CASES: dict[str, Any] = {
+    "network-contrast-unknown-label": {"a": {"X": 1}},
+    "network-contrast-zero-weights": {"a": {"CK": 0}},
+    "network-contrast-not-weights": {"a": {}},
+    "network-contrasts-not-mapping": [1],
+}
+
+
 def test_every_catalogue_entry_has_a_case():
     """Each template is triggered by a test below, so none is left untested."""
-    assert sorted(CASES) == sorted(t.name for t in TEMPLATES)
+    assert sorted([*CASES, *API_CASES]) == sorted(t.name for t in TEMPLATES)
+
+
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_network_contrast_error_has_its_own_chinese_line(name: str) -> None:
+    """analyze_many's contrast errors: the entry's regex matches the English, the zh is Chinese.
+
+    The unknown label's message was seen as catalogued by the source check (its words are
+    in another entry's pattern) but had no Chinese line (stop 50 noticed, tidy56).  Four
+    plots of two sites suffice: the contrasts are checked after the fit.
+    """
+    import pandas as pd
+
+    from yieldtrial import analyze_many
+
+    data = pd.DataFrame(
+        {
+            "site": ["A"] * 4 + ["B"] * 4,
+            "block": ["1", "1", "2", "2"] * 2,
+            "treatment": ["CK", "T"] * 4,
+            "yield_kg_ha": [6000.0, 6400.0, 6100.0, 6600.0, 5500.0, 5800.0, 5700.0, 5900.0],
+        }
+    )
+    with pytest.raises(DataValidationError) as raised:
+        analyze_many(data, by="site", response="yield_kg_ha", treatment="treatment",
+                     block="block", contrasts=API_CASES[name])  # fmt: skip
+    english = str(raised.value)
+    template = next(t for t in TEMPLATES if t.name == name)
+    assert template.regex.fullmatch(english), english
+    chinese = translate(english) or ""
+    assert chinese.startswith(("对比 ", "contrasts 须")), chinese
+    rest = _KEPT_WORDS.sub("", _QUOTED.sub("", chinese.removeprefix("contrasts")))
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\b(?:list|CK)\b", "", rest)), chinese
+    assert ", " not in _QUOTED.sub("", chinese.split("如")[0]), chinese  # CK、T
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))

@@ -1806,6 +1806,30 @@ TEMPLATES: tuple[Template, ...] = (
         "对比 {name} 将 {label} 与 {versus} 比较，但现有处理为 {present}；"
         "请更正 trial.toml 中 [[contrasts]] 的 treatment/versus。",
     ),
+    Template(  # analyze_many(contrasts=...): network/_summary.py
+        "network-contrast-unknown-label",
+        r"contrast (?P<name>" + _R + r") names (?P<label>" + _R + r"), which is not a "
+        r"treatment of the network; treatments: (?P<present>.+)",
+        "对比 {name} 中的 {label} 不是本试验网络的处理；现有处理：{present}",
+    ),
+    Template(
+        "network-contrast-zero-weights",
+        r"contrast (?P<name>" + _R + r") has only zero weights; give e\.g\. "
+        r"(?P<example>\{'T': 1, 'CK2': -1\})",
+        "对比 {name} 的权重全为零；请给出非零权重，如 {example}",
+    ),
+    Template(
+        "network-contrast-not-weights",
+        r"contrast (?P<name>" + _R + r") must map treatment labels to weights, e\.g\. "
+        r"(?P<example>\{'T': 1, 'CK2': -1\}); got (?P<got>.+)",
+        "对比 {name} 须为处理标签到权重的映射，如 {example}；现为 {got}",
+    ),
+    Template(
+        "network-contrasts-not-mapping",
+        r"contrasts must map each contrast's name to its weights, e\.g\. "
+        r"(?P<example>\{'T vs CK2': \{'T': 1, 'CK2': -1\}\}); got (?P<got>\w+)",
+        "contrasts 须为对比名称到其权重的映射，如 {example}；现为 {got}",
+    ),
     Template(
         "fertilization-treatments-list",
         _WHERE + r": \[conditions\] fertilization entry (?P<n>\d+): treatments = (?P<value>.+); "
@@ -3839,6 +3863,8 @@ def translate(message: str) -> str | None:
             )
             for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
                 values[name] = _join_items_zh(values[name])
+        if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
+            values["present"] = values["present"].replace(", ", "、")
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if template.name == "economics-unused-price":  # the file's tables, or the argument
