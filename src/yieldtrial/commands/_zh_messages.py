@@ -3671,6 +3671,19 @@ def _stderr_shows_chinese() -> bool:
     return True
 
 
+#: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
+#: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
+#: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
+#: aliases (``wheat (winter wheat, ...); maize (...)``).
+_LISTING_GROUPS = frozenset(
+    {
+        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
+        "listing", "masses", "names", "options", "plots", "present", "rows", "suffixes",
+        "tables", "units", "values",
+    }
+)  # fmt: skip
+
+
 def _join_items_zh(text: str) -> str:
     """Join the items of an English listing with 、 (``'a', 'b'`` -> ``'a'、'b'``).
 
@@ -4154,6 +4167,9 @@ def translate(message: str) -> str | None:
 
             crop = values["crop"]
             values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
+        for name in _LISTING_GROUPS.intersection(values):  # 'a'、'b', as Chinese lists items
+            if isinstance(values[name], str):
+                values[name] = _join_items_zh(values[name])
         chinese = template.chinese.format(**values)
         return chinese.replace("位整数） ", "位整数）")  # 1.000e+400（401 位整数）超过...
     return None
