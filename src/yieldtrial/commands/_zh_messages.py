@@ -516,6 +516,17 @@ TEMPLATES: tuple[Template, ...] = (
         "请把标准含水量设为 {first}（--standard-moisture-pct {first}），或给出含原始数据列的表",
     ),
     Template(
+        "other-moisture-method-yields-only",
+        r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
+        r"moisture_method column\), not with the (?P<method>[a-z_]+) of this analysis, and it "
+        r"has no harvest columns \(fresh mass, moisture, area\) to recompute them from; set "
+        r"the moisture method to (?P<first>[a-z_]+) \(--moisture-method (?P=first)\) to report "
+        r"with the table's method, or give the table with its harvest columns",
+        "表中产量按水分折算方法 {given} 计算（moisture_method 列），而本次分析按 {method}，"
+        "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中方法报告，"
+        "请把折算方法设为 {first}（--moisture-method {first}），或给出含原始数据列的表",
+    ),
+    Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
         r"moisture_method column\); they were recomputed with (?P<method>[a-z_]+) from the raw "
