@@ -1196,7 +1196,7 @@ TEMPLATES: tuple[Template, ...] = (
         + _AT
         + r": rate_unit = (?P<unit>"
         + _R
-        + r") is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
+        + r"|.+?) is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
         r"\"g/mu\" or \"lb/ac\"\.",
         '{where}：rate_unit = {unit} 不是单位面积的质量；应为如 "kg/mu"、"kg/ha"、"t/ha"、'
         '"g/mu" 或 "lb/ac" 的单位。',
