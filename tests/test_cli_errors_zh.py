@@ -884,6 +884,24 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "小区.xls"
 
 
+def _case_other_moisture_method_yields_only(tmp: Path) -> tuple[list[str], str]:
+    """network --moisture-method dry_matter over yields computed percentage-point (tidy56)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,moisture_method\n"
+        + "".join(
+            f"{s},{s}{b}{k},{b},{t},{7000 + 100 * k + b},percentage_point\n"
+            for s in ("A", "B")
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    argv = ["network", str(path), "--control", "CK", "--moisture-method", "dry_matter",
+            "-o", str(tmp / "n.md")]  # fmt: skip
+    return argv, "--moisture-method percentage_point"
+
+
 def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
     """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
     path = tmp / "产量.csv"
@@ -2659,6 +2677,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "gbk-read-as-utf8": _case_gbk_read_as_utf8,
     "unit-row-stated": _case_unit_row_stated,
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
+    "other-moisture-method-yields-only": _case_other_moisture_method_yields_only,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,
