@@ -885,7 +885,7 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_other_moisture_method_yields_only(tmp: Path) -> tuple[list[str], str]:
-    """network --moisture-method dry_matter over yields computed percentage-point (tidy56)."""
+    """Network: --moisture-method dry_matter over yields computed percentage-point (tidy56)."""
     path = tmp / "产量.csv"
     path.write_text(
         "site,plot_id,block,treatment,yield_kg_ha,moisture_method\n"

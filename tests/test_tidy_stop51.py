@@ -176,7 +176,7 @@ def test_zh_listing_is_joined_with_dun_hao(english: str, chinese: str) -> None:
 
 
 def test_zh_invalid_choice_lists_choices_with_dun_hao() -> None:
-    """argparse's "(choose from 'tukey', 'lsd')" under --lang zh: 'tukey'、'lsd'."""
+    """Under --lang zh, argparse's "(choose from 'tukey', 'lsd')" reads 'tukey'、'lsd'."""
     from yieldtrial.commands._zh_messages import set_language, usage_line
 
     set_language("zh", "report")

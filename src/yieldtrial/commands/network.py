@@ -459,7 +459,9 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]
         try:
             crop = canonical_crop(str(config.crop)) if config.crop else None
             protocol = config.protocol or "cn-yield-test"
-            standard = None if crop is None else float(standard_moisture_pct(crop, protocol=protocol))
+            standard = (
+                None if crop is None else float(standard_moisture_pct(crop, protocol=protocol))
+            )
         except DataValidationError:
             standard = None
     if standard is not None:
@@ -467,11 +469,17 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]
     if config.moisture_method:
         _yields.refuse_yields_of_other_method(kept, str(config.moisture_method))
     table = kept.get("reported_standard_moisture_pct")
-    values = [] if table is None else pd.to_numeric(table, errors="coerce").dropna().unique()
+    values: list[float] = (
+        []
+        if table is None
+        else sorted({float(v) for v in pd.to_numeric(table, errors="coerce").dropna()})
+    )
     methods = kept.get("reported_moisture_method")
-    named = [] if methods is None else methods.dropna().astype(str).str.strip().unique()
+    named: list[str] = (
+        [] if methods is None else list(dict.fromkeys(methods.dropna().astype(str).str.strip()))
+    )
     return {
-        "table_pct": sorted(float(v) for v in values),
+        "table_pct": values,
         "standard_pct": standard,
         "standard_given": config.standard_moisture_pct is not None,
         "crop": str(config.crop or ""),

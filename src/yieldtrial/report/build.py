@@ -409,7 +409,7 @@ def build_report(
 
 
 def _factor_headers(trial: Any, design: str, factors: Sequence[str]) -> dict[str, str]:
-    """The header the user wrote for a factor read as the ``treatment`` column, by column.
+    """Return the header the user wrote for a factor read as the ``treatment`` column.
 
     A two-factor table with a ``variety`` (品种, cultivar) header and no ``treatment`` one
     is read with variety as its treatment column (``attrs["column_map"]`` of

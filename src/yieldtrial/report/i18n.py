@@ -123,8 +123,8 @@ def spaced(label: str, lang: str, *, before: bool = False, after: bool = False) 
 #: The header the user wrote for a factor column read under another name: a two-factor
 #: table's ``variety`` header read as its ``treatment`` column (no ``treatment`` header).
 #: The report names the factor by it, not "treatment" / 处理 (tidy56).
-_FACTOR_HEADERS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
-    "yieldtrial_factor_headers", default={}
+_FACTOR_HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
+    "yieldtrial_factor_headers", default=None
 )
 
 
@@ -152,7 +152,7 @@ def factor_header(name: str) -> str | None:
 
     Set by :func:`factor_headers` while a report is built.
     """
-    return _FACTOR_HEADERS.get().get(name)
+    return (_FACTOR_HEADERS.get() or {}).get(name)
 
 
 def source_label(source: str, lang: str) -> str:
@@ -183,7 +183,7 @@ def source_label(source: str, lang: str) -> str:
         second = spaced(second, lang, after=True)
         return t("source.combined", lang, first=first, second=second)
     key = f"source.{source}"
-    if key in STRINGS and source not in _FACTOR_HEADERS.get():
+    if key in STRINGS and factor_header(source) is None:
         return t(key, lang)
     by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
     if by_block:
@@ -225,7 +225,7 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     >>> factor_label("n_rate", "en"), factor_label("n_rate", "zh")
     ('N rate', 'N rate')
     """
-    name = _FACTOR_HEADERS.get().get(name, name)  # the header the user wrote (tidy56)
+    name = factor_header(name) or name  # the header the user wrote (tidy56)
     if lang != "zh":
         label = DEFAULT_FACTORS_EN.get(name, readable_name(name))
         return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label
