@@ -1733,12 +1733,12 @@ def _prep_argv(tmp: Path, table: Path, *extra: str) -> list[str]:
 
 def _case_augmented_entry_three_plots(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E1", "entry")])
-    return _prep_argv(tmp, table), "却有 3 个小区（'104', '204', '306'）"
+    return _prep_argv(tmp, table), "却有 3 个小区（'104'、'204'、'306'）"
 
 
 def _case_augmented_entry_twice_in_block(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E4", "entry")])
-    return _prep_argv(tmp, table), "其两个小区（'304', '306'）却都在区组 '3'"
+    return _prep_argv(tmp, table), "其两个小区（'304'、'306'）却都在区组 '3'"
 
 
 def _prep_named_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> Path:
@@ -1809,13 +1809,13 @@ def _case_augmented_block_without_checks(tmp: Path) -> tuple[list[str], str]:
     """Write a table without replicated entries (E1's second plot is E9), block 4 no check."""
     table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
     table.write_text(table.read_text("utf-8").replace(",2,E1,", ",2,E9,"), "utf-8")
-    return _prep_argv(tmp, table), "区组 '4' 没有有产量的对照小区，因此其参试材料 'E6', 'E7'"
+    return _prep_argv(tmp, table), "区组 '4' 没有有产量的对照小区，因此其参试材料 'E6'、'E7'"
 
 
 def _case_augmented_block_unlinked(tmp: Path) -> tuple[list[str], str]:
     """Write a p-rep table (E1 in blocks 1 and 2) whose block 4 nothing links (stop 45)."""
     table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
-    return _prep_argv(tmp, table), "其参试材料 'E6', 'E7' 无法校正：部分重复设计不连通"
+    return _prep_argv(tmp, table), "其参试材料 'E6'、'E7' 无法校正：部分重复设计不连通"
 
 
 def _case_augmented_typed_twice(tmp: Path) -> tuple[list[str], str]:
@@ -1924,7 +1924,7 @@ def _case_model_no_variation_in(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_control_not_in_factors(tmp: Path) -> tuple[list[str], str]:
-    return _factorial_report(tmp, "factorial", "--control", "CK"), "（氮肥：'N0', 'N1'；"
+    return _factorial_report(tmp, "factorial", "--control", "CK"), "（氮肥：'N0'、'N1'；"
 
 
 def _case_latin_not_square(tmp: Path) -> tuple[list[str], str]:
