@@ -2950,7 +2950,7 @@ NAMES = {
     r"\[conditions\]|\[economics\]",
     "setting-not-finite": r"\b\w+ = ",
     "standardize-moisture-range": r"^$",
-    "example-documentation-table": r"README\.md|\bstandardize\b|：[\w, -]+$",  # names to type
+    "example-documentation-table": r"README\.md|\bstandardize\b|：[\w、-]+$",  # names to type
     "toml-too-deep": r"docs/",
     "toml-long-number": r"docs/",
     "toml-too-large": r"\bKB\b",
@@ -2973,7 +2973,7 @@ NAMES = {
     "design-one-replicate": r"^设计 rcbd",  # the layout as typed
     "alpha-entry-repeated": r"\[analysis\] 中的 control",  # the key to write
     "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
-    "protocol-no-standard": r"包括：[\w, ]+",  # the crop names to type
+    "protocol-no-standard": r"包括：[\w、]+",  # the crop names to type
     "report-as-plot-table": r"\bExcel\b",
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
@@ -3352,7 +3352,8 @@ def test_unsaved_formula_listing_with_more_cells_has_no_stray_space():
         "Open the workbook in Excel or LibreOffice and save it, or replace the formulas by "
         "their values"
     )
-    assert f"单元格 {cells} 等（另有 1 个）中的公式" in (translate(message) or "")
+    listed = cells.replace(", ", "、")  # the cells joined with 、 (tidy56)
+    assert f"单元格 {listed} 等（另有 1 个）中的公式" in (translate(message) or "")
 
 
 def test_setting_range_with_an_uncatalogued_fix_stays_english():
@@ -3480,7 +3481,7 @@ def test_control_of_a_one_factor_table_is_chinese_too():
         "(control=, --control on the command line, or [analysis] control in trial.toml)."
     )
     assert line == (
-        "对照 'ck' 不是小区数据表中的处理；现有水平：CK, T。请更正对照（命令行的 --control，"
+        "对照 'ck' 不是小区数据表中的处理；现有水平：CK、T。请更正对照（命令行的 --control，"
         "或 trial.toml 中 [analysis] 的 control）。"
     )
 
