@@ -884,6 +884,24 @@ def _case_old_xls(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, book, *_html(tmp)), "小区.xls"
 
 
+def _case_other_moisture_method_yields_only(tmp: Path) -> tuple[list[str], str]:
+    """Network: --moisture-method dry_matter over yields computed percentage-point (tidy56)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,moisture_method\n"
+        + "".join(
+            f"{s},{s}{b}{k},{b},{t},{7000 + 100 * k + b},percentage_point\n"
+            for s in ("A", "B")
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    argv = ["network", str(path), "--control", "CK", "--moisture-method", "dry_matter",
+            "-o", str(tmp / "n.md")]  # fmt: skip
+    return argv, "--moisture-method percentage_point"
+
+
 def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
     """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
     path = tmp / "产量.csv"
@@ -1715,12 +1733,12 @@ def _prep_argv(tmp: Path, table: Path, *extra: str) -> list[str]:
 
 def _case_augmented_entry_three_plots(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E1", "entry")])
-    return _prep_argv(tmp, table), "却有 3 个小区（'104', '204', '306'）"
+    return _prep_argv(tmp, table), "却有 3 个小区（'104'、'204'、'306'）"
 
 
 def _case_augmented_entry_twice_in_block(tmp: Path) -> tuple[list[str], str]:
     table = _prep_book(tmp, [("306", "3", "E4", "entry")])
-    return _prep_argv(tmp, table), "其两个小区（'304', '306'）却都在区组 '3'"
+    return _prep_argv(tmp, table), "其两个小区（'304'、'306'）却都在区组 '3'"
 
 
 def _prep_named_book(tmp: Path, extra: list[tuple[str, str, str, str]] = ()) -> Path:
@@ -1791,13 +1809,13 @@ def _case_augmented_block_without_checks(tmp: Path) -> tuple[list[str], str]:
     """Write a table without replicated entries (E1's second plot is E9), block 4 no check."""
     table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
     table.write_text(table.read_text("utf-8").replace(",2,E1,", ",2,E9,"), "utf-8")
-    return _prep_argv(tmp, table), "区组 '4' 没有有产量的对照小区，因此其参试材料 'E6', 'E7'"
+    return _prep_argv(tmp, table), "区组 '4' 没有有产量的对照小区，因此其参试材料 'E6'、'E7'"
 
 
 def _case_augmented_block_unlinked(tmp: Path) -> tuple[list[str], str]:
     """Write a p-rep table (E1 in blocks 1 and 2) whose block 4 nothing links (stop 45)."""
     table = _prep_book(tmp, [("401", "4", "E6", "entry"), ("402", "4", "E7", "entry")])
-    return _prep_argv(tmp, table), "其参试材料 'E6', 'E7' 无法校正：部分重复设计不连通"
+    return _prep_argv(tmp, table), "其参试材料 'E6'、'E7' 无法校正：部分重复设计不连通"
 
 
 def _case_augmented_typed_twice(tmp: Path) -> tuple[list[str], str]:
@@ -1906,7 +1924,7 @@ def _case_model_no_variation_in(tmp: Path) -> tuple[list[str], str]:
 
 
 def _case_control_not_in_factors(tmp: Path) -> tuple[list[str], str]:
-    return _factorial_report(tmp, "factorial", "--control", "CK"), "（氮肥：'N0', 'N1'；"
+    return _factorial_report(tmp, "factorial", "--control", "CK"), "（氮肥：'N0'、'N1'；"
 
 
 def _case_latin_not_square(tmp: Path) -> tuple[list[str], str]:
@@ -2659,6 +2677,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "gbk-read-as-utf8": _case_gbk_read_as_utf8,
     "unit-row-stated": _case_unit_row_stated,
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
+    "other-moisture-method-yields-only": _case_other_moisture_method_yields_only,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,
@@ -2931,7 +2950,7 @@ NAMES = {
     r"\[conditions\]|\[economics\]",
     "setting-not-finite": r"\b\w+ = ",
     "standardize-moisture-range": r"^$",
-    "example-documentation-table": r"README\.md|\bstandardize\b|：[\w, -]+$",  # names to type
+    "example-documentation-table": r"README\.md|\bstandardize\b|：[\w、-]+$",  # names to type
     "toml-too-deep": r"docs/",
     "toml-long-number": r"docs/",
     "toml-too-large": r"\bKB\b",
@@ -2954,7 +2973,7 @@ NAMES = {
     "design-one-replicate": r"^设计 rcbd",  # the layout as typed
     "alpha-entry-repeated": r"\[analysis\] 中的 control",  # the key to write
     "mixed-encodings": r"\b(?:UTF-8|GBK|ASCII|Excel|CSV)\b",  # names of encodings and programs
-    "protocol-no-standard": r"包括：[\w, ]+",  # the crop names to type
+    "protocol-no-standard": r"包括：[\w、]+",  # the crop names to type
     "report-as-plot-table": r"\bExcel\b",
     # the command to type, the column, the Python calls named as such
     "several-sites": r"yieldtrial network PLOTS --by site|\bsite 列|Python：[^）]*）|docs/",
@@ -3026,9 +3045,52 @@ def _message_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple
     return code, [line for line in lines if not line.startswith(status)]
 
 
+#: Entries of the Python API only (no command reaches them): the argument that raises.
+#: ``analyze_many(contrasts=...)`` (network/_summary.py; the command takes no contrasts).
+API_CASES: dict[str, Any] = {
+    "network-contrast-unknown-label": {"a": {"X": 1}},
+    "network-contrast-zero-weights": {"a": {"CK": 0}},
+    "network-contrast-not-weights": {"a": {}},
+    "network-contrasts-not-mapping": [1],
+}
+
+
 def test_every_catalogue_entry_has_a_case():
     """Each template is triggered by a test below, so none is left untested."""
-    assert sorted(CASES) == sorted(t.name for t in TEMPLATES)
+    assert sorted([*CASES, *API_CASES]) == sorted(t.name for t in TEMPLATES)
+
+
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_network_contrast_error_has_its_own_chinese_line(name: str) -> None:
+    """analyze_many's contrast errors: the entry's regex matches the English, the zh is Chinese.
+
+    The unknown label's message was seen as catalogued by the source check (its words are
+    in another entry's pattern) but had no Chinese line (stop 50 noticed, tidy56).  Four
+    plots of two sites suffice: the contrasts are checked after the fit.
+    """
+    import pandas as pd
+
+    from yieldtrial import analyze_many
+
+    data = pd.DataFrame(
+        {
+            "site": ["A"] * 4 + ["B"] * 4,
+            "block": ["1", "1", "2", "2"] * 2,
+            "treatment": ["CK", "T"] * 4,
+            "yield_kg_ha": [6000.0, 6400.0, 6100.0, 6600.0, 5500.0, 5800.0, 5700.0, 5900.0],
+        }
+    )
+    with pytest.raises(DataValidationError) as raised:
+        analyze_many(data, by="site", response="yield_kg_ha", treatment="treatment",
+                     block="block", contrasts=API_CASES[name])  # fmt: skip
+    english = str(raised.value)
+    template = next(t for t in TEMPLATES if t.name == name)
+    assert template.regex.fullmatch(english), english
+    chinese = translate(english) or ""
+    assert chinese.startswith(("对比 ", "contrasts 须")), chinese
+    rest = _KEPT_WORDS.sub("", _QUOTED.sub("", chinese.removeprefix("contrasts")))
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\b(?:list|CK)\b", "", rest)), chinese
+    assert ", " not in _QUOTED.sub("", chinese.split("如")[0]), chinese  # CK、T
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))
@@ -3290,7 +3352,8 @@ def test_unsaved_formula_listing_with_more_cells_has_no_stray_space():
         "Open the workbook in Excel or LibreOffice and save it, or replace the formulas by "
         "their values"
     )
-    assert f"单元格 {cells} 等（另有 1 个）中的公式" in (translate(message) or "")
+    listed = cells.replace(", ", "、")  # the cells joined with 、 (tidy56)
+    assert f"单元格 {listed} 等（另有 1 个）中的公式" in (translate(message) or "")
 
 
 def test_setting_range_with_an_uncatalogued_fix_stays_english():
@@ -3418,7 +3481,7 @@ def test_control_of_a_one_factor_table_is_chinese_too():
         "(control=, --control on the command line, or [analysis] control in trial.toml)."
     )
     assert line == (
-        "对照 'ck' 不是小区数据表中的处理；现有水平：CK, T。请更正对照（命令行的 --control，"
+        "对照 'ck' 不是小区数据表中的处理；现有水平：CK、T。请更正对照（命令行的 --control，"
         "或 trial.toml 中 [analysis] 的 control）。"
     )
 

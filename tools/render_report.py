@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("reports", nargs="+", type=Path, help=".html or .docx reports")
     parser.add_argument("--dpi", type=int, default=60, help="PNG resolution (default 60)")
     args = parser.parse_args(argv)
+    for source in args.reports:  # one line and exit 1, not LibreOffice's traceback
+        if not source.is_file():
+            raise SystemExit(f"render_report: {source}: no such file")
     args.outdir.mkdir(parents=True, exist_ok=True)
     for source in args.reports:
         pages = render(source, args.outdir, args.dpi)

@@ -1113,16 +1113,16 @@ def _check_products(products: object, where: str) -> None:
         at = f"{where}: products entry {number}"
         if "rate" in entry:
             _rate("rate", entry["rate"], at, example=0.3)
-        if entry.get("rate_unit") is not None:
-            _check_rate_unit(str(entry["rate_unit"]), at)
+        if entry.get("rate_unit") is not None:  # echoed as typed: rate_unit = true, not 'True'
+            _check_rate_unit(entry["rate_unit"], at)
 
 
-def _check_rate_unit(unit: str, where: str) -> None:
+def _check_rate_unit(unit: object, where: str) -> None:
     """Refuse a fertilizer rate unit that is not a mass per area (kg/ha, kg/mu, t/ha, ...)."""
     from yieldtrial.units import yield_unit
 
     try:
-        canonical = yield_unit(unit)
+        canonical = yield_unit(str(unit))
     except DataValidationError:
         canonical = ""
     if not canonical or canonical.startswith("bu/"):
@@ -1317,7 +1317,8 @@ def _resolve_factor_roles(values: dict[str, Any], where: str) -> None:
             f"{where}: design {design!r} takes {pair[0]} (and optionally {pair[1]}; the "
             f"treatment column otherwise); got {', '.join(given)}."
         )
-    values["factors"] = [str(given[role]) for role in pair if role in given]
+    # a column name is text: whole_plot = true read as the column 'True' (tidy56)
+    values["factors"] = [str(_opt_str(given[role], role, where)) for role in pair if role in given]
 
 
 #: A column name for each design key, for the message of a blank one.

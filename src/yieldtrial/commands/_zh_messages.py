@@ -516,6 +516,17 @@ TEMPLATES: tuple[Template, ...] = (
         "请把标准含水量设为 {first}（--standard-moisture-pct {first}），或给出含原始数据列的表",
     ),
     Template(
+        "other-moisture-method-yields-only",
+        r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
+        r"moisture_method column\), not with the (?P<method>[a-z_]+) of this analysis, and it "
+        r"has no harvest columns \(fresh mass, moisture, area\) to recompute them from; set "
+        r"the moisture method to (?P<first>[a-z_]+) \(--moisture-method (?P=first)\) to report "
+        r"with the table's method, or give the table with its harvest columns",
+        "表中产量按水分折算方法 {given} 计算（moisture_method 列），而本次分析按 {method}，"
+        "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中方法报告，"
+        "请把折算方法设为 {first}（--moisture-method {first}），或给出含原始数据列的表",
+    ),
+    Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
         r"moisture_method column\); they were recomputed with (?P<method>[a-z_]+) from the raw "
@@ -1185,7 +1196,7 @@ TEMPLATES: tuple[Template, ...] = (
         + _AT
         + r": rate_unit = (?P<unit>"
         + _R
-        + r") is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
+        + r"|.+?) is not a mass per area; expected e\.g\. \"kg/mu\", \"kg/ha\", \"t/ha\", "
         r"\"g/mu\" or \"lb/ac\"\.",
         '{where}：rate_unit = {unit} 不是单位面积的质量；应为如 "kg/mu"、"kg/ha"、"t/ha"、'
         '"g/mu" 或 "lb/ac" 的单位。',
@@ -1805,6 +1816,30 @@ TEMPLATES: tuple[Template, ...] = (
         r"of trial\.toml\.",
         "对比 {name} 将 {label} 与 {versus} 比较，但现有处理为 {present}；"
         "请更正 trial.toml 中 [[contrasts]] 的 treatment/versus。",
+    ),
+    Template(  # analyze_many(contrasts=...): network/_summary.py
+        "network-contrast-unknown-label",
+        r"contrast (?P<name>" + _R + r") names (?P<label>" + _R + r"), which is not a "
+        r"treatment of the network; treatments: (?P<present>.+)",
+        "对比 {name} 中的 {label} 不是本试验网络的处理；现有处理：{present}",
+    ),
+    Template(
+        "network-contrast-zero-weights",
+        r"contrast (?P<name>" + _R + r") has only zero weights; give e\.g\. "
+        r"(?P<example>\{'T': 1, 'CK2': -1\})",
+        "对比 {name} 的权重全为零；请给出非零权重，如 {example}",
+    ),
+    Template(
+        "network-contrast-not-weights",
+        r"contrast (?P<name>" + _R + r") must map treatment labels to weights, e\.g\. "
+        r"(?P<example>\{'T': 1, 'CK2': -1\}); got (?P<got>.+)",
+        "对比 {name} 须为处理标签到权重的映射，如 {example}；现为 {got}",
+    ),
+    Template(
+        "network-contrasts-not-mapping",
+        r"contrasts must map each contrast's name to its weights, e\.g\. "
+        r"(?P<example>\{'T vs CK2': \{'T': 1, 'CK2': -1\}\}); got (?P<got>\w+)",
+        "contrasts 须为对比名称到其权重的映射，如 {example}；现为 {got}",
     ),
     Template(
         "fertilization-treatments-list",
@@ -3308,6 +3343,8 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
             ]
         if "given" in values:  # 10**400: 1.000e+400（401 位整数）
             values["given"] = huge_integer_zh(values["given"])
+        if "choices" in values:  # 'tukey'、'lsd' (argparse joins them with ", ")
+            values["choices"] = _join_items_zh(values["choices"])
         if template.name == "usage-out-of-range":
             values["given"] += "" if values["given"].endswith("）") else " "
             values["why"] = _OUT_OF_RANGE_ZH[values["why"]]
@@ -3645,6 +3682,19 @@ def _stderr_shows_chinese() -> bool:
     return True
 
 
+#: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
+#: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
+#: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
+#: aliases (``wheat (winter wheat, ...); maize (...)``).
+_LISTING_GROUPS = frozenset(
+    {
+        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
+        "listing", "masses", "names", "options", "plots", "present", "rows", "suffixes",
+        "tables", "units", "values",
+    }
+)  # fmt: skip
+
+
 def _join_items_zh(text: str) -> str:
     """Join the items of an English listing with 、 (``'a', 'b'`` -> ``'a'、'b'``).
 
@@ -3837,6 +3887,8 @@ def translate(message: str) -> str | None:
             )
             for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
                 values[name] = _join_items_zh(values[name])
+        if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
+            values["present"] = values["present"].replace(", ", "、")
         if "more" in values:  # "and 2 more are" (negative yields)
             values["more"] = f" 等（另有 {values['more']} 个）" if values["more"] else ""
         if template.name == "economics-unused-price":  # the file's tables, or the argument
@@ -4126,6 +4178,9 @@ def translate(message: str) -> str | None:
 
             crop = values["crop"]
             values["crop"] = CROPS_ZH.get(crop, f" {crop} ")
+        for name in _LISTING_GROUPS.intersection(values):  # 'a'、'b', as Chinese lists items
+            if isinstance(values[name], str):
+                values[name] = _join_items_zh(values[name])
         chinese = template.chinese.format(**values)
         return chinese.replace("位整数） ", "位整数）")  # 1.000e+400（401 位整数）超过...
     return None

@@ -278,6 +278,7 @@ def _run(args: argparse.Namespace) -> int:
         options["synthetic"] = synthetic_data(plots)
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
         options["standardized"] = plots.attrs.get("standardized")  # stated in the methods
+        options["yields_moisture"] = plots.attrs.get("yields_moisture")
         # the warnings printed on stderr are notes of the report too (as report's warnings)
         noted = [
             *(one_line(m) for m in read_warnings),
@@ -421,6 +422,7 @@ def read_network(
             "moisture_pct and harvested_area_m2 with their Chinese names); name the yield "
             "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
         )
+    moisture = _yields_moisture(plots, config)
     left_out: list[str] = []
     plots = _yields_of_other_units(plots, response, by, config.crop)
     plots, left_out = _leave_out_duplicate_plots(plots, by)
@@ -429,7 +431,60 @@ def read_network(
         left_out += negative
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
+    plots.attrs["yields_moisture"] = moisture  # stated in the methods
     return plots, response, left_out
+
+
+def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]:
+    """Check and return the moisture the table's yields are at, as ``report`` does (tidy56).
+
+    A ``standard_moisture_pct`` column (``yieldtrial standardize`` writes it) other than
+    the analysis's standard (``--standard-moisture-pct``, or ``--crop``'s) is refused with
+    ``report``'s error, and a ``moisture_method`` column other than ``--moisture-method``
+    when one is given; the methods of the report then state the moisture: the table's, or
+    the settings', or that neither says it (``network`` on yields needs no crop).
+    """
+    import pandas as pd
+
+    from yieldtrial.io import yields as _yields
+    from yieldtrial.protocols import canonical_crop, standard_moisture_pct
+
+    kept = pd.DataFrame(index=plots.index)
+    for column in ("standard_moisture_pct", "moisture_method"):
+        if column in plots.columns:
+            kept[f"reported_{column}"] = plots[column]
+    if config.standard_moisture_pct is not None:
+        standard: float | None = float(config.standard_moisture_pct)
+    else:  # --crop's standard; none for a crop its protocol has none for (yields need none)
+        try:
+            crop = canonical_crop(str(config.crop)) if config.crop else None
+            protocol = config.protocol or "cn-yield-test"
+            standard = (
+                None if crop is None else float(standard_moisture_pct(crop, protocol=protocol))
+            )
+        except DataValidationError:
+            standard = None
+    if standard is not None:
+        _yields.refuse_yields_at_other_standard(kept, standard)
+    if config.moisture_method:
+        _yields.refuse_yields_of_other_method(kept, str(config.moisture_method))
+    table = kept.get("reported_standard_moisture_pct")
+    values: list[float] = (
+        []
+        if table is None
+        else sorted({float(v) for v in pd.to_numeric(table, errors="coerce").dropna()})
+    )
+    methods = kept.get("reported_moisture_method")
+    named: list[str] = (
+        [] if methods is None else list(dict.fromkeys(methods.dropna().astype(str).str.strip()))
+    )
+    return {
+        "table_pct": values,
+        "standard_pct": standard,
+        "standard_given": config.standard_moisture_pct is not None,
+        "crop": str(config.crop or ""),
+        "method": str(named[0]) if len(named) == 1 else config.moisture_method,
+    }
 
 
 def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -163,6 +163,14 @@ _PCT_UNITS = {"%": "pct", "pct": "pct", "percent": "pct", "百分比": "pct", "�
 _FRACTION_UNITS = {"fraction": "fraction", "frac": "fraction", "小数": "fraction"}
 
 
+#: Traditional characters of the Chinese aliases and units, as their simplified forms: a
+#: header 小區號, 區組, 處理, 產量, 水分(%) or 面積(畝) is read as 小区号, 区组, 处理, ... .
+_SIMPLIFIED = str.maketrans(
+    "區號處產組複稱畝頃鮮實穫獲積質種試點測編雜標準參癟驗計數價碼",
+    "区号处产组复称亩顷鲜实获获积质种试点测编杂标准参瘪验计数价码",
+)
+
+
 def normalise_header(name: object) -> str:
     """NFKC (full-width -> ASCII, m² -> m2), lower case, single spaces."""
     text = unicodedata.normalize("NFKC", str(name)).replace("【", "[").replace("】", "]")
@@ -175,7 +183,7 @@ def _key(text: str) -> str:
 
 def _split_header(name: object) -> list[tuple[str, str | None]]:
     """Candidate (base key, unit text) splits of a header, most explicit first."""
-    text = normalise_header(name)
+    text = normalise_header(name).translate(_SIMPLIFIED)
     candidates: list[tuple[str, str | None]] = []
     bracket = re.fullmatch(r"(.*?)\s*[(\[](.*?)[)\]]\s*", text)
     if bracket:

@@ -220,15 +220,15 @@ def read_table_file(
         )
     frame, used = _read_csv(path, encoding, numeric)
     if encoding is None and used == "utf-8-sig":
-        _refuse_gbk_read_as_utf8(frame, path.name)
+        refuse_gbk_read_as_utf8(frame, path.name)
     return frame, used
 
 
 #: Rows of a table whose text cells are looked at for GBK read as UTF-8.
-_GBK_AS_UTF8_ROWS = 2000
+GBK_AS_UTF8_ROWS = 2000
 
 
-def _refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
+def refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
     """Refuse a GBK file that decodes as UTF-8 without error into labels such as 'Ʒϵ1'.
 
     Stop 50: a GBK table whose only Chinese text is 品系1, 品系2 (C6 B7 CF B5: valid UTF-8)
@@ -239,7 +239,7 @@ def _refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
     """
     cells: list[str] = [str(c) for c in frame.columns]
     for position in range(frame.shape[1]):  # by position: a header may be repeated
-        values = frame.iloc[:_GBK_AS_UTF8_ROWS, position]
+        values = frame.iloc[:GBK_AS_UTF8_ROWS, position]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             cells.extend(str(v) for v in values.dropna().unique())
     for text in cells:

@@ -30,6 +30,7 @@ __all__ = [
     "TINY_YIELD_KG_HA",
     "plot_yield_kg_ha",
     "refuse_yields_at_other_standard",
+    "refuse_yields_of_other_method",
     "standardized_plot_mass_kg",
     "warn_implausible_yields",
     "warn_edited_yields",
@@ -309,6 +310,49 @@ def warn_other_moisture_method(
         f"set the moisture method to {given[0]} (--moisture-method {given[0]}) to keep the "
         "table's yields",
         stacklevel,
+    )
+
+
+def refuse_yields_of_other_method(plots: pd.DataFrame, moisture_method: str) -> None:
+    """Refuse a yields table computed with another moisture method that cannot be recomputed.
+
+    The twin of :func:`refuse_yields_at_other_standard` for the ``moisture_method`` column
+    ``yieldtrial standardize`` writes: ``network --moisture-method percentage_point`` over
+    yields computed with ``dry_matter`` (no harvest columns left) analysed them as given
+    without a word (tidy56).  Called when the method was given (a default is no choice).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_moisture_method`` when the file had the column).
+    moisture_method : str
+        Moisture method of the analysis, as given.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the table's method(s), the analysis's and the two fixes.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"yield_kg_ha": [7000.0], "reported_moisture_method": ["dry_matter"]})
+    >>> refuse_yields_of_other_method(table, "dry_matter")  # the same method: read as given
+    """
+    from yieldtrial.moisture import METHODS
+
+    kept = "reported_moisture_method"
+    if kept not in plots.columns or has_harvest_columns(plots):
+        return
+    methods = plots[kept].dropna().astype(str).str.strip().unique().tolist()
+    given = sorted(m for m in methods if m in METHODS and m != moisture_method)
+    if not given:
+        return
+    raise DataValidationError(
+        f"the table's yields were computed with moisture_method {', '.join(given)} (its "
+        f"moisture_method column), not with the {moisture_method} of this analysis, and it has "
+        "no harvest columns (fresh mass, moisture, area) to recompute them from; set the "
+        f"moisture method to {given[0]} (--moisture-method {given[0]}) to report with the "
+        "table's method, or give the table with its harvest columns"
     )
 
 

@@ -326,83 +326,104 @@ def build_report(
             "lang": lang,
         },
     }
-    results: dict[str, Any] = {}
-    ctx = ReportContext(
-        trial=trial,
-        config=config,
-        s=s,
-        plots=plots,
-        used=used,
-        results=results,
-        meta=meta,
-        warnings=[*extra_warnings, *notes],
-    )
-    ctx.compute()
-    if title is None:
-        name = config.zh.get("title", config.title) if lang == "zh" else config.title
-        title = t("title.trial", lang, title=name) if name else t("title.default", lang)
-    sections = [header_section(ctx)]
-    for optional in (trial_info_section(ctx), field_map_section(ctx) if figures else None):
-        if optional is not None:
-            sections.append(optional)
-    sections += [
-        methods_section(ctx),
-        quality_section(ctx),
-        data_checks_section(ctx),
-    ]
-    audit = audit_section(ctx)
-    if audit is not None:
-        sections.append(audit)
-    sections.append(plots_section(ctx))
-    if ctx.anova is not None:
-        sections.append(anova_section(ctx))
-    sections.append(means_section(ctx))
-    contrasts = contrasts_section(ctx)
-    if contrasts is not None:
-        sections.append(contrasts)
-    components = components_section(ctx)
-    if components is not None:
-        sections.append(components)
-    if ctx.design_means:
-        sections.append(design_means_section(ctx))
-    if s.margin_pct is not None and s.controls:
-        sections.append(noninferiority_section(ctx))
-    efficiency = efficiency_section(ctx)
-    if efficiency is not None:
-        sections.append(efficiency)
-    economics = economics_section(ctx)
-    if economics is not None:
-        sections.append(economics)
-    if figures:
-        sections.append(figures_section(ctx))
-    sections.append(conclusions_section(ctx))
-    summary = summary_section(ctx)
-    if summary is not None:
-        sections.insert(0, summary)
-    if (
-        config.panel_members
-        or config.panel_date
-        or config.panel_experts
-        or config.responsible_unit
-        or config.report_number
-    ):
-        sections.append(panel_section(ctx))
-    report = Report(
-        title=title,
-        lang=lang,
-        sections=sections,
-        metadata=meta,
-        results=results,
-        companions=ctx.companions,
-    )
-    mark_illustrative(report, ctx)
-    if lang == "zh":
-        from yieldtrial.report.i18n import localize_units
+    from yieldtrial.report.i18n import factor_headers
 
-        localize_units(report)
-    refer_to_numbers(report)
-    _finish_companions(report, ctx)
-    return report
+    with factor_headers(_factor_headers(trial, s.design, s.factors)):
+        results: dict[str, Any] = {}
+        ctx = ReportContext(
+            trial=trial,
+            config=config,
+            s=s,
+            plots=plots,
+            used=used,
+            results=results,
+            meta=meta,
+            warnings=[*extra_warnings, *notes],
+        )
+        ctx.compute()
+        if title is None:
+            name = config.zh.get("title", config.title) if lang == "zh" else config.title
+            title = t("title.trial", lang, title=name) if name else t("title.default", lang)
+        sections = [header_section(ctx)]
+        for optional in (trial_info_section(ctx), field_map_section(ctx) if figures else None):
+            if optional is not None:
+                sections.append(optional)
+        sections += [
+            methods_section(ctx),
+            quality_section(ctx),
+            data_checks_section(ctx),
+        ]
+        audit = audit_section(ctx)
+        if audit is not None:
+            sections.append(audit)
+        sections.append(plots_section(ctx))
+        if ctx.anova is not None:
+            sections.append(anova_section(ctx))
+        sections.append(means_section(ctx))
+        contrasts = contrasts_section(ctx)
+        if contrasts is not None:
+            sections.append(contrasts)
+        components = components_section(ctx)
+        if components is not None:
+            sections.append(components)
+        if ctx.design_means:
+            sections.append(design_means_section(ctx))
+        if s.margin_pct is not None and s.controls:
+            sections.append(noninferiority_section(ctx))
+        efficiency = efficiency_section(ctx)
+        if efficiency is not None:
+            sections.append(efficiency)
+        economics = economics_section(ctx)
+        if economics is not None:
+            sections.append(economics)
+        if figures:
+            sections.append(figures_section(ctx))
+        sections.append(conclusions_section(ctx))
+        summary = summary_section(ctx)
+        if summary is not None:
+            sections.insert(0, summary)
+        if (
+            config.panel_members
+            or config.panel_date
+            or config.panel_experts
+            or config.responsible_unit
+            or config.report_number
+        ):
+            sections.append(panel_section(ctx))
+        report = Report(
+            title=title,
+            lang=lang,
+            sections=sections,
+            metadata=meta,
+            results=results,
+            companions=ctx.companions,
+        )
+        mark_illustrative(report, ctx)
+        if lang == "zh":
+            from yieldtrial.report.i18n import localize_units
+
+            localize_units(report)
+        refer_to_numbers(report)
+        _finish_companions(report, ctx)
+        return report
+
+
+def _factor_headers(trial: Any, design: str, factors: Sequence[str]) -> dict[str, str]:
+    """Return the header the user wrote for a factor read as the ``treatment`` column.
+
+    A two-factor table with a ``variety`` (品种, cultivar) header and no ``treatment`` one
+    is read with variety as its treatment column (``attrs["column_map"]`` of
+    :func:`yieldtrial.io.read_plots`); its report said "treatment" / 处理 for the factor
+    the user called variety (stop 50 noticed, tidy56).
+    """
+    from yieldtrial.design.detect import TWO_FACTOR_DESIGNS
+
+    if design not in TWO_FACTOR_DESIGNS or "treatment" not in factors:
+        return {}
+    plots = attr_or(trial, "plots", None)
+    renamed = getattr(plots, "attrs", {}).get("column_map") or {}
+    headers = [str(h) for h, new in dict(renamed).items() if new == "treatment"]
+    return {"treatment": headers[0]} if len(headers) == 1 and headers[0] != "treatment" else {}
 
 
 #: How the text names the means table, and the pattern of those names (no reference yet).

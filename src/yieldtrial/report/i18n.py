@@ -15,9 +15,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
@@ -118,6 +120,41 @@ def spaced(label: str, lang: str, *, before: bool = False, after: bool = False) 
     return label
 
 
+#: The header the user wrote for a factor column read under another name: a two-factor
+#: table's ``variety`` header read as its ``treatment`` column (no ``treatment`` header).
+#: The report names the factor by it, not "treatment" / 处理 (tidy56).
+_FACTOR_HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
+    "yieldtrial_factor_headers", default=None
+)
+
+
+@contextlib.contextmanager
+def factor_headers(headers: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, :func:`factor_label` names a factor column by the header given.
+
+    Examples
+    --------
+    >>> with factor_headers({"treatment": "variety"}):
+    ...     factor_label("treatment", "zh"), source_label("n_rate:treatment", "en")
+    ('variety', 'N rate x variety')
+    >>> factor_label("treatment", "zh")
+    '处理'
+    """
+    token = _FACTOR_HEADERS.set(dict(headers))
+    try:
+        yield
+    finally:
+        _FACTOR_HEADERS.reset(token)
+
+
+def factor_header(name: str) -> str | None:
+    """Return the header the user wrote for the factor column ``name`` (None: as named).
+
+    Set by :func:`factor_headers` while a report is built.
+    """
+    return (_FACTOR_HEADERS.get() or {}).get(name)
+
+
 def source_label(source: str, lang: str) -> str:
     """Return the display label of an ANOVA source, stratum or error term (factors as named).
 
@@ -146,7 +183,7 @@ def source_label(source: str, lang: str) -> str:
         second = spaced(second, lang, after=True)
         return t("source.combined", lang, first=first, second=second)
     key = f"source.{source}"
-    if key in STRINGS:
+    if key in STRINGS and factor_header(source) is None:
         return t(key, lang)
     by_block = re.fullmatch(r"block:([^:]+)", source)  # a mixed model's block x factor term
     if by_block:
@@ -188,6 +225,7 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     >>> factor_label("n_rate", "en"), factor_label("n_rate", "zh")
     ('N rate', 'N rate')
     """
+    name = factor_header(name) or name  # the header the user wrote (tidy56)
     if lang != "zh":
         label = DEFAULT_FACTORS_EN.get(name, readable_name(name))
         return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label

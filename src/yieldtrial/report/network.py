@@ -111,6 +111,7 @@ def network_report(
     synthetic: bool = False,
     left_out: Sequence[tuple[str, str]] = (),
     standardized: dict[str, Any] | None = None,
+    yields_moisture: dict[str, Any] | None = None,
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -146,6 +147,11 @@ def network_report(
         yields and how (``yieldtrial network``: keys ``sites``, ``crop``, ``protocol``,
         ``standard_pct``, ``standard_given``, ``method``, ``shrink_pct_per_point``): the
         methods say so, as the single-trial report's do.
+    yields_moisture : dict, optional
+        The moisture the tables' yields are at (``yieldtrial network`` on yields: keys
+        ``table_pct``, the values of their ``standard_moisture_pct`` column;
+        ``standard_pct``, ``standard_given``, ``crop`` of the settings; ``method``): the
+        methods state it, as the single-trial report's do for a yields table.
 
     Returns
     -------
@@ -265,7 +271,8 @@ def network_report(
             "methods",
             t("network.section.methods", lang),
             _methods(result, lang, stability is not None, response is not None)
-            + _standardized_methods(standardized, lang),
+            + _standardized_methods(standardized, lang)
+            + _yields_moisture_methods(yields_moisture, lang),
         )
     )
     notes = list(s.notes) + list(notes or []) + ([] if stability is None else list(stability.notes))
@@ -1340,6 +1347,44 @@ def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
             + sentence
         )
     ]
+
+
+def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
+    """Return the methods' sentence on the moisture the yields read as given are at (tidy56).
+
+    The table's ``standard_moisture_pct`` column, else the standard of the settings
+    (``--standard-moisture-pct``, or ``--crop``'s), else that the moisture is not stated;
+    then the table's moisture method (or ``--moisture-method``) when one is known.
+    """
+    if not info:
+        return []
+    from yieldtrial.report._format import string_keys
+    from yieldtrial.report.i18n import CROPS_ZH, t
+
+    table = [float(v) for v in info.get("table_pct") or []]
+    standard = info.get("standard_pct")
+    if table:
+        shown = ("、" if lang == "zh" else ", ").join(f"{v:g}" for v in table)
+        source = t("network.yields_moisture.table", lang)
+    elif standard is not None:
+        shown = f"{float(standard):g}"
+        if info.get("standard_given"):
+            source = t("network.standard_given", lang)
+        else:
+            crop = str(info.get("crop") or "")
+            name = crop if lang == "en" else CROPS_ZH.get(crop.strip().lower(), crop)
+            source = t("methods.source_cn", lang, crop=name, standard=shown)
+    else:
+        return [Paragraph(t("network.yields_moisture.unstated", lang))]
+    sentence = t("network.yields_moisture.at", lang, standard=shown, source=source)
+    method = info.get("method")
+    if method:
+        key = f"method.{method}"
+        name = t(key, lang) if key in string_keys() else str(method)
+        sentence += ("" if lang == "zh" else " ") + t(
+            "network.yields_moisture.method", lang, method_name=name
+        )
+    return [Paragraph(sentence)]
 
 
 def render(

@@ -72,6 +72,28 @@ __all__ = [
     "render_docx",
 ]
 
+#: A header's leading nutrient symbol and the word after it ("N rate", "K dose"): one word.
+_SYMBOL_WORD = re.compile(r"^([A-Z]) (?=[a-z])")
+
+
+def _glued_header(label: str) -> str:
+    r"""Return a header as the table sets it: its unit whole, a leading symbol with its word.
+
+    The N rate column of a Chinese two-factor report (a narrow table of 9 columns) broke
+    its header as "N" / "rate" (stop 50 noticed, tidy56): a one-letter symbol starting a
+    header is glued to the next word by a no-break space, so the column takes the width of
+    "N rate" instead.
+
+    Examples
+    --------
+    >>> _glued_header("N rate (kg N/ha)")
+    'N rate (kg N/ha)'
+    >>> _glued_header("Dunnett P (vs CK)"), _glued_header("V1")
+    ('Dunnett P (vs CK)', 'V1')
+    """
+    return _SYMBOL_WORD.sub("\\1\u00a0", glue_unit(label))
+
+
 #: Page size (A4) and margins [mm].
 PAGE_MM = (210.0, 297.0)
 MARGINS_MM = {"top": 25.0, "bottom": 20.0, "left": 20.0, "right": 20.0}
@@ -268,7 +290,7 @@ def _widen_calculation(block: Table, columns: list[list[str]], plan: TablePlan) 
     size = plan.font_pt
     widths = []
     for index, column in enumerate(block.columns):
-        label = glue_unit(column.label)
+        label = _glued_header(column.label)
         if column.key == "method":
             widths.append(narrowest_mm(label, columns[index], font_pt=size))
         else:
@@ -662,7 +684,7 @@ class _Writer:
             start += len(cols)
         first_text = next((i for i, c in enumerate(block.columns) if c.kind == "text"), 0)
         plan = plan_table(
-            [glue_unit(c.label) for c in block.columns],
+            [_glued_header(c.label) for c in block.columns],
             columns,
             [c.kind != "text" for c in block.columns],
             portrait_mm=PORTRAIT_TEXT_MM,
@@ -919,7 +941,7 @@ class _Writer:
             if not text:
                 return 1
             room = max((width_mm - 2.2) / em_mm, 1.0)
-            return max(len(wrap_lines(glue_unit(text) if bold else text, room, bold=bold)), 1)
+            return max(len(wrap_lines(_glued_header(text) if bold else text, room, bold=bold)), 1)
 
         header = max(lines(c.label, w, bold=True) for c, w in zip(columns, widths, strict=True))
         if any(c.group is not None for c in columns):
@@ -1032,7 +1054,7 @@ class _Writer:
             props += '<w:vAlign w:val="bottom"/>' if bold else '<w:vAlign w:val="center"/>'
             if bold and text:  # header: wrapped here, at word boundaries only
                 room_mm = width / _TWIPS_PER_MM - 2.2  # cell margins 1 mm each side
-                text = glue_unit(text)  # never inside its unit: "(kg N/ha)" stays whole
+                text = _glued_header(text)  # never inside its unit: "(kg N/ha)" stays whole
                 lines = wrap_lines(text, room_mm / (font_pt * MM_PER_PT), bold=True)
                 text = "\n".join(lines)
             # a body cell of a text column never wraps after a word's hyphen ("Sub-/plots")

@@ -39,7 +39,13 @@ from yieldtrial.report._harvest import (
 )
 from yieldtrial.report.context import ReportContext, plot_listing_limits
 from yieldtrial.report.entries import population, summarise_table, where_text
-from yieldtrial.report.i18n import capitalized, full_stop, t, translate_message
+from yieldtrial.report.i18n import (
+    capitalized,
+    factor_header,
+    full_stop,
+    t,
+    translate_message,
+)
 from yieldtrial.report.model import (
     Bullets,
     Column,
@@ -657,7 +663,8 @@ def plots_section(ctx: ReportContext) -> Section:
     for factor in s.factors:  # two-factor designs: the other factor (split plot: whole plot)
         if factor != "treatment":
             add(factor, factor_label(str(factor), lang, capital=True), "text")
-    add("treatment", t("col.treatment", lang), "text")
+    # a two-factor table's variety header read as its treatment column: named as written
+    add("treatment", factor_header("treatment") or t("col.treatment", lang), "text")
     # the input columns in other units (acre, mu, lb, jin...) as given, then the converted
     # m2 / kg columns: enough decimals to reproduce every yield from the printed table
     given = {quantity: (column, unit) for column, quantity, unit in input_unit_columns(p)}

@@ -34,6 +34,7 @@ from yieldtrial.report.i18n import (
     DEFAULT_FACTORS_EN,
     DEFAULT_FACTORS_ZH,
     crop_name,
+    factor_header,
     letters_name,
     letters_note,
     letters_one_df,
@@ -393,6 +394,9 @@ def _formula(formula: str, lang: str, resolvable: bool = False) -> str:
     '产量 ~ N * variety + 误差(区组/N)'
 
     """
+    header = factor_header("treatment")  # a variety header read as the treatment column
+    if header:
+        formula = re.sub(r"\btreatment\b", header, formula)
     if lang != "zh":
         return formula
     out = re.sub(r"\byield\w*", "产量", formula)
