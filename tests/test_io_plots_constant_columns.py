@@ -2,7 +2,7 @@
 
 Expected values come from the table as read without the change: the same frame compared
 with :func:`pandas.testing.assert_frame_equal` (exact), so only the storage may differ.
-The threshold (:data:`yieldtrial.io.yields.CONSTANT_NUMBER_PLOTS`, 2^20 plots) is lowered
+The threshold (:data:`yieldtrial.io.plots.CONSTANT_COLUMN_PLOTS`, 2^20 plots) is lowered
 so that small tables take the large tables' route.
 """
 
@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from yieldtrial.io import plots as plots_module
-from yieldtrial.io import yields
 
 EXAMPLE = Path(__file__).parents[1] / "src" / "yieldtrial" / "datasets" / "replicated-rcbd"
 
@@ -35,7 +34,7 @@ def _frame() -> pd.DataFrame:
 def test_constant_columns_are_shared_with_the_same_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(yields, "CONSTANT_NUMBER_PLOTS", 1)
+    monkeypatch.setattr(plots_module, "CONSTANT_COLUMN_PLOTS", 1)
     monkeypatch.setattr(plots_module, "CONSTANT_CHECK_SPAN", 3)  # a span and a part
     table = _frame()
     shared = plots_module.shared_constant_columns(table)
@@ -61,7 +60,7 @@ def test_read_plots_with_a_shared_area_equals_the_table_as_read(
 ) -> None:
     """The shipped example (every plot 20 m2): the same table, the area held once."""
     expected = plots_module.read_plots(EXAMPLE / "plots.csv")
-    monkeypatch.setattr(yields, "CONSTANT_NUMBER_PLOTS", 1)
+    monkeypatch.setattr(plots_module, "CONSTANT_COLUMN_PLOTS", 1)
     got = plots_module.read_plots(EXAMPLE / "plots.csv")
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got.attrs == expected.attrs
