@@ -243,8 +243,73 @@ def read_plots(
     else:
         plots = plots.reset_index(drop=True)
     plots.attrs = {"column_map": column_map, "source": name, "encoding": used_encoding}
+    shared_constant_columns(plots)  # e.g. one plot area for millions of plots: 45 MiB
     release_arrow_pages(len(plots))  # the label checks' freed arrow memory, before the yields
     return plots
+
+
+#: Plots from which :func:`shared_constant_columns` holds a constant float column as one
+#: value (as :data:`yieldtrial.io.yields.CONSTANT_NUMBER_PLOTS` for the yields table).
+CONSTANT_COLUMN_PLOTS = 1 << 20
+
+#: Plots a span of :func:`shared_constant_columns`' comparison covers (an unequal column
+#: is recognised in its first span).
+CONSTANT_CHECK_SPAN = 1 << 16
+
+#: pandas 3 always copies on write: a read-only repeated value is then safe in a table.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+def shared_constant_columns(plots: pd.DataFrame) -> list[str]:
+    """Hold each float column whose plots all have the same value as that value repeated.
+
+    From :data:`CONSTANT_COLUMN_PLOTS` plots, where pandas keeps a Series' numpy array as
+    given (pandas 3, copy on write), a float column whose values are all the same bits
+    (one plot area for every plot, a fixed impurity) becomes a read-only view of its first
+    value repeated (:func:`numpy.broadcast_to`, as
+    :func:`yieldtrial.io.yields.constant_number` holds the yields table's standard
+    moisture): the same values, dtype and bits, without 8 bytes a plot (5.9 million plots:
+    45 MiB a column, held by the trial, its yields tables and the report from reading to
+    the end; issue 13).  Smaller tables and pandas 2 are left as they are.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table; changed in place.
+
+    Returns
+    -------
+    list of str
+        The columns now held as one repeated value.
+    """
+    shared: list[str] = []
+    n = len(plots)
+    if n < CONSTANT_COLUMN_PLOTS or not _COPY_ON_WRITE:
+        return shared
+    for name in list(plots.columns):
+        column = plots[name]
+        if column.dtype != np.float64:
+            continue
+        values = column.to_numpy()
+        if values.ndim != 1 or values.strides[0] == 0:
+            continue
+        if _same_bits(values):
+            one = np.broadcast_to(np.float64(values[0]), (n,))
+            plots[name] = pd.Series(one, index=plots.index, copy=False)
+            shared.append(name)
+    return shared
+
+
+def _same_bits(values: np.ndarray) -> bool:
+    """Tell whether every float of ``values`` has the bits of the first (NaN, -0.0 told apart)."""
+    if not values.flags.c_contiguous:
+        return False
+    bits = values.view(np.int64)
+    first = bits[0]
+    for lo in range(0, bits.size, CONSTANT_CHECK_SPAN):
+        if not bool((bits[lo : lo + CONSTANT_CHECK_SPAN] == first).all()):
+            return False
+    return True
 
 
 def _check_sheet_applies(source: Any, sheet: str | int) -> None:
