@@ -86,7 +86,10 @@ def _one_blas_thread_per_worker() -> None:
     ``tests/test_stats_augmented_prep.py`` took 41.8 CPU s (147 s) with 2 threads and
     4.7 CPU s (28 s) with one (stop 50, docs/performance.md).  Set in the environment the
     workers inherit, before they start and load numpy; the benchmarks and the subprocess
-    tests already run with ``OPENBLAS_NUM_THREADS=1``.
+    tests already run with ``OPENBLAS_NUM_THREADS=1``.  ``OMP_NUM_THREADS`` also gives
+    pyarrow's CPU pool one thread (``pyarrow.cpu_count()``), as on a one-CPU machine: a
+    streamed read stopped early then waited 30 s for pyarrow's read-ahead until stop 51
+    (``test_io_streaming.py``, 489 s of one worker; ``yieldtrial.io.streaming``).
     """
     for name in BLAS_THREAD_VARIABLES:
         os.environ.setdefault(name, "1")

@@ -671,3 +671,38 @@ def test_arrow_reader_leaves_no_read_under_way_after_an_interrupted_stream(monke
         under_way = len(events) % 2  # a read begun and not ended
         time.sleep(0.1)
         assert under_way == 0 and max(events) <= ended
+
+
+@pytest.mark.skipif(not streaming.arrow_reader(), reason="pyarrow's reader")
+def test_stopped_arrow_stream_ends_at_once_with_one_arrow_thread(monkeypatch, tmp_path):
+    """One thread in pyarrow's CPU pool (``OMP_NUM_THREADS=1``, one CPU): no wait at the stop.
+
+    Dropping pyarrow's reader waits for its read in flight, and that read waited for a block
+    never taken until the pacing gave up (``_PACE_PATIENCE_S``, 30 s per stopped stream: 7
+    arrow tests of this file took 30-241 s each in the test suite, stop 51).  The stream now
+    lets the read through first, so it is still paced when the stream closes it.
+    """
+    import pyarrow as pa
+
+    path = tmp_path / "plots.csv"
+    _write(_table(4000), path)
+    source = streaming._open(path, None)
+    paced_at_close: list[bool] = []
+
+    class Recording(streaming._PacedFile):
+        def close(self) -> None:
+            paced_at_close.append(self._paced)
+            super().close()
+
+    monkeypatch.setattr(streaming, "_PacedFile", Recording)
+    monkeypatch.setattr(streaming, "_PACE_PATIENCE_S", 5.0)  # a regression costs 5 s, not 30
+    threads = pa.cpu_count()
+    pa.set_cpu_count(1)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for k, _frame in enumerate(streaming._raw_blocks(source, 4096)):
+                if k == 2:
+                    raise KeyboardInterrupt
+    finally:
+        pa.set_cpu_count(threads)
+    assert paced_at_close[0] is True  # closed while the read waited, not after it gave up

@@ -523,24 +523,32 @@ def _arrow_frames(
     )
     paced.opened()
     done = 0
-    for batch in reader:
-        paced.took_block()
-        size = batch.num_rows
-        if not size:
-            continue
-        columns: dict[int, Any] = {}
-        for i in range(width):
-            column = batch.column(i)
-            if i in source.text_columns:
-                chunked = pa.chunked_array([column], type=pa.string())
-                columns[i] = pd.Series(chunked.to_pandas(types_mapper={pa.string(): strings}.get))
-            else:
-                columns[i] = column.to_numpy(zero_copy_only=False)
-        frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
-        frame.index = pd.RangeIndex(done, done + size)
-        frame.columns = source.header
-        done += size
-        yield tidy_headers(frame, source.path.name)
+    try:
+        for batch in reader:
+            paced.took_block()
+            size = batch.num_rows
+            if not size:
+                continue
+            columns: dict[int, Any] = {}
+            for i in range(width):
+                column = batch.column(i)
+                if i in source.text_columns:
+                    chunked = pa.chunked_array([column], type=pa.string())
+                    columns[i] = pd.Series(
+                        chunked.to_pandas(types_mapper={pa.string(): strings}.get)
+                    )
+                else:
+                    columns[i] = column.to_numpy(zero_copy_only=False)
+            frame = pd.DataFrame({i: columns[i] for i in range(width)}, copy=False)
+            frame.index = pd.RangeIndex(done, done + size)
+            frame.columns = source.header
+            done += size
+            yield tidy_headers(frame, source.path.name)
+    finally:
+        # Let the waiting read-ahead through before ``reader`` is dropped: dropping it waits
+        # for the read in flight, which (one thread in pyarrow's CPU pool: OMP_NUM_THREADS=1
+        # or one CPU) waited for a block never taken, _PACE_PATIENCE_S per stopped stream.
+        paced.close()
 
 
 def _pandas_blocks(source: _Source, block_bytes: int) -> Iterator[pd.DataFrame]:
