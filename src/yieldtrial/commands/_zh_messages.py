@@ -526,6 +526,17 @@ TEMPLATES: tuple[Template, ...] = (
         "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中方法报告，"
         "请把折算方法设为 {first}（--moisture-method {first}），或给出含原始数据列的表",
     ),
+    Template(  # network on yields without a setting (tidy56b)
+        "network-yields-other-standards",
+        r"the tables' yields are at different standard moistures \(their standard_moisture_pct "
+        r"column\): (?P<listing>.+); yields at different standards cannot be pooled: "
+        r"standardize the harvest records of every trial at one standard \(yieldtrial "
+        r"standardize --standard-moisture-pct (?P<first>[\d.]+)\), or analyse the trials of "
+        r"each standard apart",
+        "各表产量所按的标准含水量不同（standard_moisture_pct 列）：{listing}；不同标准含水量的"
+        "产量不能合并分析：请把各试验的原始数据按同一标准含水量折算（yieldtrial standardize "
+        "--standard-moisture-pct {first}），或按标准含水量分开分析各试验",
+    ),
     Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
@@ -3710,6 +3721,22 @@ def _join_items_zh(text: str) -> str:
     return "".join(parts)
 
 
+def _standards_listing_zh(text: str) -> str:
+    """Word ``site 'A', 'C' at 13 %; site 'B' at 14 %`` in Chinese (quoted names kept).
+
+    Examples
+    --------
+    >>> _standards_listing_zh("site 'A', 'C' at 13 %; site 'B' and 2 more at 14.5 %")
+    "site 'A'、'C' 为 13%；site 'B' 等（另有 2 个）为 14.5%"
+    """
+    parts = re.split(f"({_R})", text)
+    for index in range(0, len(parts), 2):
+        part = re.sub(r" at ([\d.]+) %", r" 为 \1%", parts[index])
+        part = re.sub(r" and ([\d,]+) more ", r" 等（另有 \1 个）", part)
+        parts[index] = part.replace("; ", "；").replace(", ", "、")
+    return "".join(parts)
+
+
 def _translate_list(text: str) -> str | None:
     """Turn a listing's English words into Chinese; None when an English word is left."""
     # the odd parts are quoted values (a repr, escapes and all: 'it\\'s'): kept verbatim
@@ -3887,6 +3914,8 @@ def translate(message: str) -> str | None:
             )
             for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
                 values[name] = _join_items_zh(values[name])
+        if template.name == "network-yields-other-standards":  # site 'A'、'C' 为 13%；...
+            values["listing"] = _standards_listing_zh(values["listing"])
         if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
             values["present"] = values["present"].replace(", ", "、")
         if "more" in values:  # "and 2 more are" (negative yields)
