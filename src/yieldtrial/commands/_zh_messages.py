@@ -1834,6 +1834,13 @@ TEMPLATES: tuple[Template, ...] = (
         r"treatment of the network; treatments: (?P<present>.+)",
         "对比 {name} 中的 {label} 不是本试验网络的处理；现有处理：{present}",
     ),
+    Template(  # check_number's refusals of a weight (tidy56b)
+        "network-contrast-weight-not-number",
+        r"contrast (?P<name>" + _R + r"): weight of (?P<label>" + _R + r") = (?P<value>.+?)"
+        r"(?P<why>; expected a number|; expected a finite number| is text; write the number "
+        r"without quotes \(weight of (?P=label) = (?P<number>[^()]+)\))\.",
+        "对比 {name}：{label} 的权重 = {value}{why}。",
+    ),
     Template(
         "network-contrast-zero-weights",
         r"contrast (?P<name>" + _R + r") has only zero weights; give e\.g\. "
@@ -3696,7 +3703,7 @@ def _stderr_shows_chinese() -> bool:
 #: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
 #: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
 #: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
-#: aliases (``wheat (winter wheat, ...); maize (...)``).
+#: aliases (``wheat (winter wheat, ...); maize (...)``: :func:`_crops_zh`).
 _LISTING_GROUPS = frozenset(
     {
         "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
@@ -3719,6 +3726,22 @@ def _join_items_zh(text: str) -> str:
     parts = re.split(f"({_R})", text)
     parts[::2] = [part.replace(", ", "、") for part in parts[::2]]
     return "".join(parts)
+
+
+def _crops_zh(text: str) -> str:
+    """Punctuate the known crops and their aliases as Chinese does (tidy56b).
+
+    Examples
+    --------
+    >>> _crops_zh("wheat (winter wheat, 小麦); barley (大麦); rye ()")
+    'wheat（winter wheat、小麦）；barley（大麦）；rye'
+    """
+    crops = []
+    for item in text.split("; "):
+        name, _, aliases = item.partition(" (")
+        aliases = aliases.removesuffix(")")
+        crops.append(f"{name}（{aliases.replace(', ', '、')}）" if aliases else name)
+    return "；".join(crops)
 
 
 def _standards_listing_zh(text: str) -> str:
@@ -3914,6 +3937,12 @@ def translate(message: str) -> str | None:
             )
             for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
                 values[name] = _join_items_zh(values[name])
+        if template.name == "network-contrast-weight-not-number":  # the reason in Chinese
+            values["why"] = (
+                f" 是文本；请去掉引号写成数字（{values['label']} 的权重 = {values['number']}）"
+                if values["number"]
+                else "；应为有限的数值" if "finite" in values["why"] else "；应为数值"
+            )
         if template.name == "network-yields-other-standards":  # site 'A'、'C' 为 13%；...
             values["listing"] = _standards_listing_zh(values["listing"])
         if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
@@ -3949,6 +3978,8 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
+        if template.name == "unknown-crop":  # wheat（winter wheat、小麦）；maize（corn、...）
+            values["crops"] = _crops_zh(values["crops"])
         if template.name in ("unknown-yield-unit", "unknown-crop"):  # the file, when named
             where = values.get("where")
             values["where"] = (
