@@ -257,7 +257,7 @@ def test_docx_header_keeps_a_nutrient_symbol_with_its_word() -> None:
 
 
 def _yields_only(folder: Path, method: str) -> Path:
-    """A yields table written by standardize, trimmed to its yields (SYNTHETIC, 2 x 2 RCBD)."""
+    """Write a yields table of standardize trimmed to its yields (SYNTHETIC, 2 x 2 RCBD)."""
     path = folder / "yields.csv"
     rows = [
         f"{b}{k},{b},{t},{7000 + 100 * k + 10 * b + 5 * (-1) ** (k + b)},13,{method}"
@@ -310,7 +310,8 @@ def test_network_of_yields_names_the_crop_without_a_standard(tmp_path: Any, caps
             "-o", str(out)]  # fmt: skip
     assert run_cli(argv, capsys)[0] == 0
     text = out.read_text(encoding="utf-8").replace("\\_", "_")
-    assert "cn-yield-test has no standard moisture for sorghum; give --standard-moisture-pct" in text
+    said = "cn-yield-test has no standard moisture for sorghum; give --standard-moisture-pct"
+    assert said in text
     assert "give --crop" not in text
 
 

@@ -3941,7 +3941,9 @@ def translate(message: str) -> str | None:
             values["why"] = (
                 f" 是文本；请去掉引号写成数字（{values['label']} 的权重 = {values['number']}）"
                 if values["number"]
-                else "；应为有限的数值" if "finite" in values["why"] else "；应为数值"
+                else "；应为有限的数值"
+                if "finite" in values["why"]
+                else "；应为数值"
             )
         if template.name == "network-yields-other-standards":  # site 'A'、'C' 为 13%；...
             values["listing"] = _standards_listing_zh(values["listing"])

@@ -512,7 +512,9 @@ def _refuse_sites_at_other_standards(plots: pd.DataFrame, by: list[str]) -> None
             "pct": pd.to_numeric(plots["standard_moisture_pct"], errors="coerce").to_numpy(),
         }
     ).dropna()
-    groups = {pct: list(dict.fromkeys(sites)) for pct, sites in table.groupby("pct")["site"]}
+    groups: dict[float, list[str]] = {}
+    for site, pct in table.drop_duplicates().itertuples(index=False):  # one row a pair
+        groups.setdefault(float(pct), []).append(str(site))
     if len(groups) < 2:
         return
     listing = "; ".join(
