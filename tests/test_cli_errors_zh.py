@@ -902,6 +902,22 @@ def _case_other_moisture_method_yields_only(tmp: Path) -> tuple[list[str], str]:
     return argv, "--moisture-method percentage_point"
 
 
+def _case_network_yields_other_standards(tmp: Path) -> tuple[list[str], str]:
+    """Network: site A's yields at 13 %, site B's at 14 %, no setting (tidy56b)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,standard_moisture_pct\n"
+        + "".join(
+            f"{s},{s}{b}{k},{b},{t},{7000 + 100 * k + b},{pct}\n"
+            for s, pct in (("A", 13), ("B", 14))
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    return ["network", str(path), "--control", "CK", "-o", str(tmp / "n.md")], "'B'"
+
+
 def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
     """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
     path = tmp / "产量.csv"
@@ -2678,6 +2694,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "unit-row-stated": _case_unit_row_stated,
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "other-moisture-method-yields-only": _case_other_moisture_method_yields_only,
+    "network-yields-other-standards": _case_network_yields_other_standards,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,
@@ -2797,6 +2814,7 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "network-yields-other-standards": r"\bsite\b|yieldtrial standardize",  # as typed
     # the command to type, the model formula and the trial.toml key, as typed
     "network-ignores-incomplete-blocks": r"yieldtrial report|response ~ treatment \+ block",
     "network-ignores-rows-columns": (
@@ -3052,6 +3070,7 @@ API_CASES: dict[str, Any] = {
     "network-contrast-zero-weights": {"a": {"CK": 0}},
     "network-contrast-not-weights": {"a": {}},
     "network-contrasts-not-mapping": [1],
+    "network-contrast-weight-not-number": {"a": {"CK": "x"}},
 }
 
 
@@ -3736,9 +3755,9 @@ def test_unknown_crop_named_by_its_trial_toml_is_chinese():
         "'trial.toml': unknown crop 'wheet' (did you mean 'wheat'?); known crops (with some "
         "aliases): wheat (winter wheat, spring wheat, 小麦)"
     )
-    assert line == (
+    assert line == (  # Chinese punctuation between the crops and their aliases (tidy56b)
         "'trial.toml'：未知作物 'wheet'（是否想写 'wheat'？）；已知作物（括号内为部分别名）："
-        "wheat (winter wheat, spring wheat, 小麦)"
+        "wheat（winter wheat、spring wheat、小麦）"
     )
 
 

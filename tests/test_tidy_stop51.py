@@ -251,3 +251,117 @@ def test_docx_header_keeps_a_nutrient_symbol_with_its_word() -> None:
     document = docx.Document(io.BytesIO(report.to_docx()))
     assert document.tables[0].rows[0].cells[0].text == "N\u00a0rate"  # one line
     assert "| N rate |" in report.to_markdown()  # the other formats keep the text
+
+
+# tidy56b: what tidy56 noticed and left ------------------------------------------------
+
+
+def _yields_only(folder: Path, method: str) -> Path:
+    """Write a yields table of standardize trimmed to its yields (SYNTHETIC, 2 x 2 RCBD)."""
+    path = folder / "yields.csv"
+    rows = [
+        f"{b}{k},{b},{t},{7000 + 100 * k + 10 * b + 5 * (-1) ** (k + b)},13,{method}"
+        for b in (1, 2)
+        for k, t in ((1, "CK"), (2, "T"))
+    ]
+    head = "plot_id,block,treatment,yield_kg_ha,standard_moisture_pct,moisture_method\n"
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_yields_table_report_states_the_table_s_moisture_method(tmp_path: Any) -> None:
+    """The methods said "the dry-matter method" of yields computed percentage-point.
+
+    The sentence is built by ``report.sections.header.methods_section`` from the settings
+    (``report.settings.resolve_settings``): asserted on the report model, no file written.
+    """
+    import yieldtrial as yt
+    from yieldtrial.report.build import build_report
+
+    trial = yt.FieldTrial.from_csv(_yields_only(tmp_path, "percentage_point"), crop="wheat",
+                                   control="CK")  # fmt: skip
+    report = build_report(trial, figures=False)
+    text = report.to_markdown().replace("\\_", "_")
+    assert "with the percentage-point shortcut (the table's moisture_method column)" in text
+    assert "dry-matter" not in text
+    assert report.metadata["settings"]["moisture_method"] == "percentage_point"  # the provenance
+
+
+def test_report_refuses_a_given_method_other_than_the_yields_table_s(
+    tmp_path: Any, capsys: Any
+) -> None:
+    """--moisture-method dry_matter over percentage-point yields: network's error, not silence."""
+    data = _yields_only(tmp_path, "percentage_point")
+    out = tmp_path / "r.md"
+    argv = ["report", str(data), "--crop", "wheat", "--control", "CK", "--moisture-method",
+            "dry_matter", "--no-figures", "-o", str(out)]  # fmt: skip
+    code, lines = run_cli(argv, capsys)
+    assert code == 1 and not out.exists()
+    assert lines[-1].startswith(
+        "yieldtrial: error: the table's yields were computed with moisture_method "
+        "percentage_point (its moisture_method column), not with the dry_matter of this analysis"
+    )
+
+
+def test_network_of_yields_names_the_crop_without_a_standard(tmp_path: Any, capsys: Any) -> None:
+    """--crop sorghum (no cn-yield-test standard) was told "give --crop or ..."."""
+    out = tmp_path / "n.md"
+    argv = ["network", str(_yields_table(tmp_path)), "--control", "CK", "--crop", "sorghum",
+            "-o", str(out)]  # fmt: skip
+    assert run_cli(argv, capsys)[0] == 0
+    text = out.read_text(encoding="utf-8").replace("\\_", "_")
+    said = "cn-yield-test has no standard moisture for sorghum; give --standard-moisture-pct"
+    assert said in text
+    assert "give --crop" not in text
+
+
+def test_network_refuses_sites_at_different_standards(tmp_path: Any, capsys: Any) -> None:
+    """Sites at 13 % and 14 % were pooled and stated "at 13, 14 % moisture"; now refused."""
+    data = _yields_table(tmp_path, "standard_moisture_pct", "13")
+    rows = data.read_text(encoding="utf-8").splitlines()  # site B's rows at 14 %
+    data.write_text(
+        "\n".join(row[:-2] + "14" if row.startswith("B,") else row for row in rows) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "n.md"
+    code, lines = run_cli(["network", str(data), "--control", "CK", "-o", str(out)], capsys)
+    assert code == 1 and not out.exists()
+    assert lines[-1] == (
+        "yieldtrial: error: the tables' yields are at different standard moistures (their "
+        "standard_moisture_pct column): site 'A' at 13 %; site 'B' at 14 %; yields at different "
+        "standards cannot be pooled: standardize the harvest records of every trial at one "
+        "standard (yieldtrial standardize --standard-moisture-pct 13), or analyse the trials "
+        "of each standard apart"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "chinese"),
+    [
+        ("x", "对比 'a'：'CK' 的权重 = 'x'；应为数值。"),
+        (float("nan"), "对比 'a'：'CK' 的权重 = nan；应为有限的数值。"),
+        (" 2", "对比 'a'：'CK' 的权重 = ' 2' 是文本；请去掉引号写成数字（'CK' 的权重 = 2）。"),
+    ],
+)
+def test_contrast_weight_refusal_has_its_chinese_line(value: Any, chinese: str) -> None:
+    """analyze_many's check of a weight (network/_summary.py, the same call) stayed English."""
+    from yieldtrial.commands._zh_messages import translate
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.io.checks import check_number
+
+    with pytest.raises(DataValidationError) as raised:
+        check_number("weight of 'CK'", value, "contrast 'a'", low=None, high=None)
+    assert translate(str(raised.value)) == chinese
+
+
+def test_unknown_crop_lists_the_crops_with_chinese_punctuation() -> None:
+    """The zh line listed the crops as "wheat (winter wheat, ...); maize (...)"."""
+    from yieldtrial.commands._zh_messages import translate
+    from yieldtrial.errors import DataValidationError
+    from yieldtrial.protocols import canonical_crop
+
+    with pytest.raises(DataValidationError) as raised:
+        canonical_crop("whaet")
+    chinese = translate(str(raised.value)) or ""
+    assert "：wheat（winter wheat、spring wheat、小麦）；maize（corn、" in chinese
+    assert "; " not in chinese and ", " not in chinese and " (" not in chinese

@@ -526,6 +526,17 @@ TEMPLATES: tuple[Template, ...] = (
         "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中方法报告，"
         "请把折算方法设为 {first}（--moisture-method {first}），或给出含原始数据列的表",
     ),
+    Template(  # network on yields without a setting (tidy56b)
+        "network-yields-other-standards",
+        r"the tables' yields are at different standard moistures \(their standard_moisture_pct "
+        r"column\): (?P<listing>.+); yields at different standards cannot be pooled: "
+        r"standardize the harvest records of every trial at one standard \(yieldtrial "
+        r"standardize --standard-moisture-pct (?P<first>[\d.]+)\), or analyse the trials of "
+        r"each standard apart",
+        "各表产量所按的标准含水量不同（standard_moisture_pct 列）：{listing}；不同标准含水量的"
+        "产量不能合并分析：请把各试验的原始数据按同一标准含水量折算（yieldtrial standardize "
+        "--standard-moisture-pct {first}），或按标准含水量分开分析各试验",
+    ),
     Template(
         "other-moisture-method",
         r"the table's yields were computed with moisture_method (?P<given>[a-z_, ]+) \(its "
@@ -1822,6 +1833,13 @@ TEMPLATES: tuple[Template, ...] = (
         r"contrast (?P<name>" + _R + r") names (?P<label>" + _R + r"), which is not a "
         r"treatment of the network; treatments: (?P<present>.+)",
         "对比 {name} 中的 {label} 不是本试验网络的处理；现有处理：{present}",
+    ),
+    Template(  # check_number's refusals of a weight (tidy56b)
+        "network-contrast-weight-not-number",
+        r"contrast (?P<name>" + _R + r"): weight of (?P<label>" + _R + r") = (?P<value>.+?)"
+        r"(?P<why>; expected a number|; expected a finite number| is text; write the number "
+        r"without quotes \(weight of (?P=label) = (?P<number>[^()]+)\))\.",
+        "对比 {name}：{label} 的权重 = {value}{why}。",
     ),
     Template(
         "network-contrast-zero-weights",
@@ -3685,7 +3703,7 @@ def _stderr_shows_chinese() -> bool:
 #: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
 #: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
 #: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
-#: aliases (``wheat (winter wheat, ...); maize (...)``).
+#: aliases (``wheat (winter wheat, ...); maize (...)``: :func:`_crops_zh`).
 _LISTING_GROUPS = frozenset(
     {
         "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
@@ -3707,6 +3725,38 @@ def _join_items_zh(text: str) -> str:
     """
     parts = re.split(f"({_R})", text)
     parts[::2] = [part.replace(", ", "、") for part in parts[::2]]
+    return "".join(parts)
+
+
+def _crops_zh(text: str) -> str:
+    """Punctuate the known crops and their aliases as Chinese does (tidy56b).
+
+    Examples
+    --------
+    >>> _crops_zh("wheat (winter wheat, 小麦); barley (大麦); rye ()")
+    'wheat（winter wheat、小麦）；barley（大麦）；rye'
+    """
+    crops = []
+    for item in text.split("; "):
+        name, _, aliases = item.partition(" (")
+        aliases = aliases.removesuffix(")")
+        crops.append(f"{name}（{aliases.replace(', ', '、')}）" if aliases else name)
+    return "；".join(crops)
+
+
+def _standards_listing_zh(text: str) -> str:
+    """Word ``site 'A', 'C' at 13 %; site 'B' at 14 %`` in Chinese (quoted names kept).
+
+    Examples
+    --------
+    >>> _standards_listing_zh("site 'A', 'C' at 13 %; site 'B' and 2 more at 14.5 %")
+    "site 'A'、'C' 为 13%；site 'B' 等（另有 2 个）为 14.5%"
+    """
+    parts = re.split(f"({_R})", text)
+    for index in range(0, len(parts), 2):
+        part = re.sub(r" at ([\d.]+) %", r" 为 \1%", parts[index])
+        part = re.sub(r" and ([\d,]+) more ", r" 等（另有 \1 个）", part)
+        parts[index] = part.replace("; ", "；").replace(", ", "、")
     return "".join(parts)
 
 
@@ -3887,6 +3937,16 @@ def translate(message: str) -> str | None:
             )
             for name in ("names", "columns"):  # 'a'、'b': the items, never inside a name
                 values[name] = _join_items_zh(values[name])
+        if template.name == "network-contrast-weight-not-number":  # the reason in Chinese
+            values["why"] = (
+                f" 是文本；请去掉引号写成数字（{values['label']} 的权重 = {values['number']}）"
+                if values["number"]
+                else "；应为有限的数值"
+                if "finite" in values["why"]
+                else "；应为数值"
+            )
+        if template.name == "network-yields-other-standards":  # site 'A'、'C' 为 13%；...
+            values["listing"] = _standards_listing_zh(values["listing"])
         if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
             values["present"] = values["present"].replace(", ", "、")
         if "more" in values:  # "and 2 more are" (negative yields)
@@ -3920,6 +3980,8 @@ def translate(message: str) -> str | None:
 
             values["repeats"] = repeated_entries_zh(values["repeats"])
             values["design"] = {"alpha": "α 格子", "row-column": "行列"}[values["design"]]
+        if template.name == "unknown-crop":  # wheat（winter wheat、小麦）；maize（corn、...）
+            values["crops"] = _crops_zh(values["crops"])
         if template.name in ("unknown-yield-unit", "unknown-crop"):  # the file, when named
             where = values.get("where")
             values["where"] = (

@@ -422,7 +422,7 @@ def read_network(
             "moisture_pct and harvested_area_m2 with their Chinese names); name the yield "
             "column with --response COLUMN or map a header with --column 'HEADER=yield_kg_ha'"
         )
-    moisture = _yields_moisture(plots, config)
+    moisture = _yields_moisture(plots, config, by)
     left_out: list[str] = []
     plots = _yields_of_other_units(plots, response, by, config.crop)
     plots, left_out = _leave_out_duplicate_plots(plots, by)
@@ -435,7 +435,7 @@ def read_network(
     return plots, response, left_out
 
 
-def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]:
+def _yields_moisture(plots: pd.DataFrame, config: TrialConfig, by: list[str]) -> dict[str, Any]:
     """Check and return the moisture the table's yields are at, as ``report`` does (tidy56).
 
     A ``standard_moisture_pct`` column (``yieldtrial standardize`` writes it) other than
@@ -453,11 +453,12 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]
     for column in ("standard_moisture_pct", "moisture_method"):
         if column in plots.columns:
             kept[f"reported_{column}"] = plots[column]
+    crop_key: str | None = None  # the crop's key: its Chinese name in a zh report
     if config.standard_moisture_pct is not None:
         standard: float | None = float(config.standard_moisture_pct)
     else:  # --crop's standard; none for a crop its protocol has none for (yields need none)
         try:
-            crop = canonical_crop(str(config.crop)) if config.crop else None
+            crop = crop_key = canonical_crop(str(config.crop)) if config.crop else None
             protocol = config.protocol or "cn-yield-test"
             standard = (
                 None if crop is None else float(standard_moisture_pct(crop, protocol=protocol))
@@ -466,6 +467,8 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]
             standard = None
     if standard is not None:
         _yields.refuse_yields_at_other_standard(kept, standard)
+    else:  # no setting: the tables must agree among themselves (tidy56b)
+        _refuse_sites_at_other_standards(plots, by)
     if config.moisture_method:
         _yields.refuse_yields_of_other_method(kept, str(config.moisture_method))
     table = kept.get("reported_standard_moisture_pct")
@@ -482,9 +485,49 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig) -> dict[str, Any]
         "table_pct": values,
         "standard_pct": standard,
         "standard_given": config.standard_moisture_pct is not None,
-        "crop": str(config.crop or ""),
+        "crop": crop_key or str(config.crop or ""),
+        "protocol": str(config.protocol or "cn-yield-test"),
         "method": str(named[0]) if len(named) == 1 else config.moisture_method,
     }
+
+
+def _refuse_sites_at_other_standards(plots: pd.DataFrame, by: list[str]) -> None:
+    """Refuse the yields of trials at different standard moistures when none is set.
+
+    Read as given, yields at 13 % and 14 % were pooled and the methods said "at 13, 14 %
+    moisture" (tidy56b): they are not comparable, so the trials of each standard are named.
+    """
+    import pandas as pd
+
+    from yieldtrial.io.checks import message_number
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.network._summary import site_label
+
+    keys = [c for c in by if c in plots.columns]
+    if "standard_moisture_pct" not in plots.columns or not keys:
+        return
+    table = pd.DataFrame(
+        {
+            "site": site_label(plots, keys),
+            "pct": pd.to_numeric(plots["standard_moisture_pct"], errors="coerce").to_numpy(),
+        }
+    ).dropna()
+    groups: dict[float, list[str]] = {}
+    for site, pct in table.drop_duplicates().itertuples(index=False):  # one row a pair
+        groups.setdefault(float(pct), []).append(str(site))
+    if len(groups) < 2:
+        return
+    listing = "; ".join(
+        f"{'/'.join(keys)} {list_items(repr(site) for site in sites)} at {message_number(pct)} %"
+        for pct, sites in sorted(groups.items())
+    )
+    first = message_number(min(groups))
+    raise DataValidationError(
+        f"the tables' yields are at different standard moistures (their standard_moisture_pct "
+        f"column): {listing}; yields at different standards cannot be pooled: standardize "
+        f"the harvest records of every trial at one standard (yieldtrial standardize "
+        f"--standard-moisture-pct {first}), or analyse the trials of each standard apart"
+    )
 
 
 def _normalise_labels(plots: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ __all__ = [
     "refuse_yields_at_other_standard",
     "refuse_yields_of_other_method",
     "standardized_plot_mass_kg",
+    "table_moisture_method",
     "warn_implausible_yields",
     "warn_edited_yields",
     "warn_emptied_yields",
@@ -354,6 +355,40 @@ def refuse_yields_of_other_method(plots: pd.DataFrame, moisture_method: str) -> 
         f"moisture method to {given[0]} (--moisture-method {given[0]}) to report with the "
         "table's method, or give the table with its harvest columns"
     )
+
+
+def table_moisture_method(plots: pd.DataFrame) -> str | None:
+    """Return the moisture method a yields table without harvest columns names for its yields.
+
+    ``yieldtrial standardize`` writes a ``moisture_method`` column; a table trimmed to its
+    yields keeps it (read as ``reported_moisture_method``) and its yields are read as
+    given: the report states this method, not the analysis's default (tidy56b).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+
+    Returns
+    -------
+    str or None
+        The one known method of the column; None when the table has harvest columns (its
+        yields are recomputed), no such column, or not exactly one known method.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"yield_kg_ha": [7000.0],
+    ...                       "reported_moisture_method": ["percentage_point"]})
+    >>> table_moisture_method(table)
+    'percentage_point'
+    """
+    from yieldtrial.moisture import METHODS
+
+    kept = "reported_moisture_method"
+    if kept not in plots.columns or has_harvest_columns(plots):
+        return None
+    methods = plots[kept].dropna().astype(str).str.strip().unique().tolist()
+    return str(methods[0]) if len(methods) == 1 and methods[0] in METHODS else None
 
 
 def _reported_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:

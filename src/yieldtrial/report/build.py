@@ -94,9 +94,9 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
                 "with. Build the trial first: yt.FieldTrial.from_dataframe(plots, crop='wheat', "
                 "control='CK'), or pass a TrialConfig that names the crop"
             )
-        return in_described_order(
-            FieldTrial.from_dataframe(trial, **config.trial_settings()), labels
-        )
+        read = FieldTrial.from_dataframe(trial, **config.trial_settings())
+        _refuse_yields_of_other_method(read, config.trial_settings())
+        return in_described_order(read, labels)
     if not isinstance(trial, FieldTrial):
         if type(trial).__name__ == "NetworkResult":  # analyze_many's result: its own report
             raise WrongTypeError(
@@ -127,11 +127,26 @@ def trial_with_settings(trial: Any, config: TrialConfig) -> Any:
     if "checks" in given and tuple(given["checks"]) != tuple(trial.checks):
         changes["checks"] = tuple(given["checks"])  # [analysis] checks (stop 44)
     described = in_described_order(trial.replace(**changes) if changes else trial, labels)
+    _refuse_yields_of_other_method(described, given)
     from yieldtrial.stats._common import warn_at_caller
 
     for message in replaced_crop_notes(trial, described):
         warn_at_caller(message)
     return described
+
+
+def _refuse_yields_of_other_method(trial: Any, given: dict[str, Any]) -> None:
+    """Refuse a yields table computed with another method than the description gives.
+
+    ``report --moisture-method dry_matter`` (or trial.toml's ``moisture_method``) over a
+    yields table whose ``moisture_method`` column says ``percentage_point`` reported them
+    as dry-matter yields (tidy56b); ``network`` refuses it since tidy56.  A method not
+    given is no choice: the report states the table's.
+    """
+    if "moisture_method" in given:
+        from yieldtrial.io.yields import refuse_yields_of_other_method
+
+        refuse_yields_of_other_method(trial.plots, str(given["moisture_method"]))
 
 
 def replaced_crop_notes(trial: Any, described: Any) -> list[str]:

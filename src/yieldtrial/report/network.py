@@ -1374,6 +1374,15 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
             crop = str(info.get("crop") or "")
             name = crop if lang == "en" else CROPS_ZH.get(crop.strip().lower(), crop)
             source = t("methods.source_cn", lang, crop=name, standard=shown)
+    elif info.get("crop"):  # a crop its protocol has no standard for (tidy56b)
+        crop = str(info["crop"])
+        protocol = str(info.get("protocol") or "cn-yield-test")
+        if lang == "zh":
+            crop = CROPS_ZH.get(crop.strip().lower(), crop)
+            if protocol == "cn-yield-test":
+                protocol = t("methods.protocol_name_cn", lang)
+        text = t("network.yields_moisture.unstated_crop", lang, crop=crop, protocol=protocol)
+        return [Paragraph(text)]
     else:
         return [Paragraph(t("network.yields_moisture.unstated", lang))]
     sentence = t("network.yields_moisture.at", lang, standard=shown, source=source)

@@ -70,6 +70,7 @@ def resolve_settings(
     letters: str | None,
 ) -> ReportSettings:
     """Resolve the report settings from the trial, its description and the arguments."""
+    from yieldtrial.io.yields import table_moisture_method
     from yieldtrial.units import convert_yield, yield_column, yield_unit
 
     lang = check_lang(lang)
@@ -121,7 +122,9 @@ def resolve_settings(
         design=design,
         block=block,
         standard_pct=float(attr_or(trial, "standard_moisture_pct", 13.0)),
-        method=str(attr_or(trial, "moisture_method", "dry_matter")),
+        # a yields table names the method its yields were computed with (tidy56b)
+        method=table_moisture_method(trial.plots)
+        or str(attr_or(trial, "moisture_method", "dry_matter")),
         replicated=replicated,
         treatments=treatments,
         factors=factors,

@@ -183,9 +183,7 @@ def methods_section(ctx: ReportContext) -> Section:
                 lang,
                 standard=f"{s.standard_pct:g}",
                 standard_source=source,
-                method_name=t(f"method.{s.method}", lang)
-                if f"method.{s.method}" in string_keys()
-                else s.method,
+                method_name=_method_name(ctx),
                 formula=formula,
             )
             + _moisture_here(ctx)
@@ -248,6 +246,23 @@ def methods_section(ctx: ReportContext) -> Section:
             )
         )
     return Section("methods", t("section.methods", lang), blocks)
+
+
+def _method_name(ctx: ReportContext) -> str:
+    """Name the moisture method, "(the table's moisture_method column)" for a yields table.
+
+    A yields table without harvest columns states the method its yields were computed
+    with (:func:`yieldtrial.io.yields.table_moisture_method`); it said the analysis's
+    default, the dry-matter method (tidy56b).
+    """
+    from yieldtrial.io.yields import table_moisture_method
+
+    s, lang = ctx.s, ctx.s.lang
+    key = f"method.{s.method}"
+    name = t(key, lang) if key in string_keys() else s.method
+    if table_moisture_method(ctx.trial.plots) is None:
+        return name
+    return t("methods.method_of_table", lang, method_name=name)
 
 
 def _has_upper_letters(ctx: Any) -> bool:
