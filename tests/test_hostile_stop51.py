@@ -10,11 +10,13 @@ a standard output in a given encoding is a ``TextIOWrapper`` over bytes.
 from __future__ import annotations
 
 import io
+import os
 import sys
+from pathlib import Path
 
 import pytest
 
-from hostile import assert_one_line_error
+from hostile import assert_one_line_error, plot_table
 from yieldtrial.cli import main
 
 #: A field book with Chinese labels printed to standard output (no -o).
@@ -87,3 +89,43 @@ def test_chinese_text_of_other_commands_on_cp1252_is_one_line(
     assert expected in lines[0]
     sys.stdout.flush()
     assert raw.getvalue() == b""
+
+
+def test_table_named_in_a_gb18030_locale_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``LC_ALL=zh_CN.GB18030``: ``standardize 小区.csv`` said "Failed to open local file".
+
+    pyarrow's reader opens a path by its UTF-8 bytes; in a GB18030 locale the name's bytes
+    on disk are GB18030 (小区 is D0 A1 C7 F8), so the file was "no such file" (exit 1, a
+    mangled name).  The locale is simulated: ``os.fsencode`` gives the GB18030 bytes, and
+    pyarrow's opening of the path fails as it did.  The table is now read through Python
+    (pandas), and the yields are those of the same table under a plain name.
+    """
+    pytest.importorskip("pyarrow")
+    import pyarrow.csv as pcsv
+
+    chinese = plot_table(tmp_path, "小区.csv")
+    plain = plot_table(tmp_path, "plots.csv")
+    argv = ["standardize", "--crop", "wheat", "--format", "csv"]
+    assert main([*argv, str(plain)]) == 0
+    expected = capsys.readouterr().out
+
+    utf8_fsencode = os.fsencode
+
+    def gb18030_fsencode(name: str | os.PathLike[str]) -> bytes:
+        text = os.fspath(name)
+        return text.encode("gb18030") if isinstance(text, str) else utf8_fsencode(text)
+
+    def open_by_utf8_bytes(source: object, *args: object, **kwargs: object) -> object:
+        if isinstance(source, (str, os.PathLike)) and "小区" in os.fspath(source):
+            raise FileNotFoundError(2, f"Failed to open local file '{os.fspath(source)}'")
+        return opened(source, *args, **kwargs)
+
+    opened = pcsv.open_csv
+    monkeypatch.setattr(os, "fsencode", gb18030_fsencode)
+    monkeypatch.setattr(pcsv, "open_csv", open_by_utf8_bytes)
+    code = main([*argv, str(chinese)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out == expected
