@@ -1151,7 +1151,12 @@ def _versions() -> list[str]:
 
 
 def _stdout_cannot_encode(exc: BaseException) -> bool:
-    """Whether ``exc`` is text that standard output's encoding (e.g. ``ascii``) cannot hold."""
+    """Whether ``exc`` is text that standard output's encoding (e.g. ``ascii``) cannot hold.
+
+    The single-byte code pages (``cp1252``, ``cp437``, ``koi8-r``, ...) report their error
+    as the ``'charmap'`` codec's, not under their own name: ``PYTHONIOENCODING=cp1252`` (a
+    Windows console's) made ``design --treatments 对照`` an internal error (exit 3).
+    """
     if not isinstance(exc, UnicodeEncodeError):
         return False
     encoding = getattr(sys.stdout, "encoding", None)
@@ -1160,9 +1165,16 @@ def _stdout_cannot_encode(exc: BaseException) -> bool:
     import codecs
 
     try:
-        return codecs.lookup(exc.encoding).name == codecs.lookup(encoding).name
+        if codecs.lookup(exc.encoding).name == codecs.lookup(encoding).name:
+            return True
+        if exc.encoding != "charmap":
+            return False
+        exc.object[exc.start : exc.end].encode(encoding)
+    except UnicodeEncodeError:  # the characters standard output's code page cannot show
+        return True
     except LookupError:
         return False
+    return False
 
 
 def _cwd_exists() -> bool:

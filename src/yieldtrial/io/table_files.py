@@ -1340,9 +1340,16 @@ def _read_arrow(
     ``pandas.read_csv`` needs.  It applies to UTF-8 files whose numeric columns hold
     only numbers and missing-value marks; anything else (a ``13%`` cell, a line of
     spaces, no pyarrow) returns None and the caller uses pandas' C engine.
+
+    pyarrow opens a path by its UTF-8 bytes, not the file system's: in a GB18030 locale
+    (``LC_ALL=zh_CN.GB18030``) a table named ``小区.csv`` was "no such file" (stop 51).  A
+    name whose bytes on disk are not its UTF-8 bytes is left to pandas, which opens it
+    through Python.
     """
     known = rows is not None
     if (known and blank is None) or encoding not in ("utf-8-sig", "utf-8", "utf8"):
+        return None
+    if os.fsencode(path) != str(path).encode("utf-8", "surrogateescape"):
         return None
     from yieldtrial.io._arrow import pyarrow_usable
 
