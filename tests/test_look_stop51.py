@@ -94,3 +94,38 @@ def test_interaction_legend_is_beside_the_lines_not_on_them(oats_report: Any) ->
     assert box.x0 >= ax.get_window_extent().x1  # beside the plotting area
     assert legend.get_title().get_text() == "Treatment"
     plt.close(ax.figure)
+
+
+@pytest.fixture(scope="module")
+def rcbd_report() -> Any:
+    """The replicated example's English report with its trial.toml (its expert panel)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", yt.YieldTrialWarning)
+        report, _ = yt.report_from_files(
+            example_path("replicated-rcbd"),
+            example_path("replicated-rcbd", "trial.toml"),
+            lang="en",
+            figures=False,
+        )
+    return report
+
+
+def test_word_panel_leaves_room_to_sign(rcbd_report: Any) -> None:
+    """The Word panel's signature column got the rest of the line, 21.7 mm (LibreOffice's
+    page: the one-line affiliation "Example provincial academy of agricultural sciences †"
+    took 88 mm); it gets at least 28 % of the 170 mm text width, as the HTML's column."""
+    from yieldtrial.report.render_docx import PORTRAIT_TEXT_MM, _Writer
+
+    table = next(b for b in rcbd_report.section("panel").blocks if getattr(b, "key", "") == "panel")
+    plan = _Writer(rcbd_report).plan(table)
+    widths = plan.widths_mm[0]
+    assert [c.key for c in table.columns][-1] == "signature"
+    assert widths[-1] >= 0.28 * PORTRAIT_TEXT_MM - 1e-9
+    assert sum(widths) == pytest.approx(PORTRAIT_TEXT_MM)  # still the text width
+
+
+def test_html_panel_keeps_a_name_on_one_line(rcbd_report: Any) -> None:
+    """"Expert A †" broke after "Expert" in the HTML panel beside the wide affiliation."""
+    html = rcbd_report.to_html()
+    assert "#table-panel td.text:first-child { white-space: nowrap; }" in html
+    assert 'id="table-panel"' in html
