@@ -129,3 +129,24 @@ def test_html_panel_keeps_a_name_on_one_line(rcbd_report: Any) -> None:
     html = rcbd_report.to_html()
     assert "#table-panel td.text:first-child { white-space: nowrap; }" in html
     assert 'id="table-panel"' in html
+
+
+def test_joined_block_legend_stands_beside_the_plot_yields_figure() -> None:
+    """The replicated example's plot yields (4 blocks joined by lines): the legend sat inside
+    the axes beside T's points (B1 7,393.6, B4 7,331.1 kg/ha, plots.csv), its line-and-marker
+    keys reading as more joined points.  Joined blocks put it right of the axes; plain
+    points (a split plot's blocks, ``join_blocks=False``) keep it inside."""
+    import matplotlib.pyplot as plt
+
+    from yieldtrial.datasets import load_example
+    from yieldtrial.plotting import plot_yields
+
+    plots = load_example("replicated-rcbd").yields()
+    ax = plot_yields(plots)
+    ax.figure.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+    plt.close(ax.figure)
+    ax = plot_yields(plots, join_blocks=False)
+    ax.figure.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 < ax.get_window_extent().x1
+    plt.close(ax.figure)
