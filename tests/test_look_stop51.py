@@ -20,8 +20,11 @@ from yieldtrial.report.i18n import factor_label, source_label
 
 @pytest.fixture(scope="module")
 def oats_report() -> Any:
-    """The English report of Yates' oats as ``yieldtrial report oats.csv --crop oats --protocol
-    usda --design split_plot --factors variety`` builds it (figures drawn only when asked)."""
+    """Build the English report of Yates' oats as the command line does.
+
+    ``yieldtrial report oats.csv --crop oats --protocol usda --design split_plot --factors
+    variety``; its figures are drawn only when asked.
+    """
     from yieldtrial.report.files import report_from_files
 
     with warnings.catch_warnings():
@@ -36,9 +39,12 @@ def oats_report() -> Any:
 
 
 def test_english_interaction_reads_factor_x_factor() -> None:
-    """``variety:treatment`` was printed as the formula writes it in the English ANOVA,
-    summary and conclusions (the Chinese report said ``variety × 处理``, and ``n_rate:variety``
-    already read ``N rate x variety``): every interaction reads "A x B"."""
+    """Every English interaction reads "A x B".
+
+    ``variety:treatment`` was printed as the formula writes it in the English ANOVA, summary
+    and conclusions (the Chinese report said ``variety × 处理``, and ``n_rate:variety``
+    already read ``N rate x variety``).
+    """
     assert source_label("variety:treatment", "en") == "variety x treatment"
     assert source_label("nitrogen:treatment", "en") == "nitrogen x treatment"
     assert source_label("variety:treatment", "zh") == "variety × 处理"  # unchanged
@@ -46,17 +52,22 @@ def test_english_interaction_reads_factor_x_factor() -> None:
 
 
 def test_oats_report_names_the_interaction_in_words(oats_report: Any) -> None:
-    """The ANOVA row, the conclusions and the summary of the oats report (Table 2: the
-    variety x nitrogen sub-plot interaction, F 0.30, P 0.932; Venables & Ripley sec. 6.7)."""
+    """Name the interaction in words in the oats report's ANOVA, summary and conclusions.
+
+    The variety x nitrogen sub-plot interaction (F 0.30, P 0.932; Venables & Ripley sec. 6.7).
+    """
     md = oats_report.to_markdown()
     assert "variety x treatment" in md
     assert "variety:treatment" not in md.replace("variety * treatment", "")
 
 
 def test_treatment_is_capitalized_where_the_report_starts_a_label() -> None:
-    """The canonical ``treatment`` column read "treatment" as a table header (means of the
+    """Capitalize the report's own word "treatment" where a label starts.
+
+    The canonical ``treatment`` column read "treatment" as a table header (means of the
     sub-plot factor), an axis label and a legend title beside "Treatment" in every other
-    table; a column name the user typed keeps its case."""
+    table; a column name the user typed keeps its case.
+    """
     assert factor_label("treatment", "en", capital=True) == "Treatment"
     assert factor_label("treatment", "en") == "treatment"  # inside a sentence
     assert factor_label("variety", "en", capital=True) == "variety"  # as typed
@@ -64,7 +75,7 @@ def test_treatment_is_capitalized_where_the_report_starts_a_label() -> None:
 
 
 def test_oats_sub_plot_means_table_and_means_figure_say_treatment(oats_report: Any) -> None:
-    """Table 6 (means of the sub-plot factor, Error b) and the means figure's axis."""
+    """Say "Treatment" in Table 6 (sub-plot means, Error b) and on the means figure's axis."""
     import matplotlib.pyplot as plt
 
     tables = [b for b in oats_report.section("design_means").blocks if hasattr(b, "columns")]
@@ -77,9 +88,13 @@ def test_oats_sub_plot_means_table_and_means_figure_say_treatment(oats_report: A
 
 
 def test_interaction_legend_is_beside_the_lines_not_on_them(oats_report: Any) -> None:
-    """The legend of the cell-means figure sat on the 0 N line's first point (Golden Rain,
-    1,793.4 kg/ha: the lowest value at the left edge, where matplotlib's "best" put it).
-    No drawn point lies inside the legend's box, and the legend is right of the axes."""
+    """Keep the cell-means figure's legend off its lines.
+
+    It sat on the 0 N line's first point (Golden Rain, 1,793.4 kg/ha: the mean of its six
+    plots in the report's cell-means table; the lowest value at the left edge, where
+    matplotlib's "best" put it).  No drawn point lies inside the legend's box, and the
+    legend is right of the axes.
+    """
     import matplotlib.pyplot as plt
 
     figure = next(b for b in oats_report.section("figures").blocks if b.key == "interaction")
@@ -98,7 +113,7 @@ def test_interaction_legend_is_beside_the_lines_not_on_them(oats_report: Any) ->
 
 @pytest.fixture(scope="module")
 def rcbd_report() -> Any:
-    """The replicated example's English report with its trial.toml (its expert panel)."""
+    """Build the replicated example's English report with its trial.toml (its expert panel)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", yt.YieldTrialWarning)
         report, _ = yt.report_from_files(
@@ -111,9 +126,12 @@ def rcbd_report() -> Any:
 
 
 def test_word_panel_leaves_room_to_sign(rcbd_report: Any) -> None:
-    """The Word panel's signature column got the rest of the line, 21.7 mm (LibreOffice's
-    page: the one-line affiliation "Example provincial academy of agricultural sciences †"
-    took 88 mm); it gets at least 28 % of the 170 mm text width, as the HTML's column."""
+    """Leave room to sign in the Word report's panel.
+
+    The signature column got the rest of the line, 21.7 mm (1,231 twips), beside the one-line
+    affiliation "Example provincial academy of agricultural sciences †" (88 mm); it gets at
+    least 28 % of the 170 mm text width, as the HTML's column.
+    """
     from yieldtrial.report.render_docx import PORTRAIT_TEXT_MM, _Writer
 
     table = next(b for b in rcbd_report.section("panel").blocks if getattr(b, "key", "") == "panel")
@@ -125,17 +143,19 @@ def test_word_panel_leaves_room_to_sign(rcbd_report: Any) -> None:
 
 
 def test_html_panel_keeps_a_name_on_one_line(rcbd_report: Any) -> None:
-    """"Expert A †" broke after "Expert" in the HTML panel beside the wide affiliation."""
+    """Keep a member's name on one line: "Expert A †" broke after "Expert" in HTML."""
     html = rcbd_report.to_html()
     assert "#table-panel td.text:first-child { white-space: nowrap; }" in html
     assert 'id="table-panel"' in html
 
 
 def test_joined_block_legend_stands_beside_the_plot_yields_figure() -> None:
-    """The replicated example's plot yields (4 blocks joined by lines): the legend sat inside
-    the axes beside T's points (B1 7,393.6, B4 7,331.1 kg/ha, plots.csv), its line-and-marker
-    keys reading as more joined points.  Joined blocks put it right of the axes; plain
-    points (a split plot's blocks, ``join_blocks=False``) keep it inside."""
+    """Put the legend of joined blocks right of the plot-yields figure's axes.
+
+    The replicated example (4 blocks joined by lines): the legend sat inside the axes beside
+    T's points (B1 7,393.6, B4 7,331.1 kg/ha, the report's Table 2), its line-and-marker keys
+    reading as more joined points.  Plain points (``join_blocks=False``) keep it inside.
+    """
     import matplotlib.pyplot as plt
 
     from yieldtrial.datasets import load_example
