@@ -710,7 +710,7 @@ def test_factorial_control_on_a_factor(tmp_path: Any) -> None:
 def test_factorial_report_says_interaction_is_significant(design_reports: dict[str, Any]) -> None:
     """Montgomery's battery A x B interaction (P = 0.0186) is flagged in the conclusions."""
     items = design_reports["factorial"].results["conclusions"]
-    assert any("material:temperature: significant" in item for item in items)
+    assert any("material x temperature: significant" in item for item in items)
     assert any("simple effects" in item for item in items)
 
 

@@ -476,7 +476,8 @@ def plot_means(
 #: Blocks drawn as separate, joined series with a legend by :func:`plot_yields`; more are
 #: drawn as plain points (a legend of hundreds of blocks is unreadable and slow to draw).
 MAX_BLOCK_SERIES = 12
-#: Blocks whose legend :func:`plot_yields` keeps inside the axes; more go to its right.
+#: Blocks whose legend :func:`plot_yields` keeps inside the axes when their plots are not
+#: joined; more (or joined plots) go to its right.
 LEGEND_INSIDE_BLOCKS = 6
 
 
@@ -651,7 +652,8 @@ def plot_yields(
         Column with the treatment labels.
     block : str or None, default "block"
         Column with the block labels (ignored when absent); points of one block
-        are joined by a thin line so block effects are visible.  With more than
+        are joined by a thin line so block effects are visible (the legend of the blocks
+        then stands right of the axes).  With more than
         :data:`MAX_BLOCK_SERIES` blocks the points are drawn plain (no lines, no
         legend), semi-transparent.
     order : sequence of str, optional
@@ -717,8 +719,10 @@ def plot_yields(
                 alpha=0.8,
                 label=str(name),
             )
-        if len(groups) > LEGEND_INSIDE_BLOCKS:
-            # a legend of many blocks inside the axes covered the last treatments' points
+        if len(groups) > LEGEND_INSIDE_BLOCKS or join_blocks:
+            # a legend of many blocks inside the axes covered the last treatments' points;
+            # lines joining a block's plots cross the whole width, and a legend inside (the
+            # replicated example's, beside T's points) read as more joined points
             ax.legend(
                 title=_name_label(block, lang), fontsize=8, title_fontsize=8, frameon=False,
                 loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,

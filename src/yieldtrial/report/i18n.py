@@ -173,8 +173,8 @@ def source_label(source: str, lang: str) -> str:
     'irrigation × 处理'
     >>> source_label("main", "en"), source_label("main:sub", "en")
     ('Main-plot factor', 'Main-plot factor x sub-plot factor')
-    >>> source_label("n_rate:variety", "en")
-    'N rate x variety'
+    >>> source_label("n_rate:variety", "en"), source_label("variety:treatment", "en")
+    ('N rate x variety', 'variety x treatment')
     """
     combined = re.fullmatch(r"satterthwaite\((\w+), (\w+)\)", source)
     if combined:
@@ -191,8 +191,7 @@ def source_label(source: str, lang: str) -> str:
     parts = source.split(":")
     if lang == "zh" and len(parts) > 1:  # an interaction: irrigation:treatment -> irrigation × 处理
         return " × ".join(factor_label(part, lang) for part in parts)
-    readable = any(part in DEFAULT_FACTORS_EN or "_" in part for part in parts)
-    if len(parts) > 1 and readable:  # main:sub, n_rate:variety (N rate x variety)
+    if len(parts) > 1:  # main:sub, n_rate:variety (N rate x variety), variety x treatment
         first, *rest = parts
         return " x ".join(
             [factor_label(first, lang, capital=True)] + [factor_label(part, lang) for part in rest]
@@ -222,13 +221,16 @@ def factor_label(name: str, lang: str, *, capital: bool = False) -> str:
     ('treatment', 'main-plot factor', 'Main')
     >>> factor_label("sub", "en", capital=True), factor_label("irrigation", "en", capital=True)
     ('Sub-plot factor', 'irrigation')
+    >>> factor_label("treatment", "en", capital=True)
+    'Treatment'
     >>> factor_label("n_rate", "en"), factor_label("n_rate", "zh")
     ('N rate', 'N rate')
     """
     name = factor_header(name) or name  # the header the user wrote (tidy56)
     if lang != "zh":
         label = DEFAULT_FACTORS_EN.get(name, readable_name(name))
-        return label[:1].upper() + label[1:] if capital and name in DEFAULT_FACTORS_EN else label
+        ours = name in DEFAULT_FACTORS_EN or name == "treatment"  # the report's own words
+        return label[:1].upper() + label[1:] if capital and ours else label
     if name == "treatment":
         return t("col.treatment", lang)
     return DEFAULT_FACTORS_ZH.get(name, readable_name(name))

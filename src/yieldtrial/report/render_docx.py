@@ -254,6 +254,29 @@ def _pad_verdicts(block: Table, plan: TablePlan) -> TablePlan:
     return TablePlan(plan.parts, widths_mm, plan.font_pt, plan.landscape)
 
 
+#: Share of the text width the panel's signature column gets at least (report.css gives the
+#: HTML's 28 %): the rest of the line was 22 mm beside an affiliation on one line (88 mm).
+SIGNATURE_SHARE = 0.28
+
+
+def _signature_room(plan: TablePlan) -> TablePlan:
+    """Give the panel's empty signature column (the last) room to sign on.
+
+    It takes the rest of the line, and at least :data:`SIGNATURE_SHARE` of it: what it
+    lacks comes from the widest other column (an affiliation, which wraps), never below
+    half of that column's width.
+    """
+    widths = list(plan.widths_mm[0])
+    widths[-1] += max(PORTRAIT_TEXT_MM - sum(widths), 0.0)
+    lacking = SIGNATURE_SHARE * PORTRAIT_TEXT_MM - widths[-1]
+    if lacking > 0 and len(widths) > 1:
+        widest = max(range(len(widths) - 1), key=widths.__getitem__)
+        taken = min(lacking, widths[widest] / 2)
+        widths[widest] -= taken
+        widths[-1] += taken
+    return TablePlan(plan.parts, [widths], plan.font_pt, plan.landscape)
+
+
 def _paragraph_xml(
     runs: str, *, align: str = "left", keep_next: bool = False, mark_pt: float | None = None
 ) -> str:
@@ -698,10 +721,7 @@ class _Writer:
             plan = _widen_calculation(block, columns, plan)
         plan = _pad_verdicts(block, plan)
         if block.key == "panel" and len(plan.parts) == 1:
-            # the signature column is empty: give it the rest of the line to sign on
-            widths = list(plan.widths_mm[0])
-            widths[-1] += max(PORTRAIT_TEXT_MM - sum(widths), 0.0)
-            plan = TablePlan(plan.parts, [widths], plan.font_pt, plan.landscape)
+            plan = _signature_room(plan)
         return plan
 
     def table(self, block: Table, plan: TablePlan) -> None:

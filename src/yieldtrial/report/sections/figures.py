@@ -395,7 +395,16 @@ def _draw_interaction(
         ax.set_xlabel(first)
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(title=second, fontsize=8, title_fontsize=8)
+        # beside the axes, not on them: the lines cross the whole width, so "best" put the
+        # legend on a line's first point (Yates' oats: the 0 N line under the legend)
+        ax.legend(
+            title=second,
+            fontsize=8,
+            title_fontsize=8,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+        )
     return marks.apply(ax)
 
 
