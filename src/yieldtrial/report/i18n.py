@@ -19,7 +19,7 @@ import contextlib
 import contextvars
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -197,6 +197,32 @@ def source_label(source: str, lang: str) -> str:
             [factor_label(first, lang, capital=True)] + [factor_label(part, lang) for part in rest]
         )
     return factor_label(source, lang, capital=True)
+
+
+def factor_words(text: str, factors: Sequence[str]) -> str:
+    """Return an English text of the statistics with each factor column named as the report does.
+
+    The statistics describe their comparisons by the model's column names ("two treatment
+    means at the same nitrogen level"); a ``variety`` header read as the ``treatment``
+    column (:func:`factor_headers`) and an ``n_rate`` column (N rate) read in the report as
+    in its other tables (:func:`factor_label`).  Whole words only, longest name first; the
+    generated field book's ``main`` and ``sub`` are left to the caller's own wording.
+
+    Examples
+    --------
+    >>> with factor_headers({"treatment": "variety"}):
+    ...     factor_words("two treatment means at the same n_rate level", ["n_rate", "treatment"])
+    'two variety means at the same N rate level'
+    >>> factor_words("two sub-plot (treatment) means", ["treatment"])
+    'two sub-plot (treatment) means'
+    """
+    names = sorted(
+        {str(f) for f in factors if f and str(f) not in DEFAULT_FACTORS_EN}, key=len, reverse=True
+    )
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    return pattern.sub(lambda m: factor_label(m.group(1), "en"), text)
 
 
 def factor_label(name: str, lang: str, *, capital: bool = False) -> str:

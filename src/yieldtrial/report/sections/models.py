@@ -23,7 +23,7 @@ from yieldtrial.report._format import (
     yield_digits,
 )
 from yieldtrial.report.context import ReportContext
-from yieldtrial.report.i18n import letters_one_df, t
+from yieldtrial.report.i18n import factor_words, letters_one_df, t
 from yieldtrial.report.model import REPORT_NUMBER_STYLE, Column, NumberStyle, Section, Table
 
 __all__ = ["model_anova_section", "model_methods_text"]
@@ -202,7 +202,7 @@ def _sed_table(ctx: ReportContext, sed: Any, caption: str) -> Table:
     for row in sed.to_dict("records"):
         key = f"sed.{row['comparison']}"
         entry = {
-            "comparison": str(row["description"])
+            "comparison": factor_words(str(row["description"]), ctx.s.factors)
             if lang == "en" or key not in string_keys()
             else t(key, lang),
             "sed": row["sed"] * k,

@@ -32,7 +32,7 @@ from yieldtrial.report.entries import (
     summarise_table,
     where_text,
 )
-from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, letters_name, t
+from yieldtrial.report.i18n import DEFAULT_FACTORS_EN, factor_words, letters_name, t
 from yieldtrial.report.model import Column, NumberStyle, Section, Table, json_value, records
 from yieldtrial.report.sections.models import (
     anova_scale,
@@ -213,7 +213,7 @@ def _sed_table(ctx: ReportContext, sed: pd.DataFrame) -> Table:
     named = lang == "en" and not set(ctx.s.factors) & set(DEFAULT_FACTORS_EN)
     rows = [
         {
-            "comparison": str(row["description"])
+            "comparison": factor_words(str(row["description"]), ctx.s.factors)
             if named or f"sed.{row['comparison']}" not in string_keys()
             else t(f"sed.{row['comparison']}", lang),
             "sed": row["sed"] * k,
