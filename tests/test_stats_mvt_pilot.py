@@ -70,6 +70,25 @@ def test_near_product_forms_keep_the_taylor_control(pilot_calls):
     assert accuracy.abs_error <= 1e-4
 
 
+@pytest.mark.parametrize("rho, first", [(0.5, "taylor"), (0.9, "pilot")])
+def test_only_correlations_far_from_the_product_form_skip_the_taylor_pass(monkeypatch, rho, first):
+    # 20 comparisons, AR(1): 0.5 is at a product_form_distance of 2.5 (below
+    # FAR_FROM_PRODUCT_FORM: the Taylor pass is tried first), 0.9 at 8.4 (the pilot of the
+    # target alone at once, stop 51: before, a Taylor pass gave up first); both builders
+    # replaced by stubs, so only the dispatch runs
+    from yieldtrial.stats import _mvt_taylor
+
+    tried: list[str] = []
+    monkeypatch.setattr(
+        _mvt_taylor, "dunnett_taylor_curve", lambda *a, **kw: tried.append("taylor")
+    )
+    monkeypatch.setattr(_mvt_pilot, "dunnett_pilot_curve", lambda *a, **kw: tried.append("pilot"))
+    corr = autoregression(rho)
+    build = distributions._dunnett_curve_cached.__wrapped__
+    build(np.round(corr, 12).tobytes(), 20, True, 32.0)
+    assert tried == [first]
+
+
 def test_blended_exceedance_follows_the_pilot_then_the_product_form():
     # above 1e-3 the pilot's own value, below 1e-4 the product form's, monotone between
     pilot = np.array([0.9, 0.1, 2e-3, 5e-4, 2e-4, 5e-5, 1e-6])

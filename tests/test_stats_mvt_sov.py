@@ -620,3 +620,13 @@ def test_generic_sample_correlation_states_an_error_covering_scipy():
     ref_error = float(np.max(np.abs(refs[0] - refs[1])))
     assert np.max(np.abs(p - refs.mean(axis=0))) <= acc.abs_error + ref_error
     assert acc.abs_error <= 1e-4
+
+
+def test_product_form_distance_is_the_largest_row_sum_of_partial_residuals():
+    # hand derivation: factors 0.6, 0.8 and 0 (1 - lam^2 = 0.64, 0.36, 1); the
+    # correlations 0.6 (1, 2), 0.3 (1, 3), -0.2 (2, 3) less lam_i lam_j (0.48, 0, 0) are
+    # 0.12, 0.3, -0.2; over sqrt((1 - lam_i^2)(1 - lam_j^2)) (0.48, 0.8, 0.6): 0.25,
+    # 0.375, -1/3; row sums 0.625, 0.5833, 0.7083
+    corr = np.array([[1.0, 0.6, 0.3], [0.6, 1.0, -0.2], [0.3, -0.2, 1.0]])
+    distance = _mvt_sov.product_form_distance(corr, np.array([0.6, 0.8, 0.0]))
+    assert distance == pytest.approx(0.375 + 1.0 / 3.0, rel=1e-12)

@@ -366,6 +366,54 @@ def nearest_product_form(corr: np.ndarray, *, iterations: int = 100) -> np.ndarr
     return np.asarray(np.clip(lam, -0.999, 0.999))
 
 
+#: Above this :func:`product_form_distance` the product form is no control of the
+#: integrand: the Taylor-controlled curve is not tried, the pilot of the target alone is
+#: built at once (stop 51).  On the 28 reviewer families of
+#: ``benchmarks/bench_dunnett_reviewer.py`` and the 5 generic correlations of
+#: ``benchmarks/check_dunnett_generic.py`` (at df inf and 30), every Taylor curve that
+#: succeeded had a distance of at most 2.88 (the alpha-lattice with blocks of 3, 2
+#: replicates and 3 lost plots, seed 2), every first pass that gave up at least 3.36
+#: (the sample correlation of 20 variables from 30 observations, seed 1); the threshold
+#: is set nearer the second because a Taylor pass wasted costs 0.04-0.2 s and a curve
+#: sent to the pilot wrongly far more.
+FAR_FROM_PRODUCT_FORM = 3.2
+
+
+def product_form_distance(corr: np.ndarray, lam: np.ndarray) -> float:
+    """Largest row sum of the residual correlations given the product form's common factor.
+
+    With ``corr = lam lam' + D^(1/2) (I + P) D^(1/2)``, ``D = diag(1 - lam**2)``, the
+    statistics given the common factor have correlation ``I + P``; the Taylor expansion
+    of the integrand (:mod:`yieldtrial.stats._mvt_taylor`) runs from ``I`` to ``I + P``.
+    Returns ``max_i sum_j |P_ij|`` (an upper bound of ``P``'s spectral radius): 0 for a
+    product form.
+
+    Parameters
+    ----------
+    corr : ndarray, shape (k, k)
+        Correlation of the statistics.
+    lam : ndarray, shape (k,)
+        Its nearest product form (:func:`nearest_product_form`), ``|lam| <= 0.999``.
+
+    Returns
+    -------
+    float
+        The distance (dimensionless).
+
+    Examples
+    --------
+    >>> r = np.array([[1.0, 0.5, 0.25], [0.5, 1.0, 0.25], [0.25, 0.25, 1.0]])
+    >>> round(product_form_distance(r, np.array([0.5, 0.5, 0.5])), 6)
+    0.333333
+    """
+    r = np.asarray(corr, dtype=float)
+    lam = np.asarray(lam, dtype=float)
+    scale = np.sqrt(1.0 - lam**2)
+    partial = (r - np.outer(lam, lam)) / np.outer(scale, scale)
+    np.fill_diagonal(partial, 0.0)
+    return float(np.max(np.sum(np.abs(partial), axis=1)))
+
+
 @dataclass(frozen=True)
 class Region:
     """A region ``{x : box_lo r <= x_i <= box_hi r, |x_i - x_j| <= pair_ij r}`` in SOV order.

@@ -1628,7 +1628,12 @@ def _dunnett_curve_cached(
     from yieldtrial.stats._mvt_markov import markov_curve, markov_fit
     from yieldtrial.stats._mvt_nested import exact_bifactor, nested_curve
     from yieldtrial.stats._mvt_pilot import dunnett_pilot_curve, pilot_score
-    from yieldtrial.stats._mvt_sov import GIVE_UP_ALONE, nearest_product_form
+    from yieldtrial.stats._mvt_sov import (
+        FAR_FROM_PRODUCT_FORM,
+        GIVE_UP_ALONE,
+        nearest_product_form,
+        product_form_distance,
+    )
     from yieldtrial.stats._mvt_taylor import dunnett_taylor_curve
 
     r = np.frombuffer(corr_bytes, dtype=float).reshape(k, k).copy()
@@ -1659,11 +1664,19 @@ def _dunnett_curve_cached(
     # df's full rule (_with_chi_rule)
     scale: dict[str, Any] = {"df": build_df, "chi_rule": chi_nodes(build_df, 4)}
 
+    bifactor_base = (
+        fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL and fit.rule_is_accurate()
+    )
+
     def build(**options: Any) -> Any:
-        if fit is not None and fit.residual <= BIFACTOR_MAX_RESIDUAL and fit.rule_is_accurate():
+        if fit is not None and bifactor_base:
             return dunnett_bifactor_curve(r, fit, two_sided=two_sided, **scale, **options)
         return dunnett_taylor_curve(r, lam, exact, two_sided=two_sided, **scale, **options)
 
+    if not bifactor_base and product_form_distance(r, lam) > FAR_FROM_PRODUCT_FORM:
+        # far from the product form: its Taylor pass would give up (stop 51: 0.04-0.2 s
+        # wasted), the target alone at once
+        return dunnett_pilot_curve(r, exact, two_sided=two_sided, **scale)
     try:
         return build(give_up=_NoGuide)
     except _NoGuide as why:  # the base's curve is no guide: a pilot score of the target
