@@ -1,0 +1,90 @@
+"""Loose ends stop 51's helpers noticed, fixed in stop 51 (loose56): one behaviour per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import yieldtrial as yt
+
+DATASETS = Path(yt.__file__).resolve().parent / "datasets"
+
+
+def _yields_only(method: str | None) -> pd.DataFrame:
+    """Return a yields table of standardize trimmed to its yields (SYNTHETIC, 2 x 2 RCBD).
+
+    ``method``: its ``moisture_method`` column (None: no such column).
+    """
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["11", "12", "21", "22"],
+            "block": ["1", "1", "2", "2"],
+            "treatment": ["CK", "T", "CK", "T"],
+            "yield_kg_ha": [7115.0, 7205.0, 7115.0, 7225.0],
+            "standard_moisture_pct": 13.0,
+        }
+    )
+    if method is not None:
+        frame["moisture_method"] = method
+    return frame
+
+
+@pytest.fixture(scope="module")
+def plain_yields_trial() -> Any:
+    """Read a yields table naming no moisture method through the API."""
+    return yt.FieldTrial.from_dataframe(_yields_only(None), crop="wheat", control="CK")
+
+
+# 1. the yields of a percentage-point yields table name its method --------------------------
+
+
+def test_yields_of_a_percentage_point_table_name_the_table_s_method() -> None:
+    """trial.yields() said moisture_method 'given' and provenance 'dry_matter' (the default).
+
+    The expected method is the one the table's own moisture_method column names.
+    """
+    frame = _yields_only("percentage_point")
+    table = yt.FieldTrial.from_dataframe(frame, crop="wheat", control="CK").yields()
+    assert table.attrs["provenance"]["moisture_method"] == "percentage_point"
+    assert table["moisture_method"].tolist() == ["percentage_point"] * 4
+
+
+# 2. a yields table naming no method: its methods say the yields were given -------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "Grain yields were given at 13 % moisture (national yield-test method for "
+            "high-yield creation, Ministry of Agriculture of China, 2008: commodity-grain "
+            "storage moisture, wheat 13 %); the table does not state the moisture method they "
+            "were standardized with.",
+        ),
+        (
+            "zh",
+            "籽粒产量为表中给出的标准含水量 13%（农业部高产创建测产验收办法（2008）规定的国家"
+            "商品粮贮藏标准含水量，小麦 13%）下的产量；表中未注明其含水量折算方法。",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+def test_yields_table_without_a_method_says_its_yields_were_given(
+    plain_yields_trial: Any, lang: str, said: str
+) -> None:
+    """The methods said "with the dry-matter method" and its formula of yields read as given.
+
+    Asserted on the report model's methods section (no file written); the standard's
+    source is cn-yield-test's wheat 13 % (its sentence as the other reports give it).
+    """
+    from yieldtrial.report.build import build_report
+
+    report = build_report(plain_yields_trial, figures=False, lang=lang)
+    methods = next(s for s in report.sections if s.key == "methods")
+    first = methods.blocks[0].text
+    assert first == said
+    assert "dry-matter" not in first and "干物质" not in first
