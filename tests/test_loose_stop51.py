@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,41 @@ def test_yields_table_without_a_method_says_its_yields_were_given(
     first = methods.blocks[0].text
     assert first == said
     assert "dry-matter" not in first and "干物质" not in first
+
+
+# 3. the English network report's notes name no API argument ------------------------------
+
+
+def test_english_network_notes_name_no_api_argument() -> None:
+    """The notes said "(pass error_mean_square, ...)" and "(meets_two_thirds_rule is NA)".
+
+    The notes come from the engine on three unreplicated farms (SYNTHETIC: one plot per
+    treatment each); the English report words them for a reader, the API keeps them.
+    """
+    from yieldtrial.network.stability import stability
+    from yieldtrial.report._network_zh import network_note
+
+    data = pd.DataFrame(
+        {
+            "site": [s for s in ("A", "B", "C") for _ in range(3)],
+            "treatment": ["CK", "T1", "T2"] * 3,
+            "yield_kg_ha": [7000.0, 7300.0, 7150.0, 6500.0, 6900.0, 6600.0, 8000.0, 8200.0,
+                            8150.0],
+        }
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = yt.analyze_many(data, by="site", treatment="treatment",
+                                  response="yield_kg_ha", control="CK").summary  # fmt: skip
+        result = stability(data, env="site", treatment="treatment", response="yield_kg_ha")
+    engine = [n for n in [*summary.notes, *result.notes] if "error_mean_square" in n
+              or "meets_two_thirds_rule" in n]  # fmt: skip
+    assert len(engine) == 2  # the API keeps the names
+    shown = [network_note(n, "en") for n in engine]
+    assert not any("error_mean_square" in n or "meets_two_thirds_rule" in n for n in shown)
+    assert shown[0].endswith("so it is not applied and the across-site test above is the "
+                             "evidence.")  # fmt: skip
+    assert shown[1].endswith(
+        "their F tests are not available (they need the error mean square of replicated "
+        "trials, its df and the number of replicates)."
+    )
