@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import yieldtrial as yt
+from yieldtrial.commands._zh_messages import translate
 
 DATASETS = Path(yt.__file__).resolve().parent / "datasets"
 
@@ -127,3 +128,15 @@ def test_english_network_notes_name_no_api_argument() -> None:
         "their F tests are not available (they need the error mean square of replicated "
         "trials, its df and the number of replicates)."
     )
+
+
+# 4. the zh plausibility warning lists its plots with 、 -----------------------------------
+
+
+def test_zh_moisture_warning_lists_plots_with_dun_hao() -> None:
+    """jinzhong-2024's moisture warning (5 % at each plot) joined the plots with ", "."""
+    folder = DATASETS / "jinzhong-2024"
+    with pytest.warns(UserWarning, match="plausible harvest range") as caught:
+        yt.FieldTrial.from_csv(folder / "plots.csv", config=folder / "trial.toml")
+    message = next(str(w.message) for w in caught if "plausible" in str(w.message))
+    assert "小区 '1' = 5%、小区 '2' = 5%、小区 '3' = 5%。" in str(translate(message))

@@ -3701,14 +3701,15 @@ def _stderr_shows_chinese() -> bool:
 
 
 #: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
-#: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
+#: options, values, the plots and values of a range warning, ``items``: loose56): the
+#: Chinese line joins them with 、 (a quoted item keeps its commas).
 #: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
 #: aliases (``wheat (winter wheat, ...); maize (...)``: :func:`_crops_zh`).
 _LISTING_GROUPS = frozenset(
     {
-        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
-        "listing", "masses", "names", "options", "plots", "present", "rows", "suffixes",
-        "tables", "units", "values",
+        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "items",
+        "levels", "listing", "masses", "names", "options", "plots", "present", "rows",
+        "suffixes", "tables", "units", "values",
     }
 )  # fmt: skip
 
