@@ -11,6 +11,7 @@ import pytest
 
 import yieldtrial as yt
 from yieldtrial.commands._zh_messages import translate
+from yieldtrial.errors import FileAccessError
 
 DATASETS = Path(yt.__file__).resolve().parent / "datasets"
 
@@ -140,3 +141,54 @@ def test_zh_moisture_warning_lists_plots_with_dun_hao() -> None:
         yt.FieldTrial.from_csv(folder / "plots.csv", config=folder / "trial.toml")
     message = next(str(w.message) for w in caught if "plausible" in str(w.message))
     assert "小区 '1' = 5%、小区 '2' = 5%、小区 '3' = 5%。" in str(translate(message))
+
+
+# 5. a Markdown report whose figures folder's name is too long ------------------------------
+
+
+def _one_figure_report() -> Any:
+    """Return a report model with one figure (never drawn: the name is refused first)."""
+    from yieldtrial.report.model import Figure, Report, Section
+
+    def draw() -> Any:
+        raise AssertionError("the figure must not be drawn")
+
+    return Report("r", "en", [Section("figures", "Figures", [Figure("f1", "A figure", draw)])])
+
+
+def test_too_long_figure_folder_is_named(tmp_path: Path) -> None:
+    """A 252-byte report name: the error named fig1.svg in a folder the user never typed.
+
+    252 bytes + ".md" is a 255-byte name (Linux's NAME_MAX); its folder, + "_files", is
+    258 bytes: the folder is named, the shorter name (255 - 6 = 249 bytes) and leaving the
+    figures out suggested, and nothing is written.
+    """
+    target = tmp_path / ("y" * 252 + ".md")
+    with pytest.raises(FileAccessError) as caught:
+        _one_figure_report().write(target)
+    message = str(caught.value)
+    folder = str(tmp_path / ("y" * 252 + "_files"))
+    assert f"into the folder {folder!r} because that folder's name is 258 bytes long" in message
+    assert message.endswith(
+        "give the report a name of at most 249 bytes before its .md, or leave the figures out "
+        "(--no-figures, figures=False in Python)"
+    )
+    assert "fig1.svg" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_too_long_figure_folder_has_its_chinese_line(tmp_path: Path) -> None:
+    """Its Chinese line names the folder as the English does (84 x 产: 252 bytes of UTF-8).
+
+    The command's line under --lang zh: tests/test_cli_errors_zh.py case
+    ``figure-folder-name-too-long``.
+    """
+    report = tmp_path / ("产" * 84 + ".md")
+    with pytest.raises(FileAccessError) as caught:
+        _one_figure_report().write(report)
+    folder = tmp_path / ("产" * 84 + "_files")
+    assert translate(str(caught.value)) == (
+        f"无法把报告 {str(report)!r} 的图写入文件夹 {str(folder)!r}：该文件夹名长 258 字节，"
+        "超过文件系统允许的 255 字节；请给报告起一个短一些的名字（.md 之前最多 249 字节），"
+        "或不输出图（--no-figures）"
+    )
