@@ -1024,7 +1024,10 @@ class FieldTrial:
             A new table: the plot columns, then ``standardized_mass_kg`` (clean grain
             at standard moisture [kg]; only when computed from harvest columns),
             ``standard_moisture_pct`` [%], ``moisture_method``, ``yield_kg_ha``
-            [kg/ha] and ``yield_<unit>``.  Missing plots have NaN yields.
+            [kg/ha] and ``yield_<unit>``.  Missing plots have NaN yields.  Yields read
+            from a yield column are marked ``moisture_method = "given"``, or with the
+            method the table's own ``moisture_method`` column names (then also in
+            ``attrs["provenance"]``).
         """
         from yieldtrial.stats._common import copy_on_write
 
@@ -1043,6 +1046,8 @@ class FieldTrial:
         """Build the table :meth:`yields` keeps (the uncached work)."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
         mass_kg: pd.Series | None = getattr(self, "_mass_kg", None)
+        # a yields table names the method its yields were computed with (loose56)
+        method = _yields.table_moisture_method(self.plots) or self.moisture_method
         return _yields.yields_table(
             self.plots,
             yield_kg_ha,
@@ -1055,7 +1060,7 @@ class FieldTrial:
                 "crop": self.crop,
                 "protocol": self.protocol,
                 "standard_moisture_pct": self.standard_moisture_pct,
-                "moisture_method": self.moisture_method,
+                "moisture_method": method,
                 "source": None if self.source is None else str(self.source),
                 "source_sha256": self.source_sha256,
             },

@@ -94,6 +94,8 @@ _R = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 #: A huge integer as ``io.checks.shown_count`` shows it: ``1.000e+400 (a 401-digit integer)``.
 _HUGE = r"-?\d\.\d{3}e\+\d+ \((?:a [\d,]+-digit integer|an integer of about [\d,]+ digits)\)"
 _FILE = r"(?P<file>[^:]+)"  # the file name a reading error starts with
+#: What the command line adds to a path it shortened (``commands._input.one_line``).
+_SHORTENED = r"(?: \([\d,]+ characters\))?"
 #: The values a number setting takes, after a refused value (io.checks.check_number):
 #: ``; alpha must be from 0.0001 to 0.5``, ``; margin_pct must be in [0, 100)``.
 _SETTING_RANGE = r"(?:; (?P=name) must be (?P<takes>in [\[(]\S+, \S+[\])]|from \S+ to \S+))?"
@@ -2343,6 +2345,17 @@ TEMPLATES: tuple[Template, ...] = (
         "无法写入 {path}：这是一个文件夹；请给出文件名（如 {example}）",
     ),
     Template(
+        "figure-folder-name-too-long",  # report -o <a 250-byte name>.md (loose56)
+        r"cannot write the figures of the report (?P<path>" + _R + _SHORTENED + r") into the "
+        r"folder (?P<folder>" + _R + _SHORTENED + r") because that folder's name is "
+        r"(?P<size>[\d,]+) bytes long, more than the (?P<limit>[\d,]+) the file system allows; "
+        r"give the report a name of at most (?P<most>[\d,]+) bytes before its \.md, or leave "
+        r"the figures out \(--no-figures, figures=False in Python\)",
+        "无法把报告 {path} 的图写入文件夹 {folder}：该文件夹名长 {size} 字节，超过文件系统"
+        "允许的 {limit} 字节；请给报告起一个短一些的名字（.md 之前最多 {most} 字节），"
+        "或不输出图（--no-figures）",
+    ),
+    Template(
         "output-parent-is-file",
         r"cannot write (?P<path>" + _R + r"): (?P<parent>" + _R + r") is a file, not a folder; "
         r"check the path",
@@ -3701,14 +3714,15 @@ def _stderr_shows_chinese() -> bool:
 
 
 #: Groups of :data:`TEMPLATES` holding a listing joined with ", " (labels, columns, rows,
-#: options, values): the Chinese line joins them with 、 (a quoted item keeps its commas).
+#: options, values, the plots and values of a range warning, ``items``: loose56): the
+#: Chinese line joins them with 、 (a quoted item keeps its commas).
 #: Not here: a Python tuple or list shown as typed (``('CK', 'CK')``), the crops and their
 #: aliases (``wheat (winter wheat, ...); maize (...)``: :func:`_crops_zh`).
 _LISTING_GROUPS = frozenset(
     {
-        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "levels",
-        "listing", "masses", "names", "options", "plots", "present", "rows", "suffixes",
-        "tables", "units", "values",
+        "allowed", "areas", "cells", "cols", "columns", "designs", "entries", "items",
+        "levels", "listing", "masses", "names", "options", "plots", "present", "rows",
+        "suffixes", "tables", "units", "values",
     }
 )  # fmt: skip
 
@@ -4224,6 +4238,9 @@ def translate(message: str) -> str | None:
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
             if not values["items"].endswith("）"):  # "'302' 有鲜重", but "等（另有 4 个）有鲜重"
                 values["items"] += " "
+        if template.name == "figure-folder-name-too-long":  # 'a...md' (272 characters)
+            for name in ("path", "folder"):
+                values[name] = re.sub(r" \(([\d,]+) characters\)$", r"（\1 个字符）", values[name])
         if template.name == "network-column-two-roles":  # response, treatment, block, by
             values["first"] = NETWORK_ROLES_ZH[values["first"]]
             values["second"] = NETWORK_ROLES_ZH[values["second"]]
@@ -4244,7 +4261,8 @@ def translate(message: str) -> str | None:
             if isinstance(values[name], str):
                 values[name] = _join_items_zh(values[name])
         chinese = template.chinese.format(**values)
-        return chinese.replace("位整数） ", "位整数）")  # 1.000e+400（401 位整数）超过...
+        # 1.000e+400（401 位整数）超过..., '/tmp/a...md'（272 个字符）的图
+        return chinese.replace("位整数） ", "位整数）").replace("个字符） ", "个字符）")
     return None
 
 

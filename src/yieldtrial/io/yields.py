@@ -775,7 +775,9 @@ def yields_table(
     DataFrame
         The plot columns, then ``standardized_mass_kg`` (clean grain at standard moisture
         [kg]; only when computed from harvest columns), ``standard_moisture_pct`` [%],
-        ``moisture_method``, ``yield_kg_ha`` [kg/ha] and ``yield_<unit>``.
+        ``moisture_method`` (of yields read as given, the method the table names,
+        :func:`table_moisture_method`, else ``"given"``), ``yield_kg_ha`` [kg/ha] and
+        ``yield_<unit>``.
     """
     target = yield_unit(unit)
     table = plots.copy(deep=not _COPY_ON_WRITE)  # new columns only
@@ -790,7 +792,10 @@ def yields_table(
             )
         table["standardized_mass_kg"] = standardized_mass_kg
     table["standard_moisture_pct"] = constant_number(float(standard_moisture_pct), table.index)
-    table["moisture_method"] = constant_text(moisture_method if harvest else "given", table.index)
+    # yields read as given: the method the table names for them (its moisture_method
+    # column, loose56), else "given"
+    method = moisture_method if harvest else table_moisture_method(plots) or "given"
+    table["moisture_method"] = constant_text(method, table.index)
     table["yield_kg_ha"] = yield_kg_ha
     column = yield_column(target)
     if column not in table:

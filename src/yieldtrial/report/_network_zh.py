@@ -396,9 +396,12 @@ def network_note(text: str, lang: str) -> str:
     Returns
     -------
     str
-        The Chinese sentence with the note's numbers, or ``text`` unchanged.
+        The Chinese sentence with the note's numbers, or ``text`` unchanged (in English,
+        with a report reader's words for the API's names: :data:`_READER_WORDS`).
     """
     if lang != "zh":
+        for api, reader in _READER_WORDS:
+            text = text.replace(api, reader)
         return text
     for pattern, build in _compiled(_NOTES):
         found = pattern.match(text)
@@ -411,6 +414,18 @@ def network_note(text: str, lang: str) -> str:
 
     return translate_message(text, "zh")  # a reading warning, as the single-trial report's
 
+
+#: Clauses of the engine's notes that name its Python arguments or result columns, and the
+#: English report's words for them: a reader of the report can pass no argument (loose56).
+#: The API's notes keep the names; the Chinese sentences above never had them.
+_READER_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        " (pass error_mean_square, error_df and replicates when known)",
+        " (they need the error mean square of replicated trials, its df and the number of "
+        "replicates)",
+    ),
+    (" (meets_two_thirds_rule is NA)", ""),
+)
 
 #: "site 'A', 'B' and 3 more: <warning>": a warning of ``yieldtrial network`` naming trials.
 _ABOUT_TRIALS = re.compile(

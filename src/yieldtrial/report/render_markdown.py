@@ -138,10 +138,53 @@ def figure_folder(path: str | os.PathLike[str]) -> Path:
 
 
 def figure_paths(report: Report, path: str | os.PathLike[str]) -> list[Path]:
-    """Files of a Markdown report's figures: ``report_files/fig1.svg``, ... (one per figure)."""
+    """Files of a Markdown report's figures: ``report_files/fig1.svg``, ... (one per figure).
+
+    Raises
+    ------
+    FileAccessError
+        The report has figures and their folder's name is longer than the file system
+        allows (a report name of 250 bytes or more): the folder is named, not a figure
+        file the user never typed (loose56).
+    """
     folder = figure_folder(path)
     count = sum(isinstance(b, Figure) for s in report.sections for b in s.blocks)
+    if count:
+        _check_folder_name(folder, Path(path))
     return [folder / f"fig{i}.svg" for i in range(1, count + 1)]
+
+
+def _check_folder_name(folder: Path, path: Path) -> None:
+    """Refuse a figure folder whose name is longer than its file system allows."""
+    size = len(os.fsencode(folder.name))
+    limit = _name_max(folder.parent)
+    if limit <= 0 or size <= limit:
+        return
+    from yieldtrial.errors import FileAccessError
+
+    most = limit - (size - len(os.fsencode(path.stem)))
+    raise FileAccessError(
+        f"cannot write the figures of the report {str(path)!r} into the folder "
+        f"{str(folder)!r} because that folder's name is {size:,} bytes long, more than the "
+        f"{limit:,} the file system allows; give the report a name of at most {most:,} bytes "
+        "before its .md, or leave the figures out (--no-figures, figures=False in Python)"
+    )
+
+
+def _name_max(folder: Path) -> int:
+    """Longest file name [bytes] of the file system of ``folder`` (its nearest existing part).
+
+    255 where the system cannot say (no ``os.pathconf``); 0 or less: no limit.
+    """
+    pathconf = getattr(os, "pathconf", None)
+    if pathconf is None:  # pragma: no cover - Windows
+        return 255
+    for place in (folder, *folder.parents):
+        try:
+            return int(pathconf(place, "PC_NAME_MAX"))
+        except (OSError, ValueError):
+            continue
+    return 255  # pragma: no cover - no part of the path exists, not even its root
 
 
 def write_markdown(report: Report, path: Path, *, checked: bool = False) -> Path:

@@ -176,19 +176,21 @@ def methods_section(ctx: ReportContext) -> Section:
     head, sep, rest = formula.partition("：" if lang == "zh" else ": ")
     if sep and s.method in ("dry_matter", "percentage_point") and "=" not in head:
         formula = rest
+    protocol = (
+        t("methods.protocol_given", lang, standard=f"{s.standard_pct:g}", standard_source=source)
+        if _method_not_stated(ctx)
+        else t(
+            "methods.protocol",
+            lang,
+            standard=f"{s.standard_pct:g}",
+            standard_source=source,
+            method_name=_method_name(ctx),
+            formula=formula,
+        )
+        + _moisture_here(ctx)
+    )
     blocks: list[Any] = [
-        Paragraph(
-            t(
-                "methods.protocol",
-                lang,
-                standard=f"{s.standard_pct:g}",
-                standard_source=source,
-                method_name=_method_name(ctx),
-                formula=formula,
-            )
-            + _moisture_here(ctx)
-            + _standard_differs(ctx)
-        ),
+        Paragraph(protocol + _standard_differs(ctx)),
         Paragraph(_yield_text(ctx)),
         Paragraph(_design_sentence(ctx, lang) + _design_detected(ctx, lang)),
     ]
@@ -263,6 +265,19 @@ def _method_name(ctx: ReportContext) -> str:
     if table_moisture_method(ctx.trial.plots) is None:
         return name
     return t("methods.method_of_table", lang, method_name=name)
+
+
+def _method_not_stated(ctx: ReportContext) -> bool:
+    """Whether the yields were read as given from a table that names no moisture method.
+
+    Such yields had no formula applied: the methods said "with the dry-matter method" and
+    its formula, the analysis's default (loose56).
+    """
+    from yieldtrial.io.plots import has_harvest_columns
+    from yieldtrial.io.yields import table_moisture_method
+
+    plots = ctx.trial.plots
+    return not has_harvest_columns(plots) and table_moisture_method(plots) is None
 
 
 def _has_upper_letters(ctx: Any) -> bool:
