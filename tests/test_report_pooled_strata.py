@@ -195,10 +195,12 @@ def test_chinese_names_the_treatment_factor_as_the_tables() -> None:
 
 
 def test_chinese_absent_plot_reason_names_the_factors_as_the_tables_do() -> None:
-    """A sub-plot row left out of the table: the zh reason says 处理, not the column name.
+    """A sub-plot row left out of the table: the zh reason names the factors as the tables do.
 
-    The sub-plot factor ``variety`` is read as the canonical ``treatment`` column, which
-    every Chinese table heads 处理; the reason said "nitrogen 与 treatment" (stop 42).
+    The sub-plot factor ``variety`` is read as the canonical ``treatment`` column; the
+    reason said "nitrogen 与 treatment" (stop 42), then 处理 as the tables did. From stop 51
+    (tidy56) the report names the factor by the header the user wrote, in the tables
+    ("| nitrogen \\ variety |") and in this reason alike.
     """
     plots = pd.read_csv(example_path("gomez-rice-split-plot"))
     plots["plot_id"] = plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
@@ -207,5 +209,5 @@ def test_chinese_absent_plot_reason_names_the_factors_as_the_tables_do() -> None
         plots, crop="rice_indica", design="split_plot", factors=FACTORS, control=("V1",)
     )
     quality = _quality(trial.report(lang="zh", figures=False).to_markdown())
-    assert "每个区组应含 nitrogen 与处理的全部组合各一次" in quality
+    assert "每个区组应含 nitrogen 与 variety 的全部组合各一次" in quality
     assert "treatment" not in quality
