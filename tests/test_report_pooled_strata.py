@@ -200,7 +200,7 @@ def test_chinese_absent_plot_reason_names_the_factors_as_the_tables_do() -> None
     The sub-plot factor ``variety`` is read as the canonical ``treatment`` column; the
     reason said "nitrogen 与 treatment" (stop 42), then 处理 as the tables did. From stop 51
     (tidy56) the report names the factor by the header the user wrote, in the tables
-    ("| nitrogen \\ variety |") and in this reason alike.
+    (the nitrogen x variety means) and in this reason alike.
     """
     plots = pd.read_csv(example_path("gomez-rice-split-plot"))
     plots["plot_id"] = plots["block"] + "-" + plots["nitrogen"] + "-" + plots["variety"]
