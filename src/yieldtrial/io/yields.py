@@ -253,10 +253,10 @@ def refuse_yields_at_other_standard(plots: pd.DataFrame, standard_moisture_pct: 
     ...                       "reported_standard_moisture_pct": [13.0]})
     >>> refuse_yields_at_other_standard(table, 13.0)  # the same standard: read as given
     """
-    kept = "reported_standard_moisture_pct"
-    if kept not in plots.columns or has_harvest_columns(plots):
+    cells = _given_setting(plots, "standard_moisture_pct")
+    if cells is None:
         return
-    values = pd.to_numeric(plots[kept], errors="coerce").to_numpy(dtype=float)
+    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
     given = sorted({float(v) for v in values[np.isfinite(values)]})
     if not given or all(abs(v - standard_moisture_pct) < 1e-9 for v in given):
         return
@@ -298,10 +298,7 @@ def warn_other_moisture_method(
     cells = _reported_setting(plots, "moisture_method")
     if cells is None:
         return
-    from yieldtrial.moisture import METHODS
-
-    methods = cells.dropna().astype(str).str.strip().unique().tolist()
-    given = sorted(m for m in methods if m in METHODS and m != moisture_method)
+    given = sorted(m for m in _method_names(cells) if m != moisture_method)
     if not given:
         return
     _warn_recomputed(
@@ -339,13 +336,10 @@ def refuse_yields_of_other_method(plots: pd.DataFrame, moisture_method: str) -> 
     >>> table = pd.DataFrame({"yield_kg_ha": [7000.0], "reported_moisture_method": ["dry_matter"]})
     >>> refuse_yields_of_other_method(table, "dry_matter")  # the same method: read as given
     """
-    from yieldtrial.moisture import METHODS
-
-    kept = "reported_moisture_method"
-    if kept not in plots.columns or has_harvest_columns(plots):
+    cells = _given_setting(plots, "moisture_method")
+    if cells is None:
         return
-    methods = plots[kept].dropna().astype(str).str.strip().unique().tolist()
-    given = sorted(m for m in methods if m in METHODS and m != moisture_method)
+    given = sorted(m for m in _method_names(cells) if m != moisture_method)
     if not given:
         return
     raise DataValidationError(
@@ -384,10 +378,10 @@ def table_moisture_method(plots: pd.DataFrame) -> str | None:
     """
     from yieldtrial.moisture import METHODS
 
-    kept = "reported_moisture_method"
-    if kept not in plots.columns or has_harvest_columns(plots):
+    cells = _given_setting(plots, "moisture_method")
+    if cells is None:
         return None
-    methods = plots[kept].dropna().astype(str).str.strip().unique().tolist()
+    methods = _cell_texts(cells)
     return str(methods[0]) if len(methods) == 1 and methods[0] in METHODS else None
 
 
@@ -401,6 +395,30 @@ def _reported_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:
     if kept not in plots.columns or not has_harvest_columns(plots):
         return None
     return plots[kept]
+
+
+def _given_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:
+    """Return the table's own ``column`` (``reported_<column>``) when its yields are as given.
+
+    The counterpart of :func:`_reported_setting`: None when the table has no such column or
+    has harvest columns (its yields are then recomputed).
+    """
+    kept = f"reported_{column}"
+    if kept not in plots.columns or has_harvest_columns(plots):
+        return None
+    return plots[kept]
+
+
+def _cell_texts(cells: pd.Series) -> list[str]:
+    """Return the distinct non-missing cells as stripped text, in order of appearance."""
+    return [str(m) for m in cells.dropna().astype(str).str.strip().unique().tolist()]
+
+
+def _method_names(cells: pd.Series) -> list[str]:
+    """Return the distinct known moisture methods the cells name (others left out)."""
+    from yieldtrial.moisture import METHODS
+
+    return [m for m in _cell_texts(cells) if m in METHODS]
 
 
 def _warn_recomputed(given: str, column: str, used: str, fix: str, stacklevel: int) -> None:
