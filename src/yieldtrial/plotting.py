@@ -68,7 +68,11 @@ FONT_FAMILIES: tuple[str, ...] = (
     "sans-serif",
 )
 
-_MEAN_COLUMNS = ("mean", "lsmean", "estimate", "yield", "yield_mean")
+_MEAN_COLUMNS = ("mean", "lsmean", "estimate", "yield", "yield_mean", "across_site_mean")
+#: Mean columns whose table's ``ci_low``/``ci_high`` bound something else: the across-site
+#: table of ``analyze_many`` (``res.summary.treatments``) gives the limits of the difference
+#: from the check beside ``across_site_mean``, so its bars are drawn without intervals.
+_MEANS_WITHOUT_LIMITS = ("across_site_mean",)
 _LOW_COLUMNS = ("ci_low", "lower", "ci_lower", "lcl")
 _HIGH_COLUMNS = ("ci_high", "upper", "ci_upper", "ucl")
 
@@ -386,6 +390,9 @@ def plot_means(
         (``mean``/``estimate``, ``ci_low``/``lower``, ``ci_high``/``upper``, or a
         yield column such as ``yield_kg_ha`` with ``ci_low_kg_ha``/``ci_high_kg_ha`` as
         in :meth:`FieldTrial.means <yieldtrial.trial.FieldTrial.means>`) when omitted.
+        The across-site table of :func:`~yieldtrial.analyze_many`
+        (``res.summary.treatments``) is drawn from ``across_site_mean``, without
+        intervals: its ``ci_low``/``ci_high`` bound the difference from the check.
         Limits may be missing or NaN (unreplicated trials): no error bar is drawn then.
     letters : str or None, default "letters"
         Column with the letter display, written above the bars (skipped when
@@ -418,6 +425,8 @@ def plot_means(
     suffix = mean_col.removeprefix("yield") if unit else ""  # "_kg_ha": ci_low_kg_ha
     low_names = (*_LOW_COLUMNS, *((f"ci_low{suffix}",) if suffix else ()))
     high_names = (*_HIGH_COLUMNS, *((f"ci_high{suffix}",) if suffix else ()))
+    if mean_col in _MEANS_WITHOUT_LIMITS:
+        low_names, high_names = (), ()
     low_col = _pick(means, ci_low, low_names, "lower confidence limit", required=False)
     high_col = _pick(means, ci_high, high_names, "upper confidence limit", required=False)
     if low_col is not None and high_col is not None:
