@@ -78,3 +78,31 @@ def test_a_snippet_that_warns_says_so(page, call) -> None:
     """
     block = next(b for b in _python_blocks(page) if call in b)
     assert "warns" in block
+
+
+def test_standardize_workbook_columns_show_their_headers() -> None:
+    """``standardize -o yields.xlsx``: LibreOffice showed "harvested_fresh_masmoisture_p".
+
+    Every column was Excel's default 8.43 digits wide, so a header longer than that was
+    cut by its neighbour. Now each column is at least as wide as its header and its
+    longest text (the widths are excel_digits of those texts, the report sheets' measure).
+    """
+    import io
+
+    import openpyxl
+
+    from yieldtrial.report._widths import excel_digits
+    from yieldtrial.report.render_xlsx import table_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["101", "102"],
+            "standardized_mass_kg": [14.7449689655172, 13.5226148275862],
+            "notes": ["bird damage at the edge", None],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(frame))).active
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths[0] == pytest.approx(8.43)  # "plot_id" fits Excel's default width
+    assert widths[1] >= excel_digits("standardized_mass_kg")
+    assert widths[2] >= excel_digits("bird damage at the edge")

@@ -655,11 +655,19 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_TEXT = 32_767
 
 
+#: Column widths of a plain table (Excel's units, digits): Excel's default at least, so a
+#: number shows its digits; as wide as the header or the longest text, up to 60.
+TABLE_MIN_WIDTH = 8.43
+TABLE_MAX_WIDTH = 60.0
+
+
 def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
     """Write a plain table (``yieldtrial standardize -o yields.xlsx``) as an Excel workbook.
 
     One sheet holds the header (the column names, in order) and one row per table row,
-    the same cells as the CSV writer's: text passed through
+    each column as wide as its name or its longest text (so ``standardized_mass_kg`` is
+    not cut to ``standardiz`` when the workbook is opened), the same cells as the CSV
+    writer's: text passed through
     :func:`yieldtrial.io.output.csv_safe_text` (a formula-like text gets a leading
     apostrophe; control characters, which a workbook cannot hold, are dropped), numbers
     stored as numbers, a missing or non-finite value as an empty cell.  The bytes are
@@ -695,6 +703,7 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
             f"{EXCEL_MAX_ROWS - 1:,} below its header; write a .csv file instead"
         )
     safe = frame
+    longest: list[str] = [str(name) for name in safe.columns]  # what each column must show
     numeric = [
         pd.api.types.is_numeric_dtype(safe.iloc[:, i])
         and not pd.api.types.is_bool_dtype(safe.iloc[:, i])
@@ -713,8 +722,18 @@ def table_xlsx(frame: pd.DataFrame, *, sheet: str = "yields") -> bytes:
                 f"{int(lengths.iloc[at]):,} characters; an Excel cell holds at most "
                 f"{EXCEL_MAX_TEXT:,}; shorten it, or write a .csv file instead"
             )
+        if len(lengths) and int(lengths.max()) > len(longest[position]):
+            longest[position] = str(
+                _table_cell(safe.iloc[int(lengths.to_numpy().argmax()), position])
+            )
     workbook = openpyxl.Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
+    from openpyxl.utils import get_column_letter
+
+    for position, text in enumerate(longest, 1):  # a default 8.43 column cut the headers
+        worksheet.column_dimensions[get_column_letter(position)].width = round(
+            min(max(excel_digits(text), TABLE_MIN_WIDTH), TABLE_MAX_WIDTH), 2
+        )
     worksheet.append([_table_cell(name) for name in safe.columns])
     for row in safe.itertuples(index=False, name=None):
         worksheet.append(
