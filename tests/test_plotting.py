@@ -236,14 +236,16 @@ def test_plot_means_refuses_a_treatment_on_several_rows() -> None:
 def test_plot_means_refuses_limits_that_do_not_contain_the_mean() -> None:
     """ci_low/ci_high of a difference (here 10-50 beside means of 440-470) are not drawn.
 
-    The values are those of the across-site table of analyze_many: ``ci_low``/``ci_high``
-    bound the difference from the check, not ``across_site_mean``.
+    The values are like those of the across-site table of analyze_many, whose
+    ``ci_low``/``ci_high`` bound the difference from the check; that table itself is drawn
+    without intervals (tests/test_user_stop52.py), limits named explicitly are refused.
     """
-    table = MEANS.rename(columns={"mean": "across_site_mean"}).assign(
-        ci_low=[np.nan, 10.0, -5.0], ci_high=[np.nan, 50.0, 35.0]
-    )
+    table = MEANS.assign(ci_low=[np.nan, 10.0, -5.0], ci_high=[np.nan, 50.0, 35.0])
+    with pytest.raises(DataValidationError, match="not confidence limits of mean"):
+        plot_means(table)
+    across = table.rename(columns={"mean": "across_site_mean"})
     with pytest.raises(DataValidationError, match="not confidence limits of across_site_mean"):
-        plot_means(table, mean="across_site_mean")
+        plot_means(across, ci_low="ci_low", ci_high="ci_high")
 
 
 def test_plot_field_hatches_a_plot_without_a_value() -> None:
