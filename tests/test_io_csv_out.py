@@ -190,6 +190,26 @@ def test_python_spelling_does_not_call_to_csv(writer, monkeypatch):
     assert _fast(frame) == expected
 
 
+def test_python_spelling_spells_each_measured_value_once(writer, monkeypatch):
+    """Without pyarrow, a measured column's distinct values are spelled once each."""
+    if writer != "python":
+        pytest.skip("the Python spelling only")
+    measured = np.tile(np.array([15.41, 13.2, -0.0, 0.0, float("nan"), 20.0]), 2_000)
+    frame = pd.DataFrame({"x": measured, "y": measured * 2})
+    expected = _reference(frame)
+    spelled = []
+
+    def counting_repr(value):
+        spelled.append(value)
+        return repr(value)
+
+    monkeypatch.setattr(csv_out, "repr", counting_repr, raising=False)
+    assert _fast(frame) == expected
+    # two columns of six distinct values (bit for bit: -0.0 apart from 0.0) each, in
+    # 12,000 cells: 12 spellings, not 24,000
+    assert len(spelled) == 12
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     labels=st.lists(
