@@ -485,17 +485,14 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig, by: list[str]) ->
         if table is None
         else sorted({float(v) for v in pd.to_numeric(table, errors="coerce").dropna()})
     )
-    methods = kept.get("reported_moisture_method")
-    named: list[str] = (
-        [] if methods is None else list(dict.fromkeys(methods.dropna().astype(str).str.strip()))
-    )
     return {
         "table_pct": values,
         "standard_pct": standard,
         "standard_given": config.standard_moisture_pct is not None,
         "crop": crop_key or str(config.crop or ""),
         "protocol": str(config.protocol or "cn-yield-test"),
-        "method": str(named[0]) if len(named) == 1 else config.moisture_method,
+        # the table's method read as report reads it (one known method), else the setting's
+        "method": _yields.table_moisture_method(kept) or config.moisture_method,
     }
 
 

@@ -1405,6 +1405,35 @@ def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
     ]
 
 
+def _protocol_standards(protocol: str, lang: str) -> str:
+    """List the crops a protocol has a standard moisture for, each with its standard.
+
+    ``network --crop rice`` on yields said cn-yield-test has no standard for rice, though
+    it has one for indica and one for japonica rice (loose57): the sentence lists what
+    the standards table offers, as ``report``'s error does.
+
+    Examples
+    --------
+    >>> _protocol_standards("cn-yield-test", "en")
+    'maize 14 %, rice_indica 13.5 %, rice_japonica 14.5 %, soybean 13 %, wheat 13 %'
+    >>> _protocol_standards("cn-yield-test", "zh").split("、")[1]
+    'rice_indica（籼稻）13.5%'
+    """
+    from yieldtrial.protocols import moisture_standards_table
+    from yieldtrial.report.i18n import CROPS_ZH
+
+    table = moisture_standards_table()
+    rows = table[table["protocol"] == protocol].sort_values("crop")
+    if lang == "zh":
+        return "、".join(
+            f"{crop}（{CROPS_ZH[crop]}）{pct:g}%" if crop in CROPS_ZH else f"{crop} {pct:g}%"
+            for crop, pct in zip(rows["crop"], rows["moisture_pct"], strict=True)
+        )
+    return ", ".join(
+        f"{crop} {pct:g} %" for crop, pct in zip(rows["crop"], rows["moisture_pct"], strict=True)
+    )
+
+
 def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
     """Return the methods' sentence on the moisture the yields read as given are at (tidy56).
 
@@ -1433,11 +1462,18 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
     elif info.get("crop"):  # a crop its protocol has no standard for (tidy56b)
         crop = str(info["crop"])
         protocol = str(info.get("protocol") or "cn-yield-test")
+        covers = _protocol_standards(protocol, lang)  # rice: rice_indica, rice_japonica
         if lang == "zh":
             crop = CROPS_ZH.get(crop.strip().lower(), crop)
             if protocol == "cn-yield-test":
                 protocol = t("methods.protocol_name_cn", lang)
-        text = t("network.yields_moisture.unstated_crop", lang, crop=crop, protocol=protocol)
+        text = t(
+            "network.yields_moisture.unstated_crop",
+            lang,
+            crop=crop,
+            protocol=protocol,
+            covers=covers,
+        )
         return [Paragraph(text)]
     else:
         return [Paragraph(t("network.yields_moisture.unstated", lang))]
