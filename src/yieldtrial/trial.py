@@ -1046,8 +1046,9 @@ class FieldTrial:
         """Build the table :meth:`yields` keeps (the uncached work)."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
         mass_kg: pd.Series | None = getattr(self, "_mass_kg", None)
-        # a yields table names the method its yields were computed with (loose56)
-        method = _yields.table_moisture_method(self.plots) or self.moisture_method
+        # a yields table names the method its yields were computed with (loose56), or
+        # none: "given", as its moisture_method column says (loose57)
+        method = _yields.yields_moisture_method(self.plots, str(self.moisture_method))
         return _yields.yields_table(
             self.plots,
             yield_kg_ha,

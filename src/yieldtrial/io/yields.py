@@ -39,6 +39,7 @@ __all__ = [
     "warn_other_moisture_method",
     "warn_other_standard_moisture",
     "warn_tiny_yields",
+    "yields_moisture_method",
     "yields_table",
 ]
 
@@ -383,6 +384,36 @@ def table_moisture_method(plots: pd.DataFrame) -> str | None:
         return None
     methods = _cell_texts(cells)
     return str(methods[0]) if len(methods) == 1 and methods[0] in METHODS else None
+
+
+def yields_moisture_method(plots: pd.DataFrame, moisture_method: str) -> str:
+    """Return the moisture method a plot table's yields carry: the one to state for them.
+
+    Recomputed from harvest columns: ``moisture_method``.  Read as given (a yields table):
+    the method the table names (:func:`table_moisture_method`), else ``"given"``, which
+    ``trial.yields()`` writes in its ``moisture_method`` column; the report's metadata and
+    the provenance said the analysis's default ``dry_matter`` for such yields (loose57).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+    moisture_method : str
+        The analysis's moisture method.
+
+    Returns
+    -------
+    str
+        ``moisture_method``, the table's method, or ``"given"``.
+
+    Examples
+    --------
+    >>> yields_moisture_method(pd.DataFrame({"yield_kg_ha": [7000.0]}), "dry_matter")
+    'given'
+    """
+    if has_harvest_columns(plots):
+        return moisture_method
+    return table_moisture_method(plots) or "given"
 
 
 def _reported_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:
@@ -812,7 +843,7 @@ def yields_table(
     table["standard_moisture_pct"] = constant_number(float(standard_moisture_pct), table.index)
     # yields read as given: the method the table names for them (its moisture_method
     # column, loose56), else "given"
-    method = moisture_method if harvest else table_moisture_method(plots) or "given"
+    method = yields_moisture_method(plots, moisture_method)
     table["moisture_method"] = constant_text(method, table.index)
     table["yield_kg_ha"] = yield_kg_ha
     column = yield_column(target)
