@@ -581,6 +581,7 @@ class FieldTrial:
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
         _yields.refuse_yields_at_other_standard(plots, standard)
+        _yields.refuse_mixed_moisture_methods(plots)  # one method for the table (loose57)
         _yields.warn_other_moisture_method(plots, method, stacklevel=3)
         mass_kg = (
             _yields.standardized_plot_mass_kg(
