@@ -2345,6 +2345,7 @@ TEMPLATES: tuple[Template, ...] = (
         "os-error",
         r"cannot (?P<action>read or write|read|write|create the folder)(?: (?P<path>"
         + _R
+        + _SHORTENED
         + r"))?: "
         r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
         "无法{action} {path}：{hint}",
@@ -4265,8 +4266,10 @@ def translate(message: str) -> str | None:
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
             if not values["items"].endswith("）"):  # "'302' 有鲜重", but "等（另有 4 个）有鲜重"
                 values["items"] += " "
-        if template.name == "figure-folder-name-too-long":  # 'a...md' (272 characters)
+        if template.name in ("figure-folder-name-too-long", "os-error"):  # 'a...md' (272 characters)
             for name in ("path", "folder"):
+                if values.get(name) is None:
+                    continue
                 values[name] = re.sub(r" \(([\d,]+) characters\)$", r"（\1 个字符）", values[name])
         if template.name == "yields-mixed-moisture-methods":  # dry_matter: plots '1', '2'
             values["methods"] = _methods_listing_zh(values["methods"])
