@@ -119,8 +119,11 @@ def _standardize(frame: pd.DataFrame, tmp_path: Path, monkeypatch: Any, streamed
 def test_table_naming_two_methods_is_refused_whatever_the_block_size(
     streamed: bool, tmp_path: Path, monkeypatch: Any, capsys: Any
 ) -> None:
-    """Streamed, each block took its own method (dry_matter, percentage_point); in memory
-    the table was "given": both now refuse it, naming each method's plots (from the table)."""
+    """A table naming two methods is refused, naming each method's plots (from the table).
+
+    Streamed, each block took its own method (dry_matter, given, percentage_point); in
+    memory the table was "given".
+    """
     frame = _forty_plots("dry_matter", "percentage_point")
     assert _standardize(frame, tmp_path, monkeypatch, streamed) == 1
     err = capsys.readouterr().err
@@ -135,9 +138,11 @@ def test_table_naming_two_methods_is_refused_whatever_the_block_size(
 def test_table_naming_a_method_and_another_text_is_given_whatever_the_block_size(
     streamed: bool, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    """One known method beside an unknown word: "given" for every plot, as in memory
-    (table_moisture_method: not exactly one known method); streamed, the first blocks said
-    dry_matter."""
+    """One known method beside an unknown word: "given" for every plot, as in memory.
+
+    In memory: table_moisture_method, not exactly one known method; streamed, the first
+    blocks said dry_matter.
+    """
     frame = _forty_plots("dry_matter", "by hand")
     assert _standardize(frame, tmp_path, monkeypatch, streamed) == 0
     written = pd.read_csv(tmp_path / "o.csv")
@@ -194,8 +199,10 @@ def test_network_of_yields_lists_the_standards_of_the_protocol(lang: str, listed
 def test_network_reads_the_table_s_method_as_report_does(
     cells: list[str], method: str | None
 ) -> None:
-    """An unknown word was stated as the method ("computed with the wet basis"); the
-    expected value is io.yields.table_moisture_method's, report's reading."""
+    """An unknown word was stated as the method ("computed with the wet basis").
+
+    The expected value is io.yields.table_moisture_method's, report's reading.
+    """
     from yieldtrial.commands.network import _yields_moisture
     from yieldtrial.io.yields import table_moisture_method
 
@@ -227,8 +234,11 @@ def network_result() -> Any:
 def test_zh_network_treatment_column_is_headed_by_the_trial_kind(
     network_result: Any, header: str, head: str
 ) -> None:
-    """It was 品种（处理） for every network (a fertilizer one too); the single-trial zh
-    report heads its treatments 处理, and a variety header names its factor 品种."""
+    """It was 品种（处理） for every network (a fertilizer one too).
+
+    The single-trial zh report heads its treatments 处理, and a variety header names its
+    factor 品种.
+    """
     from yieldtrial.report.network import network_report
 
     report = network_report(network_result, lang="zh", treatment_header=header)
@@ -240,8 +250,10 @@ def test_zh_network_treatment_column_is_headed_by_the_trial_kind(
 
 
 def test_published_values_are_listed_in_treatment_order() -> None:
-    """The alpha-lattice example listed G11, G04, G05, ... (plot order); John & Williams
-    and the means table list G01-G24: the report's treatment order."""
+    """The alpha-lattice example listed G11, G04, G05, ... (plot order).
+
+    John & Williams and the means table list G01-G24: the report's treatment order.
+    """
     from yieldtrial.report.sections.data import _status_paragraphs
 
     plots = pd.DataFrame({"treatment": ["G11", "G04", "G05", "G04"],

@@ -4266,7 +4266,8 @@ def translate(message: str) -> str | None:
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
             if not values["items"].endswith("）"):  # "'302' 有鲜重", but "等（另有 4 个）有鲜重"
                 values["items"] += " "
-        if template.name in ("figure-folder-name-too-long", "os-error"):  # 'a...md' (272 characters)
+        # a shortened path: 'a...md' (272 characters)
+        if template.name in ("figure-folder-name-too-long", "os-error"):
             for name in ("path", "folder"):
                 if values.get(name) is None:
                     continue

@@ -611,9 +611,7 @@ def _summary_table(result: NetworkResult, lang: str, head: str | None = None) ->
     return Table("across_sites", columns, rows, t("network.caption.summary", lang))
 
 
-def _other_checks_table(
-    result: NetworkResult, lang: str, head: str | None = None
-) -> Table | None:
+def _other_checks_table(result: NetworkResult, lang: str, head: str | None = None) -> Table | None:
     """Each treatment against each check after the first (``summary.comparisons``).
 
     The first check's comparisons are the summary table's (its family holds every other
@@ -718,9 +716,7 @@ def _response_table(response: Any, lang: str, unit: str = "", head: str | None =
     )
 
 
-def _stability_table(
-    stability: Any, lang: str, unit: str = "", head: str | None = None
-) -> Table:
+def _stability_table(stability: Any, lang: str, unit: str = "", head: str | None = None) -> Table:
     """Stability statistics per treatment; ``unit`` is the header suffix of a yield.
 
     The unit of the mean goes in a note, not in its header: the eleven columns of the zh
