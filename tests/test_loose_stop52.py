@@ -167,10 +167,11 @@ def test_mixed_methods_have_their_chinese_line() -> None:
 @pytest.mark.parametrize(
     ("lang", "listed"),
     [
-        ("en", "(it has one for maize 14 %, rice_indica 13.5 %, rice_japonica 14.5 %, "
-               "soybean 13 %, wheat 13 %); give --crop with one of these"),
-        ("zh", "（其标准含水量有：maize（玉米）14%、rice_indica（籼稻）13.5%、"
-               "rice_japonica（粳稻）14.5%、soybean（大豆）13%、wheat（小麦）13%）"),
+        ("en", "against it. cn-yield-test has standard moistures for maize 14 %, rice_indica "
+               "13.5 %, rice_japonica 14.5 %, soybean 13 %, wheat 13 %."),
+        ("zh", "核对各表。农业部高产创建测产验收办法（2008）规定了标准含水量的作物为：maize（玉米）"
+               "14%、rice_indica（籼稻）13.5%、rice_japonica（粳稻）14.5%、soybean（大豆）13%、"
+               "wheat（小麦）13%。"),
     ],
     ids=["en", "zh"],
 )  # fmt: skip

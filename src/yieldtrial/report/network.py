@@ -1463,14 +1463,10 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
             crop = CROPS_ZH.get(crop.strip().lower(), crop)
             if protocol == "cn-yield-test":
                 protocol = t("methods.protocol_name_cn", lang)
-        text = t(
-            "network.yields_moisture.unstated_crop",
-            lang,
-            crop=crop,
-            protocol=protocol,
-            covers=covers,
-        )
-        return [Paragraph(text)]
+        text = t("network.yields_moisture.unstated_crop", lang, crop=crop, protocol=protocol)
+        # what the protocol has (rice: rice_indica and rice_japonica), as report's error says
+        covered = t("network.yields_moisture.covers", lang, protocol=protocol, covers=covers)
+        return [Paragraph(text + ("" if lang == "zh" else " ") + covered)]
     else:
         return [Paragraph(t("network.yields_moisture.unstated", lang))]
     sentence = t("network.yields_moisture.at", lang, standard=shown, source=source)
