@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -57,6 +57,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+@cache
 def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
@@ -88,46 +89,96 @@ def _exempt_nodes(tree: ast.Module, module: str) -> set[int]:
     return exempt
 
 
-def _type_only_nodes(tree: ast.Module) -> set[int]:
-    """Ids of the nodes inside ``if TYPE_CHECKING:`` blocks (annotations only)."""
-    nodes: set[int] = set()
-    for node in ast.walk(tree):
+def _type_only_nodes(nodes: list[ast.AST]) -> set[int]:
+    """Ids of the nodes inside ``if TYPE_CHECKING:`` blocks (annotations only).
+
+    ``nodes``: every node of a module's tree (``list(ast.walk(tree))``).
+    """
+    inside: set[int] = set()
+    for node in nodes:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            nodes |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
-    return nodes
+            inside |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    return inside
+
+
+def _imports_of(imports: list[ast.AST], module: str, path: Path, exempt: set[int]) -> set[str]:
+    """Return the yieldtrial modules ``module``'s import statements name (``exempt`` left out)."""
+    modules = _modules()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    deps: set[str] = set()
+    for node in imports:
+        if id(node) in exempt:
+            continue
+        if isinstance(node, ast.Import):
+            deps |= {d for a in node.names if (d := _resolve(a.name, modules))}
+        elif isinstance(node, ast.ImportFrom):
+            target = _import_target(node, package)
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                dep = full if full in modules else _resolve(target, modules)
+                if dep:
+                    deps.add(dep)
+    deps.discard(module)
+    return deps
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the checks of this file read from one module's syntax tree."""
+
+    imports: frozenset[str]  # every import statement
+    run_imports: frozenset[str]  # without the annotation-only ones (TYPE_CHECKING)
+    studentized_range: bool  # the code reaches scipy's studentized_range
+    private_names: tuple[str, ...]  # private_name_imports
+    private_attributes: tuple[str, ...]  # private_attribute_uses
+    unused_private: tuple[str, ...]  # a package's private names imported and not used
 
 
 @cache
+def _package_facts() -> dict[str, _Facts]:
+    """Parse every module of the package once and keep what the checks need, not the trees.
+
+    The package was parsed three times (the import graph with and without annotation-only
+    imports, the studentized-range check), some 4 CPU s of this file; kept, its syntax
+    trees would slow every later garbage collection of the test process (stop 52).
+    """
+    modules = _modules()
+    names = set(modules)
+    facts: dict[str, _Facts] = {}
+    for module, path in modules.items():
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        nodes = list(ast.walk(tree))  # walked once: every check reads this list
+        imports = [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))]
+        exempt = _exempt_nodes(tree, module)
+        is_package = path.name == "__init__.py"
+        facts[module] = _Facts(
+            imports=frozenset(_imports_of(imports, module, path, exempt)),
+            run_imports=frozenset(
+                _imports_of(imports, module, path, exempt | _type_only_nodes(nodes))
+            ),
+            studentized_range=_uses_scipy_studentized_range(nodes),
+            private_names=tuple(
+                private_name_imports(module, source, names, is_package=is_package, tree=tree)
+            ),
+            private_attributes=tuple(
+                private_attribute_uses(module, source, names, is_package=is_package, tree=tree)
+            ),
+            unused_private=tuple(_unused_private_names(nodes, module)) if is_package else (),
+        )
+    return facts
+
+
 def import_graph(*, type_only: bool = True) -> dict[str, set[str]]:
     """Map each module to the yieldtrial modules it imports.
 
     Every import statement counts; ``type_only=False`` leaves out the imports made for
     annotations only (``if TYPE_CHECKING:``), which never run.
     """
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for module, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        exempt = _exempt_nodes(tree, module)
-        if not type_only:
-            exempt |= _type_only_nodes(tree)
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        deps: set[str] = set()
-        for node in ast.walk(tree):
-            if id(node) in exempt:
-                continue
-            if isinstance(node, ast.Import):
-                deps |= {d for a in node.names if (d := _resolve(a.name, modules))}
-            elif isinstance(node, ast.ImportFrom):
-                target = _import_target(node, package)
-                for alias in node.names:
-                    full = f"{target}.{alias.name}"
-                    dep = full if full in modules else _resolve(target, modules)
-                    if dep:
-                        deps.add(dep)
-        deps.discard(module)
-        graph[module] = deps
-    return graph
+    return {
+        module: set(fact.imports if type_only else fact.run_imports)
+        for module, fact in _package_facts().items()
+    }
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -223,10 +274,9 @@ def test_stage_packages_document_what_they_may_import(package):
     assert doc and "import" in doc.lower()
 
 
-def _uses_scipy_studentized_range(path: Path) -> bool:
+def _uses_scipy_studentized_range(nodes: list[ast.AST]) -> bool:
     """Tell whether the module's code (not its docstrings) reaches scipy's studentized_range."""
-    tree = ast.parse(path.read_text("utf-8"))
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Attribute) and node.attr == "studentized_range":
             return True
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scipy"):
@@ -237,7 +287,7 @@ def _uses_scipy_studentized_range(path: Path) -> bool:
 
 def test_one_studentized_range_implementation():
     """Only yieldtrial.stats.distributions evaluates the studentized range (Tukey, HSD)."""
-    users = sorted(name for name, path in _modules().items() if _uses_scipy_studentized_range(path))
+    users = sorted(name for name, fact in _package_facts().items() if fact.studentized_range)
     assert users in ([], ["yieldtrial.stats.distributions"])
 
 
@@ -257,7 +307,12 @@ def _is_private(dotted: str) -> bool:
 
 
 def private_name_imports(
-    module: str, source: str, modules: set[str], *, is_package: bool = False
+    module: str,
+    source: str,
+    modules: set[str],
+    *,
+    is_package: bool = False,
+    tree: ast.Module | None = None,
 ) -> list[str]:
     """Return ``module: source -> _name`` for each private name ``module`` imports.
 
@@ -265,13 +320,14 @@ def private_name_imports(
     a module whose path holds a private part (``yieldtrial.network._summary``: private to
     its package by convention), dunder names (``__version__``), and modules outside
     yieldtrial.  Read with :mod:`ast`: function-level and multi-line imports count;
-    ``is_package`` says ``module`` is a package's ``__init__`` (for relative imports).
+    ``is_package`` says ``module`` is a package's ``__init__`` (for relative imports);
+    ``tree``: the source already parsed.
     """
     package = module if is_package else module.rpartition(".")[0]
     found: list[str] = []
     if not _MAY_IMPORT_A_PRIVATE_NAME.search(source):
         return found  # not parsed: most modules import no name that starts with "_"
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree or ast.parse(source)):
         if not isinstance(node, ast.ImportFrom):
             continue
         target = _import_target(node, package)
@@ -286,18 +342,6 @@ def private_name_imports(
     return found
 
 
-def _found_in_package(finder: Callable[..., list[str]]) -> set[str]:
-    """Run a finder (:func:`private_name_imports`, ...) on the source of every module."""
-    modules = set(_modules())
-    return {
-        line
-        for module, path in _modules().items()
-        for line in finder(
-            module, path.read_text("utf-8"), modules, is_package=path.name == "__init__.py"
-        )
-    }
-
-
 def test_no_module_imports_a_private_name_of_another():
     """A private name stays in its module: shared helpers are public or package-private.
 
@@ -306,7 +350,8 @@ def test_no_module_imports_a_private_name_of_another():
     constants; the helpers became public names of their module (not of the package) or
     moved to a package-private ``_module`` (stop 50).
     """
-    assert sorted(_found_in_package(private_name_imports) - set(PRIVATE_IMPORTS_ALLOWED)) == []
+    found = {line for fact in _package_facts().values() for line in fact.private_names}
+    assert sorted(found - set(PRIVATE_IMPORTS_ALLOWED)) == []
 
 
 def test_a_private_name_import_would_be_found():
@@ -371,7 +416,12 @@ def _named_module(node: ast.expr, bound: dict[str, str], modules: set[str]) -> s
 
 
 def private_attribute_uses(
-    module: str, source: str, modules: set[str], *, is_package: bool = False
+    module: str,
+    source: str,
+    modules: set[str],
+    *,
+    is_package: bool = False,
+    tree: ast.Module | None = None,
 ) -> list[str]:
     """Return ``module: target -> _name`` for each private attribute of another module read.
 
@@ -380,12 +430,12 @@ def private_attribute_uses(
     ``import yieldtrial.io.validation``, in any scope.  Not counted, as for
     :func:`private_name_imports`: a private module (``network._engine``), any attribute of
     a module whose path holds a private part, dunders, the module's own names, attributes
-    of objects that are not modules (``result._reml``).
+    of objects that are not modules (``result._reml``); ``tree``: the source already parsed.
     """
     imported = {w for m in _YIELDTRIAL_IMPORT.finditer(source) for w in re.findall(r"\w+", m[1])}
     if not imported & set(_MAY_USE_A_PRIVATE_ATTRIBUTE.findall(source)):
         return []  # not parsed: most modules read no "_x" of a name an import binds
-    tree = ast.parse(source)
+    tree = tree or ast.parse(source)
     bound = _bound_modules(tree, module if is_package else module.rpartition(".")[0], modules)
     found: list[str] = []
     for node in ast.walk(tree):
@@ -409,7 +459,7 @@ def test_no_module_reads_a_private_attribute_of_another():
     read 3 private functions of ``io.validation``: 14 reads, which the import check of
     stop 50 did not see; the names became public in their own module (stop 51).
     """
-    found = _found_in_package(private_attribute_uses)
+    found = {line for fact in _package_facts().values() for line in fact.private_attributes}
     assert sorted(found - set(PRIVATE_ATTRIBUTES_ALLOWED)) == []
 
 
@@ -446,19 +496,30 @@ def test_no_package_re_exports_a_private_name():
     ``_site_label``, shared with ``yieldtrial network`` and ``network.stability``: the
     three are public names of their package-private modules (stop 51).
     """
-    unused = []
-    for path in sorted(PACKAGE.rglob("__init__.py")):
-        tree = ast.parse(path.read_text("utf-8"))
-        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                names = [alias.asname or alias.name for alias in node.names]
-                unused += [
-                    f"{_module_name(path)}: {name}"
-                    for name in names
-                    if name.startswith("_") and not name.startswith("__") and name not in used
-                ]
+    unused = [line for fact in _package_facts().values() for line in fact.unused_private]
     assert unused == []
+
+
+def _unused_private_names(nodes: list[ast.AST], module: str) -> list[str]:
+    """Return ``module: _name`` for each private name a package's ``__init__`` binds unused."""
+    used = {n.id for n in nodes if isinstance(n, ast.Name)}
+    unused = []
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom):
+            names = [alias.asname or alias.name for alias in node.names]
+            unused += [
+                f"{module}: {name}"
+                for name in names
+                if name.startswith("_") and not name.startswith("__") and name not in used
+            ]
+    return unused
+
+
+#: A superset of the test modules worth parsing: an ``import`` or ``from`` statement (also
+#: after ``;`` or continued with a backslash) that names ``test_...`` or ``tests.``.
+_MAY_IMPORT_A_TEST_MODULE = re.compile(
+    r"(?:^|;)[ \t]*(?:import|from)[ \t]+(?:[^\n;]|\\\n)*\btest(?:_|s\.)", re.MULTILINE
+)
 
 
 def test_no_test_module_imports_another_test_module():
@@ -470,7 +531,10 @@ def test_no_test_module_imports_another_test_module():
     tests = Path(__file__).resolve().parent
     found = []
     for path in sorted(tests.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        source = path.read_text(encoding="utf-8")
+        if not _MAY_IMPORT_A_TEST_MODULE.search(source):
+            continue  # not parsed: no import statement names a test module (stop 52)
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             elif isinstance(node, ast.Import):
@@ -481,3 +545,16 @@ def test_no_test_module_imports_another_test_module():
                 if name.split(".")[-1].startswith("test_") or name.startswith("tests."):
                     found.append(f"{path.name}:{node.lineno}: {name}")
     assert found == []
+
+
+def test_a_test_module_import_would_be_parsed():
+    """The pre-filter keeps every form of import the check above reads (guards it)."""
+    kept = [
+        "from test_trial import _alpha_sites\n",
+        "import os, test_trial\n",
+        "x = 1; import tests.helpers\n",
+        "def f():\n    from .test_trial import g\n",
+        "import os, \\\n    test_trial\n",
+    ]
+    assert all(_MAY_IMPORT_A_TEST_MODULE.search(text) for text in kept)
+    assert not _MAY_IMPORT_A_TEST_MODULE.search("import mvt_cases\nfrom doc_files import x\n")

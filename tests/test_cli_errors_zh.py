@@ -902,6 +902,17 @@ def _case_other_moisture_method_yields_only(tmp: Path) -> tuple[list[str], str]:
     return argv, "--moisture-method percentage_point"
 
 
+def _case_yields_mixed_moisture_methods(tmp: Path) -> tuple[list[str], str]:
+    """Standardize: a yields table whose moisture_method column names two methods (loose57)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "plot_id,treatment,yield_kg_ha,standard_moisture_pct,moisture_method\n"
+        "1,CK,7000,13,dry_matter\n2,T,7100,13,dry_matter\n3,CK,7050,13,percentage_point\n",
+        encoding="utf-8",
+    )
+    return ["standardize", str(path), "--crop", "wheat", "-o", str(tmp / "o.csv")], "小区 '3'"
+
+
 def _case_network_yields_other_standards(tmp: Path) -> tuple[list[str], str]:
     """Network: site A's yields at 13 %, site B's at 14 %, no setting (tidy56b)."""
     path = tmp / "产量.csv"
@@ -2702,6 +2713,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "other-moisture-method-yields-only": _case_other_moisture_method_yields_only,
     "network-yields-other-standards": _case_network_yields_other_standards,
+    "yields-mixed-moisture-methods": _case_yields_mixed_moisture_methods,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
     "network-by-twice": _case_network_by_twice,

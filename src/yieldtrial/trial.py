@@ -581,6 +581,7 @@ class FieldTrial:
         _validation.warn_implausible_moisture(plots, crop=crop, low=low, high=high)
         _yields.warn_other_standard_moisture(plots, standard, stacklevel=3)
         _yields.refuse_yields_at_other_standard(plots, standard)
+        _yields.refuse_mixed_moisture_methods(plots)  # one method for the table (loose57)
         _yields.warn_other_moisture_method(plots, method, stacklevel=3)
         mass_kg = (
             _yields.standardized_plot_mass_kg(
@@ -1046,8 +1047,9 @@ class FieldTrial:
         """Build the table :meth:`yields` keeps (the uncached work)."""
         yield_kg_ha: pd.Series = self._yield_kg_ha  # type: ignore[attr-defined]
         mass_kg: pd.Series | None = getattr(self, "_mass_kg", None)
-        # a yields table names the method its yields were computed with (loose56)
-        method = _yields.table_moisture_method(self.plots) or self.moisture_method
+        # a yields table names the method its yields were computed with (loose56), or
+        # none: "given", as its moisture_method column says (loose57)
+        method = _yields.yields_moisture_method(self.plots, str(self.moisture_method))
         return _yields.yields_table(
             self.plots,
             yield_kg_ha,

@@ -61,6 +61,8 @@ LONG_WORD = 200
 #: A message still longer than this has its long quoted values shortened too.
 LONG_MESSAGE = 4000
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+#: The punctuation after a long word's closing quote (``'...md':``), kept after its length.
+_QUOTE_THEN_PUNCTUATION = re.compile(r"(?<=['\"])[:;,.)]+$")
 _LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_WORD},}})'|\"([^\"\n]{{{LONG_WORD},}})\"")
 #: Characters a terminal acts on instead of showing (escape sequences, bell, backspace) and
 #: the bidirectional controls that reorder what follows; shown as escapes (``\x1b``) in a
@@ -99,7 +101,12 @@ def one_line(text: str) -> str:
 
     def word(match: re.Match[str]) -> str:
         run = match.group(0)
-        return f"{run[:44]}...{run[-4:]} ({len(run):,} characters)"
+        # a quoted path's punctuation stays after its length: "'a...md' (306 characters):",
+        # not "'a...md': (306 characters)", which no Chinese line read (loose57)
+        punctuation = _QUOTE_THEN_PUNCTUATION.search(run)
+        end = punctuation.start() if punctuation else len(run)
+        run, after = run[:end], run[end:]
+        return f"{run[:44]}...{run[-4:]} ({len(run):,} characters){after}"
 
     line = _LONG_WORD.sub(word, line)
     if len(line) <= LONG_MESSAGE:

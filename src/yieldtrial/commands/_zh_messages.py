@@ -528,6 +528,17 @@ TEMPLATES: tuple[Template, ...] = (
         "且表中没有可用于重新折算的原始数据列（鲜重、含水量、面积）；如需按表中方法报告，"
         "请把折算方法设为 {first}（--moisture-method {first}），或给出含原始数据列的表",
     ),
+    Template(  # a yields table naming two methods, streamed or not (loose57)
+        "yields-mixed-moisture-methods",
+        r"the table's yields were computed with different moisture methods \(its "
+        r"moisture_method column\): (?P<methods>.+); it has no harvest columns \(fresh mass, "
+        r"moisture, area\) to recompute them from, so its yields cannot be stated with one "
+        r"method: give the plots of each method as a table of their own, or give the table "
+        r"with its harvest columns",
+        "表中产量按不同的水分折算方法计算（moisture_method 列）：{methods}；表中没有可用于"
+        "重新折算的原始数据列（鲜重、含水量、面积），其产量无法按同一种方法说明：请把各方法的"
+        "小区分别列为各自的表，或给出含原始数据列的表",
+    ),
     Template(  # network on yields without a setting (tidy56b)
         "network-yields-other-standards",
         r"the tables' yields are at different standard moistures \(their standard_moisture_pct "
@@ -2334,6 +2345,7 @@ TEMPLATES: tuple[Template, ...] = (
         "os-error",
         r"cannot (?P<action>read or write|read|write|create the folder)(?: (?P<path>"
         + _R
+        + _SHORTENED
         + r"))?: "
         r"(?P<reason>[^();]+) \((?P<hint>.+)\)",
         "无法{action} {path}：{hint}",
@@ -3758,6 +3770,22 @@ def _crops_zh(text: str) -> str:
     return "；".join(crops)
 
 
+def _methods_listing_zh(text: str) -> str:
+    """Word ``dry_matter: plots '1', '2' and 3 more; ...`` in Chinese (quoted ids kept).
+
+    Examples
+    --------
+    >>> _methods_listing_zh("dry_matter: plots '1', '2' and 3 more; percentage_point: plot '9'")
+    "dry_matter：小区 '1'、'2' 等（另有 3 个）；percentage_point：小区 '9'"
+    """
+    parts = re.split(f"({_R})", text)
+    for index in range(0, len(parts), 2):
+        part = re.sub(r": plots? ", "：小区 ", parts[index])
+        part = re.sub(r" and ([\d,]+) more", r" 等（另有 \1 个）", part)
+        parts[index] = part.replace("; ", "；").replace(", ", "、")
+    return "".join(parts)
+
+
 def _standards_listing_zh(text: str) -> str:
     """Word ``site 'A', 'C' at 13 %; site 'B' at 14 %`` in Chinese (quoted names kept).
 
@@ -4238,9 +4266,14 @@ def translate(message: str) -> str | None:
             values["zero"] = "（未扣除则填 0）" if values["zero"] else ""
             if not values["items"].endswith("）"):  # "'302' 有鲜重", but "等（另有 4 个）有鲜重"
                 values["items"] += " "
-        if template.name == "figure-folder-name-too-long":  # 'a...md' (272 characters)
+        # a shortened path: 'a...md' (272 characters)
+        if template.name in ("figure-folder-name-too-long", "os-error"):
             for name in ("path", "folder"):
+                if values.get(name) is None:
+                    continue
                 values[name] = re.sub(r" \(([\d,]+) characters\)$", r"（\1 个字符）", values[name])
+        if template.name == "yields-mixed-moisture-methods":  # dry_matter: plots '1', '2'
+            values["methods"] = _methods_listing_zh(values["methods"])
         if template.name == "network-column-two-roles":  # response, treatment, block, by
             values["first"] = NETWORK_ROLES_ZH[values["first"]]
             values["second"] = NETWORK_ROLES_ZH[values["second"]]

@@ -195,6 +195,13 @@ def _report_options(result: Any, config: Any, args: argparse.Namespace) -> dict[
     return options
 
 
+def _header_of(plots: pd.DataFrame, column: str) -> str:
+    """Return the header the user wrote for ``column`` (``variety`` read as ``treatment``)."""
+    mapped = {str(k): str(v) for k, v in plots.attrs.get("column_map", {}).items()}
+    headers = [header for header, name in mapped.items() if name == column]
+    return headers[0] if len(headers) == 1 else column
+
+
 def _run(args: argparse.Namespace) -> int:
     from yieldtrial.commands._input import one_line, print_warning
     from yieldtrial.io.plots import declared_design_rename
@@ -279,6 +286,7 @@ def _run(args: argparse.Namespace) -> int:
         options["left_out"] = plots.attrs.get("left_out_sites", [])  # listed in the site strip
         options["standardized"] = plots.attrs.get("standardized")  # stated in the methods
         options["yields_moisture"] = plots.attrs.get("yields_moisture")
+        options["treatment_header"] = _header_of(plots, treatment)  # 品种 or 处理 in zh
         # the warnings printed on stderr are notes of the report too (as report's warnings)
         noted = [
             *(one_line(m) for m in read_warnings),
@@ -477,17 +485,14 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig, by: list[str]) ->
         if table is None
         else sorted({float(v) for v in pd.to_numeric(table, errors="coerce").dropna()})
     )
-    methods = kept.get("reported_moisture_method")
-    named: list[str] = (
-        [] if methods is None else list(dict.fromkeys(methods.dropna().astype(str).str.strip()))
-    )
     return {
         "table_pct": values,
         "standard_pct": standard,
         "standard_given": config.standard_moisture_pct is not None,
         "crop": crop_key or str(config.crop or ""),
         "protocol": str(config.protocol or "cn-yield-test"),
-        "method": str(named[0]) if len(named) == 1 else config.moisture_method,
+        # the table's method read as report reads it (one known method), else the setting's
+        "method": _yields.table_moisture_method(kept) or config.moisture_method,
     }
 
 

@@ -699,6 +699,7 @@ class _Totals:
     fractions: dict[str, tuple[bool, float]] = field(default_factory=dict)
     moisture: _Listing = field(default_factory=_Listing)
     high_yields: _Listing = field(default_factory=_Listing)
+    methods: dict[str, None] = field(default_factory=dict)  # a yields table's moisture_method
     result: StreamedTable = field(default_factory=StreamedTable)
 
     def add(
@@ -735,6 +736,17 @@ class _Totals:
             self.result.missing_ids += plots.loc[missing, "plot_id"].tolist()[:room]
             self.result.n_missing += int(missing.sum())
         self.result.n_plots += len(plots)
+
+    def add_methods(self, texts: list[str]) -> None:
+        """Fall back when a yields table's moisture_method column holds two texts.
+
+        Each block of a table naming two methods took its own (one block ``dry_matter``,
+        the next ``percentage_point``, a third ``given``) where the whole table read in
+        memory is refused: the in-memory path gives the table its one answer (loose57).
+        """
+        self.methods.update(dict.fromkeys(texts))
+        if len(self.methods) > 1:
+            raise StreamFallback("moisture methods differ")
 
     def check(self) -> None:
         """Fall back when the whole table has what no single block showed."""
@@ -973,6 +985,7 @@ def standardize_csv_stream(
             standardized_mass_kg=mass,
         )
         totals.add(plots, yield_kg_ha, settings, parsed_ids)
+        totals.add_methods(_yields.given_method_texts(plots))
         table = _yields.yields_table(
             plots,
             yield_kg_ha,

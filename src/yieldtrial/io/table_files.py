@@ -236,6 +236,18 @@ def refuse_gbk_read_as_utf8(frame: pd.DataFrame, name: str) -> None:
     text cell (header or one of the first rows) holding a character labels hardly hold
     (:data:`_RARE_TWO_BYTE`) and none from U+0800 up, whose bytes read as GBK hanzi, is
     an error naming both readings; ``--encoding`` decides.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read (headers and cells as text), before any column is renamed.
+    name : str
+        The file's name, to start the message with.
+
+    Raises
+    ------
+    DataValidationError
+        Naming a cell's text, its GBK reading and the ``--encoding`` that reads it.
     """
     cells: list[str] = [str(c) for c in frame.columns]
     for position in range(frame.shape[1]):  # by position: a header may be repeated

@@ -28,7 +28,9 @@ from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column
 __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
     "TINY_YIELD_KG_HA",
+    "given_method_texts",
     "plot_yield_kg_ha",
+    "refuse_mixed_moisture_methods",
     "refuse_yields_at_other_standard",
     "refuse_yields_of_other_method",
     "standardized_plot_mass_kg",
@@ -39,6 +41,7 @@ __all__ = [
     "warn_other_moisture_method",
     "warn_other_standard_moisture",
     "warn_tiny_yields",
+    "yields_moisture_method",
     "yields_table",
 ]
 
@@ -351,6 +354,82 @@ def refuse_yields_of_other_method(plots: pd.DataFrame, moisture_method: str) -> 
     )
 
 
+def given_method_texts(plots: pd.DataFrame) -> list[str]:
+    """Return the distinct texts of a yields table's ``moisture_method`` column.
+
+    Empty for a table with harvest columns (its yields are recomputed) or without the
+    column.  A table read in blocks (:mod:`yieldtrial.io.streaming`) compares them across
+    blocks, so that the whole table gets :func:`table_moisture_method`'s one answer.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_moisture_method`` when it had the column).
+
+    Returns
+    -------
+    list of str
+        Stripped, in order of appearance, missing cells left out.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"yield_kg_ha": [7000.0, 7100.0],
+    ...                       "reported_moisture_method": ["dry_matter", " dry_matter"]})
+    >>> given_method_texts(table)
+    ['dry_matter']
+    """
+    cells = _given_setting(plots, "moisture_method")
+    return [] if cells is None else _cell_texts(cells)
+
+
+def refuse_mixed_moisture_methods(plots: pd.DataFrame, *, limit: int = 3) -> None:
+    """Refuse a yields table whose ``moisture_method`` column names more than one method.
+
+    Its yields are read as given (no harvest columns to recompute them from), so they
+    cannot be stated with one method: in memory they were all ``"given"``, streamed in
+    blocks each block got its own method (loose57).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read (``reported_moisture_method`` when it had the column).
+    limit : int, default 3
+        Plots named per method.
+
+    Raises
+    ------
+    DataValidationError
+        Naming each method's plots and the two fixes.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"plot_id": ["1", "2"], "yield_kg_ha": [7000.0, 7100.0],
+    ...                       "reported_moisture_method": ["dry_matter", "dry_matter"]})
+    >>> refuse_mixed_moisture_methods(table)  # one method: read as given
+    """
+    cells = _given_setting(plots, "moisture_method")
+    if cells is None:
+        return
+    methods = _method_names(cells)
+    if len(methods) < 2:
+        return
+    texts = cells.astype("string").str.strip()
+    ids = plots["plot_id"].astype(str) if "plot_id" in plots.columns else plots.index.astype(str)
+    parts = []
+    for method in methods:
+        named = ids[(texts == method).fillna(False).to_numpy(dtype=bool)]
+        word = "plot" if len(named) == 1 else "plots"
+        listed = list_items((repr(str(p)) for p in named[:limit]), limit=limit, total=len(named))
+        parts.append(f"{method}: {word} {listed}")
+    raise DataValidationError(
+        "the table's yields were computed with different moisture methods (its "
+        f"moisture_method column): {'; '.join(parts)}; it has no harvest columns (fresh mass, "
+        "moisture, area) to recompute them from, so its yields cannot be stated with one "
+        "method: give the plots of each method as a table of their own, or give the table "
+        "with its harvest columns"
+    )
+
+
 def table_moisture_method(plots: pd.DataFrame) -> str | None:
     """Return the moisture method a yields table without harvest columns names for its yields.
 
@@ -383,6 +462,36 @@ def table_moisture_method(plots: pd.DataFrame) -> str | None:
         return None
     methods = _cell_texts(cells)
     return str(methods[0]) if len(methods) == 1 and methods[0] in METHODS else None
+
+
+def yields_moisture_method(plots: pd.DataFrame, moisture_method: str) -> str:
+    """Return the moisture method a plot table's yields carry: the one to state for them.
+
+    Recomputed from harvest columns: ``moisture_method``.  Read as given (a yields table):
+    the method the table names (:func:`table_moisture_method`), else ``"given"``, which
+    ``trial.yields()`` writes in its ``moisture_method`` column; the report's metadata and
+    the provenance said the analysis's default ``dry_matter`` for such yields (loose57).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        Plot table as read.
+    moisture_method : str
+        The analysis's moisture method.
+
+    Returns
+    -------
+    str
+        ``moisture_method``, the table's method, or ``"given"``.
+
+    Examples
+    --------
+    >>> yields_moisture_method(pd.DataFrame({"yield_kg_ha": [7000.0]}), "dry_matter")
+    'given'
+    """
+    if has_harvest_columns(plots):
+        return moisture_method
+    return table_moisture_method(plots) or "given"
 
 
 def _reported_setting(plots: pd.DataFrame, column: str) -> pd.Series | None:
@@ -812,7 +921,7 @@ def yields_table(
     table["standard_moisture_pct"] = constant_number(float(standard_moisture_pct), table.index)
     # yields read as given: the method the table names for them (its moisture_method
     # column, loose56), else "given"
-    method = moisture_method if harvest else table_moisture_method(plots) or "given"
+    method = yields_moisture_method(plots, moisture_method)
     table["moisture_method"] = constant_text(method, table.index)
     table["yield_kg_ha"] = yield_kg_ha
     column = yield_column(target)

@@ -289,6 +289,7 @@ def build_report(
         ``to_json()`` or ``to_docx()``.
     """
     from yieldtrial._version import __version__
+    from yieldtrial.io.yields import yields_moisture_method
     from yieldtrial.stats._common import private_rows
 
     config = _as_config(config)
@@ -327,7 +328,8 @@ def build_report(
             "crop": attr_or(trial, "crop", None),
             "protocol": attr_or(trial, "protocol", None),
             "standard_moisture_pct": s.standard_pct,
-            "moisture_method": s.method,
+            # a yields table's: its own method, or "given" when it names none (loose57)
+            "moisture_method": yields_moisture_method(trial.plots, s.method),
             "design": s.design,
             "factors": list(s.factors),
             "means_factor": s.kind,

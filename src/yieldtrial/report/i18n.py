@@ -132,6 +132,16 @@ _FACTOR_HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.
 def factor_headers(headers: Mapping[str, str]) -> Iterator[None]:
     """Within this block, :func:`factor_label` names a factor column by the header given.
 
+    Parameters
+    ----------
+    headers : mapping of str to str
+        Column name -> the header the user wrote for it (``{"treatment": "variety"}``).
+
+    Yields
+    ------
+    None
+        The block runs with these headers; the ones before are restored after it.
+
     Examples
     --------
     >>> with factor_headers({"treatment": "variety"}):
@@ -151,6 +161,25 @@ def factor_header(name: str) -> str | None:
     """Return the header the user wrote for the factor column ``name`` (None: as named).
 
     Set by :func:`factor_headers` while a report is built.
+
+    Parameters
+    ----------
+    name : str
+        A factor's column name (``"treatment"``).
+
+    Returns
+    -------
+    str or None
+        The header read as that column, or None outside :func:`factor_headers` or for a
+        column read under its own name.
+
+    Examples
+    --------
+    >>> with factor_headers({"treatment": "品种"}):
+    ...     factor_header("treatment")
+    '品种'
+    >>> factor_header("treatment") is None
+    True
     """
     return (_FACTOR_HEADERS.get() or {}).get(name)
 
@@ -207,6 +236,19 @@ def factor_words(text: str, factors: Sequence[str]) -> str:
     column (:func:`factor_headers`) and an ``n_rate`` column (N rate) read in the report as
     in its other tables (:func:`factor_label`).  Whole words only, longest name first; the
     generated field book's ``main`` and ``sub`` are left to the caller's own wording.
+
+    Parameters
+    ----------
+    text : str
+        An English text of the statistics (a comparison's description, a note).
+    factors : sequence of str
+        The model's factor column names (``["n_rate", "treatment"]``).
+
+    Returns
+    -------
+    str
+        ``text`` with each factor's whole-word name replaced by its display name
+        (:func:`factor_label`, English); unchanged when no factor is renamed.
 
     Examples
     --------

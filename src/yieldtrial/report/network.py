@@ -112,6 +112,7 @@ def network_report(
     left_out: Sequence[tuple[str, str]] = (),
     standardized: dict[str, Any] | None = None,
     yields_moisture: dict[str, Any] | None = None,
+    treatment_header: str | None = None,
 ) -> Report:
     """Build the network report as a report model (English multi-site or Chinese 区试 layout).
 
@@ -152,6 +153,12 @@ def network_report(
         ``table_pct``, the values of their ``standard_moisture_pct`` column;
         ``standard_pct``, ``standard_given``, ``crop`` of the settings; ``method``): the
         methods state it, as the single-trial report's do for a yields table.
+    treatment_header : str, optional
+        The header the user wrote for the treatment column (``yieldtrial network``: a
+        ``variety`` or 品种 header read as ``treatment``); default the column's name.  A
+        Chinese report heads the column 品种 for a variety header (variety, cultivar,
+        genotype, entry, hybrid, 品种, 品种名称, 参试品种), else 处理, as the single-trial
+        report says 处理 for its treatments.
 
     Returns
     -------
@@ -181,6 +188,7 @@ def network_report(
         counts["failed"] = counts.get("failed", 0) + len(left_out)
     if response is None:
         response = _default_response(result)
+    head = _treatment_column_head(treatment_header or str(opts.get("treatment") or ""), lang)
     facts = [
         (
             t("network.fact.trials", lang),
@@ -215,7 +223,7 @@ def network_report(
     if len(sites) <= WIDE_SITES:
         layout = [
             Paragraph(t(f"network.layout_g.note{suffix}", lang)),
-            _treatment_table(result, sites, style, lang),
+            _treatment_table(result, sites, style, lang, head),
         ]
     else:
         layout = [
@@ -234,11 +242,11 @@ def network_report(
             [anova if anova else Paragraph(t("network.not_fitted", lang))],
         )
     )
-    summary_table = _summary_table(result, lang)
+    summary_table = _summary_table(result, lang, head)
     u = _unit_suffix(result, lang)
     if summary_table is not None:
         sections.append(Section("summary", t("network.section.summary", lang), [summary_table]))
-    other_checks = _other_checks_table(result, lang)
+    other_checks = _other_checks_table(result, lang, head)
     if other_checks is not None:
         sections.append(
             Section("other_checks", t("network.section.other_checks", lang), [other_checks])
@@ -248,7 +256,7 @@ def network_report(
             Section(
                 "response",
                 t("network.section.response", lang),
-                [_response_table(response, lang, u)],
+                [_response_table(response, lang, u, head)],
             )
         )
     if stability is not None:
@@ -256,7 +264,7 @@ def network_report(
             Section(
                 "stability",
                 t("network.section.stability", lang),
-                [_stability_table(stability, lang, u)],
+                [_stability_table(stability, lang, u, head)],
             )
         )
     conclusions = _conclusions(result, response, lang)
@@ -498,7 +506,47 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     return blocks
 
 
-def _summary_table(result: NetworkResult, lang: str) -> Table | None:
+#: Headers of a treatment column that name varieties (:func:`yieldtrial.io.headers.
+#: recognised_headers` reads each as ``treatment``): the Chinese network report heads the
+#: column 品种, any other treatment column 处理 (loose57; it said 品种（处理） for every network,
+#: the farm network's fertilizer treatments too).
+_VARIETY_HEADERS = frozenset(
+    {"variety", "cultivar", "genotype", "entry", "hybrid", "品种", "品种名称", "参试品种"}
+)
+
+
+def _treatment_column_head(header: str, lang: str) -> str:
+    """Return the header of the network report's treatment column.
+
+    Parameters
+    ----------
+    header : str
+        The header the user wrote for the treatment column (or the column's name).
+    lang : {"en", "zh"}
+        Report language.
+
+    Returns
+    -------
+    str
+        English: "Treatment".  Chinese: 品种 for a variety header (``_VARIETY_HEADERS``,
+        matched as headers are read), else 处理.
+
+    Examples
+    --------
+    >>> _treatment_column_head("variety", "zh"), _treatment_column_head("treatment", "zh")
+    ('品种', '处理')
+    >>> _treatment_column_head("Variety", "en")
+    'Treatment'
+    """
+    from yieldtrial.io.headers import normalise_header
+    from yieldtrial.report.i18n import t
+
+    if lang == "zh" and normalise_header(header) in _VARIETY_HEADERS:
+        return t("network.col.variety", lang)
+    return t("network.col.treatment", lang)
+
+
+def _summary_table(result: NetworkResult, lang: str, head: str | None = None) -> Table | None:
     from yieldtrial.report.i18n import t
 
     s = result._summary()
@@ -511,7 +559,7 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
     ci = t("network.group.ci", lang, pct=pct) + u
     win_ci = t("network.group.win_ci", lang, pct=pct)
     columns = [
-        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("treatment", head or t("network.col.treatment", lang), "text"),
         Column("across_site_mean", t("network.col.across_site_mean", lang) + u, "number", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
         Column("rank", t("network.col.rank", lang), "int"),
@@ -563,7 +611,7 @@ def _summary_table(result: NetworkResult, lang: str) -> Table | None:
     return Table("across_sites", columns, rows, t("network.caption.summary", lang))
 
 
-def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
+def _other_checks_table(result: NetworkResult, lang: str, head: str | None = None) -> Table | None:
     """Each treatment against each check after the first (``summary.comparisons``).
 
     The first check's comparisons are the summary table's (its family holds every other
@@ -592,7 +640,7 @@ def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
     u = _unit_suffix(result, lang)
     ci = t("network.group.ci", lang, pct=pct) + u
     columns = [
-        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("treatment", head or t("network.col.treatment", lang), "text"),
         Column("control", t("network.fact.check", lang), "text"),
         Column("difference", t("network.col.difference", lang) + u, "signed", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
@@ -630,7 +678,7 @@ def _other_checks_table(result: NetworkResult, lang: str) -> Table | None:
     return Table("other_checks", columns, rows, caption)
 
 
-def _response_table(response: Any, lang: str, unit: str = "") -> Table:
+def _response_table(response: Any, lang: str, unit: str = "", head: str | None = None) -> Table:
     """Gain over the check against the site's yield level; ``unit`` is the header suffix."""
     from yieldtrial.report.i18n import t
 
@@ -639,7 +687,7 @@ def _response_table(response: Any, lang: str, unit: str = "") -> Table:
         "simultaneous " if lang == "en" else "联合", ""
     )
     columns = [
-        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("treatment", head or t("network.col.treatment", lang), "text"),
         Column("index", t("network.col.index", lang), "text"),
         Column("n_sites", t("network.col.sites_compared", lang), "int"),
         Column("slope", t("network.col.slope", lang), "number", 3),
@@ -668,7 +716,7 @@ def _response_table(response: Any, lang: str, unit: str = "") -> Table:
     )
 
 
-def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
+def _stability_table(stability: Any, lang: str, unit: str = "", head: str | None = None) -> Table:
     """Stability statistics per treatment; ``unit`` is the header suffix of a yield.
 
     The unit of the mean goes in a note, not in its header: the eleven columns of the zh
@@ -677,7 +725,7 @@ def _stability_table(stability: Any, lang: str, unit: str = "") -> Table:
     from yieldtrial.report.i18n import t
 
     columns = [
-        Column("treatment", t("network.col.treatment", lang), "text"),
+        Column("treatment", head or t("network.col.treatment", lang), "text"),
         Column("mean", t("network.col.mean", lang), "number", 1),
         Column("vs_check_pct", t("network.col.vs_check_pct", lang), "signed", 1),
         Column("rank", t("network.col.rank", lang), "int"),
@@ -847,7 +895,11 @@ def _conclusions(result: NetworkResult, response: Any, lang: str) -> list[str]:
 
 
 def _treatment_table(
-    result: NetworkResult, sites: list[str], style: NumberStyle, lang: str = "en"
+    result: NetworkResult,
+    sites: list[str],
+    style: NumberStyle,
+    lang: str = "en",
+    head: str | None = None,
 ) -> Table:
     from yieldtrial.report.i18n import t
 
@@ -855,7 +907,7 @@ def _treatment_table(
     control = s.control
     # sites without letters (unreplicated): the means are numbers, right-aligned
     kind: ColumnKind = "text" if _has_letters(s.letters) else "number"
-    columns = [Column("treatment", t("network.col.treatment", lang), "text")]
+    columns = [Column("treatment", head or t("network.col.treatment", lang), "text")]
     columns += [Column(f"site:{site}", site, kind, 1) for site in sites]
     columns += [
         Column(
@@ -1349,6 +1401,35 @@ def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
     ]
 
 
+def _protocol_standards(protocol: str, lang: str) -> str:
+    """List the crops a protocol has a standard moisture for, each with its standard.
+
+    ``network --crop rice`` on yields said cn-yield-test has no standard for rice, though
+    it has one for indica and one for japonica rice (loose57): the sentence lists what
+    the standards table offers, as ``report``'s error does.
+
+    Examples
+    --------
+    >>> _protocol_standards("cn-yield-test", "en")
+    'maize 14 %, rice_indica 13.5 %, rice_japonica 14.5 %, soybean 13 %, wheat 13 %'
+    >>> _protocol_standards("cn-yield-test", "zh").split("、")[1]
+    'rice_indica（籼稻）13.5%'
+    """
+    from yieldtrial.protocols import moisture_standards_table
+    from yieldtrial.report.i18n import CROPS_ZH
+
+    table = moisture_standards_table()
+    rows = table[table["protocol"] == protocol].sort_values("crop")
+    if lang == "zh":
+        return "、".join(
+            f"{crop}（{CROPS_ZH[crop]}）{pct:g}%" if crop in CROPS_ZH else f"{crop} {pct:g}%"
+            for crop, pct in zip(rows["crop"], rows["moisture_pct"], strict=True)
+        )
+    return ", ".join(
+        f"{crop} {pct:g} %" for crop, pct in zip(rows["crop"], rows["moisture_pct"], strict=True)
+    )
+
+
 def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
     """Return the methods' sentence on the moisture the yields read as given are at (tidy56).
 
@@ -1377,12 +1458,15 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
     elif info.get("crop"):  # a crop its protocol has no standard for (tidy56b)
         crop = str(info["crop"])
         protocol = str(info.get("protocol") or "cn-yield-test")
+        covers = _protocol_standards(protocol, lang)  # rice: rice_indica, rice_japonica
         if lang == "zh":
             crop = CROPS_ZH.get(crop.strip().lower(), crop)
             if protocol == "cn-yield-test":
                 protocol = t("methods.protocol_name_cn", lang)
         text = t("network.yields_moisture.unstated_crop", lang, crop=crop, protocol=protocol)
-        return [Paragraph(text)]
+        # what the protocol has (rice: rice_indica and rice_japonica), as report's error says
+        covered = t("network.yields_moisture.covers", lang, protocol=protocol, covers=covers)
+        return [Paragraph(text + ("" if lang == "zh" else " ") + covered)]
     else:
         return [Paragraph(t("network.yields_moisture.unstated", lang))]
     sentence = t("network.yields_moisture.at", lang, standard=shown, source=source)

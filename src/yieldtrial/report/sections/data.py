@@ -473,6 +473,18 @@ def _stratum_fit_text(ctx: ReportContext) -> str:
     )
 
 
+def _in_treatment_order(ctx: ReportContext, rows: pd.Series) -> list[str]:
+    """Return the treatments of the plots ``rows`` marks, in the report's treatment order.
+
+    The alpha-lattice example listed its published values in plot order (G11, G04, G05,
+    ...); the means table and the source list them G01-G24.  Labels outside the order
+    (none in a validated trial) follow in plot order.
+    """
+    present = dict.fromkeys(ctx.plots.loc[rows, "treatment"].astype(str))
+    ordered = [label for label in ctx.s.treatments if label in present]
+    return ordered + [label for label in present if label not in ordered]
+
+
 def _status_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     lang = ctx.s.lang
     if "data_status" not in ctx.plots.columns:
@@ -481,8 +493,9 @@ def _status_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     out: list[Paragraph] = []
     if (status == "synthetic").all():
         return [Paragraph(t("quality.synthetic", lang), "warning")]
-    published = ctx.plots.loc[status == "published", "treatment"].astype(str).unique()
-    illustrative = ctx.plots.loc[status == "illustrative", "treatment"].astype(str).unique()
+    # in the report's treatment order (a reader compares them there), not plot order (loose57)
+    published = _in_treatment_order(ctx, status == "published")
+    illustrative = _in_treatment_order(ctx, status == "illustrative")
     if len(published):
         labels = []
         for trt in published:
