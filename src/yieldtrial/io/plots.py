@@ -1131,26 +1131,18 @@ def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
         warnings.warn(warning, stacklevel=4)
 
 
-#: Optional columns whose absence changes the results without an error (an impurity
-#: deduction left out, an RCBD analysed as a CRD): a header one typo away from one of them
-#: is warned of (:func:`_warn_near_miss_headers`).
-_OPTIONAL_COLUMNS = (
-    "impurity_pct",
-    "empty_grain_pct",
-    "shelling_pct",
-    "block",
-    "site",
-    "row",
-    "column",
-)
+#: Optional percentage columns whose absence changes the yields without an error (the
+#: impurity deduction left out): a header one typo away from one of them is warned of
+#: (:func:`_warn_near_miss_headers`).
+_OPTIONAL_COLUMNS = ("impurity_pct", "empty_grain_pct", "shelling_pct")
 
 
 def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
     """Warn of a header kept as an extra column that is a near miss of an optional column.
 
-    ``impurities_pct`` (for ``impurity_pct``) or ``blok`` (for ``block``) is no name
-    yieldtrial knows, so it was kept as an extra column without a word: the yields were
-    computed without their impurity deduction, the blocks left out of the design.  Warned
+    ``impurty_pct`` (for ``impurity_pct``) is no name yieldtrial knows, so it was kept as
+    an extra column without a word: the yields were computed without their impurity
+    deduction.  Warned
     when the optional column is absent from the table and the header's normalised spelling
     is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8).
     """
