@@ -1142,9 +1142,8 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
 
     ``impurty_pct`` (for ``impurity_pct``) is no name yieldtrial knows, so it was kept as
     an extra column without a word: the yields were computed without their impurity
-    deduction.  Warned
-    when the optional column is absent from the table and the header's normalised spelling
-    is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8).
+    deduction.  Warned when the optional column is absent from the table and the header's
+    normalised spelling is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8).
     """
     import difflib
 
