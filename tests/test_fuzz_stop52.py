@@ -18,7 +18,7 @@ from yieldtrial.datasets import example_path
 
 @pytest.fixture(scope="module")
 def copied_row_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped site network with site C's first row (C, block 1, N1) pasted twice."""
+    """Return the shipped site network with site C's first row (C, block 1, N1) pasted twice."""
     lines = example_path("site-network").read_text(encoding="utf-8").splitlines()
     first_c = next(i for i, line in enumerate(lines) if line.startswith("C,1,"))
     lines.insert(first_c + 1, lines[first_c])
