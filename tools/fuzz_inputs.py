@@ -45,6 +45,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sys
@@ -809,7 +810,8 @@ def run_case(case: Case, folder: Path) -> dict[str, object]:
         stray += [f"TMPDIR/{p.name}" for p in tmp.iterdir()]
     if stray:
         kinds.append("tempfile")
-    silent = code == 0 and not lines and case.semantic
+    said = [line for line in lines if re.search(r"warning:|note:|警告|注意", line)]
+    silent = code == 0 and not said and case.semantic  # only "wrote ..." on standard error
     return {
         "code": code,
         "lines": lines[:4],
