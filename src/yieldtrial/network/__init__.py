@@ -820,10 +820,12 @@ def _warn_repeated_treatments(
     if repeated.empty:
         return
     key = "/".join(by)
-    trials = list(dict.fromkeys(tuple(index[: len(by)]) for index in repeated.index))
-    cells = [
-        f"{'/'.join(repr(str(v)) for v in index)} x{count}" for index, count in repeated.items()
+    entries = [
+        (tuple(index), int(count))
+        for index, count in zip(repeated.index.tolist(), repeated.to_numpy(), strict=True)
     ]
+    trials = list(dict.fromkeys(index[: len(by)] for index, _ in entries))
+    cells = [f"{'/'.join(repr(str(v)) for v in index)} x{count}" for index, count in entries]
     warn_at_caller(
         f"{key} {list_items(repr('/'.join(str(v) for v in t)) for t in trials)}: a treatment "
         f"recorded more than once in one block ({key}/{block}/{treatment}: "
