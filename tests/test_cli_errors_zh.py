@@ -504,6 +504,28 @@ def _case_copied_trials(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "-o", str(tmp / "n.md")], "'s3'"
 
 
+def _case_network_repeated_treatment(tmp: Path) -> tuple[list[str], str]:
+    """Two RCBD sites of yields, site B's first row pasted twice (stop 52's fuzzing)."""
+    lines = ["site,block,treatment,yield_kg_ha"]
+    for site, base in (("A", 6000), ("B", 5600)):
+        for block in (1, 2, 3):
+            for i, treatment in enumerate(("CK", "N1")):
+                noise = ((block * 7 + i * 3 + len(site)) % 5) * 25 + 11 * (site == "B") * block
+                lines.append(f"{site},{block},{treatment},{base + 250 * i + 37 * block + noise}")
+    lines.insert(8, lines[7])  # B,1,CK twice
+    table = tmp / "sites.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["network", str(table), "--control", "CK", "--no-stability"]
+    return [*argv, "-o", str(tmp / "n.md")], "'B'"
+
+
+def _case_near_miss_header(tmp: Path) -> tuple[list[str], str]:
+    """Head the impurity column 'impurty_pct' (a letter dropped; stop 52's fuzzing)."""
+    rows = [row.rstrip("\n") + ",1.5\n" for row in ROWS]
+    table = _table(tmp, rows, header=HEADER.rstrip("\n") + ",impurty_pct\n")
+    return ["standardize", str(table), "--crop", "wheat", "-o", str(tmp / "s.csv")], "'impurty_pct'"
+
+
 def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",T,", ",N\u041a,") for row in ROWS]  # N and a Cyrillic К
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
@@ -2524,6 +2546,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "warnings-not-shown": _case_warnings_not_shown,
     "lookalike-letters": _case_lookalike_letters,
     "copied-trials": _case_copied_trials,
+    "network-repeated-treatment": _case_network_repeated_treatment,
+    "near-miss-header": _case_near_miss_header,
     "no-observed-yield": _case_no_observed_yield,
     "whole-positions": _case_whole_positions,
     "setting-not-finite": _case_setting_not_finite,
@@ -2833,6 +2857,8 @@ LAST_LINE = ("warnings-not-shown", "augmented-few-df")  # after the design's sum
 LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 #: Parts of a Chinese line that list column names unquoted (left out of the English check).
 NAMES = {
+    "network-repeated-treatment": r"\bsite/block/treatment\b",  # the table's columns
+    "near-miss-header": r"\[columns\]",  # the trial.toml table
     "network-yields-other-standards": r"\bsite\b|yieldtrial standardize",  # as typed
     # the command to type, the model formula and the trial.toml key, as typed
     "network-ignores-incomplete-blocks": r"yieldtrial report|response ~ treatment \+ block",
@@ -3055,6 +3081,8 @@ WARNINGS = (
     "warnings-not-shown",
     "lookalike-letters",
     "copied-trials",
+    "network-repeated-treatment",
+    "near-miss-header",
     "implausible-standard",
     "percent-as-fraction",
     "standardize-moisture-range",

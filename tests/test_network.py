@@ -524,7 +524,9 @@ def test_disconnected_trial_fails_with_the_fit_message():
             "yield_kg_ha": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
         }
     )
-    res = _analyze(pd.concat([df, extra], ignore_index=True), dunnett_pvalues="none")
+    # CK twice in B1 and N2 twice in B2: warned as a treatment twice in a block (stop 52)
+    with pytest.warns(YieldTrialWarning, match="more than once in one block"):
+        res = _analyze(pd.concat([df, extra], ignore_index=True), dunnett_pvalues="none")
     row = res.per_trial.set_index("site").loc["site09"]
     assert row["status"] == "failed" and "disconnected" in row["reason"]
     assert "'N3'" in row["reason"]  # the message of yieldtrial.stats.model.fit names levels

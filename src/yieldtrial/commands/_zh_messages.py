@@ -597,6 +597,25 @@ TEMPLATES: tuple[Template, ...] = (
         lists=("copies",),
     ),
     Template(
+        "network-repeated-treatment",
+        r"(?P<by>[\w/]+) (?P<trials>" + _R + r"(?:, " + _R + r")*(?: and [\d,]+ more)?): a "
+        r"treatment recorded more than once in one block \((?P<columns>[^:]+): (?P<cells>.+)\); "
+        r"an RCBD has each treatment once per block, so this is most often a copied row; every "
+        r"record is analysed as a plot of its own: check the data of these trials",
+        "{by} {trials}：同一区组内同一处理有多条记录（{columns}：{cells}）；随机区组试验中每个处理"
+        "在每个区组只有一个小区，多为复制的行；每条记录均按一个小区分析：请检查这些试验的数据",
+        lists=("trials", "cells"),
+    ),
+    Template(
+        "near-miss-header",
+        r"(?P<name>.+?): column (?P<header>" + _R + r") is not one of yieldtrial's column names "
+        r"and is kept as an extra column, not read as (?P<column>'\w+'); if it holds \w+, "
+        r"rename the column, or map it with --column '(?P<mapping>[^']*)' \(\[columns\] of "
+        r"trial\.toml, columns= in Python\)",
+        "{name}：列 {header} 不是 yieldtrial 的列名，按附加列保留，未读作 {column}；若该列即为 "
+        "{column}，请重命名该列，或用 --column '{mapping}'（trial.toml 的 [columns]）映射",
+    ),
+    Template(
         "report-format",
         r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
         r"\((?P<suffixes>[.\w, ]+)\) or --format \(format= in Python\)\.",

@@ -1131,6 +1131,44 @@ def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
         warnings.warn(warning, stacklevel=4)
 
 
+#: Optional percentage columns whose absence changes the yields without an error (the
+#: impurity deduction left out): a header one typo away from one of them is warned of
+#: (:func:`_warn_near_miss_headers`).
+_OPTIONAL_COLUMNS = ("impurity_pct", "empty_grain_pct", "shelling_pct")
+
+
+def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
+    """Warn of a header kept as an extra column that is a near miss of an optional column.
+
+    ``impurty_pct`` (for ``impurity_pct``) is no name yieldtrial knows, so it was kept as
+    an extra column without a word: the yields were computed without their impurity
+    deduction.  Warned when the optional column is absent from the table and the header's
+    normalised spelling is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8).
+    """
+    import difflib
+
+    present = set(mapping.values())
+    absent = [c for c in _OPTIONAL_COLUMNS if c not in present]
+    if not absent:
+        return
+    for header, new in mapping.items():
+        if header != new or recognise_header(header)[0] is not None:
+            continue
+        close = difflib.get_close_matches(normalise_header(header), absent, n=1, cutoff=0.8)
+        if not close:
+            continue
+        warnings.warn(
+            YieldTrialWarning(
+                f"{name}: column {header!r} is not one of yieldtrial's column names and is "
+                f"kept as an extra column, not read as {close[0]!r}; if it holds "
+                f"{close[0]}, rename the column, or map it with --column '{header}="
+                f"{close[0]}' ([columns] of trial.toml, columns= in Python)"
+            ),
+            stacklevel=4,
+        )
+        absent.remove(close[0])
+
+
 def _lost_role_message(
     name: str, header: str, new: str, role: str, design: str | None = None
 ) -> str:
@@ -1649,6 +1687,7 @@ def build_plot_table(
     if file_rows:
         _refuse_unit_row(frame, raw, original, name, row_label)
     _warn_lost_design_roles(mapping, name)
+    _warn_near_miss_headers(mapping, name)
     repeated = repeated_header_rows(frame, headers)
     if repeated:
         rows = [row_label(label) for label in repeated]

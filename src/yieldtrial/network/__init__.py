@@ -476,6 +476,7 @@ def analyze_many(
         warn_half_precision(data, [response])  # read_plots' rule and message
         _warn_ignored_layout(data, by_list, block, design, {response, treatment})
         _warn_copied_trials(data, by_list, response, treatment)
+        _warn_repeated_treatments(data, by_list, block, treatment, response)
         per_trial, per_treatment, codes = _tables(data, options, progress)
         plots = data
     _warn_exact_fits(per_trial, by_list)
@@ -795,6 +796,43 @@ def _copied_by_signature(
 def _warn_copied_trials(data: pd.DataFrame, by: list[str], response: str, treatment: str) -> None:
     """Warn of trials whose plot data are a copy of another trial's (counted twice otherwise)."""
     _warn_copies(_copied_trials(data, by, response, treatment), by, response)
+
+
+def _warn_repeated_treatments(
+    data: pd.DataFrame, by: list[str], block: str | None, treatment: str, response: str
+) -> None:
+    """Warn of RCBD trials with a treatment recorded more than once in one block.
+
+    An RCBD has each treatment once per block; a second record of a treatment in a block
+    is most often a copied row (a site's table without plot ids, pasted twice), which the
+    network analysed without a word as one more plot.  Counted on the rows with a
+    response, vectorized over all trials (one ``groupby``).
+    """
+    if block is None:
+        return
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller
+
+    keys = [*by, block, treatment]
+    rows = data.loc[data[response].notna(), keys]
+    counts = rows.groupby(keys, observed=True, dropna=True, sort=False).size()
+    repeated = counts[counts.to_numpy() > 1]
+    if repeated.empty:
+        return
+    key = "/".join(by)
+    entries = [
+        (tuple(index), int(count))
+        for index, count in zip(repeated.index.tolist(), repeated.to_numpy(), strict=True)
+    ]
+    trials = list(dict.fromkeys(index[: len(by)] for index, _ in entries))
+    cells = [f"{'/'.join(repr(str(v)) for v in index)} x{count}" for index, count in entries]
+    warn_at_caller(
+        f"{key} {list_items(repr('/'.join(str(v) for v in t)) for t in trials)}: a treatment "
+        f"recorded more than once in one block ({key}/{block}/{treatment}: "
+        f"{list_items(cells)}); an RCBD has each treatment once per block, so this is most "
+        "often a copied row; every record is analysed as a plot of its own: check the data "
+        "of these trials"
+    )
 
 
 def _warn_copies(found: list[tuple[str, list[str], int]], by: list[str], response: str) -> None:
