@@ -24,7 +24,9 @@ Each case runs twice, each time in a fresh child process (one BLAS thread), whic
   ``trial.compare_to_control()`` on first call (imports inside, Sobol' points, curve) and of
   a second call on a new, equal trial object in the same process (caches warm), and of the
   Dunnett step alone inside them (``dunnett_pvalues`` + ``dunnett_critical_value`` as
-  called by ``stats.compare``: ``dun1`` / ``dun2``);
+  called by ``stats.compare``: ``dun1`` / ``dun2``); ``wall1`` and ``dwall1``: the wall
+  time of the first call and of its Dunnett step (what a user waits; on a shared machine
+  it moves with the load, printed in the first line);
 * the method of the Dunnett probabilities, the stated error
   (``attrs["accuracy_abs_error"]``) and the general-correlation curves built (``curves``:
   points per scramble / nodes and the df class they were built for).
@@ -41,8 +43,12 @@ their difference, the reference's own noise).  Exact-product-form families (no l
 CRD, Latin square) get the reference too: a check that they are product form.
 
 ``--before REV`` instead compares the first call's CPU time (whole call and Dunnett step)
-of revision ``REV`` (``git archive``) with this tree's, each in its own child process,
-alternated, best of ``--rounds``, with the largest difference of their p-values.
+and the Dunnett step's wall time of revision ``REV`` (``git archive``) with this tree's,
+each in its own child process, alternated, best of ``--rounds``, with the largest
+difference of their p-values and the load after each case.  ``--threads A,B`` sets
+yieldtrial's own worker threads (``YIELDTRIAL_THREADS``) of the two sides: alone, it
+compares this tree at ``A`` threads with this tree at ``B`` (``--threads 1,2``: the
+integrations' blocks on two threads against one; ``max|dp|`` 0 is the bit-for-bit check).
 """
 
 from __future__ import annotations
@@ -362,8 +368,10 @@ def _pycache_prefix() -> str:
     return os.path.join(tempfile.gettempdir(), "yt-bench-pyc")
 
 
-def _run_child(name: str, src: str | None = None) -> dict[str, Any]:
+def _run_child(name: str, src: str | None = None, threads: str | None = None) -> dict[str, Any]:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if threads is not None:  # yieldtrial's own worker threads (``--threads``)
+        env["YIELDTRIAL_THREADS"] = threads
     # an installed package imports from bytecode: write it (outside the tree) and use it
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("PYTHONPYCACHEPREFIX", _pycache_prefix())
@@ -425,35 +433,42 @@ def _export(rev: str) -> str:
     return os.path.join(target, "src")
 
 
-def _before_after(rev: str, names: list[str], rounds: int) -> None:
-    """First call's CPU (whole call and Dunnett step) of ``rev`` against this tree.
+def _before_after(
+    rev: str | None, names: list[str], rounds: int, threads: tuple[str | None, str | None]
+) -> None:
+    """First call's CPU and wall time (whole call and Dunnett step): ``rev`` against this tree.
 
-    Each side in its own child process, alternated, best of ``rounds``; ``max|dp|`` is the
-    largest difference of the adjusted p-values and critical values of the two sides.
+    Each side in its own child process, alternated, best of ``rounds`` (CPU and wall each
+    their own best); ``max|dp|`` is the largest difference of the adjusted p-values and
+    critical values of the two sides.  ``rev`` None: this tree on both sides, run with
+    ``YIELDTRIAL_THREADS`` ``threads[0]`` before and ``threads[1]`` after (``--threads``).
     """
     import compileall
 
-    before = _export(rev)
     here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    before = here if rev is None else _export(rev)
     sys.pycache_prefix = os.environ.setdefault("PYTHONPYCACHEPREFIX", _pycache_prefix())
-    for src in (before, here):
+    for src in {before, here}:
         compileall.compile_dir(os.path.join(src, "yieldtrial"), quiet=1)
-    print(f"before = {rev}, load {os.getloadavg()[0]:.1f}; CPU s, best of {rounds}")
-    print("case | call before | after | dunnett before | after | ratio | max|dp|")
+    label = f"before = {rev or 'this tree'}, YIELDTRIAL_THREADS {threads[0]} -> {threads[1]}"
+    now = time.strftime("%H:%M UTC", time.gmtime())
+    print(f"{label}, load {os.getloadavg()[0]:.1f}, {now}; s, best of {rounds}")
+    print("case | call CPU before | after | dunnett CPU before | after | dunnett wall before "
+          "| after | wall ratio | max|dp| | load")  # fmt: skip
     for name in names:
         sides: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
         for _ in range(rounds):
-            sides["before"].append(_run_child(name, before))
-            sides["after"].append(_run_child(name, here))
-        best = {k: (min(r["runs"][0]["cpu"] for r in v), min(r["runs"][0]["dun_cpu"] for r in v))
+            sides["before"].append(_run_child(name, before, threads[0]))
+            sides["after"].append(_run_child(name, here, threads[1]))
+        best = {k: [min(r["runs"][0][key] for r in v) for key in ("cpu", "dun_cpu", "dun_wall")]
                 for k, v in sides.items()}  # fmt: skip
         diff = 0.0
         for a, b in zip(sides["before"][0]["calls"], sides["after"][0]["calls"], strict=True):
             diff = max(diff, float(np.max(np.abs(np.subtract(a["p"], b["p"])))))
             diff = max(diff, abs(a.get("critical", 0.0) - b.get("critical", 0.0)))
-        (c0, d0), (c1, d1) = best["before"], best["after"]
-        print(f"{name} | {c0:.3f} | {c1:.3f} | {d0:.3f} | {d1:.3f} | {d0 / d1:.2f} | {diff:.1e}",
-              flush=True)  # fmt: skip
+        (c0, d0, w0), (c1, d1, w1) = best["before"], best["after"]
+        print(f"{name} | {c0:.3f} | {c1:.3f} | {d0:.3f} | {d1:.3f} | {w0:.3f} | {w1:.3f} | "
+              f"{w0 / w1:.2f} | {diff:.1e} | {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
 
 
 def main() -> None:
@@ -464,18 +479,21 @@ def main() -> None:
     parser.add_argument("--no-ref", action="store_true")
     parser.add_argument("--before", help="compare the first call's CPU with revision REV")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", help="A,B: this tree at YIELDTRIAL_THREADS=A against =B")
     args = parser.parse_args()
     if args.child:
         _child(args.child)
         return
-    if args.before:
-        _before_after(args.before, args.cases.split(","), args.rounds)
+    if args.before or args.threads:
+        pair = (args.threads or ",").split(",")
+        threads = (pair[0] or None, pair[1] or None)
+        _before_after(args.before, args.cases.split(","), args.rounds, threads)
         return
     now = time.strftime("%H:%M UTC", time.gmtime())
     print(f"python {sys.version.split()[0]}, OPENBLAS_NUM_THREADS=1 in the children, "
           f"load {os.getloadavg()[0]:.1f}, {now}")  # fmt: skip
     head = ("case", "design", "df", "method", "import", "first", "dun1", "again", "dun2",
-            "wall1", "stated", "real", "ref_sd", "ratio", "same", "curves")  # fmt: skip
+            "wall1", "dwall1", "stated", "real", "ref_sd", "ratio", "same", "curves")  # fmt: skip
     print(" | ".join(head))
     names = args.cases.split(",")
     import compileall
@@ -508,7 +526,8 @@ def main() -> None:
         dfs = "/".join(f"{c['df']:.1f}" for c in calls)
         print(f"{name} | {one['design']} | {dfs} | {methods} | {one['import']:.2f} | "
               f"{first['cpu']:.3f} | {first['dun_cpu']:.3f} | {again['cpu']:.3f} | "
-              f"{again['dun_cpu']:.3f} | {first['wall']:.3f} | {first['stated']:.1e} | "
+              f"{again['dun_cpu']:.3f} | {first['wall']:.3f} | {first['dun_wall']:.3f} | "
+              f"{first['stated']:.1e} | "
               f"{real:.1e} | {sd:.1e} | {ratio:.0f} | {'yes' if same else 'NO'} | "
               f"{', '.join(one['curves'])}", flush=True)  # fmt: skip
 
