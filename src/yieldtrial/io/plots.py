@@ -301,6 +301,10 @@ def shared_constant_columns(plots: pd.DataFrame) -> list[str]:
     return shared
 
 
+#: Plots from which :func:`coded_label_columns` holds the blocks and treatments as codes
+#: (the rule of :data:`CONSTANT_COLUMN_PLOTS`).
+CODED_LABEL_PLOTS = 1 << 20
+
 #: Label columns :func:`coded_label_columns` holds as codes (plot ids are all different:
 #: codes would add to their text, not replace it).
 CODED_LABEL_COLUMNS = ("block", "treatment")
@@ -309,8 +313,8 @@ CODED_LABEL_COLUMNS = ("block", "treatment")
 def coded_label_columns(plots: pd.DataFrame) -> list[str]:
     """Hold the block and treatment labels of a large table as codes with one copy of each label.
 
-    From :data:`CONSTANT_COLUMN_PLOTS` plots under pandas 3 (as
-    :func:`shared_constant_columns`), a text ``block`` or ``treatment`` column becomes a
+    From :data:`CODED_LABEL_PLOTS` plots under pandas 3 (as :func:`shared_constant_columns`),
+    a text ``block`` or ``treatment`` column becomes a
     pandas categorical: the same labels, with each label's text held once and a small
     integer code per plot (5.9 million plots: blocks 75 -> 23 MiB, treatments 61 -> 6 MiB;
     issue 13). The categories are the labels in their order of first appearance, the
@@ -329,7 +333,7 @@ def coded_label_columns(plots: pd.DataFrame) -> list[str]:
         The columns now held as categoricals.
     """
     coded: list[str] = []
-    if len(plots) < CONSTANT_COLUMN_PLOTS or not _COPY_ON_WRITE:
+    if len(plots) < CODED_LABEL_PLOTS or not _COPY_ON_WRITE:
         return coded
     for name in CODED_LABEL_COLUMNS:
         if name not in plots.columns:
