@@ -26,13 +26,13 @@ CODED = ["block", "treatment"]
 
 @pytest.fixture(scope="module")
 def as_text() -> pd.DataFrame:
-    """The shipped RCBD as read today (below 2^20 plots: text labels)."""
+    """Read the shipped RCBD as today (below 2^20 plots: text labels)."""
     return plots_module.read_plots(EXAMPLE / "plots.csv")
 
 
 @pytest.fixture()
 def coded(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
-    """The same table read with the threshold lowered to 1 plot."""
+    """Read the same table with the threshold lowered to 1 plot."""
     monkeypatch.setattr(plots_module, "CODED_LABEL_PLOTS", 1)
     return plots_module.read_plots(EXAMPLE / "plots.csv")
 

@@ -1491,7 +1491,7 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         kind = series.dtype
         if isinstance(kind, pd.CategoricalDtype):  # a large table's labels (stop 52): the
             kind = kind.categories.dtype  # quoted cells are no category: written as text
-        fixed = safe.astype(kind) if kind != object else safe
+        fixed = safe if pd.api.types.is_object_dtype(kind) else safe.astype(kind)
         out.isetitem(position, fixed.array)
     names = [csv_safe_text(c) if isinstance(c, str) else c for c in out.columns]
     if names != list(out.columns):
