@@ -104,3 +104,12 @@ def test_formula_labels_of_a_categorical_are_quoted_as_text() -> None:
     assert expected == ["'=cmd", "CK", "'=cmd"]  # OWASP: a leading quote (csv_safe_text)
     coded = pd.DataFrame({"treatment": pd.Categorical(text)})
     assert csv_safe_frame(coded)["treatment"].tolist() == expected
+
+
+def test_csv_rows_of_coded_labels_are_the_texts(as_text: pd.DataFrame) -> None:
+    """``standardize``'s CSV writer spells a coded column as its text column (both paths)."""
+    from yieldtrial.io.csv_out import csv_rows
+
+    coded = as_text.astype({name: "category" for name in CODED})
+    for fast in (True, False):
+        assert csv_rows(coded, fast=fast) == csv_rows(as_text, fast=fast)
