@@ -125,6 +125,8 @@ def test_report_with_both_constants_is_byte_identical(
     monkeypatch.setattr(yields, "CONSTANT_NUMBER_PLOTS", 1)
     # and the plot table's constant area held as one value (stop 51, io.plots)
     monkeypatch.setattr(plots_module, "CONSTANT_COLUMN_PLOTS", 1)
+    # and its blocks and treatments held as categoricals (stop 52, io.plots)
+    monkeypatch.setattr(plots_module, "CODED_LABEL_PLOTS", 1)
     got = report("constants")
     model_module._fit_cache.clear()
     if suffix == ".json":  # the same up to the output file's own name

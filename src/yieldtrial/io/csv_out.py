@@ -235,6 +235,7 @@ _PYTHON_ROWS = 16_384
 
 def _python_cells(series: pd.Series) -> list[str] | None:
     """Spell one column's cells as ``to_csv`` does (None for a type left to pandas)."""
+    series = _as_label_text(series)
     dtype = series.dtype
     if dtype == np.float64:
         return _python_floats(series.to_numpy())
@@ -281,6 +282,19 @@ def _python_floats(values: np.ndarray) -> list[str]:
             value = float(values[position])
             cells[position] = "" if value != value else ("inf" if value > 0 else "-inf")
     return cells
+
+
+def _as_label_text(series: pd.Series) -> pd.Series:
+    """Return a text categorical as its text (a part of a large table's coded labels, stop 52).
+
+    The CSV paths spell text columns from their text; a categorical of labels is written
+    as the text column it stands for, not through the slow path of other columns.
+    """
+    from yieldtrial.io._factorize import text_categories
+
+    if text_categories(series):
+        return series.astype(series.cat.categories.dtype)
+    return series
 
 
 def _csv_cell(cell: str) -> str:
@@ -419,6 +433,7 @@ def _buffer_bytes(array: pyarrow.Array, pa: Any) -> bytes | memoryview:
 
 def _arrow_text(series: pd.Series, pa: Any, pc: Any) -> Any:
     """Spell one column for CSV as a pyarrow string array (null = empty cell)."""
+    series = _as_label_text(series)
     dtype = series.dtype
     if dtype == np.float64:
         return _float_text(series.to_numpy(), pa, pc)
@@ -590,6 +605,7 @@ def _written_block(part: pd.DataFrame, arrow: Any) -> memoryview | None:
 
 def _writer_column(series: pd.Series, rows: int, pa: Any, pc: Any) -> Any:
     """One column as an array pyarrow's CSV writer spells as ``to_csv`` does, or None."""
+    series = _as_label_text(series)
     dtype = series.dtype
     if _constant(series):  # e.g. standard_moisture_pct: spelled once, the bytes repeated
         text = _arrow_text(series.iloc[:1], pa, pc)

@@ -46,15 +46,15 @@ def randomized(plots: pd.DataFrame) -> bool:
     """
     if "block" not in plots or "treatment" not in plots:
         return False
-    from yieldtrial.io._factorize import factorize_labels
+    from yieldtrial.io._factorize import as_text, factorize_labels
 
     # factorize_labels: pd.factorize, kept for an arrow text column (the design fit and the
     # screening factorize the same columns)
     # int32 codes when every code, row and dense-table cell fits (5.9 million plots: the
     # dense table's working arrays 118 MB instead of 236 MB, and the codes half as large)
     width = np.int32 if 4 * len(plots) + _DENSE_EXTRA < 2**31 else np.int64
-    blocks, _ = factorize_labels(plots["block"].astype(str), dtype=width)  # NaN: -1, left out
-    treatments, labels = factorize_labels(plots["treatment"].astype(str), dtype=width)
+    blocks, _ = factorize_labels(as_text(plots["block"]), dtype=width)  # NaN: -1, left out
+    treatments, labels = factorize_labels(as_text(plots["treatment"]), dtype=width)
     ntreat = len(labels)
     missing = treatments < 0
     if missing.any():  # a missing treatment is a treatment of its own here

@@ -1478,14 +1478,20 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
             starts = series.str.startswith(_FORMULA_START, na=False)  # vectorized (pyarrow)
         else:
-            starts = series.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            # (bool: a categorical maps its categories, and may give a categorical of them)
+            starts = series.map(
+                lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)
+            ).astype(bool)
         if not bool(starts.any()):
             continue
         text = series.astype(object)
         if out is frame:
             out = frame.copy(deep=False)
         safe = text.where(~starts, text[starts].map(csv_safe_text))
-        fixed = safe.astype(series.dtype) if series.dtype != object else safe
+        kind = series.dtype
+        if isinstance(kind, pd.CategoricalDtype):  # a large table's labels (stop 52): the
+            kind = kind.categories.dtype  # quoted cells are no category: written as text
+        fixed = safe if pd.api.types.is_object_dtype(kind) else safe.astype(kind)
         out.isetitem(position, fixed.array)
     names = [csv_safe_text(c) if isinstance(c, str) else c for c in out.columns]
     if names != list(out.columns):

@@ -27,6 +27,7 @@ import numpy as np
 
 from yieldtrial.config import TrialConfig
 from yieldtrial.errors import DataValidationError, WrongTypeError
+from yieldtrial.io._factorize import as_text
 from yieldtrial.report._format import attr_or, report_date_text
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.i18n import t
@@ -311,7 +312,7 @@ def build_report(
     # a 5.9-million-plot table is not duplicated; stop 38: 20 MB under pandas 2.0, -60 MiB)
     plots = trial.yields(s.unit)
     if "treatment" in plots.columns:
-        plots["treatment"] = plots["treatment"].astype(str)
+        plots["treatment"] = as_text(plots["treatment"])  # a large table's: codes (stop 52)
     observed = np.isfinite(plots[s.ycol].to_numpy(dtype=float))
     used = plots.copy(deep=False) if observed.all() else private_rows(plots, observed)
     source = input_path or attr_or(trial, "source", None)

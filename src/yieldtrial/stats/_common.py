@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
-from yieldtrial.io._factorize import factorize_labels, label_texts
+from yieldtrial.io._factorize import factorize_labels, label_texts, text_categories
 
 __all__: list[str] = []
 
@@ -256,6 +256,8 @@ def factorizes_like_text(series: pd.Series) -> bool:
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
         return not pd.api.types.is_bool_dtype(dtype)
+    if text_categories(series):  # a large table's blocks and treatments (stop 52)
+        return True
     if pd.api.types.is_object_dtype(dtype):
         return bool(pd.api.types.infer_dtype(series, skipna=False) == "string")
     return False

@@ -520,9 +520,14 @@ def levels_of(
         present_idx = np.flatnonzero(np.bincount(cat_codes, minlength=len(series.cat.categories)))
         categories = list(series.cat.categories)
         labels: list[Any] = [categories[int(i)] for i in present_idx]
-        remap = np.full(len(categories), -1, dtype=width)
-        remap[present_idx] = np.arange(len(present_idx))
-        codes = remap[cat_codes]
+        if len(present_idx) == len(categories):
+            # every category present: the codes as they are (a large table's coded blocks,
+            # stop 52: its int32 codes shared, not a 22 MiB copy held with the fit)
+            codes = cat_codes.astype(width, copy=False)
+        else:
+            remap = np.full(len(categories), -1, dtype=width)
+            remap[present_idx] = np.arange(len(present_idx))
+            codes = remap[cat_codes]
     elif _factorizes_like_text(series):
         # hash factorization, O(n): the same order of first appearance and the same
         # grouping as the text route below, because every value is its own text (str)

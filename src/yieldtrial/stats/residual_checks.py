@@ -815,6 +815,7 @@ def label_columns(
     values as the full columns taken at ``rows``, without turning every plot's labels
     into text (an outlier test of millions of plots needs the labels of a few).
     """
+    from yieldtrial.io._factorize import text_categories
     from yieldtrial.stats._common import text_objects
 
     used = model.data
@@ -833,6 +834,10 @@ def label_columns(
         # 3), without missing values: passed on as it is, the same column without a
         # Python string per plot and back (5.9 million plot ids: about 1 s and 300 MB)
         if isinstance(series.dtype, pd.StringDtype) and series.dtype == text and not series.hasnans:
+            return series.array
+        if text_categories(series) and not series.hasnans:
+            # a large table's blocks and treatments (stop 52): codes and one copy of each
+            # label, not a Python string per plot and text again (blocks: 47 + 75 MiB)
             return series.array
         return None
 

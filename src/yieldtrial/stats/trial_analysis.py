@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yieldtrial.errors import DataValidationError
+from yieldtrial.io._factorize import as_text
 from yieldtrial.io._guard import held_warnings
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.io.validation import MAX_LISTED, as_labels, check_augmented_control, list_items
@@ -142,7 +143,7 @@ def single_trial_data(
             "(see docs/networks.md)"
         )
     observed = yields[response].notna()
-    counts = observed.groupby(yields["treatment"].astype(str)).sum()
+    counts = observed.groupby(as_text(yields["treatment"]), observed=True).sum()
     empty = [t for t in treatment_order if counts.get(t, 0) == 0]
     if empty and not observed.any():
         raise DataValidationError(no_observed_yield_message(len(yields)))

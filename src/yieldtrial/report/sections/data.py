@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yieldtrial.io._factorize import as_text
 from yieldtrial.io._rounding import fixed
 from yieldtrial.io.entry_types import augmented_checks
 from yieldtrial.io.levels import natural_key
@@ -793,7 +794,9 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
     s, lang = ctx.s, ctx.s.lang
     p = ctx.plots
     values = pd.to_numeric(p[s.dcol], errors="coerce") if s.dcol in p.columns else None
-    groups = p["treatment"].astype(str) if "treatment" in p.columns else pd.Series("", p.index)
+    # a large table's treatments stay codes (stop 52): grouped by them, named as text
+    groups = as_text(p["treatment"]) if "treatment" in p.columns else pd.Series("", p.index)
+    text_dtype = getattr(groups.dtype, "categories", groups).dtype
     d = yield_digits(s.unit)
     cols = [
         Column("treatment", t("col.treatment", lang), "text"),
@@ -811,7 +814,7 @@ def _by_treatment_table(ctx: ReportContext) -> Table:
         sizes = groups.groupby(_kept_groups(groups), sort=False, observed=True).size()
         summary = sizes.to_frame("n_plots")
     if isinstance(summary.index, pd.CategoricalIndex):  # the labels as grouped by text
-        summary.index = pd.Index(summary.index.to_numpy(), dtype=groups.dtype)
+        summary.index = pd.Index(summary.index.to_numpy(), dtype=text_dtype)
     summary.index.name = "treatment"
     present = set(summary.index)
     order = [trt for trt in s.treatments if trt in present]
