@@ -106,7 +106,8 @@ def test_pd_na_in_an_object_column_is_an_empty_cell(plots: pd.DataFrame, column:
         pd.testing.assert_series_equal(got["yield_kg_ha"], want["yield_kg_ha"])
     else:  # a mass without its moisture: the error NaN gives
         with pytest.raises(
-            yt.DataValidationError, match=r"moisture_pct is empty for plot '202', which has"
+            yt.DataValidationError,
+            match=r"moisture_pct is empty for index 4 \(plot '202'\), which has",
         ):
             yt.FieldTrial.from_dataframe(spoiled, crop="wheat")
     assert _fingerprint(spoiled) == before

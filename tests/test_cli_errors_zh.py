@@ -951,6 +951,22 @@ def _case_network_yields_other_standards(tmp: Path) -> tuple[list[str], str]:
     return ["network", str(path), "--control", "CK", "-o", str(tmp / "n.md")], "'B'"
 
 
+def _case_network_yields_other_methods(tmp: Path) -> tuple[list[str], str]:
+    """Network: site A's yields by dry matter, site B's by percentage points (tidy57)."""
+    path = tmp / "产量.csv"
+    path.write_text(
+        "site,plot_id,block,treatment,yield_kg_ha,moisture_method\n"
+        + "".join(
+            f"{s},{s}{b}{k},{b},{t},{7000 + 100 * k + b},{method}\n"
+            for s, method in (("A", "dry_matter"), ("B", "percentage_point"))
+            for b in (1, 2)
+            for k, t in ((1, "CK"), (2, "T"))
+        ),
+        encoding="utf-8",
+    )
+    return ["network", str(path), "--control", "CK", "-o", str(tmp / "n.md")], "'B'"
+
+
 def _case_other_standard_moisture_yields_only(tmp: Path) -> tuple[list[str], str]:
     """Report at 13 % a yields table at 14 % without its harvest columns (stop 50)."""
     path = tmp / "产量.csv"
@@ -2737,6 +2753,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "other-standard-moisture-yields-only": _case_other_standard_moisture_yields_only,
     "other-moisture-method-yields-only": _case_other_moisture_method_yields_only,
     "network-yields-other-standards": _case_network_yields_other_standards,
+    "network-yields-other-methods": _case_network_yields_other_methods,
     "yields-mixed-moisture-methods": _case_yields_mixed_moisture_methods,
     "header-read-twice": _case_header_read_twice,
     "rep-and-block": _case_rep_and_block,
@@ -2860,6 +2877,8 @@ NAMES = {
     "network-repeated-treatment": r"\bsite/block/treatment\b",  # the table's columns
     "near-miss-header": r"\[columns\]",  # the trial.toml table
     "network-yields-other-standards": r"\bsite\b|yieldtrial standardize",  # as typed
+    # the column, the methods' and the command's names, as typed
+    "network-yields-other-methods": r"\bsite\b|yieldtrial standardize|\b[a-z]+_[a-z_]+\b",
     # the command to type, the model formula and the trial.toml key, as typed
     "network-ignores-incomplete-blocks": r"yieldtrial report|response ~ treatment \+ block",
     "network-ignores-rows-columns": (
@@ -3472,12 +3491,13 @@ def test_setting_given_on_the_command_line_is_chinese(tmp_path, capsys):
 
 
 def test_empty_impurity_column_line_is_chinese(tmp_path, capsys):
-    """The whole line, the (enter 0 ...) hint included; the plot ids verbatim."""
+    """The whole line, the (enter 0 ...) hint included; the rows and plot ids verbatim."""
     argv, _ = _case_harvest_cell_empty(tmp_path)
     code, lines = _message_lines([*argv, "--lang", "zh"], capsys)
     assert code == 1
     assert lines == [
-        "yieldtrial: 错误：plots.csv：小区 '101'、小区 '102'、小区 '201'、小区 '202' 有鲜重，"
+        "yieldtrial: 错误：plots.csv：第 2 行（小区 '101'）、第 3 行（小区 '102'）、"
+        "第 4 行（小区 '201'）、第 5 行（小区 '202'）有鲜重，"
         "但 impurity_pct（表头 '杂质%'）为空；请填写（未扣除则填 0），若小区缺失，请把鲜重也留空"
     ]
 

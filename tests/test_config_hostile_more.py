@@ -475,7 +475,7 @@ def test_very_long_value_is_shortened_in_the_message(tmp_path, capsys):
     line = assert_one_line_error(
         argv,
         capsys,
-        match=r"letters = 'x{43}\.\.\.xx'; \(200,003 characters\) expected one of tukey",
+        match=r"letters = 'x{43}\.\.\. xxx' \(200,002 characters\); expected one of tukey",
         untouched=inputs,
     )
     assert len(line) < 400

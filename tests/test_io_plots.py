@@ -513,10 +513,12 @@ def test_read_plots_no_decimal_comma_hint_for_text():
 def test_read_plots_incomplete_plot_message_grammar():
     """One weighed plot without moisture: 'which has a fresh mass'; two: 'which have'."""
     one = ENGLISH.assign(moisture_pct=[np.nan, 15.2, 14.8, 15.0])
-    with pytest.raises(DataValidationError, match=r"plot '1', which has a fresh mass"):
+    with pytest.raises(DataValidationError, match=r"index 0 \(plot '1'\), which has a fresh mass"):
         read_plots(one)
     two = ENGLISH.assign(moisture_pct=[np.nan, np.nan, 14.8, 15.0])
-    with pytest.raises(DataValidationError, match=r"plot '1', plot '2', which have a fresh mass"):
+    with pytest.raises(
+        DataValidationError, match=r"index 0 \(plot '1'\), index 1 \(plot '2'\), which have a fresh"
+    ):
         read_plots(two)
 
 

@@ -192,7 +192,7 @@ def test_mass_without_moisture():
     """A weighed plot without moisture is an error; an empty mass marks a missing plot."""
     with pytest.raises(
         DataValidationError,
-        match=r"moisture_pct is empty for plot '2'.*"
+        match=r"moisture_pct is empty for index 1 \(plot '2'\).*"
         r"leave the mass empty too",
     ):
         read_plots(plots(moisture_pct=[15.0, np.nan, 14.8, 15.0]))
@@ -200,7 +200,9 @@ def test_mass_without_moisture():
 
 def test_impurity_blank_for_weighed_plot():
     """A blank impurity cell next to a mass asks for 0 when nothing was deducted."""
-    with pytest.raises(DataValidationError, match=r"impurity_pct is empty for plot '4'.*enter 0"):
+    with pytest.raises(
+        DataValidationError, match=r"impurity_pct is empty for index 3 \(plot '4'\).*enter 0"
+    ):
         read_plots(plots(impurity_pct=[1.0, 1.0, 1.0, np.nan]))
 
 

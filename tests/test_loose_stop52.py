@@ -42,8 +42,8 @@ def _yields_only(methods: list[str] | None) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "...csv' (306 characters): File name too long (the file name is too long;"),
-        ("zh", "...csv'（306 个字符）：文件名太长；请换一个短一些的名字"),
+        ("en", "... .csv' (306 characters): File name too long (the file name is too long;"),
+        ("zh", "... .csv'（306 个字符）：文件名太长；请换一个短一些的名字"),
     ],
     ids=["en", "zh"],
 )

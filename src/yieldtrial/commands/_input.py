@@ -63,6 +63,8 @@ LONG_MESSAGE = 4000
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
 #: The punctuation after a long word's closing quote (``'...md':``), kept after its length.
 _QUOTE_THEN_PUNCTUATION = re.compile(r"(?<=['\"])[:;,.)]+$")
+#: A file extension (and its closing quote) ending a long word: the tail it is shown with.
+_EXTENSION_AT_END = re.compile(r"\.[^\W_]{1,5}['\"]?$")
 _LONG_QUOTED = re.compile(rf"'([^'\n]{{{LONG_WORD},}})'|\"([^\"\n]{{{LONG_WORD},}})\"")
 #: Characters a terminal acts on instead of showing (escape sequences, bell, backspace) and
 #: the bidirectional controls that reorder what follows; shown as escapes (``\x1b``) in a
@@ -93,7 +95,7 @@ def one_line(text: str) -> str:
     >>> one_line("bad  unit 'x'")
     "bad unit 'x'"
     >>> one_line("unit '" + "x" * 300 + "' is unknown")
-    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx' (302 characters) is unknown"
+    "unit 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... xxx' (302 characters) is unknown"
     """
     line = _TERMINAL_CONTROLS.sub(_visible, " ".join(str(text).split()))
     if len(line) <= LONG_WORD:
@@ -106,7 +108,11 @@ def one_line(text: str) -> str:
         punctuation = _QUOTE_THEN_PUNCTUATION.search(run)
         end = punctuation.start() if punctuation else len(run)
         run, after = run[:end], run[end:]
-        return f"{run[:44]}...{run[-4:]} ({len(run):,} characters){after}"
+        # the tail stands apart from the ellipsis, a file's extension whole: "'yyy... .md'",
+        # not "'yyy....md'" (tidy57)
+        extension = _EXTENSION_AT_END.search(run[44:])
+        tail = extension.group(0) if extension else run[-4:]
+        return f"{run[:44]}... {tail} ({len(run):,} characters){after}"
 
     line = _LONG_WORD.sub(word, line)
     if len(line) <= LONG_MESSAGE:

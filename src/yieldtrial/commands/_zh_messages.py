@@ -166,6 +166,7 @@ LIST_WORDS: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     # a listing cut inside brackets: "'T1' (plots '102', '110' and 44 more) and 't1' (...)"
     (r"^ and ([\d,]+) more\)(?P<next> and |; |)$", _more_in_brackets),
     (r"^\) (?=row \d)", "）"),
+    (r"^\)(?:、|, )(?=row \d)", "）、"),  # between rows: "row 2 (plot '1'), row 5 (...)"
     (r"^\): ", "）："),
     (r"^\) and $", "）和 "),  # after a listing of plot ids in brackets
     (r"^\); $", "）；"),
@@ -549,6 +550,17 @@ TEMPLATES: tuple[Template, ...] = (
         "各表产量所按的标准含水量不同（standard_moisture_pct 列）：{listing}；不同标准含水量的"
         "产量不能合并分析：请把各试验的原始数据按同一标准含水量折算（yieldtrial standardize "
         "--standard-moisture-pct {first}），或按标准含水量分开分析各试验",
+    ),
+    Template(  # network on yields of different methods (tidy57)
+        "network-yields-other-methods",
+        r"the tables' yields were computed with different moisture methods \(their "
+        r"moisture_method column\): (?P<listing>.+); yields of different methods cannot be "
+        r"pooled: standardize the harvest records of every trial with one method \(yieldtrial "
+        r"standardize --moisture-method (?P<first>[a-z_]+)\), or analyse the trials of each "
+        r"method apart",
+        "各表产量所按的水分折算方法不同（moisture_method 列）：{listing}；不同折算方法的产量"
+        "不能合并分析：请把各试验的原始数据按同一种方法折算（yieldtrial standardize "
+        "--moisture-method {first}），或按折算方法分开分析各试验",
     ),
     Template(
         "other-moisture-method",
@@ -3812,10 +3824,13 @@ def _standards_listing_zh(text: str) -> str:
     --------
     >>> _standards_listing_zh("site 'A', 'C' at 13 %; site 'B' and 2 more at 14.5 %")
     "site 'A'、'C' 为 13%；site 'B' 等（另有 2 个）为 14.5%"
+    >>> _standards_listing_zh("site 'A' with dry_matter; site 'B' with percentage_point")
+    "site 'A' 为 dry_matter；site 'B' 为 percentage_point"
     """
     parts = re.split(f"({_R})", text)
     for index in range(0, len(parts), 2):
         part = re.sub(r" at ([\d.]+) %", r" 为 \1%", parts[index])
+        part = re.sub(r" with ([a-z_]+)", r" 为 \1", part)  # a method (tidy57)
         part = re.sub(r" and ([\d,]+) more ", r" 等（另有 \1 个）", part)
         parts[index] = part.replace("; ", "；").replace(", ", "、")
     return "".join(parts)
@@ -4006,7 +4021,8 @@ def translate(message: str) -> str | None:
                 if "finite" in values["why"]
                 else "；应为数值"
             )
-        if template.name == "network-yields-other-standards":  # site 'A'、'C' 为 13%；...
+        # site 'A'、'C' 为 13%；... (and 为 dry_matter；...)
+        if template.name in ("network-yields-other-standards", "network-yields-other-methods"):
             values["listing"] = _standards_listing_zh(values["listing"])
         if template.name == "network-contrast-unknown-label":  # CK, N1 -> CK、N1
             values["present"] = values["present"].replace(", ", "、")

@@ -811,7 +811,13 @@ def _parse_numbers(
     problems: _validation.Problems,
     file_rows: bool,
     separator: str | None = None,
+    missing_texts: dict[tuple[str, Any], str] | None = None,
 ) -> pd.DataFrame:
+    """Parse the numeric columns; ``missing_texts`` gets each missing-value text ('n/a', '-').
+
+    Keyed by (column, row label): :func:`_check_complete` shows what was typed (tidy57).
+    Only a DataFrame's cells get there: a file's reader already read them as empty cells.
+    """
     bad_cells: list[str] = []
     decimal_comma = False
     grouped = False  # '3,392' in a semicolon-separated file: 3.392 or 3392?
@@ -857,6 +863,14 @@ def _parse_numbers(
                     values[slot] = np.nan
                 else:
                     values[slot] = cell
+                    typed = raw[slot]
+                    if (
+                        missing_texts is not None
+                        and np.isnan(cell)
+                        and isinstance(typed, str)
+                        and typed.strip()
+                    ):
+                        missing_texts[(column, frame.index[int(slot)])] = typed.strip()
         for position in (int(p) for p in np.flatnonzero(bad)):
             label = frame.index[position]
             plot = ""
@@ -1773,7 +1787,10 @@ def build_plot_table(
     if separator == ";":
         frame = _decimal_commas(frame, numeric, name=name, display=display, row_label=row_label)
     _validation.warn_half_precision(frame, numeric, display, stacklevel=4)
-    frame = _parse_numbers(frame, numeric, display, row_label, problems, file_rows, separator)
+    missing_texts: dict[tuple[str, Any], str] = {}  # 'n/a' typed in a cell (tidy57)
+    frame = _parse_numbers(
+        frame, numeric, display, row_label, problems, file_rows, separator, missing_texts
+    )
     for column in LABEL_COLUMNS:
         if column in frame:
             missing = frame[column].isna()
@@ -1790,7 +1807,7 @@ def build_plot_table(
     )
     problems.raise_if_any()
     frame = _convert_units(frame)
-    _check_complete(frame, display, row_label, problems)
+    _check_complete(frame, display, row_label, problems, missing_texts)
     problems.raise_if_any()
     warn_fractions(frame)
     _validation.warn_merged_labels(merges, stacklevel=4)
@@ -1928,9 +1945,16 @@ def _check_complete(
     display: Callable[[str], str],
     row_label: Callable[[Any], str],
     problems: _validation.Problems,
+    missing_texts: Mapping[tuple[str, Any], str] | None = None,
 ) -> None:
+    """Refuse a weighed plot whose area, moisture or deduction cell is empty.
+
+    Each plot is named by its row, and a text read as missing ('n/a', '-') is shown as
+    typed (tidy57: "moisture_pct is empty for plot '101'" named neither).
+    """
     if not has_harvest_columns(frame):
         return
+    typed = missing_texts or {}
     weighed = frame["fresh_mass_kg"].notna()
     needed = ["harvested_area_m2", "moisture_pct"] + [
         c for c in ("impurity_pct", "empty_grain_pct", "shelling_pct") if c in frame
@@ -1938,7 +1962,11 @@ def _check_complete(
     for column in needed:
         gap = weighed & frame[column].isna()
         if gap.any():
-            items = [f"plot {pid!r}" for pid in frame.loc[gap, "plot_id"].tolist()]
+            items = []
+            for label, pid in zip(frame.index[gap], frame.loc[gap, "plot_id"], strict=True):
+                text = typed.get((column, label))
+                shown = "" if text is None else f": {text!r}"
+                items.append(f"{row_label(label)} (plot {pid!r}){shown}")
             zero = (
                 " (enter 0 if nothing was deducted)"
                 if column in ("impurity_pct", "empty_grain_pct")

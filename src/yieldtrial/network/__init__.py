@@ -810,15 +810,31 @@ def _warn_repeated_treatments(
     """
     if block is None:
         return
-    from yieldtrial.io.validation import list_items
-    from yieldtrial.stats._common import warn_at_caller
+    _warn_repeated_counts(_repeated_treatments(data, by, block, treatment, response), by,
+                          block, treatment)  # fmt: skip
 
+
+def _repeated_treatments(
+    data: pd.DataFrame, by: list[str], block: str, treatment: str, response: str
+) -> pd.Series:
+    """Count the records of each treatment in a block seen more than once (with a response).
+
+    One ``groupby`` over all trials of ``data`` (a pandas frame, or one partition of whole
+    trials: the dask path sums nothing across partitions, each trial being in one).
+    """
     keys = [*by, block, treatment]
     rows = data.loc[data[response].notna(), keys]
     counts = rows.groupby(keys, observed=True, dropna=True, sort=False).size()
-    repeated = counts[counts.to_numpy() > 1]
+    return counts[counts.to_numpy() > 1]
+
+
+def _warn_repeated_counts(repeated: pd.Series, by: list[str], block: str, treatment: str) -> None:
+    """Warn of :func:`_repeated_treatments`' counts (fuzz57's message, pandas and dask)."""
     if repeated.empty:
         return
+    from yieldtrial.io.validation import list_items
+    from yieldtrial.stats._common import warn_at_caller
+
     key = "/".join(by)
     entries = [
         (tuple(index), int(count))
@@ -1163,12 +1179,23 @@ def _dask_tables(
 
     response = options["response"]
 
-    def one(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    def one(
+        part: pd.DataFrame,
+    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series | None] | None:
         if len(part) == 0:
             return None
         per_trial, per_treatment, _ = _tables(part, sub_options, None)
         # the copy check's signatures, from the partition already in memory (whole trials)
-        return per_trial, per_treatment, _partition_signatures(part, by, response, treatment)
+        signatures = _partition_signatures(part, by, response, treatment)
+        if block is None:
+            return per_trial, per_treatment, signatures, None
+        # a treatment twice in a block, as the pandas path warns of it (tidy57)
+        return (
+            per_trial,
+            per_treatment,
+            signatures,
+            _repeated_treatments(part, by, block, treatment, response),
+        )
 
     parts = shuffled.to_delayed()
     jobs = [dask.delayed(one)(p) for p in parts]
@@ -1187,9 +1214,18 @@ def _dask_tables(
     )
     if progress is not None:
         progress(len(per_trial), len(per_trial))
+    first = trial_positions.sort_values(kind="stable").reset_index()
+    repeated = [r[3] for r in done if r[3] is not None and not r[3].empty]
+    if repeated and block is not None:  # in the order of the data's trials, as pandas's
+        counts = pd.concat(repeated)
+        keys = first[by].itertuples(index=False)
+        trial_order = {tuple(key): i for i, key in enumerate(keys)}
+        last = len(trial_order)
+        trial_rank = [trial_order.get(tuple(key[: len(by)]), last) for key in counts.index]
+        counts = counts.iloc[np.argsort(trial_rank, kind="stable")]
+        _warn_repeated_counts(counts, by, block, treatment)
     signatures = [r[2] for r in done if not r[2].empty]
     if signatures:  # the trials in the order of the data, as the pandas path names them
-        first = trial_positions.sort_values(kind="stable").reset_index()
         order = [" / ".join(str(v) for v in key) for key in first[by].itertuples(index=False)]
         found = _copied_by_signature(pd.concat(signatures, ignore_index=True), order)
         _warn_copies(found, by, response)

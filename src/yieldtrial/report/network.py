@@ -1357,7 +1357,8 @@ def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
         return []
     from yieldtrial.moisture import describe_method
     from yieldtrial.report._format import string_keys
-    from yieldtrial.report.i18n import CROPS_ZH, t
+    from yieldtrial.report.i18n import t
+    from yieldtrial.report.sections.header import protocol_standard_source
 
     method = str(info.get("method") or "dry_matter")
     standard = float(info["standard_pct"])
@@ -1365,11 +1366,9 @@ def _standardized_methods(info: dict[str, Any] | None, lang: str) -> list[Any]:
     protocol = str(info.get("protocol") or "")
     if info.get("standard_given"):
         source = t("network.standard_given", lang)
-    elif protocol == "cn-yield-test":
-        name = crop if lang == "en" else CROPS_ZH.get(crop.strip().lower(), crop)
-        source = t("methods.source_cn", lang, crop=name, standard=f"{standard:g}")
-    else:
-        source = protocol
+    else:  # the protocol's own source, as the single-trial report cites it (tidy57)
+        cited = protocol_standard_source(crop, protocol, standard, lang)
+        source = protocol if cited is None else cited
     formula = describe_method(
         method,
         standard_moisture_pct=standard,
@@ -1441,6 +1440,7 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
         return []
     from yieldtrial.report._format import string_keys
     from yieldtrial.report.i18n import CROPS_ZH, t
+    from yieldtrial.report.sections.header import protocol_standard_source
 
     table = [float(v) for v in info.get("table_pct") or []]
     standard = info.get("standard_pct")
@@ -1451,10 +1451,11 @@ def _yields_moisture_methods(info: dict[str, Any] | None, lang: str) -> list[Any
         shown = f"{float(standard):g}"
         if info.get("standard_given"):
             source = t("network.standard_given", lang)
-        else:
+        else:  # the protocol's own source, whatever the protocol (tidy57)
             crop = str(info.get("crop") or "")
-            name = crop if lang == "en" else CROPS_ZH.get(crop.strip().lower(), crop)
-            source = t("methods.source_cn", lang, crop=name, standard=shown)
+            protocol = str(info.get("protocol") or "cn-yield-test")
+            cited = protocol_standard_source(crop, protocol, float(standard), lang)
+            source = protocol if cited is None else cited
     elif info.get("crop"):  # a crop its protocol has no standard for (tidy56b)
         crop = str(info["crop"])
         protocol = str(info.get("protocol") or "cn-yield-test")

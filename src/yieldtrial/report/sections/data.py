@@ -720,6 +720,11 @@ def plots_section(ctx: ReportContext) -> Section:
         cols.append(Column("data_status", t("col.status", lang), "text"))
         for row, status in zip(rows, listed["data_status"], strict=True):
             row["data_status"] = status_label(status, lang)
+    note_column = _plot_note_column(listed)  # the plots shown
+    if note_column is not None:  # "bird damage at the edge" beside its plot (tidy57)
+        cols.append(Column(note_column, t("col.notes", lang), "text"))
+        for row, note in zip(rows, listed[note_column], strict=True):
+            row[note_column] = note.strip() if isinstance(note, str) else ""
     caption = t("plots.caption", lang, standard=f"{s.standard_pct:g}")
     if summarised:
         # a huge table: the first rows, the count and a per-treatment summary keep the
@@ -747,6 +752,22 @@ def plots_section(ctx: ReportContext) -> Section:
     ):
         blocks.append(_by_block_table(ctx))
     return Section("plots", t("section.plots", lang), blocks)
+
+
+def _plot_note_column(plots: pd.DataFrame) -> str | None:
+    """Return the plot table's notes column when a plot has a note, else None.
+
+    The first of ``notes``, ``note``, ``remark``, ``comment`` (the texts the quality
+    section gives as a missing plot's reason) holding a text: a harvested plot's note
+    ("bird damage at the edge") was in no table of the report (tidy57).
+    """
+    for column in _REASON_COLUMNS[2:]:
+        if column in plots.columns:
+            cells = plots[column]
+            texts = cells[cells.map(lambda v: isinstance(v, str) and bool(v.strip()))]
+            if len(texts):
+                return column
+    return None
 
 
 def _plots_of_many_entries(ctx: ReportContext, table: Table, shown: int) -> Section:

@@ -623,36 +623,68 @@ def _standard_differs(ctx: ReportContext) -> str:
     )
 
 
+def protocol_standard_source(
+    crop: str | None, protocol: str | None, standard_pct: float, lang: str
+) -> str | None:
+    """Return the source of a protocol's standard moisture as a report cites it.
+
+    Shared by the single-trial report's methods and the network report's (tidy57: a
+    network on yields cited the Chinese method for ``--protocol usda``).
+
+    Parameters
+    ----------
+    crop : str or None
+        The crop (``rice_indica``, ``maize``, ...).
+    protocol : str or None
+        The protocol whose table holds the crop's standard (``cn-yield-test``, ``usda``).
+    standard_pct : float
+        The standard moisture the yields are at [%].
+    lang : str
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str or None
+        The protocol's own source (cn-yield-test by the method's name, the others by their
+        table's source without its URL), or None when the protocol has no standard for the
+        crop or its standard is not ``standard_pct`` as shown.
+    """
+    if not crop or not protocol:
+        return None
+    from yieldtrial.protocols import moisture_standard
+
+    try:
+        std = moisture_standard(crop, protocol=protocol)
+    except (DataValidationError, KeyError):
+        return None
+    if not _same_as_shown(std.moisture_pct, standard_pct):
+        return None
+    if protocol == "cn-yield-test":
+        # a report cites the method by its name; web sources belong in docs/
+        standard = f"{std.moisture_pct:g}"
+        return t("methods.source_cn", lang, crop=crop_name(crop, lang), standard=standard)
+    # the source in the report's language, without its URL
+    text = std.source_zh if lang == "zh" and std.source_zh else std.source
+    text = re.sub(r"[,，]?\s*[;；]?\s*https?://\S+", "", text).strip(" ,;，；")
+    if lang == "en":
+        return f"{protocol}: {text}"
+    return t(
+        "methods.source_protocol",
+        lang,
+        protocol=protocol,
+        source=text,
+        crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
+        standard=f"{std.moisture_pct:g}",
+        ref=text,
+    )
+
+
 def _standard_source(ctx: ReportContext) -> str:
     crop = attr_or(ctx.trial, "crop", None)
     protocol = attr_or(ctx.trial, "protocol", None)
-    if crop and protocol:
-        try:
-            from yieldtrial.protocols import moisture_standard
-
-            std = moisture_standard(crop, protocol=protocol)
-            if _same_as_shown(std.moisture_pct, ctx.s.standard_pct) and protocol == "cn-yield-test":
-                # a report cites the method by its name; web sources belong in docs/
-                crop_text = crop_name(crop, ctx.s.lang)
-                standard = f"{std.moisture_pct:g}"
-                return t("methods.source_cn", ctx.s.lang, crop=crop_text, standard=standard)
-            if _same_as_shown(std.moisture_pct, ctx.s.standard_pct):
-                # the source in the report's language, without its URL
-                text = std.source_zh if ctx.s.lang == "zh" and std.source_zh else std.source
-                text = re.sub(r"[,，]?\s*[;；]?\s*https?://\S+", "", text).strip(" ,;，；")
-                if ctx.s.lang == "en":
-                    return f"{protocol}: {text}"
-                return t(
-                    "methods.source_protocol",
-                    ctx.s.lang,
-                    protocol=protocol,
-                    source=text,
-                    crop=CROPS_ZH.get(str(crop).strip().lower(), str(crop)),
-                    standard=f"{std.moisture_pct:g}",
-                    ref=text,
-                )
-        except (DataValidationError, KeyError):
-            pass
+    cited = protocol_standard_source(crop, protocol, ctx.s.standard_pct, ctx.s.lang)
+    if cited is not None:
+        return cited
     if _protocol_standard(ctx) is not None:
         # another standard than the protocol's, from trial.toml, --standard-moisture-pct or
         # FieldTrial (it read "(trial.toml)" for the flag and "(cn-yield-test)" for the API)
