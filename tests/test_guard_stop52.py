@@ -24,7 +24,7 @@ from yieldtrial.io import read_plots
 
 @pytest.fixture(scope="module")
 def rcbd() -> pd.DataFrame:
-    """The shipped replicated-rcbd plot table (4 blocks B1-B4 of 3 treatments)."""
+    """Return the shipped replicated-rcbd plot table (4 blocks B1-B4 of 3 treatments)."""
     return pd.read_csv(example_path("replicated-rcbd"))
 
 

@@ -1194,7 +1194,7 @@ def _one_edit_apart(text: str, word: str) -> bool:
     if text == word:
         return False
     if len(text) == len(word):
-        differ = [i for i, (a, b) in enumerate(zip(text, word)) if a != b]
+        differ = [i for i, (a, b) in enumerate(zip(text, word, strict=True)) if a != b]
         if len(differ) == 1:
             return True
         first, second = (differ + [0, 0])[:2]
