@@ -46,7 +46,6 @@ STAGES: dict[str, int] = {
     "commands": 9,
     "cli": 9,
     "__main__": 9,
-    "_start": 9,
     "": 10,  # the package itself: lazily re-exports everything
 }
 

@@ -15,8 +15,8 @@ import sys
 import pandas as pd
 import pytest
 
-from yieldtrial import _start
 from yieldtrial.cli import _termination_as_interrupt
+from yieldtrial.commands import _start
 from yieldtrial.datasets import example_path
 from yieldtrial.errors import YieldTrialWarning
 from yieldtrial.io import read_plots
@@ -74,7 +74,7 @@ _CHILD = """
 import os, signal, sys
 import yieldtrial
 print("importlib.metadata" in sys.modules, flush=True)  # read lazily: not yet imported
-from yieldtrial._start import install
+from yieldtrial.commands._start import install
 install()
 os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C before the command line's modules import
 import yieldtrial.cli

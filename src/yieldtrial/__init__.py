@@ -26,7 +26,7 @@ from yieldtrial.errors import (
 )
 
 # typing and importlib are imported where used: a Ctrl-C while the program imports the
-# package (before yieldtrial._start.run has its handler in place) printed a traceback
+# package (before yieldtrial.__main__.run has its handler in place) printed a traceback
 TYPE_CHECKING = False
 
 # public name -> module that defines it (imported on first attribute access)

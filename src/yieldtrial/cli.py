@@ -32,7 +32,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from yieldtrial._start import interrupted_at_start
 from yieldtrial.commands._input import (
     PRINTED_WARNINGS,
     UsageError,
@@ -40,6 +39,7 @@ from yieldtrial.commands._input import (
     one_line,
     print_warning,
 )
+from yieldtrial.commands._start import interrupted_at_start
 from yieldtrial.errors import YieldTrialError
 from yieldtrial.io._guard import held_warnings
 
@@ -385,7 +385,7 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
     program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
     actions are restored at the end.  A second signal while the first one's clean-up runs
     is ignored (SIGKILL still ends the process).  Ctrl-C, when Python's own handler has
-    it (or :func:`yieldtrial._start.interrupted_at_start`, the program's start-up handler),
+    it (or :func:`yieldtrial.commands._start.interrupted_at_start`, the program's start-up handler),
     raises :class:`KeyboardInterrupt` as that handler does.  Every stop raised is kept
     (:func:`yieldtrial.io.stops.stop_requested`), so C code that replaces or swallows it
     cannot turn it into an internal error or a finished run.

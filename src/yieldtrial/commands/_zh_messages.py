@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from yieldtrial._start import requested_language
+from yieldtrial.commands._start import requested_language
 from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The program's first step: a Ctrl-C while it starts is one line and exit status 130.
 
-``python -m yieldtrial`` and the ``yieldtrial`` console script run :func:`run`, which
-installs :func:`interrupted_at_start` before anything else is imported: a Ctrl-C while
+``python -m yieldtrial`` and the ``yieldtrial`` console script (``yieldtrial.__main__.run``)
+install :func:`interrupted_at_start` before anything else is imported: a Ctrl-C while
 the command line's modules import (a few tenths of a second on a loaded machine) ended
 the process by the signal with a ``KeyboardInterrupt`` traceback, since
 :func:`yieldtrial.cli.main` installs its own handling only once they are imported
@@ -19,7 +19,7 @@ import sys
 #: (5 ms, a fifth of the start-up before the command line's imports), this one nothing.
 _signal = __import__("_signal")
 
-__all__ = ["install", "interrupted_at_start", "interrupted_line", "requested_language", "run"]
+__all__ = ["install", "interrupted_at_start", "interrupted_line", "requested_language"]
 
 #: The line of a run interrupted before it started its command (the line of
 #: :func:`yieldtrial.cli.main`'s exit 130, in English and Chinese).
@@ -101,11 +101,3 @@ def install() -> None:
             _signal.signal(_signal.SIGINT, interrupted_at_start)
     except ValueError:  # pragma: no cover - not the main thread
         pass
-
-
-def run() -> int:
-    """Run the command line as the program (the console script's entry point)."""
-    install()
-    from yieldtrial.cli import main
-
-    return main()
