@@ -1,7 +1,7 @@
 """The real process and file system against the command line (issue 13, stop 41).
 
 The cases about the process run ``python -m yieldtrial`` in a subprocess (the console
-script's code: ``yieldtrial.cli:main``) and attack what the in-process tests cannot: closed
+script's code: ``yieldtrial.__main__:run``) and attack what the in-process tests cannot: closed
 pipes and closed standard streams, encodings and locales of the environment, a
 pseudo-terminal, unwritable configuration and temporary folders, signals mid-run, argv
 bytes that are not UTF-8.  The cases about files alone (real full and read-only file

@@ -15,10 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-from yieldtrial._version import __version__
 from yieldtrial.errors import (
     DataValidationError,
     FileAccessError,
@@ -28,6 +24,10 @@ from yieldtrial.errors import (
     YieldTrialError,
     YieldTrialWarning,
 )
+
+# typing and importlib are imported where used: a Ctrl-C while the program imports the
+# package (before yieldtrial.__main__.run has its handler in place) printed a traceback
+TYPE_CHECKING = False
 
 # public name -> module that defines it (imported on first attribute access)
 _LAZY: dict[str, str] = {
@@ -107,6 +107,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
+    from yieldtrial._version import __version__
     from yieldtrial.config import TrialConfig, load_config
     from yieldtrial.design.layouts import plan_trial
     from yieldtrial.efficiency.economics import economics_table
@@ -134,6 +137,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use."""
+    if name == "__version__":  # read on first use: importlib.metadata is slow to import
+        from yieldtrial import _version
+
+        version: str = _version.__version__
+        globals()[name] = version
+        return version
+    import importlib
+
     if name in SUBMODULES:
         module = importlib.import_module(f"yieldtrial.{name}")
         globals()[name] = module

@@ -39,6 +39,7 @@ from yieldtrial.commands._input import (
     one_line,
     print_warning,
 )
+from yieldtrial.commands._start import interrupted_at_start
 from yieldtrial.errors import YieldTrialError
 from yieldtrial.io._guard import held_warnings
 
@@ -384,7 +385,8 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
     program installed, or SIGHUP ignored under ``nohup``, is left alone; the previous
     actions are restored at the end.  A second signal while the first one's clean-up runs
     is ignored (SIGKILL still ends the process).  Ctrl-C, when Python's own handler has
-    it, raises :class:`KeyboardInterrupt` as that handler does.  Every stop raised is kept
+    it (or :func:`yieldtrial.commands._start.interrupted_at_start`, the program's start-up handler),
+    raises :class:`KeyboardInterrupt` as that handler does.  Every stop raised is kept
     (:func:`yieldtrial.io.stops.stop_requested`), so C code that replaces or swallows it
     cannot turn it into an internal error or a finished run.
 
@@ -410,7 +412,7 @@ def _termination_as_interrupt(*, final: bool = False) -> Iterator[None]:
 
     previous: dict[int, Any] = {}
     with contextlib.suppress(ValueError, OSError):
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, interrupted_at_start):
             previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     for name in _TERMINATING:
         number = getattr(signal, name, None)

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from yieldtrial.commands._start import requested_language
 from yieldtrial.report._network_zh import FAILURE_REASONS, failure_reason_zh
 
 __all__ = [
@@ -3427,38 +3428,6 @@ def usage_line(message: str, prog: str, *, help_hint: bool = True) -> str | None
         hint = f"（参见 '{prog} --help'）" if help_hint else ""
         return f"{prog}: 错误：{chinese}{hint}"
     return None
-
-
-def requested_language(arguments: list[str]) -> str:
-    """Return the ``--lang`` value among command-line ``arguments`` ("en" when not given).
-
-    Read before argparse parses them, so that a usage error is in the language asked for.
-    The last value wins, as in argparse; its prefixes (``--l``, ``--la``, ``--lan``; argparse
-    takes ``--l`` where no other option starts so: not in report) and the
-    ``--lang=zh`` form count; nothing after ``--`` (the end of the options).
-
-    Examples
-    --------
-    >>> requested_language(["report", "p.csv", "--lang", "zh", "--alpha"])
-    'zh'
-    >>> requested_language(["report", "--lang=zh", "--", "--lang", "en"])
-    'zh'
-    """
-    lang = "en"
-    names: tuple[str, ...] = ("--l", "--la", "--lan", "--lang")
-    if arguments[:1] == ["report"]:  # report's --letters: there --l is ambiguous, no --lang
-        names = names[1:]
-    for index, argument in enumerate(arguments):
-        if argument == "--":
-            break
-        name, equals, value = argument.partition("=")
-        if name not in names:
-            continue
-        if equals:
-            lang = value
-        elif index + 1 < len(arguments):
-            lang = arguments[index + 1]
-    return lang
 
 
 #: What a number setting should be (the ``expected ...`` of a range message), in Chinese.

@@ -1206,18 +1206,23 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
     ``impurty_pct`` (for ``impurity_pct``) is no name yieldtrial knows, so it was kept as
     an extra column without a word: the yields were computed without their impurity
     deduction.  Warned when the optional column is absent from the table and the header's
-    normalised spelling is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8).
+    normalised spelling is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8);
+    for ``block`` (a typo such as ``blcok``: an RCBD analysed as a CRD) when it is one typo
+    from the word (:func:`_near_miss_of_block`).
     """
     import difflib
 
     present = set(mapping.values())
-    absent = [c for c in _OPTIONAL_COLUMNS if c not in present]
+    absent = [c for c in (*_OPTIONAL_COLUMNS, "block") if c not in present]
     if not absent:
         return
     for header, new in mapping.items():
         if header != new or recognise_header(header)[0] is not None:
             continue
-        close = difflib.get_close_matches(normalise_header(header), absent, n=1, cutoff=0.8)
+        percentages = [c for c in absent if c != "block"]  # iblock, p_block: no typos
+        close = difflib.get_close_matches(normalise_header(header), percentages, n=1, cutoff=0.8)
+        if not close and "block" in absent and _near_miss_of_block(header):
+            close = ["block"]
         if not close:
             continue
         warnings.warn(
@@ -1230,6 +1235,41 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
             stacklevel=4,
         )
         absent.remove(close[0])
+
+
+def _near_miss_of_block(header: str) -> bool:
+    """Whether ``header`` is one typo from ``block`` (``blcok``, ``blck``, ``bock``, ``blokc``).
+
+    One letter added, left out, changed or two neighbours swapped, the first letter kept;
+    a header holding the whole word (``iblock``, ``sub_block``, ``p_block``) is another
+    name, not a typo, nor is the word ``black``; ``blocks``, ``blok``, ``bloc`` are read
+    as the block column.  The
+    blocks of an RCBD left out are analysed as a CRD, silently (stop 52).
+    """
+    text = normalise_header(header)
+    if "block" in text or text == "black" or not text.startswith("b") or abs(len(text) - 5) > 1:
+        return False
+    return _one_edit_apart(text, "block")
+
+
+def _one_edit_apart(text: str, word: str) -> bool:
+    """Whether ``text`` is ``word`` with one insertion, deletion, substitution or swap."""
+    if text == word:
+        return False
+    if len(text) == len(word):
+        differ = [i for i, (a, b) in enumerate(zip(text, word, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        first, second = (differ + [0, 0])[:2]
+        return (
+            len(differ) == 2
+            and second == first + 1
+            and (text[first], text[second]) == (word[second], word[first])
+        )
+    short, long = sorted((text, word), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _lost_role_message(
