@@ -388,6 +388,32 @@ def _copied_site() -> list[str]:
     )
 
 
+def _near_miss_header() -> list[str]:
+    # impurity_pct typed "impurty_pct" and block typed "blcok" (fuzz57, guard57): kept as
+    # extra columns, each warned of once
+    plots = _plots().rename(columns={"impurity_pct": "impurty_pct", "block": "blcok"})
+    return _caught(lambda: read_plots(plots))
+
+
+def _repeated_treatment_in_block() -> list[str]:
+    # a network site with the row of CK in block B1 pasted twice (fuzz57)
+    from yieldtrial.network import analyze_many
+
+    sites = pd.concat([_plots().assign(site=s) for s in ("太谷", "榆次")], ignore_index=True)
+    sites["yield_kg_ha"] = sites["fresh_mass_kg"] * 500.0
+    sites = pd.concat([sites, sites.iloc[[0]]], ignore_index=True)
+    return _caught(
+        lambda: analyze_many(
+            sites,
+            by="site",
+            response="yield_kg_ha",
+            treatment="treatment",
+            block="block",
+            control="CK",
+        )  # fmt: skip
+    )
+
+
 def _borderline_dunnett() -> list[str]:
     """Dunnett's integration stubbed to state an error of 2e-3 with a P of 0.051 (stop 38)."""
     from yieldtrial.stats import compare
@@ -481,6 +507,11 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
         "the declared design 'crd' is analysed without the blocks",
     ),
     "copied site": (_copied_site, "site '祁县' has the same plot data as site '太谷'"),
+    "near-miss header": (_near_miss_header, "not read as 'impurity_pct'"),
+    "repeated treatment in a block": (
+        _repeated_treatment_in_block,
+        "a treatment recorded more than once in one block",
+    ),
     "borderline Dunnett P": (_borderline_dunnett, "their verdict at alpha is uncertain"),
     "pooled whole-plot stratum": (
         _pooled_whole_plot_stratum,
@@ -499,6 +530,7 @@ def test_warning_is_translated_for_zh_reports(case: str, tmp_path: Path) -> None
     assert any(fragment in m for m in messages), messages
     # data labels; "СK" (Cyrillic С) and "TС" read as the tokens "K" and "T"
     labels = frozenset({"CK", "T1", "T2", "t1", "K", "I0", "I1", "main", "sub"})
+    labels |= {"blcok", "impurty_pct"}  # the typed headers of the near-miss case
     for message in messages:
         chinese = translate_message(message, "zh")
         assert chinese != message, f"no Chinese for: {message}"
@@ -745,6 +777,8 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/trial.py::FieldTrial.analyze_sites": ("analyze_sites design",),
     "yieldtrial/trial.py::FieldTrial.anova": ("random blocks, block without checks",),
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
+    "yieldtrial/network/__init__.py::_warn_repeated_counts": ("repeated treatment in a block",),
+    "yieldtrial/io/plots.py::_warn_near_miss_headers": ("near-miss header",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
     "yieldtrial/stats/mixed.py::warn_pooled_strata": ("pooled whole-plot stratum",),
 }

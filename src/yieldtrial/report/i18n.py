@@ -506,6 +506,7 @@ _TERM_GROUPS = frozenset(
         "lost",
         "source",
         "inner_name",
+        "wanted",
     }
 )
 _TERMS_ZH: dict[str, str] = {
@@ -555,6 +556,7 @@ _TERMS_ZH: dict[str, str] = {
     # percent settings and columns named in the library's messages
     "impurity_pct": "杂质率",
     "empty_grain_pct": "空瘪率",
+    "shelling_pct": "出籽率",
     "margin_pct": "非劣效界值",
     "cv_pct": "变异系数",
     "cv_warn_pct": "变异系数警示限",
@@ -845,6 +847,29 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
         ),
         "{file}：第 {rows} 行在工作表中被隐藏（在 Excel 中隐藏或被筛选掉），仍与其他行一样读入；"
         "若这些小区不应计入，请删除这些行，或在 trial.toml 中剔除这些小区。",
+    ),
+    (
+        (
+            # io.plots._warn_near_miss_headers (fuzz57, guard57): a typo of a column name
+            r"^(?P<source>.+?): column (?P<header>'[^']*') is not one of yieldtrial's column "
+            r"names and is kept as an extra column, not read as '(?P<wanted>\w+)'; if it holds "
+            r"\w+, rename the column, or map it with --column '[^']*' \(\[columns\] of "
+            r"trial\.toml, columns= in Python\)$"
+        ),
+        "{source}：列 {header} 不是 yieldtrial 的列名，按附加列保留，未读作{wanted}；"
+        "若该列即为{wanted}，请重命名该列，或在 trial.toml 中映射列名。",
+    ),
+    (
+        (
+            # network._warn_repeated_counts (fuzz57): a treatment twice in one block
+            r"^(?P<by>[\w/]+) (?P<trials>" + _REPR + r"(?:, " + _REPR + r")*(?: and [\d,]+ "
+            r"more)?): a treatment recorded more than once in one block \((?P<columns>[^:]+): "
+            r"(?P<cells>.+)\); an RCBD has each treatment once per block, so this is most often "
+            r"a copied row; every record is analysed as a plot of its own: check the data of "
+            r"these trials\.?$"
+        ),
+        "{by} {trials}：同一区组内同一处理有多条记录（{columns}：{cells}）；随机区组试验中每个"
+        "处理在每个区组只有一个小区，多为复制的行；每条记录均按一个小区分析：请检查这些试验的数据。",
     ),
     (
         (
@@ -1256,6 +1281,14 @@ def translate_message(text: str, lang: str) -> str:
             values["copies"] = re.sub(r"(?<=['\"]), (?=['\"])", "、", copies)
             # a space before 与 after a quoted name, none after "等（另有 2 个）"
             values["copies"] += "" if values["copies"].endswith("）") else " "
+        for listed in ("trials", "cells"):  # "'S1', 'S2' and 2 more"; "'S1'/'1'/'CK' x2, ..."
+            if listed in values:
+                text = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values[listed])
+                text = re.sub(r"(?<=['\"]) x(\d+)", r"（\1 条）", text)  # 'S1'/'1'/'CK' x2
+                values[listed] = re.sub(r"(?<=['\"）]), (?=['\"])", "、", text)
+        if "columns" in values:  # site/block/treatment
+            words = {**_TRIAL_KEYS_ZH, "block": "区组", "treatment": "处理"}
+            values["columns"] = "/".join(words.get(k, k) for k in values["columns"].split("/"))
         if "crop" in values:
             values["crop"] = CROPS_ZH.get(values["crop"].strip().lower(), values["crop"])
         if "plots" in values:  # "'101', '202' and '303'" (stop 47)
