@@ -14,7 +14,13 @@ import unicodedata
 from yieldtrial.errors import DataValidationError
 from yieldtrial.units import area_unit, mass_unit, unit_from_yield_column, yield_column, yield_unit
 
-__all__ = ["accepted_aliases", "normalise_header", "recognise_header", "recognised_headers"]
+__all__ = [
+    "VARIETY_HEADERS",
+    "accepted_aliases",
+    "normalise_header",
+    "recognise_header",
+    "recognised_headers",
+]
 
 # --- alias tables -----------------------------------------------------------------------
 # normalised base name -> quantity.  Tier 1 aliases are unambiguous; tier 2 ones are
@@ -160,6 +166,13 @@ _SECONDARY: dict[str, tuple[str, ...]] = {
     "harvested_area": ("plot_area", "小区面积"),
     "fresh_mass": ("mass", "weight", "重量", "小区产量"),
 }
+
+#: The ``treatment`` aliases that name varieties (normalised): a column read from one of
+#: them holds varieties, not treatments (the Chinese network report heads it 品种, else 处理).
+VARIETY_HEADERS: frozenset[str] = frozenset(
+    alias for alias in _SECONDARY["treatment"] if alias != "处理编号"
+)
+
 _QUANTITY_OF: dict[str, tuple[str, int]] = {
     **{alias: (q, 1) for q, aliases in _PRIMARY.items() for alias in aliases},
     **{alias: (q, 2) for q, aliases in _SECONDARY.items() for alias in aliases},

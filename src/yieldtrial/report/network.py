@@ -506,15 +506,6 @@ def _methods(result: NetworkResult, lang: str, stability: bool, response: bool) 
     return blocks
 
 
-#: Headers of a treatment column that name varieties (:func:`yieldtrial.io.headers.
-#: recognised_headers` reads each as ``treatment``): the Chinese network report heads the
-#: column 品种, any other treatment column 处理 (loose57; it said 品种（处理） for every network,
-#: the farm network's fertilizer treatments too).
-_VARIETY_HEADERS = frozenset(
-    {"variety", "cultivar", "genotype", "entry", "hybrid", "品种", "品种名称", "参试品种"}
-)
-
-
 def _treatment_column_head(header: str, lang: str) -> str:
     """Return the header of the network report's treatment column.
 
@@ -528,8 +519,9 @@ def _treatment_column_head(header: str, lang: str) -> str:
     Returns
     -------
     str
-        English: "Treatment".  Chinese: 品种 for a variety header (``_VARIETY_HEADERS``,
-        matched as headers are read), else 处理.
+        English: "Treatment".  Chinese: 品种 for a variety header
+        (:data:`yieldtrial.io.headers.VARIETY_HEADERS`, matched as headers are read; it
+        said 品种（处理） for every network, loose57), else 处理.
 
     Examples
     --------
@@ -538,10 +530,10 @@ def _treatment_column_head(header: str, lang: str) -> str:
     >>> _treatment_column_head("Variety", "en")
     'Treatment'
     """
-    from yieldtrial.io.headers import normalise_header
+    from yieldtrial.io.headers import VARIETY_HEADERS, normalise_header
     from yieldtrial.report.i18n import t
 
-    if lang == "zh" and normalise_header(header) in _VARIETY_HEADERS:
+    if lang == "zh" and normalise_header(header) in VARIETY_HEADERS:
         return t("network.col.variety", lang)
     return t("network.col.treatment", lang)
 
