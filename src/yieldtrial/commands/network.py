@@ -497,6 +497,23 @@ def _yields_moisture(plots: pd.DataFrame, config: TrialConfig, by: list[str]) ->
     }
 
 
+def _trials_by_value(plots: pd.DataFrame, keys: list[str], values: Any) -> dict[Any, list[str]]:
+    """Group the trials (``keys``, e.g. site) by a per-plot value: value -> trial labels.
+
+    Missing values are left out; each trial is listed once per value, in data order (the
+    refusals of different standards and methods name the trials of each).
+    """
+    import pandas as pd
+
+    from yieldtrial.network._summary import site_label
+
+    table = pd.DataFrame({"site": site_label(plots, keys), "value": values}).dropna()
+    groups: dict[Any, list[str]] = {}
+    for site, value in table.drop_duplicates().itertuples(index=False):  # one row a pair
+        groups.setdefault(value, []).append(str(site))
+    return groups
+
+
 def _refuse_sites_at_other_standards(plots: pd.DataFrame, by: list[str]) -> None:
     """Refuse the yields of trials at different standard moistures when none is set.
 
@@ -507,20 +524,12 @@ def _refuse_sites_at_other_standards(plots: pd.DataFrame, by: list[str]) -> None
 
     from yieldtrial.io.checks import message_number
     from yieldtrial.io.validation import list_items
-    from yieldtrial.network._summary import site_label
 
     keys = [c for c in by if c in plots.columns]
     if "standard_moisture_pct" not in plots.columns or not keys:
         return
-    table = pd.DataFrame(
-        {
-            "site": site_label(plots, keys),
-            "pct": pd.to_numeric(plots["standard_moisture_pct"], errors="coerce").to_numpy(),
-        }
-    ).dropna()
-    groups: dict[float, list[str]] = {}
-    for site, pct in table.drop_duplicates().itertuples(index=False):  # one row a pair
-        groups.setdefault(float(pct), []).append(str(site))
+    pcts = pd.to_numeric(plots["standard_moisture_pct"], errors="coerce").to_numpy()
+    groups = {float(pct): sites for pct, sites in _trials_by_value(plots, keys, pcts).items()}
     if len(groups) < 2:
         return
     listing = "; ".join(
@@ -548,25 +557,18 @@ def _refuse_sites_of_other_methods(plots: pd.DataFrame, by: list[str]) -> None:
     differences a variety test compares: the trials of each method are named, as for
     different standards.
     """
-    import pandas as pd
-
     from yieldtrial.io.validation import list_items
     from yieldtrial.moisture import METHODS
-    from yieldtrial.network._summary import site_label
 
     keys = [c for c in by if c in plots.columns]
     if "moisture_method" not in plots.columns or not keys:
         return
-    table = pd.DataFrame(
-        {
-            "site": site_label(plots, keys),
-            "method": plots["moisture_method"].astype("string").str.strip().to_numpy(),
-        }
-    ).dropna()
-    groups: dict[str, list[str]] = {}
-    for site, method in table.drop_duplicates().itertuples(index=False):  # one row a pair
-        if method in METHODS:
-            groups.setdefault(str(method), []).append(str(site))
+    methods = plots["moisture_method"].astype("string").str.strip().to_numpy()
+    groups = {
+        str(method): sites
+        for method, sites in _trials_by_value(plots, keys, methods).items()
+        if method in METHODS
+    }
     if len(groups) < 2:
         return
     listing = "; ".join(
