@@ -105,7 +105,7 @@ def test_empty_moisture_cell_of_a_file_names_its_row(tmp_path: Path) -> None:
     """
     path = tmp_path / "plots.csv"
     path.write_text("plot_id,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
-                    "101,CK,20,10.2,20.5\n202,T,20,10.9,n/a\n", encoding="utf-8")  # fmt: skip
+                    "101,CK,20,10.2,20.5\n202,T,20,10.9,\n", encoding="utf-8")  # fmt: skip
     with pytest.raises(DataValidationError) as raised:
         yt.read_plots(path)
     message = str(raised.value)

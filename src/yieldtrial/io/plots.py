@@ -50,6 +50,7 @@ from yieldtrial.io.table_files import (
     NA_VALUES,
     check_other_sheets,
     is_workbook,
+    missing_cell_texts,
     read_table_file,
     release_arrow_pages,
     tidy_headers,
@@ -237,6 +238,7 @@ def read_plots(
         row_label=row_label,
         file_rows=not isinstance(source, pd.DataFrame),
         separator=frame.attrs.get("separator"),
+        cell_texts=_file_cell_texts(source, frame, used_encoding),
     )
     if isinstance(source, pd.DataFrame):
         plots.index = pd.Index([labels[i] for i in plots.index], name=source.index.name)
@@ -247,6 +249,25 @@ def read_plots(
     coded_label_columns(plots)  # blocks and treatments: codes, not one string a plot
     release_arrow_pages(len(plots))  # the label checks' freed arrow memory, before the yields
     return plots
+
+
+def _file_cell_texts(
+    source: object, frame: pd.DataFrame, encoding: str | None
+) -> CellTexts | None:
+    """The look-up of typed missing texts for a delimited text file, else None.
+
+    A workbook's 'n/a' stays text and a DataFrame's cells are seen as they are: both are
+    shown by the number parser without reading anything again.
+    """
+    separator = frame.attrs.get("separator")
+    if isinstance(source, pd.DataFrame) or encoding is None or not separator:
+        return None
+    path = Path(os.fspath(source))  # type: ignore[arg-type]
+
+    def look_up(cells: list[tuple[int, int]]) -> Mapping[tuple[int, int], str]:
+        return missing_cell_texts(path, encoding=encoding, separator=separator, cells=cells)
+
+    return look_up
 
 
 #: Plots from which :func:`shared_constant_columns` holds a constant float column as one
@@ -1739,10 +1760,14 @@ def build_plot_table(
     separator: str | None = None,
     parsed_ids: list[np.ndarray | None] | None = None,
     label_variants: bool = True,
+    cell_texts: CellTexts | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Validate a raw table read from ``name`` into the plot table :func:`read_plots` returns.
 
     Returns the table and its header mapping {header in the file: standard column}.
+    ``cell_texts`` looks up what was typed in cells the file's reader read as missing
+    ('n/a', '-'), by (row position, column position), for the messages of
+    :func:`_check_complete`.
     """
     headers = [str(c) for c in raw.columns]
     if not headers:
@@ -1847,6 +1872,8 @@ def build_plot_table(
     )
     problems.raise_if_any()
     frame = _convert_units(frame)
+    if cell_texts is not None:
+        missing_texts.update(_typed_in_file(frame, headers, mapping, cell_texts))
     _check_complete(frame, display, row_label, problems, missing_texts)
     problems.raise_if_any()
     warn_fractions(frame)
@@ -1856,6 +1883,48 @@ def build_plot_table(
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map
+
+
+#: Looks up the texts of a file's cells read as missing: (row position, column position)
+#: pairs -> the text typed in each (:func:`yieldtrial.io.table_files.missing_cell_texts`).
+CellTexts = Callable[[list[tuple[int, int]]], Mapping[tuple[int, int], str]]
+
+
+def _typed_in_file(
+    frame: pd.DataFrame,
+    headers: list[str],
+    mapping: Mapping[str, str],
+    cell_texts: CellTexts,
+) -> dict[tuple[str, Any], str]:
+    """Texts typed in the file's cells that :func:`_check_complete` will name (loose58).
+
+    A CSV reader reads 'n/a' or '—' as an empty cell; only the cells of weighed plots
+    with a gap are looked up again, so a table without such gaps costs nothing.  A column
+    converted to its standard unit (``area_mu`` -> ``harvested_area_m2``) is found by its
+    quantity.
+    """
+    if not has_harvest_columns(frame):
+        return {}
+    weighed = frame["fresh_mass_kg"].notna().to_numpy()
+    asked: dict[tuple[int, int], tuple[str, Any]] = {}
+    for column in ("harvested_area_m2", "moisture_pct", *_OPTIONAL_COLUMNS):
+        if column not in frame:
+            continue
+        quantity = column.rsplit("_", 1)[0]
+        positions = [i for i, h in enumerate(headers) if mapping[h].rsplit("_", 1)[0] == quantity]
+        if len(positions) != 1:
+            continue
+        gaps = frame.index[weighed & frame[column].isna().to_numpy()]
+        for label in gaps[:_TYPED_CELLS_SHOWN]:
+            asked[(int(label), positions[0])] = (column, label)
+    if not asked:
+        return {}
+    found = cell_texts(list(asked))
+    return {asked[cell]: text for cell, text in found.items() if cell in asked}
+
+
+#: Cells of one column whose typed text :func:`_typed_in_file` looks up.
+_TYPED_CELLS_SHOWN = 50
 
 
 def _check_values(

@@ -56,6 +56,7 @@ __all__ = [
     "check_other_sheets",
     "harvest_columns_filled",
     "is_workbook",
+    "missing_cell_texts",
     "read_table_file",
     "refuse_document",
     "tidy_headers",
@@ -1659,6 +1660,54 @@ def _read_csv_slow(path: Path, encoding: str | None, name: str) -> tuple[pd.Data
     frame = tidy_headers(frame, name)
     frame.attrs["separator"] = sep
     return frame, used
+
+
+def missing_cell_texts(
+    path: Path, *, encoding: str, separator: str, cells: Collection[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """Re-read the texts typed in cells the readers read as missing ('n/a', '-', '—').
+
+    The readers turn every :data:`NA_VALUES` text into an empty cell, so a message about
+    a required cell could only say it is empty.  Only on that error path, this reads the
+    file again with the ``csv`` module up to the last cell asked for (loose58).
+
+    Parameters
+    ----------
+    path : Path
+        The delimited text file read by :func:`read_table_file`.
+    encoding : str
+        The encoding it was read with (``utf-8-sig``, ``gb18030``, ...).
+    separator : str
+        Its field separator.
+    cells : collection of tuple of int
+        (data row position, column position) pairs; position 0 is the row below the header.
+
+    Returns
+    -------
+    dict
+        (position, column) -> the stripped text of each cell asked for that holds one;
+        empty cells and unreadable files are left out.
+    """
+    wanted: dict[int, list[int]] = {}
+    for row, column in cells:
+        wanted.setdefault(row, []).append(column)
+    if not wanted:
+        return {}
+    last = max(wanted)
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as handle:
+            for record, fields in enumerate(csv.reader(handle, delimiter=separator)):
+                position = record - 1
+                for column in wanted.get(position, ()):
+                    text = fields[column].strip() if column < len(fields) else ""
+                    if text:
+                        found[(position, column)] = text
+                if position >= last:
+                    break
+    except (OSError, LookupError, csv.Error):
+        return found
+    return found
 
 
 # ----------------------------------------------------------------------------- byte scan
