@@ -79,3 +79,119 @@ def test_typed_missing_text_in_the_cli_error_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "row 3 (plot '102'): 'NA'" in err
     assert not out.exists()
+
+
+# 1. plural headers: plots, sites, rows, columns ----------------------------------------------
+
+_PLURAL_BODY = (
+    "101,B1,CK,1,1,20,10.2,20.5\n102,B1,T,1,2,20,10.9,20.0\n"
+    "201,B2,T,2,1,20,10.4,20.1\n202,B2,CK,2,2,20,11.0,19.8\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("plots", "plot_id"), ("Plots", "plot_id"), ("sites", "site"), ("locations", "site"),
+     ("rows", "row"), ("field_rows", "row"), ("排号", "row"), ("columns", "column"),
+     ("cols", "column"), ("ranges", "column"), ("varieties", "treatment")],
+)  # fmt: skip
+def test_plural_header_is_read_as_its_column(header: str, column: str) -> None:
+    """A plural header was kept as an extra column (a row-column trial's rows unread)."""
+    from yieldtrial.io.headers import recognise_header
+
+    assert recognise_header(header)[0] == column
+
+
+def test_row_column_trial_with_plural_headers_reads_its_layout(tmp_path: Path) -> None:
+    """'plots', 'rows' and 'columns' are the plot id and the field layout."""
+    path = _write(tmp_path, "plots,block,treatment,rows,columns,harvested_area_m2,"
+                  "fresh_mass_kg,moisture_pct\n" + _PLURAL_BODY)  # fmt: skip
+    plots = yt.read_plots(path)
+    assert {"plot_id", "row", "column"} <= set(plots.columns)
+    assert plots["row"].astype(str).tolist() == ["1", "1", "2", "2"]
+
+
+def test_plural_header_beside_its_singular_stays_extra(tmp_path: Path) -> None:
+    """'row' and 'rows' (crop rows harvested, a count): the singular is the field row."""
+    path = _write(tmp_path, "plot_id,block,treatment,row,rows,harvested_area_m2,"
+                  "fresh_mass_kg,moisture_pct\n" + _PLURAL_BODY)  # fmt: skip
+    plots = yt.read_plots(path)
+    assert plots.attrs["column_map"]["row"] == "row"
+    assert plots.attrs["column_map"]["rows"] == "rows"
+
+
+# 2. a header naming the plot and the block: read as neither -----------------------------------
+
+
+@pytest.mark.parametrize("header", ["plot_block", "Plot Block", "rep_plot", "plot_rep"])
+def test_header_naming_plot_and_block_is_not_the_plot_id(header: str) -> None:
+    """'plot_block' was read as the plot id (its first word), silently."""
+    from yieldtrial.io.headers import label_pair, recognise_header
+
+    canonical, _, problem = recognise_header(header)
+    assert canonical is None and set(label_pair(header) or ()) == {"plot_id", "block"}
+    assert problem is not None and "names both" in problem
+
+
+def test_plot_block_as_the_only_plot_column_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """No plot id is read: the missing-column error says why and how to map it."""
+    path = _write(tmp_path, "plot_block,block,treatment,harvested_area_m2,fresh_mass_kg,"
+                  "moisture_pct\n101,B1,CK,20,10.2,20.5\n102,B1,T,20,10.9,20.0\n")  # fmt: skip
+    with pytest.raises(DataValidationError) as raised:
+        yt.read_plots(path)
+    message = str(raised.value)
+    assert "missing required column: plot_id" in message
+    assert "--column 'plot_block=plot_id' or 'plot_block=block'" in message
+
+
+def test_plot_block_beside_a_plot_column_warns_not_read_as_block(tmp_path: Path) -> None:
+    """With a plot column it is kept as extra and warned of, as a typo of 'block' is."""
+    path = _write(tmp_path, "plot,plot_block,treatment,harvested_area_m2,fresh_mass_kg,"
+                  "moisture_pct\n101,B1,CK,20,10.2,20.5\n102,B1,T,20,10.9,20.0\n")  # fmt: skip
+    with pytest.warns(yt.YieldTrialWarning, match=r"'plot_block' .* not read as 'block'"):
+        plots = yt.read_plots(path)
+    assert "block" not in plots.columns and "plot_block" in plots.columns
+
+
+def test_header_naming_one_label_is_still_read() -> None:
+    """site_id, row_id, plot_no, block_no name one column ('id' is no label word here)."""
+    from yieldtrial.io.headers import recognise_header
+
+    found = [recognise_header(h)[0] for h in ("site_id", "row_id", "plot_no", "block_no")]
+    assert found == ["site", "row", "plot_id", "block"]
+
+
+# 4. a CRD beside a column that may hold the blocks: the methods say so -----------------------
+
+
+@pytest.mark.parametrize("header", ["blcok", "plot_block"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_methods_say_the_blocks_were_not_read(
+    tmp_path: Path, header: str, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The design sentence of a CRD names the unread column and the --column fix.
+
+    It agrees with the warning printed (--column '<header>=block' in both).
+    """
+    path = _write(tmp_path, f"plot,{header},treatment,harvested_area_m2,fresh_mass_kg,"
+                  "moisture_pct\n" + "".join(f"{b}0{i},B{b},{t},20,{10 + i / 10 + b / 7:.2f},"
+                  "20.0\n" for b in (1, 2, 3) for i, t in enumerate(("CK", "T", "S"))))  # fmt: skip
+    out = tmp_path / "report.md"
+    code = main(["report", str(path), "--crop", "wheat", "--control", "CK", "--lang", lang,
+                 "-o", str(out)])  # fmt: skip
+    assert code == 0 and f"--column '{header}=block'" in capsys.readouterr().err
+    text = out.read_text(encoding="utf-8").replace("\\_", "_")
+    expected = "No block column was read" if lang == "en" else "未读入区组列"
+    assert expected in text and f"--column '{header}=block'" in text
+
+
+def test_methods_of_a_crd_without_a_block_like_column_say_nothing_of_blocks(
+    tmp_path: Path,
+) -> None:
+    """A CRD table with no such column: no sentence about unread blocks."""
+    path = _write(tmp_path, "plot,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct\n"
+                  + "".join(f"{i},{t},20,{10 + i / 10:.2f},20.0\n"
+                            for i, t in enumerate(("CK", "T", "S") * 3)))  # fmt: skip
+    out = tmp_path / "report.md"
+    assert main(["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
+    assert "No block column was read" not in out.read_text(encoding="utf-8")

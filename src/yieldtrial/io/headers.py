@@ -17,6 +17,7 @@ from yieldtrial.units import area_unit, mass_unit, unit_from_yield_column, yield
 __all__ = [
     "VARIETY_HEADERS",
     "accepted_aliases",
+    "label_pair",
     "normalise_header",
     "recognise_header",
     "recognised_headers",
@@ -151,13 +152,16 @@ _PRIMARY: dict[str, tuple[str, ...]] = {
     "yield_ha": ("公顷产量", "折合公顷产量"),
 }
 _SECONDARY: dict[str, tuple[str, ...]] = {
-    "plot_id": ("id", "plot_name", "编号", "序号"),
+    "plot_id": ("id", "plot_name", "编号", "序号", "plots"),
     "treatment": (
         "variety",
         "cultivar",
         "genotype",
         "entry",
         "hybrid",
+        "varieties",
+        "cultivars",
+        "genotypes",
         "品种",
         "品种名称",
         "参试品种",
@@ -165,6 +169,11 @@ _SECONDARY: dict[str, tuple[str, ...]] = {
     ),
     "harvested_area": ("plot_area", "小区面积"),
     "fresh_mass": ("mass", "weight", "重量", "小区产量"),
+    # plurals (loose58): read only when no singular column of the quantity is present, so
+    # a count beside the field row ('row' and 'rows': crop rows harvested) stays extra
+    "site": ("sites", "locations", "trial_sites"),
+    "row": ("rows", "field_rows", "排", "排号"),
+    "column": ("columns", "cols", "field_columns", "ranges"),
 }
 
 #: The ``treatment`` aliases that name varieties (normalised): a column read from one of
@@ -262,6 +271,58 @@ _MEASUREMENT_WORDS = re.compile(
 )
 
 
+def _other_label(quantity: str, unit: str) -> str | None:
+    """The label column other than ``quantity`` a word of ``unit`` names, if any.
+
+    Only the unambiguous (tier 1) aliases count: ``plot_block`` names ``block``, while
+    ``site_id`` (``id`` is a tier 2 plot id alias) and ``plot_no`` name nothing else.
+    """
+    for word in _key(unit).split("_"):
+        found = _QUANTITY_OF.get(word)
+        if found and found[1] == 1 and found[0] in _LABEL_QUANTITIES and found[0] != quantity:
+            return found[0]
+    return None
+
+
+def label_pair(name: object) -> tuple[str, str] | None:
+    """The two label columns a header joining both names, else None.
+
+    Parameters
+    ----------
+    name : object
+        A header as read (``plot_block``, ``Block plot``, ``rep_plot``, ``plot_row``).
+
+    Returns
+    -------
+    tuple of str or None
+        (the column its first word names, the column a later word names), e.g.
+        ``("plot_id", "block")`` for ``plot_block``; None for a header naming at most one
+        label column (``plot_no``, ``site_id``, ``block``).
+
+    Notes
+    -----
+    Such a header was read as its first word's column (``plot_block`` as the plot id),
+    silently.  The header alone cannot tell whether it holds the plot's id, its block or
+    both joined (``101-B1``), so :func:`recognise_header` reads it as neither (loose58).
+
+    Examples
+    --------
+    >>> label_pair("plot_block")
+    ('plot_id', 'block')
+    >>> label_pair("plot_no") is None
+    True
+    """
+    for base, unit in _split_header(name):
+        found = _QUANTITY_OF.get(base)
+        if found is None:
+            continue
+        if found[0] not in _LABEL_QUANTITIES or not unit or _MEASUREMENT_WORDS.search(unit):
+            return None
+        other = _other_label(found[0], unit)
+        return None if other is None else (found[0], other)
+    return None
+
+
 def recognise_header(name: object) -> tuple[str | None, int, str | None]:
     """Return (canonical name or None, tier, problem) for one header."""
     problem = None
@@ -272,6 +333,15 @@ def recognise_header(name: object) -> tuple[str | None, int, str | None]:
         quantity, tier = found
         if quantity in _LABEL_QUANTITIES and unit and _MEASUREMENT_WORDS.search(unit):
             continue  # 'plot_mass_kg' is a mass of the plot, not its id
+        if quantity in _LABEL_QUANTITIES and unit and _other_label(quantity, unit):
+            other = _other_label(quantity, unit)
+            return (
+                None,
+                0,
+                f"header {str(name)!r} names both {quantity} and {other}, so it is read as "
+                f"neither; map it with --column '{name}={quantity}' or '{name}={other}' "
+                "([columns] of trial.toml, columns= in Python)",
+            )
         try:
             return _resolve(quantity, unit), tier, None
         except (ValueError, DataValidationError) as exc:

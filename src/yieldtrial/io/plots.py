@@ -41,6 +41,7 @@ from yieldtrial.io._compat import isin
 from yieldtrial.io.checks import message_number, number_text, plain_number
 from yieldtrial.io.headers import (
     accepted_aliases,
+    label_pair,
     normalise_header,
     recognise_header,
     recognised_headers,
@@ -1219,6 +1220,10 @@ def _warn_lost_design_roles(mapping: Mapping[str, str], name: str) -> None:
 #: impurity deduction left out): a header one typo away from one of them is warned of
 #: (:func:`_warn_near_miss_headers`).
 _OPTIONAL_COLUMNS = ("impurity_pct", "empty_grain_pct", "shelling_pct")
+#: Optional label columns of the design, whose absence simplifies the analysis silently
+#: (an RCBD analysed as a CRD): a header naming one of them beside another label
+#: (``plot_block``, read as neither) is warned of when the table lacks it.
+_OPTIONAL_LABELS = ("block", "row", "column", "site")
 
 
 def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
@@ -1234,16 +1239,19 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
     import difflib
 
     present = set(mapping.values())
-    absent = [c for c in (*_OPTIONAL_COLUMNS, "block") if c not in present]
+    absent = [c for c in (*_OPTIONAL_COLUMNS, *_OPTIONAL_LABELS) if c not in present]
     if not absent:
         return
     for header, new in mapping.items():
         if header != new or recognise_header(header)[0] is not None:
             continue
-        percentages = [c for c in absent if c != "block"]  # iblock, p_block: no typos
+        percentages = [c for c in absent if c in _OPTIONAL_COLUMNS]  # iblock, p_block: no typos
         close = difflib.get_close_matches(normalise_header(header), percentages, n=1, cutoff=0.8)
-        if not close and "block" in absent and _near_miss_of_block(header):
+        if not close and "block" in absent and _maybe_block(header):
             close = ["block"]
+        pair = label_pair(header)  # plot_row: the plot id or the field row? (loose58)
+        if not close and pair is not None:
+            close = [c for c in pair if c in absent][:1]
         if not close:
             continue
         warnings.warn(
@@ -1256,6 +1264,46 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
             stacklevel=4,
         )
         absent.remove(close[0])
+
+
+def _maybe_block(header: str) -> bool:
+    """Whether a header kept as an extra column may hold the blocks (warned of, reported).
+
+    One typo from ``block`` (:func:`_near_miss_of_block`), or naming a block beside
+    another label column (``plot_block``, ``rep_plot``: :func:`~yieldtrial.io.headers.label_pair`).
+    """
+    return _near_miss_of_block(header) or "block" in (label_pair(header) or ())
+
+
+def unread_block_headers(column_map: Mapping[str, str]) -> list[str]:
+    """Headers kept as extra columns that may hold the blocks of a table read without any.
+
+    The headers :func:`_warn_near_miss_headers` warns of as "not read as 'block'"; the
+    report's methods name them beside a completely randomized design (loose58), so the
+    report says what the warning said.
+
+    Parameters
+    ----------
+    column_map : mapping
+        {header in the file: column name} (``attrs["column_map"]`` of :func:`read_plots`).
+
+    Returns
+    -------
+    list of str
+        The headers, in table order; empty when a column is read as the block.
+
+    Examples
+    --------
+    >>> unread_block_headers({"plot": "plot_id", "blcok": "blcok", "notes": "notes"})
+    ['blcok']
+    """
+    if "block" in column_map.values():
+        return []
+    return [
+        str(header)
+        for header, new in column_map.items()
+        if header == new and recognise_header(header)[0] is None and _maybe_block(str(header))
+    ]
 
 
 def _near_miss_of_block(header: str) -> bool:

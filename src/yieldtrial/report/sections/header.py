@@ -192,7 +192,9 @@ def methods_section(ctx: ReportContext) -> Section:
     blocks: list[Any] = [
         Paragraph(protocol + _standard_differs(ctx)),
         Paragraph(_yield_text(ctx)),
-        Paragraph(_design_sentence(ctx, lang) + _design_detected(ctx, lang)),
+        Paragraph(
+            _design_sentence(ctx, lang) + _design_detected(ctx, lang) + _unread_blocks(ctx, lang)
+        ),
     ]
     if s.replicated and ctx.anova is not None:
         formula_text = _formula(str(ctx.anova.provenance.model), lang, s.resolvable)
@@ -844,6 +846,29 @@ def _check_gaps_sentence(ctx: ReportContext, lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
     return ("" if lang == "zh" else " ") + t(
         "methods.augmented_check_gaps", lang, items=sep.join(items)
+    )
+
+
+def _unread_blocks(ctx: ReportContext, lang: str) -> str:
+    """Say that no blocks were read when a column kept as extra may hold them (loose58).
+
+    A completely randomized design whose table has a header one typo from ``block``
+    (``blcok``) or naming a block beside another label (``plot_block``): the data-quality
+    warnings said "not read as 'block'", and the methods now say what that left the model.
+    """
+    from yieldtrial.io.plots import unread_block_headers
+
+    if ctx.s.design != "crd" or "block" in ctx.plots.columns:
+        return ""
+    column_map = dict(getattr(ctx.trial.plots, "attrs", {}).get("column_map") or {})
+    headers = unread_block_headers(column_map)
+    if not headers:
+        return ""
+    return ("" if lang == "zh" else " ") + t(
+        "methods.blocks_unread",
+        lang,
+        headers=join_list([repr(h) for h in headers], lang),
+        header=headers[0],
     )
 
 
