@@ -526,6 +526,14 @@ def _case_near_miss_header(tmp: Path) -> tuple[list[str], str]:
     return ["standardize", str(table), "--crop", "wheat", "-o", str(tmp / "s.csv")], "'impurty_pct'"
 
 
+def _case_byte_order_mark(tmp: Path) -> tuple[list[str], str]:
+    """Put a BOM before the plot id of row 3: a second file's first row joined on (loose58)."""
+    rows = list(ROWS)
+    rows[1] = "\ufeff" + rows[1]
+    table = _table(tmp, rows)
+    return ["standardize", str(table), "--crop", "wheat", "-o", str(tmp / "s.csv")], "第 3 行"
+
+
 def _case_lookalike_letters(tmp: Path) -> tuple[list[str], str]:
     rows = [row.replace(",T,", ",N\u041a,") for row in ROWS]  # N and a Cyrillic К
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "'N\u041a'"
@@ -2564,6 +2572,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "copied-trials": _case_copied_trials,
     "network-repeated-treatment": _case_network_repeated_treatment,
     "near-miss-header": _case_near_miss_header,
+    "byte-order-mark": _case_byte_order_mark,
     "no-observed-yield": _case_no_observed_yield,
     "whole-positions": _case_whole_positions,
     "setting-not-finite": _case_setting_not_finite,
@@ -2876,6 +2885,7 @@ LEFT_OUT = {"negative-yield": ("left out site 'C': ", "已剔除试点 'C'：")}
 NAMES = {
     "network-repeated-treatment": r"\bsite/block/treatment\b",  # the table's columns
     "near-miss-header": r"\[columns\]",  # the trial.toml table
+    "byte-order-mark": r"U\+FEFF|UTF-8|CSV",  # the character's code point, the format to save as
     "network-yields-other-standards": r"\bsite\b|yieldtrial standardize",  # as typed
     # the column, the methods' and the command's names, as typed
     "network-yields-other-methods": r"\bsite\b|yieldtrial standardize|\b[a-z]+_[a-z_]+\b",
@@ -3102,6 +3112,7 @@ WARNINGS = (
     "copied-trials",
     "network-repeated-treatment",
     "near-miss-header",
+    "byte-order-mark",
     "implausible-standard",
     "percent-as-fraction",
     "standardize-moisture-range",

@@ -195,3 +195,52 @@ def test_methods_of_a_crd_without_a_block_like_column_say_nothing_of_blocks(
     out = tmp_path / "report.md"
     assert main(["report", str(path), "--crop", "wheat", "--control", "CK", "-o", str(out)]) == 0
     assert "No block column was read" not in out.read_text(encoding="utf-8")
+
+
+# 5. a byte-order mark inside the table: one rule for every column ----------------------------
+
+_BOM_HEADER = "plot_id,site,treatment,harvested_area_m2,fresh_mass_kg,moisture_pct,notes\n"
+_BOM_ROWS = ["101,A,CK,20,10.2,20.5,ok\n", "102,A,T,20,10.9,20.0,ok\n",
+             "201,A,CK,20,10.4,20.1,ok\n", "202,A,T,20,11.0,19.8,ok\n"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("position", "column"),
+    [(0, "plot_id"), (1, "site"), (2, "treatment"), (4, "fresh_mass_kg"), (6, "notes")],
+)
+def test_byte_order_mark_inside_the_table_is_removed_with_a_warning(
+    tmp_path: Path, position: int, column: str
+) -> None:
+    """Stop 52 stripped it from a plot id silently and refused it in a mass.
+
+    It warned of it on a site only when 'A' was also written without it, and kept it in a
+    note.  Row 3 (header row 1) has the mark before its cell in ``column``; the value read is the
+    one without it (plot 102, site 'A', treatment 'T', 10.9 kg, 'ok').
+    """
+    rows = list(_BOM_ROWS)
+    cells = rows[1].split(",")
+    cells[position] = "\ufeff" + cells[position]
+    rows[1] = ",".join(cells)
+    path = _write(tmp_path, _BOM_HEADER + "".join(rows))
+    with pytest.warns(yt.YieldTrialWarning) as caught:
+        plots = yt.read_plots(path)
+    (message,) = [str(w.message) for w in caught]
+    assert f"is inside the table (were several files joined into one?): {column} row 3." in message
+    assert plots.iloc[1][["plot_id", "site", "treatment", "fresh_mass_kg", "notes"]].tolist() == [
+        "102", "A", "T", 10.9, "ok"]  # fmt: skip
+
+
+def test_byte_order_mark_warning_names_every_column_and_row(tmp_path: Path) -> None:
+    """Two columns, three rows: one warning listing them column by column."""
+    rows = ["\ufeff" + r for r in _BOM_ROWS[1:3]]
+    rows = [_BOM_ROWS[0], *rows, _BOM_ROWS[3].replace(",ok", ",\ufeffok")]
+    path = _write(tmp_path, _BOM_HEADER + "".join(rows))
+    with pytest.warns(yt.YieldTrialWarning, match=r": plot_id row 3, row 4; notes row 5\. It"):
+        yt.read_plots(path)
+
+
+def test_byte_order_mark_at_the_start_of_the_file_is_no_warning(tmp_path: Path) -> None:
+    """The mark a UTF-8 file starts with is the readers' (dropped), not a joined file's."""
+    path = tmp_path / "plots.csv"
+    path.write_text(_BOM_HEADER + "".join(_BOM_ROWS), encoding="utf-8-sig")
+    assert yt.read_plots(path)["plot_id"].tolist() == ["101", "102", "201", "202"]

@@ -395,6 +395,15 @@ def _near_miss_header() -> list[str]:
     return _caught(lambda: read_plots(plots))
 
 
+def _byte_order_mark() -> list[str]:
+    # U+FEFF before a plot id and a treatment (two files joined into one; loose58): removed,
+    # warned of once with the columns and rows
+    plots = _plots()
+    plots.loc[4, "plot_id"] = "\ufeff" + str(plots.loc[4, "plot_id"])
+    plots.loc[5, "treatment"] = "\ufeff" + str(plots.loc[5, "treatment"])
+    return _caught(lambda: read_plots(plots))
+
+
 def _repeated_treatment_in_block() -> list[str]:
     # a network site with the row of CK in block B1 pasted twice (fuzz57)
     from yieldtrial.network import analyze_many
@@ -508,6 +517,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     ),
     "copied site": (_copied_site, "site '祁县' has the same plot data as site '太谷'"),
     "near-miss header": (_near_miss_header, "not read as 'impurity_pct'"),
+    "byte-order mark": (_byte_order_mark, "a byte-order mark (U+FEFF"),
     "repeated treatment in a block": (
         _repeated_treatment_in_block,
         "a treatment recorded more than once in one block",
@@ -779,6 +789,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/network/__init__.py::_warn_copies": ("copied site",),
     "yieldtrial/network/__init__.py::_warn_repeated_counts": ("repeated treatment in a block",),
     "yieldtrial/io/plots.py::_warn_near_miss_headers": ("near-miss header",),
+    "yieldtrial/io/plots.py::_strip_byte_order_marks": ("byte-order mark",),
     "yieldtrial/stats/compare.py::_warn_borderline": ("borderline Dunnett P",),
     "yieldtrial/stats/mixed.py::warn_pooled_strata": ("pooled whole-plot stratum",),
 }

@@ -114,6 +114,9 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         # report formats named where a summarised table is complete
         "JSON",
         "Excel",
+        # the text format and encoding a table is saved as (Excel's "CSV UTF-8"; loose58)
+        "CSV",
+        "UTF-8",
     }
 )
 

@@ -629,6 +629,16 @@ TEMPLATES: tuple[Template, ...] = (
         "{column}，请重命名该列，或用 --column '{mapping}'（trial.toml 的 [columns]）映射",
     ),
     Template(
+        # io.plots._strip_byte_order_marks (loose58), worded by the report's catalogue as
+        # pooled-stratum is: see translate()
+        "byte-order-mark",
+        r".+?: a byte-order mark \(U\+FEFF, the invisible character a UTF-8 file starts "
+        r"with\) is inside the table \(were several files joined into one\?\): .+\. It was "
+        r"removed and the cells read without it; check those rows, and save the joined table "
+        r"once as 'CSV UTF-8'",
+        "{chinese}",
+    ),
+    Template(
         "report-format",
         r"cannot tell the report format from the file name (?P<path>" + _Q + r"); use a suffix "
         r"\((?P<suffixes>[.\w, ]+)\) or --format \(format= in Python\)\.",
@@ -3860,7 +3870,7 @@ def _problems_zh(message: str) -> str | None:
 
 #: Templates whose Chinese is the report's (report.i18n.translate_message): one text for the
 #: report's data-quality section and the command line.
-_REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline"})
+_REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline", "byte-order-mark"})
 
 
 #: The position columns of a design (design.resolve) and their designs, in Chinese.

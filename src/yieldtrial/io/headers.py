@@ -272,7 +272,7 @@ _MEASUREMENT_WORDS = re.compile(
 
 
 def _other_label(quantity: str, unit: str) -> str | None:
-    """The label column other than ``quantity`` a word of ``unit`` names, if any.
+    """Return the label column other than ``quantity`` a word of ``unit`` names, if any.
 
     Only the unambiguous (tier 1) aliases count: ``plot_block`` names ``block``, while
     ``site_id`` (``id`` is a tier 2 plot id alias) and ``plot_no`` name nothing else.
@@ -285,7 +285,7 @@ def _other_label(quantity: str, unit: str) -> str | None:
 
 
 def label_pair(name: object) -> tuple[str, str] | None:
-    """The two label columns a header joining both names, else None.
+    """Return the two label columns a header joining both names, else None.
 
     Parameters
     ----------

@@ -253,9 +253,9 @@ def read_plots(
 
 
 def _file_cell_texts(
-    source: object, frame: pd.DataFrame, encoding: str | None
+    source: str | os.PathLike[str] | pd.DataFrame, frame: pd.DataFrame, encoding: str | None
 ) -> CellTexts | None:
-    """The look-up of typed missing texts for a delimited text file, else None.
+    """Return the look-up of typed missing texts for a delimited text file, else None.
 
     A workbook's 'n/a' stays text and a DataFrame's cells are seen as they are: both are
     shown by the number parser without reading anything again.
@@ -263,7 +263,7 @@ def _file_cell_texts(
     separator = frame.attrs.get("separator")
     if isinstance(source, pd.DataFrame) or encoding is None or not separator:
         return None
-    path = Path(os.fspath(source))  # type: ignore[arg-type]
+    path = Path(source)
 
     def look_up(cells: list[tuple[int, int]]) -> Mapping[tuple[int, int], str]:
         return missing_cell_texts(path, encoding=encoding, separator=separator, cells=cells)
@@ -1873,6 +1873,7 @@ def build_plot_table(
             f"{'that row' if len(rows) == 1 else 'those rows'}, keeping the header at the top"
         )
 
+    frame = _strip_byte_order_marks(frame, name, display, row_label)
     problems = _validation.Problems(name)
     if not file_rows:  # a DataFrame built in Python may hold lists, dicts or sets in a cell
         for column in LABEL_COLUMNS:
@@ -1931,6 +1932,73 @@ def build_plot_table(
     frame = _order(frame)
     column_map = {old: new for old, new in mapping.items()}
     return frame, column_map
+
+
+_BOM = "\ufeff"
+
+
+def _holds_byte_order_mark(series: pd.Series) -> bool:
+    """Whether a text column holds U+FEFF anywhere, read from its bytes when it can be.
+
+    A pyarrow-backed column is searched in its UTF-8 buffers and a column of ASCII text
+    (:func:`~yieldtrial.io.validation.text_buffers` gives one only then) holds none, so
+    the common tables cost a byte search, not a Python object per cell.
+    """
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    pieces = _validation.text_buffers(series)
+    if pieces is not None:
+        if _validation.arrow_chunks(series) is None:
+            return False  # the joined buffer of an object column is ASCII
+        return any(_BOM.encode() in data.tobytes() for data, _, _ in pieces)
+    try:  # non-ASCII text (Chinese labels) without pyarrow: one join, not a call per cell
+        return _BOM in "".join(series.dropna().to_numpy(dtype=object))
+    except TypeError:  # a cell that is not text (a number in a DataFrame's column)
+        return bool(
+            series.map(lambda v: isinstance(v, str) and _BOM in v).to_numpy(dtype=bool).any()
+        )
+
+
+def _strip_byte_order_marks(
+    frame: pd.DataFrame,
+    name: str,
+    display: Callable[[str], str],
+    row_label: Callable[[Any], str],
+) -> pd.DataFrame:
+    """Remove a byte-order mark (U+FEFF) inside the table's cells, warning with the rows.
+
+    A UTF-8 file may start with the mark (the readers drop it); inside the table it comes
+    from two files joined into one (``cat a.csv b.csv``).  Stop 52 removed it from a plot
+    id silently (:func:`~yieldtrial.io.validation.normalise_label`), warned of it on a
+    site or treatment only when the same label was also written without it, kept it in a
+    note and refused a number holding it ('\ufeff10.14').  One rule now for every column
+    (loose58): the mark is removed and one warning names the columns and rows.
+    """
+    found: list[str] = []
+    for column in frame.columns:
+        series = frame[column]
+        if not _holds_byte_order_mark(series):
+            continue
+        marked = series.map(lambda v: isinstance(v, str) and _BOM in v).to_numpy(dtype=bool)
+        rows = [row_label(label) for label in frame.index[marked]]
+        found.append(f"{display(str(column))} {_validation.list_items(rows)}")
+        if series.dtype == object:
+            text = series.copy()
+            text[marked] = [v.replace(_BOM, "") for v in series[marked]]
+        else:
+            text = series.str.replace(_BOM, "", regex=False)
+        frame[column] = text
+    if found:
+        warnings.warn(
+            YieldTrialWarning(
+                f"{name}: a byte-order mark (U+FEFF, the invisible character a UTF-8 file "
+                "starts with) is inside the table (were several files joined into one?): "
+                f"{'; '.join(found)}. It was removed and the cells read without it; check "
+                "those rows, and save the joined table once as 'CSV UTF-8'"
+            ),
+            stacklevel=4,
+        )
+    return frame
 
 
 #: Looks up the texts of a file's cells read as missing: (row position, column position)

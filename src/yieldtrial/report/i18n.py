@@ -861,6 +861,18 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            # io.plots._strip_byte_order_marks (loose58): U+FEFF inside the table
+            r"^(?P<source>.+?): a byte-order mark \(U\+FEFF, the invisible character a UTF-8 "
+            r"file starts with\) is inside the table \(were several files joined into one\?\): "
+            r"(?P<marked>.+)\. It was removed and the cells read without it; check those rows, "
+            r"and save the joined table once as 'CSV UTF-8'$"
+        ),
+        "{source}：表格中间有字节顺序标记（UTF-8 文件开头的不可见字符；是否把多个文件拼接成了"
+        "一个？）：{marked}。已删除该标记，按删除后的内容读取；请检查这些行，并把拼接后的表格"
+        "重新保存为一个“CSV UTF-8”文件。",
+    ),
+    (
+        (
             # network._warn_repeated_counts (fuzz57): a treatment twice in one block
             r"^(?P<by>[\w/]+) (?P<trials>" + _REPR + r"(?:, " + _REPR + r")*(?: and [\d,]+ "
             r"more)?): a treatment recorded more than once in one block \((?P<columns>[^:]+): "
@@ -1286,6 +1298,16 @@ def translate_message(text: str, lang: str) -> str:
                 text = re.sub(r" and ([\d,]+) more$", r" 等（另有 \1 个）", values[listed])
                 text = re.sub(r"(?<=['\"]) x(\d+)", r"（\1 条）", text)  # 'S1'/'1'/'CK' x2
                 values[listed] = re.sub(r"(?<=['\"）]), (?=['\"])", "、", text)
+        if "marked" in values:  # "plot_id row 6, row 9 and 2 more; site row 6" (loose58)
+            marked = re.sub(r"\brow (\d+)", r"第 \1 行", values["marked"])
+            marked = re.sub(r"\bindex ", "索引 ", marked)
+            marked = re.sub(r" and ([\d,]+) more(?=;|$)", r" 等（另有 \1 个）", marked)
+            marked = re.sub(
+                r"(?:^|(?<=; ))(\w+)(?= )",
+                lambda m: _LABEL_COLUMNS_ZH.get(m[1], _TERMS_ZH.get(m[1], m[1])),
+                marked,
+            )
+            values["marked"] = marked.replace("; ", "；").replace(", ", "、")
         if "columns" in values:  # site/block/treatment
             words = {**_TRIAL_KEYS_ZH, "block": "区组", "treatment": "处理"}
             values["columns"] = "/".join(words.get(k, k) for k in values["columns"].split("/"))
