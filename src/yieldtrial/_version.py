@@ -11,6 +11,7 @@ __all__ = ["__version__"]  # noqa: F822 - defined on first use, by __getattr__
 
 
 def _installed_version() -> str:
+    """Return the installed package's version, or ``0.0.0+unknown`` from a source tree."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -77,7 +77,7 @@ def interrupted_line(arguments: list[str], encoding: str | None) -> bytes:
 
 
 def interrupted_at_start(signum: int, frame: object) -> None:
-    """SIGINT's handler until the command line's own: print one line, exit with 130.
+    """Handle SIGINT until the command line's own handler: print one line, exit with 130.
 
     The process ends at once (:func:`os._exit`): nothing was written yet, and an exception
     raised in the middle of an import could be caught or reported as a traceback.

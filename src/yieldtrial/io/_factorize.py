@@ -129,7 +129,7 @@ def _kept_array(series: pd.Series) -> Any | None:
 def _factorize(
     series: pd.Series, use_na_sentinel: bool
 ) -> tuple[np.ndarray, Any, np.ndarray | None]:
-    """``pd.factorize(series, sort=False)``, and a text categorical's own codes when they are it.
+    """Return ``pd.factorize(series, sort=False)``; a text categorical's codes when they are it.
 
     A text categorical is factorized through its codes (the order of first appearance, as
     the text's) and its uniques are its categories taken in that order: the same ``Index``

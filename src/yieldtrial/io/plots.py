@@ -1234,7 +1234,15 @@ def _warn_near_miss_headers(mapping: Mapping[str, str], name: str) -> None:
     deduction.  Warned when the optional column is absent from the table and the header's
     normalised spelling is close to its name (:func:`difflib.get_close_matches`, cutoff 0.8);
     for ``block`` (a typo such as ``blcok``: an RCBD analysed as a CRD) when it is one typo
-    from the word (:func:`_near_miss_of_block`).
+    from the word (:func:`_near_miss_of_block`), or when it names the block beside
+    another label column (``plot_block``, read as neither: :func:`_maybe_block`; loose58).
+
+    Parameters
+    ----------
+    mapping : mapping
+        {header in the file: column name} of :func:`map_columns`.
+    name : str
+        The table's name (file name, or "plot table"), for the message.
     """
     import difflib
 
@@ -1307,13 +1315,29 @@ def unread_block_headers(column_map: Mapping[str, str]) -> list[str]:
 
 
 def _near_miss_of_block(header: str) -> bool:
-    """Whether ``header`` is one typo from ``block`` (``blcok``, ``blck``, ``bock``, ``blokc``).
+    """Return whether ``header`` is one typo from ``block``.
 
-    One letter added, left out, changed or two neighbours swapped, the first letter kept;
-    a header holding the whole word (``iblock``, ``sub_block``, ``p_block``) is another
-    name, not a typo, nor is the word ``black``; ``blocks``, ``blok``, ``bloc`` are read
-    as the block column.  The
-    blocks of an RCBD left out are analysed as a CRD, silently (stop 52).
+    One letter added, left out, changed or two neighbours swapped, the first letter kept
+    (``blcok``, ``blck``, ``bock``, ``blokc``).  A header holding the whole word
+    (``iblock``, ``sub_block``, ``p_block``) is another name, not a typo, nor is the word
+    ``black``; ``blocks``, ``blok`` and ``bloc`` are read as the block column.  Without
+    its block column an RCBD is analysed as a CRD, silently (stop 52), so such a header
+    is warned of (:func:`_warn_near_miss_headers`).
+
+    Parameters
+    ----------
+    header : str
+        A header kept as an extra column.
+
+    Returns
+    -------
+    bool
+        True for a typo of ``block``.
+
+    Examples
+    --------
+    >>> _near_miss_of_block("blcok"), _near_miss_of_block("iblock")
+    (True, False)
     """
     text = normalise_header(header)
     if "block" in text or text == "black" or not text.startswith("b") or abs(len(text) - 5) > 1:
@@ -1322,7 +1346,19 @@ def _near_miss_of_block(header: str) -> bool:
 
 
 def _one_edit_apart(text: str, word: str) -> bool:
-    """Whether ``text`` is ``word`` with one insertion, deletion, substitution or swap."""
+    """Return whether ``text`` is ``word`` with one insertion, deletion, substitution or swap.
+
+    Parameters
+    ----------
+    text, word : str
+        The text read and the word it may be a typo of.
+
+    Returns
+    -------
+    bool
+        True when one edit (two neighbours swapped counting as one) turns ``word`` into
+        ``text``; False when they are equal.
+    """
     if text == word:
         return False
     if len(text) == len(word):

@@ -539,6 +539,10 @@ def _treatment_column_head(header: str, lang: str) -> str:
 
 
 def _summary_table(result: NetworkResult, lang: str, head: str | None = None) -> Table | None:
+    """Return the across-site summary table against the check (``summary.control``), or None.
+
+    ``head`` is the treatment column's header (:func:`_treatment_column_head`).
+    """
     from yieldtrial.report.i18n import t
 
     s = result._summary()
@@ -604,7 +608,7 @@ def _summary_table(result: NetworkResult, lang: str, head: str | None = None) ->
 
 
 def _other_checks_table(result: NetworkResult, lang: str, head: str | None = None) -> Table | None:
-    """Each treatment against each check after the first (``summary.comparisons``).
+    """Return each treatment against each check after the first (``summary.comparisons``).
 
     The first check's comparisons are the summary table's (its family holds every other
     level, the other checks included, as in the per-trial tables); this table gives the
@@ -671,7 +675,7 @@ def _other_checks_table(result: NetworkResult, lang: str, head: str | None = Non
 
 
 def _response_table(response: Any, lang: str, unit: str = "", head: str | None = None) -> Table:
-    """Gain over the check against the site's yield level; ``unit`` is the header suffix."""
+    """Return the gain over the check against the site's yield level (``unit``: a suffix)."""
     from yieldtrial.report.i18n import t
 
     pct = f"{100 * float(response['confidence'].iloc[0]):g}"
@@ -709,7 +713,7 @@ def _response_table(response: Any, lang: str, unit: str = "", head: str | None =
 
 
 def _stability_table(stability: Any, lang: str, unit: str = "", head: str | None = None) -> Table:
-    """Stability statistics per treatment; ``unit`` is the header suffix of a yield.
+    """Return the stability statistics per treatment; ``unit`` is a yield header's suffix.
 
     The unit of the mean goes in a note, not in its header: the eleven columns of the zh
     table fill a portrait page, and "平均产量（kg/亩）" split the table in two.

@@ -1241,7 +1241,23 @@ def _reordered_cached_fit(
 
 
 def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) -> DesignFit | None:
-    """``model`` with the treatment levels of ``data`` (same plots and labels), or None."""
+    """Return ``model`` with the treatment levels in the order of ``data``, or None.
+
+    Parameters
+    ----------
+    model : DesignFit
+        A closed-form fit of the same plots and labels.
+    data : DataFrame
+        The plots, whose treatment column gives the order of the levels.
+    treatment : str
+        The treatment column.
+
+    Returns
+    -------
+    DesignFit or None
+        The fit with its levels reordered; None when it cannot be reordered without
+        refitting (a missing cell, a covariance that is not diagonal, other labels).
+    """
     from dataclasses import replace
 
     cov = model.lsmeans_cov
