@@ -508,6 +508,26 @@ def test_the_random_layout_needs_no_second_node_set_and_stays_within_the_stated_
         assert abs(got - (a + b) / 2) <= err + abs(a - b)
 
 
+def test_taylor_curves_far_from_the_product_form_start_at_16_nodes(monkeypatch):
+    # stop 53: a distance above MANY_NODES_FROM_DISTANCE (the random layout: 2.80) skips
+    # the 8-node set its bound never met (the first sums run at all 16 nodes); nearer the
+    # product form (the two-replicate design: 1.87) the curve still starts at 8 nodes
+    first_sizes = []
+    original = _mvt_taylor.TaylorBox.replicate_sums
+
+    def spy(self, r, points, first=0):
+        if not first_sizes or first_sizes[-1] is None:
+            first_sizes[-1:] = [np.size(r)]
+        return original(self, r, points, first)
+
+    monkeypatch.setattr(_mvt_taylor.TaylorBox, "replicate_sums", spy)
+    for corr in (random_layout_corr(), alpha_design_b3_two_reps_corr()):
+        distributions._dunnett_curve_cached.cache_clear()
+        first_sizes.append(None)
+        distributions._dunnett_curve(corr, 30.0, two_sided=True)
+    assert first_sizes == [16, 8]
+
+
 def test_fourth_order_sums_run_in_single_precision_from_their_point_count(monkeypatch):
     # the blocks from SINGLE_FROM_POINTS on go through taylor_sums4 in single precision
     # (float32 points), the earlier ones in double; uses_single says so for the curve

@@ -931,7 +931,14 @@ def dunnett_taylor_curve(
     yieldtrial.stats._mvt_sov.MaxTCurve
         Carrying ``chi_rule``; attach another chi rule for other df.
     """
-    from yieldtrial.stats._mvt_sov import Region, dunnett_box, max_t_curve
+    from yieldtrial.stats._mvt_sov import (
+        MANY_NODES_FROM_DISTANCE,
+        NODE_COUNTS,
+        Region,
+        dunnett_box,
+        max_t_curve,
+        product_form_distance,
+    )
 
     r = np.asarray(corr, dtype=float)
     k = r.shape[0]
@@ -983,9 +990,12 @@ def dunnett_taylor_curve(
         terms[mid] = _smooth_terms(table_box, r_grid[mid], exceed1[mid])
     exceed_s = np.clip(exceed1 - terms, 0.0, 1.0)
     exceed_s = np.minimum.accumulate(exceed_s)  # a curve: non-increasing in r
+    # far enough from the product form that 8 nodes fall short: 16 at once (stop 53)
+    far = product_form_distance(r, lam) > MANY_NODES_FROM_DISTANCE
     return max_t_curve(
         box, r_grid, exceed_s, df, rule, two_sided=two_sided,
         point_counts=TAYLOR_POINT_COUNTS, max_points=taylor_max_points(k), give_up=give_up,
+        first_nodes=16 if far else NODE_COUNTS[0],
     )  # fmt: skip
 
 
