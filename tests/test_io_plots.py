@@ -750,3 +750,28 @@ def test_read_plots_drops_the_text_marker_of_plot_and_block_labels(tmp_path):
     plots = read_plots(path)
     assert plots["plot_id"].tolist() == ["101", "102", "201", "202"]
     assert plots["block"].tolist() == ["1", "1", "2", "2"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "found"),
+    [
+        (["T1", "T2", "#N/A", "T1"], "#N/A"),  # an error value: named after the byte check
+        (["T1", "T#2", "T1", "T2"], None),  # a '#' in a label that is no error value
+        (["T1", "T2", "T1", "T2"], None),  # no '#' at all: the byte check decides
+    ],
+)
+def test_error_value_labels_in_a_pyarrow_column(cells, found):
+    """A pyarrow-backed label column (the streamed reader's) is checked through its bytes.
+
+    Expected: the message of the cell-by-cell check (``test_hostile_stop47``'s wording), or
+    no problem when no cell is one of ``SPREADSHEET_ERRORS``.
+    """
+    pytest.importorskip("pyarrow")
+    from yieldtrial.io.plots import _error_value_label_problem
+
+    frame = pd.DataFrame({"treatment": pd.Series(cells, dtype="string[pyarrow]")})
+    message = _error_value_label_problem(frame, "treatment", str, lambda i: f"row {i + 2}")
+    if found is None:
+        assert message is None
+    else:
+        assert f"row 4 = {found!r}" in message

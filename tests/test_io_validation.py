@@ -383,3 +383,23 @@ def test_excel_text_marker_before_a_number_is_removed(cell: str, label: str) -> 
     from yieldtrial.io.validation import normalise_label
 
     assert normalise_label(cell) == label
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_all_different_bitmap_agrees_with_unique(seed):
+    """The duplicate-id check's bitmap (narrow spans) and sort (wide ones) agree with np.unique.
+
+    Expected: ``len(np.unique(ids)) == len(ids)``, an independent NumPy path.
+    """
+    rng = np.random.default_rng(seed)
+    low = int(rng.integers(0, 10**17))
+    cases = [
+        low + rng.permutation(5_000),  # consecutive ids, shuffled: all different (bitmap)
+        low + rng.integers(0, 40_000, 5_000),  # a narrow span with repeats (bitmap)
+        rng.integers(0, 10**18, 5_000),  # a wide span (sort)
+        np.array([low, low + 10**15, low]),  # wide, one repeat
+        np.zeros(0, dtype=np.int64),
+    ]
+    for ids in cases:
+        ids = np.asarray(ids, dtype=np.int64)
+        assert _validation._all_different(ids) == (len(np.unique(ids)) == len(ids))

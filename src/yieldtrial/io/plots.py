@@ -1075,6 +1075,8 @@ def _error_value_label_problem(
     block or plot named '#N/A'.
     """
     cells = frame[column]
+    if _validation.arrow_chunks(cells) is not None and not _holds_hash(cells):
+        return None  # every error value starts with '#': no cell can be one (stop 53)
     hit = isin(cells, SPREADSHEET_ERRORS).to_numpy(dtype=bool, na_value=False)
     if not hit.any():
         return None
@@ -1087,6 +1089,22 @@ def _error_value_label_problem(
         f"{_validation.list_items(rows, total=int(hit.sum()))}, not a label: a formula "
         "failed there; fix it or type the label in the sheet, then save the table again"
     )
+
+
+def _holds_hash(cells: pd.Series) -> bool:
+    """Whether a pyarrow-backed text column holds a ``#`` byte (True when unsure).
+
+    One NumPy scan of the column's bytes (:func:`yieldtrial.io.validation.text_buffers`,
+    views of pyarrow's buffers) instead of a hash lookup of every cell: 0.03-0.04 ms
+    against 0.9-1.2 ms per label column of a streamed 4 MiB block (stop 53).
+    """
+    pieces = _validation.text_buffers(cells)
+    if pieces is None:
+        return True
+    for data, offsets, _ in pieces:
+        if len(offsets) and (data[int(offsets[0]) : int(offsets[-1])] == ord("#")).any():
+            return True
+    return False
 
 
 def _long_label_problem(
