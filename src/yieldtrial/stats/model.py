@@ -1350,6 +1350,16 @@ def _in_treatment_order(model: DesignFit, data: pd.DataFrame, treatment: str) ->
         factor_levels={**model.factor_levels, treatment: labels},
         codes={**model.codes, treatment: codes},
         lsmeans_centred=model.lsmeans_centred[perm],
+        # a fit that computes its fitted values: the treatment effects in the new numbering
+        # (effect[perm][new code] is effect[old code]: the same sums, the same bits)
+        effects=(
+            None
+            if model.effects is None
+            else (
+                model.effects[0],
+                {**model.effects[1], treatment: model.effects[1][treatment][perm]},
+            )
+        ),
     )
 
 
