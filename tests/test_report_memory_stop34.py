@@ -60,13 +60,12 @@ def test_report_diagnostics_of_more_plots_than_the_field_map_drop_the_residuals(
     The rest of the table and the tests are those of the library's diagnostics.
     """
     from yieldtrial.report import context
-    from yieldtrial.report.sections import figures
     from yieldtrial.stats._common import copy_on_write
     from yieldtrial.stats.residual_checks import diagnostics
 
     if not copy_on_write():
         pytest.skip("without copy on write the table is kept as it is")
-    monkeypatch.setattr(figures, "MAX_PLOT_MARKERS", 19)
+    monkeypatch.setattr(context, "MAX_PLOT_MARKERS", 19)
     rng = np.random.default_rng(5)
     data = pd.DataFrame(
         {

@@ -79,12 +79,18 @@ def plot_listing_limits() -> tuple[int, int]:
     return PLOT_LISTING_LIMIT, PLOT_LISTING_SHOWN
 
 
+#: Most plots the report's figures draw one by one (the plot-yield markers, the field map of
+#: yields or residuals; :data:`yieldtrial.report.sections.figures.MAX_PLOT_MARKERS`): above
+#: it the report's diagnostics keep no residuals (:func:`_without_studentized`).
+MAX_PLOT_MARKERS = 20_000
+
+
 def _without_studentized(diag: Any) -> Any:
     """Return ``diag`` with its residual table without the columns the report never reads.
 
     The report reads the residual table only for its residual figure (plot ids and
     residuals), and draws that figure for at most
-    :data:`~yieldtrial.report.sections.figures.MAX_PLOT_MARKERS` plots; the outliers,
+    :data:`MAX_PLOT_MARKERS` plots; the outliers,
     tests and CV are kept as computed.  The two studentized columns are the table's only
     arrays of its own (5.9 million plots: 90 MiB, held through the data checks' screening
     otherwise); the fitted values are never read, and above that many plots neither are
@@ -96,7 +102,6 @@ def _without_studentized(diag: Any) -> Any:
     """
     from dataclasses import replace
 
-    from yieldtrial.report.sections.figures import MAX_PLOT_MARKERS
     from yieldtrial.stats._common import copy_on_write
 
     studentized = ["studentized_residual", "externally_studentized_residual"]
