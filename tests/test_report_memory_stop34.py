@@ -24,7 +24,10 @@ def test_beyond_equals_whole_column_abs(span: int, monkeypatch: pytest.MonkeyPat
 
 
 def test_report_keeps_diagnostics_without_studentized_columns() -> None:
-    """The report's diagnostics drop only the two studentized columns; the rest is equal."""
+    """The report's diagnostics drop the studentized and fitted columns; the rest is equal.
+
+    (The fitted values too since stop 53: no report section reads them.)
+    """
     from yieldtrial.report.context import _without_studentized
     from yieldtrial.stats._common import copy_on_write
     from yieldtrial.stats.residual_checks import diagnostics
@@ -42,11 +45,40 @@ def test_report_keeps_diagnostics_without_studentized_columns() -> None:
     if not copy_on_write():
         assert slim is full
         return
-    studentized = ["studentized_residual", "externally_studentized_residual"]
-    pd.testing.assert_frame_equal(slim.residuals, full.residuals.drop(columns=studentized))
+    unread = ["studentized_residual", "externally_studentized_residual", "fitted"]
+    pd.testing.assert_frame_equal(slim.residuals, full.residuals.drop(columns=unread))
     assert slim.shapiro == full.shapiro and slim.levene == full.levene
     pd.testing.assert_frame_equal(slim.outliers, full.outliers)
     assert _without_studentized(None) is None
+
+
+def test_report_diagnostics_of_more_plots_than_the_field_map_drop_the_residuals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above MAX_PLOT_MARKERS plots the field map is not drawn: its residuals not kept (stop 53).
+
+    The rest of the table and the tests are those of the library's diagnostics.
+    """
+    from yieldtrial.report import context
+    from yieldtrial.stats._common import copy_on_write
+    from yieldtrial.stats.residual_checks import diagnostics
+
+    if not copy_on_write():
+        pytest.skip("without copy on write the table is kept as it is")
+    monkeypatch.setattr(context, "MAX_PLOT_MARKERS", 19)
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame(
+        {
+            "treatment": np.tile(["A", "B", "C", "D"], 5),
+            "block": np.repeat([f"B{j}" for j in range(5)], 4),
+            "y": 50 + rng.normal(0, 2, 20),
+        }
+    )
+    full = diagnostics(data, response="y", treatment="treatment", block="block", design="rcbd")
+    slim = context._without_studentized(full)
+    unread = ["studentized_residual", "externally_studentized_residual", "fitted", "residual"]
+    pd.testing.assert_frame_equal(slim.residuals, full.residuals.drop(columns=unread))
+    assert slim.shapiro == full.shapiro and slim.levene == full.levene
 
 
 def test_arrow_text_read_as_one_chunk_keeps_the_values() -> None:

@@ -436,17 +436,37 @@ def test_sorted_groups_match_the_previous_sorts(seed):
         values = np.nan_to_num(values, nan=3.0)
     expected = _previous_sorted_groups(values, codes, pool)
     by_rank = _group_screen.value_order(values, pool)
-    for got in (
-        _group_screen._sorted_groups(values, codes, pool),
-        _group_screen._sorted_groups(values, codes, pool, by_rank=by_rank),
-    ):
+    in_runs = _group_screen._sorted_groups(values, codes, pool)
+    shared = _group_screen._sorted_groups(values, codes, pool, by_rank=by_rank)
+    for got, order_type in ((in_runs, np.int32), (shared, np.int64)):
         for a, b in zip(got, expected, strict=True):
             np.testing.assert_array_equal(a, b)
+        assert got[0].dtype == order_type  # sorted in runs: int32 plot positions (stop 53)
+        for a, b in zip(got[1:], expected[1:], strict=True):
             assert a.dtype == b.dtype
     np.testing.assert_array_equal(
         _group_screen.value_order(values, pool),
         np.flatnonzero(pool)[np.argsort(values[pool], kind="stable")],
     )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_sorted_groups_in_runs_match_the_previous_sorts(seed, monkeypatch):
+    """Runs of a few plots (stop 53): many runs, groups larger than a run, empty groups.
+
+    The expected order is ``_previous_sorted_groups`` (one sort of every plot), so the
+    run-by-run sorts give it exactly, ties in plot order included.
+    """
+    monkeypatch.setattr(_group_screen, "SORT_RUN", int(1 + seed % 4 * 7))
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(1, 400))
+    values = rng.integers(0, 9, n).astype(float)
+    codes = rng.integers(0, int(rng.integers(1, 60)), n) * int(1 + seed % 2)  # gaps: empty
+    pool = rng.random(n) < (1.0 if seed % 3 == 0 else 0.8)
+    expected = _previous_sorted_groups(values, codes, pool)
+    got = _group_screen._sorted_groups(values, codes, pool)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_value_order_keeps_tied_values_in_plot_order():

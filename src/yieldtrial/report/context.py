@@ -79,15 +79,26 @@ def plot_listing_limits() -> tuple[int, int]:
     return PLOT_LISTING_LIMIT, PLOT_LISTING_SHOWN
 
 
+#: Most plots the report's figures draw one by one (the plot-yield markers, the field map of
+#: yields or residuals; :data:`yieldtrial.report.sections.figures.MAX_PLOT_MARKERS`): above
+#: it the report's diagnostics keep no residuals (:func:`_without_studentized`).
+MAX_PLOT_MARKERS = 20_000
+
+
 def _without_studentized(diag: Any) -> Any:
-    """Return ``diag`` with its residual table without the two studentized columns.
+    """Return ``diag`` with its residual table without the columns the report never reads.
 
     The report reads the residual table only for its residual figure (plot ids and
-    residuals); the outliers, tests and CV are kept as computed.  The two studentized
-    columns are the table's only arrays of its own (5.9 million plots: 90 MiB, held
-    through the data checks' screening otherwise).  Under copy on write the other
-    columns stay the fit's arrays; without it (pandas < 3 by default) dropping would copy
-    them, so the table is kept as it is.
+    residuals), and draws that figure for at most
+    :data:`MAX_PLOT_MARKERS` plots; the outliers,
+    tests and CV are kept as computed.  The two studentized columns are the table's only
+    arrays of its own (5.9 million plots: 90 MiB, held through the data checks' screening
+    otherwise); the fitted values are never read, and above that many plots neither are
+    the residuals: a large complete, balanced fit holds neither
+    (:data:`yieldtrial.stats.model.COMPUTED_FIT_PLOTS`), so the table's are the only copy
+    (another 90 MiB; stop 53).  Under copy on write the other columns stay the fit's
+    arrays; without it (pandas < 3 by default) dropping would copy them, so the table is
+    kept as it is.
     """
     from dataclasses import replace
 
@@ -99,7 +110,10 @@ def _without_studentized(diag: Any) -> Any:
     table = diag.residuals
     if not all(column in table.columns for column in studentized):
         return diag
-    return replace(diag, residuals=table.drop(columns=studentized))
+    unread = studentized + ["fitted"] * ("fitted" in table.columns)
+    if len(table) > MAX_PLOT_MARKERS and "residual" in table.columns:
+        unread.append("residual")
+    return replace(diag, residuals=table.drop(columns=unread))
 
 
 def _normalise_means(frame: pd.DataFrame, s: ReportSettings) -> pd.DataFrame:

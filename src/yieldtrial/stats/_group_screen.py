@@ -137,13 +137,17 @@ def _sorted_groups(
 ) -> Sorted:
     """Pool plots sorted by (group, value): plot indices, values, group starts and sizes.
 
-    Two integer-friendly sorts instead of a lexsort: the values first, then one sort of
-    ``code * p + value rank`` (p the pool size).  ``by_rank``, when given, is that first
-    sort, :func:`value_order` of ``values`` and ``pool``, shared by two groupings of the
-    same values (it is not changed).
+    Ties of value keep plot order, so the order is that of the triple (group, value, plot).
+    Without ``by_rank`` (what the screening calls) the groups are sorted a run of
+    consecutive groups at a time (:func:`_sorted_in_runs`): no array of every pool plot is
+    made but the plot order (int32 below 2**31 plots) and the sorted values.  ``by_rank``,
+    when given, is :func:`value_order` of ``values`` and ``pool`` (it is not changed), and
+    the plots are sorted as before stop 53: two integer-friendly sorts, the values first,
+    then one sort of ``code * p + value rank`` (p the pool size); the same order, with
+    ``by_rank``'s integer type.
     """
     if by_rank is None:
-        by_rank = value_order(values, pool)
+        return _sorted_in_runs(values, codes, pool)
     p = by_rank.size
     ngroups = int(codes.max()) + 1 if codes.size else 0
     # the pool plots in value order, each keyed by code * p + its value rank, sorted in
@@ -159,6 +163,88 @@ def _sorted_groups(
     start = np.zeros(ngroups, dtype=np.int64)
     np.cumsum(size[:-1], out=start[1:])
     return order, values[order], start, size
+
+
+#: Pool plots at most in one run of consecutive groups sorted together by
+#: :func:`_sorted_in_runs` (a larger group is a run of its own), and plots per step of its
+#: bucketing pass: the sorts' temporaries are arrays of a run (2**18 plots: 2 MiB each).
+SORT_RUN = 1 << 18
+
+
+def _sorted_in_runs(values: np.ndarray, codes: np.ndarray, pool: np.ndarray) -> Sorted:
+    """:func:`_sorted_groups` a run of consecutive groups at a time (stop 53, issue 13).
+
+    The group sizes give each run of groups its place in the plot order; one pass over
+    the plots, :data:`SORT_RUN` at a time, writes each pool plot's index into its run's
+    place (plot order within a run); then each run is sorted stably by value
+    (:func:`_stable_argsort`, numpy's stable sort) and stably by group, which orders it
+    by (group, value, plot): the order of the sorts of every plot at once, without their
+    arrays of every plot (5.9 million plots: the value order, 45 MiB in int64, its int32
+    copy and the int64 sort key, 45 MiB, at the data checks' peak).
+    """
+    n = values.size
+    ngroups = int(codes.max()) + 1 if codes.size else 0
+    index_type = np.int32 if n < 2**31 else np.int64
+    every = bool(pool.all())
+    size = np.zeros(ngroups, dtype=np.int64)
+    for s in range(0, n, SORT_RUN):
+        part = codes[s : s + SORT_RUN]
+        size += np.bincount(part if every else part[pool[s : s + SORT_RUN]], minlength=ngroups)
+    start = np.zeros(ngroups, dtype=np.int64)
+    np.cumsum(size[:-1], out=start[1:])
+    p = int(size.sum())
+    order = np.empty(p, dtype=index_type)
+    sv = np.empty(p, dtype=values.dtype)
+    if p == 0:
+        return order, sv, start, size
+    # runs of consecutive groups of at most SORT_RUN pool plots (a larger group alone)
+    end = start + size
+    first: list[int] = []
+    g = 0
+    while g < ngroups:
+        first.append(g)
+        g = max(g + 1, int(np.searchsorted(end, start[g] + SORT_RUN, side="right")))
+    first_of_run = np.array(first, dtype=np.int64)
+    run_start = start[first_of_run]
+    run_of = np.repeat(np.arange(first_of_run.size), np.diff(np.append(first_of_run, ngroups)))
+    run_of = run_of.astype(np.int32)
+    # bucketing pass: each run's pool plots in plot order at its place in ``order``
+    fill = run_start.copy()
+    runs = first_of_run.size
+    for s in range(0, n, SORT_RUN):
+        span = slice(s, s + SORT_RUN)
+        plots = np.arange(s, min(s + SORT_RUN, n), dtype=index_type)
+        if not every:
+            plots = plots[pool[span]]
+        if runs == 1:
+            order[fill[0] : fill[0] + plots.size] = plots
+            fill[0] += plots.size
+            continue
+        run = run_of[codes[span] if every else codes[plots]]
+        by_run = np.argsort(run, kind="stable")
+        count = np.bincount(run, minlength=runs)
+        offset = 0
+        for r in np.flatnonzero(count).tolist():
+            k = int(count[r])
+            order[fill[r] : fill[r] + k] = plots[by_run[offset : offset + k]]
+            fill[r] += k
+            offset += k
+    # each run sorted by (group, value, plot): stably by value, then stably by group
+    bounds = np.append(run_start, p)
+    for r in range(runs):
+        a, b = int(bounds[r]), int(bounds[r + 1])
+        if b == a:
+            continue
+        run_plots = order[a:b]
+        plots = run_plots[_stable_argsort(values[run_plots])]
+        lo, hi = int(first_of_run[r]), int(first[r + 1]) if r + 1 < runs else ngroups
+        if hi - lo > 1:
+            group: np.ndarray = codes[plots] - lo
+            group = group.astype(np.uint16 if hi - lo <= 1 << 16 else np.int64, copy=False)
+            plots = plots[np.argsort(group, kind="stable")]  # radix sort of 16-bit codes
+        order[a:b] = plots
+        np.take(values, plots, out=sv[a:b])
+    return order, sv, start, size
 
 
 def _order_median(sv: np.ndarray, start: np.ndarray, m: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -463,11 +549,9 @@ def sequential_screen(
     findings: list[dict[str, Any]] = []
     if n == 0 or not alive.any():
         return findings
-    # plot positions as int32 below 2**31 plots (held through the loop: half the memory)
-    by_rank = value_order(values, alive)
-    by_rank = by_rank.astype(np.int32) if n < 2**31 else by_rank
-    ordered = _sorted_groups(values, groups, alive, by_rank=by_rank)
-    del by_rank
+    # plot positions as int32 below 2**31 plots (held through the loop: half the memory),
+    # sorted a run of groups at a time (no sort of every plot at once; stop 53)
+    ordered = _sorted_groups(values, groups, alive)
     pairs = PairScale(values, groups, alive, exact_limit=exact_limit, ordered=ordered)
     if pairs.n_pairs < 3:
         return findings

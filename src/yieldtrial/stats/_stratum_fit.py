@@ -11,19 +11,44 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["StratumFit", "stratum_table", "studentize"]
+__all__ = ["StratumFit", "externally_studentized", "stratum_table", "studentize"]
 
 
 def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.ndarray, np.ndarray]:
     """Internally and externally studentized residuals (NaN where undefined)."""
     internal = np.full(e.shape, np.nan)
     external = np.full(e.shape, np.nan)
+    _studentize_into(e, h, nu, mse, internal, external)
+    return internal, external
+
+
+def externally_studentized(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> np.ndarray:
+    """Return the externally studentized residuals of :func:`studentize` (the same numbers).
+
+    The internally studentized ones are computed a span of plots at a time and not kept
+    (5.9 million plots: 45 MiB less at the outlier test's peak; stop 53).
+    """
+    external = np.full(e.shape, np.nan)
+    _studentize_into(e, h, nu, mse, None, external)
+    return external
+
+
+def _studentize_into(
+    e: np.ndarray,
+    h: np.ndarray,
+    nu: int,
+    mse: float,
+    internal: np.ndarray | None,
+    external: np.ndarray,
+) -> None:
+    """Fill ``internal`` (when given) and ``external`` (NaN-filled) from ``e`` and ``h``."""
     if nu > 0 and np.isfinite(mse) and mse > 0:
         flat = e.ndim == 1
         step = _CHUNK if flat else max(e.size, 1)
         for s in range(0, e.size if flat else 1, step):  # per plot: bounded temporaries
             part = slice(s, s + step) if flat else slice(None)
-            ep, hp, ip, xp = e[part], h[part], internal[part], external[part]
+            ep, hp, xp = e[part], h[part], external[part]
+            ip = internal[part] if internal is not None else np.full(ep.shape, np.nan)
             ok = (1.0 - hp) > 1e-10
             ip[ok] = ep[ok] / np.sqrt(mse * (1.0 - hp[ok]))
             if nu > 1:
@@ -36,7 +61,6 @@ def studentize(e: np.ndarray, h: np.ndarray, nu: int, mse: float) -> tuple[np.nd
                 # and the report said no plot was flagged)
                 alone = ok & ~good & (np.abs(ep) > 0)
                 xp[alone] = np.copysign(np.inf, ep[alone])
-    return internal, external
 
 
 _CHUNK = 1 << 20  # plots per step of :func:`studentize`

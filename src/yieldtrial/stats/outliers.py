@@ -83,16 +83,25 @@ def _residual_table(
     column: str | None,
     factors: dict[str, str | None],
     plot_id: str,
-) -> tuple[dict[str, np.ndarray], Callable[[np.ndarray], dict[str, np.ndarray]], int, str, str]:
+) -> tuple[
+    dict[str, np.ndarray],
+    Callable[[], np.ndarray],
+    Callable[[np.ndarray], dict[str, np.ndarray]],
+    int,
+    str,
+    str,
+]:
     """Residuals of the design model, its error df, formula and error term.
 
-    Returns the numeric columns of every plot (``fitted``, ``residual``, ``leverage``,
-    ``externally_studentized_residual``) and a function giving the label columns
-    (:data:`_LABELS`) of the plots at the positions it is passed, so that the labels are
-    turned into text only for the rows the test returns.
+    Returns the numeric columns of every plot (``residual``, ``leverage``,
+    ``externally_studentized_residual``), a function giving the fitted values of every
+    plot (read once the test's rows are known: a large closed-form fit computes them when
+    asked, and their 45 MiB at 5.9 million plots then do not come on top of the test's
+    arrays; stop 53), and a function giving the label columns (:data:`_LABELS`) of the
+    plots at the positions it is passed, so that the labels are turned into text only
+    for the rows the test returns.
     """
-    from yieldtrial.stats._stratum_fit import stratum_table
-    from yieldtrial.stats._stratum_fit import studentize as _studentize
+    from yieldtrial.stats._stratum_fit import externally_studentized, stratum_table
     from yieldtrial.stats.model import fit
     from yieldtrial.stats.residual_checks import label_columns, strata_factors
 
@@ -111,13 +120,19 @@ def _residual_table(
         table = stratum.table
         numbers = {
             name: table[name].to_numpy(dtype=float)
-            for name in ("fitted", "residual", "leverage", "externally_studentized_residual")
+            for name in ("residual", "leverage", "externally_studentized_residual")
         }
+
+        def stratum_fitted() -> np.ndarray:
+            return table["fitted"].to_numpy(dtype=float)
 
         def stratum_labels(rows: np.ndarray) -> dict[str, np.ndarray]:
             return {name: table[name].to_numpy(dtype=object)[rows] for name in _LABELS}
 
-        return numbers, stratum_labels, stratum.df, stratum.formula, stratum.error_term
+        return (
+            numbers, stratum_fitted, stratum_labels, stratum.df, stratum.formula,
+            stratum.error_term,
+        )  # fmt: skip
     if treatment is None:
         raise DataValidationError(
             f"design={design!r} needs treatment=<column of the treatment labels>."
@@ -128,18 +143,20 @@ def _residual_table(
     )  # fmt: skip
     e = model.residuals.to_numpy(dtype=float)
     h = model.leverage.to_numpy(dtype=float)
-    _, external = _studentize(e, h, model.df_error, model.mse)
+    external = externally_studentized(e, h, model.df_error, model.mse)
     numbers = {
-        "fitted": model.fitted.to_numpy(dtype=float),
         "residual": e,
         "leverage": h,
         "externally_studentized_residual": external,
     }
 
+    def fitted() -> np.ndarray:
+        return model.fitted.to_numpy(dtype=float)
+
     def labels(rows: np.ndarray) -> dict[str, np.ndarray]:
         return label_columns(model, treatment=treatment, plot_id=plot_id, rows=rows)
 
-    return numbers, labels, model.df_error, model.formula, "residual"
+    return numbers, fitted, labels, model.df_error, model.formula, "residual"
 
 
 def _not_assessable(df_error: int) -> str:
@@ -181,7 +198,7 @@ def _columns_of(
 
 
 def _all_columns(
-    fitted: np.ndarray,
+    fitted_of: Callable[[], np.ndarray],
     e: np.ndarray,
     h: np.ndarray,
     t_ext: np.ndarray,
@@ -193,7 +210,7 @@ def _all_columns(
     """Columns of every observed plot, sorted by decreasing ``|statistic|``."""
     from yieldtrial.stats._univariate import t_sf  # scipy.stats.t.sf, bit for bit
 
-    value = fitted + e
+    value = fitted_of() + e
     ok = (1.0 - h) > 1e-10
     fitted_without = np.full(e.shape, np.nan)
     fitted_without[ok] = value[ok] - e[ok] / (1.0 - h[ok])
@@ -222,7 +239,7 @@ def _all_columns(
 
 
 def _flagged_columns(
-    fitted: np.ndarray,
+    fitted_of: Callable[[], np.ndarray],
     e: np.ndarray,
     h: np.ndarray,
     t_ext: np.ndarray,
@@ -266,7 +283,7 @@ def _flagged_columns(
     chosen = rows[flagged]
     rank = np.argsort(-np.abs(t_ext[chosen]), kind="stable")  # a stable sort, as for all
     order = chosen[rank]
-    value = fitted[order] + e[order]
+    value = fitted_of()[order] + e[order]  # every plot's fitted values only now
     columns = _columns_of(
         order, labels, value=value, fitted_without=value - e[order] / (1.0 - h[order]),
         e=e[order], h=h[order], t_ext=t_ext[order], p=p[flagged][rank],
@@ -370,7 +387,7 @@ def outlier_test(
                 f"design={design!r} does not use {', '.join(stray)}; they belong to "
                 "design='split_plot' or 'strip_plot'."
             )
-    numbers, labels, df_error, formula, error_term = _residual_table(
+    numbers, fitted, labels, df_error, formula, error_term = _residual_table(
         data,
         response=response,
         treatment=treatment,
@@ -384,7 +401,6 @@ def outlier_test(
     e = numbers["residual"]
     h = numbers["leverage"]
     t_ext = numbers["externally_studentized_residual"]
-    fitted = numbers["fitted"]
     if flagged_only:
         columns, n_tests, note = _flagged_columns(
             fitted, e, h, t_ext, labels, df_error=df_error, alpha=alpha

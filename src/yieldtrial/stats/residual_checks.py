@@ -101,8 +101,13 @@ def studentized_residuals(model: DesignFit) -> tuple[pd.Series, pd.Series]:
     .. [1] Cook, R.D. and Weisberg, S. (1982). Residuals and Influence in
        Regression. Chapman and Hall, ch. 2.
     """
+    return _studentized_of(model, model.residuals.to_numpy(dtype=float))
+
+
+def _studentized_of(model: DesignFit, residuals: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """:func:`studentized_residuals` from the model's residuals already read."""
     internal, external = _studentize(
-        model.residuals.to_numpy(dtype=float),
+        residuals,
         model.leverage.to_numpy(dtype=float),
         model.df_error,
         model.mse,
@@ -612,7 +617,9 @@ def diagnostics(
     )
     del e_used
     if deferred is not None:
-        table = _residual_table(deferred[0], treatment=deferred[1], plot_id=plot_id)
+        # the residuals read once (a large closed-form fit computes them at each read)
+        table = _residual_table(deferred[0], treatment=deferred[1], plot_id=plot_id, residuals=e)
+    del e
     if table is None:  # pragma: no cover - as above
         raise RuntimeError("diagnostics: no residual table (a yieldtrial bug)")
     # |r| > threshold without a plot-sized |r| (5.9 million plots: 45 MiB), and the few
@@ -697,7 +704,7 @@ def diagnostics(
         # entries are unreplicated by intent; its error df come from the checks, (b - 1)(c - 1)
         # for b blocks of c checks (Federer 1956), so "add replicates" is no advice.  (An RCBD
         # that lost plots leaves only a few treatments with one plot: replicates are the fix.)
-        augmented = design == "rcbd" and 3 * int(np.count_nonzero(~informative)) >= e.size
+        augmented = design == "rcbd" and 3 * int(np.count_nonzero(~informative)) >= informative.size
         fix = (
             "add checks to each block or add blocks (the error df of an augmented design "
             "come from its checks)"
@@ -764,12 +771,19 @@ def diagnostics(
     )
 
 
-def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.DataFrame:
-    """Per-plot residual table of an additive design model."""
+def _residual_table(
+    model: DesignFit, *, treatment: str, plot_id: str, residuals: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Per-plot residual table of an additive design model.
+
+    ``residuals``: ``model.residuals.to_numpy(dtype=float)`` when already read (held by
+    the table, not copied).
+    """
     from yieldtrial.stats._common import copy_on_write
 
     used = model.data
-    internal, external = studentized_residuals(model)
+    e = model.residuals.to_numpy(dtype=float) if residuals is None else residuals
+    internal, external = _studentized_of(model, e)
     labels = label_columns(model, treatment=treatment, plot_id=plot_id)
     if copy_on_write():
         # the fit's own columns, not copied into one block of five (5.9 million plots:
@@ -777,7 +791,12 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
         # of either on its first change, and the label arrays are copied as before
         numbers = {
             "fitted": model.fitted,
-            "residual": model.residuals.astype(float),
+            # computed for this table (a large closed-form fit): wrapped, not copied
+            "residual": (
+                pd.Series(e, index=used.index, name="residual", copy=False)
+                if model.held_residuals is None
+                else model.residuals.astype(float)
+            ),
             "leverage": model.leverage,
             "studentized_residual": internal,
             "externally_studentized_residual": external,
@@ -797,7 +816,7 @@ def _residual_table(model: DesignFit, *, treatment: str, plot_id: str) -> pd.Dat
         {
             **labels,
             "fitted": model.fitted.to_numpy(),
-            "residual": model.residuals.to_numpy(dtype=float),
+            "residual": e,
             "leverage": model.leverage.to_numpy(),
             "studentized_residual": internal.to_numpy(),
             "externally_studentized_residual": external.to_numpy(),

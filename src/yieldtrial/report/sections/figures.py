@@ -10,6 +10,7 @@ import pandas as pd
 
 from yieldtrial.io._compat import isin
 from yieldtrial.report._format import factor_label, join_list, spaced
+from yieldtrial.report.context import MAX_PLOT_MARKERS as _CONTEXT_MAX_PLOT_MARKERS
 from yieldtrial.report.context import ReportContext
 from yieldtrial.report.entries import EntrySelection, population, shown_parts
 from yieldtrial.report.i18n import t, unit_label
@@ -29,8 +30,10 @@ MAX_BARS = 40
 #: Most plots the plot-yield figure draws one marker each; above it each treatment is
 #: summarised as a box (quartiles and whiskers, :func:`yieldtrial.plotting.plot_yield_boxes`)
 #: and the caption says so, and the field map of yields or residuals is left out with a
-#: note (a 200 MB table has millions of plots: no figure draws them one by one).
-MAX_PLOT_MARKERS = 20_000
+#: note (a 200 MB table has millions of plots: no figure draws them one by one).  The value
+#: is :data:`yieldtrial.report.context.MAX_PLOT_MARKERS` (the report keeps no residuals of
+#: more plots than that; stop 53).
+MAX_PLOT_MARKERS = _CONTEXT_MAX_PLOT_MARKERS
 
 #: Characters of x-axis labels (one gap each) that fit side by side under a 6-inch figure
 #: at 10 pt; beyond it the labels overlap (24 entries "G01".."G24": 96), so they are
