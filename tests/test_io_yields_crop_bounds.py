@@ -47,14 +47,14 @@ _MASS_KG = [14.0 + 0.1 * i for i in range(12)]
 def test_plausible_yield_kg_ha_wheat_bounds() -> None:
     """Wheat: 100 kg/ha (401.3 / 4, rounded down) and 26,940 kg/ha (1.5 x 17,960)."""
     # hand derivation from the sourced values in protocols.py
-    assert plausible_yield_kg_ha("小麦") == (100.0, 26_940.0, 17_960.0)
+    assert plausible_yield_kg_ha("小麦") == (100.0, 26_940.0, 17_960.0, 401.3)
 
 
 def test_plausible_yield_kg_ha_crops_without_a_source() -> None:
     """Soybean has no sourced lowest average; oats, rye and sorghum no sourced record."""
     assert plausible_yield_kg_ha("soybean")[0] is None
     for crop in ("oats", "rye", "sorghum"):
-        assert plausible_yield_kg_ha(crop)[1:] == (None, None)
+        assert plausible_yield_kg_ha(crop)[1:3] == (None, None)
 
 
 def test_masses_in_kg_under_a_gram_header_warn() -> None:

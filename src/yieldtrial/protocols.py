@@ -454,8 +454,10 @@ def plausible_harvest_moisture_pct(crop: str) -> tuple[float, float]:
     return _PLAUSIBLE_HARVEST_PCT[canonical_crop(crop)]
 
 
-def plausible_yield_kg_ha(crop: str) -> tuple[float | None, float | None, float | None]:
-    """Return the yield bounds of a crop's unit-slip warnings, and the record behind them.
+def plausible_yield_kg_ha(
+    crop: str,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """Return the yield bounds of a crop's unit-slip warnings, and the yields behind them.
 
     A treatment mean below ``low`` (above 0) or a plot above ``high`` is no harvested
     crop of this kind: a unit slip is likelier (a mass in kg read as g, a yield in kg/ha
@@ -477,19 +479,21 @@ def plausible_yield_kg_ha(crop: str) -> tuple[float | None, float | None, float 
         (sorghum, oats, rye). [kg/ha]
     record : float or None
         The world-record yield. [kg/ha]
+    lowest : float or None
+        The lowest national average yield found. [kg/ha]
 
     Examples
     --------
     >>> plausible_yield_kg_ha("wheat")
-    (100.0, 26940.0, 17960.0)
+    (100.0, 26940.0, 17960.0, 401.3)
     >>> plausible_yield_kg_ha("soybean")[0] is None
     True
     >>> plausible_yield_kg_ha("oats")
-    (50.0, None, None)
+    (50.0, None, None, 220.0)
     """
     key = canonical_crop(crop)
     lowest = _LOWEST_NATIONAL_YIELD_KG_HA.get(key)
     record = _RECORD_YIELD_KG_HA.get(key)
     low = None if lowest is None else float(int(lowest * LOWEST_YIELD_FRACTION / 10) * 10)
     high = None if record is None else round(RECORD_YIELD_MARGIN * record, 6)
-    return low, high, record
+    return low, high, record, lowest

@@ -206,7 +206,7 @@ def _settings(
         check_range("standard_moisture_pct", standard, low=0, high=100)
     method = check_option("moisture_method", moisture_method, METHODS, fold=True)
     low, high = plausible_harvest_moisture_pct(canonical)
-    yield_low, yield_high, _ = plausible_yield_kg_ha(canonical)
+    yield_low, yield_high, _, _ = plausible_yield_kg_ha(canonical)
     return _Settings(
         canonical,
         float(standard),

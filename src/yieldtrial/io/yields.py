@@ -854,7 +854,7 @@ def crop_implausible_yield_messages(
     from yieldtrial.protocols import canonical_crop, plausible_yield_kg_ha
 
     key = canonical_crop(crop)
-    low, high, record = plausible_yield_kg_ha(key)
+    low, high, record, lowest = plausible_yield_kg_ha(key)
     values = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
     texts: list[str] = []
     if high is not None and record is not None and high < IMPLAUSIBLE_YIELD_KG_HA:
@@ -874,7 +874,7 @@ def crop_implausible_yield_messages(
             )
     finite = np.isfinite(values)
     tiny = bool(finite.any()) and 0 < np.max(values[finite]) < TINY_YIELD_KG_HA
-    if low is not None and finite.any() and not tiny:
+    if low is not None and lowest is not None and finite.any() and not tiny:
         groups = (
             plots["treatment"].astype(str).to_numpy()
             if "treatment" in plots
@@ -883,9 +883,6 @@ def crop_implausible_yield_messages(
         means = pd.Series(values).groupby(groups, sort=False).mean()
         means = means[(means > 0) & (means < low)]
         if len(means):
-            from yieldtrial.protocols import _LOWEST_NATIONAL_YIELD_KG_HA
-
-            lowest = _LOWEST_NATIONAL_YIELD_KG_HA[key]
             items = list_items(
                 f"{str(label)!r} = {message_number(float(mean), 1)} kg/ha"
                 for label, mean in means.items()
