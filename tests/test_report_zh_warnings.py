@@ -106,6 +106,17 @@ def _yield_too_low() -> list[str]:
     return _caught(lambda: _trial(plots))
 
 
+def _yield_above_crop_record() -> list[str]:
+    plots = _plots()
+    plots.loc[0, "fresh_mass_kg"] = 60.0  # 60 kg from 20 m2: about 30,000 kg/ha of wheat
+    return _caught(lambda: _trial(plots))
+
+
+def _yield_below_crop_lowest() -> list[str]:
+    plots = _plots().rename(columns={"fresh_mass_kg": "fresh_mass_g"})  # kg read as g
+    return _caught(lambda: _trial(plots))
+
+
 def _case_variants() -> list[str]:
     plots = _plots()
     plots.loc[plots["plot_id"] == "102", "treatment"] = "t1"
@@ -469,6 +480,8 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "moisture out of range": (_moisture_out_of_range, "moisture_pct outside the plausible"),
     "yield too high": (_yield_too_high, "standardized yield above"),
     "yield too low": (_yield_too_low, "every standardized yield is below 1 kg/ha"),
+    "yield above the crop's record": (_yield_above_crop_record, "world-record wheat yield"),
+    "yield below the crop's lowest": (_yield_below_crop_lowest, "lowest national wheat"),
     "case variants": (_case_variants, "differ only in upper/lower case"),
     "look-alike variants": (_lookalike_variants, "which look like Latin letters"),
     "look-alike letters": (_lookalike_mixed, "mixing Latin letters with look-alike"),
@@ -768,6 +781,10 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
     "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
+    "yieldtrial/io/yields.py::warn_crop_implausible_yields": (
+        "yield above the crop's record",
+        "yield below the crop's lowest",
+    ),
     "yieldtrial/io/validation.py::warn_half_precision": ("float16 measurements",),
     "yieldtrial/io/yields.py::_warn_recomputed": (
         "other standard moisture",

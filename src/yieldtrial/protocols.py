@@ -30,6 +30,7 @@ __all__ = [
     "moisture_standard",
     "moisture_standards_table",
     "plausible_harvest_moisture_pct",
+    "plausible_yield_kg_ha",
     "standard_moisture_pct",
 ]
 
@@ -197,6 +198,67 @@ _PLAUSIBLE_HARVEST_PCT: dict[str, tuple[float, float]] = {
     "oats": (8.0, 25.0),
     "rye": (8.0, 25.0),
 }
+
+
+# Yield bounds for the unit-slip warnings (io.yields.warn_crop_implausible_yields).  Tags as
+# in the project's domain standards: [S] read in the cited source, [C] computed here from
+# [S] values, [M] yieldtrial's own margin.  Sources are news reports of the records and
+# FAO-derived national statistics (secondary); the records' own moisture bases differ
+# (15 % UK wheat, 15.5 % US maize, 13 % US soybean), which the margin covers.
+#
+# World-record yields, the highest found for each crop [kg/ha]:
+#   wheat   17,960  [S] Tim Lamyman, Lincolnshire (UK), 8.29 ha, ratified by the Yield
+#           Enhancement Network; beat Eric Watson's Guinness record of 17,400 (17.398 t/ha,
+#           New Zealand, 2020).  https://www.cessnockadvertiser.com.au/life-style/ ,
+#           https://www.farmersjournal.ie/nz-farmer-breaks-wheat-yield-world-record-for-a-second-time-612855
+#   barley  16,200  [S] the same farmer and season (same article).
+#   maize   39,157  [C] from 623.8439 bu/ac [S] (David Hula, NCGA National Corn Yield
+#           Contest 2023) x 62.768 kg/ha per bu/ac (56 lb/bu).
+#           https://www.dtnpf.com/agriculture/web/ag/crops/article/2023/12/13/hula-hits-new-corn-world-record-623
+#   soybean 14,680  [C] from 218.2856 bu/ac [S] (Alex Harrell, Georgia, 2024) x 67.251
+#           kg/ha per bu/ac (60 lb/bu).  https://wfin.com/agnet/alex-harrell-shatters-soybean-world-record-with-218-bushel-yield/
+#   rice    22,400  [S] the highest claim found (Sumant Kumar, Bihar, India, 2011; disputed
+#           by Yuan Longping); the verified Chinese super-hybrid records are lower (17,782.5
+#           kg/ha, Teyou 175, Yunnan [S]
+#           https://www.just-food.com/news/china-scientists-announce-new-world-record-for-per-hectare-yield-of-hybrid-rice/
+#           http://www.financialexpress.com/world-news/chinas-father-of-hybrid-rice-sets-new-record-in-rice-output/898110/
+#   sorghum, oats, rye: no record found [-> no crop bound; the 40 t/ha check of every crop].
+# A plot warns above RECORD_YIELD_MARGIN x the record [M] (a small plot can out-yield a
+# field-scale record, and the moisture bases differ), and never above io.yields'
+# IMPLAUSIBLE_YIELD_KG_HA, the 40 t/ha of every crop (maize: 1.5 x 39,157 is above it).
+_RECORD_YIELD_KG_HA: dict[str, float] = {
+    "wheat": 17_960.0,
+    "barley": 16_200.0,
+    "maize": 623.8439 * 56 * 0.45359237 / 0.40468564224,  # 39,157 kg/ha [C]
+    "soybean": 218.2856 * 60 * 0.45359237 / 0.40468564224,  # 14,680 kg/ha [C]
+    "rice": 22_400.0,
+    "rice_indica": 22_400.0,
+    "rice_japonica": 22_400.0,
+}
+
+#: The multiple of a crop's world-record yield above which a plot's yield warns [M].
+RECORD_YIELD_MARGIN = 1.5
+
+# The lowest national average yields found (FAO data) [kg/ha]:
+#   wheat    401.3  [S] Somalia, the lowest of the FAO wheat yields by country
+#                   https://www.theworldranking.com/statistics/1151/wheat-yield-by-country/
+#   cereals  220    [S] Libya 1970, the lowest national cereal yield (wheat, rice, maize,
+#                   barley, oats, rye, millet, sorghum, ...) of the World Bank / FAO series
+#                   1970-2023 shown http://knoema.com/atlas/OPEC/ranks/Cereal-yield
+#                   (others: Mongolia 474 in 2005, Chad 531 in 2000 [S] same series)
+#   soybean: none found [-> no lower bound for soybean].
+# A treatment whose mean yield is above 0 and below a quarter of that average (rounded
+# down to 10 kg/ha) warns [M]: wheat 100, the other cereals 50 kg/ha.
+_LOWEST_NATIONAL_YIELD_KG_HA: dict[str, float] = {
+    "wheat": 401.3,
+    **dict.fromkeys(
+        ("maize", "rice", "rice_indica", "rice_japonica", "barley", "sorghum", "oats", "rye"),
+        220.0,
+    ),
+}
+
+#: The fraction of the lowest national average below which a treatment mean warns [M].
+LOWEST_YIELD_FRACTION = 0.25
 
 
 def _normalise(name: str) -> str:
@@ -390,3 +452,48 @@ def plausible_harvest_moisture_pct(crop: str) -> tuple[float, float]:
     (10.0, 40.0)
     """
     return _PLAUSIBLE_HARVEST_PCT[canonical_crop(crop)]
+
+
+def plausible_yield_kg_ha(
+    crop: str,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """Return the yield bounds of a crop's unit-slip warnings, and the yields behind them.
+
+    A treatment mean below ``low`` (above 0) or a plot above ``high`` is no harvested
+    crop of this kind: a unit slip is likelier (a mass in kg read as g, a yield in kg/ha
+    typed in a kg/mu column).  Both bounds only trigger warnings; sources and margins are
+    in the comments above this function's tables (and ``docs/data-format.md``).
+
+    Parameters
+    ----------
+    crop : str
+        Crop name or alias (see :func:`canonical_crop`).
+
+    Returns
+    -------
+    low : float or None
+        A quarter of the lowest national average yield found, rounded down to 10 kg/ha;
+        None without a sourced average (soybean). [kg/ha]
+    high : float or None
+        :data:`RECORD_YIELD_MARGIN` x the world-record yield; None without a sourced record
+        (sorghum, oats, rye). [kg/ha]
+    record : float or None
+        The world-record yield. [kg/ha]
+    lowest : float or None
+        The lowest national average yield found. [kg/ha]
+
+    Examples
+    --------
+    >>> plausible_yield_kg_ha("wheat")
+    (100.0, 26940.0, 17960.0, 401.3)
+    >>> plausible_yield_kg_ha("soybean")[0] is None
+    True
+    >>> plausible_yield_kg_ha("oats")
+    (50.0, None, None, 220.0)
+    """
+    key = canonical_crop(crop)
+    lowest = _LOWEST_NATIONAL_YIELD_KG_HA.get(key)
+    record = _RECORD_YIELD_KG_HA.get(key)
+    low = None if lowest is None else float(int(lowest * LOWEST_YIELD_FRACTION / 10) * 10)
+    high = None if record is None else round(RECORD_YIELD_MARGIN * record, 6)
+    return low, high, record, lowest

@@ -468,8 +468,12 @@ class FieldTrial:
     Warns
     -----
     YieldTrialWarning
-        Moisture outside the crop's plausible harvest range (wheat at 5 %), or a
-        standardized yield above 40 t/ha (likely an area or mass unit slip).
+        Moisture outside the crop's plausible harvest range (wheat at 5 %), a
+        standardized yield above 40 t/ha (likely an area or mass unit slip), or yields
+        far outside what the crop can yield: a plot above 1.5 x its world record or a
+        treatment mean below a quarter of its lowest national average
+        (:func:`yieldtrial.protocols.plausible_yield_kg_ha`; kg/ha in a kg/mu column, a
+        mass in kg read as g).
     """
 
     plots: pd.DataFrame
@@ -621,6 +625,7 @@ class FieldTrial:
         _set(self, "_mass_kg", mass_kg)  # the yields table's standardized mass (not again)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
         _yields.warn_tiny_yields(plots, yield_kg_ha, stacklevel=3)
+        _yields.warn_crop_implausible_yields(plots, yield_kg_ha, crop=crop, stacklevel=3)
 
     @classmethod
     def from_csv(

@@ -487,6 +487,23 @@ TEMPLATES: tuple[Template, ...] = (
         "或小数逗号是否被当作千位分隔符读入（'15,110' kg 被读作 15110 kg，应写作 15.11）？",
         lists=("items",),
     ),
+    Template(  # worded by the report's catalogue (report.i18n), as _REPORT_WORDED says
+        "crop-high-yield",
+        r"standardized yield above [\d,]+ kg/ha, 1\.5 times the world-record \w+ yield "
+        r"\([\d,]+ kg/ha\): .+\. Check the units: are they kg/ha yields in a kg/mu column "
+        r"\(15 times too high: name the column yield_kg_ha / 公顷产量\), the mass in g or jin "
+        r"but read as kg, or the area in mu but read as m2\?",
+        "",
+    ),
+    Template(
+        "crop-low-yield",
+        r"treatment mean standardized yield below [\d,]+ kg/ha, a quarter of the lowest "
+        r"national \w+ average found \([\d,]+ kg/ha, FAO data\): .+\. Unless the crop "
+        r"failed, check the units: is the mass in kg but read as g, the area in m2 but read "
+        r"as mu or ha, or a yield in t/ha or kg/mu typed in a kg/ha column \(1,000 or 15 "
+        r"times too low: name the column yield_t_ha or yield_kg_mu / 亩产\)\?",
+        "",
+    ),
     Template(
         "tiny-yield",
         r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
@@ -3870,7 +3887,9 @@ def _problems_zh(message: str) -> str | None:
 
 #: Templates whose Chinese is the report's (report.i18n.translate_message): one text for the
 #: report's data-quality section and the command line.
-_REPORT_WORDED = frozenset({"pooled-stratum", "mvt-borderline", "byte-order-mark"})
+_REPORT_WORDED = frozenset(
+    {"pooled-stratum", "mvt-borderline", "byte-order-mark", "crop-high-yield", "crop-low-yield"}
+)
 
 
 #: The position columns of a design (design.resolve) and their designs, in Chinese.

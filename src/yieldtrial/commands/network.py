@@ -985,7 +985,12 @@ def _standardized(
 
     from yieldtrial.io import validation as _validation
     from yieldtrial.io.plots import read_file_rows
-    from yieldtrial.io.yields import plot_yield_kg_ha, warn_implausible_yields, warn_tiny_yields
+    from yieldtrial.io.yields import (
+        plot_yield_kg_ha,
+        warn_crop_implausible_yields,
+        warn_implausible_yields,
+        warn_tiny_yields,
+    )
     from yieldtrial.protocols import (
         PROTOCOLS,
         canonical_crop,
@@ -1089,6 +1094,8 @@ def _standardized(
             )
             warn_implausible_yields(valid, yields)
             warn_tiny_yields(valid, yields)
+            if config.crop:  # the yield bounds are the crop's, as the moisture range
+                warn_crop_implausible_yields(valid, yields, crop=crop)
         for item in caught:  # as report warns, naming the trial (plot ids repeat across sites)
             trials_warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
         valid[response] = convert_yield(yields, "kg/ha", unit, crop=crop)

@@ -170,6 +170,11 @@ class _Settings:
     unit: str
     low: float
     high: float
+    #: The crop's yield bounds (protocols.plausible_yield_kg_ha): a yield below the low
+    #: one, or above the high one and at most 40 t/ha, falls back to the in-memory path,
+    #: which words io.yields.warn_crop_implausible_yields over the treatment means. [kg/ha]
+    yield_low: float = -np.inf
+    yield_high: float = np.inf
 
 
 def _settings(
@@ -187,6 +192,7 @@ def _settings(
         PROTOCOLS,
         canonical_crop,
         plausible_harvest_moisture_pct,
+        plausible_yield_kg_ha,
     )
     from yieldtrial.protocols import standard_moisture_pct as protocol_moisture_pct
     from yieldtrial.units import yield_unit
@@ -200,8 +206,17 @@ def _settings(
         check_range("standard_moisture_pct", standard, low=0, high=100)
     method = check_option("moisture_method", moisture_method, METHODS, fold=True)
     low, high = plausible_harvest_moisture_pct(canonical)
+    yield_low, yield_high, _, _ = plausible_yield_kg_ha(canonical)
     return _Settings(
-        canonical, float(standard), method, shrink_pct_per_point, yield_unit(unit), low, high
+        canonical,
+        float(standard),
+        method,
+        shrink_pct_per_point,
+        yield_unit(unit),
+        low,
+        high,
+        -np.inf if yield_low is None else yield_low,
+        np.inf if yield_high is None else yield_high,
     )
 
 
@@ -730,6 +745,11 @@ class _Totals:
         self.high_yields.add(
             _yields.implausible_yield_items(plots, yield_kg_ha, limit=self.high_yields.room)
         )
+        values = yield_kg_ha.to_numpy(dtype=float, na_value=np.nan)
+        if (values < settings.yield_low).any() or (
+            (values > settings.yield_high) & (values <= _yields.IMPLAUSIBLE_YIELD_KG_HA)
+        ).any():  # a treatment mean may be below the crop's bound (or a 0 a failed plot)
+            raise StreamFallback("a yield outside the crop's bounds: worded over the means")
         missing = yield_kg_ha.isna().to_numpy()
         if missing.any():
             room = 5 - len(self.result.missing_ids)

@@ -35,6 +35,8 @@ __all__ = [
     "refuse_yields_of_other_method",
     "standardized_plot_mass_kg",
     "table_moisture_method",
+    "crop_implausible_yield_messages",
+    "warn_crop_implausible_yields",
     "warn_implausible_yields",
     "warn_edited_yields",
     "warn_emptied_yields",
@@ -817,6 +819,106 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
         YieldTrialWarning,
         stacklevel=stacklevel + 1,
     )
+
+
+def crop_implausible_yield_messages(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, crop: str
+) -> list[str]:
+    """Return the texts of :func:`warn_crop_implausible_yields`: none, one or two.
+
+    Two checks against the crop's sourced bounds
+    (:func:`yieldtrial.protocols.plausible_yield_kg_ha`):
+
+    * plots above ``high`` (1.5 x the crop's world-record yield) and at most
+      :data:`IMPLAUSIBLE_YIELD_KG_HA` (above it :func:`warn_implausible_yields` names
+      them already);
+    * treatments whose mean yield is above 0 and below ``low`` (a quarter of the lowest
+      national average found), unless :func:`warn_tiny_yields` speaks for the whole table
+      (every yield below 1 kg/ha).  A mean of 0 is a failed crop, not a unit slip.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table (``plot_id``; ``treatment`` for the means, else one mean of all
+        plots).
+    yield_kg_ha : Series
+        Its yields (missing plots NaN). [kg/ha]
+    crop : str
+        Crop name or alias; crops without a sourced bound get no check on that side.
+
+    Returns
+    -------
+    list of str
+        The warning texts, the high one first.
+    """
+    from yieldtrial.protocols import canonical_crop, plausible_yield_kg_ha
+
+    key = canonical_crop(crop)
+    low, high, record, lowest = plausible_yield_kg_ha(key)
+    values = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
+    texts: list[str] = []
+    if high is not None and record is not None and high < IMPLAUSIBLE_YIELD_KG_HA:
+        above = (values > high) & (values <= IMPLAUSIBLE_YIELD_KG_HA)
+        if above.any():
+            ids = plots["plot_id"].to_numpy()[above]
+            items = list_items(
+                f"plot {str(pid)!r} = {value:,.0f} kg/ha"
+                for pid, value in zip(ids, values[above], strict=True)
+            )
+            texts.append(
+                f"standardized yield above {high:,.0f} kg/ha, 1.5 times the world-record {key} "
+                f"yield ({record:,.0f} kg/ha): {items}. Check the units: are they kg/ha "
+                "yields in a kg/mu column (15 times too high: name the column yield_kg_ha / "
+                "公顷产量), the mass in g or jin but read as kg, or the area in mu but read as "
+                "m2?"
+            )
+    finite = np.isfinite(values)
+    tiny = bool(finite.any()) and 0 < np.max(values[finite]) < TINY_YIELD_KG_HA
+    if low is not None and lowest is not None and finite.any() and not tiny:
+        groups = (
+            plots["treatment"].astype(str).to_numpy()
+            if "treatment" in plots
+            else np.full(len(values), "all plots", dtype=object)
+        )
+        means = pd.Series(values).groupby(groups, sort=False).mean()
+        means = means[(means > 0) & (means < low)]
+        if len(means):
+            items = list_items(
+                f"{str(label)!r} = {message_number(float(mean), 1)} kg/ha"
+                for label, mean in means.items()
+            )
+            texts.append(
+                f"treatment mean standardized yield below {low:,.0f} kg/ha, a quarter of the "
+                f"lowest national {key} average found ({lowest:,.0f} kg/ha, FAO data): {items}. "
+                "Unless the crop failed, check the units: is the mass in kg but read as g, "
+                "the area in m2 but read as mu or ha, or a yield in t/ha or kg/mu typed in a "
+                "kg/ha column (1,000 or 15 times too low: name the column yield_t_ha or "
+                "yield_kg_mu / 亩产)?"
+            )
+    return texts
+
+
+def warn_crop_implausible_yields(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, crop: str, stacklevel: int = 2
+) -> None:
+    """Warn about yields far outside what the crop can yield (a unit slip).
+
+    See :func:`crop_implausible_yield_messages`; bounds and sources in
+    :func:`yieldtrial.protocols.plausible_yield_kg_ha`.
+
+    Parameters
+    ----------
+    plots : DataFrame
+        The plot table (``plot_id``, ``treatment``).
+    yield_kg_ha : Series
+        Its yields (missing plots NaN). [kg/ha]
+    crop : str
+        Crop name or alias.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn`, counted from this function.
+    """
+    for text in crop_implausible_yield_messages(plots, yield_kg_ha, crop=crop):
+        warnings.warn(text, YieldTrialWarning, stacklevel=stacklevel + 1)
 
 
 def implausible_yield_items(

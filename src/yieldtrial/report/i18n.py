@@ -812,6 +812,28 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            r"^standardized yield above (?P<limit>[\d,]+) kg/ha, 1\.5 times the world-record "
+            r"(?P<crop>\w+) yield \((?P<record>[\d,]+) kg/ha\): (?P<items>.+?)\. Check the "
+            r"units: are they kg/ha yields in a kg/mu column .+$"
+        ),
+        "折标产量超过 {limit} kg/ha，即{crop}世界纪录产量（{record} kg/ha）的 1.5 倍：{items}。"
+        "请检查单位：是否把每公顷产量填进了每亩产量列（偏高 15 倍：请将该列命名为 公顷产量），"
+        "质量是否以克或斤为单位却被当作千克读入，或面积是否以亩为单位却被当作平方米读入？",
+    ),
+    (
+        (
+            r"^treatment mean standardized yield below (?P<limit>[\d,]+) kg/ha, a quarter of "
+            r"the lowest national (?P<crop>\w+) average found \((?P<lowest>[\d,]+) kg/ha, FAO "
+            r"data\): (?P<items>.+?)\. Unless the crop failed, check the units: .+$"
+        ),
+        "处理平均折标产量低于 {limit} kg/ha，不到已知最低的国家{crop}平均单产"
+        "（{lowest} kg/ha，联合国粮农组织数据）的四分之一：{items}。若非绝收，请检查单位："
+        "质量是否以千克为单位却被当作克读入，面积是否以平方米为单位却被当作亩或公顷读入，"
+        "或每公顷产量列中是否填入了以吨/公顷或千克/亩计的产量（偏低 1000 倍或 15 倍："
+        "请将该列相应命名为 亩产 等）？",
+    ),
+    (
+        (
             r"^every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
             r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop.+$"
         ),

@@ -273,7 +273,10 @@ def taylor_sums4(
 
     from yieldtrial.stats._mvt_sov import _SINGLE_P_MIN, _ndtr_single, _ndtri_single
 
-    dt = np.float32 if single else np.float64
+    # annotated: numpy 1.25's stubs (oldest pins) type arrays made with the bare union
+    # of the two scalar types as ndarray[Any, dtype[generic]] and reject every in-place
+    # operator on them (59 mypy errors); the arrays and their dtypes are unchanged
+    dt: type[np.floating[Any]] = np.float32 if single else np.float64
     chol = box.chol.astype(dt)
     stacked = np.stack(path).astype(dt)  # (4, d, d): B_1..B_4
     lam = np.asarray(box.factor, dtype=dt)

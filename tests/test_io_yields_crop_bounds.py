@@ -1,0 +1,117 @@
+"""Yields far outside what the crop can yield warn (unit slips), never refuse (stop 53).
+
+The bounds are :func:`yieldtrial.protocols.plausible_yield_kg_ha`: a plot above 1.5 x the
+crop's world-record yield, a treatment mean below a quarter of its lowest national average.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from yieldtrial import FieldTrial
+from yieldtrial.datasets import load_example
+from yieldtrial.errors import YieldTrialWarning
+from yieldtrial.protocols import plausible_yield_kg_ha
+
+
+def _plots(**columns: list[float]) -> pd.DataFrame:
+    """Return an RCBD of 3 treatments x 4 blocks with the given measurement columns."""
+    rows = {
+        "plot_id": [f"{b}{j + 1:02d}" for b in range(1, 5) for j in range(3)],
+        "block": [f"B{b}" for b in range(1, 5) for _ in range(3)],
+        "treatment": [t for _ in range(4) for t in ("CK", "T1", "T2")],
+    }
+    return pd.DataFrame({**rows, **columns})
+
+
+def _harvest(mass: list[float], mass_column: str = "fresh_mass_kg") -> pd.DataFrame:
+    return _plots(
+        **{mass_column: mass, "harvested_area_m2": [20.0] * 12, "moisture_pct": [13.0] * 12}
+    )
+
+
+def _messages(plots: pd.DataFrame, crop: str = "wheat", **options: str) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FieldTrial(plots, crop=crop, control=("CK",), design="rcbd", **options)  # type: ignore[arg-type]
+    return [str(w.message) for w in caught if issubclass(w.category, YieldTrialWarning)]
+
+
+#: 14 kg of grain at 13 % from 20 m2 is 7,000 kg/ha (14 / 20 x 10,000), a real wheat yield
+_MASS_KG = [14.0 + 0.1 * i for i in range(12)]
+
+
+def test_plausible_yield_kg_ha_wheat_bounds() -> None:
+    """Wheat: 100 kg/ha (401.3 / 4, rounded down) and 26,940 kg/ha (1.5 x 17,960)."""
+    # hand derivation from the sourced values in protocols.py
+    assert plausible_yield_kg_ha("小麦") == (100.0, 26_940.0, 17_960.0, 401.3)
+
+
+def test_plausible_yield_kg_ha_crops_without_a_source() -> None:
+    """Soybean has no sourced lowest average; oats, rye and sorghum no sourced record."""
+    assert plausible_yield_kg_ha("soybean")[0] is None
+    for crop in ("oats", "rye", "sorghum"):
+        assert plausible_yield_kg_ha(crop)[1:3] == (None, None)
+
+
+def test_masses_in_kg_under_a_gram_header_warn() -> None:
+    """Masses in kg under a fresh_mass_g header give wheat at 7 kg/ha: the means warn."""
+    messages = _messages(_harvest(_MASS_KG, "fresh_mass_g"))
+    (low,) = [m for m in messages if "treatment mean standardized yield below 100" in m]
+    # CK: plots 14.0, 14.3, 14.6, 14.9 g -> mean 14.45 g / 20 m2 = 7.2 kg/ha (hand)
+    assert "'CK' = 7.2 kg/ha" in low
+    assert "mass in kg but read as g" in low
+
+
+def test_kg_ha_yields_in_a_kg_mu_column_warn() -> None:
+    """2,000 kg/ha typed in a kg/mu column is 30,000 kg/ha: above 1.5 x the wheat record."""
+    plots = _plots(yield_kg_mu=[2_000.0 + 10 * i for i in range(12)])
+    messages = _messages(plots)
+    (high,) = [m for m in messages if "1.5 times the world-record wheat yield" in m]
+    # 2,000 kg/mu x 15 = 30,000 kg/ha (hand)
+    assert "plot '101' = 30,000 kg/ha" in high
+    assert "kg/ha yields in a kg/mu column" in high
+
+
+def test_kg_mu_yields_far_below_in_a_kg_ha_column_warn() -> None:
+    """A t/ha yield typed in a kg/ha column (6.6 for 6,600) warns on the treatment means."""
+    messages = _messages(_plots(yield_kg_ha=[6.6 + 0.1 * i for i in range(12)]))
+    assert any("yield in t/ha or kg/mu typed in a kg/ha column" in m for m in messages)
+
+
+def test_plausible_yields_do_not_warn() -> None:
+    """7,000 kg/ha of wheat is silent."""
+    assert _messages(_harvest(_MASS_KG)) == []
+
+
+def test_a_failed_treatment_at_zero_does_not_warn() -> None:
+    """A mean of 0 is a failed crop, not a unit slip."""
+    mass = [0.0 if i % 3 == 2 else m for i, m in enumerate(_MASS_KG)]
+    assert not any("below 100 kg/ha" in m for m in _messages(_harvest(mass)))
+
+
+def test_above_40_t_ha_is_named_once() -> None:
+    """A plot above 40 t/ha keeps the every-crop warning alone (not named twice)."""
+    mass = [m * 10 if i == 0 else m for i, m in enumerate(_MASS_KG)]  # 70,000 kg/ha
+    messages = _messages(_harvest(mass))
+    assert len(messages) == 1
+    assert messages[0].startswith("standardized yield above 40,000 kg/ha")
+
+
+def test_crop_without_a_record_has_no_high_check() -> None:
+    """Oats: no sourced record, so 30,000 kg/ha warns only under the 40 t/ha rule (silent)."""
+    plots = _plots(yield_kg_ha=[30_000.0 + 10 * i for i in range(12)])
+    assert _messages(plots, crop="oats", protocol="usda") == []
+
+
+@pytest.mark.parametrize("name", ["farm-network", "jinzhong-2024", "replicated-rcbd"])
+def test_shipped_examples_do_not_warn(name: str) -> None:
+    """The shipped trials' yields are inside their crop's bounds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_example(name)
+    texts = [str(w.message) for w in caught]
+    assert not any("world-record" in t or "lowest national" in t for t in texts), texts
