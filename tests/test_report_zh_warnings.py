@@ -106,6 +106,11 @@ def _yield_too_low() -> list[str]:
     return _caught(lambda: _trial(plots))
 
 
+def _yield_low() -> list[str]:
+    plots = _plots().rename(columns={"harvested_area_m2": "harvested_area_mu"})
+    return _caught(lambda: _trial(plots))  # 20 m2 under a mu header: 667 times too low
+
+
 def _case_variants() -> list[str]:
     plots = _plots()
     plots.loc[plots["plot_id"] == "102", "treatment"] = "t1"
@@ -460,6 +465,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "moisture out of range": (_moisture_out_of_range, "moisture_pct outside the plausible"),
     "yield too high": (_yield_too_high, "standardized yield above"),
     "yield too low": (_yield_too_low, "every standardized yield is below 1 kg/ha"),
+    "yield low": (_yield_low, "every standardized yield is below 100 kg/ha"),
     "case variants": (_case_variants, "differ only in upper/lower case"),
     "look-alike variants": (_lookalike_variants, "which look like Latin letters"),
     "look-alike letters": (_lookalike_mixed, "mixing Latin letters with look-alike"),
@@ -757,7 +763,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "look-alike variants",
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
-    "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
+    "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low", "yield low"),
     "yieldtrial/io/validation.py::warn_half_precision": ("float16 measurements",),
     "yieldtrial/io/yields.py::_warn_recomputed": (
         "other standard moisture",

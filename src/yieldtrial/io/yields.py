@@ -27,6 +27,7 @@ from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column
 
 __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
+    "LOW_YIELD_KG_HA",
     "TINY_YIELD_KG_HA",
     "given_method_texts",
     "plot_yield_kg_ha",
@@ -54,6 +55,12 @@ IMPLAUSIBLE_YIELD_KG_HA = 40_000.0
 #: report, which shows yields to 0.1 kg/ha, printed such a trial as "0.0 to 0.0 kg/ha"
 #: (stop 40). [kg/ha]
 TINY_YIELD_KG_HA = 1.0
+
+#: A trial whose every standardized yield is below this (but not below
+#: :data:`TINY_YIELD_KG_HA`) most likely has its areas in m2 under a mu, ha or acre
+#: header (yields 667, 10,000 or 4,047 times too low) or its masses in kg under a g
+#: header: 100 kg/ha is 6.7 kg/mu, a failed crop on every plot (stop 53). [kg/ha]
+LOW_YIELD_KG_HA = 100.0
 
 
 def standardized_plot_mass_kg(
@@ -786,7 +793,11 @@ def warn_implausible_yields(
 
 
 def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2) -> None:
-    """Warn when every observed yield is above 0 and below :data:`TINY_YIELD_KG_HA`.
+    """Warn when every observed yield is above 0 and below :data:`LOW_YIELD_KG_HA`.
+
+    Below :data:`TINY_YIELD_KG_HA` the message names the slips that small (mg, cm2);
+    between the two, those of a unit header over values of another unit (m2 under mu, ha
+    or acres; kg under g).
 
     Parameters
     ----------
@@ -806,7 +817,18 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
     else:  # the first plot holding the largest yield, without plot-sized copies
         largest = int(np.argmax(values == np.fmax.reduce(values)))
     top = float(values[largest])
-    if not 0 < top < TINY_YIELD_KG_HA:
+    if not 0 < top < LOW_YIELD_KG_HA:
+        return
+    if top >= TINY_YIELD_KG_HA:
+        warnings.warn(
+            f"every standardized yield is below {message_number(LOW_YIELD_KG_HA)} kg/ha (the "
+            f"largest: plot {str(plots['plot_id'].iloc[largest])!r} = "
+            f"{message_number(top, 1)} kg/ha), a failed crop on every plot: check the units: "
+            "are the areas in m2 but read as mu, ha or acres (a header such as 面积(亩) or "
+            "harvested_area_mu over square metres), or the masses in kg but read as g?",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
         return
     warnings.warn(
         f"every standardized yield is below {message_number(TINY_YIELD_KG_HA)} kg/ha (the "
