@@ -53,8 +53,9 @@ def _table(path: Path, area_header: str, scale: float = 1.0) -> Path:
         ("en", "yieldtrial: warning: every standardized yield is below 100 kg/ha (the largest: "
                "plot '203' = 12.3 kg/ha), a failed crop on every plot: check the units: are "
                "the areas in m2 but read as mu, ha or acres"),
-        ("zh", "yieldtrial: 警告：所有折标产量都低于 100 kg/公顷（最高为小区 '203' = 12.3 kg/公顷），"
-               "相当于每个小区都绝收：请检查单位：面积是否以平方米为单位却被当作亩、公顷或英亩读入"),
+        ("zh", "yieldtrial: 警告：所有折标产量都低于 100 kg/公顷（最高为小区 '203' = "
+               "12.3 kg/公顷），相当于每个小区都绝收：请检查单位：面积是否以平方米为单位却被"
+               "当作亩、公顷或英亩读入"),
     ],
 )  # fmt: skip
 def test_square_metres_under_a_mu_header_warn(
