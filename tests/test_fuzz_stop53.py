@@ -71,3 +71,23 @@ def test_network_of_plausible_yields_does_not_warn(
     plots = _site_network(tmp_path)
     assert main(["network", str(plots), "--control", "CK", "-o", str(tmp_path / "n.md")]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_network_of_a_unitless_yield_column_with_two_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fuzz case #1064: the farm network's yield_kg_mu headed 'yield', CK1 and CK2 checks.
+
+    Its table against the second check looked for a unit-suffixed difference column and
+    stopped with an internal error (exit 3, StopIteration); it now reads the unitless
+    columns. Expected: the shipped kg/mu network's row, T vs CK2 +19.4 (+4.5 %), P < 0.001
+    (``yieldtrial network plots.csv --config trial.toml``, the same yields).
+    """
+    folder = Path(example_path("farm-network")).parent
+    plots = pd.read_csv(folder / "plots.csv").rename(columns={"yield_kg_mu": "yield"})
+    path = tmp_path / "plots.csv"
+    plots.to_csv(path, index=False)
+    out = tmp_path / "network.md"
+    argv = ["network", str(path), "--config", str(folder / "trial.toml"), "-o", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "| T | CK2 | +19.4 | +4.5 | 15.0 | 23.7 | <0.001 | yes |" in out.read_text("utf-8")
