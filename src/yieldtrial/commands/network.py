@@ -863,7 +863,7 @@ def _warn_implausible_trial_yields(
         with held_warnings(record=True) as caught:
             warnings.simplefilter("always")
             warn_implausible_yields(frame, kg_ha.loc[rows])
-            warn_tiny_yields(frame, kg_ha.loc[rows])
+            warn_tiny_yields(frame, kg_ha.loc[rows], harvest=False)  # as report's
         for item in caught:
             warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
     if warned:

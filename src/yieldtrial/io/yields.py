@@ -792,12 +792,16 @@ def warn_implausible_yields(
         )
 
 
-def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2) -> None:
+def warn_tiny_yields(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2, harvest: bool = True
+) -> None:
     """Warn when every observed yield is above 0 and below :data:`LOW_YIELD_KG_HA`.
 
     Below :data:`TINY_YIELD_KG_HA` the message names the slips that small (mg, cm2);
     between the two, those of a unit header over values of another unit (m2 under mu, ha
-    or acres; kg under g).
+    or acres; kg under g), only for yields computed from harvest records (``harvest``): a
+    table of given yields may be a textbook's data in other units (Montgomery's propellant
+    at 20-40), analysed as yields on purpose.
 
     Parameters
     ----------
@@ -807,6 +811,9 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
         Its yields (missing plots NaN). [kg/ha]
     stacklevel : int, default 2
         Passed to :func:`warnings.warn`, counted from this function.
+    harvest : bool, default True
+        The yields were computed from harvest records (mass, area): warn below
+        :data:`LOW_YIELD_KG_HA` too, not only below :data:`TINY_YIELD_KG_HA`.
     """
     values = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
     observed = np.isfinite(values)
@@ -817,7 +824,7 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
     else:  # the first plot holding the largest yield, without plot-sized copies
         largest = int(np.argmax(values == np.fmax.reduce(values)))
     top = float(values[largest])
-    if not 0 < top < LOW_YIELD_KG_HA:
+    if not 0 < top < (LOW_YIELD_KG_HA if harvest else TINY_YIELD_KG_HA):
         return
     if top >= TINY_YIELD_KG_HA:
         warnings.warn(
