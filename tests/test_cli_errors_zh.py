@@ -213,6 +213,16 @@ def _case_tiny_yield(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, rows), *_html(tmp)), "小区 '101' = 0.00752 kg/公顷"
 
 
+def _case_low_yield(tmp: Path) -> tuple[list[str], str]:
+    """Type the areas in m2 under a mu header (stop 53).
+
+    Plot 101, 14.98 kg at 12.7 % moisture from "20 mu" = 13,333.33 m2, is 14.98 x 87.3 / 87
+    / 13,333.33 x 10,000 = 11.3 kg/ha, the largest.
+    """
+    header = HEADER.replace("harvested_area_m2", "harvested_area_mu")
+    return _report(tmp, _table(tmp, list(ROWS), header), *_html(tmp)), "小区 '101' = 11.3 kg/公顷"
+
+
 def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
     """Report at wheat's 13 % a table standardize wrote at 14 % (stop 34)."""
     plots = _table(tmp, list(ROWS))
@@ -2541,6 +2551,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-moisture": _case_implausible_moisture,
     "implausible-yield": _case_implausible_yield,
     "tiny-yield": _case_tiny_yield,
+    "low-yield": _case_low_yield,
     "other-standard-moisture": _case_other_standard_moisture,
     "other-moisture-method": _case_other_moisture_method,
     "emptied-yields": _case_emptied_yields,
@@ -2945,6 +2956,7 @@ NAMES = {
     "report-format-pdf": r"PDF|Python|format=",
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "tiny-yield": r"\bkg\b",
+    "low-yield": r"\bkg\b",
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
     # the levels as typed, and the trial.toml key named as written there
     "control-not-a-level": r"现有水平：[^。]*|\[analysis\] 的 control",
@@ -3096,6 +3108,7 @@ WARNINGS = (
     "implausible-moisture",
     "implausible-yield",
     "tiny-yield",
+    "low-yield",
     "other-standard-moisture",
     "other-moisture-method",
     "emptied-yields",

@@ -97,13 +97,14 @@ def test_constant_text_columns_share_one_piece_and_change_alone(monkeypatch) -> 
 
 @pytest.mark.parametrize(
     ("values", "warned"),
-    [([0.004, 0.007, None], True), ([0.004, 1.2, None], False), ([0.0, 0.0, None], False)],
-    ids=["all-below-1", "one-at-1.2", "all-zero"],
+    [([0.004, 0.007, None], True), ([0.004, 150.0, None], False), ([0.0, 0.0, None], False)],
+    ids=["all-below-1", "one-at-150", "all-zero"],
 )
 def test_every_yield_below_one_kg_ha_warns(values, warned) -> None:
     """Stop 40: masses in mg read as kg reported "yields ranged from 0.0 to 0.0 kg/ha".
 
-    A trial of zero yields (a lost crop) is no unit slip, nor one plot above 1 kg/ha.
+    A trial of zero yields (a lost crop) is no unit slip, nor one plot above 100 kg/ha (stop
+    53: a largest yield from 1 to 100 kg/ha has its own warning, ``test_user_stop53``).
     """
     import warnings
 

@@ -113,8 +113,15 @@ def _yield_above_crop_record() -> list[str]:
 
 
 def _yield_below_crop_lowest() -> list[str]:
-    plots = _plots().rename(columns={"fresh_mass_kg": "fresh_mass_g"})  # kg read as g
+    plots = _plots()
+    t2 = plots["treatment"] == "T2"  # T2's masses typed in t: its mean about 7 kg/ha
+    plots.loc[t2, "fresh_mass_kg"] = plots.loc[t2, "fresh_mass_kg"] / 1000
     return _caught(lambda: _trial(plots))
+
+
+def _yield_low() -> list[str]:
+    plots = _plots().rename(columns={"harvested_area_m2": "harvested_area_mu"})
+    return _caught(lambda: _trial(plots))  # 20 m2 under a mu header: 667 times too low
 
 
 def _case_variants() -> list[str]:
@@ -482,6 +489,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "yield too low": (_yield_too_low, "every standardized yield is below 1 kg/ha"),
     "yield above the crop's record": (_yield_above_crop_record, "world-record wheat yield"),
     "yield below the crop's lowest": (_yield_below_crop_lowest, "lowest national wheat"),
+    "yield low": (_yield_low, "every standardized yield is below 100 kg/ha"),
     "case variants": (_case_variants, "differ only in upper/lower case"),
     "look-alike variants": (_lookalike_variants, "which look like Latin letters"),
     "look-alike letters": (_lookalike_mixed, "mixing Latin letters with look-alike"),
@@ -780,7 +788,7 @@ CALL_SITES: dict[str, tuple[str, ...]] = {
         "look-alike variants",
     ),
     "yieldtrial/io/yields.py::warn_implausible_yields": ("yield too high",),
-    "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low",),
+    "yieldtrial/io/yields.py::warn_tiny_yields": ("yield too low", "yield low"),
     "yieldtrial/io/yields.py::warn_crop_implausible_yields": (
         "yield above the crop's record",
         "yield below the crop's lowest",

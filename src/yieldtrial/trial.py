@@ -624,8 +624,11 @@ class FieldTrial:
         _set(self, "_yield_kg_ha", yield_kg_ha)
         _set(self, "_mass_kg", mass_kg)  # the yields table's standardized mass (not again)
         _yields.warn_implausible_yields(plots, yield_kg_ha, stacklevel=3)
-        _yields.warn_tiny_yields(plots, yield_kg_ha, stacklevel=3)
-        _yields.warn_crop_implausible_yields(plots, yield_kg_ha, crop=crop, stacklevel=3)
+        harvest = "fresh_mass_kg" in plots.columns
+        _yields.warn_tiny_yields(plots, yield_kg_ha, stacklevel=3, harvest=harvest)
+        _yields.warn_crop_implausible_yields(
+            plots, yield_kg_ha, crop=crop, stacklevel=3, harvest=harvest
+        )
 
     @classmethod
     def from_csv(

@@ -505,6 +505,17 @@ TEMPLATES: tuple[Template, ...] = (
         "",
     ),
     Template(
+        "low-yield",
+        r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
+        r"(?P<plot>" + _R + r") = (?P<value>[\d.,]+) kg/ha\), a failed crop on every plot: "
+        r"check the units: are the areas in m2 but read as mu, ha or acres \(a header such "
+        r"as 面积\(亩\) or harvested_area_mu over square metres\), or the masses in kg but "
+        r"read as g\?",
+        "所有折标产量都低于 {limit} kg/公顷（最高为小区 {plot} = {value} kg/公顷），相当于每个"
+        "小区都绝收：请检查单位：面积是否以平方米为单位却被当作亩、公顷或英亩读入（例如表头为 "
+        "面积(亩)，数值却是平方米），或质量是否以千克为单位却被当作克读入？",
+    ),
+    Template(
         "tiny-yield",
         r"every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
         r"(?P<plot>" + _R + r") = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop, and "

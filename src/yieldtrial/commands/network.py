@@ -437,6 +437,7 @@ def read_network(
     if response in plots.columns and (response == "yield" or response.startswith("yield_")):
         plots, negative = _leave_out_negative_yields(plots, response, by)
         left_out += negative
+        _warn_implausible_trial_yields(plots, response, by, config.crop)
     if args.unit and response in plots.columns:
         plots, response = _in_unit(plots, response, args.unit, config.crop)
     plots.attrs["yields_moisture"] = moisture  # stated in the methods
@@ -815,6 +816,61 @@ def _leave_out_duplicate_plots(
         dropped |= in_trial
     everything = f"every trial's harvest records are invalid ({len(left_out)} of {len(left_out)})"
     return _without_left_out(plots, by, dropped, left_out, left_out_sites, everything)
+
+
+def _warn_implausible_trial_yields(
+    plots: pd.DataFrame, response: str, by: list[str], crop: str | None
+) -> None:
+    """Warn of a table's yields no crop gives, trial by trial, as ``report`` warns of them.
+
+    A yield above 40,000 kg/ha (``1e6`` typed for ``7250.3``, an area's unit slip) and a
+    trial whose every yield is below 100 kg/ha were analysed by ``network`` without a word
+    (stop 53's fuzzing: the across-site mean of N1 read 89,635 kg/ha); the harvest records
+    it standardizes were already checked (:func:`_standardized`), so only the trials given
+    as yields are checked here.  The lines name the trial and go to the report's notes.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yieldtrial.io.yields import warn_implausible_yields, warn_tiny_yields
+    from yieldtrial.units import convert_yield, unit_from_yield_column
+
+    unit = unit_from_yield_column(response)
+    if unit is None or any(c not in plots.columns for c in by):
+        return  # a yield column of no known unit: nothing to compare with
+    values = pd.to_numeric(plots[response], errors="coerce").astype(float)
+    try:
+        kg_ha = pd.Series(
+            np.asarray(convert_yield(values.to_numpy(), unit, "kg/ha", crop=crop), dtype=float),
+            index=plots.index,
+        )
+    except DataValidationError:  # bushels without a crop: no weight to convert with
+        return
+    standardized = plots.attrs.get("standardized") or {}
+    converted = {str(s) for s in standardized.get("sites", [])}
+    keys = _trial_keys(plots, by)
+    warned: dict[str, list[str]] = {}
+    for key, rows in keys.groupby(keys, sort=False).groups.items():
+        if str(key) in converted:  # warned of as its harvest records were standardized
+            continue
+        trial = plots.loc[rows]
+        ids = (
+            trial["plot_id"].astype(str)
+            if "plot_id" in trial.columns
+            else pd.Series([str(i) for i in trial.index], index=trial.index)
+        )
+        frame = pd.DataFrame({"plot_id": ids})
+        with held_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_implausible_yields(frame, kg_ha.loc[rows])
+            warn_tiny_yields(frame, kg_ha.loc[rows], harvest=False)  # as report's
+        for item in caught:
+            warned.setdefault(" ".join(str(item.message).split()), []).append(repr(key))
+    if warned:
+        plots.attrs["reading_warnings"] = [
+            *plots.attrs.get("reading_warnings", []),
+            *_print_trial_warnings(warned, "/".join(by)),
+        ]
 
 
 def _leave_out_negative_yields(

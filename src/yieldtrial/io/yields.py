@@ -27,6 +27,7 @@ from yieldtrial.units import convert_yield, unit_from_yield_column, yield_column
 
 __all__ = [
     "IMPLAUSIBLE_YIELD_KG_HA",
+    "LOW_YIELD_KG_HA",
     "TINY_YIELD_KG_HA",
     "given_method_texts",
     "plot_yield_kg_ha",
@@ -56,6 +57,12 @@ IMPLAUSIBLE_YIELD_KG_HA = 40_000.0
 #: report, which shows yields to 0.1 kg/ha, printed such a trial as "0.0 to 0.0 kg/ha"
 #: (stop 40). [kg/ha]
 TINY_YIELD_KG_HA = 1.0
+
+#: A trial whose every standardized yield is below this (but not below
+#: :data:`TINY_YIELD_KG_HA`) most likely has its areas in m2 under a mu, ha or acre
+#: header (yields 667, 10,000 or 4,047 times too low) or its masses in kg under a g
+#: header: 100 kg/ha is 6.7 kg/mu, a failed crop on every plot (stop 53). [kg/ha]
+LOW_YIELD_KG_HA = 100.0
 
 
 def standardized_plot_mass_kg(
@@ -787,8 +794,16 @@ def warn_implausible_yields(
         )
 
 
-def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2) -> None:
-    """Warn when every observed yield is above 0 and below :data:`TINY_YIELD_KG_HA`.
+def warn_tiny_yields(
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel: int = 2, harvest: bool = True
+) -> None:
+    """Warn when every observed yield is above 0 and below :data:`LOW_YIELD_KG_HA`.
+
+    Below :data:`TINY_YIELD_KG_HA` the message names the slips that small (mg, cm2);
+    between the two, those of a unit header over values of another unit (m2 under mu, ha
+    or acres; kg under g), only for yields computed from harvest records (``harvest``): a
+    table of given yields may be a textbook's data in other units (Montgomery's propellant
+    at 20-40), analysed as yields on purpose.
 
     Parameters
     ----------
@@ -798,6 +813,9 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
         Its yields (missing plots NaN). [kg/ha]
     stacklevel : int, default 2
         Passed to :func:`warnings.warn`, counted from this function.
+    harvest : bool, default True
+        The yields were computed from harvest records (mass, area): warn below
+        :data:`LOW_YIELD_KG_HA` too, not only below :data:`TINY_YIELD_KG_HA`.
     """
     values = pd.to_numeric(yield_kg_ha, errors="coerce").to_numpy(dtype=float)
     observed = np.isfinite(values)
@@ -808,7 +826,18 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
     else:  # the first plot holding the largest yield, without plot-sized copies
         largest = int(np.argmax(values == np.fmax.reduce(values)))
     top = float(values[largest])
-    if not 0 < top < TINY_YIELD_KG_HA:
+    if not 0 < top < (LOW_YIELD_KG_HA if harvest else TINY_YIELD_KG_HA):
+        return
+    if top >= TINY_YIELD_KG_HA:
+        warnings.warn(
+            f"every standardized yield is below {message_number(LOW_YIELD_KG_HA)} kg/ha (the "
+            f"largest: plot {str(plots['plot_id'].iloc[largest])!r} = "
+            f"{message_number(top, 1)} kg/ha), a failed crop on every plot: check the units: "
+            "are the areas in m2 but read as mu, ha or acres (a header such as 面积(亩) or "
+            "harvested_area_mu over square metres), or the masses in kg but read as g?",
+            YieldTrialWarning,
+            stacklevel=stacklevel + 1,
+        )
         return
     warnings.warn(
         f"every standardized yield is below {message_number(TINY_YIELD_KG_HA)} kg/ha (the "
@@ -822,7 +851,7 @@ def warn_tiny_yields(plots: pd.DataFrame, yield_kg_ha: pd.Series, *, stacklevel:
 
 
 def crop_implausible_yield_messages(
-    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, crop: str
+    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, crop: str, harvest: bool = True
 ) -> list[str]:
     """Return the texts of :func:`warn_crop_implausible_yields`: none, one or two.
 
@@ -834,7 +863,9 @@ def crop_implausible_yield_messages(
       them already);
     * treatments whose mean yield is above 0 and below ``low`` (a quarter of the lowest
       national average found), unless :func:`warn_tiny_yields` speaks for the whole table
-      (every yield below 1 kg/ha).  A mean of 0 is a failed crop, not a unit slip.
+      (every yield below :data:`LOW_YIELD_KG_HA` for yields computed from harvest records,
+      below :data:`TINY_YIELD_KG_HA` for given yields): one slip, one warning.  A mean of 0
+      is a failed crop, not a unit slip.
 
     Parameters
     ----------
@@ -845,6 +876,8 @@ def crop_implausible_yield_messages(
         Its yields (missing plots NaN). [kg/ha]
     crop : str
         Crop name or alias; crops without a sourced bound get no check on that side.
+    harvest : bool, default True
+        The yields were computed from harvest records (as for :func:`warn_tiny_yields`).
 
     Returns
     -------
@@ -873,7 +906,8 @@ def crop_implausible_yield_messages(
                 "m2?"
             )
     finite = np.isfinite(values)
-    tiny = bool(finite.any()) and 0 < np.max(values[finite]) < TINY_YIELD_KG_HA
+    whole_table = LOW_YIELD_KG_HA if harvest else TINY_YIELD_KG_HA
+    tiny = bool(finite.any()) and 0 < np.max(values[finite]) < whole_table
     if low is not None and lowest is not None and finite.any() and not tiny:
         groups = (
             plots["treatment"].astype(str).to_numpy()
@@ -899,7 +933,12 @@ def crop_implausible_yield_messages(
 
 
 def warn_crop_implausible_yields(
-    plots: pd.DataFrame, yield_kg_ha: pd.Series, *, crop: str, stacklevel: int = 2
+    plots: pd.DataFrame,
+    yield_kg_ha: pd.Series,
+    *,
+    crop: str,
+    stacklevel: int = 2,
+    harvest: bool = True,
 ) -> None:
     """Warn about yields far outside what the crop can yield (a unit slip).
 
@@ -916,8 +955,10 @@ def warn_crop_implausible_yields(
         Crop name or alias.
     stacklevel : int, default 2
         Passed to :func:`warnings.warn`, counted from this function.
+    harvest : bool, default True
+        The yields were computed from harvest records (as for :func:`warn_tiny_yields`).
     """
-    for text in crop_implausible_yield_messages(plots, yield_kg_ha, crop=crop):
+    for text in crop_implausible_yield_messages(plots, yield_kg_ha, crop=crop, harvest=harvest):
         warnings.warn(text, YieldTrialWarning, stacklevel=stacklevel + 1)
 
 

@@ -835,6 +835,16 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     (
         (
             r"^every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
+            r"(?P<plot>'[^']*') = (?P<value>[\d.,]+) kg/ha\), a failed crop on every plot: "
+            r"check the units: .+$"
+        ),
+        "所有折标产量都低于 {limit} kg/ha（最高为小区 {plot} = {value} kg/ha），相当于每个小区"
+        "都绝收：请检查单位：面积是否以平方米为单位却被当作亩、公顷或英亩读入（例如表头为 "
+        "面积(亩)，数值却是平方米），或质量是否以千克为单位却被当作克读入？",
+    ),
+    (
+        (
+            r"^every standardized yield is below (?P<limit>[\d.]+) kg/ha \(the largest: plot "
             r"(?P<plot>'[^']*') = (?P<value>[\d.e+-]+) kg/ha\), far below any harvested crop.+$"
         ),
         "所有折标产量都低于 {limit} kg/ha（最高为小区 {plot} = {value} kg/ha），远低于任何作物的"

@@ -626,10 +626,14 @@ def _other_checks_table(result: NetworkResult, lang: str, head: str | None = Non
     table = table[isin(table["control"].astype(str), others)]
     if not len(table):
         return None
+    # "_kg_mu" of a yield_<unit> response; "" of a unitless one ("yield": difference, ci_low)
     suffix = next(
-        c.removeprefix("difference")
-        for c in table.columns
-        if str(c).startswith("difference_") and str(c) != "difference_pct"
+        (
+            c.removeprefix("difference")
+            for c in table.columns
+            if str(c).startswith("difference_") and str(c) != "difference_pct"
+        ),
+        "",
     )
     pct = f"{100 * (1 - float(result.options['alpha'])):g}"
     margin = result.options.get("margin_pct")
