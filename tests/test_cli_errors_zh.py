@@ -223,6 +223,26 @@ def _case_low_yield(tmp: Path) -> tuple[list[str], str]:
     return _report(tmp, _table(tmp, list(ROWS), header), *_html(tmp)), "小区 '101' = 11.3 kg/公顷"
 
 
+def _case_crop_high_yield(tmp: Path) -> tuple[list[str], str]:
+    """Type plot 101's mass 4.5 times too high: above 1.5 x the wheat record (stop 53).
+
+    67.41 kg at 12.7 % moisture from 20 m2 is 67.41 x 87.3 / 87 / 20 x 10,000 = 33,821 kg/ha
+    (hand), above 26,940 kg/ha and below the every-crop 40,000 kg/ha.
+    """
+    rows = [row.replace("14.98", "67.41") for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "33,821"
+
+
+def _case_crop_low_yield(tmp: Path) -> tuple[list[str], str]:
+    """Type treatment T's masses in t (0.01377 for 13.77 kg): its mean warns (stop 53).
+
+    Plot 102: 0.01377 x 86.3 / 87 / 20 x 10,000 = 6.83 kg/ha; plot 202: 0.01389 x 86.2 / 87
+    / 20 x 10,000 = 6.88 kg/ha; mean 6.9 kg/ha (hand), below wheat's 100 kg/ha.
+    """
+    rows = [row.replace(",13.77,", ",0.01377,").replace(",13.89,", ",0.01389,") for row in ROWS]
+    return _report(tmp, _table(tmp, rows), *_html(tmp)), "'T' = 6.9"
+
+
 def _case_other_standard_moisture(tmp: Path) -> tuple[list[str], str]:
     """Report at wheat's 13 % a table standardize wrote at 14 % (stop 34)."""
     plots = _table(tmp, list(ROWS))
@@ -2552,6 +2572,8 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "implausible-yield": _case_implausible_yield,
     "tiny-yield": _case_tiny_yield,
     "low-yield": _case_low_yield,
+    "crop-high-yield": _case_crop_high_yield,
+    "crop-low-yield": _case_crop_low_yield,
     "other-standard-moisture": _case_other_standard_moisture,
     "other-moisture-method": _case_other_moisture_method,
     "emptied-yields": _case_emptied_yields,
@@ -2957,6 +2979,8 @@ NAMES = {
     "implausible-yield": r"\bkg\b",  # the unit symbol, as Chinese text writes it (kg/亩)
     "tiny-yield": r"\bkg\b",
     "low-yield": r"\bkg\b",
+    "crop-high-yield": r"\bkg/ha\b",  # the report's unit spelling (report.i18n words it)
+    "crop-low-yield": r"\bkg/ha\b",
     "not-text-encoding": r"Python|\\u5bf9|utf-8、gbk、gb18030、big5、latin-1 或 cp1252",
     # the levels as typed, and the trial.toml key named as written there
     "control-not-a-level": r"现有水平：[^。]*|\[analysis\] 的 control",
@@ -3109,6 +3133,8 @@ WARNINGS = (
     "implausible-yield",
     "tiny-yield",
     "low-yield",
+    "crop-high-yield",
+    "crop-low-yield",
     "other-standard-moisture",
     "other-moisture-method",
     "emptied-yields",

@@ -91,10 +91,15 @@ def test_kg_ha_yields_in_a_kg_mu_column_warn() -> None:
     assert "kg/ha yields in a kg/mu column" in high
 
 
-def test_kg_mu_yields_far_below_in_a_kg_ha_column_warn() -> None:
-    """A t/ha yield typed in a kg/ha column (6.6 for 6,600) warns on the treatment means."""
+def test_given_yields_far_below_are_not_checked_low() -> None:
+    """A table of given yields (6.6-7.7 in a kg/ha column) is not checked low.
+
+    Such a table may be a textbook's data in other units analysed as yields on purpose
+    (test_report.py's Latin square and battery data, 20-40 "kg/ha"); io.yields.
+    warn_tiny_yields decided the same for given yields (stop 53): only below 1 kg/ha.
+    """
     messages = _messages(_plots(yield_kg_ha=[6.6 + 0.1 * i for i in range(12)]))
-    assert any("yield in t/ha or kg/mu typed in a kg/ha column" in m for m in messages)
+    assert not any("lowest national" in m for m in messages), messages
 
 
 def test_plausible_yields_do_not_warn() -> None:

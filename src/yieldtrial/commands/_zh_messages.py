@@ -499,9 +499,8 @@ TEMPLATES: tuple[Template, ...] = (
         "crop-low-yield",
         r"treatment mean standardized yield below [\d,]+ kg/ha, a quarter of the lowest "
         r"national \w+ average found \([\d,]+ kg/ha, FAO data\): .+\. Unless the crop "
-        r"failed, check the units: is the mass in kg but read as g, the area in m2 but read "
-        r"as mu or ha, or a yield in t/ha or kg/mu typed in a kg/ha column \(1,000 or 15 "
-        r"times too low: name the column yield_t_ha or yield_kg_mu / 亩产\)\?",
+        r"failed, check the units: is the mass in kg but read as g \(or in t\), or the "
+        r"area in m2 but read as mu or ha\?",
         "",
     ),
     Template(

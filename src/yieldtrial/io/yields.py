@@ -865,7 +865,10 @@ def crop_implausible_yield_messages(
       national average found), unless :func:`warn_tiny_yields` speaks for the whole table
       (every yield below :data:`LOW_YIELD_KG_HA` for yields computed from harvest records,
       below :data:`TINY_YIELD_KG_HA` for given yields): one slip, one warning.  A mean of 0
-      is a failed crop, not a unit slip.
+      is a failed crop, not a unit slip.  Only yields computed from harvest records are
+      checked low: a table of given yields may be a textbook's data in other units
+      (Montgomery's propellant at 20-40), analysed as yields on purpose, as
+      :func:`warn_tiny_yields` decides.
 
     Parameters
     ----------
@@ -877,7 +880,8 @@ def crop_implausible_yield_messages(
     crop : str
         Crop name or alias; crops without a sourced bound get no check on that side.
     harvest : bool, default True
-        The yields were computed from harvest records (as for :func:`warn_tiny_yields`).
+        The yields were computed from harvest records (as for :func:`warn_tiny_yields`);
+        given yields get the high check only.
 
     Returns
     -------
@@ -908,7 +912,7 @@ def crop_implausible_yield_messages(
     finite = np.isfinite(values)
     whole_table = LOW_YIELD_KG_HA if harvest else TINY_YIELD_KG_HA
     tiny = bool(finite.any()) and 0 < np.max(values[finite]) < whole_table
-    if low is not None and lowest is not None and finite.any() and not tiny:
+    if harvest and low is not None and lowest is not None and finite.any() and not tiny:
         groups = (
             plots["treatment"].astype(str).to_numpy()
             if "treatment" in plots
@@ -924,10 +928,8 @@ def crop_implausible_yield_messages(
             texts.append(
                 f"treatment mean standardized yield below {low:,.0f} kg/ha, a quarter of the "
                 f"lowest national {key} average found ({lowest:,.0f} kg/ha, FAO data): {items}. "
-                "Unless the crop failed, check the units: is the mass in kg but read as g, "
-                "the area in m2 but read as mu or ha, or a yield in t/ha or kg/mu typed in a "
-                "kg/ha column (1,000 or 15 times too low: name the column yield_t_ha or "
-                "yield_kg_mu / 亩产)?"
+                "Unless the crop failed, check the units: is the mass in kg but read as g "
+                "(or in t), or the area in m2 but read as mu or ha?"
             )
     return texts
 
