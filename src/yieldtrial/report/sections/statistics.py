@@ -274,13 +274,7 @@ def design_means_section(ctx: ReportContext) -> Section:
                 df=_df_text(means.df),
             )
         else:
-            caption = t(
-                "design_means.caption",
-                lang,
-                factor=_caption_factor(means.factor, lang),
-                error=spaced(source_label(means.error_term.split(" ")[0], lang), lang, before=True),
-                df=_df_text(means.df),
-            )
+            caption = _means_caption(str(s.design), means.factor, means.error_term, means.df, lang)
         prov = means.table.attrs.get("letters_provenance")
         named = letters_name(s.letters, prov, lang, unequal=ctx.tukey_unequal)
         note = "means.letters_note" if len(keys) == 2 else "means.letters_note_one"
@@ -288,6 +282,50 @@ def design_means_section(ctx: ReportContext) -> Section:
         blocks.append(Table(f"means_{means.kind}", cols, rows, caption, notes))
     blocks.append(_cells_table(ctx))
     return Section("design_means", t("section.design_means", lang), blocks)
+
+
+#: The errors the SE of a factor's marginal mean combines, by design and by the error term
+#: of its letters (``stats.splitplot.StrataAnova.means_model``): a sub-plot factor's mean
+#: has variance ``(Ea + (b - 1) Eb) / (r a b)``, a strip-plot horizontal factor's
+#: ``Ea / (r b) + (Eb - Ec) / (r a b)`` and a vertical factor's ``Eb / (r a) + (Ea - Ec) /
+#: (r a b)``; the differences (letters) rest on the factor's own error alone.  A whole-plot
+#: factor's SE, ``sqrt(Ea / (r b))``, is on Error a alone, as its letters.
+_SE_ERRORS = {
+    ("split_plot", "error_b"): ("error_a", "error_b"),
+    ("strip_plot", "error_a"): ("error_a", "error_b", "error_c"),
+    ("strip_plot", "error_b"): ("error_a", "error_b", "error_c"),
+}
+
+
+def _means_caption(design: str, factor: str, error_term: str, df: float, lang: str) -> str:
+    """Return the caption of a factor's means: the errors of its SE and of its letters.
+
+    The SE printed is that of a marginal mean; in a split plot it combines Error a and
+    Error b for the sub-plot factor (Yates' oats: ``sqrt((601.3 + 3 x 177.1) / 72)`` = 3.97,
+    not ``sqrt(177.1 / 18)`` = 3.14 on Error b), in a strip plot all three errors for either
+    factor, while the letters compare means on the factor's own error.  The caption read
+    "SE and letters on Error b" for both.
+    """
+    key = error_term.split(" ")[0]
+    error = spaced(source_label(key, lang), lang, before=True)
+    combined = _SE_ERRORS.get((design, key))
+    if combined is None:
+        return t("design_means.caption", lang, factor=_caption_factor(factor, lang), error=error,
+                 df=_df_text(df))  # fmt: skip
+    # 误差 a、误差 b 与误差 c 合并: a space before 与 and 合并, none before the comma 、
+    names = [source_label(name, lang) for name in combined]
+    spaced_names = [spaced(name, lang, after=True) for name in names]
+    first = names[0] if len(names) == 3 else spaced_names[0]
+    errors = t(f"design_means.errors_{len(names)}", lang, first=first, second=spaced_names[1],
+               third=spaced_names[-1])  # fmt: skip
+    return t(
+        "design_means.caption_se_combined",
+        lang,
+        factor=_caption_factor(factor, lang),
+        errors=spaced(errors, lang, before=True),
+        error=error,
+        df=_df_text(df),
+    )
 
 
 def _df_text(df: float) -> str:
