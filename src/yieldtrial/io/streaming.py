@@ -746,9 +746,10 @@ class _Totals:
             _yields.implausible_yield_items(plots, yield_kg_ha, limit=self.high_yields.room)
         )
         values = yield_kg_ha.to_numpy(dtype=float, na_value=np.nan)
-        if (values < settings.yield_low).any() or (
+        if ((values > 0) & (values < settings.yield_low)).any() or (
             (values > settings.yield_high) & (values <= _yields.IMPLAUSIBLE_YIELD_KG_HA)
-        ).any():  # a treatment mean may be below the crop's bound (or a 0 a failed plot)
+        ).any():  # a treatment mean may be below the crop's bound; a failed plot's 0 stays
+            # streamed (a large table with one failed plot read again in memory paid twice)
             raise StreamFallback("a yield outside the crop's bounds: worded over the means")
         missing = yield_kg_ha.isna().to_numpy()
         if missing.any():
