@@ -1490,6 +1490,16 @@ def _case_economics_unused_price(tmp: Path) -> tuple[list[str], str]:
     return [*argv, "-o", str(tmp / "s.csv")], "'Urea'"
 
 
+def _case_treatment_key_typo(tmp: Path) -> tuple[list[str], str]:
+    """Type ``descriptions`` for ``description`` in a [[treatments]] table (tidy58's fuzz case)."""
+    config = tmp / "试验.toml"
+    config.write_text(
+        '[[treatments]]\nlabel = "T"\ndescriptions = "urea at sowing"\n', encoding="utf-8"
+    )
+    argv = ["standardize", str(plot_table(tmp)), "--crop", "wheat", "--config", str(config)]
+    return [*argv, "-o", str(tmp / "s.csv")], "'descriptions'"
+
+
 def _case_economics_status(tmp: Path) -> tuple[list[str], str]:
     text = '[economics]\ngrain_price_per_kg = 2.4\nstatus = "illustrativ"\n'
     return _toml_case(tmp, text), "'illustrativ'"
@@ -2653,6 +2663,7 @@ CASES: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "setting-quoted-number": _case_setting_quoted_number,
     "design-column-blank": _case_design_column_blank,
     "economics-unused-price": _case_economics_unused_price,
+    "treatment-key-typo": _case_treatment_key_typo,
     "economics-status": _case_economics_status,
     "network-one-file-one-trial": _case_network_one_file_one_trial,
     "rate-status": _case_rate_status,
@@ -3120,6 +3131,7 @@ NAMES = {
 WARNINGS = (
     "network-one-file-one-trial",
     "economics-unused-price",
+    "treatment-key-typo",
     "network-ignores-incomplete-blocks",
     "network-ignores-rows-columns",
     "network-left-out-of-summary",

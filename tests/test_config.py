@@ -475,6 +475,68 @@ def test_price_of_a_product_no_treatment_names_warns_in_python_too() -> None:
         config.override(margin_pct=5)  # said once, when the description was made
 
 
+def test_treatment_key_typo_warns_naming_entry_key_and_fix() -> None:
+    """``descriptions = ...`` was kept in ``extra`` and lost from the report (fuzz, tidy58)."""
+    from yieldtrial.errors import YieldTrialWarning
+
+    text = '[[treatments]]\nlabel = "CK"\n\n[[treatments]]\nlabel = "T"\ndescriptions = "urea"\n'
+    with pytest.warns(YieldTrialWarning) as caught:
+        config = TrialConfig.from_text(text, source="trial.toml")
+    assert [str(w.message) for w in caught] == [
+        "'trial.toml': [[treatments]] entry 2 (label 'T') has the key 'descriptions', which "
+        "looks like a typo of 'description': it is kept as further data "
+        "(TreatmentInfo.extra), not read as 'description'; rename the key to 'description'"
+    ]
+    assert config.treatments[1].extra == {"descriptions": "urea"}  # kept, as documented
+
+
+def test_treatment_key_typo_warns_in_python_with_the_same_text() -> None:
+    """``TrialConfig(treatments=...)``: trial.toml's text after ``TrialConfig``, said once."""
+    from yieldtrial.config import TreatmentInfo
+    from yieldtrial.errors import YieldTrialWarning
+
+    with pytest.warns(YieldTrialWarning) as caught:
+        config = TrialConfig(treatments=(TreatmentInfo("CK", extra={"Rate-Unit": "kg/mu"}),))
+    assert [str(w.message) for w in caught] == [
+        "TrialConfig: [[treatments]] entry 1 (label 'CK') has the key 'Rate-Unit', which "
+        "looks like a typo of 'rate_unit': it is kept as further data (TreatmentInfo.extra), "
+        "not read as 'rate_unit'; rename the key to 'rate_unit'"
+    ]
+    assert caught[0].filename == __file__  # the line that made it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        config.override(alpha=0.01)  # said once, when the description was made
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("descriptions", "description"),
+        ("descripton", "description"),
+        ("prodcut", "product"),
+        ("Product", "product"),
+        ("rates", "rate"),
+        ("rate_units", "rate_unit"),
+        ("rate status", "rate_status"),
+        ("products_zh", "product_zh"),
+        ("grades", "grade"),
+        # keys of one's own and keys the efficiency section reads: silent
+        ("date", None),
+        ("notes", None),
+        ("n_rate_kg_ha", None),
+        ("relative_rate_pct", None),
+        ("price_per_kg", None),
+        ("contains", None),
+        ("products", None),
+    ],
+)
+def test_treatment_key_typo_rule(key: str, meant: str | None) -> None:
+    """One edit from a key yieldtrial reads (or its case, ``-``, space), not a key of its own."""
+    from yieldtrial.config import _treatment_key_typo
+
+    assert _treatment_key_typo(key) == meant
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

@@ -706,3 +706,29 @@ def test_stopped_arrow_stream_ends_at_once_with_one_arrow_thread(monkeypatch, tm
     finally:
         pa.set_cpu_count(threads)
     assert paced_at_close[0] is True  # closed while the read waited, not after it gave up
+
+
+@pytest.mark.parametrize(
+    ("scale", "text"),
+    [
+        # 15 kg on 20 m2 at 14 % is about 7,400 kg/ha: / 100 is about 74 kg/ha (a m2 / mu
+        # slip's size), / 10,000 about 0.74 kg/ha (mg read as kg, io.yields.warn_tiny_yields)
+        (100, "every standardized yield is below 100 kg/ha (the largest: plot"),
+        (10_000, "every standardized yield is below 1 kg/ha (the largest: plot"),
+    ],
+)
+def test_streamed_every_yield_tiny_warns_as_in_memory(
+    monkeypatch, capsys, tmp_path, spy, scale, text
+):
+    """Every yield below 100 (1) kg/ha: the in-memory warning, its largest plot, streamed.
+
+    Soybean has no crop low-yield bound (protocols.plausible_yield_kg_ha), so the table
+    streams instead of falling back to the in-memory path over the treatment means.
+    """
+    frame = _table()
+    frame.loc[250, "fresh_mass_kg"] = 19.5  # the largest yield, in a late block: plot '351'
+    frame["fresh_mass_kg"] = np.round(frame["fresh_mass_kg"] / scale, 6)
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame, ("--crop", "soybean"))
+    assert spy == ["streamed"]
+    assert streamed == memory
+    assert f"{text} '351'" in streamed[1]

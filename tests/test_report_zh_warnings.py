@@ -246,6 +246,14 @@ def _config_margin_fraction() -> list[str]:
     return _caught(lambda: TrialConfig(margin_pct=0.05))
 
 
+def _treatment_key_typo() -> list[str]:
+    """Type ``descriptions`` for ``description`` in a [[treatments]] table (tidy58)."""
+    from yieldtrial.config import TrialConfig
+
+    text = '[[treatments]]\nlabel = "CK"\ndescriptions = "farmers\' practice"\n'
+    return _caught(lambda: TrialConfig.from_text(text, source="trial.toml"))
+
+
 def _high_cv_low_df() -> list[str]:
     plots = _plots(blocks=3)
     plots["fresh_mass_kg"] = [14.0, 17.0, 12.0, 18.0, 13.0, 15.0, 12.0, 16.0, 19.0]
@@ -515,6 +523,7 @@ CASES: dict[str, tuple[Callable[..., list[str]], str]] = {
     "hidden rows": (_hidden_rows, "hidden in the sheet"),
     "margin as fraction": (_margin_fraction, "margin_pct=0.5 is read as 0.5 %"),
     "config margin as fraction": (_config_margin_fraction, "margin_pct = 0.05 is read as"),
+    "treatment key typo": (_treatment_key_typo, "which looks like a typo of 'description'"),
     "very high CV, few df": (_high_cv_low_df, "plot-to-plot variation is very high"),
     "high CV": (_moderate_cv, "plot-to-plot variation is high;"),
     "split-plot strata": (_split_plot_strata, "not checked: the error_a stratum"),
@@ -562,6 +571,7 @@ def test_warning_is_translated_for_zh_reports(case: str, tmp_path: Path) -> None
     # data labels; "СK" (Cyrillic С) and "TС" read as the tokens "K" and "T"
     labels = frozenset({"CK", "T1", "T2", "t1", "K", "I0", "I1", "main", "sub"})
     labels |= {"blcok", "impurty_pct"}  # the typed headers of the near-miss case
+    labels |= {"descriptions", "description"}  # the typed and the meant [[treatments]] key
     for message in messages:
         chinese = translate_message(message, "zh")
         assert chinese != message, f"no Chinese for: {message}"
@@ -742,6 +752,9 @@ def test_zh_network_report_of_an_incomplete_network_has_no_english(
 #: does there) and where its warnings are checked above: a CASES key, or why none is needed.
 CALL_SITES: dict[str, tuple[str, ...]] = {
     "yieldtrial/config.py::_warn_fraction_pct": ("config margin as fraction",),
+    # printed when trial.toml is read; its --lang zh line is this text's (the CLI catalogue's
+    # "treatment-key-typo", tests/test_cli_errors_zh.py); TrialConfig(treatments=...) too
+    "yieldtrial/config.py::_warn_treatment_key_typos": ("treatment key typo",),
     # printed when trial.toml is read, before any report: its --lang zh line is the CLI
     # catalogue's "economics-unused-price" (tests/test_cli_errors_zh.py)
     # (also by TrialConfig(economics=...) and FieldTrial.economics(prices=...), stop 49;

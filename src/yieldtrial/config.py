@@ -252,6 +252,8 @@ DESIGN_COLUMN_KEYS: tuple[str, ...] = ("block", "incomplete_block", "row", "colu
 _TREATMENT_KEYS: tuple[str, ...] = ("label", "description", "product", "rate", "rate_unit")
 #: Further ``[[treatments]]`` keys that take text (kept in ``TreatmentInfo.extra``).
 _TREATMENT_TEXT_KEYS: tuple[str, ...] = ("grade", "rate_status", "description_zh", "product_zh")
+#: Every ``[[treatments]]`` key yieldtrial reads by name (a near miss of one warns).
+_TREATMENT_READ_KEYS: tuple[str, ...] = (*_TREATMENT_KEYS, *_TREATMENT_TEXT_KEYS, "products")
 
 
 @dataclass(frozen=True)
@@ -519,6 +521,9 @@ class TrialConfig:
         if self.panel_date is not None:  # [panel] date's rule (io.dates), as trial.toml's
             check_iso_date("date", self.panel_date, "TrialConfig: [panel]")
         self._check_tables("TrialConfig")
+        where = _PRICES_WHERE.get()
+        if where is not None:  # a typo'd [[treatments]] key (tidy58): said once, when made
+            _warn_treatment_key_typos(self.treatments, where)
 
     def _check_tables(self, where: str) -> None:
         """Check the tables (``zh``, ``conditions``, ``contrasts``, ...) as trial.toml's.
@@ -1099,6 +1104,75 @@ def _treatment(item: object, index: int, where: str) -> TreatmentInfo:
         rate_unit=rate_unit,
         extra=extra,
     )
+
+
+def _one_edit(key: str, known: str) -> bool:
+    """Whether ``key`` is ``known`` with one letter added, dropped, changed or swapped."""
+    if abs(len(key) - len(known)) > 1 or key == known:
+        return False
+    if len(key) == len(known):
+        differ = [i for i, (a, b) in enumerate(zip(key, known, strict=True)) if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and key[differ[0]] == known[differ[1]]
+            and key[differ[1]] == known[differ[0]]
+        )
+    short, long = sorted((key, known), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _treatment_key_typo(key: object) -> str | None:
+    """Return the ``[[treatments]]`` key that ``key`` looks like a typo of, or None.
+
+    A key of :data:`_TREATMENT_READ_KEYS` spelt in other case or with ``-`` or a space for
+    ``_`` (``Description``, ``rate-unit``), or one letter added, dropped, changed or two
+    swapped (``descriptions``, ``prodcut``).  The short ``rate``, ``label`` and ``grade``
+    take only the case, separator and a plural ``s`` (``date`` may be a key of one's own),
+    and a key the fertilizer-efficiency section reads (``efficiency.products``) is never one.
+
+    Examples
+    --------
+    >>> _treatment_key_typo("descriptions"), _treatment_key_typo("Rate_Unit")
+    ('description', 'rate_unit')
+    >>> _treatment_key_typo("date"), _treatment_key_typo("n_rate_kg_ha")
+    (None, None)
+    """
+    text = str(key)
+    if text in _TREATMENT_READ_KEYS:
+        return None
+    folded = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if folded in _TREATMENT_READ_KEYS:
+        return folded
+    for known in _TREATMENT_READ_KEYS:
+        short = len(known) <= 5  # rate, label, grade: a plural only
+        if folded == known + "s" if short else _one_edit(folded, known):
+            from yieldtrial.efficiency.products import _SPEC_KEYS
+
+            return None if text in _SPEC_KEYS else known
+    return None
+
+
+def _warn_treatment_key_typos(treatments: Sequence[TreatmentInfo], where: str) -> None:
+    """Warn of a ``[[treatments]]`` key that looks like a typo of one yieldtrial reads.
+
+    Further keys are kept in :attr:`TreatmentInfo.extra` on purpose (nutrient rates,
+    notes), so a typo (``descriptions = "..."``) was kept too and its value lost from the
+    report without a word (fuzz pass, tidy58).  One text for trial.toml and
+    ``TrialConfig(treatments=...)``, after ``where``.
+    """
+    from yieldtrial.stats._common import warn_at_caller
+
+    for index, info in enumerate(treatments):
+        for key in info.extra:
+            known = _treatment_key_typo(key)
+            if known is not None:
+                warn_at_caller(
+                    f"{where}: [[treatments]] entry {index + 1} (label {info.label!r}) has the "
+                    f"key {str(key)!r}, which looks like a typo of {known!r}: it is kept as "
+                    f"further data (TreatmentInfo.extra), not read as {known!r}; rename the "
+                    f"key to {known!r}"
+                )
 
 
 def _check_products(products: object, where: str) -> None:

@@ -656,6 +656,15 @@ TEMPLATES: tuple[Template, ...] = (
         "{column}，请重命名该列，或用 --column '{mapping}'（trial.toml 的 [columns]）映射",
     ),
     Template(
+        # config._warn_treatment_key_typos (tidy58), worded by the report's catalogue as
+        # pooled-stratum is: see translate()
+        "treatment-key-typo",
+        r".+?: \[\[treatments\]\] entry \d+ \(label .+?\) has the key .+?, which looks like a "
+        r"typo of '\w+': it is kept as further data \(TreatmentInfo\.extra\), not read as "
+        r"'\w+'; rename the key to '\w+'",
+        "{chinese}",
+    ),
+    Template(
         # io.plots._strip_byte_order_marks (loose58), worded by the report's catalogue as
         # pooled-stratum is: see translate()
         "byte-order-mark",
@@ -3898,7 +3907,14 @@ def _problems_zh(message: str) -> str | None:
 #: Templates whose Chinese is the report's (report.i18n.translate_message): one text for the
 #: report's data-quality section and the command line.
 _REPORT_WORDED = frozenset(
-    {"pooled-stratum", "mvt-borderline", "byte-order-mark", "crop-high-yield", "crop-low-yield"}
+    {
+        "pooled-stratum",
+        "mvt-borderline",
+        "byte-order-mark",
+        "crop-high-yield",
+        "crop-low-yield",
+        "treatment-key-typo",
+    }
 )
 
 

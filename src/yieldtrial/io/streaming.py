@@ -19,6 +19,8 @@ The checks that need the whole table are accumulated across blocks:
 * impurity or empty-grain columns that look like fractions: count, range and maximum;
 * moisture outside the crop's plausible range and yields above 40 t/ha: the first plots
   and the count, so the warnings read exactly as the in-memory ones;
+* every yield below 100 kg/ha (harvest records) or 1 kg/ha: the largest yield and its first
+  plot, for :func:`yieldtrial.io.yields.warn_tiny_yields` at the end;
 * missing plots: the count and the first ids, for the command's note.
 
 Whatever cannot be settled that way raises :class:`StreamFallback` and leaves no file: an
@@ -715,6 +717,11 @@ class _Totals:
     moisture: _Listing = field(default_factory=_Listing)
     high_yields: _Listing = field(default_factory=_Listing)
     methods: dict[str, None] = field(default_factory=dict)  # a yields table's moisture_method
+    #: The largest yield so far [kg/ha] and the first plot holding it (NaN: none yet), for
+    #: io.yields.warn_tiny_yields over the whole table; ``harvest``: computed from masses.
+    top_yield: float = np.nan
+    top_plot: object = None
+    harvest: bool = True
     result: StreamedTable = field(default_factory=StreamedTable)
 
     def add(
@@ -751,12 +758,24 @@ class _Totals:
         ).any():  # a treatment mean may be below the crop's bound; a failed plot's 0 stays
             # streamed (a large table with one failed plot read again in memory paid twice)
             raise StreamFallback("a yield outside the crop's bounds: worded over the means")
+        self._add_top(plots, values)
         missing = yield_kg_ha.isna().to_numpy()
         if missing.any():
             room = 5 - len(self.result.missing_ids)
             self.result.missing_ids += plots.loc[missing, "plot_id"].tolist()[:room]
             self.result.n_missing += int(missing.sum())
         self.result.n_plots += len(plots)
+
+    def _add_top(self, plots: pd.DataFrame, values: np.ndarray) -> None:
+        """Keep the largest yield and its first plot, as warn_tiny_yields finds them in memory."""
+        self.harvest = "fresh_mass_kg" in plots.columns  # every block has the same columns
+        observed = ~np.isnan(values)
+        if not observed.any():
+            return
+        first = int(np.flatnonzero(observed)[values[observed].argmax()])  # first of the largest
+        if np.isnan(self.top_yield) or values[first] > self.top_yield:  # an earlier tie stays
+            self.top_yield = float(values[first])
+            self.top_plot = plots["plot_id"].iloc[first]
 
     def add_methods(self, texts: list[str]) -> None:
         """Fall back when a yields table's moisture_method column holds two texts.
@@ -803,6 +822,13 @@ class _Totals:
                 _yields.implausible_yield_message(self.high_yields.text()),
                 YieldTrialWarning,
                 stacklevel=3,
+            )
+        if not np.isnan(self.top_yield):  # every yield below 100 (or 1) kg/ha: its one text
+            _yields.warn_tiny_yields(
+                pd.DataFrame({"plot_id": [self.top_plot]}),
+                pd.Series([self.top_yield]),
+                stacklevel=3,
+                harvest=self.harvest,
             )
 
 

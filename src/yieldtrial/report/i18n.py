@@ -892,6 +892,17 @@ _MESSAGES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         (
+            # config._warn_treatment_key_typos (tidy58): a typo of a [[treatments]] key, kept
+            r"^(?P<where>.+?): \[\[treatments\]\] entry (?P<n>\d+) \(label (?P<label>.+?)\) has "
+            r"the key (?P<key>.+?), which looks like a typo of '(?P<known>\w+)': it is kept as "
+            r"further data \(TreatmentInfo\.extra\), not read as '(?P=known)'; rename the key to "
+            r"'(?P=known)'$"
+        ),
+        "{where}：第 {n} 个处理描述表（标签 {label}）中的键 {key} 疑似 '{known}' 的笔误：该键"
+        "按附加数据保留，未读作 '{known}'；请将该键改名为 '{known}'。",
+    ),
+    (
+        (
             # io.plots._strip_byte_order_marks (loose58): U+FEFF inside the table
             r"^(?P<source>.+?): a byte-order mark \(U\+FEFF, the invisible character a UTF-8 "
             r"file starts with\) is inside the table \(were several files joined into one\?\): "
