@@ -732,3 +732,17 @@ def test_streamed_every_yield_tiny_warns_as_in_memory(
     assert spy == ["streamed"]
     assert streamed == memory
     assert f"{text} '351'" in streamed[1]
+
+
+def test_a_failed_plot_s_zero_yield_stays_streamed(monkeypatch, capsys, tmp_path, spy):
+    """A plot harvested at 0 kg (a failed plot) is no unit slip: no fallback (stop 53).
+
+    The crop-bound check sends a yield above 0 and below wheat's 100 kg/ha to the
+    in-memory path (it words the treatment means); a 0 is not such a yield, and a large
+    table with one failed plot was read twice.
+    """
+    frame = _table()
+    frame.loc[77, "fresh_mass_kg"] = 0.0
+    memory, streamed = _both(monkeypatch, capsys, tmp_path, frame)
+    assert spy == ["streamed"]
+    assert streamed == memory
