@@ -550,3 +550,16 @@ def test_status_other_than_illustrative_is_refused(text: str, name: str) -> None
     assert f"{name} = " in message and f'the one {name} is "illustrative"' in message
     if name == "status":
         assert "(did you mean 'illustrative'?)" in message
+
+
+def test_no_fertilizer_spec_key_is_taken_for_a_treatment_key_typo() -> None:
+    """Every key efficiency.products reads is its own key, never a typo's suggestion.
+
+    config.py does not import efficiency (a later stage), so this test holds the two lists
+    together: a spec key read as a typo would warn on every nutrient trial.
+    """
+    from yieldtrial.config import _TREATMENT_READ_KEYS, _treatment_key_typo
+    from yieldtrial.efficiency.products import _SPEC_KEYS
+
+    flagged = [k for k in _SPEC_KEYS if k not in _TREATMENT_READ_KEYS and _treatment_key_typo(k)]
+    assert flagged == []

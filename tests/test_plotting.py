@@ -408,3 +408,23 @@ def test_plot_yield_boxes_default_follows_the_table_unit() -> None:
 
     plots = PLOTS.assign(yield_jin_mu=PLOTS["yield_kg_ha"] / 7.5)
     assert plot_yield_boxes(plots).get_ylabel() == "Yield (jin/mu)"
+
+
+def test_font_families_take_a_cjk_collection_known_by_its_first_face(monkeypatch):
+    """Matplotlib 3.7 knows Noto's CJK collection as "Noto Sans CJK JP" alone (stop 53).
+
+    No family of FONT_FAMILIES is known and registering the system's CJK files adds no new
+    name (the cache already holds them): the known CJK family is used, sans-serif first,
+    not DejaVu Sans alone (the oldest-pins CI drew Chinese labels as missing glyphs).
+    """
+    from types import SimpleNamespace
+
+    from matplotlib import font_manager
+
+    from yieldtrial.plotting import font_families
+
+    names = ["DejaVu Sans", "Noto Serif CJK JP", "Noto Sans Mono CJK JP", "Noto Sans CJK JP"]
+    fake = SimpleNamespace(ttflist=[SimpleNamespace(name=n) for n in names], addfont=print)
+    monkeypatch.setattr(font_manager, "fontManager", fake)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
+    assert font_families.__wrapped__() == ("Noto Sans CJK JP", "Noto Serif CJK JP", "DejaVu Sans")

@@ -1128,8 +1128,10 @@ def _treatment_key_typo(key: object) -> str | None:
     A key of :data:`_TREATMENT_READ_KEYS` spelt in other case or with ``-`` or a space for
     ``_`` (``Description``, ``rate-unit``), or one letter added, dropped, changed or two
     swapped (``descriptions``, ``prodcut``).  The short ``rate``, ``label`` and ``grade``
-    take only the case, separator and a plural ``s`` (``date`` may be a key of one's own),
-    and a key the fertilizer-efficiency section reads (``efficiency.products``) is never one.
+    take only the case, separator and a plural ``s`` (``date`` may be a key of one's own);
+    no key the fertilizer-efficiency section reads (``efficiency.products``) is such a typo
+    (``tests/test_config.py`` checks every one: config sits below that stage and does not
+    import it).
 
     Examples
     --------
@@ -1147,9 +1149,7 @@ def _treatment_key_typo(key: object) -> str | None:
     for known in _TREATMENT_READ_KEYS:
         short = len(known) <= 5  # rate, label, grade: a plural only
         if folded == known + "s" if short else _one_edit(folded, known):
-            from yieldtrial.efficiency.products import _SPEC_KEYS
-
-            return None if text in _SPEC_KEYS else known
+            return known
     return None
 
 
@@ -1161,12 +1161,12 @@ def _warn_treatment_key_typos(treatments: Sequence[TreatmentInfo], where: str) -
     report without a word (fuzz pass, tidy58).  One text for trial.toml and
     ``TrialConfig(treatments=...)``, after ``where``.
     """
-    from yieldtrial.stats._common import warn_at_caller
-
     for index, info in enumerate(treatments):
         for key in info.extra:
             known = _treatment_key_typo(key)
-            if known is not None:
+            if known is not None:  # stats (pandas) imported only then: light commands stay light
+                from yieldtrial.stats._common import warn_at_caller
+
                 warn_at_caller(
                     f"{where}: [[treatments]] entry {index + 1} (label {info.label!r}) has the "
                     f"key {str(key)!r}, which looks like a typo of {known!r}: it is kept as "

@@ -315,9 +315,33 @@ def font_families() -> tuple[str, ...]:
                     font_manager.fontManager.addfont(path)
                 except (OSError, RuntimeError, ValueError):  # pragma: no cover - unreadable
                     continue
-        added = sorted(known() - before, key=lambda n: ("Sans" not in n, "SC" not in n, n))
+        added = sorted(known() - before, key=_cjk_preference)
         found = [name for name in wanted if name in known()] or added[:2]
+    if not found:  # a font collection known under its first face only (matplotlib < 3.8)
+        found = sorted(
+            (n for n in known() if any(w in n.lower() for w in _CJK_FAMILY_WORDS)),
+            key=_cjk_preference,
+        )[:2]
     return (*found, "DejaVu Sans")
+
+
+#: Words of CJK-capable family names: matplotlib 3.7 knows Debian's NotoSansCJK-Regular.ttc
+#: as "Noto Sans CJK JP" alone (its first face; every face holds the Chinese glyphs), a
+#: family :data:`FONT_FAMILIES` does not name, so Chinese figures fell back to DejaVu Sans.
+_CJK_FAMILY_WORDS: tuple[str, ...] = (
+    "cjk",
+    "source han sans",
+    "wenquanyi",
+    "droid sans fallback",
+    "simhei",
+    "yahei",
+    "pingfang",
+)
+
+
+def _cjk_preference(name: str) -> tuple[bool, bool, bool, str]:
+    """Sort key of CJK families: not monospaced first, then sans-serif, then Simplified."""
+    return ("Mono" in name, "Sans" not in name, "SC" not in name, name)
 
 
 @contextmanager
