@@ -396,12 +396,17 @@ def _declared_design_column_renamed() -> list[str]:
 
 def _copied_site() -> list[str]:
     # a network whose site 祁县 is a copy of site 太谷 (the network report's notes, stop 35)
-    from yieldtrial.network import analyze_many
-
     names = ("太谷", "榆次", "祁县")
     sites = pd.concat([_plots().assign(site=s) for s in names], ignore_index=True)
     sites.loc[sites["site"] == "榆次", "fresh_mass_kg"] += 0.3
     sites["yield_kg_ha"] = sites["fresh_mass_kg"] * 500.0
+    return _network_caught(sites)
+
+
+def _network_caught(sites: pd.DataFrame) -> list[str]:
+    """Return the warnings of ``analyze_many`` over a table of sites (RCBD, control CK)."""
+    from yieldtrial.network import analyze_many
+
     return _caught(
         lambda: analyze_many(
             sites,
@@ -432,21 +437,10 @@ def _byte_order_mark() -> list[str]:
 
 def _repeated_treatment_in_block() -> list[str]:
     # a network site with the row of CK in block B1 pasted twice (fuzz57)
-    from yieldtrial.network import analyze_many
-
     sites = pd.concat([_plots().assign(site=s) for s in ("太谷", "榆次")], ignore_index=True)
     sites["yield_kg_ha"] = sites["fresh_mass_kg"] * 500.0
     sites = pd.concat([sites, sites.iloc[[0]]], ignore_index=True)
-    return _caught(
-        lambda: analyze_many(
-            sites,
-            by="site",
-            response="yield_kg_ha",
-            treatment="treatment",
-            block="block",
-            control="CK",
-        )  # fmt: skip
-    )
+    return _network_caught(sites)
 
 
 def _borderline_dunnett() -> list[str]:

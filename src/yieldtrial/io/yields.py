@@ -913,17 +913,23 @@ def crop_implausible_yield_messages(
     whole_table = LOW_YIELD_KG_HA if harvest else TINY_YIELD_KG_HA
     tiny = bool(finite.any()) and 0 < np.max(values[finite]) < whole_table
     if harvest and low is not None and lowest is not None and finite.any() and not tiny:
-        groups = (
-            plots["treatment"].astype(str).to_numpy()
-            if "treatment" in plots
-            else np.full(len(values), "all plots", dtype=object)
-        )
-        means = pd.Series(values).groupby(groups, sort=False).mean()
-        means = means[(means > 0) & (means < low)]
-        if len(means):
+        # the treatments' codes (a categorical's own), not a text copy of 5.9 million labels
+        labels: list[object]
+        if "treatment" in plots:
+            codes, uniques = pd.factorize(plots["treatment"], sort=False)
+            labels = list(uniques)
+        else:
+            codes, labels = np.zeros(len(values), dtype=np.intp), ["all plots"]
+        kept = (codes >= 0) & ~np.isnan(values)  # missing plots left out, as a mean skips them
+        counts = np.bincount(codes[kept], minlength=len(labels))
+        sums = np.bincount(codes[kept], weights=values[kept], minlength=len(labels))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_of = sums / counts
+        low_ones = np.flatnonzero((counts > 0) & (mean_of > 0) & (mean_of < low))
+        if low_ones.size:
             items = list_items(
-                f"{str(label)!r} = {message_number(float(mean), 1)} kg/ha"
-                for label, mean in means.items()
+                f"{str(labels[int(i)])!r} = {message_number(float(mean_of[i]), 1)} kg/ha"
+                for i in low_ones
             )
             texts.append(
                 f"treatment mean standardized yield below {low:,.0f} kg/ha, a quarter of the "
